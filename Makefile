@@ -1,0 +1,35 @@
+# Quick start: `make plan` (offline plan of the local stack) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STACK  ?= local
+FORMAT ?= text
+STAMP  := $(VENV)/.installed
+
+.PHONY: plan plans test install lock clean
+
+plan: $(STAMP) ## Offline plan of STACK (default: local)
+	@$(PY) -m lago_infra plan --stack $(STACK) --format $(FORMAT)
+
+plans: $(STAMP) ## Offline plan of every stack under stacks/, one summary line each
+	@for f in stacks/Pulumi.*.yaml; do s=$${f#stacks/Pulumi.}; s=$${s%.yaml}; \
+	  printf '%-10s ' $$s; $(PY) -m lago_infra plan --stack $$s | head -n 1; done
+
+test: $(STAMP) ## The whole offline test suite
+	@$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,policy]'
+	@touch $@
+
+lock: ## Re-pin requirements.lock from a fresh resolution of pyproject.toml
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[test,policy]'
+	{ head -n 2 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,35 @@
+"""``python -m lago_infra plan``: the offline plan of a stack, no cloud account, engine or CLI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config.errors import ConfigError
+from .config.source import StackFileError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lago_infra", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser("plan", help="run the program under Pulumi's mock monitor and print what it registers")
+    which = plan.add_mutually_exclusive_group()
+    which.add_argument("--stack", help="stack name: reads stacks/Pulumi.<stack>.yaml (default: local)")
+    which.add_argument("--config", type=Path, help="any stack file")
+    plan.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+
+    from .plan import render, run_plan
+
+    try:
+        result = run_plan(stack=args.stack if args.config is None else None, config_file=args.config)
+    except (ConfigError, StackFileError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(render.as_json(result) if args.format == "json" else render.as_text(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""What every config section shares: camelCase keys, unknown keys rejected, secrets masked."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr, StringConstraints
+from pydantic.alias_generators import to_camel
+
+
+class Section(BaseModel):
+    """A block of stack config. Keys are camelCase in the stack file (``maxReplicas``); Python code
+    may use either spelling."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        validate_default=True,
+    )
+
+
+#: A value that must come from a ``secure:`` stack value; masked in reprs and logs.
+Secret = Annotated[SecretStr, "secret"]
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def deep_merge(defaults: Any, overrides: Any) -> Any:
+    """``overrides`` laid over ``defaults``; mappings merge key by key, anything else replaces."""
+    if isinstance(defaults, dict) and isinstance(overrides, dict):
+        merged = dict(defaults)
+        for key, value in overrides.items():
+            merged[key] = deep_merge(defaults.get(key), value) if key in defaults else value
+        return merged
+    return overrides if overrides is not None else defaults
+
+
+def secret_paths(model: BaseModel, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Alias paths of every secret value set in ``model``, e.g. ``("smtp", "password")``."""
+    found: list[tuple[str, ...]] = []
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = field.alias or name
+        if isinstance(value, SecretStr):
+            found.append((*prefix, key))
+        elif isinstance(value, BaseModel):
+            found.extend(secret_paths(value, (*prefix, key)))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, SecretStr):
+                    found.append((*prefix, key, str(k)))
+                elif isinstance(v, BaseModel):
+                    found.extend(secret_paths(v, (*prefix, key, str(k))))
+    return found

@@ -1,0 +1,398 @@
+"""The ``lago:`` stack config: every key, its type, its safe default, and what each preset changes.
+
+A stack file sets only what differs from its preset. ``dev`` is cheap and quick; ``prod`` is
+durable and highly available. Target sections (``lago:local``, ``lago:aws``, ``lago:gcp``) live
+with their target and bring their own preset defaults.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
+from ..lago.variables import CATALOGUE
+from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
+from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
+from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
+from .base import NonEmpty, Secret, Section, deep_merge
+
+def _free_variable(name: str, where: str) -> str:
+    var = CATALOGUE.get(name)
+    if var is None:
+        close = difflib.get_close_matches(name, list(CATALOGUE), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise ValueError(f"{name} is not a variable Lago reads. Fix: {hint}check the name against Lago's configuration page")
+    if var.owner is not None and var.owner.startswith("lago:"):
+        raise ValueError(f"{name} is set through {var.owner}. Fix: remove it from lago:{where} and use {var.owner}")
+    if var.owner is not None:
+        raise ValueError(f"{name} is {var.owner} and cannot be overridden. Fix: remove it from lago:{where}")
+    return name
+
+
+def _plain_variable(name: str) -> str:
+    _free_variable(name, "env")
+    if CATALOGUE[name].secret:
+        raise ValueError(
+            f"{name} holds credentials and cannot be a plain value. "
+            f"Fix: move it to lago:secretEnv with `pulumi config set --secret --path lago:secretEnv.{name} VALUE`"
+        )
+    return name
+
+
+PlainVariable = Annotated[str, AfterValidator(_plain_variable)]
+SecretVariable = Annotated[str, AfterValidator(lambda n: _free_variable(n, "secretEnv"))]
+
+Preset = Literal["dev", "prod"]
+Target = Literal["local", "aws", "gcp"]
+
+#: vCPU sizes every target can honour (Fargate, Cloud Run and Docker all accept these).
+CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
+
+
+class Images(Section):
+    """Image repositories, for registries that mirror Lago's. Tags come from ``lago:version``."""
+
+    api: NonEmpty = DEFAULT_API_IMAGE
+    front: NonEmpty = DEFAULT_FRONT_IMAGE
+    #: Full reference with tag: Gotenberg is versioned apart from Lago.
+    pdf: NonEmpty = DEFAULT_PDF_IMAGE
+
+
+class Urls(Section):
+    """Public URLs, when something in front of the target (a CDN, another proxy) decides them.
+    Left unset, each target derives them from its own edge."""
+
+    front: Optional[str] = None
+    api: Optional[str] = None
+
+    @field_validator("front", "api")
+    @classmethod
+    def _http(cls, v: Optional[str]) -> Optional[str]:
+        if v is None:
+            return v
+        if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
+            raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
+        return v.rstrip("/")
+
+
+class Domain(Section):
+    """Hostnames the browser uses: ``app`` serves the front, ``api`` the api."""
+
+    app: NonEmpty
+    api: NonEmpty
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Domain":
+        if self.app == self.api:
+            raise ValueError("app and api hostnames are the same. Fix: give the api its own host, e.g. api.<app host>")
+        return self
+
+
+class Features(Section):
+    """Lago switches; each maps to one ``LAGO_*`` variable."""
+
+    #: LAGO_DISABLE_SIGNUP=false: anyone reaching the front may create an organisation.
+    signup: bool = True
+    #: LAGO_DISABLE_PDF_GENERATION inverse.
+    pdf_generation: bool = True
+    #: LAGO_DISABLE_WALLET_REFRESH inverse.
+    wallet_refresh: bool = True
+    #: LAGO_DISABLE_SEGMENT inverse. Off: no usage telemetry leaves the deployment.
+    segment: bool = False
+    #: LAGO_SIDEKIQ_WEB: mounts an unauthenticated /sidekiq on the api. Local target only.
+    sidekiq_web: bool = False
+
+
+class Smtp(Section):
+    address: NonEmpty
+    port: int = Field(587, ge=1, le=65535)
+    username: Optional[str] = None
+    password: Optional[Secret] = None
+    domain: Optional[str] = None
+    from_email: NonEmpty
+
+
+class GoogleAuth(Section):
+    client_id: NonEmpty
+    client_secret: Secret
+
+
+class Sentry(Section):
+    dsn: NonEmpty
+    environment: Optional[str] = None
+    traces_sample_rate: Optional[float] = Field(None, ge=0, le=1)
+
+
+class Organization(Section):
+    """First-organisation seed, read by migrate (``signup:seed_organization``)."""
+
+    name: NonEmpty
+    email: NonEmpty
+    password: Secret
+    api_key: Optional[Secret] = None
+
+
+class TierValues(Section):
+    """A value per connection tier: the api (web), the workers, the clock, migrations."""
+
+    web: Optional[int] = Field(None, ge=1)
+    worker: Optional[int] = Field(None, ge=1)
+    clock: Optional[int] = Field(None, ge=1)
+    migrate: Optional[int] = Field(None, ge=1)
+
+
+class Timeouts(Section):
+    """Milliseconds per tier; unset means no limit (Lago's default)."""
+
+    statement: TierValues = TierValues()
+    idle_transaction: TierValues = TierValues()
+    lock: TierValues = TierValues()
+
+
+class Database(Section):
+    name: NonEmpty = "lago"
+    user: NonEmpty = "lago"
+    schema_: NonEmpty = Field("public", alias="schema")
+    #: PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT).
+    version: int = Field(16, ge=15, le=17)
+    #: DATABASE_POOL per tier; derived from threads / concurrency when unset.
+    pool: TierValues = TierValues()
+    timeouts: Timeouts = Timeouts()
+    #: False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning).
+    prepared_statements: Optional[bool] = None
+
+
+class Redis(Section):
+    #: A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``).
+    separate_cache: bool = False
+    #: LAGO_REDIS_CACHE_POOL_SIZE.
+    cache_pool_size: Optional[int] = Field(None, ge=1)
+
+
+class Api(Section):
+    #: RAILS_MAX_THREADS: puma threads per process.
+    threads: int = Field(3, ge=1, le=64)
+    #: WEB_CONCURRENCY: puma worker processes (0 = single process).
+    web_concurrency: int = Field(0, ge=0, le=16)
+
+
+class RoleSize(Section):
+    """How many of a role run and how big each is, in target-neutral units."""
+
+    replicas: int = Field(1, ge=1, le=100)
+    #: Autoscaling ceiling; equal to ``replicas`` means no autoscaling.
+    max_replicas: Optional[int] = Field(None, ge=1, le=100)
+    cpu: float = 0.5
+    memory: int = Field(1024, ge=256, le=32768, description="MiB")
+
+    @field_validator("cpu")
+    @classmethod
+    def _cpu(cls, v: float) -> float:
+        if v not in CPU_SIZES:
+            raise ValueError(f"{v} vCPU is not a size every target offers. Fix: use one of {', '.join(map(str, CPU_SIZES))}")
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> "RoleSize":
+        if self.max_replicas is None:
+            self.max_replicas = self.replicas
+        if self.max_replicas < self.replicas:
+            raise ValueError(
+                f"maxReplicas ({self.max_replicas}) is below replicas ({self.replicas}). Fix: raise maxReplicas or lower replicas"
+            )
+        return self
+
+
+class Roles(Section):
+    api: RoleSize
+    worker: RoleSize
+    clock: RoleSize
+    front: RoleSize
+    pdf: RoleSize
+    migrate: RoleSize
+
+    @field_validator("clock")
+    @classmethod
+    def _one_clock(cls, clock: RoleSize) -> RoleSize:
+        if clock.replicas != 1 or clock.max_replicas != 1:
+            raise ValueError(
+                "the clock must run exactly once (a second clock enqueues every scheduled job twice). "
+                "Fix: remove lago:roles.clock.replicas / maxReplicas or set both to 1"
+            )
+        return clock
+
+
+class Workers(Section):
+    #: SIDEKIQ_CONCURRENCY per worker process.
+    concurrency: int = Field(10, ge=1, le=100)
+    #: Dedicated workers by queue; each sets its ``SIDEKIQ_<QUEUE>`` flag on every backend role.
+    dedicated: dict[str, RoleSize] = {}
+
+    @field_validator("dedicated", mode="before")
+    @classmethod
+    def _list_or_map(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            v = {str(q): {} for q in v}
+        if isinstance(v, dict):
+            for queue in v:
+                if queue not in DEDICATED_QUEUES:
+                    close = difflib.get_close_matches(str(queue), DEDICATED_QUEUES, n=1)
+                    hint = f"did you mean '{close[0]}'? " if close else ""
+                    raise ValueError(
+                        f"'{queue}' is not a Lago queue with a dedicated worker. "
+                        f"Fix: {hint}use one of {', '.join(DEDICATED_QUEUES)}"
+                    )
+        return v
+
+
+class BroughtSecrets(Section):
+    """Secrets the user brings instead of generated ones (e.g. when moving an existing Lago).
+    Each must be a ``secure:`` value; unset ones are generated once and never change."""
+
+    secret_key_base: Optional[Secret] = None
+    #: A PEM RSA private key, or base64 of one (as LAGO_RSA_PRIVATE_KEY takes it).
+    rsa_private_key: Optional[Secret] = None
+    encryption_primary_key: Optional[Secret] = None
+    encryption_deterministic_key: Optional[Secret] = None
+    encryption_key_derivation_salt: Optional[Secret] = None
+
+
+class Protection(Section):
+    """What keeps data alive through a mistaken ``pulumi destroy``."""
+
+    #: The cloud's own deletion protection on databases.
+    deletion_protection: bool = False
+    #: Pulumi ``protect`` on data-bearing resources (databases, buckets, Redis).
+    protect: bool = False
+    #: Needed to run a prod preset with either switch off.
+    acknowledge_data_loss: bool = False
+
+
+class LagoSettings(Section):
+    """The whole ``lago:`` namespace of a stack."""
+
+    target: Target
+    preset: Preset = "dev"
+    #: Resource name prefix; child names derive from it and never change after the first up.
+    name: NonEmpty = Field("lago", pattern=r"^[a-z][a-z0-9-]{0,19}$")
+    #: Lago release tag of the api and front images (there is no ``latest``).
+    version: str = Field(DEFAULT_VERSION, pattern=r"^v\d+\.\d+\.\d+$")
+    images: Images = Images()
+    urls: Urls = Urls()
+    domain: Optional[Domain] = None
+    features: Features = Features()
+    smtp: Optional[Smtp] = None
+    google_auth: Optional[GoogleAuth] = None
+    oauth_proxy_url: str = "https://proxy.getlago.com"
+    license: Optional[Secret] = None
+    sentry: Optional[Sentry] = None
+    organization: Optional[Organization] = None
+    webhook_attempts: int = Field(3, ge=1, le=25)
+    database: Database = Database()
+    redis: Redis = Redis()
+    api: Api = Api()
+    workers: Workers = Workers()
+    roles: Roles
+    secrets: BroughtSecrets = BroughtSecrets()
+    protection: Protection = Protection()
+    #: Further Lago variables by name (plain); names owned by a typed key are refused.
+    env: dict[PlainVariable, str] = {}
+    #: Further Lago variables holding credentials; each must be a ``secure:`` value.
+    secret_env: dict[SecretVariable, Secret] = {}
+    local: Optional[LocalSettings] = None
+    aws: Optional[AwsSettings] = None
+    gcp: Optional[GcpSettings] = None
+
+    # -- presets ---------------------------------------------------------------------------------
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        preset = data.get("preset", "dev")
+        target = data.get("target")
+        if preset not in PRESETS:
+            return data  # the Literal check reports it
+        defaults = dict(PRESETS[preset])
+        target_presets = {"local": LOCAL_PRESETS, "aws": AWS_PRESETS, "gcp": GCP_PRESETS}.get(target)
+        if target_presets is not None:
+            defaults[target] = target_presets[preset]
+        return deep_merge(defaults, data)
+
+    # -- cross-key rules -------------------------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "LagoSettings":
+        for other in ("local", "aws", "gcp"):
+            if other != self.target and getattr(self, other) is not None:
+                raise ValueError(
+                    f"lago:{other} is set but lago:target is {self.target}. "
+                    f"Fix: remove lago:{other}, or set lago:target to {other}"
+                )
+        if self.features.sidekiq_web and self.target != "local":
+            raise ValueError(
+                "features.sidekiqWeb mounts an unauthenticated /sidekiq on the public api. "
+                "Fix: remove lago:features.sidekiqWeb (it is only allowed on the local target)"
+            )
+        if self.preset == "prod" and not self.protection.acknowledge_data_loss:
+            off = [k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on]
+            if off:
+                raise ValueError(
+                    f"a prod stack with protection.{' and protection.'.join(off)} off loses data on a mistaken destroy. "
+                    "Fix: remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended"
+                )
+        pool, threads = self.database.pool, self.api.threads
+        if pool.web is not None and pool.web < threads:
+            raise ValueError(
+                f"database.pool.web ({pool.web}) is below api.threads ({threads}): requests would wait for connections. "
+                f"Fix: raise lago:database.pool.web to at least {threads} or remove it"
+            )
+        if pool.worker is not None and pool.worker < self.workers.concurrency:
+            raise ValueError(
+                f"database.pool.worker ({pool.worker}) is below workers.concurrency ({self.workers.concurrency}). "
+                f"Fix: raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it"
+            )
+        return self
+
+    @property
+    def target_settings(self):
+        return getattr(self, self.target)
+
+    @property
+    def dedicated_queues(self) -> tuple[str, ...]:
+        return tuple(q for q in DEDICATED_QUEUES if q in self.workers.dedicated)
+
+
+_DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}
+
+#: What each preset changes for the target-neutral keys.
+PRESETS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "roles": {
+            "api": _DEV_SIZE,
+            "worker": _DEV_SIZE,
+            "clock": {"replicas": 1, "cpu": 0.25, "memory": 512},
+            "front": {"replicas": 1, "cpu": 0.25, "memory": 512},
+            "pdf": _DEV_SIZE,
+            "migrate": _DEV_SIZE,
+        },
+        "redis": {"separateCache": False},
+        "protection": {"deletionProtection": False, "protect": False},
+    },
+    "prod": {
+        "roles": {
+            "api": {"replicas": 2, "maxReplicas": 6, "cpu": 1, "memory": 2048},
+            "worker": {"replicas": 2, "maxReplicas": 8, "cpu": 1, "memory": 2048},
+            "clock": {"replicas": 1, "cpu": 0.5, "memory": 1024},
+            "front": {"replicas": 2, "maxReplicas": 4, "cpu": 0.25, "memory": 512},
+            "pdf": {"replicas": 2, "maxReplicas": 4, "cpu": 1, "memory": 2048},
+            "migrate": {"replicas": 1, "cpu": 1, "memory": 2048},
+        },
+        "redis": {"separateCache": True},
+        "protection": {"deletionProtection": True, "protect": True},
+    },
+}

@@ -1,0 +1,126 @@
+"""Where stack config comes from: the Pulumi runtime (a real ``pulumi up``) or a stack file read
+directly (the offline plan). Both end in the same shape: what the engine hands a program."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NAMESPACE = "lago"
+#: Set by the offline plan to the file it read, so messages name it; a real run derives it.
+STACK_FILE_ENV = "LAGO_STACK_FILE"
+
+
+@dataclass
+class RawConfig:
+    """The ``lago:`` keys of one stack, values parsed, with which top-level keys are secret."""
+
+    values: dict[str, Any]
+    secret_keys: set[str] = field(default_factory=set)
+    source: str = "stack config"
+
+
+def parse_value(text: Any) -> Any:
+    """The engine hands structured values as JSON text and scalars as strings."""
+    if isinstance(text, str) and text[:1] in "{[":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def from_runtime() -> RawConfig:
+    """The ``lago:`` keys the Pulumi engine gave this program (or the mocks, offline)."""
+    from pulumi.runtime import config as runtime_config
+
+    prefix = f"{NAMESPACE}:"
+    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    values, secret = {}, set()
+    for full in sorted(k for k in keys if k.startswith(prefix)):
+        key = full[len(prefix) :]
+        values[key] = parse_value(runtime_config.get_config(full))
+        if runtime_config.is_config_secret(full):
+            secret.add(key)
+    return RawConfig(values, secret, stack_file_name())
+
+
+def stack_file_name() -> str:
+    if os.environ.get(STACK_FILE_ENV):
+        return os.environ[STACK_FILE_ENV]
+    import pulumi
+
+    return f"stacks/Pulumi.{pulumi.get_stack()}.yaml"
+
+
+class StackFileError(Exception):
+    pass
+
+
+def read_stack_file(path: Path) -> tuple[dict[str, str], list[str]]:
+    """A stack file as the engine would hand it to the program: every key (any namespace) with
+    its value as text, ``secure:`` values replaced by a stable placeholder and listed as secret.
+
+    Offline there is no passphrase or KMS key to decrypt ``secure:`` values; the placeholder is
+    derived from the ciphertext so two runs agree."""
+    try:
+        doc = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise StackFileError(f"{path}: no such stack file") from None
+    except yaml.YAMLError as exc:
+        raise StackFileError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise StackFileError(f"{path}: expected a mapping with a 'config:' key")
+    config = doc.get("config") or {}
+    if not isinstance(config, dict):
+        raise StackFileError(f"{path}: 'config:' must be a mapping of keys to values")
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in config.items():
+        key = str(key)
+        if ":" not in key:
+            project = _project_name(path)
+            key = f"{project}:{key}"
+        decoded, is_secret = _decode(value)
+        if is_secret:
+            secret_keys.append(key)
+        values[key] = decoded if isinstance(decoded, str) else _as_text(decoded)
+    return values, secret_keys
+
+
+def _decode(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        digest = hashlib.sha256(str(value["secure"]).encode()).hexdigest()[:16]
+        return f"offline-secret-{digest}", True
+    if isinstance(value, dict):
+        out, secret = {}, False
+        for k, v in value.items():
+            out[k], s = _decode(v)
+            secret |= s
+        return out, secret
+    if isinstance(value, list):
+        items = [_decode(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _project_name(path: Path) -> str:
+    project_file = path.resolve().parent.parent / "Pulumi.yaml"
+    try:
+        return str(yaml.safe_load(project_file.read_text())["name"])
+    except Exception:  # noqa: BLE001 - a bare key falls back to this project's name
+        return NAMESPACE

@@ -1,0 +1,333 @@
+"""Turns endpoints plus settings into each role's environment: what Lago reads, and nothing else.
+
+Targets supply endpoints (where the database, Redis, storage and URLs are) and run containers;
+this module decides every variable name and value. Values that hold credentials go to a role's
+``secret`` map (each a secret output), everything else to ``plain``; a target hands ``secret``
+to its secret store and the containers get references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import pulumi
+
+from ..config.model import LagoSettings, RoleSize
+from ..secrets import LagoSecretValues
+from . import handoff, urls
+from .roles import DEDICATED_QUEUES, Image, Role, Tier, roles_for, sidekiq_flag
+
+Str = pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class DatabaseEndpoint:
+    host: Str
+    port: pulumi.Input[int]
+    user: Str
+    #: Secret output (or a value made secret here).
+    password: Str
+    name: str = "lago"
+    #: ``require`` / ``verify-full`` where the server enforces TLS; None leaves libpq's default.
+    sslmode: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RedisEndpoint:
+    host: Str
+    port: pulumi.Input[int]
+    tls: bool
+    password: Optional[Str] = None
+
+
+@dataclass(frozen=True)
+class DiskStorage:
+    """Files under /app/storage; the target must share it between api and every worker."""
+
+
+@dataclass(frozen=True)
+class S3Storage:
+    bucket: Str
+    region: Str
+    #: S3-compatible endpoint (MinIO, R2); None for AWS S3 itself.
+    endpoint: Optional[Str] = None
+    path_style: bool = False
+    #: None: the AWS SDK's default chain (ECS task role, IRSA) — no keys anywhere.
+    access_key_id: Optional[Str] = None
+    secret_access_key: Optional[Str] = None
+
+
+@dataclass(frozen=True)
+class GcsStorage:
+    project: Str
+    bucket: Str
+    #: Sign URLs through IAM (the service account needs token-creator on itself).
+    iam: bool = True
+    service_account_email: Optional[Str] = None
+
+
+Storage = Union[DiskStorage, S3Storage, GcsStorage]
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where everything Lago talks to lives, as the target built it."""
+
+    database: DatabaseEndpoint
+    queue: RedisEndpoint
+    storage: Storage
+    #: Public URLs with scheme and no trailing slash, exactly as the browser uses them.
+    api_url: Str
+    front_url: Str
+    #: Gotenberg's base URL as the backend reaches it.
+    pdf_url: Str
+    #: The Rails cache; None keeps Lago without a cache (the wallet-refresh clock job then idles).
+    cache: Optional[RedisEndpoint] = None
+
+
+@dataclass
+class RoleEnvironment:
+    plain: dict[str, Str] = field(default_factory=dict)
+    secret: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        return sorted({*self.plain, *self.secret})
+
+
+@dataclass
+class RoleDeployment:
+    """Everything a target needs to run one role."""
+
+    role: Role
+    image: str
+    size: RoleSize
+    env: RoleEnvironment
+
+    @property
+    def name(self) -> str:
+        return self.role.name
+
+    @property
+    def command(self) -> list[str]:
+        return list(self.role.command)
+
+    @property
+    def min_replicas(self) -> int:
+        return 1 if not self.role.autoscaled else self.size.replicas
+
+    @property
+    def max_replicas(self) -> int:
+        return 1 if not self.role.autoscaled else int(self.size.max_replicas or self.size.replicas)
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class LagoDeployment:
+    """The roles to run, each with image, command, size and environment."""
+
+    def __init__(self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues):
+        self.settings = settings
+        self.endpoints = endpoints
+        self.secrets = secrets
+        self.roles: list[RoleDeployment] = [
+            RoleDeployment(role, self._image(role), self._size(role), self._environment(role))
+            for role in roles_for(settings.dedicated_queues)
+        ]
+        handoff.record(self)
+
+    def role(self, name: str) -> RoleDeployment:
+        return next(r for r in self.roles if r.name == name)
+
+    @property
+    def serving(self) -> list[RoleDeployment]:
+        """Every long-running role (all but migrate)."""
+        return [r for r in self.roles if not r.role.one_shot]
+
+    # -- per role ------------------------------------------------------------------------------------
+
+    def _image(self, role: Role) -> str:
+        images, version = self.settings.images, self.settings.version
+        return {
+            Image.API: f"{images.api}:{version}",
+            Image.FRONT: f"{images.front}:{version}",
+            Image.PDF: images.pdf,
+        }[role.image]
+
+    def _size(self, role: Role) -> RoleSize:
+        if role.queue is not None:
+            return self.settings.workers.dedicated[role.queue]
+        return getattr(self.settings.roles, role.name)
+
+    def _environment(self, role: Role) -> RoleEnvironment:
+        if role.backend:
+            return self._backend(role)
+        if role.image is Image.FRONT:
+            return self._front()
+        return RoleEnvironment()
+
+    def _front(self) -> RoleEnvironment:
+        s = self.settings
+        env = RoleEnvironment(
+            plain={
+                # The browser calls API_URL/graphql and opens API_URL/cable.
+                "API_URL": self.endpoints.api_url,
+                "APP_ENV": "production",
+                "LAGO_OAUTH_PROXY_URL": s.oauth_proxy_url,
+                "LAGO_DISABLE_SIGNUP": _bool(not s.features.signup),
+                "LAGO_DISABLE_PDF_GENERATION": _bool(not s.features.pdf_generation),
+            }
+        )
+        if s.sentry:
+            env.plain["SENTRY_DSN"] = s.sentry.dsn
+        return env
+
+    def _backend(self, role: Role) -> RoleEnvironment:
+        s, e = self.settings, self.endpoints
+        plain: dict[str, Str] = {
+            "RAILS_ENV": "production",
+            "RAILS_LOG_TO_STDOUT": "true",
+            "LAGO_API_URL": e.api_url,
+            "LAGO_FRONT_URL": e.front_url,
+            "LAGO_PDF_URL": e.pdf_url,
+            "POSTGRES_SCHEMA": s.database.schema_,
+            "DATABASE_POOL": str(self.database_pool(role.tier)),
+            "LAGO_DISABLE_SIGNUP": _bool(not s.features.signup),
+            "LAGO_DISABLE_PDF_GENERATION": _bool(not s.features.pdf_generation),
+            "LAGO_DISABLE_WALLET_REFRESH": _bool(not s.features.wallet_refresh),
+            "LAGO_DISABLE_SEGMENT": _bool(not s.features.segment),
+            "LAGO_SIDEKIQ_WEB": _bool(s.features.sidekiq_web),
+            "LAGO_WEBHOOK_ATTEMPTS": str(s.webhook_attempts),
+            "LAGO_OAUTH_PROXY_URL": s.oauth_proxy_url,
+        }
+        # Routing is decided when a job is enqueued, so every backend role carries every flag,
+        # and a flag is true exactly when its dedicated worker runs.
+        for queue in DEDICATED_QUEUES:
+            plain[sidekiq_flag(queue)] = _bool(queue in s.dedicated_queues)
+        if s.database.prepared_statements is not None:
+            plain["DATABASE_PREPARED_STATEMENTS"] = _bool(s.database.prepared_statements)
+        for var, tiers in (
+            ("LAGO_DATABASE_STATEMENT_TIMEOUT", s.database.timeouts.statement),
+            ("LAGO_DATABASE_IDLE_TX_TIMEOUT", s.database.timeouts.idle_transaction),
+            ("LAGO_DATABASE_LOCK_TIMEOUT", s.database.timeouts.lock),
+        ):
+            value = getattr(tiers, _TIER_FIELD[role.tier], None)
+            if value is not None:
+                plain[var] = str(value)
+        if role.tier is Tier.WEB:
+            plain.update(RAILS_MAX_THREADS=str(s.api.threads), WEB_CONCURRENCY=str(s.api.web_concurrency), PORT=str(role.port))
+        if role.tier is Tier.WORKER:
+            plain["SIDEKIQ_CONCURRENCY"] = str(s.workers.concurrency)
+
+        secret: dict[str, pulumi.Output[str]] = {
+            "DATABASE_URL": self._database_url(),
+            "REDIS_URL": _redis_url(e.queue),
+            "SECRET_KEY_BASE": self.secrets.secret_key_base,
+            "LAGO_RSA_PRIVATE_KEY": self.secrets.rsa_private_key,
+            "LAGO_ENCRYPTION_PRIMARY_KEY": self.secrets.encryption_primary_key,
+            "LAGO_ENCRYPTION_DETERMINISTIC_KEY": self.secrets.encryption_deterministic_key,
+            "LAGO_ENCRYPTION_KEY_DERIVATION_SALT": self.secrets.encryption_key_derivation_salt,
+        }
+        if e.queue.password is not None:
+            secret["REDIS_PASSWORD"] = pulumi.Output.secret(e.queue.password)
+        if e.cache is not None:
+            secret["LAGO_REDIS_CACHE_URL"] = _redis_url(e.cache)
+            if e.cache.password is not None:
+                secret["LAGO_REDIS_CACHE_PASSWORD"] = pulumi.Output.secret(e.cache.password)
+            if s.redis.cache_pool_size is not None:
+                plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(s.redis.cache_pool_size)
+
+        self._storage(plain, secret)
+        self._integrations(role, plain, secret)
+        plain.update(s.env)
+        secret.update({k: pulumi.Output.secret(v.get_secret_value()) for k, v in s.secret_env.items()})
+        return RoleEnvironment(plain, secret)
+
+    def _storage(self, plain: dict[str, Str], secret: dict[str, pulumi.Output[str]]) -> None:
+        st = self.endpoints.storage
+        plain["LAGO_USE_AWS_S3"] = _bool(isinstance(st, S3Storage))
+        plain["LAGO_USE_GCS"] = _bool(isinstance(st, GcsStorage))
+        if isinstance(st, S3Storage):
+            plain.update(LAGO_AWS_S3_BUCKET=st.bucket, LAGO_AWS_S3_REGION=st.region)
+            if st.endpoint is not None:
+                plain.update(LAGO_AWS_S3_ENDPOINT=st.endpoint, LAGO_AWS_S3_PATH_STYLE=_bool(st.path_style))
+            if st.access_key_id is not None:
+                secret["LAGO_AWS_S3_ACCESS_KEY_ID"] = pulumi.Output.secret(st.access_key_id)
+                secret["LAGO_AWS_S3_SECRET_ACCESS_KEY"] = pulumi.Output.secret(st.secret_access_key)
+        elif isinstance(st, GcsStorage):
+            plain.update(
+                LAGO_GCS_PROJECT=st.project,
+                LAGO_GCS_BUCKET=st.bucket,
+                LAGO_GCS_IAM=_bool(st.iam),
+                # Present but empty: config/storage.yml then passes no keyfile and the client
+                # library uses the runtime's own credentials.
+                LAGO_GCS_KEYFILE_JSON_PATH="",
+            )
+            if st.service_account_email is not None:
+                plain["LAGO_GCS_GSA_EMAIL"] = st.service_account_email
+
+    def _integrations(self, role: Role, plain: dict[str, Str], secret: dict[str, pulumi.Output[str]]) -> None:
+        s = self.settings
+        if s.smtp:
+            plain.update(LAGO_FROM_EMAIL=s.smtp.from_email, LAGO_SMTP_ADDRESS=s.smtp.address, LAGO_SMTP_PORT=str(s.smtp.port))
+            if s.smtp.username:
+                plain["LAGO_SMTP_USERNAME"] = s.smtp.username
+            if s.smtp.domain:
+                plain["LAGO_SMTP_DOMAIN"] = s.smtp.domain
+            if s.smtp.password:
+                secret["LAGO_SMTP_PASSWORD"] = pulumi.Output.secret(s.smtp.password.get_secret_value())
+        if s.google_auth:
+            plain["GOOGLE_AUTH_CLIENT_ID"] = s.google_auth.client_id
+            secret["GOOGLE_AUTH_CLIENT_SECRET"] = pulumi.Output.secret(s.google_auth.client_secret.get_secret_value())
+        if s.license:
+            secret["LAGO_LICENSE"] = pulumi.Output.secret(s.license.get_secret_value())
+        if s.sentry:
+            plain["SENTRY_DSN"] = s.sentry.dsn
+            if s.sentry.environment:
+                plain["SENTRY_ENVIRONMENT"] = s.sentry.environment
+            if s.sentry.traces_sample_rate is not None:
+                plain["SENTRY_TRACES_SAMPLE_RATE"] = str(s.sentry.traces_sample_rate)
+        if s.organization and role.one_shot:
+            # Read by migrate's signup:seed_organization only.
+            org = s.organization
+            plain.update(LAGO_CREATE_ORG="true", LAGO_ORG_NAME=org.name, LAGO_ORG_USER_EMAIL=org.email)
+            secret["LAGO_ORG_USER_PASSWORD"] = pulumi.Output.secret(org.password.get_secret_value())
+            if org.api_key:
+                secret["LAGO_ORG_API_KEY"] = pulumi.Output.secret(org.api_key.get_secret_value())
+
+    # -- derived values ----------------------------------------------------------------------------
+
+    def database_pool(self, tier: Tier) -> int:
+        """DATABASE_POOL: a connection per puma thread (api) or Sidekiq thread plus Sidekiq's own
+        two housekeeping threads (workers); the clock and migrations need few."""
+        s = self.settings
+        configured = getattr(s.database.pool, _TIER_FIELD[tier], None)
+        if configured is not None:
+            return configured
+        return {
+            Tier.WEB: s.api.threads,
+            Tier.WORKER: s.workers.concurrency + 2,
+            Tier.CLOCK: 2,
+            Tier.MIGRATE: 2,
+        }[tier]
+
+    def _database_url(self) -> pulumi.Output[str]:
+        db, schema = self.endpoints.database, self.settings.database.schema_
+        return pulumi.Output.secret(
+            pulumi.Output.all(db.user, db.password, db.host, db.port).apply(
+                lambda a: urls.database_url(
+                    user=a[0], password=a[1], host=a[2], port=a[3], database=db.name, schema=schema, sslmode=db.sslmode
+                )
+            )
+        )
+
+
+def _redis_url(endpoint: RedisEndpoint) -> pulumi.Output[str]:
+    return pulumi.Output.secret(
+        pulumi.Output.all(endpoint.host, endpoint.port).apply(lambda a: urls.redis_url(host=a[0], port=a[1], tls=endpoint.tls))
+    )
+
+
+_TIER_FIELD = {Tier.WEB: "web", Tier.WORKER: "worker", Tier.CLOCK: "clock", Tier.MIGRATE: "migrate", Tier.NONE: "none"}

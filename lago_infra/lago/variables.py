@@ -1,0 +1,218 @@
+"""The catalogue of Lago's environment variables, and which config key owns each.
+
+Variables owned by a typed config key (``lago:smtp``, ``lago:features`` ...) or computed from the
+deployment (``DATABASE_URL``, ``LAGO_API_URL`` ...) cannot be set through ``lago:env`` /
+``lago:secretEnv``: the typed key is the one place to set them, so two places never disagree.
+Every other variable Lago reads is accepted there as-is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .roles import DEDICATED_QUEUES, sidekiq_flag
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    #: Holds credentials: always delivered as a secret reference.
+    secret: bool = False
+    #: The config key (or "computed") that sets it; None when free to set through lago:env.
+    owner: Optional[str] = None
+
+
+def _owned(owner: str, *names: str, secret: bool = False) -> list[Variable]:
+    return [Variable(n, secret=secret, owner=owner) for n in names]
+
+
+def _free(*names: str, secret: bool = False) -> list[Variable]:
+    return [Variable(n, secret=secret) for n in names]
+
+
+_BACKEND: list[Variable] = [
+    *_owned("computed from the database endpoint", "DATABASE_URL", secret=True),
+    *_owned("computed from the queue Redis endpoint", "REDIS_URL", "REDIS_PASSWORD", secret=True),
+    *_owned("computed from the cache Redis endpoint", "LAGO_REDIS_CACHE_URL", "LAGO_REDIS_CACHE_PASSWORD", secret=True),
+    *_owned(
+        "lago:secrets",
+        "SECRET_KEY_BASE",
+        "LAGO_RSA_PRIVATE_KEY",
+        "LAGO_ENCRYPTION_PRIMARY_KEY",
+        "LAGO_ENCRYPTION_DETERMINISTIC_KEY",
+        "LAGO_ENCRYPTION_KEY_DERIVATION_SALT",
+        "ENCRYPTION_PRIMARY_KEY",
+        "ENCRYPTION_DETERMINISTIC_KEY",
+        "ENCRYPTION_KEY_DERIVATION_SALT",
+        secret=True,
+    ),
+    *_owned("computed from the target's edge (override with lago:urls)", "LAGO_API_URL", "LAGO_FRONT_URL", "LAGO_PDF_URL", "LAGO_DOMAIN"),
+    *_owned(
+        "computed from the target's storage",
+        "LAGO_USE_AWS_S3",
+        "LAGO_AWS_S3_BUCKET",
+        "LAGO_AWS_S3_REGION",
+        "LAGO_AWS_S3_ENDPOINT",
+        "LAGO_AWS_S3_PATH_STYLE",
+        "LAGO_USE_GCS",
+        "LAGO_GCS_PROJECT",
+        "LAGO_GCS_BUCKET",
+        "LAGO_GCS_IAM",
+        "LAGO_GCS_GSA_EMAIL",
+        "LAGO_GCS_KEYFILE_JSON_PATH",
+    ),
+    *_owned("lago:storage", "LAGO_AWS_S3_ACCESS_KEY_ID", "LAGO_AWS_S3_SECRET_ACCESS_KEY", secret=True),
+    *_owned("lago:database", "DATABASE_POOL", "DATABASE_PREPARED_STATEMENTS", "POSTGRES_SCHEMA", "DATABASE_PROXY_URL"),
+    *_owned(
+        "lago:database.timeouts",
+        "LAGO_DATABASE_STATEMENT_TIMEOUT",
+        "LAGO_DATABASE_IDLE_TX_TIMEOUT",
+        "LAGO_DATABASE_LOCK_TIMEOUT",
+    ),
+    *_owned("lago:redis", "LAGO_REDIS_CACHE_POOL_SIZE"),
+    *_owned(
+        "lago:features",
+        "LAGO_DISABLE_SIGNUP",
+        "LAGO_DISABLE_PDF_GENERATION",
+        "LAGO_DISABLE_WALLET_REFRESH",
+        "LAGO_DISABLE_SEGMENT",
+        "LAGO_SIDEKIQ_WEB",
+    ),
+    *_owned("lago:webhookAttempts", "LAGO_WEBHOOK_ATTEMPTS"),
+    *_owned("lago:smtp", "LAGO_FROM_EMAIL", "LAGO_SMTP_ADDRESS", "LAGO_SMTP_PORT", "LAGO_SMTP_USERNAME", "LAGO_SMTP_DOMAIN"),
+    *_owned("lago:smtp", "LAGO_SMTP_PASSWORD", secret=True),
+    *_owned("lago:googleAuth", "GOOGLE_AUTH_CLIENT_ID"),
+    *_owned("lago:googleAuth", "GOOGLE_AUTH_CLIENT_SECRET", secret=True),
+    *_owned("lago:oauthProxyUrl", "LAGO_OAUTH_PROXY_URL"),
+    *_owned("lago:license", "LAGO_LICENSE", secret=True),
+    *_owned("lago:sentry", "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_TRACES_SAMPLE_RATE"),
+    *_owned("lago:organization", "LAGO_CREATE_ORG", "LAGO_ORG_NAME", "LAGO_ORG_USER_EMAIL"),
+    *_owned("lago:organization", "LAGO_ORG_USER_PASSWORD", "LAGO_ORG_API_KEY", secret=True),
+    *_owned("fixed by lago-infra (production)", "RAILS_ENV", "RAILS_LOG_TO_STDOUT"),
+    *_owned("lago:api", "RAILS_MAX_THREADS", "RAILS_MIN_THREADS", "WEB_CONCURRENCY", "PORT"),
+    *_owned("lago:workers", "SIDEKIQ_CONCURRENCY"),
+    *_owned("lago:workers.dedicated", *[sidekiq_flag(q) for q in DEDICATED_QUEUES]),
+    # Free: read by Lago, no typed key here.
+    *_free(
+        "LAGO_REDIS_SIDEKIQ_SENTINELS",
+        "LAGO_REDIS_SIDEKIQ_MASTER_NAME",
+        "LAGO_REDIS_SIDEKIQ_RETRY_WINDOW_SECONDS",
+        "LAGO_REDIS_CACHE_SENTINELS",
+        "LAGO_REDIS_CACHE_MASTER_NAME",
+        "LAGO_REDIS_CACHE_DB",
+        "LAGO_REDIS_CABLE_URL",
+        "LAGO_REDIS_STORE_URL",
+        "LAGO_REDIS_STORE_DB",
+        "LAGO_REDIS_STORE_SSL",
+        "LAGO_REDIS_STORE_DISABLE_SSL_VERIFY",
+        "LAGO_MEMCACHE_SERVERS",
+        "LAGO_AWS_S3_SSL_VERIFY",
+        "LAGO_WEBHOOK_TIMEOUT_SECONDS",
+        "LAGO_LOG_LEVEL",
+        "LAGO_DISABLE_EVENTS_VALIDATION",
+        "LAGO_DISABLE_LIFETIME_USAGE_REFRESH",
+        "LAGO_DISABLE_SCHEMA_DUMP",
+        "LAGO_DISABLE_SSL",
+        "LAGO_EVENTS_BATCH_MAX_LENGTH",
+        "LAGO_PARALLEL_THREADS_COUNT",
+        "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL",
+        "LAGO_SIDEKIQ_MAX_DEAD_JOBS",
+        "LAGO_SIDEKIQ_STATSD_ENDPOINT",
+        "LAGO_SIDEKIQ_PRO_REQUIRED",
+        "LAGO_DAILY_USAGE_SCHEDULING_JITTER_SECONDS",
+        "LAGO_DEDICATED_REFRESH_INTERVAL_SECONDS",
+        "LAGO_DEDICATED_WORKER_ORG_IDS",
+        "LAGO_LIFETIME_USAGE_REFRESH_INTERVAL_SECONDS",
+        "LAGO_WALLET_ONGOING_BALANCE_REFRESH_INTERVAL_SECONDS",
+        "LAGO_SUBSCRIPTION_ACTIVITY_PROCESSING_INTERVAL_SECONDS",
+        "LAGO_SUBSCRIPTION_TERMINATION_ALERT_SENT_AT_DAYS",
+        "LAGO_CHECKOUT_AUTO_PAYMENT_DELAY_SECONDS",
+        "LAGO_DEFAULT_EVENT_STORE",
+        "LAGO_DATA_API_URL",
+        "LAGO_FINANCE_ASSISTANT_URL",
+        "LAGO_MCP_SERVER_URL",
+        "LAGO_LICENSE_URL",
+        "LAGO_CLICKHOUSE_ENABLED",
+        "LAGO_CLICKHOUSE_MIGRATIONS_ENABLED",
+        "LAGO_CLICKHOUSE_HOST",
+        "LAGO_CLICKHOUSE_PORT",
+        "LAGO_CLICKHOUSE_DATABASE",
+        "LAGO_CLICKHOUSE_USERNAME",
+        "LAGO_CLICKHOUSE_SSL",
+        "LAGO_KAFKA_BOOTSTRAP_SERVERS",
+        "LAGO_KAFKA_SECURITY_PROTOCOL",
+        "LAGO_KAFKA_SASL_MECHANISMS",
+        "LAGO_KAFKA_USERNAME",
+        "LAGO_KAFKA_RAW_EVENTS_TOPIC",
+        "LAGO_KAFKA_ENRICHED_EVENTS_TOPIC",
+        "LAGO_KAFKA_ENRICHED_EVENTS_EXPANDED_TOPIC",
+        "LAGO_KAFKA_EVENTS_CHARGED_IN_ADVANCE_TOPIC",
+        "LAGO_KAFKA_EVENTS_DEAD_LETTER_TOPIC",
+        "LAGO_KAFKA_ACTIVITY_LOGS_TOPIC",
+        "LAGO_KAFKA_API_LOGS_TOPIC",
+        "LAGO_KAFKA_SECURITY_LOGS_TOPIC",
+        "LAGO_KAFKA_CLICKHOUSE_CONSUMER_GROUP",
+        "LAGO_KARAFKA_PROCESSING",
+        "LAGO_KARAFKA_WEB",
+        "LAGO_MEILISEARCH_URL",
+        "LAGO_MEILISEARCH_SEARCH_ENABLED",
+        "SENTRY_ENABLE_CRONS",
+        "DD_AGENT_HOST",
+        "DD_ENV",
+        "DD_SERVICE_NAME",
+        "DD_TRACE_SAMPLE_RATE",
+        "OTEL_EXPORTER",
+        "OTEL_SERVICE_NAME",
+        "RAILS_SERVE_STATIC_FILES",
+        "STRIPE_API_VERSION",
+        "MISTRAL_AGENT_ID",
+    ),
+    *_free(
+        "LAGO_CLICKHOUSE_PASSWORD",
+        "LAGO_KAFKA_PASSWORD",
+        "LAGO_KARAFKA_WEB_SECRET",
+        "LAGO_MEILISEARCH_API_KEY",
+        "LAGO_DATA_API_BEARER_TOKEN",
+        "NANGO_SECRET_KEY",
+        "SEGMENT_WRITE_KEY",
+        "NEW_RELIC_KEY",
+        "MISTRAL_API_KEY",
+        "GOCARDLESS_CLIENT_SECRET",
+        "STRIPE_API_KEY",
+        secret=True,
+    ),
+    *_free("GOCARDLESS_CLIENT_ID"),
+]
+
+_FRONT: list[Variable] = [
+    *_owned("computed from the target's edge (override with lago:urls)", "API_URL"),
+    *_owned("fixed by lago-infra (production)", "APP_ENV"),
+]
+
+CATALOGUE: dict[str, Variable] = {v.name: v for v in (*_BACKEND, *_FRONT)}
+
+#: Variables every backend role must receive (lago-facts: every backend role aborts without them).
+REQUIRED_BACKEND: tuple[str, ...] = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY_BASE",
+    "LAGO_RSA_PRIVATE_KEY",
+    "LAGO_ENCRYPTION_PRIMARY_KEY",
+    "LAGO_ENCRYPTION_DETERMINISTIC_KEY",
+    "LAGO_ENCRYPTION_KEY_DERIVATION_SALT",
+    "LAGO_API_URL",
+    "LAGO_FRONT_URL",
+    "LAGO_PDF_URL",
+    "RAILS_ENV",
+    "RAILS_LOG_TO_STDOUT",
+    "POSTGRES_SCHEMA",
+    "DATABASE_POOL",
+    *[sidekiq_flag(q) for q in DEDICATED_QUEUES],
+)
+REQUIRED_FRONT: tuple[str, ...] = ("API_URL", "APP_ENV")
+
+
+def is_secret(name: str) -> bool:
+    var = CATALOGUE.get(name)
+    return bool(var and var.secret)

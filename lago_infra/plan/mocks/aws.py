@@ -1,0 +1,1 @@
+"""Fakes for pulumi-aws (filled in with the AWS target)."""

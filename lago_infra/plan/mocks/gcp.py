@@ -1,0 +1,1 @@
+"""Fakes for pulumi-gcp (filled in with the GCP target)."""

@@ -1,0 +1,23 @@
+"""Builds the chosen target from validated settings. Each target is imported only when chosen,
+so a local plan never loads the AWS or GCP SDKs."""
+
+from __future__ import annotations
+
+import importlib
+
+import pulumi
+
+from .config.model import LagoSettings
+
+#: target name -> "module:Component"
+TARGETS: dict[str, str] = {
+    "local": "lago_infra.targets.local.component:LagoDocker",
+    "aws": "lago_infra.targets.aws.component:LagoAws",
+    "gcp": "lago_infra.targets.gcp.component:LagoGcp",
+}
+
+
+def deploy(settings: LagoSettings) -> pulumi.ComponentResource:
+    module_name, _, class_name = TARGETS[settings.target].partition(":")
+    component = getattr(importlib.import_module(module_name), class_name)
+    return component(settings.name, settings)

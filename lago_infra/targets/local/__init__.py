@@ -1,0 +1,1 @@
+"""The local Docker target. The component is in ``component``; settings in ``settings``."""

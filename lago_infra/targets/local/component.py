@@ -1,0 +1,235 @@
+"""Lago on one Docker host: Postgres and Redis containers, Lago's roles, storage on a volume."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_docker as docker
+import pulumi_random as random
+
+from ...config.model import LagoSettings
+from ...lago import urls
+from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
+from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
+from ...secrets import LagoSecrets
+from .settings import LocalSettings
+
+__all__ = ["LagoDocker"]
+
+_STORAGE_PATH = "/app/storage"
+
+
+class LagoDocker(pulumi.ComponentResource):
+    """Lago on a Docker host, the way Lago's own compose file runs it, with generated secrets,
+    no database or Redis port on the host, and migrations finished before anything serves."""
+
+    front_url: pulumi.Output[str]
+    """Where the browser opens Lago."""
+    api_url: pulumi.Output[str]
+    """The api as the browser (and API clients) reach it."""
+    deployment: LagoDeployment
+    """Every role with its image, command and environment."""
+
+    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:local:LagoDocker", name, None, opts)
+        local: LocalSettings = settings.local or LocalSettings()
+        self._name = name
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._images: dict[str, docker.RemoteImage] = {}
+
+        network = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._child)
+        self._network = network
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=self._child)
+
+        db_password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=self._child)
+        redis_password = random.RandomPassword(f"{name}-redis-password", length=32, special=False, opts=self._child)
+        postgres = self._postgres(settings, local, db_password.result)
+        redis = self._redis(local, redis_password.result)
+        storage = docker.Volume(f"{name}-storage", name=f"{name}-storage", opts=self._data_opts(settings))
+
+        front_url = settings.urls.front or urls.http_url("http", "localhost", local.front_port)
+        api_url = settings.urls.api or urls.http_url("http", "localhost", local.api_port)
+        endpoints = Endpoints(
+            database=DatabaseEndpoint(
+                host="db", port=5432, user=settings.database.user, password=db_password.result, name=settings.database.name
+            ),
+            # Inside the private Docker network: TLS would only add certificates to manage.
+            queue=RedisEndpoint(host="redis", port=6379, tls=False, password=redis_password.result),
+            storage=DiskStorage(),
+            api_url=api_url,
+            front_url=front_url,
+            pdf_url=urls.http_url("http", "pdf", PDF_PORT),
+        )
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+        backing = [postgres, redis]
+        volumes = [docker.ContainerVolumeArgs(volume_name=storage.name, container_path=_STORAGE_PATH)]
+
+        pdf = self._run(self.deployment.role("pdf"), depends_on=[])
+        migrate = self._migrate(self.deployment.role("migrate"), backing)
+        # Checked by the engine before api, workers and clock are created: a failed migration
+        # stops the update instead of starting a release on a half-migrated schema.
+        migrated = migrate.exit_code.apply(_require_success)
+        api = self._run(
+            self.deployment.role("api"),
+            depends_on=[migrate, *backing, *pdf],
+            volumes=volumes,
+            ports=[(local.bind_address, local.api_port, API_PORT)],
+            migrated=migrated,
+        )
+        for rd in self.deployment.serving:
+            if rd.role.backend and rd.name != "api":
+                self._run(rd, depends_on=[migrate, *backing, *pdf], volumes=volumes, migrated=migrated)
+        self._run(
+            self.deployment.role("front"),
+            depends_on=api,
+            ports=[(local.bind_address, local.front_port, FRONT_PORT)],
+        )
+
+        self.front_url = pulumi.Output.from_input(front_url)
+        self.api_url = pulumi.Output.from_input(api_url)
+        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url})
+
+    def exports(self) -> dict[str, pulumi.Input]:
+        return {"front_url": self.front_url, "api_url": self.api_url, "target": "local"}
+
+    # -- backing services ------------------------------------------------------------------------
+
+    def _data_opts(self, settings: LagoSettings) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, protect=settings.protection.protect)
+
+    def _image(self, ref: str) -> docker.RemoteImage:
+        """One pull per image reference, shared by every container that runs it."""
+        if ref not in self._images:
+            key = ref.replace("/", "-").replace(":", "-").replace(".", "-")
+            # keep_locally: other stacks on the host may use the same image.
+            self._images[ref] = docker.RemoteImage(f"{self._name}-image-{key}", name=ref, keep_locally=True, opts=self._child)
+        return self._images[ref]
+
+    def _postgres(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
+        name, db = self._name, settings.database
+        data = docker.Volume(f"{name}-postgres-data", name=f"{name}-postgres-data", opts=self._data_opts(settings))
+        image = local.postgres_image or f"postgres:{db.version}-alpine"
+        return docker.Container(
+            f"{name}-postgres",
+            name=f"{name}-postgres",
+            image=self._image(image).image_id,
+            envs=[
+                f"POSTGRES_DB={db.name}",
+                f"POSTGRES_USER={db.user}",
+                pulumi.Output.concat("POSTGRES_PASSWORD=", password),
+                "PGDATA=/var/lib/postgresql/data/pgdata",
+            ],
+            volumes=[docker.ContainerVolumeArgs(volume_name=data.name, container_path="/var/lib/postgresql/data")],
+            healthcheck=_healthcheck(["CMD-SHELL", f"pg_isready -U {db.user} -d {db.name} -h localhost"], start="10s"),
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=["db"])],
+            restart="unless-stopped",
+            wait=True,
+            wait_timeout=120,
+            opts=self._child,
+        )
+
+    def _redis(self, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
+        name = self._name
+        data = docker.Volume(f"{name}-redis-data", name=f"{name}-redis-data", opts=self._child)
+        # The password reaches redis-server through the environment, not its command line, so
+        # it never shows in `docker inspect` args or `ps`. noeviction: Sidekiq must never lose jobs.
+        serve = 'exec redis-server --appendonly yes --maxmemory-policy noeviction --requirepass "$REDIS_PASSWORD"'
+        return docker.Container(
+            f"{name}-redis",
+            name=f"{name}-redis",
+            image=self._image(local.redis_image).image_id,
+            command=["sh", "-c", serve],
+            envs=[pulumi.Output.concat("REDIS_PASSWORD=", password)],
+            volumes=[docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")],
+            healthcheck=_healthcheck(["CMD-SHELL", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG'], start="5s"),
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=["redis"])],
+            restart="unless-stopped",
+            wait=True,
+            wait_timeout=60,
+            opts=self._child,
+        )
+
+    # -- Lago's roles ----------------------------------------------------------------------------
+
+    def _migrate(self, rd: RoleDeployment, backing: Sequence[pulumi.Resource]) -> docker.Container:
+        # attach: the engine waits for the container to exit and records its exit code. A new
+        # image tag replaces the container, so every release migrates exactly once.
+        return docker.Container(
+            f"{self._name}-{rd.name}",
+            name=f"{self._name}-{rd.name}",
+            image=self._image(rd.image).image_id,
+            command=rd.command,
+            envs=_envs(rd),
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id)],
+            attach=True,
+            logs=True,
+            must_run=False,
+            restart="no",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(backing)),
+        )
+
+    def _run(
+        self,
+        rd: RoleDeployment,
+        depends_on,
+        volumes: Sequence[docker.ContainerVolumeArgs] = (),
+        ports: Sequence[tuple[str, int, int]] = (),
+        migrated: Optional[pulumi.Output[str]] = None,
+    ) -> list[docker.Container]:
+        """The role's containers: one where it publishes a host port, else ``replicas`` of them
+        (Docker's network alias then spreads calls over them)."""
+        count = 1 if ports else rd.min_replicas
+        image = self._image(rd.image).image_id
+        labels = [docker.ContainerLabelArgs(label="lago.role", value=rd.name)]
+        if migrated is not None:
+            labels.append(docker.ContainerLabelArgs(label="lago.migrated", value=migrated))
+        health = rd.role.health
+        containers = []
+        for i in range(count):
+            suffix = "" if count == 1 else f"-{i + 1}"
+            containers.append(
+                docker.Container(
+                    f"{self._name}-{rd.name}{suffix}",
+                    name=f"{self._name}-{rd.name}{suffix}",
+                    image=image,
+                    command=rd.command or None,
+                    envs=_envs(rd),
+                    labels=labels,
+                    volumes=list(volumes),
+                    ports=[docker.ContainerPortArgs(internal=inner, external=outer, ip=ip) for ip, outer, inner in ports],
+                    healthcheck=(
+                        _healthcheck(
+                            ["CMD-SHELL", f"curl -fsS http://localhost:{health.port}{health.path} >/dev/null || wget -qO- http://localhost:{health.port}{health.path} >/dev/null || exit 1"],
+                            start=f"{health.start_period}s",
+                        )
+                        if health
+                        else None
+                    ),
+                    networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=[rd.name])],
+                    restart="unless-stopped",
+                    # Wait for healthy, so what depends on this role starts after it serves.
+                    wait=health is not None,
+                    wait_timeout=300 if health is not None else None,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+                )
+            )
+        return containers
+
+
+def _envs(rd: RoleDeployment) -> list[pulumi.Input[str]]:
+    """Docker takes ``NAME=value`` strings. The provider marks the whole list secret when any
+    entry is, which is why the offline plan shows each role's variables from the handoff."""
+    plain = [pulumi.Output.concat(k, "=", v) for k, v in sorted(rd.env.plain.items())]
+    secret = [pulumi.Output.concat(k, "=", v) for k, v in sorted(rd.env.secret.items())]
+    return [*plain, *secret]
+
+
+def _healthcheck(test: list[str], start: str) -> docker.ContainerHealthcheckArgs:
+    return docker.ContainerHealthcheckArgs(tests=test, interval="10s", timeout="5s", retries=5, start_period=start)
+
+
+def _require_success(code: Optional[int]) -> str:
+    if code is not None and code != 0:
+        raise pulumi.RunError(f"Lago migrations exited with code {code}; see the migrate container's logs")
+    return "ok"

@@ -1,0 +1,38 @@
+"""Small readers over a recorded plan, shared by the target tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lago_infra.plan import Plan
+from lago_infra.plan.monitor import Registration
+
+
+def resources(plan: Plan, type_: str) -> list[Registration]:
+    return plan.by_type(type_)
+
+
+def named(plan: Plan, suffix: str, type_: str | None = None) -> Registration:
+    found = [r for r in plan.resources if r.name.endswith(suffix) and (type_ is None or r.type == type_)]
+    assert len(found) == 1, f"expected one resource named *{suffix} ({type_}), found {[r.name for r in found]}"
+    return found[0]
+
+
+def ancestors_and_deps(plan: Plan, urn: str) -> set[str]:
+    """Every URN ``urn`` waits on: its dependencies, transitively."""
+    by_urn = {r.urn: r for r in plan.resources}
+    seen: set[str] = set()
+    todo = [urn]
+    while todo:
+        r = by_urn.get(todo.pop())
+        if r is None:
+            continue
+        for d in r.dependencies:
+            if d not in seen:
+                seen.add(d)
+                todo.append(d)
+    return seen
+
+
+def env_of(plan: Plan, role: str) -> dict[str, Any]:
+    return plan.roles[role]["env"]
