@@ -16,7 +16,7 @@ plans: $(STAMP) ## Offline plan of every stack under stacks/, one summary line e
 	  printf '%-10s ' $$s; $(PY) -m lago_infra plan --stack $$s | head -n 1; done
 
 test: $(STAMP) ## The whole offline test suite
-	@$(PY) -m pytest
+	@$(PY) -m pytest -q
 
 install: $(STAMP)
 

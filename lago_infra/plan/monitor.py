@@ -7,7 +7,8 @@ from typing import Any
 
 from google.protobuf import json_format
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop, _sync_await
+from pulumi.runtime.proto import resource_pb2
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
@@ -53,6 +54,13 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _is_secret_value(value) -> bool:
+    if value.HasField("struct_value"):
+        sig = value.struct_value.fields.get(rpc._special_sig_key)
+        return sig is not None and sig.string_value == rpc._special_secret_sig
+    return False
+
+
 class RecordingMonitor(MockMonitor):
     def __init__(self, mocks):
         super().__init__(mocks)
@@ -60,7 +68,7 @@ class RecordingMonitor(MockMonitor):
         self.outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request):
-        response = super().RegisterResource(request)
+        response = self._register(request)
         self.registrations.append(
             Registration(
                 urn=response.urn,
@@ -78,6 +86,32 @@ class RecordingMonitor(MockMonitor):
             )
         )
         return response
+
+    def _register(self, request):
+        """MockMonitor's registration, plus what the engine does with secrets and the mock does
+        not: outputs named in ``additionalSecretOutputs`` (a generated password's ``result``), and
+        outputs whose input was secret, come back secret."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        resource_id, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
+            )
+        )
+        secret_inputs = {k for k, v in request.object.fields.items() if _is_secret_value(v)}
+        secret_outputs = set(request.additionalSecretOutputs) | secret_inputs
+        shown = {k: ({rpc._special_sig_key: rpc._special_secret_sig, "value": v} if k in secret_outputs else v) for k, v in state.items()}
+        obj = _sync_await(rpc.serialize_properties(shown, {}))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj)
 
     def RegisterResourceOutputs(self, request):
         self.outputs[request.urn] = plain(request.outputs)

@@ -26,6 +26,14 @@ from .monitor import SECRET, Registration, RecordingMonitor
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
+class ProgramFailed(Exception):
+    """The program stopped itself with a clean error (as ``pulumi up`` would report it)."""
+
+    def __init__(self, message: str, registrations: list[Registration]):
+        super().__init__(message)
+        self.registrations = registrations
+
+
 @dataclass
 class Plan:
     project: str
@@ -35,6 +43,9 @@ class Plan:
     outputs: dict[str, Any]
     roles: dict[str, dict[str, Any]]
     settings: Any = field(repr=False, default=None)
+    #: What the mocks returned per URN, secret outputs included: for tests that prove those
+    #: values never reach the printed plan. Not part of any output.
+    states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -80,8 +91,12 @@ def run_plan(
     stack: Optional[str] = None,
     config_file: Optional[Path] = None,
     project_dir: Path = PROJECT_DIR,
+    prevalidate: bool = True,
 ) -> Plan:
-    """Plan one stack offline. Raises ``ConfigError`` (nothing registered) on bad config."""
+    """Plan one stack offline. Raises ``ConfigError`` (nothing registered) on bad config.
+
+    ``prevalidate=False`` skips the check before the program runs, leaving it to the program
+    itself, as under a real engine (tests use it to show the program stops cleanly too)."""
     path = Path(config_file) if config_file else stack_file(stack or "local", project_dir)
     if stack is None:
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml") if path.name.startswith("Pulumi.") else path.stem
@@ -90,13 +105,12 @@ def run_plan(
 
     # Validate before the program runs, so bad config registers nothing, not even the stack.
     prefix = f"{NAMESPACE}:"
-    settings = config.validate(
-        RawConfig(
-            {k[len(prefix) :]: parse_value(v) for k, v in values.items() if k.startswith(prefix)},
-            {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)},
-            source,
-        )
+    raw = RawConfig(
+        {k[len(prefix) :]: parse_value(v) for k, v in values.items() if k.startswith(prefix)},
+        {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)},
+        source,
     )
+    settings = config.validate(raw) if prevalidate else None
 
     project = _project_name(project_dir)
     monitor = RecordingMonitor(LagoMocks())
@@ -124,6 +138,8 @@ def run_plan(
         sys.path.insert(0, str(project_dir))
         try:
             loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+        except pulumi.RunError as error:
+            raise ProgramFailed(str(error), monitor.registrations) from None
         finally:
             sys.path.remove(str(project_dir))
         roles = loop.run_until_complete(_resolve_roles())
@@ -139,11 +155,14 @@ def run_plan(
     return Plan(
         project=project,
         stack=stack,
-        target=settings.target,
-        resources=monitor.registrations,
+        target=settings.target if settings else str(raw.values.get("target")),
+        # Registration order follows output resolution, which varies run to run: sort, so two
+        # plans of the same program diff cleanly.
+        resources=sorted(monitor.registrations, key=lambda r: r.urn),
         outputs=monitor.outputs.get(stack_urn, {}),
         roles=roles,
         settings=settings,
+        states={urn: reg.state for urn, reg in monitor.resources.items()},
     )
 
 

@@ -1,0 +1,84 @@
+"""The offline plan's contract: its JSON shape, and that no secret value ever reaches it."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from lago_infra.plan import render
+
+from .conftest import PROJECT_DIR, STACKS
+
+LEAK = re.compile(r"(postgres(ql)?|rediss?)://[^/ \"@]*:[^@ \"/]+@|-----BEGIN [A-Z ]*PRIVATE KEY|LS0tLS1CRUdJTi")
+
+
+def test_json_has_exactly_the_documented_shape(plan_of):
+    doc = json.loads(render.as_json(plan_of("local")))
+    assert set(doc) == {"project", "stack", "target", "resources", "outputs", "roles"}
+    assert (doc["project"], doc["stack"], doc["target"]) == ("lago", "local", "local")
+    for r in doc["resources"]:
+        assert set(r) == {"urn", "type", "name", "parent", "dependencies", "protect", "retain_on_delete", "ignore_changes", "inputs"}
+        assert isinstance(r["protect"], bool) and isinstance(r["dependencies"], list)
+    urns = {r["urn"] for r in doc["resources"]}
+    assert all(r["parent"] in urns for r in doc["resources"] if r["parent"] is not None)
+    for role in doc["roles"].values():
+        assert set(role) == {"image", "command", "replicas", "env"}
+        assert set(role["replicas"]) == {"min", "max"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_secret_value_appears_in_any_output_of_any_stack(plan_of, stack):
+    plan = plan_of(stack)
+    printed = render.as_json(plan) + render.as_text(plan)
+    assert not LEAK.search(printed)
+    # Every value a secret generator produced (as the mocks returned it) stays out of the plan.
+    generated = []
+    for r in plan.resources:
+        if r.type.startswith(("random:", "tls:")):
+            state = plan.states[r.urn]
+            generated += [v for k, v in state.items() if k in ("result", "hex", "b64Std", "privateKeyPem") and isinstance(v, str)]
+    assert generated, "the stack generates its secrets"
+    for value in generated:
+        assert value not in printed
+        assert value[:24] not in printed
+
+
+def test_text_plan_shows_the_tree_and_each_roles_environment():
+    run = subprocess.run([sys.executable, "-m", "lago_infra", "plan", "--stack", "local"], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "+ pulumi:pulumi:Stack  lago-local" in out
+    assert "    + docker:index/container:Container  lago-api" in out
+    assert "      DATABASE_URL=[secret]" in out
+    assert "      LAGO_API_URL=http://localhost:3000" in out
+
+
+def test_json_cli_matches_the_library(plan_of):
+    run = subprocess.run(
+        [sys.executable, "-m", "lago_infra", "plan", "--stack", "local", "--format", "json"], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == json.loads(render.as_json(plan_of("local")))
+
+
+def test_two_runs_are_identical(plan_of, plan_config):
+    import yaml
+
+    config = yaml.safe_load((PROJECT_DIR / "stacks" / "Pulumi.local.yaml").read_text())["config"]
+    again = plan_config(config, stack="local")
+    assert render.as_json(again) == render.as_json(plan_of("local"))
+
+
+def test_secure_values_in_a_stack_file_plan_offline_as_secrets(plan_config):
+    plan = plan_config(
+        {
+            "lago:target": "local",
+            "lago:smtp": {"address": "smtp.example.com", "fromEmail": "billing@example.com", "username": "lago", "password": {"secure": "v1:abc"}},
+            "lago:secretEnv": {"LAGO_KAFKA_PASSWORD": {"secure": "v1:def"}},
+        }
+    )
+    env = plan.roles["worker"]["env"]
+    assert env["LAGO_SMTP_PASSWORD"] == "[secret]" and env["LAGO_KAFKA_PASSWORD"] == "[secret]"
+    assert env["LAGO_SMTP_ADDRESS"] == "smtp.example.com" and env["LAGO_SMTP_USERNAME"] == "lago"
