@@ -1,0 +1,23 @@
+"""A platform program of your own that embeds Lago as one component among others.
+
+    cd examples/embedded && pulumi stack init dev && pulumi up
+"""
+
+import pulumi
+
+from lago_infra.config import LagoSettings
+from lago_infra.targets.local.component import LagoDocker
+
+# The same keys as a stack file's lago: namespace, with the same presets and validation.
+settings = LagoSettings.model_validate(
+    {
+        "target": "local",
+        "version": "v1.51.0",
+        "workers": {"dedicated": ["pdfs"]},
+        "local": {"frontPort": 8080, "apiPort": 3001},
+    }
+)
+lago = LagoDocker("billing", settings)
+
+pulumi.export("lago_url", lago.front_url)
+pulumi.export("lago_api_url", lago.api_url)

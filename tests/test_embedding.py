@@ -1,0 +1,28 @@
+"""The components work inside another program: examples/embedded is planned as it stands."""
+
+from lago_infra.plan import run_plan
+
+from .conftest import PROJECT_DIR
+
+EXAMPLE = PROJECT_DIR / "examples" / "embedded"
+
+
+def test_embedded_example_plans_with_its_own_names_and_ports(tmp_path):
+    stack_file = tmp_path / "Pulumi.dev.yaml"
+    stack_file.write_text("config: {}\n")
+    plan = run_plan(config_file=stack_file, project_dir=EXAMPLE, prevalidate=False)
+    assert plan.project == "billing-platform"
+    assert plan.outputs == {"lago_url": "http://localhost:8080", "lago_api_url": "http://localhost:3001"}
+    names = {r.name for r in plan.resources}
+    assert {"billing", "billing-api", "billing-worker-pdfs", "billing-secrets"} <= names
+    # Every resource of the component is parented inside it.
+    component = next(r for r in plan.resources if r.name == "billing")
+    parent = {r.urn: r.parent for r in plan.resources}
+
+    def inside(urn):
+        while urn is not None and urn != component.urn:
+            urn = parent.get(urn)
+        return urn == component.urn
+
+    assert all(inside(r.urn) for r in plan.resources if r.type != "pulumi:pulumi:Stack")
+    assert plan.roles["api"]["env"]["LAGO_FRONT_URL"] == "http://localhost:8080"
