@@ -72,7 +72,7 @@ def test_typed_keys_and_free_variables_reach_lago(plan_config):
             "lago:license": {"secure": "v1:y"},
             "lago:organization": {"name": "Acme", "email": "ops@acme.test", "password": {"secure": "v1:z"}},
             "lago:database": {"schema": "billing", "timeouts": {"statement": {"web": 30000}}},
-            "lago:env": {"LAGO_LOG_LEVEL": "warn"},
+            "lago:env": {"LAGO_LOG_LEVEL": "warn", "NANGO_PUBLIC_KEY": "pk"},
         }
     )
     api, migrate, front = (plan.roles[n]["env"] for n in ("api", "migrate", "front"))
@@ -82,7 +82,8 @@ def test_typed_keys_and_free_variables_reach_lago(plan_config):
     assert api["LAGO_LICENSE"] == "[secret]"
     assert api["POSTGRES_SCHEMA"] == "billing" and api["LAGO_DATABASE_STATEMENT_TIMEOUT"] == "30000"
     assert "LAGO_DATABASE_STATEMENT_TIMEOUT" not in plan.roles["worker"]["env"]
-    assert api["LAGO_LOG_LEVEL"] == "warn"
+    assert api["LAGO_LOG_LEVEL"] == "warn" and "LAGO_LOG_LEVEL" not in front
+    assert front["NANGO_PUBLIC_KEY"] == "pk" and "NANGO_PUBLIC_KEY" not in api
     # The organisation seed is read by migrate only.
     assert migrate["LAGO_CREATE_ORG"] == "true" and migrate["LAGO_ORG_USER_PASSWORD"] == "[secret]"
     assert "LAGO_CREATE_ORG" not in api

@@ -17,6 +17,7 @@ from ..config.model import LagoSettings, RoleSize
 from ..secrets import LagoSecretValues
 from . import handoff, urls
 from .roles import DEDICATED_QUEUES, Image, Role, Tier, roles_for, sidekiq_flag
+from .variables import CATALOGUE
 
 Str = pulumi.Input[str]
 
@@ -182,6 +183,7 @@ class LagoDeployment:
         )
         if s.sentry:
             env.plain["SENTRY_DSN"] = s.sentry.dsn
+        env.plain.update(_read_by("front", s.env))
         return env
 
     def _backend(self, role: Role) -> RoleEnvironment:
@@ -241,8 +243,8 @@ class LagoDeployment:
 
         self._storage(plain, secret)
         self._integrations(role, plain, secret)
-        plain.update(s.env)
-        secret.update({k: pulumi.Output.secret(v.get_secret_value()) for k, v in s.secret_env.items()})
+        plain.update(_read_by("backend", s.env))
+        secret.update({k: pulumi.Output.secret(v.get_secret_value()) for k, v in _read_by("backend", s.secret_env).items()})
         return RoleEnvironment(plain, secret)
 
     def _storage(self, plain: dict[str, Str], secret: dict[str, pulumi.Output[str]]) -> None:
@@ -322,6 +324,11 @@ class LagoDeployment:
                 )
             )
         )
+
+
+def _read_by(reader: str, extra: dict) -> dict:
+    """The user's extra variables that ``reader`` (backend or front) reads."""
+    return {k: v for k, v in extra.items() if reader in CATALOGUE[k].readers}
 
 
 def _redis_url(endpoint: RedisEndpoint) -> pulumi.Output[str]:

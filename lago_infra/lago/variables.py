@@ -21,6 +21,8 @@ class Variable:
     secret: bool = False
     #: The config key (or "computed") that sets it; None when free to set through lago:env.
     owner: Optional[str] = None
+    #: Which images read it: the Rails backend (api, workers, clock, migrate) and/or the front.
+    readers: tuple[str, ...] = ("backend",)
 
 
 def _owned(owner: str, *names: str, secret: bool = False) -> list[Variable]:
@@ -185,9 +187,12 @@ _BACKEND: list[Variable] = [
     *_free("GOCARDLESS_CLIENT_ID"),
 ]
 
+# The front's env-config.js (lago-front .env.sh) reads these at container start.
 _FRONT: list[Variable] = [
-    *_owned("computed from the target's edge (override with lago:urls)", "API_URL"),
-    *_owned("fixed by lago-infra (production)", "APP_ENV"),
+    Variable("API_URL", owner="computed from the target's edge (override with lago:urls)", readers=("front",)),
+    Variable("APP_ENV", owner="fixed by lago-infra (production)", readers=("front",)),
+    Variable("NANGO_PUBLIC_KEY", readers=("front",)),
+    Variable("LAGO_SUPERSET_URL", readers=("front",)),
 ]
 
 CATALOGUE: dict[str, Variable] = {v.name: v for v in (*_BACKEND, *_FRONT)}
