@@ -1,1 +1,123 @@
-"""Fakes for pulumi-aws (filled in with the AWS target)."""
+"""Fakes for pulumi-aws: ARNs, endpoints, DNS names and zones, derived from resource names and
+the stack's ``aws:region``."""
+
+from __future__ import annotations
+
+import pulumi
+
+from . import RESOURCES, call, digest, resource
+
+ACCOUNT = "123456789012"
+
+
+def _region() -> str:
+    return pulumi.Config("aws").get("region") or "eu-west-1"
+
+
+@call("aws:index/getRegion:getRegion")
+def _get_region(args):
+    region = _region()
+    return {"region": region, "name": region, "id": region, "description": f"Fake ({region})", "endpoint": f"ec2.{region}.amazonaws.com"}
+
+
+@call("aws:index/getAvailabilityZones:getAvailabilityZones")
+def _get_zones(args):
+    region = _region()
+    names = [f"{region}{z}" for z in "abc"]
+    return {"names": names, "zoneIds": [f"{region[:3]}{region[-1]}-az{i + 1}" for i in range(3)], "id": region, "groupNames": [region]}
+
+
+def _arn(args, service: str, kind: str) -> str:
+    return f"arn:aws:{service}:{_region()}:{ACCOUNT}:{kind}/{args.name}-{digest(args.name, length=6)}"
+
+
+def _named(args) -> str:
+    return args.inputs.get("name") or f"{args.name}-{digest(args.typ, args.name, length=7)}"
+
+
+def _generic(args):
+    module = args.typ.split(":")[1].split("/")[0]
+    return {"arn": _arn(args, module, args.typ.rsplit(":", 1)[-1].lower()), "name": _named(args)}
+
+
+@resource("aws:rds/instance:Instance")
+def _rds(args):
+    host = f"{args.name}.{digest(args.name, length=12)}.{_region()}.rds.amazonaws.com"
+    return {**_generic(args), "address": host, "endpoint": f"{host}:5432", "port": int(args.inputs.get("port", 5432))}
+
+
+@resource("aws:elasticache/replicationGroup:ReplicationGroup")
+def _redis(args):
+    host = f"master.{args.name}.{digest(args.name, length=6)}.{_region()}.cache.amazonaws.com"
+    return {**_generic(args), "primaryEndpointAddress": host, "readerEndpointAddress": host.replace("master.", "replica."), "port": 6379}
+
+
+@resource("aws:lb/loadBalancer:LoadBalancer")
+def _alb(args):
+    return {**_generic(args), "dnsName": f"{args.name}-{digest(args.name, length=9)}.{_region()}.elb.amazonaws.com", "zoneId": "Z32O12XQLNTSW2"}
+
+
+@resource("aws:s3/bucket:Bucket")
+def _bucket(args):
+    bucket = f"{args.inputs.get('bucketPrefix', args.name + '-')}{digest(args.name, length=12)}"
+    return {"__id": bucket, "bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+
+
+@resource("aws:acm/certificate:Certificate")
+def _certificate(args):
+    hosts = [args.inputs["domainName"], *args.inputs.get("subjectAlternativeNames", [])]
+    return {
+        **_generic(args),
+        "domainValidationOptions": [
+            {
+                "domainName": h,
+                "resourceRecordName": f"_{digest(h, length=16)}.{h}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{digest(h, 'v', length=16)}.acm-validations.aws.",
+            }
+            for h in hosts
+        ],
+    }
+
+
+@resource("aws:acm/certificateValidation:CertificateValidation")
+def _validation(args):
+    return {"certificateArn": args.inputs["certificateArn"]}
+
+
+@resource("aws:route53/record:Record")
+def _record(args):
+    return {"fqdn": str(args.inputs.get("name", args.name)).rstrip(".")}
+
+
+@resource("aws:secretsmanager/secret:Secret")
+def _secret(args):
+    prefix = args.inputs.get("namePrefix", args.name + "-")
+    name = f"{prefix}{digest(args.name, length=6)}"
+    return {"__id": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "arn": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "name": name}
+
+
+@resource("aws:appautoscaling/target:Target")
+def _scaling_target(args):
+    return {"arn": _arn(args, "application-autoscaling", "scalable-target")}
+
+
+# Everything else the AWS target creates gets an ARN and a name.
+for _token in (
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ecs/cluster:Cluster",
+    "aws:ecs/service:Service",
+    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:iam/role:Role",
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listener:Listener",
+    "aws:servicediscovery/httpNamespace:HttpNamespace",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:elasticache/subnetGroup:SubnetGroup",
+    "aws:elasticache/parameterGroup:ParameterGroup",
+):
+    RESOURCES.setdefault(_token, _generic)

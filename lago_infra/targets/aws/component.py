@@ -1,0 +1,126 @@
+"""Lago on AWS: RDS PostgreSQL, ElastiCache, S3 and ECS Fargate behind an ALB."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ...config.model import LagoSettings
+from ...lago import urls
+from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, RedisEndpoint, S3Storage
+from ...lago.roles import PDF_PORT
+from ...secrets import LagoSecrets
+from .database import LagoDatabase
+from .edge import EdgeArgs, LagoEdge
+from .network import LagoNetwork
+from .redis import LagoRedis, subnet_group
+from .secrets_store import LagoSecretStore
+from .security import LagoSecurityGroups
+from .services import LagoServices, ServicesArgs
+from .settings import AwsSettings
+from .storage import LagoStorage
+
+__all__ = ["LagoAws"]
+
+
+class LagoAws(pulumi.ComponentResource):
+    """Every piece as its own component: network, security groups, database, Redis, storage,
+    secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
+
+    front_url: pulumi.Output[str]
+    """Where the browser opens Lago."""
+    api_url: pulumi.Output[str]
+    """The api as browsers and API clients reach it."""
+    deployment: LagoDeployment
+    """Every role with its image, command and environment."""
+
+    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:aws:LagoAws", name, None, opts)
+        cfg: AwsSettings = settings.aws or AwsSettings()
+        child = pulumi.ResourceOptions(parent=self)
+        region = aws.get_region().region
+        protection = settings.protection
+
+        network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
+        public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
+        security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child)
+        data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
+
+        database = LagoDatabase(
+            f"{name}-db", settings.database, cfg.database, protection, data_subnets, security.ids("database"), opts=child
+        )
+        redis_subnets = subnet_group(f"{name}-redis-subnets", network.isolated_subnet_ids, self)
+        redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"))
+        queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **redis_args, opts=child)
+        cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **redis_args, opts=child) if settings.redis.separate_cache else None
+        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child)
+        edge = LagoEdge(
+            f"{name}-edge",
+            EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.groups["alb"].id),
+            opts=child,
+        )
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+
+        endpoints = Endpoints(
+            # require: TLS always (the parameter group refuses anything else); verify-full would
+            # need the RDS CA bundle inside Lago's image.
+            database=DatabaseEndpoint(
+                host=database.host, port=database.port, user=settings.database.user, password=database.password, name=settings.database.name, sslmode="require"
+            ),
+            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, password=queue.auth_token),
+            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, password=cache.auth_token) if cache else None,
+            # No keys: the task role is found through the ECS credentials endpoint.
+            storage=S3Storage(bucket=storage.bucket, region=region),
+            api_url=edge.api_url,
+            front_url=edge.front_url,
+            pdf_url=urls.http_url("http", "pdf", PDF_PORT),
+        )
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+
+        # Every secret variable of every role, once: the values are the same wherever a name recurs.
+        secret_values: dict[str, pulumi.Output[str]] = {}
+        for rd in self.deployment.roles:
+            for variable, value in rd.env.secret.items():
+                secret_values.setdefault(variable, value)
+        store = LagoSecretStore(f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, opts=child)
+
+        services = LagoServices(
+            f"{name}-ecs",
+            self.deployment,
+            ServicesArgs(
+                settings=cfg.services,
+                region=region,
+                subnet_ids=network.private_subnet_ids,
+                assign_public_ip=network.tasks_need_public_ip,
+                security=security,
+                edge=edge,
+                secret_arns=store.arns,
+                bucket_arn=storage.arn,
+                prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+            ),
+            opts=child,
+        )
+
+        self.front_url = edge.front_url
+        self.api_url = edge.api_url
+        self._exports: dict[str, pulumi.Input] = {
+            "target": "aws",
+            "front_url": self.front_url,
+            "api_url": self.api_url,
+            "alb_dns_name": edge.dns_name,
+            "database_endpoint": pulumi.Output.concat(database.host, ":", database.port.apply(str)),
+            "redis_queue_endpoint": pulumi.Output.concat(queue.host, ":", queue.port.apply(str)),
+            "bucket": storage.bucket,
+            "cluster": services.cluster_name,
+            "secret_arns": store.arns,
+        }
+        if cache is not None:
+            self._exports["redis_cache_endpoint"] = pulumi.Output.concat(cache.host, ":", cache.port.apply(str))
+        if edge.validation_records is not None:
+            self._exports["certificate_validation_records"] = edge.validation_records
+        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url})
+
+    def exports(self) -> dict[str, pulumi.Input]:
+        return dict(self._exports)

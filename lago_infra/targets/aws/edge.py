@@ -1,0 +1,201 @@
+"""The ALB in public subnets, and the public URLs that follow from it.
+
+With ``lago:domain``: an ACM certificate for both hosts, HTTPS with host-based routing (app host
+-> front, api host -> api; ALBs pass WebSocket upgrades, so ``/cable`` works), HTTP redirected to
+HTTPS. Without: plain HTTP on the ALB's DNS name, the front on port 80 and the api on its own
+listener port, so front and api stay two origins exactly as with a domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from ...config.model import Domain, Protection, Urls
+from ...lago import urls
+from ...lago.roles import API, FRONT, HealthCheck
+from .settings import Edge
+
+
+@dataclass(frozen=True)
+class EdgeArgs:
+    settings: Edge
+    domain: Optional[Domain]
+    urls: Urls
+    protection: Protection
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+
+
+class LagoEdge(pulumi.ComponentResource):
+    """Load balancer, target groups, listeners, and (with a domain) certificate and DNS."""
+
+    front_url: pulumi.Output[str]
+    """The browser's origin: LAGO_FRONT_URL."""
+    api_url: pulumi.Output[str]
+    """The api as the browser calls it: LAGO_API_URL and the front's API_URL."""
+    dns_name: pulumi.Output[str]
+    target_groups: dict[str, aws.lb.TargetGroup]
+    """By role: api, front."""
+    listeners: list[aws.lb.Listener]
+    """Services wait on these: ECS refuses a target group no listener uses."""
+    validation_records: Optional[pulumi.Output[list]] = None
+    """With a domain but no Route 53 zone: the CNAMEs to create for the certificate."""
+
+    def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:aws:Edge", name, None, opts)
+        self._name = name
+        self._child = pulumi.ResourceOptions(parent=self)
+        s = args.settings
+        self.alb = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=list(args.subnet_ids),
+            security_groups=[args.security_group_id],
+            # Requests with malformed headers are dropped rather than passed to Rails.
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.protection.deletion_protection,
+            idle_timeout=120,
+            opts=self._child,
+        )
+        self.dns_name = self.alb.dns_name
+        self.target_groups = {
+            role.name: self._target_group(role.name, role.port, role.health, args.vpc_id) for role in (API, FRONT)
+        }
+        if args.domain is None:
+            self.listeners = [
+                self._forward_listener("http", 80, "front"),
+                self._forward_listener("api", s.api_port, "api"),
+            ]
+            front = self.alb.dns_name.apply(lambda h: urls.http_url("http", h))
+            api = self.alb.dns_name.apply(lambda h: urls.http_url("http", h, s.api_port))
+        else:
+            self.listeners = self._https(args)
+            front = pulumi.Output.from_input(urls.http_url("https", args.domain.app))
+            api = pulumi.Output.from_input(urls.http_url("https", args.domain.api))
+        # Something in front (a CDN) may decide the public URLs; they then win.
+        self.front_url = pulumi.Output.from_input(args.urls.front) if args.urls.front else front
+        self.api_url = pulumi.Output.from_input(args.urls.api) if args.urls.api else api
+        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url, "dns_name": self.dns_name})
+
+    def _target_group(self, role: str, port: int, health: HealthCheck, vpc_id) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            f"{self._name}-{role}",
+            port=port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=vpc_id,
+            # Puma finishes in-flight requests well within this; the default 300 s slows deploys.
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                path=health.path, port="traffic-port", matcher="200", interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3
+            ),
+            opts=self._child,
+        )
+
+    def _forward_listener(self, label: str, port: int, role: str) -> aws.lb.Listener:
+        return aws.lb.Listener(
+            f"{self._name}-{label}",
+            load_balancer_arn=self.alb.arn,
+            port=port,
+            protocol="HTTP",
+            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_groups[role].arn)],
+            opts=self._child,
+        )
+
+    def _https(self, args: EdgeArgs) -> list[aws.lb.Listener]:
+        name, s, domain = self._name, args.settings, args.domain
+        certificate_arn = s.certificate_arn or self._certificate(domain, s.route53_zone_id)
+        https = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=self.alb.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=s.ssl_policy,
+            certificate_arn=certificate_arn,
+            # A request for any other host gets nothing.
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="fixed-response",
+                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                )
+            ],
+            opts=self._child,
+        )
+        for priority, (role, host) in enumerate((("front", domain.app), ("api", domain.api)), start=10):
+            aws.lb.ListenerRule(
+                f"{name}-{role}-host",
+                listener_arn=https.arn,
+                priority=priority,
+                conditions=[aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host]))],
+                actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[role].arn)],
+                opts=pulumi.ResourceOptions(parent=https),
+            )
+        redirect = aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=self.alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
+                )
+            ],
+            opts=self._child,
+        )
+        if s.route53_zone_id:
+            for role, host in (("front", domain.app), ("api", domain.api)):
+                aws.route53.Record(
+                    f"{name}-{role}-dns",
+                    zone_id=s.route53_zone_id,
+                    name=host,
+                    type="A",
+                    aliases=[aws.route53.RecordAliasArgs(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True)],
+                    opts=self._child,
+                )
+        return [https, redirect]
+
+    def _certificate(self, domain: Domain, zone_id: Optional[str]) -> pulumi.Output[str]:
+        name = self._name
+        cert = aws.acm.Certificate(
+            f"{name}-certificate",
+            domain_name=domain.app,
+            subject_alternative_names=[domain.api],
+            validation_method="DNS",
+            opts=self._child,
+        )
+        fqdns = None
+        if zone_id:
+            fqdns = []
+            for role, host in (("front", domain.app), ("api", domain.api)):
+                option = cert.domain_validation_options.apply(lambda opts, h=host: next(o for o in opts if o.domain_name == h))
+                record = aws.route53.Record(
+                    f"{name}-{role}-validation",
+                    zone_id=zone_id,
+                    name=option.resource_record_name,
+                    type=option.resource_record_type,
+                    records=[option.resource_record_value],
+                    ttl=300,
+                    # Both hosts may share one validation record under a common parent domain.
+                    allow_overwrite=True,
+                    opts=pulumi.ResourceOptions(parent=cert),
+                )
+                fqdns.append(record.fqdn)
+        else:
+            self.validation_records = cert.domain_validation_options.apply(
+                lambda opts: [f"{o.resource_record_name} {o.resource_record_type} {o.resource_record_value}" for o in opts]
+            )
+        # Waits until ACM has issued the certificate; without a zone, until you add the records.
+        validation = aws.acm.CertificateValidation(
+            f"{name}-certificate",
+            certificate_arn=cert.arn,
+            validation_record_fqdns=fqdns,
+            opts=pulumi.ResourceOptions(parent=cert),
+        )
+        return validation.certificate_arn

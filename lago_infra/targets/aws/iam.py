@@ -1,0 +1,61 @@
+"""IAM roles for the tasks: an execution role per task definition that may read exactly that
+task's secrets, and one task role (the backend's identity) that may use the bucket. No keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+_ASSUME_ECS_TASKS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+)
+
+
+def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], parent: pulumi.Resource) -> aws.iam.Role:
+    """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
+    aws.iam.RolePolicyAttachment(
+        name, role=role.name, policy_arn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", opts=pulumi.ResourceOptions(parent=role)
+    )
+    if secret_arns:
+        aws.iam.RolePolicy(
+            f"{name}-secrets",
+            role=role.id,
+            policy=pulumi.Output.all(*secret_arns).apply(
+                lambda arns: json.dumps(
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(arns)}]}
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+    return role
+
+
+def backend_task_role(name: str, bucket_arn: pulumi.Input[str], parent: pulumi.Resource) -> aws.iam.Role:
+    """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
+    endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset."""
+    role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
+    aws.iam.RolePolicy(
+        f"{name}-files",
+        role=role.id,
+        policy=pulumi.Output.from_input(bucket_arn).apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
+                        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": f"{arn}/*"},
+                    ],
+                }
+            )
+        ),
+        opts=pulumi.ResourceOptions(parent=role),
+    )
+    return role

@@ -1,0 +1,411 @@
+"""The AWS target, asserted on the recorded plans of stacks/Pulumi.aws-dev.yaml and aws-prod.yaml."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpers import ancestors_and_deps, env_of, named, resources
+
+BACKEND = ("api", "worker", "clock")
+SG = "aws:ec2/securityGroup:SecurityGroup"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+SERVICE = "aws:ecs/service:Service"
+
+
+@pytest.fixture(params=["aws-dev", "aws-prod"])
+def plan(request, plan_of):
+    return plan_of(request.param)
+
+
+@pytest.fixture
+def dev(plan_of):
+    return plan_of("aws-dev")
+
+
+@pytest.fixture
+def prod(plan_of):
+    return plan_of("aws-prod")
+
+
+def containers(plan, role):
+    return json.loads(named(plan, f"-ecs-{role}", TASK).inputs["containerDefinitions"])
+
+
+def main_container(plan, role):
+    return next(c for c in containers(plan, role) if c["name"] == role)
+
+
+def sg_name(plan, sg_id):
+    """Security group name from the id the mock gave it (name plus a hash)."""
+    return next(r.name for r in resources(plan, SG) if sg_id.startswith(r.name + "-") and len(sg_id) == len(r.name) + 9)
+
+
+# -- network ------------------------------------------------------------------------------------
+
+
+def test_new_vpc_spans_two_zones_with_three_tiers(plan):
+    subnets = resources(plan, "aws:ec2/subnet:Subnet")
+    by_tier: dict[str, set[str]] = {}
+    for s in subnets:
+        by_tier.setdefault(s.inputs["tags"]["lago:tier"], set()).add(s.inputs["availabilityZone"])
+    assert set(by_tier) == {"public", "private", "isolated"}
+    assert all(len(zones) >= 2 for zones in by_tier.values())
+    assert not any(s.inputs["mapPublicIpOnLaunch"] for s in subnets)
+
+
+def test_nat_strategy_per_preset(dev, prod):
+    assert len(resources(dev, "aws:ec2/natGateway:NatGateway")) == 1
+    assert len(resources(prod, "aws:ec2/natGateway:NatGateway")) == len({s.inputs["availabilityZone"] for s in resources(prod, "aws:ec2/subnet:Subnet")}) == 3
+
+
+def test_without_nat_tasks_get_public_addresses_in_public_subnets(plan_config):
+    plan = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"network": {"nat": "none"}}})
+    assert not resources(plan, "aws:ec2/natGateway:NatGateway")
+    api = named(plan, "-ecs-api", SERVICE).inputs["networkConfiguration"]
+    public = {r.name for r in resources(plan, "aws:ec2/subnet:Subnet") if r.inputs["tags"]["lago:tier"] == "public"}
+    assert api["assignPublicIp"] is True
+    assert {next(n for n in public if i.startswith(n + "-")) for i in api["subnets"]} == public
+
+
+def test_existing_vpc_is_used_as_given(plan_config):
+    plan = plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:aws": {
+                "network": {
+                    "existing": {
+                        "vpcId": "vpc-123",
+                        "publicSubnetIds": ["subnet-pub-a", "subnet-pub-b"],
+                        "privateSubnetIds": ["subnet-prv-a", "subnet-prv-b"],
+                        "isolatedSubnetIds": ["subnet-iso-a", "subnet-iso-b"],
+                    }
+                }
+            },
+        }
+    )
+    assert not resources(plan, "aws:ec2/vpc:Vpc") and not resources(plan, "aws:ec2/subnet:Subnet")
+    assert {r.inputs["vpcId"] for r in resources(plan, SG)} == {"vpc-123"}
+    assert named(plan, "-edge-alb").inputs["subnets"] == ["subnet-pub-a", "subnet-pub-b"]
+    assert named(plan, "-db-subnets").inputs["subnetIds"] == ["subnet-iso-a", "subnet-iso-b"]
+    assert named(plan, "-ecs-worker", SERVICE).inputs["networkConfiguration"]["subnets"] == ["subnet-prv-a", "subnet-prv-b"]
+
+
+def test_security_groups_open_only_what_lago_needs(plan):
+    opened = set()
+    for rule in resources(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+        source = rule.inputs.get("cidrIpv4") or sg_name(plan, rule.inputs["referencedSecurityGroupId"]).removeprefix("lago-sg-")
+        opened.add((sg_name(plan, rule.inputs["securityGroupId"]).removeprefix("lago-sg-"), source, rule.inputs["fromPort"]))
+    public = {("alb", "0.0.0.0/0", 80), ("alb", "0.0.0.0/0", 443 if plan.settings.domain else 3000)}
+    assert opened == public | {
+        ("front", "alb", 80),
+        ("api", "alb", 3000),
+        ("pdf", "api", 3000),
+        ("pdf", "worker", 3000),
+        *{("database", g, 5432) for g in BACKEND},
+        *{("redis", g, 6379) for g in BACKEND},
+    }
+    egress = resources(plan, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    owners = {sg_name(plan, r.inputs["securityGroupId"]).removeprefix("lago-sg-") for r in egress}
+    assert not owners & {"database", "redis"}
+    alb_out = {r.inputs.get("referencedSecurityGroupId") for r in egress if sg_name(plan, r.inputs["securityGroupId"]) == "lago-sg-alb"}
+    assert {sg_name(plan, i) for i in alb_out} == {"lago-sg-api", "lago-sg-front"}
+
+
+def test_each_service_runs_in_its_own_group(plan):
+    for role, group in (("api", "api"), ("worker", "worker"), ("clock", "clock"), ("front", "front"), ("pdf", "pdf")):
+        ids = named(plan, f"-ecs-{role}", SERVICE).inputs["networkConfiguration"]["securityGroups"]
+        assert [sg_name(plan, i) for i in ids] == [f"lago-sg-{group}"]
+
+
+# -- database -----------------------------------------------------------------------------------
+
+
+def test_database_is_private_encrypted_tls_only(plan):
+    db = named(plan, "lago-db", "aws:rds/instance:Instance")
+    i = db.inputs
+    assert i["engine"] == "postgres" and int(i["engineVersion"]) >= 15
+    assert i["publiclyAccessible"] is False
+    assert i["storageEncrypted"] is True and i["storageType"] == "gp3"
+    assert i["maxAllocatedStorage"] > i["allocatedStorage"]
+    assert i["backupRetentionPeriod"] >= 1
+    assert i["password"] == "[secret]"
+    params = {p["name"]: p["value"] for p in named(plan, "-db-params").inputs["parameters"]}
+    assert params["rds.force_ssl"] == "1"
+    isolated = {r.name for r in resources(plan, "aws:ec2/subnet:Subnet") if r.inputs["tags"]["lago:tier"] == "isolated"}
+    assert {next(n for n in isolated if s.startswith(n + "-")) for s in named(plan, "-db-subnets").inputs["subnetIds"]} == isolated
+
+
+def test_dev_database_is_cheap_and_disposable(dev):
+    i = named(dev, "lago-db", "aws:rds/instance:Instance").inputs
+    assert i["multiAz"] is False and i["skipFinalSnapshot"] is True and i["deletionProtection"] is False
+
+
+def test_prod_database_is_durable(prod):
+    db = named(prod, "lago-db", "aws:rds/instance:Instance")
+    i = db.inputs
+    assert i["multiAz"] is True and i["deletionProtection"] is True
+    assert i["backupRetentionPeriod"] >= 7
+    assert i["skipFinalSnapshot"] is False and i["finalSnapshotIdentifier"].startswith("lago-db-final-")
+    assert i["performanceInsightsEnabled"] is True
+    assert set(i["enabledCloudwatchLogsExports"]) >= {"postgresql"}
+    assert db.protect
+
+
+def test_database_url_uses_tls_and_lives_in_secrets_manager(plan):
+    assert env_of(plan, "api")["DATABASE_URL"] == "[secret]"
+    version = named(plan, "-secret-database-url", "aws:secretsmanager/secretVersion:SecretVersion")
+    assert version.inputs["secretString"] == "[secret]"
+
+
+# -- redis --------------------------------------------------------------------------------------
+
+REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"
+
+
+def test_redis_encrypted_with_auth_token(plan):
+    for group in resources(plan, REDIS):
+        i = group.inputs
+        assert i["transitEncryptionEnabled"] is True and i["atRestEncryptionEnabled"] is True
+        assert i["authToken"] == "[secret]"
+        assert i["engine"] in ("valkey", "redis")
+
+
+def _eviction(plan, group):
+    params = named(plan, f"{group.name}-params").inputs["parameters"]
+    return {p["name"]: p["value"] for p in params}["maxmemory-policy"]
+
+
+def test_queue_never_evicts_and_prod_has_a_separate_lru_cache(dev, prod):
+    assert [(g.name, _eviction(dev, g)) for g in resources(dev, REDIS)] == [("lago-redis-queue", "noeviction")]
+    assert sorted((g.name, _eviction(prod, g)) for g in resources(prod, REDIS)) == [
+        ("lago-redis-cache", "allkeys-lru"),
+        ("lago-redis-queue", "noeviction"),
+    ]
+    assert "LAGO_REDIS_CACHE_URL" not in env_of(dev, "api")
+    assert env_of(prod, "api")["LAGO_REDIS_CACHE_URL"] == "[secret]"
+
+
+def test_prod_redis_fails_over_and_keeps_snapshots(prod):
+    for group in resources(prod, REDIS):
+        i = group.inputs
+        assert i["multiAzEnabled"] is True and i["automaticFailoverEnabled"] is True and i["numCacheClusters"] >= 2
+        assert i["snapshotRetentionLimit"] >= 1
+        assert group.protect
+
+
+# -- storage ------------------------------------------------------------------------------------
+
+
+def test_bucket_is_private_encrypted_and_tls_only(plan):
+    block = named(plan, "-files-public-access").inputs
+    assert all(block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    rule = named(plan, "-files-encryption").inputs["rules"][0]
+    assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] in ("AES256", "aws:kms")
+    statement = json.loads(named(plan, "-files-tls-only").inputs["policy"])["Statement"][0]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_prod_bucket_versions_and_expires_old_versions(dev, prod):
+    assert not [r for r in dev.resources if r.name.endswith("-files-versioning")]
+    assert named(prod, "-files-versioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+    rules = named(prod, "-files-lifecycle").inputs["rules"]
+    assert any("noncurrentVersionExpiration" in r for r in rules)
+
+
+def test_lago_uses_the_task_role_not_keys(plan):
+    for role in BACKEND:
+        env = env_of(plan, role)
+        assert env["LAGO_USE_AWS_S3"] == "true"
+        assert env["LAGO_AWS_S3_REGION"] == "eu-west-1"
+        assert env["LAGO_AWS_S3_BUCKET"] == plan.outputs["bucket"]
+        assert not any("ACCESS_KEY" in k for k in env)
+    task = named(plan, "-ecs-api", TASK).inputs["taskRoleArn"]
+    assert task.split("/")[-1].startswith("lago-ecs-backend-task")
+    policy = json.loads(named(plan, "-backend-task-files").inputs["policy"])
+    assert {s["Resource"] for s in policy["Statement"]} == {f"arn:aws:s3:::{plan.outputs['bucket']}", f"arn:aws:s3:::{plan.outputs['bucket']}/*"}
+
+
+# -- secrets ------------------------------------------------------------------------------------
+
+
+def test_every_secret_reaches_containers_as_a_secrets_manager_reference(plan):
+    secret_arns = plan.outputs["secret_arns"]
+    for role, spec in plan.roles.items():
+        secret_vars = {k for k, v in spec["env"].items() if v == "[secret]"}
+        if role == "migrate":
+            defs = [next(c for c in containers(plan, "api") if c["name"] == "migrate")]
+        else:
+            defs = [main_container(plan, role)]
+        for c in defs:
+            assert {s["name"] for s in c["secrets"]} == secret_vars, role
+            assert all(s["valueFrom"] == secret_arns[s["name"]] for s in c["secrets"])
+            assert not secret_vars & {e["name"] for e in c["environment"]}
+            assert "[secret]" not in json.dumps(c)
+
+
+def test_execution_roles_read_exactly_their_tasks_secrets(plan):
+    for role in ("api", "worker", "clock", "front", "pdf"):
+        used = {s["valueFrom"] for c in containers(plan, role) for s in c["secrets"]}
+        policies = [r for r in plan.resources if r.name == f"lago-ecs-{role}-execution-secrets"]
+        if not used:
+            assert not policies, role
+            continue
+        statement = json.loads(policies[0].inputs["policy"])["Statement"]
+        assert statement == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(used)}]
+
+
+SECRET_PATTERNS = re.compile(r"(postgres(ql)?|rediss?)://[^\"\s]*:[^\"\s]*@|-----BEGIN [A-Z ]*PRIVATE KEY|LS0tLS1CRUdJTi")
+
+
+def test_no_secret_value_in_the_plan(plan):
+    assert not SECRET_PATTERNS.search(json.dumps(plan.to_json(), default=str))
+
+
+# -- services -----------------------------------------------------------------------------------
+
+
+def test_cluster_has_container_insights(plan):
+    settings = named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").inputs["settings"]
+    assert {"name": "containerInsights", "value": "enabled"} in settings
+
+
+def test_one_service_per_serving_role(plan):
+    assert sorted(r.name for r in resources(plan, SERVICE)) == sorted(f"lago-ecs-{r}" for r in plan.roles if r != "migrate")
+
+
+def test_services_roll_back_on_failure_and_log_with_retention(plan):
+    for service in resources(plan, SERVICE):
+        assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    retention = named(plan, "-ecs-logs", "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"]
+    assert retention == {"aws-dev": 7, "aws-prod": 90}[plan.stack]
+    for role in ("api", "worker", "clock", "front", "pdf"):
+        for c in containers(plan, role):
+            assert c["logConfiguration"]["logDriver"] == "awslogs"
+
+
+def test_exactly_one_clock_never_two_during_deploys(plan):
+    clock = named(plan, "-ecs-clock", SERVICE)
+    assert clock.inputs["desiredCount"] == 1
+    assert clock.inputs["deploymentMaximumPercent"] == 100 and clock.inputs["deploymentMinimumHealthyPercent"] == 0
+    assert not [r for r in plan.resources if r.name.startswith("lago-ecs-clock-scaling")]
+
+
+def test_prod_autoscales_api_and_workers_and_leaves_the_count_to_it(prod):
+    for role in ("api", "worker"):
+        target = named(prod, f"-ecs-{role}-scaling", "aws:appautoscaling/target:Target").inputs
+        assert (target["minCapacity"], target["maxCapacity"]) == (prod.roles[role]["replicas"]["min"], prod.roles[role]["replicas"]["max"])
+        policy = named(prod, f"-ecs-{role}-cpu").inputs["targetTrackingScalingPolicyConfiguration"]
+        assert policy["predefinedMetricSpecification"]["predefinedMetricType"] == "ECSServiceAverageCPUUtilization"
+        assert named(prod, f"-ecs-{role}", SERVICE).ignore_changes == ["desiredCount"]
+
+
+def test_dev_is_not_autoscaled(dev):
+    assert not resources(dev, "aws:appautoscaling/target:Target")
+    assert all(not s.ignore_changes for s in resources(dev, SERVICE))
+
+
+def test_architecture_and_spot(dev, prod):
+    for plan in (dev, prod):
+        for task in resources(plan, TASK):
+            assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+    strategy = lambda plan, role: named(plan, f"-ecs-{role}", SERVICE).inputs["capacityProviderStrategies"][0]["capacityProvider"]
+    assert strategy(dev, "worker") == "FARGATE_SPOT" and strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
+    assert strategy(prod, "worker") == "FARGATE"
+
+
+def test_x86_can_be_chosen(plan_config):
+    plan = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"services": {"cpuArchitecture": "X86_64"}}})
+    assert {t.inputs["runtimePlatform"]["cpuArchitecture"] for t in resources(plan, TASK)} == {"X86_64"}
+
+
+def test_pdf_is_internal_and_found_through_service_connect(plan):
+    pdf = named(plan, "-ecs-pdf", SERVICE).inputs
+    assert "loadBalancers" not in pdf
+    [published] = pdf["serviceConnectConfiguration"]["services"]
+    alias = published["clientAlias"][0]
+    assert f"http://{alias['dnsName']}:{alias['port']}" == env_of(plan, "api")["LAGO_PDF_URL"] == env_of(plan, "worker")["LAGO_PDF_URL"]
+    for role in BACKEND:
+        assert named(plan, f"-ecs-{role}", SERVICE).inputs["serviceConnectConfiguration"]["enabled"] is True
+
+
+def test_fargate_sizes_are_checked(plan_config):
+    with pytest.raises(Exception, match="Fargate has no 0.25 vCPU task with 4096 MiB"):
+        plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}})
+
+
+# -- migrations ---------------------------------------------------------------------------------
+
+
+def test_backend_tasks_start_only_after_migrations_succeed(plan):
+    for role in BACKEND:
+        migrate, main = containers(plan, role)
+        assert migrate["name"] == "migrate" and migrate["essential"] is False
+        assert migrate["command"] == plan.roles["migrate"]["command"]
+        assert main["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
+    for role in ("front", "pdf"):
+        assert [c["name"] for c in containers(plan, role)] == [role]
+
+
+def test_workers_and_clock_are_deployed_after_the_api(plan):
+    api = named(plan, "-ecs-api", SERVICE)
+    assert api.inputs["waitForSteadyState"] is True
+    for role in ("worker", "clock"):
+        assert api.urn in ancestors_and_deps(plan, named(plan, f"-ecs-{role}", SERVICE).urn)
+
+
+# -- edge ---------------------------------------------------------------------------------------
+
+
+def test_urls_agree_with_what_the_browser_uses(plan):
+    front, api = plan.outputs["front_url"], plan.outputs["api_url"]
+    assert front != api
+    for role in BACKEND:
+        assert env_of(plan, role)["LAGO_API_URL"] == api and env_of(plan, role)["LAGO_FRONT_URL"] == front
+    assert env_of(plan, "front")["API_URL"] == api
+
+
+def test_dev_without_domain_serves_front_and_api_on_two_alb_ports(dev):
+    listeners = {r.inputs["port"]: r.inputs for r in resources(dev, "aws:lb/listener:Listener")}
+    assert set(listeners) == {80, 3000}
+    tg = lambda role: named(dev, f"-edge-{role}", "aws:lb/targetGroup:TargetGroup")
+    assert listeners[80]["defaultActions"][0]["targetGroupArn"].startswith("arn:aws:lb:")
+    assert tg("front").name in listeners[80]["defaultActions"][0]["targetGroupArn"]
+    assert tg("api").name in listeners[3000]["defaultActions"][0]["targetGroupArn"]
+    dns = dev.outputs["alb_dns_name"]
+    assert (dev.outputs["front_url"], dev.outputs["api_url"]) == (f"http://{dns}", f"http://{dns}:3000")
+
+
+def test_prod_serves_https_by_host_and_redirects_http(prod):
+    listeners = {r.inputs["port"]: r for r in resources(prod, "aws:lb/listener:Listener")}
+    assert set(listeners) == {80, 443}
+    assert listeners[80].inputs["defaultActions"][0]["redirect"]["protocol"] == "HTTPS"
+    https = listeners[443].inputs
+    assert https["protocol"] == "HTTPS" and https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
+    cert = named(prod, "-edge-certificate", "aws:acm/certificate:Certificate").inputs
+    assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == ("lago.example.com", ["api.lago.example.com"], "DNS")
+    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule")}
+    assert named(prod, "-edge-front", "aws:lb/targetGroup:TargetGroup").name in rules["lago.example.com"]
+    assert named(prod, "-edge-api", "aws:lb/targetGroup:TargetGroup").name in rules["api.lago.example.com"]
+    records = {r.inputs["name"] for r in resources(prod, "aws:route53/record:Record") if r.inputs["type"] == "A"}
+    assert records == {"lago.example.com", "api.lago.example.com"}
+    validation = named(prod, "-edge-certificate", "aws:acm/certificateValidation:CertificateValidation")
+    assert len(validation.inputs["validationRecordFqdns"]) == 2
+    assert validation.urn in ancestors_and_deps(prod, listeners[443].urn)
+
+
+def test_alb_deletion_protection_follows_the_preset(dev, prod):
+    assert named(dev, "-edge-alb").inputs["enableDeletionProtection"] is False
+    assert named(prod, "-edge-alb").inputs["enableDeletionProtection"] is True
+
+
+# -- outputs ------------------------------------------------------------------------------------
+
+
+def test_outputs(plan, prod):
+    assert {"front_url", "api_url", "database_endpoint", "redis_queue_endpoint", "bucket", "secret_arns"} <= set(plan.outputs)
+    assert "redis_cache_endpoint" in prod.outputs
+    assert all(v.startswith("arn:aws:secretsmanager:") for v in plan.outputs["secret_arns"].values())
