@@ -27,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StackFileError) as error:
         print(error, file=sys.stderr)
         return 2
-    print(render.as_json(result) if args.format == "json" else render.as_text(result))
+    try:
+        print(render.as_json(result) if args.format == "json" else render.as_text(result))
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error
+        sys.stderr.close()
     return 0
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers import ancestors_and_deps, env_of, named, resources
+from .helpers import ancestors_and_deps, env_of, named, resources
 
 BACKEND = ("api", "worker", "clock")
 SG = "aws:ec2/securityGroup:SecurityGroup"
