@@ -89,3 +89,16 @@ def _run_service(args):
         "uri": f"https://{name}-{digest(name, length=10)}-{region[:2]}.a.run.app",
         "urls": [deterministic],
     }
+
+
+@resource("gcp:compute/backendService:BackendService", "gcp:compute/uRLMap:URLMap", "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+def _global_compute(args):
+    i = args.inputs
+    collection = {"BackendService": "backendServices", "URLMap": "urlMaps", "ManagedSslCertificate": "sslCertificates"}[args.typ.rsplit(":", 1)[1]]
+    return {"__id": f"projects/{i.get('project')}/global/{collection}/{i.get('name', args.name)}"}
+
+
+@resource("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")
+def _neg(args):
+    i = args.inputs
+    return {"__id": f"projects/{i.get('project')}/regions/{i.get('region')}/networkEndpointGroups/{i.get('name', args.name)}"}
