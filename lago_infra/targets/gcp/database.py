@@ -1,0 +1,110 @@
+"""Cloud SQL for PostgreSQL on a private address only, TLS required, with PITR backups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_random as random
+
+from ...config.model import Database, Protection
+from .network import Placement
+from .settings import CloudSql
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    where: Placement
+    database: Database
+    instance: CloudSql
+    protection: Protection
+
+
+class LagoDatabase(pulumi.ComponentResource):
+    """The instance, Lago's database, and Lago's user with a generated password."""
+
+    host: pulumi.Output[str]
+    """Private IP address of the instance."""
+    connection_name: pulumi.Output[str]
+    """``project:region:instance``, for the Cloud SQL proxy and connectors."""
+    user: pulumi.Output[str]
+    password: pulumi.Output[str]
+    """Secret."""
+    ready: list[pulumi.Resource]
+    """The database and user: what migrations must wait for."""
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:gcp:Database", name, None, opts)
+        s, db, where = args.instance, args.database, args.where
+        protected = args.protection.protect
+        final_backup = (
+            gcp.sql.DatabaseInstanceSettingsFinalBackupConfigArgs(enabled=True, retention_days=s.final_backup_days)
+            if s.final_backup_days
+            else None
+        )
+        instance = gcp.sql.DatabaseInstance(
+            f"{name}-instance",
+            name=f"{name}-pg",
+            project=where.project,
+            region=where.region,
+            database_version=f"POSTGRES_{db.version}",
+            # Pulumi's own guard; the API-side flag is settings.deletion_protection_enabled.
+            deletion_protection=args.protection.deletion_protection,
+            settings=gcp.sql.DatabaseInstanceSettingsArgs(
+                tier=s.tier,
+                edition=s.edition,
+                availability_type=s.availability,
+                disk_size=s.disk_size_gb,
+                disk_type="PD_SSD",
+                disk_autoresize=True,
+                deletion_protection_enabled=args.protection.deletion_protection,
+                ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
+                    ipv4_enabled=False,
+                    private_network=where.network_id,
+                    # TLS without client certificates: Lago connects with sslmode=require.
+                    ssl_mode="ENCRYPTED_ONLY",
+                ),
+                backup_configuration=gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
+                    enabled=True,
+                    point_in_time_recovery_enabled=True,
+                    transaction_log_retention_days=s.log_retention_days,
+                    backup_retention_settings=gcp.sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
+                        retained_backups=s.backups_retained, retention_unit="COUNT"
+                    ),
+                ),
+                final_backup_config=final_backup,
+                database_flags=(
+                    [gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name="max_connections", value=str(s.max_connections))]
+                    if s.max_connections
+                    else None
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, protect=protected, depends_on=list(where.depends_on)),
+        )
+        password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=pulumi.ResourceOptions(parent=self))
+        # ABANDON: dropping them fails once Lago's tables exist, and the instance goes with them.
+        database = gcp.sql.Database(
+            f"{name}-database",
+            name=db.name,
+            project=where.project,
+            instance=instance.name,
+            deletion_policy="ABANDON",
+            opts=pulumi.ResourceOptions(parent=self, protect=protected),
+        )
+        user = gcp.sql.User(
+            f"{name}-user",
+            name=db.user,
+            project=where.project,
+            instance=instance.name,
+            password=password.result,
+            deletion_policy="ABANDON",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.host = instance.private_ip_address
+        self.connection_name = instance.connection_name
+        self.user = user.name
+        self.password = pulumi.Output.secret(password.result)
+        self.ready = [database, user]
+        self.register_outputs({"host": self.host, "connection_name": self.connection_name})

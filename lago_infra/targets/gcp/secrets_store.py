@@ -1,0 +1,63 @@
+"""Secret Manager: one secret per sensitive variable, readable by the runtime account alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+import pulumi
+import pulumi_gcp as gcp
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """What a Cloud Run container needs to read one secret."""
+
+    secret_id: pulumi.Output[str]
+    #: A pinned version number: a changed value creates a version and so rolls a new revision.
+    version: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class SecretStoreArgs:
+    project: str
+    #: Variable name -> secret value.
+    values: Mapping[str, pulumi.Input[str]]
+    #: ``serviceAccount:...`` granted accessor on each secret.
+    accessor: pulumi.Input[str]
+
+
+class LagoSecretStore(pulumi.ComponentResource):
+    refs: dict[str, SecretRef]
+    """Variable name -> secret reference."""
+    grants: list[pulumi.Resource]
+    """Accessor bindings the roles need before they start."""
+
+    def __init__(self, name: str, args: SecretStoreArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:gcp:SecretStore", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.refs, self.grants = {}, []
+        for variable in sorted(args.values):
+            slug = f"{name}-{variable.lower().replace('_', '-')}"
+            secret = gcp.secretmanager.Secret(
+                slug,
+                secret_id=slug,
+                project=args.project,
+                replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
+                opts=child,
+            )
+            version = gcp.secretmanager.SecretVersion(
+                f"{slug}-version", secret=secret.id, secret_data=pulumi.Output.secret(args.values[variable]), opts=child
+            )
+            self.grants.append(
+                gcp.secretmanager.SecretIamMember(
+                    f"{slug}-accessor",
+                    secret_id=secret.id,
+                    project=args.project,
+                    role="roles/secretmanager.secretAccessor",
+                    member=args.accessor,
+                    opts=child,
+                )
+            )
+            self.refs[variable] = SecretRef(secret_id=secret.secret_id, version=version.version)
+        self.register_outputs({"secret_ids": {k: v.secret_id for k, v in self.refs.items()}})

@@ -1,0 +1,87 @@
+"""Lago's files in GCS, and the service account every role runs as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_gcp as gcp
+
+from .settings import Bucket
+
+
+@dataclass(frozen=True)
+class StorageArgs:
+    project: str
+    region: str
+    settings: Bucket
+    protect: bool
+    #: The runtime service account's id (6 to 30 characters).
+    account_id: str
+
+
+class LagoStorage(pulumi.ComponentResource):
+    """A private bucket and the runtime service account, which administers objects in that bucket
+    only and may sign blobs as itself (Lago signs download URLs through IAM, no key file)."""
+
+    bucket: pulumi.Output[str]
+    """Bucket name."""
+    service_account_email: pulumi.Output[str]
+    """The identity of every Cloud Run role."""
+    grants: list[pulumi.Resource]
+    """IAM bindings the roles need before they start."""
+
+    def __init__(self, name: str, args: StorageArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:gcp:Storage", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        s = args.settings
+        rules = (
+            [
+                gcp.storage.BucketLifecycleRuleArgs(
+                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                        with_state="ARCHIVED", days_since_noncurrent_time=s.noncurrent_version_days
+                    ),
+                )
+            ]
+            if s.versioning
+            else []
+        )
+        bucket = gcp.storage.Bucket(
+            f"{name}-bucket",
+            # Bucket names are global: the project id keeps two projects' "lago" apart.
+            name=f"{args.project}-{name}",
+            project=args.project,
+            location=args.region,
+            uniform_bucket_level_access=True,
+            public_access_prevention="enforced",
+            versioning=gcp.storage.BucketVersioningArgs(enabled=s.versioning),
+            lifecycle_rules=rules,
+            # Emptied on destroy only when nothing protects the data.
+            force_destroy=not args.protect,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        account = gcp.serviceaccount.Account(
+            f"{name}-runtime",
+            account_id=args.account_id,
+            project=args.project,
+            display_name="Lago runtime (Cloud Run)",
+            opts=child,
+        )
+        member = pulumi.Output.concat("serviceAccount:", account.email)
+        object_admin = gcp.storage.BucketIAMMember(
+            f"{name}-runtime-object-admin", bucket=bucket.name, role="roles/storage.objectAdmin", member=member, opts=child
+        )
+        # signBlob on itself: LAGO_GCS_IAM=true signs URLs with the IAM credentials API.
+        token_creator = gcp.serviceaccount.IAMMember(
+            f"{name}-runtime-token-creator",
+            service_account_id=account.name,
+            role="roles/iam.serviceAccountTokenCreator",
+            member=member,
+            opts=child,
+        )
+        self.bucket = bucket.name
+        self.service_account_email = account.email
+        self.grants = [object_admin, token_creator]
+        self.register_outputs({"bucket": self.bucket, "service_account_email": self.service_account_email})
