@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers import ancestors_and_deps, env_of, named
+from .helpers import ancestors_and_deps, env_of, named
 
 RUN_SERVICE = "gcp:cloudrunv2/service:Service"
 WORKER_POOL = "gcp:cloudrunv2/workerPool:WorkerPool"
