@@ -53,6 +53,18 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _mark_secret_outputs(struct, names) -> None:
+    """Wrap each output in ``names`` as a secret, as the engine does for a resource's
+    ``additionalSecretOutputs`` (a generated password's ``result``); the mock monitor does not,
+    which would show such values in plain text wherever the program passes them on."""
+    for name in names:
+        if name in struct.fields:
+            value = json_format.MessageToDict(struct.fields[name])
+            if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+                continue
+            struct[name] = {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
 class RecordingMonitor(MockMonitor):
     def __init__(self, mocks):
         super().__init__(mocks)
@@ -61,6 +73,7 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
+        _mark_secret_outputs(response.object, request.additionalSecretOutputs)
         self.registrations.append(
             Registration(
                 urn=response.urn,
