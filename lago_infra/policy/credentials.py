@@ -62,7 +62,7 @@ def walk(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from walk(v, f"{path}[{i}]")
-    elif isinstance(value, str) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", value):
+    elif isinstance(value, str) and re.match(r"^[A-Z_][A-Z0-9_]*=.", value) and not value_looks_like_credential(value.partition("=")[0]):
         name, _, rest = value.partition("=")
         yield f"{path}.{name}", name, rest
     else:
