@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from pulumi_policy import StackValidationArgs
 
 from lago_infra.__main__ import main
+from lago_infra.policy import RULES
 from lago_infra.policy.from_pack import view_of_pack
 from lago_infra.policy.model import SECRET
 from lago_infra.policy.pack import policies
@@ -119,3 +120,10 @@ def test_pack_view_unmasked_secrets_judged_by_where_they_sit():
 
     found = list(plain_text_secrets(view))
     assert [(v.resource, "LAGO_CLICKHOUSE_HOST" in v.what) for v in found] == [("worker", True)]
+
+
+def test_the_docs_list_every_rule():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "policy.md").read_text()
+    assert [r.id for r in RULES if f"`{r.id}`" not in text] == []
