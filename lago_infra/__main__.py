@@ -18,6 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--stack", help="stack name: reads stacks/Pulumi.<stack>.yaml (default: local)")
     which.add_argument("--config", type=Path, help="any stack file")
     plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument(
+        "--policy",
+        action="store_true",
+        help="check the plan against the guardrail rules instead of printing it; exits 1 on a mandatory violation",
+    )
     args = parser.parse_args(argv)
 
     from .plan import render, run_plan
@@ -27,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StackFileError) as error:
         print(error, file=sys.stderr)
         return 2
+    if args.policy:
+        from .policy import evaluate, report, view_of_plan
+
+        findings = evaluate(view_of_plan(result))
+        print(report(findings, result.stack))
+        return 1 if any(f.mandatory for f in findings) else 0
     try:
         print(render.as_json(result) if args.format == "json" else render.as_text(result))
     except BrokenPipeError:  # `... | head` closed the pipe: not an error

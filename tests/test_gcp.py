@@ -202,7 +202,8 @@ def test_prod_bucket_versions_with_a_lifecycle(prod, dev):
 
 def test_every_secret_reaches_cloud_run_by_reference_only(plan):
     secrets = {r.inputs["secretId"]: r for r in plan.by_type(SECRET)}
-    assert set(plan.outputs["secret_ids"].values()) == set(secrets)
+    project = plan.by_type(SECRET)[0].inputs["project"]
+    assert set(plan.outputs["secret_ids"].values()) == {f"projects/{project}/secrets/{s}" for s in secrets}
     versions = plan.by_type("gcp:secretmanager/secretVersion:SecretVersion")
     assert len(versions) == len(secrets) and all(v.inputs["secretData"] == "[secret]" for v in versions)
     seen = set()
@@ -213,7 +214,7 @@ def test_every_secret_reaches_cloud_run_by_reference_only(plan):
         for name in expected:
             assert "value" not in envs[name], f"{role}: {name} as a plain value"
             ref = envs[name]["valueSource"]["secretKeyRef"]
-            assert ref["secret"] == plan.outputs["secret_ids"][name] and ref["version"] == "1"
+            assert plan.outputs["secret_ids"][name].endswith(f"/secrets/{ref['secret']}") and ref["version"] == "1"
             seen.add(name)
         assert not [e for e in envs.values() if e.get("value") == "[secret]"]
     assert seen == set(plan.outputs["secret_ids"]) - {"DB_PASSWORD"}
@@ -223,7 +224,9 @@ def test_runtime_account_reads_exactly_the_secrets(plan):
     members = plan.by_type("gcp:secretmanager/secretIamMember:SecretIamMember")
     assert {m.inputs["role"] for m in members} == {"roles/secretmanager.secretAccessor"}
     assert {m.inputs["member"] for m in members} == {f"serviceAccount:{plan.outputs['service_account']}"}
-    assert sorted(m.inputs["secretId"].rsplit("/", 1)[-1] for m in members) == sorted(plan.outputs["secret_ids"].values())
+    assert sorted(m.inputs["secretId"].rsplit("/", 1)[-1] for m in members) == sorted(
+        v.rsplit("/", 1)[-1] for v in plan.outputs["secret_ids"].values()
+    )
 
 
 def test_no_secret_in_plain_text(plan):

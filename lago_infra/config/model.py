@@ -315,10 +315,11 @@ class LagoSettings(Section):
             return data
         preset = data.get("preset", "dev")
         target = data.get("target")
-        if preset not in PRESETS:
+        # A list or mapping here is not hashable: leave it to the Literal checks to report.
+        if not isinstance(preset, str) or preset not in PRESETS:
             return data  # the Literal check reports it
         defaults = dict(PRESETS[preset])
-        target_presets = {"local": LOCAL_PRESETS, "aws": AWS_PRESETS, "gcp": GCP_PRESETS}.get(target)
+        target_presets = {"local": LOCAL_PRESETS, "aws": AWS_PRESETS, "gcp": GCP_PRESETS}.get(target) if isinstance(target, str) else None
         if target_presets is not None:
             defaults[target] = target_presets[preset]
         return deep_merge(defaults, data)

@@ -133,7 +133,7 @@ class LagoGcp(pulumi.ComponentResource):
             "redis_host": queue.host,
             "bucket": storage.bucket,
             "service_account": storage.service_account_email,
-            "secret_ids": {k: v.secret_id for k, v in store.refs.items()},
+            "secret_ids": {k: v.path for k, v in store.refs.items()},
         }
         if cache is not None:
             self._outputs["redis_cache_host"] = cache.host

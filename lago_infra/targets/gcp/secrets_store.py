@@ -14,6 +14,8 @@ class SecretRef:
     """What a Cloud Run container needs to read one secret."""
 
     secret_id: pulumi.Output[str]
+    #: Full resource name, ``projects/<project>/secrets/<id>``: what outputs show.
+    path: pulumi.Output[str]
     #: A pinned version number: a changed value creates a version and so rolls a new revision.
     version: pulumi.Output[str]
 
@@ -59,5 +61,5 @@ class LagoSecretStore(pulumi.ComponentResource):
                     opts=child,
                 )
             )
-            self.refs[variable] = SecretRef(secret_id=secret.secret_id, version=version.version)
-        self.register_outputs({"secret_ids": {k: v.secret_id for k, v in self.refs.items()}})
+            self.refs[variable] = SecretRef(secret_id=secret.secret_id, path=secret.id, version=version.version)
+        self.register_outputs({"secret_ids": {k: v.path for k, v in self.refs.items()}})

@@ -1,0 +1,177 @@
+"""The GCP target: Cloud Run v2, Cloud SQL for PostgreSQL, Memorystore, Cloud Storage."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+from ..model import SECRET, Resource, RoleView, StackView, Violation
+from .base import ROLES_BY_NAME, WORLD, TargetPolicy, as_int, is_true, missing, role_of, unprotected
+
+SQL = ("gcp:sql/databaseInstance:DatabaseInstance",)
+REDIS = ("gcp:redis/instance:Instance",)
+BUCKET = ("gcp:storage/bucket:Bucket",)
+SERVICE = "gcp:cloudrunv2/service:Service"
+JOB = "gcp:cloudrunv2/job:Job"
+FIREWALL = ("gcp:compute/firewall:Firewall",)
+ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
+LOG_BUCKET = ("gcp:logging/projectBucketConfig:ProjectBucketConfig",)
+
+#: Cloud SQL for PostgreSQL's default max_connections by the tier's memory (GiB lower bound).
+_DEFAULT_BY_MEMORY = ((120, 1000), (60, 800), (30, 600), (15, 500), (7.5, 400), (6, 200), (3.75, 100), (1.7, 50), (0, 25))
+_SHARED_CORE_GIB = {"db-f1-micro": 0.6, "db-g1-small": 1.7}
+
+
+# -- roles ---------------------------------------------------------------------------------------
+
+
+def _containers(r: Resource) -> list[dict[str, Any]]:
+    template = r.inputs.get("template") or {}
+    if r.type == JOB:
+        template = template.get("template") or {}
+    return [c for c in template.get("containers") or [] if isinstance(c, dict)]
+
+
+def _container_env(container: dict[str, Any]) -> dict[str, Any]:
+    env: dict[str, Any] = {}
+    for e in container.get("envs") or []:
+        if isinstance(e, dict) and "name" in e:
+            env[e["name"]] = SECRET if (e.get("valueSource") or {}).get("secretKeyRef") else e.get("value", "")
+    return env
+
+
+def roles(resources: list[Resource], masked: bool) -> dict[str, RoleView]:
+    found: dict[str, RoleView] = {}
+    for r in (r for r in resources if r.type in (SERVICE, JOB)):
+        containers = _containers(r)
+        if not containers:
+            continue
+        role = role_of(r.inputs.get("name"), r.name, containers[0].get("name"))
+        if role is None or role in found:
+            continue
+        scaling = (r.inputs.get("template") or {}).get("scaling") or r.inputs.get("scaling") or {}
+        low = as_int(scaling.get("minInstanceCount")) or as_int(scaling.get("manualInstanceCount")) or 1
+        high = as_int(scaling.get("maxInstanceCount")) or as_int(scaling.get("manualInstanceCount")) or low
+        found[role] = RoleView(role, _container_env(containers[0]), low, high)
+    return found
+
+
+# -- the database --------------------------------------------------------------------------------
+
+
+def _tier_memory_gib(tier: str) -> Optional[float]:
+    if tier in _SHARED_CORE_GIB:
+        return _SHARED_CORE_GIB[tier]
+    custom = re.match(r"^db-custom-(\d+)-(\d+)$", tier)
+    if custom:
+        return int(custom.group(2)) / 1024
+    optimized = re.match(r"^db-perf-optimized-N-(\d+)$", tier)
+    if optimized:
+        return int(optimized.group(1)) * 8
+    return None
+
+
+def max_connections(view: StackView) -> tuple[Optional[int], str]:
+    dbs = view.of_type(*SQL)
+    if not dbs:
+        return None, "no Cloud SQL instance found"
+    db = dbs[0]
+    for flag in db.get("settings.databaseFlags", []) or []:
+        if isinstance(flag, dict) and flag.get("name") == "max_connections" and as_int(flag.get("value")):
+            return as_int(flag.get("value")), f"{db.name} database flag max_connections"
+    tier = str(db.get("settings.tier", ""))
+    gib = _tier_memory_gib(tier)
+    if gib is None:
+        return None, f"tier {tier or '(unset)'} has no known default"
+    default = next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
+    return default, f"tier {tier} default ({gib:g} GiB)"
+
+
+def _sql_encrypted(db: Resource) -> Optional[str]:
+    mode = db.get("settings.ipConfiguration.sslMode")
+    if mode in ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") or is_true(db.get("settings.ipConfiguration.requireSsl")):
+        return None
+    return f"sslMode is {mode or 'unset'} (connections without TLS accepted)"
+
+
+def _sql_backups(db: Resource) -> Optional[str]:
+    if not is_true(db.get("settings.backupConfiguration.enabled")):
+        return "backupConfiguration.enabled is not true"
+    if not is_true(db.get("settings.backupConfiguration.pointInTimeRecoveryEnabled")):
+        return "pointInTimeRecoveryEnabled is not true"
+    kept = as_int(db.get("settings.backupConfiguration.backupRetentionSettings.retainedBackups", 7))
+    return None if (kept or 0) >= 7 else f"only {kept} backups kept"
+
+
+# -- network and operations ----------------------------------------------------------------------
+
+
+def _network_closed(view: StackView) -> Iterable[Violation]:
+    for fw in view.of_type(*FIREWALL):
+        if fw.inputs.get("direction", "INGRESS") != "INGRESS" or not set(fw.inputs.get("sourceRanges") or []) & set(WORLD):
+            continue
+        ports = {p for a in fw.inputs.get("allows") or [] for p in (a.get("ports") or ["all"])}
+        if not ports or not ports <= {"80", "443"}:
+            yield Violation(fw.name, f"firewall open to the world on {', '.join(sorted(ports)) or 'every port'}", "allow the world only on 80/443; use the VPC's ranges elsewhere")
+
+
+def _health(view: StackView) -> Iterable[Violation]:
+    for svc in view.of_type(SERVICE):
+        containers = _containers(svc)
+        role = ROLES_BY_NAME.get(role_of(svc.inputs.get("name"), svc.name, containers[0].get("name") if containers else None) or "")
+        if role and role.health and not any(c.get("startupProbe") or c.get("livenessProbe") for c in containers):
+            yield Violation(svc.name, f"role {role.name} has no startup or liveness probe", f"probe {role.health.path} on port {role.health.port}")
+
+
+def _alarms(view: StackView) -> Iterable[Violation]:
+    filters = " ".join(str(c) for a in view.of_type(ALERT) for c in a.inputs.get("conditions") or [])
+    for types, metric in ((SQL, "cloudsql_database"), (REDIS, "redis_instance")):
+        for r in view.of_type(*types):
+            if metric not in filters:
+                yield Violation(r.name, f"no alert policy on {metric}", f"add a monitoring AlertPolicy on resource.type=\"{metric}\"")
+    if view.of_type(SERVICE) and not re.search(r"https_lb_rule|cloud_run_revision", filters):
+        yield Violation("stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors")
+
+
+DATA = (*SQL, *REDIS, *BUCKET)
+
+TARGET = TargetPolicy(
+    name="gcp",
+    provider="gcp:",
+    roles=roles,
+    max_connections=max_connections,
+    # Cloud Run behind the external load balancer: the api is always public.
+    api_public=lambda view: True,
+    checks={
+        "database-encrypted": lambda v: missing(v, SQL, _sql_encrypted, "set settings.ipConfiguration.sslMode=ENCRYPTED_ONLY"),
+        "redis-encrypted": lambda v: missing(
+            v, REDIS,
+            lambda r: None if r.inputs.get("transitEncryptionMode") == "SERVER_AUTHENTICATION" and is_true(r.inputs.get("authEnabled")) else "transit encryption or AUTH is off",
+            "set transitEncryptionMode=SERVER_AUTHENTICATION and authEnabled=true",
+        ),
+        "database-private": lambda v: missing(v, SQL, lambda r: None if r.get("settings.ipConfiguration.ipv4Enabled") is False else "the instance has a public IP (ipv4Enabled is not false)", "set settings.ipConfiguration.ipv4Enabled=false and use private IP"),
+        "bucket-not-public": lambda v: missing(
+            v, BUCKET,
+            lambda b: None if b.inputs.get("publicAccessPrevention") == "enforced" and is_true(b.inputs.get("uniformBucketLevelAccess")) else "public access prevention not enforced or uniform access off",
+            "set publicAccessPrevention=enforced and uniformBucketLevelAccess=true",
+        ),
+        "network-closed": _network_closed,
+        "protect": lambda v: unprotected(v, DATA),
+        "deletion-protection": lambda v: missing(
+            v, SQL,
+            lambda r: None if r.inputs.get("deletionProtection") is not False and is_true(r.get("settings.deletionProtectionEnabled")) else "deletion protection is off",
+            "keep deletionProtection and set settings.deletionProtectionEnabled=true",
+        ),
+        "final-snapshot": lambda v: missing(v, SQL, lambda r: None if is_true(r.get("settings.finalBackupConfig.enabled")) else "no final backup on deletion", "set settings.finalBackupConfig.enabled=true"),
+        "backups": lambda v: missing(v, SQL, _sql_backups, "enable backups with point-in-time recovery, 7 or more kept"),
+        "highly-available": lambda v: [
+            *missing(v, SQL, lambda r: None if r.get("settings.availabilityType") == "REGIONAL" else "availabilityType is not REGIONAL", "set settings.availabilityType=REGIONAL"),
+            *missing(v, REDIS, lambda r: None if r.inputs.get("tier") == "STANDARD_HA" else "tier is not STANDARD_HA", "set tier=STANDARD_HA"),
+        ],
+        "bucket-versioning": lambda v: missing(v, BUCKET, lambda b: None if is_true(b.get("versioning.enabled")) else "versioning is not enabled", "set versioning.enabled=true"),
+        "health-checks": _health,
+        # Cloud Run logs land in the _Default bucket (30 days) unless a bucket config says otherwise.
+        "log-retention": lambda v: missing(v, LOG_BUCKET, lambda b: None if as_int(b.inputs.get("retentionDays")) else "retentionDays is not set", "set retentionDays"),
+        "alarms": _alarms,
+    },
+)

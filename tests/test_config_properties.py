@@ -1,0 +1,134 @@
+"""Bad stack config never gets through, and never as a traceback: whatever the values and
+shapes, ``validate`` returns settings or raises ``ConfigError``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lago_infra.__main__ import main
+from lago_infra.config import ConfigError, RawConfig, validate
+from lago_infra.config.model import LagoSettings
+from lago_infra.lago.roles import DEDICATED_QUEUES
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+TOP_KEYS = sorted(f.alias or n for n, f in LagoSettings.model_fields.items())
+NESTED = ["roles.api.replicas", "roles.clock.maxReplicas", "roles.worker.cpu", "database.version", "database.pool.web",
+          "api.threads", "workers.concurrency", "workers.dedicated", "features.signup", "smtp.port", "urls.front",
+          "domain.app", "local.apiPort", "protection.protect", "env", "secretEnv", "images.api", "redis.separateCache"]
+
+anything = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def base(target: str = "local") -> dict:
+    return {"target": target}
+
+
+def put(values: dict, path: str, value) -> dict:
+    node = values
+    *parents, leaf = path.split(".")
+    for p in parents:
+        node = node.setdefault(p, {}) if isinstance(node.get(p, {}), dict) else node
+    node[leaf] = value
+    return values
+
+
+def rejected(values: dict, secret_keys: set[str] = frozenset()) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        validate(RawConfig(values, set(secret_keys), "stacks/Pulumi.test.yaml"))
+    assert "Fix:" in str(caught.value)
+    return caught.value
+
+
+@FAST
+@given(path=st.sampled_from(TOP_KEYS + NESTED), value=anything)
+def test_any_value_anywhere_is_accepted_or_a_config_error(path, value):
+    try:
+        validate(RawConfig(put(base(), path, value), set(), "test"))
+    except ConfigError:
+        pass
+
+
+@FAST
+@given(shape=anything)
+def test_any_shape_for_the_whole_namespace_is_a_config_error_or_accepted(shape):
+    values = shape if isinstance(shape, dict) else {"target": shape}
+    try:
+        validate(RawConfig(values, set(), "test"))
+    except ConfigError:
+        pass
+
+
+@FAST
+@given(key=st.from_regex(r"[a-z][a-zA-Z]{2,12}", fullmatch=True).filter(lambda k: k not in TOP_KEYS))
+def test_unknown_keys_are_rejected(key):
+    assert "unknown key" in str(rejected({**base(), key: "x"}))
+
+
+@FAST
+@given(count=st.integers(2, 100), which=st.sampled_from(["replicas", "maxReplicas"]))
+def test_more_than_one_clock_is_rejected(count, which):
+    values = {**base(), "roles": {"clock": {"replicas": count, "maxReplicas": count} if which == "replicas" else {"maxReplicas": count}}}
+    assert "clock" in str(rejected(values))
+
+
+@FAST
+@given(queue=st.text(min_size=1, max_size=12).filter(lambda q: q not in DEDICATED_QUEUES), as_list=st.booleans())
+def test_a_dedicated_worker_for_an_unknown_queue_is_rejected(queue, as_list):
+    dedicated = [queue] if as_list else {queue: {}}
+    assert "dedicated" in str(rejected({**base(), "workers": {"dedicated": dedicated}}))
+
+
+@FAST
+@given(target=st.sampled_from(["local", "aws", "gcp"]), protect=st.booleans(), deletion=st.booleans())
+def test_prod_without_protection_needs_the_acknowledgement(target, protect, deletion):
+    values = {"target": target, "preset": "prod", "protection": {"protect": protect, "deletionProtection": deletion}}
+    if protect and deletion:
+        validate(RawConfig(values, set(), "test"))
+    else:
+        assert "acknowledgeDataLoss" in str(rejected(values))
+        values["protection"]["acknowledgeDataLoss"] = True
+        validate(RawConfig(values, set(), "test"))
+
+
+@FAST
+@given(secret=st.text(min_size=1, max_size=30).filter(str.strip),
+       where=st.sampled_from(["smtp", "license", "secretEnv", "secrets", "googleAuth"]))
+def test_secrets_written_in_plain_text_are_rejected_and_not_echoed(secret, where):
+    value = {
+        "smtp": {"address": "smtp.example.com", "fromEmail": "a@example.com", "password": secret},
+        "license": secret,
+        "secretEnv": {"STRIPE_API_KEY": secret},
+        "secrets": {"secretKeyBase": secret},
+        "googleAuth": {"clientId": "id", "clientSecret": secret},
+    }[where]
+    error = rejected({**base(), where: value})
+    assert "--secret" in str(error)
+
+
+@FAST
+@given(name=st.sampled_from(["DATABASE_URL", "LAGO_SIDEKIQ_WEB", "SIDEKIQ_PDFS", "LAGO_API_URL", "RAILS_ENV", "DATABASE_POOL", "NOT_A_LAGO_VAR"]))
+def test_variables_owned_by_typed_keys_cannot_be_set_through_env(name):
+    rejected({**base(), "env": {name: "x"}})
+
+
+def test_bad_config_registers_nothing_and_the_cli_prints_no_traceback(tmp_path, capsys, monkeypatch):
+    from lago_infra.plan import runner
+
+    created = []
+    monkeypatch.setattr(runner, "RecordingMonitor", lambda *a: created.append(a) or pytest.fail("monitor created"))
+    stack = tmp_path / "Pulumi.bad.yaml"
+    stack.write_text(json.dumps({"config": {"lago:target": "local", "lago:roles": {"clock": {"replicas": 2}}}}))
+    with pytest.raises(ConfigError):
+        runner.run_plan(config_file=stack)
+    assert main(["plan", "--config", str(stack), "--policy"]) == 2
+    err = capsys.readouterr().err
+    assert "lago:roles.clock" in err and "Traceback" not in err and created == []
