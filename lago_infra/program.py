@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import importlib
 
-import pulumi
 
 from .config.model import LagoSettings
+from .targets.base import LagoTarget
 
 #: target name -> "module:Component"
 TARGETS: dict[str, str] = {
@@ -17,7 +17,7 @@ TARGETS: dict[str, str] = {
 }
 
 
-def deploy(settings: LagoSettings) -> pulumi.ComponentResource:
+def deploy(settings: LagoSettings) -> LagoTarget:
     module_name, _, class_name = TARGETS[settings.target].partition(":")
     component = getattr(importlib.import_module(module_name), class_name)
     return component(settings.name, settings)

@@ -37,3 +37,20 @@ def plan_config(tmp_path) -> Callable[..., Plan]:
         return run_plan(config_file=path)
 
     return make
+
+
+# A target's test module sets ``TARGET = "aws"`` and gets these: ``plan`` runs each test on the
+# target's dev and prod stacks, ``dev`` and ``prod`` name one.
+@pytest.fixture(params=["dev", "prod"])
+def plan(request, plan_of) -> Plan:
+    return plan_of(f"{request.module.TARGET}-{request.param}")
+
+
+@pytest.fixture
+def dev(request, plan_of) -> Plan:
+    return plan_of(f"{request.module.TARGET}-dev")
+
+
+@pytest.fixture
+def prod(request, plan_of) -> Plan:
+    return plan_of(f"{request.module.TARGET}-prod")

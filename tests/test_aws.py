@@ -15,19 +15,7 @@ TASK = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 
 
-@pytest.fixture(params=["aws-dev", "aws-prod"])
-def plan(request, plan_of):
-    return plan_of(request.param)
-
-
-@pytest.fixture
-def dev(plan_of):
-    return plan_of("aws-dev")
-
-
-@pytest.fixture
-def prod(plan_of):
-    return plan_of("aws-prod")
+TARGET = "aws"
 
 
 def containers(plan, role):

@@ -18,19 +18,7 @@ BUCKET = "gcp:storage/bucket:Bucket"
 SECRET = "gcp:secretmanager/secret:Secret"
 
 
-@pytest.fixture(params=["gcp-dev", "gcp-prod"])
-def plan(request, plan_of):
-    return plan_of(request.param)
-
-
-@pytest.fixture
-def dev(plan_of):
-    return plan_of("gcp-dev")
-
-
-@pytest.fixture
-def prod(plan_of):
-    return plan_of("gcp-prod")
+TARGET = "gcp"
 
 
 def container(reg):

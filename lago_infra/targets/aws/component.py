@@ -12,6 +12,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, RedisEndpoint, S3Storage
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
+from ..base import LagoTarget
 from .database import LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
@@ -25,16 +26,9 @@ from .storage import LagoStorage
 __all__ = ["LagoAws"]
 
 
-class LagoAws(pulumi.ComponentResource):
+class LagoAws(LagoTarget):
     """Every piece as its own component: network, security groups, database, Redis, storage,
     secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
-
-    front_url: pulumi.Output[str]
-    """Where the browser opens Lago."""
-    api_url: pulumi.Output[str]
-    """The api as browsers and API clients reach it."""
-    deployment: LagoDeployment
-    """Every role with its image, command and environment."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:LagoAws", name, None, opts)

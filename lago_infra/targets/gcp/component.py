@@ -11,6 +11,7 @@ from ...config.model import LagoSettings
 from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
+from ..base import LagoTarget
 from . import services
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
@@ -31,15 +32,8 @@ def _required(value: Optional[str], key: str) -> str:
     return value
 
 
-class LagoGcp(pulumi.ComponentResource):
+class LagoGcp(LagoTarget):
     """Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference."""
-
-    front_url: pulumi.Output[str]
-    """Where the browser opens Lago."""
-    api_url: pulumi.Output[str]
-    """The api as the browser and API clients reach it."""
-    deployment: LagoDeployment
-    """Every role with its image, command and environment."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:LagoGcp", name, None, opts)

@@ -13,6 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
+from ..base import LagoTarget
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
@@ -20,16 +21,9 @@ __all__ = ["LagoDocker"]
 _STORAGE_PATH = "/app/storage"
 
 
-class LagoDocker(pulumi.ComponentResource):
+class LagoDocker(LagoTarget):
     """Lago on a Docker host, the way Lago's own compose file runs it, with generated secrets,
     no database or Redis port on the host, and migrations finished before anything serves."""
-
-    front_url: pulumi.Output[str]
-    """Where the browser opens Lago."""
-    api_url: pulumi.Output[str]
-    """The api as the browser (and API clients) reach it."""
-    deployment: LagoDeployment
-    """Every role with its image, command and environment."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:local:LagoDocker", name, None, opts)
