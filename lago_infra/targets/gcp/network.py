@@ -58,7 +58,7 @@ class LagoNetwork(pulumi.ComponentResource):
         # Retained on destroy: the service-networking peering and the addresses Cloud Run's
         # Direct VPC egress holds are released by Google hours to days after their users go,
         # and deleting the VPC, subnet or range before that fails the whole destroy. All
-        # three are free; remove them later with gcloud (docs/gcp.md).
+        # three are free; remove them later with gcloud (README, GCP, Destroy).
         kept = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         child = pulumi.ResourceOptions(parent=self)
         network = gcp.compute.Network(
