@@ -82,6 +82,7 @@ def test_secret_entries_of_container_env_are_masked_one_by_one(plan_of):
 def test_prod_preset_protects_the_data_volumes(plan_config):
     plan = plan_config({"lago:target": "local", "lago:preset": "prod"})
     assert named(plan, "lago-postgres-data").protect and named(plan, "lago-storage").protect
+    assert named(plan, "lago-redis-data").protect
     assert not named(plan, "lago-api", CONTAINER).protect
 
 

@@ -39,7 +39,7 @@ class LagoDocker(LagoTarget):
         db_password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=self._child)
         redis_password = random.RandomPassword(f"{name}-redis-password", length=32, special=False, opts=self._child)
         postgres = self._postgres(settings, local, db_password.result)
-        redis = self._redis(local, redis_password.result)
+        redis = self._redis(settings, local, redis_password.result)
         storage = docker.Volume(f"{name}-storage", name=f"{name}-storage", opts=self._data_opts(settings))
 
         front_url = settings.urls.front or urls.http_url("http", "localhost", local.front_port)
@@ -123,9 +123,10 @@ class LagoDocker(LagoTarget):
             opts=self._child,
         )
 
-    def _redis(self, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
+    def _redis(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
         name = self._name
-        data = docker.Volume(f"{name}-redis-data", name=f"{name}-redis-data", opts=self._child)
+        # Append-only Sidekiq queue: jobs not yet run are data too.
+        data = docker.Volume(f"{name}-redis-data", name=f"{name}-redis-data", opts=self._data_opts(settings))
         # The password reaches redis-server through the environment, not its command line, so
         # it never shows in `docker inspect` args or `ps`. noeviction: Sidekiq must never lose jobs.
         serve = 'exec redis-server --appendonly yes --maxmemory-policy noeviction --requirepass "$REDIS_PASSWORD"'
