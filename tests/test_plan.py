@@ -84,3 +84,9 @@ def test_secure_values_in_a_stack_file_plan_offline_as_secrets(plan_config):
     env = plan.roles["worker"]["env"]
     assert env["LAGO_SMTP_PASSWORD"] == "[secret]" and env["LAGO_KAFKA_PASSWORD"] == "[secret]"
     assert env["LAGO_SMTP_ADDRESS"] == "smtp.example.com" and env["LAGO_SMTP_USERNAME"] == "lago"
+
+
+def test_bare_keys_take_the_projects_namespace_as_the_engine_gives_them(plan_config):
+    plan = plan_config({"target": "local", "version": "v1.50.0"}, stack="bare")
+    assert plan.target == "local"
+    assert plan.roles["api"]["image"] == "getlago/api:v1.50.0"

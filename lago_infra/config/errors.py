@@ -63,9 +63,6 @@ def _fix_for(err: dict[str, Any], key: str, siblings: list[str]) -> str:
         return "give a string in the expected form"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"give {key} as a mapping of keys (see the configuration reference in the README)"
-    if kind == "value_error":
-        # Our own validators phrase "what ... Fix: how" themselves.
-        return ""
     return "see the configuration reference in the README"
 
 

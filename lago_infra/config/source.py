@@ -63,9 +63,10 @@ class StackFileError(Exception):
     pass
 
 
-def read_stack_file(path: Path) -> tuple[dict[str, str], list[str]]:
-    """A stack file as the engine would hand it to the program: every key (any namespace) with
-    its value as text, ``secure:`` values replaced by a stable placeholder and listed as secret.
+def read_stack_file(path: Path, project: str) -> tuple[dict[str, str], list[str]]:
+    """A stack file as the engine would hand it to ``project``'s program: every key (a bare key
+    takes the project's namespace, as the engine does) with its value as text, ``secure:`` values
+    replaced by a stable placeholder and listed as secret.
 
     Offline there is no passphrase or KMS key to decrypt ``secure:`` values; the placeholder is
     derived from the ciphertext so two runs agree."""
@@ -85,7 +86,6 @@ def read_stack_file(path: Path) -> tuple[dict[str, str], list[str]]:
     for key, value in config.items():
         key = str(key)
         if ":" not in key:
-            project = _project_name(path)
             key = f"{project}:{key}"
         decoded, is_secret = _decode(value)
         if is_secret:
@@ -117,10 +117,3 @@ def _as_text(value: Any) -> str:
         return json.dumps(value)
     return str(value)
 
-
-def _project_name(path: Path) -> str:
-    project_file = path.resolve().parent.parent / "Pulumi.yaml"
-    try:
-        return str(yaml.safe_load(project_file.read_text())["name"])
-    except Exception:  # noqa: BLE001 - a bare key falls back to this project's name
-        return NAMESPACE

@@ -92,9 +92,6 @@ class RoleEnvironment:
     plain: dict[str, Str] = field(default_factory=dict)
     secret: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
-    def names(self) -> list[str]:
-        return sorted({*self.plain, *self.secret})
-
 
 @dataclass
 class RoleDeployment:

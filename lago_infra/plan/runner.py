@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
+import yaml
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
@@ -56,9 +57,6 @@ class Plan:
             raise LookupError(f"expected one {type_} named *{name_suffix}, found {[r.name for r in found]}")
         return found[0]
 
-    def urn_of(self, name: str) -> str:
-        return next(r.urn for r in self.resources if r.name == name)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "project": self.project,
@@ -101,7 +99,8 @@ def run_plan(
     if stack is None:
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml") if path.name.startswith("Pulumi.") else path.stem
     source = _display(path, project_dir)
-    values, secret_keys = read_stack_file(path)
+    project = _project_name(project_dir)
+    values, secret_keys = read_stack_file(path, project)
 
     # Validate before the program runs, so bad config registers nothing, not even the stack.
     prefix = f"{NAMESPACE}:"
@@ -112,7 +111,6 @@ def run_plan(
     )
     settings = config.validate(raw) if prevalidate else None
 
-    project = _project_name(project_dir)
     monitor = RecordingMonitor(LagoMocks())
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -193,8 +191,6 @@ async def _shown(value: Any) -> Any:
 
 
 def _project_name(project_dir: Path) -> str:
-    import yaml
-
     return str(yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"])
 
 

@@ -33,7 +33,7 @@ RULES: tuple[Rule, ...] = (
     _target_rule("database-private", True, "no publicly accessible RDS, no public IP on Cloud SQL, no host port on local Postgres", "publiclyAccessible=false; ipv4Enabled=false; no ports"),
     _target_rule("redis-private", True, "Redis not reachable from outside the network (local: no host port; cloud Redis is VPC-only and its security groups fall under network-closed)", "remove the host port"),
     _target_rule("bucket-not-public", True, "every S3 bucket has a full public access block; GCS enforces public access prevention and uniform access", "BucketPublicAccessBlock (4 x true); publicAccessPrevention=enforced"),
-    _target_rule("network-closed", True, "no security group / firewall open to the world except the load balancer's 80/443; locally only api and front publish ports", "restrict the source to the VPC or a security group"),
+    _target_rule("network-closed", True, "no security group / firewall open to the world except the load balancer's, on 80/443 or a port its own listeners serve; locally only api and front publish ports", "restrict the source to the VPC or a security group"),
     Rule("secrets-not-plain", True, "no password, token, key, PEM or URL with credentials in a plain environment variable, stack output or non-secret input", secrets.FIX, secrets.plain_text_secrets),
     _target_rule("protect", True, "(prod) databases, Redis, buckets and data volumes carry Pulumi protect", "lago:protection.protect=true"),
     _target_rule("deletion-protection", True, "(prod) the cloud's deletion protection on the database", "lago:protection.deletionProtection=true"),
