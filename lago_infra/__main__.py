@@ -23,13 +23,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check the plan against the guardrail rules instead of printing it; exits 1 on a mandatory violation",
     )
+    docs = sub.add_parser("docs", help="regenerate the README's generated parts (tables, diagrams) from the code")
+    docs.add_argument("--check", action="store_true", help="only report stale parts; exit 1 if any")
     args = parser.parse_args(argv)
 
-    from .plan import render, run_plan
+    if args.command == "docs":
+        from . import docs as readme_parts
+
+        return readme_parts.main(check=args.check)
+
+    from .plan import ProgramFailed, render, run_plan
 
     try:
         result = run_plan(stack=args.stack if args.config is None else None, config_file=args.config)
-    except (ConfigError, StackFileError) as error:
+    except (ConfigError, StackFileError, ProgramFailed) as error:
+        # ProgramFailed: the program stopped itself with a clean message (a setting a target
+        # cannot honour), as `pulumi up` would report it.
         print(error, file=sys.stderr)
         return 2
     if args.policy:

@@ -90,3 +90,19 @@ def test_bare_keys_take_the_projects_namespace_as_the_engine_gives_them(plan_con
     plan = plan_config({"target": "local", "version": "v1.50.0"}, stack="bare")
     assert plan.target == "local"
     assert plan.roles["api"]["image"] == "getlago/api:v1.50.0"
+
+
+def test_a_setting_a_target_cannot_honour_is_a_config_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A check that runs while the program builds resources reaches the user like a bad key."""
+    from lago_infra import program
+    from lago_infra.__main__ import main
+    from lago_infra.config.errors import SettingError
+
+    def refuse(settings):
+        raise SettingError("lago:roles.api.memory", "no such size", "use 2048")
+
+    monkeypatch.setattr(program, "deploy", refuse)
+    assert main(["plan", "--stack", "local"]) == 2
+    err = capsys.readouterr().err
+    assert "stacks/Pulumi.local.yaml" in err and "lago:roles.api.memory: no such size. Fix: use 2048" in err
+    assert "Traceback" not in err

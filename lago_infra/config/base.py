@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr, StringConstraints
 from pydantic.alias_generators import to_camel
 
 
@@ -24,6 +25,22 @@ class Section(BaseModel):
 Secret = Annotated[SecretStr, "secret"]
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"'{value}' is not an address range. Fix: give an IPv4 CIDR block, e.g. 10.0.0.0/16") from None
+    if network.version != 4:
+        raise ValueError(f"'{value}' is an IPv6 range. Fix: give an IPv4 CIDR block, e.g. 10.0.0.0/16")
+    if str(network) != value:
+        raise ValueError(f"'{value}' has host bits set. Fix: use the network address, {network}")
+    return value
+
+
+#: An IPv4 CIDR block written as its network address (``10.0.0.0/16``, not ``10.0.0.1/16``).
+Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
 
 
 def deep_merge(defaults: Any, overrides: Any) -> Any:

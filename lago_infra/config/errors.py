@@ -94,3 +94,19 @@ def problems_from(exc: ValidationError, siblings_of, hide_input) -> list[Problem
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class SettingError(Exception):
+    """A setting the config model accepted but a target cannot honour, found while the program
+    builds resources (a size the cloud has no shape for, a provider setting that is missing).
+
+    ``key`` is the full stack key (``lago:roles.api.memory``, ``gcp:project``). The program and
+    the CLI turn it into the same one-message ``ConfigError`` a bad key gets, naming the stack
+    file; raise it before registering anything that depends on the setting."""
+
+    def __init__(self, key: str, what: str, fix: str):
+        self.problem = Problem(key, what, fix)
+        super().__init__(self.problem.render())
+
+    def as_config_error(self, source: str) -> ConfigError:
+        return ConfigError(source, [self.problem])

@@ -66,6 +66,10 @@ class HealthCheck:
     port: int
     #: Seconds before failures count, for slow Rails boots.
     start_period: int = 60
+    #: Seconds of consecutive failure a target tolerates before it acts (takes the instance out
+    #: of traffic for a readiness check, restarts it for a liveness check). Targets derive their
+    #: retry counts from it, so a probe that touches Redis rides out a failover.
+    failure_window: int = 45
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,12 @@ class Role:
     tier: Tier
     #: Port it serves on, if any.
     port: Optional[int] = None
-    health: Optional[HealthCheck] = None
+    #: May this instance take traffic? For load-balancer target health and startup probes. It may
+    #: depend on the database (the api's ``/health`` runs SQL), so it must never restart anything.
+    readiness: Optional[HealthCheck] = None
+    #: Should this process be restarted? For container health checks and liveness probes. It
+    #: never depends on the database, so a failover does not replace every instance.
+    liveness: Optional[HealthCheck] = None
     #: Runs to completion once per release (migrations) instead of serving.
     one_shot: bool = False
     #: Exactly one may ever run (the clock would enqueue every scheduled job twice).
@@ -88,6 +97,12 @@ class Role:
     public: bool = False
     #: Dedicated queue this worker drains, for dedicated workers only.
     queue: Optional[str] = None
+
+    @property
+    def health(self) -> Optional[HealthCheck]:
+        """Readiness, else liveness: for code not yet told one from the other (targets move to
+        ``readiness`` / ``liveness``; this goes once none reads it)."""
+        return self.readiness or self.liveness
 
     @property
     def backend(self) -> bool:
@@ -114,8 +129,10 @@ API = Role(
     command=("./scripts/start.api.sh",),
     tier=Tier.WEB,
     port=API_PORT,
-    # /health queries the database; /ready answers 503 while draining.
-    health=HealthCheck(path="/health", port=API_PORT, start_period=60),
+    # /health runs SQL: ready to serve. /ready touches no database (with WEB_CONCURRENCY=0 it
+    # always answers 200): the process is alive.
+    readiness=HealthCheck(path="/health", port=API_PORT, start_period=60),
+    liveness=HealthCheck(path="/ready", port=API_PORT, start_period=60),
     public=True,
 )
 WORKER = Role(
@@ -123,7 +140,8 @@ WORKER = Role(
     image=Image.API,
     command=("./scripts/start.worker.sh",),
     tier=Tier.WORKER,
-    health=HealthCheck(path="/", port=WORKER_LIVENESS_PORT, start_period=60),
+    # Sidekiq's liveness server pings Redis on every request: the window rides out a failover.
+    liveness=HealthCheck(path="/", port=WORKER_LIVENESS_PORT, start_period=60, failure_window=180),
 )
 CLOCK = Role(
     name="clock",
@@ -138,7 +156,8 @@ FRONT = Role(
     command=(),
     tier=Tier.NONE,
     port=FRONT_PORT,
-    health=HealthCheck(path="/", port=FRONT_PORT, start_period=10),
+    readiness=HealthCheck(path="/", port=FRONT_PORT, start_period=10),
+    liveness=HealthCheck(path="/", port=FRONT_PORT, start_period=10),
     public=True,
 )
 PDF = Role(
@@ -153,7 +172,8 @@ PDF = Role(
     ),
     tier=Tier.NONE,
     port=PDF_PORT,
-    health=HealthCheck(path="/health", port=PDF_PORT, start_period=10),
+    readiness=HealthCheck(path="/health", port=PDF_PORT, start_period=10),
+    liveness=HealthCheck(path="/health", port=PDF_PORT, start_period=10),
 )
 
 
@@ -166,7 +186,7 @@ def dedicated_worker(queue: str) -> Role:
         image=Image.API,
         command=(f"./scripts/start.{queue}.worker.sh",),
         tier=Tier.WORKER,
-        health=HealthCheck(path="/", port=WORKER_LIVENESS_PORT, start_period=60),
+        liveness=WORKER.liveness,
         queue=queue,
     )
 

@@ -1,0 +1,72 @@
+"""Parts of the README that commands generate, so they cannot drift from the code.
+
+A generated part sits between two markers in README.md::
+
+    <!-- generated:NAME -->
+    ...whatever GENERATORS[NAME]() returns...
+    <!-- /generated:NAME -->
+
+``python -m lago_infra docs`` rewrites every part; ``--check`` only reports the stale ones (exit
+1), which is what the test suite runs. A module that owns a generated part registers it with
+``@generator("NAME")``; ``_MODULES`` lists those modules so a check imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Callable
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+#: Modules that register generators; imported before any rewrite or check.
+_MODULES: tuple[str, ...] = ()
+
+GENERATORS: dict[str, Callable[[], str]] = {}
+
+_PART = re.compile(r"(<!-- generated:(?P<name>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def generator(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    def register(fn: Callable[[], str]) -> Callable[[], str]:
+        GENERATORS[name] = fn
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    for module in _MODULES:
+        importlib.import_module(module)
+
+
+def render(text: str) -> tuple[str, list[str]]:
+    """``text`` with every generated part regenerated, and the names of the parts that changed.
+    A marker naming no generator is an error: a renamed generator must not leave a part frozen."""
+    _load()
+    changed: list[str] = []
+
+    def fill(match: re.Match) -> str:
+        name = match["name"]
+        if name not in GENERATORS:
+            raise KeyError(f"README part '{name}' has no generator (known: {', '.join(sorted(GENERATORS)) or 'none'})")
+        body = GENERATORS[name]().rstrip("\n") + "\n"
+        if body != match["body"]:
+            changed.append(name)
+        return f"{match.group(1)}{body}{match.group(4)}"
+
+    return _PART.sub(fill, text), changed
+
+
+def main(check: bool, readme: Path = README) -> int:
+    text = readme.read_text()
+    new, changed = render(text)
+    if check:
+        for name in changed:
+            print(f"README part '{name}' is stale: run `python -m lago_infra docs`")
+        return 1 if changed else 0
+    if new != text:
+        readme.write_text(new)
+    print(f"README: {len(changed)} generated part(s) rewritten" + (f" ({', '.join(changed)})" if changed else ""))
+    return 0
