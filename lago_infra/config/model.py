@@ -298,6 +298,9 @@ class LagoSettings(Section):
     roles: Roles
     secrets: BroughtSecrets = BroughtSecrets()
     protection: Protection = Protection()
+    #: Tags (AWS) or labels (GCP) on every resource that takes them, beside the ``lago-stack`` /
+    #: ``lago-role`` ones the targets add; each target checks them against its cloud's rules.
+    tags: dict[str, str] = {}
     #: Further Lago variables by name (plain); names owned by a typed key are refused.
     env: dict[PlainVariable, str] = {}
     #: Further Lago variables holding credentials; each must be a ``secure:`` value.
