@@ -86,7 +86,9 @@ def _parameters(view: StackView, db: Resource) -> dict[str, str]:
     return {}
 
 
-def _class_default(instance_class: str) -> Optional[int]:
+def rds_class_max_connections(instance_class: str) -> Optional[int]:
+    """RDS PostgreSQL's default max_connections for an instance class from its nominal memory
+    (the engine uses a little less), or None for a class this table does not know."""
     match = re.match(r"^db\.([a-z])\d+[a-z]*\.(\w+)$", instance_class or "")
     if not match or match.group(2) not in _SIZE_GIB:
         return None
@@ -104,7 +106,7 @@ def max_connections(view: StackView) -> tuple[Optional[int], str]:
     if configured:
         return configured, f"{db.name} parameter group max_connections"
     instance_class = str(db.inputs.get("instanceClass", ""))
-    default = _class_default(instance_class)
+    default = rds_class_max_connections(instance_class)
     if default is None:
         return None, f"instance class {instance_class or '(unset)'} has no known default"
     return default, f"{instance_class} default, LEAST(memory/9531392, 5000)"

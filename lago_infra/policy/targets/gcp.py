@@ -83,8 +83,16 @@ def max_connections(view: StackView) -> tuple[Optional[int], str]:
     gib = _tier_memory_gib(tier)
     if gib is None:
         return None, f"tier {tier or '(unset)'} has no known default"
-    default = next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
-    return default, f"tier {tier} default ({gib:g} GiB)"
+    return cloud_sql_max_connections(tier), f"tier {tier} default ({gib:g} GiB)"
+
+
+def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Optional[int]:
+    """The instance's max_connections: the flag when set, else Cloud SQL's default for the tier's
+    memory, or None for a tier this table does not know."""
+    if configured:
+        return configured
+    gib = _tier_memory_gib(tier)
+    return None if gib is None else next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
 
 
 def _sql_encrypted(db: Resource) -> Optional[str]:

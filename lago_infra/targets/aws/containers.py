@@ -37,8 +37,10 @@ def container(
     name: Optional[str] = None,
     essential: bool = True,
     depends_on_migrate: bool = False,
+    read_only_root: bool = False,
 ) -> dict[str, Any]:
-    """One container of ``rd``; ``log`` is the awslogs group and region."""
+    """One container of ``rd``; ``log`` is the awslogs group and region. With ``read_only_root``,
+    roles that say where they write get a read-only root and a scratch volume per such path."""
     c: dict[str, Any] = {
         "name": name or rd.name,
         "image": rd.image,
@@ -70,7 +72,19 @@ def container(
         c["stopTimeout"] = 60
     if depends_on_migrate:
         c["dependsOn"] = [{"containerName": MIGRATE_CONTAINER, "condition": "SUCCESS"}]
+    if read_only_root and rd.role.writable_paths is not None:
+        c["readonlyRootFilesystem"] = True
+        # Fargate task storage (bind mounts without a host path): empty at start, root-owned 0755
+        # (Lago's image runs as root), gone with the task (ECS developer guide, "Bind mounts").
+        c["mountPoints"] = [
+            {"sourceVolume": f"{c['name']}{path.replace('/', '-')}", "containerPath": path, "readOnly": False} for path in rd.role.writable_paths
+        ]
     return c
+
+
+def scratch_volumes(containers: list[dict[str, Any]]) -> list[str]:
+    """Names of the task volumes the containers' mount points use."""
+    return sorted({m["sourceVolume"] for c in containers for m in c.get("mountPoints", [])})
 
 
 def definitions(containers: list[dict[str, Any]]) -> pulumi.Output[str]:

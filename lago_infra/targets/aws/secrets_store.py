@@ -26,6 +26,7 @@ class LagoSecretStore(pulumi.ComponentResource):
         values: dict[str, pulumi.Input[str]],
         recovery_window_days: int,
         opts: Optional[pulumi.ResourceOptions] = None,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
     ):
         super().__init__("lago:aws:SecretStore", name, None, opts)
         self.arns = {}
@@ -38,6 +39,7 @@ class LagoSecretStore(pulumi.ComponentResource):
                 name_prefix=f"{name}/{variable}-",
                 description=f"Lago {variable}",
                 recovery_window_in_days=recovery_window_days,
+                kms_key_id=kms_key_arn,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             aws.secretsmanager.SecretVersion(

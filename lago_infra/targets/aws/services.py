@@ -21,7 +21,7 @@ import pulumi_aws as aws
 from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Tier
 from . import iam
-from .containers import MIGRATE_CONTAINER, container, definitions, fargate_size
+from .containers import MIGRATE_CONTAINER, container, definitions, fargate_size, scratch_volumes
 from .edge import LagoEdge
 from .security import LagoSecurityGroups
 from .settings import Services
@@ -39,6 +39,9 @@ class ServicesArgs:
     bucket_arn: pulumi.Input[str]
     #: Created before any service: the NAT routes tasks need to pull images, the secrets.
     prerequisites: Sequence[pulumi.Resource]
+    #: Production baseline: the stack's KMS key for the log group, read-only root filesystems.
+    kms_key_arn: Optional[pulumi.Input[str]] = None
+    read_only_root: bool = False
 
 
 class LagoServices(pulumi.ComponentResource):
@@ -56,7 +59,7 @@ class LagoServices(pulumi.ComponentResource):
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
         s = args.settings
-        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{name}", retention_in_days=s.log_retention_days, opts=self._child)
+        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{name}", retention_in_days=s.log_retention_days, kms_key_id=args.kms_key_arn, opts=self._child)
         namespace = aws.servicediscovery.HttpNamespace(f"{name}-namespace", name=f"{name}.lago.internal", description="Lago internal services", opts=self._child)
         self._namespace = namespace
         cluster = aws.ecs.Cluster(
@@ -75,6 +78,7 @@ class LagoServices(pulumi.ComponentResource):
         )
         self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, self)
         self.cluster_name = cluster.name
+        self.cluster_arn = cluster.arn
         self.namespace = f"{name}.lago.internal"
 
         migrate = deployment.role("migrate")
@@ -98,8 +102,8 @@ class LagoServices(pulumi.ComponentResource):
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
         containers: list[dict[str, Any]] = []
         if migrate is not None:
-            containers.append(container(migrate, a.secret_arns, log, name=MIGRATE_CONTAINER, essential=False))
-        containers.append(container(rd, a.secret_arns, log, depends_on_migrate=migrate is not None))
+            containers.append(container(migrate, a.secret_arns, log, name=MIGRATE_CONTAINER, essential=False, read_only_root=a.read_only_root))
+        containers.append(container(rd, a.secret_arns, log, depends_on_migrate=migrate is not None, read_only_root=a.read_only_root))
         secret_names = sorted({s for c in containers for s in (e["name"] for e in c["secrets"])})
         execution = iam.execution_role(f"{name}-execution", [a.secret_arns[n] for n in secret_names], self)
         task = aws.ecs.TaskDefinition(
@@ -113,6 +117,7 @@ class LagoServices(pulumi.ComponentResource):
             execution_role_arn=execution.arn,
             task_role_arn=self._task_role.arn if rd.role.backend else None,
             container_definitions=definitions(containers),
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes(containers)] or None,
             opts=self._child,
         )
         group = _security_group(rd)

@@ -101,6 +101,34 @@ class Services(Section):
     cpu_target: int = Field(60, ge=10, le=90)
 
 
+class Baseline(Section):
+    """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
+
+    #: CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events.
+    alarms: bool = False
+    #: A CloudWatch dashboard of the same signals.
+    dashboard: bool = False
+    #: ALB access logs and S3 server access logs to a dedicated log bucket.
+    access_logs: bool = False
+    #: VPC flow logs (to the log bucket) for a new VPC.
+    flow_logs: bool = False
+    #: Days the log bucket keeps access and flow logs.
+    log_retention_days: int = Field(365, ge=1, le=3650)
+    #: Strip every rule from a new VPC's default security group.
+    lock_default_security_group: bool = True
+    #: AWS WAF on the ALB: AWS managed rule groups and a per-address rate limit.
+    waf: bool = False
+    #: Requests per 5 minutes one address may send before WAF blocks it.
+    waf_rate_limit: int = Field(2000, ge=10, le=2000000000)
+    #: One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager,
+    #: CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    kms: bool = False
+    #: RDS Enhanced Monitoring interval in seconds; 0 turns it off.
+    enhanced_monitoring_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 0
+    #: Read-only root filesystems for the containers whose images allow it.
+    read_only_root: bool = False
+
+
 class AwsSettings(Section):
     network: Network = Network()
     database: Database = Database()
@@ -108,6 +136,7 @@ class AwsSettings(Section):
     storage: Storage = Storage()
     edge: Edge = Edge()
     services: Services = Services()
+    baseline: Baseline = Baseline()
 
 
 #: What each preset changes for ``lago:aws``.
@@ -118,6 +147,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
         "storage": {"versioning": False},
         "services": {"fargateSpotWorkers": True, "logRetentionDays": 7},
+        "baseline": {"alarms": False, "dashboard": False, "accessLogs": False, "flowLogs": False, "logRetentionDays": 30, "waf": False, "kms": False, "enhancedMonitoringSeconds": 0, "readOnlyRoot": True},
     },
     "prod": {
         "network": {"azCount": 3, "nat": "perAz"},
@@ -133,6 +163,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "redis": {"nodeType": "cache.t4g.medium", "replicas": 1, "snapshotRetentionDays": 7},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
-        "services": {"fargateSpotWorkers": False, "logRetentionDays": 90},
+        # A year of logs: what audits of billing systems ask for.
+        "services": {"fargateSpotWorkers": False, "logRetentionDays": 365},
+        "baseline": {"alarms": True, "dashboard": True, "accessLogs": True, "flowLogs": True, "logRetentionDays": 365, "waf": True, "kms": True, "enhancedMonitoringSeconds": 60, "readOnlyRoot": True},
     },
 }

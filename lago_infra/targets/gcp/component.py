@@ -9,13 +9,16 @@ import pulumi_gcp as gcp
 
 from ...config.model import LagoSettings
 from ...lago import urls
+from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
 from . import services
+from .baseline import GcpBaseline
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
-from .network import LagoNetwork, NetworkArgs
+from .network import LagoNetwork, NetworkArgs, Placement
+from .observability import GcpRedis, GcpSignals
 from .redis import LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
 from .settings import GcpSettings
@@ -45,26 +48,38 @@ class LagoGcp(LagoTarget):
         child = pulumi.ResourceOptions(parent=self)
         self._name = name
 
-        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network), opts=child)
+        project_number = gcp.organizations.get_project_output(project_id=project).number
+        # First: the CMEK key and armor policy the data services and the edge are created with.
+        baseline = GcpBaseline(
+            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region, project_number, load_balancer=settings.domain is not None, opts=child
+        )
+        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
+        # Data services that use the key wait for its grants.
+        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_grants))
         db = LagoDatabase(
-            f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection), opts=child
+            f"{name}-db",
+            DatabaseArgs(keyed, settings.database, g.database, settings.protection, extra_flags=baseline.sql_flags, encryption_key_name=baseline.kms_key_name),
+            opts=child,
         )
 
         def redis(suffix: str, memory: int, eviction: str) -> LagoRedis:
             return LagoRedis(
                 f"{name}-{suffix}",
-                RedisArgs(where, g.redis, memory, eviction, protect, persistent=eviction == "noeviction"),
+                RedisArgs(keyed, g.redis, memory, eviction, protect, persistent=eviction == "noeviction", customer_managed_key=baseline.kms_key_name),
                 opts=child,
             )
 
         queue = redis("redis", g.redis.memory_size_gb, "noeviction")
         cache = redis("cache", g.redis.cache_memory_size_gb, "allkeys-lru") if settings.redis.separate_cache else None
-        storage = LagoStorage(f"{name}-files", StorageArgs(project, region, g.storage, protect, account_id=f"{name}-runtime"), opts=child)
+        storage = LagoStorage(
+            f"{name}-files",
+            StorageArgs(project, region, g.storage, protect, account_id=f"{name}-runtime", kms_key_name=baseline.kms_key_name, after=baseline.key_grants),
+            opts=child,
+        )
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
 
         service_names = {role: f"{name}-{role}" for role in ("api", "front", "pdf")}
-        project_number = gcp.organizations.get_project_output(project_id=project).number
 
         def run_url(role: str) -> pulumi.Output[str]:
             # Cloud Run's deterministic URL, known before the service exists: the api needs the
@@ -94,7 +109,14 @@ class LagoGcp(LagoTarget):
             values.update(rd.env.secret)
         store = LagoSecretStore(
             f"{name}-sm",
-            SecretStoreArgs(project, values, pulumi.Output.concat("serviceAccount:", storage.service_account_email)),
+            SecretStoreArgs(
+                project,
+                values,
+                pulumi.Output.concat("serviceAccount:", storage.service_account_email),
+                kms_key_name=baseline.kms_key_name,
+                region=region,
+                after=baseline.key_grants,
+            ),
             opts=child,
         )
         ctx = services.RunContext(
@@ -113,10 +135,27 @@ class LagoGcp(LagoTarget):
         if domain is not None:
             edge = LagoEdge(
                 f"{name}-edge",
-                EdgeArgs(project, region, domain, self._services["front"].name, self._services["api"].name),
+                EdgeArgs(
+                    project, region, domain, self._services["front"].name, self._services["api"].name, baseline.security_policy, baseline.lb_logging
+                ),
                 opts=child,
             )
             self.edge_ip = edge.ip_address
+
+        baseline.watch(
+            GcpSignals(
+                project=project,
+                services=service_names,
+                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names},
+                database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
+                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections),
+                redis=[
+                    GcpRedis(label, f"projects/{project}/locations/{region}/instances/{name}-{suffix}", queue=suffix == "redis", high_availability=g.redis.tier == "STANDARD_HA")
+                    for label, suffix in (("queue", "redis"), *((("cache", "cache"),) if cache else ()))
+                ],
+                endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain else {},
+            )
+        )
 
         self.front_url = pulumi.Output.from_input(front_url)
         self.api_url = pulumi.Output.from_input(api_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -20,6 +20,9 @@ class DatabaseArgs:
     database: Database
     instance: CloudSql
     protection: Protection
+    #: Production baseline: further database flags (logging, pgaudit) and a CMEK key.
+    extra_flags: Sequence[tuple[str, str]] = ()
+    encryption_key_name: Optional[pulumi.Input[str]] = None
 
 
 class LagoDatabase(pulumi.ComponentResource):
@@ -52,6 +55,7 @@ class LagoDatabase(pulumi.ComponentResource):
             database_version=f"POSTGRES_{db.version}",
             # Pulumi's own guard; the API-side flag is settings.deletion_protection_enabled.
             deletion_protection=args.protection.deletion_protection,
+            encryption_key_name=args.encryption_key_name,
             settings=gcp.sql.DatabaseInstanceSettingsArgs(
                 tier=s.tier,
                 edition=s.edition,
@@ -75,11 +79,11 @@ class LagoDatabase(pulumi.ComponentResource):
                     ),
                 ),
                 final_backup_config=final_backup,
-                database_flags=(
-                    [gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name="max_connections", value=str(s.max_connections))]
-                    if s.max_connections
-                    else None
-                ),
+                database_flags=[
+                    gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=flag, value=value)
+                    for flag, value in [*([("max_connections", str(s.max_connections))] if s.max_connections else []), *args.extra_flags]
+                ]
+                or None,
             ),
             opts=pulumi.ResourceOptions(parent=self, protect=protected, depends_on=list(where.depends_on)),
         )

@@ -19,6 +19,9 @@ class EdgeArgs:
     #: Cloud Run service names behind the app and api hosts.
     front_service: pulumi.Input[str]
     api_service: pulumi.Input[str]
+    #: Production baseline: a Cloud Armor policy on both backends, and request logging.
+    security_policy: Optional[pulumi.Input[str]] = None
+    logging: bool = False
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -51,6 +54,9 @@ class LagoEdge(pulumi.ComponentResource):
                 load_balancing_scheme="EXTERNAL_MANAGED",
                 protocol="HTTPS",
                 backends=[gcp.compute.BackendServiceBackendArgs(group=neg.id)],
+                security_policy=args.security_policy,
+                # Every request (sample rate 1.0): the access log auditors ask for.
+                log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0) if args.logging else None,
                 opts=child,
             )
 

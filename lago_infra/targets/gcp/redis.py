@@ -22,6 +22,8 @@ class RedisArgs:
     protect: bool
     #: Hourly RDB snapshots, so a restart loses at most an hour of queued jobs.
     persistent: bool = False
+    #: Production baseline: a CMEK key.
+    customer_managed_key: Optional[pulumi.Input[str]] = None
 
 
 class LagoRedis(pulumi.ComponentResource):
@@ -49,6 +51,7 @@ class LagoRedis(pulumi.ComponentResource):
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.where.network_id,
             redis_configs={"maxmemory-policy": args.eviction},
+            customer_managed_key=args.customer_managed_key,
             persistence_config=(
                 gcp.redis.InstancePersistenceConfigArgs(persistence_mode="RDB", rdb_snapshot_period="ONE_HOUR")
                 if args.persistent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -27,6 +27,11 @@ class SecretStoreArgs:
     values: Mapping[str, pulumi.Input[str]]
     #: ``serviceAccount:...`` granted accessor on each secret.
     accessor: pulumi.Input[str]
+    #: Production baseline: a CMEK key in ``region`` (secrets are then replicated there only,
+    #: since a key serves its own location), and what must exist before secrets use it.
+    kms_key_name: Optional[pulumi.Input[str]] = None
+    region: Optional[str] = None
+    after: Sequence[pulumi.Resource] = ()
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -45,8 +50,8 @@ class LagoSecretStore(pulumi.ComponentResource):
                 slug,
                 secret_id=slug,
                 project=args.project,
-                replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
-                opts=child,
+                replication=_replication(args),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{slug}-version", secret=secret.id, secret_data=pulumi.Output.secret(args.values[variable]), opts=child
@@ -63,3 +68,18 @@ class LagoSecretStore(pulumi.ComponentResource):
             )
             self.refs[variable] = SecretRef(secret_id=secret.secret_id, path=secret.id, version=version.version)
         self.register_outputs({"secret_ids": {k: v.path for k, v in self.refs.items()}})
+
+
+def _replication(args: SecretStoreArgs) -> gcp.secretmanager.SecretReplicationArgs:
+    if args.kms_key_name is None:
+        return gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs())
+    return gcp.secretmanager.SecretReplicationArgs(
+        user_managed=gcp.secretmanager.SecretReplicationUserManagedArgs(
+            replicas=[
+                gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(
+                    location=args.region,
+                    customer_managed_encryption=gcp.secretmanager.SecretReplicationUserManagedReplicaCustomerManagedEncryptionArgs(kms_key_name=args.kms_key_name),
+                )
+            ]
+        )
+    )

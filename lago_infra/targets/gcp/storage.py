@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -19,6 +19,9 @@ class StorageArgs:
     protect: bool
     #: The runtime service account's id (6 to 30 characters).
     account_id: str
+    #: Production baseline: a CMEK key, and what must exist before the bucket uses it.
+    kms_key_name: Optional[pulumi.Input[str]] = None
+    after: Sequence[pulumi.Resource] = ()
 
 
 class LagoStorage(pulumi.ComponentResource):
@@ -58,9 +61,10 @@ class LagoStorage(pulumi.ComponentResource):
             public_access_prevention="enforced",
             versioning=gcp.storage.BucketVersioningArgs(enabled=s.versioning),
             lifecycle_rules=rules,
+            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key_name) if args.kms_key_name else None,
             # Emptied on destroy only when nothing protects the data.
             force_destroy=not args.protect,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.after)),
         )
         account = gcp.serviceaccount.Account(
             f"{name}-runtime",
