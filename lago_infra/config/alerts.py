@@ -22,7 +22,7 @@ class Thresholds(Section):
     """When an alarm fires. Percentages are 0-100."""
 
     #: Share of api requests answered 5xx (by the api or by the load balancer), over 5 minutes.
-    api_5xx_percent: float = Field(5, gt=0, le=100)
+    api_error_percent: float = Field(5, gt=0, le=100)
     #: p99 api response time at the load balancer, seconds, over 5 minutes.
     api_latency_p99_seconds: float = Field(5, gt=0, le=600)
     #: Database CPU, averaged over 15 minutes.

@@ -219,12 +219,23 @@ def _logs(view: StackView) -> Iterable[Violation]:
                 yield Violation(task.name, f"container {c.get('name')} has no logConfiguration", "send its logs to a CloudWatch log group with retention")
 
 
+def _alarm_namespaces(alarm: Resource) -> set[str]:
+    """The namespaces an alarm watches: its own, or those of its metric-math queries."""
+    own = {alarm.inputs.get("namespace")}
+    queried = {(q.get("metric") or {}).get("namespace") for q in alarm.inputs.get("metricQueries") or [] if isinstance(q, dict)}
+    return (own | queried) - {None}
+
+
 def _alarms(view: StackView) -> Iterable[Violation]:
-    namespaces = {a.inputs.get("namespace") for a in view.of_type(ALARM)}
+    alarms = view.of_type(ALARM)
+    namespaces = set().union(*(_alarm_namespaces(a) for a in alarms)) if alarms else set()
     for types, namespace in ((RDS, "AWS/RDS"), (REDIS, "AWS/ElastiCache"), (LOAD_BALANCER, "AWS/ApplicationELB")):
         for r in view.of_type(*types):
             if namespace not in namespaces:
                 yield Violation(r.name, f"no CloudWatch alarm in {namespace}", f"add a MetricAlarm on {namespace} (e.g. CPU, free storage, 5xx)")
+    for a in alarms:
+        if not a.inputs.get("alarmActions"):
+            yield Violation(a.name, "the alarm notifies nobody (no alarmActions)", "set lago:alerts.emails or lago:alerts.snsTopicArn")
 
 
 def _redis_encrypted(r: Resource) -> Optional[str]:

@@ -139,6 +139,9 @@ def _alarms(view: StackView) -> Iterable[Violation]:
                 yield Violation(r.name, f"no alert policy on {metric}", f"add a monitoring AlertPolicy on resource.type=\"{metric}\"")
     if view.of_type(SERVICE) and not re.search(r"https_lb_rule|cloud_run_revision", filters):
         yield Violation("stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors")
+    for a in view.of_type(ALERT):
+        if not a.inputs.get("notificationChannels"):
+            yield Violation(a.name, "the alert policy notifies nobody (no notificationChannels)", "set lago:alerts.emails or lago:alerts.notificationChannels")
 
 
 DATA = (*SQL, *REDIS, *BUCKET)

@@ -98,7 +98,7 @@ class LagoAlarms(pulumi.ComponentResource):
         if alarms:
             self.topic_arns = self._topics(alerts, signals.kms_key_arn)
             self.alarms = {s.label: self._alarm(s) for s in specs}
-            self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_5xx_percent)
+            self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_error_percent)
             self._crash_events(signals)
         if dashboard:
             self._dashboard(specs)
@@ -202,7 +202,7 @@ class LagoAlarms(pulumi.ComponentResource):
 
         return aws.cloudwatch.MetricAlarm(
             f"{self._name}-api-5xx-rate",
-            alarm_description=f"more than {percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.api5xxPercent)",
+            alarm_description=f"more than {percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
             metric_queries=[
                 metric("errors", "HTTPCode_Target_5XX_Count", tg),
                 # The ALB's own 5xx (no healthy target, timeouts) count too; they are load-balancer wide.

@@ -122,8 +122,8 @@ class LagoMonitoring(pulumi.ComponentResource):
         api = f'resource.type="cloud_run_revision" AND resource.labels.service_name={_q(s.services["api"])}'
         requests = f'metric.type="run.googleapis.com/request_count" AND {api}'
         specs = [
-            _Policy("api-5xx-rate", f"more than {t.api_5xx_percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.api5xxPercent)",
-                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_5xx_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests, duration=0),
+            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
+                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests, duration=0),
             _Policy("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
                     f'metric.type="run.googleapis.com/request_latencies" AND {api}', t.api_latency_p99_seconds * 1000, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX"),
         ]

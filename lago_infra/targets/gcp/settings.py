@@ -94,8 +94,8 @@ class Baseline(Section):
     #: Set it when the stack is created: switching it later replaces the database, Redis and secrets.
     cmek: bool = False
     #: Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and
-    #: audit logs land); None leaves the project's setting alone (30 days unless changed).
-    log_retention_days: Optional[int] = Field(None, ge=1, le=3650)
+    #: audit logs land); 0 leaves the project's setting alone (30 days unless changed).
+    log_retention_days: int = Field(0, ge=0, le=3650)
 
 
 class GcpSettings(Section):
