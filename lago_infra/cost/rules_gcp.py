@@ -1,0 +1,1 @@
+"""Price rules for Google Cloud resource types."""
