@@ -73,8 +73,8 @@ class Context:
 
     def note(self, *keys: str, extra: str = "") -> str:
         parts = [extra] if extra else []
-        parts += [f"unconfirmed: {self.prices[k].unconfirmed}" for k in dict.fromkeys(keys) if self.prices[k].unconfirmed]
-        return "; ".join(parts)
+        parts += [f"unconfirmed: {self.prices[k].unconfirmed}" for k in keys if self.prices[k].unconfirmed]
+        return "; ".join(dict.fromkeys(parts))
 
     def assume(self, sentence: str) -> None:
         if sentence not in self.assumptions:
@@ -101,6 +101,7 @@ class Context:
         note: str = "",
         role: str | None | bool = True,
         name: str | None = None,
+        unit_price: str | None = None,
     ) -> Line:
         return Line(
             urn=res["urn"],
@@ -109,7 +110,7 @@ class Context:
             role=self.role_of(res) if role is True else (role or None),
             tier=tier,
             quantity=quantity,
-            unit_price=self.price_text(*keys),
+            unit_price=unit_price or self.price_text(*keys),
             monthly=(round(monthly[0], 4), round(monthly[1], 4)),
             source=self.sources(*keys),
             note=self.note(*keys, extra=note),

@@ -82,6 +82,7 @@ PRICES: dict[str, Price] = {
     "logs.vended": Price(0.57, "GB ingested (vended logs)", CLOUDWATCH),
     "logs.vended_s3": Price(0.25, "GB delivered to S3 (vended logs)", CLOUDWATCH),
     "metric.month": Price(0.30, "metric-month", CLOUDWATCH),
+    "insights.metric": Price(0.30, "metric-month", CLOUDWATCH, unconfirmed="Container Insights metrics counted as custom metrics; the count per service is an assumption"),
     "alarm.standard": Price(0.10, "alarm metric-month", CLOUDWATCH),
     "alarm.high_resolution": Price(0.30, "alarm metric-month", CLOUDWATCH),
     "dashboard.month": Price(3.00, "dashboard-month", CLOUDWATCH),

@@ -74,6 +74,10 @@ def running_tasks(ctx: Context, services: Iterable[Resource] | None = None) -> t
     return lo, hi
 
 
+def _s(lo: float, hi: float) -> str:
+    return "" if lo == hi == 1 else "s"
+
+
 def _range(lo: float, hi: float) -> str:
     f = lambda x: f"{x:g}"
     return f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
@@ -111,7 +115,7 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
             ctx.line(
                 res,
                 "compute",
-                f"{_range(*n)} tasks × {vcpu:g} vCPU, {gb:g} GB, {arch}, {provider}",
+                f"{_range(*n)} task{_s(*n)} × {vcpu:g} vCPU, {gb:g} GB, {arch}, {provider}",
                 keys,
                 hourly(per_task, n),
                 note=note,
@@ -141,8 +145,8 @@ def container_insights(res: Resource, ctx: Context) -> Iterable[Line]:
     note = "enhanced observability bills more per task and container: figure is a floor" if setting == "enhanced" else ""
     gb = (A.INSIGHTS_LOG_GB_PER_TASK * tasks[0], A.INSIGHTS_LOG_GB_PER_TASK * tasks[1])
     return [
-        ctx.line(res, "secrets/observability", f"{metrics} custom metrics (Container Insights {setting})", ("metric.month",),
-                 same(metrics * ctx.rate("metric.month")), note=note, role=None, name=f"{res['name']} (Container Insights metrics)"),
+        ctx.line(res, "secrets/observability", f"{metrics} custom metrics (Container Insights {setting})", ("insights.metric",),
+                 same(metrics * ctx.rate("insights.metric")), note=note, role=None, name=f"{res['name']} (Container Insights metrics)"),
         ctx.line(res, "secrets/observability", f"{_range(*gb)} GB performance events", ("logs.ingest",),
                  (gb[0] * ctx.rate("logs.ingest"), gb[1] * ctx.rate("logs.ingest")), role=None,
                  name=f"{res['name']} (Container Insights events)"),
@@ -226,17 +230,15 @@ def elasticache(res: Resource, ctx: Context) -> Iterable[Line]:
         nodes = int(i.get("numCacheClusters") or 1)
     valkey = i.get("engine") == "valkey"
     rate = ctx.rate(key) * (ctx.prices["elasticache.valkey_factor"].amount if valkey else 1)
-    engine = "Valkey (20% below Redis OSS)" if valkey else str(i.get("engine", "redis"))
+    engine = "Valkey (Redis OSS rate less 20%)" if valkey else str(i.get("engine", "redis"))
     keys = (key, "elasticache.valkey_factor") if valkey else (key,)
-    return [ctx.line(res, "data", f"{nodes} × {node} {engine}", keys, hourly(rate * nodes),
+    return [ctx.line(res, "data", f"{nodes} × {node} {engine}", keys, hourly(rate * nodes), unit_price=f"${rate:.4f}/node-hour",
                      note="one backup per cluster is free" if i.get("snapshotRetentionLimit") else "")]
 
 
 @rule("aws:ec2/natGateway:NatGateway")
 def nat(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume(f"Each NAT gateway processes {A.NAT_GB_PER_GATEWAY:g} GB a month (image pulls, webhooks, payment providers).")
-    if res["inputs"].get("connectivityType") == "private":
-        pass
     return [ctx.line(res, "network", f"1 gateway, {A.NAT_GB_PER_GATEWAY:g} GB processed", ("nat.hour", "nat.gb"),
                      same(ctx.rate("nat.hour") * HOURS_PER_MONTH + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")), role=None)]
 
@@ -283,8 +285,8 @@ def hosted_zone(res: Resource, ctx: Context) -> Iterable[Line]:
 
 @rule("aws:secretsmanager/secret:Secret")
 def secret(res: Resource, ctx: Context) -> Iterable[Line]:
-    return [ctx.line(res, "secrets/observability", "1 secret", ("secret.month",), same(ctx.rate("secret.month")), role=None,
-                     note="API calls ($0.05 per 10,000) left out: tasks read secrets at start")]
+    ctx.assume("Secrets Manager API calls ($0.05 per 10,000) left out: tasks read their secrets once, at start.")
+    return [ctx.line(res, "secrets/observability", "1 secret", ("secret.month",), same(ctx.rate("secret.month")), role=None)]
 
 
 @rule("aws:kms/key:Key")
@@ -296,8 +298,8 @@ def kms_key(res: Resource, ctx: Context) -> Iterable[Line]:
 @rule("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 def bucket(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume(f"Each bucket holds {A.BUCKET_GB:g} GB (old versions included).")
-    return [ctx.line(res, "data", f"{A.BUCKET_GB:g} GB Standard", ("s3.standard",), same(A.BUCKET_GB * ctx.rate("s3.standard")), role=None,
-                     note="requests and transfer out left out")]
+    ctx.assume("Object storage requests and transfer out are left out.")
+    return [ctx.line(res, "data", f"{A.BUCKET_GB:g} GB Standard", ("s3.standard",), same(A.BUCKET_GB * ctx.rate("s3.standard")), role=None)]
 
 
 @rule("aws:cloudwatch/metricAlarm:MetricAlarm")
