@@ -44,20 +44,25 @@ def run_cost(args: argparse.Namespace) -> int:
 def run_critical_path(stack: str | None, config: Path | None) -> int:
     """Print the first `pulumi up` and a version bump's critical paths. The bump is planned for
     real: the same stack file with ``lago:version``'s patch number raised, diffed against today's."""
-    from ..plan import run_plan
-
-    path = Path(config) if config else _stack_file(stack or "local")
     before = _plan_doc(stack, config, with_data_flow=True)
     if before is None:
         return 2
     name = str(before["stack"])
-    with tempfile.TemporaryDirectory() as tmp:
-        bumped = Path(tmp) / f"Pulumi.{name}.yaml"
-        bumped.write_text(yaml.safe_dump(_bump(yaml.safe_load(path.read_text()) or {})))
-        after = with_property_dependencies(run_plan(config_file=bumped))
+    after = bumped_plan(name if config is None else None, config, name)
     timelines = [critical_path.first_up(before), critical_path.update(before, after)]
     print(critical_path.as_text(name, timelines))
     return 0
+
+
+def bumped_plan(stack: str | None, config: Path | None, name: str | None = None) -> dict[str, Any]:
+    """The plan of the same stack file with ``lago:version``'s patch number raised."""
+    from ..plan import run_plan
+
+    path = Path(config) if config else _stack_file(stack or "local")
+    with tempfile.TemporaryDirectory() as tmp:
+        bumped = Path(tmp) / f"Pulumi.{name or stack or path.stem.removeprefix('Pulumi.')}.yaml"
+        bumped.write_text(yaml.safe_dump(_bump(yaml.safe_load(path.read_text()) or {})))
+        return with_property_dependencies(run_plan(config_file=bumped))
 
 
 def _bump(doc: dict[str, Any]) -> dict[str, Any]:
