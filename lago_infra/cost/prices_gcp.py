@@ -1,6 +1,11 @@
 """Google Cloud list prices, on-demand, USD, for europe-west1 (Belgium): the region the GCP presets
 use. One table, dated; every price names its public pricing page; ``unconfirmed`` marks figures
-that could not be checked against the page offline. Other regions: ``REGION_FACTORS``."""
+that could not be checked against the page offline. Other regions: ``REGION_FACTORS``.
+
+Checked when dated: Cloud Run's billing settings (request- vs instance-based, from its
+documentation) and Cloud SQL Enterprise's us-central1 vCPU and memory rates. Cloud SQL and
+Memorystore are assumed at their us-central1 rates in europe-west1 and Cloud Run worker pools at
+the instance-based rates: those carry ``unconfirmed``."""
 
 from __future__ import annotations
 
