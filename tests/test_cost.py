@@ -239,3 +239,15 @@ def test_types_the_baseline_adds_are_priced_or_known_free(plan_of, stack, type_,
     assert urn not in est.unpriced
     extra = sum(l.monthly[0] for l in est.lines if l.urn == urn)
     assert (extra > 0) is billed
+
+
+def test_tasks_on_ec2_capacity_are_unpriced_and_autoscaling_alarms_are_priced(plan_of):
+    d = doc(plan_of, "aws-prod")
+    est = estimate(d)
+    policies = [r for r in d["resources"] if r["type"] == "aws:appautoscaling/policy:Policy"]
+    alarms = [l for l in est.lines if l.type == "aws:appautoscaling/policy:Policy"]
+    assert len(alarms) == len(policies) > 0 and all(l.role for l in alarms)
+    service = one(d, "aws:ecs/service:Service", "lago-ecs-api")["inputs"]
+    del service["capacityProviderStrategies"]
+    service["launchType"] = "EC2"
+    assert [u.rsplit("::", 1)[1] for u in estimate(d).unpriced] == ["lago-ecs-api"]

@@ -45,6 +45,9 @@ def strategy(service: Resource, ctx: Context) -> list[dict]:
     own = service["inputs"].get("capacityProviderStrategies")
     if own:
         return own
+    launch = service["inputs"].get("launchType")
+    if launch:  # a launch type bypasses the cluster's default strategy
+        return [{"capacityProvider": launch, "weight": 1}]
     for cap in ctx.of_type(CAPACITY):
         if cap["inputs"].get("defaultCapacityProviderStrategies"):
             return cap["inputs"]["defaultCapacityProviderStrategies"]
@@ -96,6 +99,9 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
     arch = (ti.get("runtimePlatform") or {}).get("cpuArchitecture") or "X86_64"
     providers = strategy(res, ctx)
     at_lo, at_hi = split(lo, providers), split(hi, providers)
+    if any(p not in ("FARGATE", "FARGATE_SPOT") for p in at_lo if at_lo[p] or at_hi[p]):
+        ctx.unpriced(res, "tasks on EC2 capacity: the instances bill on their own, not priced here")
+        return []
     lines: list[Line] = []
     for provider in at_lo:
         n = (at_lo[provider], at_hi[provider])
@@ -127,6 +133,21 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
                      name=f"{res['name']} (public IPs)")
         )
     return lines
+
+
+@rule("aws:appautoscaling/policy:Policy")
+def scaling_policy(res: Resource, ctx: Context) -> Iterable[Line]:
+    """Target tracking creates and owns two CloudWatch alarms (scale out, scale in), billed as alarms.
+    https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html"""
+    if res["inputs"].get("policyType") != "TargetTrackingScaling":
+        return []
+    return [ctx.line(res, "secrets/observability", "2 alarms created by target tracking", ("alarm.standard",),
+                     same(2 * ctx.rate("alarm.standard")), role=ctx.role_of(res) or _scaled_role(res, ctx))]
+
+
+def _scaled_role(res: Resource, ctx: Context) -> str | None:
+    parent = ctx.by_urn.get(res.get("parent") or "")
+    return ctx.role_of(parent) if parent else None
 
 
 @rule("aws:ecs/cluster:Cluster")
