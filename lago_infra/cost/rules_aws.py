@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import assumptions as A
-from .estimate import Context, Resource, hourly, mentions, rule, same
+from .estimate import Context, Resource, hourly, rule, same
+from .estimate import count_range as _range
+from .estimate import plural as _s
 from .model import HOURS_PER_MONTH, Line
 
 SERVICE = "aws:ecs/service:Service"
@@ -75,15 +77,6 @@ def running_tasks(ctx: Context, services: Iterable[Resource] | None = None) -> t
         a, b = replicas(s, ctx)
         lo, hi = lo + a, hi + b
     return lo, hi
-
-
-def _s(lo: float, hi: float) -> str:
-    return "" if lo == hi == 1 else "s"
-
-
-def _range(lo: float, hi: float) -> str:
-    f = lambda x: f"{x:g}"
-    return f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
 
 
 @rule(SERVICE)
