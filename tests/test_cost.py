@@ -99,10 +99,12 @@ def test_container_insights_and_public_addresses_follow_the_plan(plan_of):
         [r for r in d["resources"] if r["type"] == "aws:ec2/natGateway:NatGateway"]
     )
     one(d, "aws:ecs/cluster:Cluster", "lago-ecs-cluster")["inputs"]["settings"] = [{"name": "containerInsights", "value": "disabled"}]
+    one(d, "aws:ecs/taskDefinition:TaskDefinition", "lago-ecs-pdf")["inputs"]["ephemeralStorage"] = {"sizeInGib": 50}
     one(d, "aws:ecs/service:Service", "lago-ecs-api")["inputs"]["networkConfiguration"]["assignPublicIp"] = True
     names = {l.name for l in estimate(d).lines}
     assert not any("Container Insights" in n for n in names)
     assert "lago-ecs-api (public IPs)" in names
+    assert "lago-ecs-pdf (ephemeral storage)" in names
 
 
 def test_prod_prices_three_nat_gateways_and_their_addresses(plan_of):

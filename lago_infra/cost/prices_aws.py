@@ -51,6 +51,7 @@ PRICES: dict[str, Price] = {
     "fargate.X86_64.gb": Price(0.004445, "GB-hour", FARGATE),
     "fargate.ARM64.vcpu": Price(0.03238, "vCPU-hour", FARGATE),
     "fargate.ARM64.gb": Price(0.00356, "GB-hour", FARGATE),
+    "fargate.storage": Price(0.000111, "GB-hour beyond the 20 GB included", FARGATE, unconfirmed=_EU),
     "fargate_spot.X86_64.vcpu": Price(0.012144, "vCPU-hour", FARGATE, unconfirmed=_SPOT),
     "fargate_spot.X86_64.gb": Price(0.0013335, "GB-hour", FARGATE, unconfirmed=_SPOT),
     # RDS for PostgreSQL, Single-AZ instance hours; a Multi-AZ (one standby) deployment bills twice.

@@ -120,6 +120,10 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
                 note=note,
             )
         )
+    extra_gb = int((ti.get("ephemeralStorage") or {}).get("sizeInGib") or 20) - 20
+    if extra_gb > 0:
+        lines.append(ctx.line(res, "compute", f"{_range(lo, hi)} × {extra_gb} GB ephemeral storage beyond 20 GB", ("fargate.storage",),
+                              hourly(extra_gb * ctx.rate("fargate.storage"), (lo, hi)), name=f"{res['name']} (ephemeral storage)"))
     if (res["inputs"].get("networkConfiguration") or {}).get("assignPublicIp"):
         lines.append(
             ctx.line(res, "network", f"{_range(lo, hi)} task public IPv4 addresses", ("ipv4.hour",), hourly(ctx.rate("ipv4.hour"), (lo, hi)),
