@@ -9,7 +9,8 @@ Checked when dated, against copies of the pricing pages: Fargate's Linux x86 and
 t4g and gp3 rates and ElastiCache's Valkey discount (20% below Redis OSS, node-based) in their
 us-east-1 form; NAT gateway and public IPv4 rates for Europe (Ireland). The eu-west-1 premiums on
 RDS and ElastiCache instance hours are the regional tables' figures as known, not re-checked: those
-prices carry ``unconfirmed``."""
+prices carry ``unconfirmed``. The other figures (ALB, CloudWatch, Secrets Manager, S3, KMS, WAF,
+ECR) are the pages' eu-west-1 figures as known when dated, not re-checked offline."""
 
 from __future__ import annotations
 
