@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 
+from lago_infra.lago.roles import DEDICATED_QUEUES, roles_for
 from lago_infra.targets.aws.waf import MANAGED_RULE_GROUPS
 
 from .conftest import PROJECT_DIR
@@ -17,7 +18,8 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 KEY = "aws:kms/key:Key"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 BUCKET = "aws:s3/bucket:Bucket"
-BACKEND = ("api", "worker", "clock")
+#: Container names of the roles that run Lago's Rails image.
+RAILS = {r.name for r in roles_for(DEDICATED_QUEUES) if r.backend}
 
 
 def the_key(plan):
@@ -133,7 +135,7 @@ def test_backend_containers_run_read_only_with_scratch_volumes_where_lago_writes
         containers = json.loads(task.inputs["containerDefinitions"])
         volumes = {v["name"] for v in task.inputs.get("volumes") or []}
         for c in containers:
-            if c["name"] in (*BACKEND, "migrate"):
+            if c["name"] in RAILS:
                 assert c["readonlyRootFilesystem"] is True
                 assert {m["containerPath"] for m in c["mountPoints"]} == {"/app/tmp", "/tmp"}
                 assert {m["sourceVolume"] for m in c["mountPoints"]} <= volumes

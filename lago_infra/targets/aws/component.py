@@ -63,7 +63,7 @@ class LagoAws(LagoTarget):
             ),
             opts=child,
         )
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         endpoints = Endpoints(
             # require: TLS always (the parameter group refuses anything else); verify-full would

@@ -77,7 +77,7 @@ class LagoGcp(LagoTarget):
             StorageArgs(project, region, g.storage, protect, account_id=f"{name}-runtime", kms_key_name=baseline.kms_key_name, after=baseline.key_grants),
             opts=child,
         )
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         service_names = {role: f"{name}-{role}" for role in ("api", "front", "pdf")}
 
