@@ -157,3 +157,17 @@ def test_each_control_has_a_key_that_turns_it_off(plan_config, plan_of, key):
     for other, gone in SWITCHES.items():
         if other != key:
             assert not gone(plan), f"turning {key} off also removed {other}"
+
+
+def test_dev_can_turn_the_controls_on(plan_config):
+    plan = plan_config({
+        "gcp:project": "lago-dev-example", "gcp:region": "europe-west1", "lago:target": "gcp",
+        "lago:gcp": {"baseline": {"alarms": True, "cmek": True, "sqlLogging": True, "flowLogs": True}},
+        "lago:alerts": {"notificationChannels": ["projects/lago-dev-example/notificationChannels/42"]},
+    })
+    for control in ("alarms", "cmek", "sqlLogging", "flowLogs"):
+        assert not SWITCHES[control](plan), control
+    # Without a domain there is no load balancer: no uptime checks, no Cloud Armor, and the
+    # existing channel is the only recipient.
+    assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(plan, "gcp:compute/securityPolicy:SecurityPolicy")
+    assert {tuple(p["notificationChannels"]) for p in policies(plan).values()} == {("projects/lago-dev-example/notificationChannels/42",)}

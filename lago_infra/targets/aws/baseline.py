@@ -92,6 +92,6 @@ class AwsBaseline(pulumi.ComponentResource):
                 log_access(f"{self._name}-{label}", bucket, self.log_bucket, self)
         if s.alarms or s.dashboard:
             self.alarms = LagoAlarms(
-                f"{self._name}-alarms", self._alerts, signals, account=self.account, alarms=s.alarms, dashboard=s.dashboard, opts=self._child
+                f"{self._name}-alarms", self._alerts, signals, account=self.account, region=self.region, alarms=s.alarms, dashboard=s.dashboard, opts=self._child
             )
         self.register_outputs({"kms_key_arn": self.kms_key_arn})

@@ -87,7 +87,16 @@ class LagoAlarms(pulumi.ComponentResource):
     alarms: dict[str, aws.cloudwatch.MetricAlarm]
 
     def __init__(
-        self, name: str, alerts: Alerts, signals: AwsSignals, *, account: str, alarms: bool, dashboard: bool, opts: Optional[pulumi.ResourceOptions] = None
+        self,
+        name: str,
+        alerts: Alerts,
+        signals: AwsSignals,
+        *,
+        account: str,
+        region: str,
+        alarms: bool,
+        dashboard: bool,
+        opts: Optional[pulumi.ResourceOptions] = None,
     ):
         super().__init__("lago:aws:Alarms", name, None, opts)
         self._name = name
@@ -101,7 +110,7 @@ class LagoAlarms(pulumi.ComponentResource):
             self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_error_percent)
             self._crash_events(signals)
         if dashboard:
-            self._dashboard(specs)
+            self._dashboard(specs, region)
         self.register_outputs({"topic_arns": self.topic_arns})
 
     # -- where alarms go -------------------------------------------------------------------------
@@ -238,9 +247,7 @@ class LagoAlarms(pulumi.ComponentResource):
 
     # -- dashboard -------------------------------------------------------------------------------
 
-    def _dashboard(self, specs: list[_Alarm]) -> None:
-        region = aws.get_region().region
-
+    def _dashboard(self, specs: list[_Alarm], region: str) -> None:
         def widgets(resolved: list[Any]) -> str:
             out = []
             for i, (spec, dims) in enumerate(zip(specs, resolved)):

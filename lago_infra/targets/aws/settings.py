@@ -110,7 +110,7 @@ class Baseline(Section):
     dashboard: bool = False
     #: ALB access logs and S3 server access logs to a dedicated log bucket.
     access_logs: bool = False
-    #: VPC flow logs (to the log bucket) for a new VPC.
+    #: VPC flow logs of the stack's VPC (new or existing), to the log bucket.
     flow_logs: bool = False
     #: Days the log bucket keeps access and flow logs.
     log_retention_days: int = Field(365, ge=1, le=3650)

@@ -65,6 +65,9 @@ class _Policy:
     denominator: Optional[pulumi.Input[str]] = None
     kind: str = "threshold"  # or "absent", "log"
     group_by: Sequence[str] = field(default_factory=tuple)
+    #: Seconds per aligned point; uptime checks report every 5 minutes, so they align on 20
+    #: (Cloud Monitoring's own default for uptime alert policies).
+    alignment: int = 60
 
 
 def _q(value: str) -> str:
@@ -170,17 +173,17 @@ class LagoMonitoring(pulumi.ComponentResource):
             specs += [
                 _Policy(f"{role}-uptime", f"{host} unreachable from outside (two or more checker regions failing)",
                         check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND {f}'), 1,
-                        aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_COUNT_FALSE", duration=600, group_by=("resource.label.host",)),
+                        aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_COUNT_FALSE", duration=600, group_by=("resource.label.host",), alignment=1200),
                 _Policy(f"{role}-certificate", f"the certificate of {host} expires in fewer than {t.certificate_days} days (Google renews managed certificates itself: renewal is failing)",
                         check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" AND {f}'), t.certificate_days,
-                        comparison="COMPARISON_LT", aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_MIN", duration=600),
+                        comparison="COMPARISON_LT", aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_MIN", duration=600, alignment=1200),
             ]
         return specs
 
     def _policy(self, p: _Policy) -> gcp.monitoring.AlertPolicy:
         C = gcp.monitoring
         aggregation = C.AlertPolicyConditionConditionThresholdAggregationArgs(
-            alignment_period="60s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer, group_by_fields=list(p.group_by) or None
+            alignment_period=f"{p.alignment}s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer, group_by_fields=list(p.group_by) or None
         )
         strategy = None
         if p.kind == "log":
@@ -205,7 +208,7 @@ class LagoMonitoring(pulumi.ComponentResource):
                     duration=f"{p.duration}s",
                     aggregations=[aggregation],
                     denominator_filter=p.denominator,
-                    denominator_aggregations=[C.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs(alignment_period="60s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer)] if ratio else None,
+                    denominator_aggregations=[C.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs(alignment_period=f"{p.alignment}s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer)] if ratio else None,
                 ),
             )
         return C.AlertPolicy(
@@ -227,7 +230,7 @@ class LagoMonitoring(pulumi.ComponentResource):
                 out.append({
                     "xPos": (i % 3) * 16, "yPos": (i // 3) * 16, "width": 16, "height": 16,
                     "widget": {"title": p.label, "xyChart": {
-                        "dataSets": [{"timeSeriesQuery": {"timeSeriesFilter": {"filter": f, "aggregation": {"alignmentPeriod": "60s", "perSeriesAligner": p.aligner, **({"crossSeriesReducer": p.reducer} if p.reducer else {})}}}}],
+                        "dataSets": [{"timeSeriesQuery": {"timeSeriesFilter": {"filter": f, "aggregation": {"alignmentPeriod": f"{p.alignment}s", "perSeriesAligner": p.aligner, **({"crossSeriesReducer": p.reducer} if p.reducer else {})}}}}],
                         "thresholds": [{"value": p.threshold}],
                     }},
                 })
