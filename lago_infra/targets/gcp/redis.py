@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal, Mapping, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 
 from .network import Placement
-from .settings import Memorystore
 
 
 @dataclass(frozen=True)
 class RedisArgs:
     where: Placement
-    settings: Memorystore
+    #: BASIC or STANDARD_HA.
+    tier: str
+    version: str
     memory_size_gb: int
     #: ``noeviction`` for the Sidekiq queue (jobs must never be dropped), ``allkeys-lru`` for a cache.
     eviction: Literal["noeviction", "allkeys-lru"]
     protect: bool
+    labels: Mapping[str, str]
     #: Hourly RDB snapshots, so a restart loses at most an hour of queued jobs.
     persistent: bool = False
 
@@ -40,9 +42,10 @@ class LagoRedis(pulumi.ComponentResource):
             name=name,
             project=args.where.project,
             region=args.where.region,
-            tier=args.settings.tier,
+            tier=args.tier,
             memory_size_gb=args.memory_size_gb,
-            redis_version=args.settings.version,
+            redis_version=args.version,
+            labels=dict(args.labels),
             auth_enabled=True,
             # rediss://: Lago does not verify the server certificate, so Memorystore's private CA is fine.
             transit_encryption_mode="SERVER_AUTHENTICATION",

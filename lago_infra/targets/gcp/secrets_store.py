@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
@@ -27,6 +28,7 @@ class SecretStoreArgs:
     values: Mapping[str, pulumi.Input[str]]
     #: ``serviceAccount:...`` granted accessor on each secret.
     accessor: pulumi.Input[str]
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -45,6 +47,7 @@ class LagoSecretStore(pulumi.ComponentResource):
                 slug,
                 secret_id=slug,
                 project=args.project,
+                labels=dict(args.labels),
                 replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
                 opts=child,
             )

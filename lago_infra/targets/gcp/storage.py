@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -19,6 +19,9 @@ class StorageArgs:
     protect: bool
     #: The runtime service account's id (6 to 30 characters).
     account_id: str
+    #: Globally unique bucket name.
+    bucket: str
+    labels: Mapping[str, str]
 
 
 class LagoStorage(pulumi.ComponentResource):
@@ -50,8 +53,8 @@ class LagoStorage(pulumi.ComponentResource):
         )
         bucket = gcp.storage.Bucket(
             f"{name}-bucket",
-            # Bucket names are global: the project id keeps two projects' "lago" apart.
-            name=f"{args.project}-{name}",
+            name=args.bucket,
+            labels=dict(args.labels),
             project=args.project,
             location=args.region,
             uniform_bucket_level_access=True,
@@ -66,7 +69,7 @@ class LagoStorage(pulumi.ComponentResource):
             f"{name}-runtime",
             account_id=args.account_id,
             project=args.project,
-            display_name="Lago runtime (Cloud Run)",
+            display_name="Lago backend (Cloud Run): secrets and the bucket",
             opts=child,
         )
         member = pulumi.Output.concat("serviceAccount:", account.email)
