@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
@@ -28,6 +28,8 @@ class Registration:
     delete_before_replace: bool
     provider: str | None
     inputs: dict[str, Any]
+    #: ``create`` / ``update`` / ``delete`` timeouts given with ``CustomTimeouts``, where set.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 def plain(struct) -> dict[str, Any]:
@@ -83,6 +85,11 @@ class RecordingMonitor(MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 provider=request.provider or None,
                 inputs=plain(request.object),
+                custom_timeouts={
+                    op: getattr(request.customTimeouts, op)
+                    for op in ("create", "update", "delete")
+                    if request.HasField("customTimeouts") and getattr(request.customTimeouts, op)
+                },
             )
         )
         return response
