@@ -3,13 +3,17 @@ config errors. Every limit asserted here comes from ``lago_infra.targets.gcp.lim
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import Optional
 
 import pytest
 
 from lago_infra.config import ConfigError
 from lago_infra.plan import mocks
 from lago_infra.plan.runner import ProgramFailed
+from lago_infra.lago.environment import Endpoints, RedisEndpoint
+from lago_infra.targets.gcp import component as gcp_component
 from lago_infra.targets.gcp import limits
 
 from .helpers import ancestors_and_deps, env_of, named
@@ -344,3 +348,35 @@ def test_a_changed_secret_rolls_the_roles_that_read_it(plan):
 def test_pg_cron_is_loaded_for_partman_maintenance(plan):
     flags = {f["name"]: f["value"] for f in plan.one(SQL).inputs["settings"]["databaseFlags"]}
     assert flags["cloudsql.enable_pg_cron"] == "on"
+
+
+@dataclasses.dataclass(frozen=True)
+class _RedisEndpointWithTlsFacts(RedisEndpoint):
+    verifiable_tls: bool = True
+    db: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class _EndpointsWithCable(Endpoints):
+    cable: Optional[RedisEndpoint] = None
+
+
+def test_actioncable_gets_a_private_redis_it_can_verify(plan_config, monkeypatch):
+    """The cable design, against the Lago module's cable endpoint (``Endpoints.cable``): a Redis
+    without in-transit encryption (ActionCable verifies certificates, Memorystore's CA is private)
+    but with AUTH, on the private network only, holding nothing worth protecting."""
+    if not gcp_component.CABLE_SUPPORTED:
+        assert not [r for r in plan_config({**BASE, "lago:preset": "prod"}).by_type(REDIS) if r.name.endswith("cable-instance")]
+        monkeypatch.setattr(gcp_component, "RedisEndpoint", _RedisEndpointWithTlsFacts)
+        monkeypatch.setattr(gcp_component, "Endpoints", _EndpointsWithCable)
+        monkeypatch.setattr(gcp_component, "CABLE_SUPPORTED", True)
+    p = plan_config({**BASE, "lago:preset": "prod"})
+    cable, queue = p.one(REDIS, "cable-instance"), p.one(REDIS, "redis-instance")
+    assert cable.inputs["transitEncryptionMode"] == "DISABLED" and cable.inputs["authEnabled"] is True
+    assert cable.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS" and cable.inputs["authorizedNetwork"] == queue.inputs["authorizedNetwork"]
+    assert cable.inputs["tier"] == "BASIC" and not cable.protect and "persistenceConfig" not in cable.inputs
+    assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+    assert p.outputs["redis_cable_host"] not in (p.outputs["redis_host"], p.outputs["redis_cache_host"])
+    env = env_of(p, "api")
+    if "LAGO_REDIS_CABLE_URL" in env:  # once the Lago module hands it to the backend
+        assert env["LAGO_REDIS_CABLE_URL"] == "[secret]"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import dataclasses
+from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -31,6 +32,20 @@ FRONT_CONCURRENCY = 80
 #: Gotenberg 8 renders one Chromium conversion at a time and queues the rest; one more request
 #: waiting inside keeps Chromium busy while Cloud Run starts another instance for the third.
 PDF_CONCURRENCY = 2
+
+
+def _has_field(cls: type, name: str) -> bool:
+    return name in {f.name for f in dataclasses.fields(cls)}
+
+
+def _redis_endpoint(**fields: Any) -> RedisEndpoint:
+    """A RedisEndpoint from the fields the Lago module's version of it has: ``verifiable_tls``
+    arrives with its ActionCable work, and is left out until then."""
+    return RedisEndpoint(**{k: v for k, v in fields.items() if _has_field(RedisEndpoint, k)})
+
+
+#: ActionCable's Redis: the Lago module takes one once ``Endpoints`` has a ``cable`` field.
+CABLE_SUPPORTED = _has_field(Endpoints, "cable")
 
 
 def account_ids(name: str) -> dict[str, str]:
@@ -78,10 +93,12 @@ class LagoGcp(LagoTarget):
             f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection, labels), opts=child
         )
 
-        def redis(suffix: str, tier: str, memory: int, eviction: str) -> LagoRedis:
+        def redis(suffix: str, tier: str, memory: int, eviction: str, tls: bool = True) -> LagoRedis:
             return LagoRedis(
                 f"{name}-{suffix}",
-                RedisArgs(where, tier, g.redis.version, memory, eviction, protect, labels, persistent=eviction == "noeviction"),
+                RedisArgs(
+                    where, tier, g.redis.version, memory, eviction, protect and tls, labels, persistent=eviction == "noeviction", tls=tls
+                ),
                 opts=child,
             )
 
@@ -91,6 +108,11 @@ class LagoGcp(LagoTarget):
             if settings.redis.separate_cache
             else None
         )
+        # ActionCable verifies the server certificate and takes no CA and no separate password
+        # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
+        # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
+        # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
+        cable = redis("cable", "BASIC", 1, "allkeys-lru", tls=False) if CABLE_SUPPORTED else None
         ids = account_ids(name)
         storage = LagoStorage(
             f"{name}-files",
@@ -126,12 +148,15 @@ class LagoGcp(LagoTarget):
             database=DatabaseEndpoint(
                 host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode="require"
             ),
-            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, password=queue.auth_string),
-            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, password=cache.auth_string) if cache else None,
+            queue=_redis_endpoint(host=queue.host, port=queue.port, tls=True, verifiable_tls=False, password=queue.auth_string),
+            cache=_redis_endpoint(host=cache.host, port=cache.port, tls=True, verifiable_tls=False, password=cache.auth_string)
+            if cache
+            else None,
             storage=GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
             pdf_url=run_url("pdf"),
+            **({"cable": _redis_endpoint(host=cable.host, port=cable.port, tls=False, password=cable.auth_string)} if cable else {}),
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values)
 
@@ -182,6 +207,8 @@ class LagoGcp(LagoTarget):
         }
         if cache is not None:
             self._outputs["redis_cache_host"] = cache.host
+        if cable is not None:
+            self._outputs["redis_cable_host"] = cable.host
         if self.edge_ip is not None:
             self._outputs["load_balancer_ip"] = self.edge_ip
         self.register_outputs(self._outputs)

@@ -24,6 +24,9 @@ class RedisArgs:
     labels: Mapping[str, str]
     #: Hourly RDB snapshots, so a restart loses at most an hour of queued jobs.
     persistent: bool = False
+    #: In-transit encryption (port 6378, Memorystore's private CA). Off only for a client that
+    #: verifies certificates and cannot be given that CA (ActionCable).
+    tls: bool = True
 
 
 class LagoRedis(pulumi.ComponentResource):
@@ -31,7 +34,7 @@ class LagoRedis(pulumi.ComponentResource):
 
     host: pulumi.Output[str]
     port: pulumi.Output[int]
-    """6378 with in-transit encryption."""
+    """6378 with in-transit encryption, 6379 without."""
     auth_string: pulumi.Output[str]
     """The AUTH password (secret)."""
 
@@ -47,8 +50,9 @@ class LagoRedis(pulumi.ComponentResource):
             redis_version=args.version,
             labels=dict(args.labels),
             auth_enabled=True,
-            # rediss://: Lago does not verify the server certificate, so Memorystore's private CA is fine.
-            transit_encryption_mode="SERVER_AUTHENTICATION",
+            # rediss://: Lago's Sidekiq and cache clients do not verify the server certificate, so
+            # Memorystore's private CA is fine for them.
+            transit_encryption_mode="SERVER_AUTHENTICATION" if args.tls else "DISABLED",
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.where.network_id,
             redis_configs={"maxmemory-policy": args.eviction},
