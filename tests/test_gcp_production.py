@@ -123,8 +123,7 @@ def test_every_name_in_the_plans_fits_google(plan):
         if reg.type == "gcp:secretmanager/secret:Secret":
             assert limits.name_problem("secret", reg.inputs["secretId"]) is None
     job = plan.one(JOB)
-    # The provider: job name and execution token together fewer than 63 characters.
-    assert len(job.inputs["name"]) + len(job.inputs["runExecutionToken"]) < 63
+    assert len(job.inputs["name"]) + len(job.inputs["runExecutionToken"]) <= limits.RUN_JOB_NAME_AND_TOKEN_MAX
 
 
 def test_every_size_and_retention_in_the_plans_fits_google(plan):
@@ -167,24 +166,33 @@ def test_roles_start_after_the_grants_have_propagated(plan):
         assert pause.urn in ancestors_and_deps(plan, reg.urn), reg.name
 
 
-def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkeypatch):
-    first = plan_config(BASE)
-    failed = {
+def _live_job(token: str, state: str) -> dict:
+    return {
+        "runExecutionToken": token,
         "latestCreatedExecutions": [{"name": "lago-migrate-x1", "createTime": "t0", "completionTime": "t1"}],
-        "terminalConditions": [{"type": "Ready", "state": "CONDITION_FAILED"}],
+        "terminalConditions": [{"type": "Ready", "state": state}],
     }
-    monkeypatch.setitem(mocks.CALLS, "gcp:cloudrunv2/getJob:getJob", lambda args: failed)
-    again = plan_config(BASE)
-    token = lambda p: p.one("random:index/randomId:RandomId", "migrate-token").inputs["keepers"]  # noqa: E731
-    assert "retryAfter" not in token(first)
-    assert token(again)["retryAfter"] == "lago-migrate-x1" and token(again)["image"] == token(first)["image"]
+
+
+def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkeypatch):
+    def token_with(live):
+        monkeypatch.setitem(mocks.CALLS, "gcp:cloudrunv2/getJob:getJob", lambda args: live)
+        p = plan_config(BASE)
+        return p, p.one(JOB).inputs["runExecutionToken"]
+
+    _, release = token_with({})
+    # Same image, the live job's last execution failed: a new token, so a new execution first.
+    again, retry = token_with(_live_job(release, "CONDITION_FAILED"))
+    assert retry != release and retry.startswith(release)
     job = again.one(JOB)
+    assert len(job.inputs["name"]) + len(retry) <= limits.RUN_JOB_NAME_AND_TOKEN_MAX
     for reg in [*again.by_type(WORKER_POOL), named(again, "-api", RUN_SERVICE), named(again, "-front", RUN_SERVICE)]:
         assert job.urn in ancestors_and_deps(again, reg.urn), reg.name
-
-    succeeded = {**failed, "terminalConditions": [{"type": "Ready", "state": "CONDITION_SUCCEEDED"}]}
-    monkeypatch.setitem(mocks.CALLS, "gcp:cloudrunv2/getJob:getJob", lambda args: succeeded)
-    assert token(plan_config(BASE)) == token(first)
+    # That retry succeeded: its token stays, so the migration does not run a third time.
+    assert token_with(_live_job(retry, "CONDITION_SUCCEEDED"))[1] == retry
+    assert token_with(_live_job(release, "CONDITION_SUCCEEDED"))[1] == release
+    # A new release starts from its own token whatever the live job says.
+    assert token_with(_live_job("0123abcd", "CONDITION_FAILED"))[1] == release
 
 
 # -- items 6-10: billing, concurrency, identities, scaling, init process ------------------------------

@@ -163,6 +163,9 @@ RUN_CONCURRENCY = (1, 1000)
 RUN_REQUEST_TIMEOUT_S = 3600
 #: A job task's timeout: at most 168 hours (https://cloud.google.com/run/docs/configuring/task-timeout).
 RUN_TASK_TIMEOUT_MAX_S = 168 * 3600
+#: A job's name and its ``run_execution_token`` together: fewer than 63 characters (pulumi-gcp
+#: cloudrunv2.Job docstring for run_execution_token).
+RUN_JOB_NAME_AND_TOKEN_MAX = 62
 #: Retries per failed job task: 0-10 (https://cloud.google.com/run/docs/configuring/max-retries).
 RUN_TASK_RETRIES = (0, 10)
 #: A startup probe may run at most 240 s in all: initial delay plus period x failure threshold

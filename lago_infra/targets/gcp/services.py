@@ -9,6 +9,7 @@ serves all three.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
@@ -196,23 +197,48 @@ _WAIT_FOR_DATABASE = (
 ).format(wait=DATABASE_WAIT_S)
 
 
-def migration_rerun_marker(project: str, region: str, name: str) -> Optional[str]:
-    """The latest execution's name when the live job's last migration finished without
-    succeeding, else None (first deploy, success, or still running).
+@dataclass(frozen=True)
+class LiveMigration:
+    """What the live job says about the last migration (None from ``live_migration``: no job yet)."""
 
-    With ``run_execution_token`` the job is Ready only once its execution succeeded. After a
-    failed migration the token is unchanged, so without this the next ``pulumi up`` would start
-    no execution and roll every service forward onto an unmigrated database. Folding the failed
-    execution's name into the token starts a new one first."""
+    #: The token the live job was last given.
+    token: str
+    #: The job is Ready: its last execution succeeded.
+    succeeded: bool
+    #: Name of the last execution that finished, if any.
+    last_execution: Optional[str]
+
+
+def live_migration(project: str, region: str, name: str) -> Optional[LiveMigration]:
     try:
         job = gcp.cloudrunv2.get_job(name=name, project=project, location=region)
-    except Exception:  # not created yet (or not readable): nothing to re-run
+    except Exception:  # not created yet (or not readable): nothing to compare with
         return None
-    executions = [e for e in (job.latest_created_executions or []) if e.completion_time]
-    ready = [c for c in (job.terminal_conditions or []) if c.type == "Ready"]
-    if executions and ready and ready[0].state != "CONDITION_SUCCEEDED":
-        return executions[0].name
-    return None
+    if not job.run_execution_token:
+        return None
+    finished = [e.name for e in (job.latest_created_executions or []) if e.completion_time]
+    ready = [c.state for c in (job.terminal_conditions or []) if c.type == "Ready"]
+    return LiveMigration(job.run_execution_token, ready == ["CONDITION_SUCCEEDED"], finished[0] if finished else None)
+
+
+def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigration]) -> pulumi.Output[str]:
+    """The token that starts an execution exactly when one is due.
+
+    ``release_token`` changes once per release (image or command). With ``run_execution_token`` the
+    job is Ready only once its execution succeeded; after a failed migration the release token is
+    unchanged, so on its own the next ``pulumi up`` would start no execution and roll every service
+    forward onto an unmigrated database. So: after a failed execution, the release token plus a
+    suffix naming that execution (a new execution runs first); once a retry of this release has
+    succeeded, the live token as it is (nothing runs twice)."""
+
+    def choose(release: str) -> str:
+        if live is None or not live.token.startswith(release):
+            return release
+        if not live.succeeded and live.last_execution:
+            return f"{release}-{hashlib.sha256(live.last_execution.encode()).hexdigest()[:6]}"
+        return live.token
+
+    return release_token.apply(choose)
 
 
 def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext) -> gcp.cloudrunv2.Job:
@@ -221,18 +247,18 @@ def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: R
     ``run_execution_token`` makes the provider start an execution when the job is created or the
     token changes, and wait until it completes: a failed migration fails the update there, and
     no service or worker pool (all of which depend on the job) rolls to the new release. The
-    token changes with the image and command (once per release) and after a failed execution
-    (``migration_rerun_marker``), so the next ``pulumi up`` migrates again before anything rolls."""
-    keepers = {"image": rd.image, "command": " ".join(rd.command)}
-    failed = migration_rerun_marker(ctx.project, ctx.region, name)
-    if failed:
-        keepers["retryAfter"] = failed
-    token = random.RandomId(f"{name}-token", byte_length=4, keepers=keepers, opts=pulumi.ResourceOptions(parent=parent))
+    token is ``execution_token``'s: new per release and after a failed execution."""
+    release = random.RandomId(
+        f"{name}-token",
+        byte_length=4,
+        keepers={"image": rd.image, "command": " ".join(rd.command)},
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
     timeout = f"{MIGRATION_PROVIDER_TIMEOUT_S}s"
     return gcp.cloudrunv2.Job(
         name,
         **_common(JOB, name, rd, ctx),
-        run_execution_token=token.hex,
+        run_execution_token=execution_token(release.hex, live_migration(ctx.project, ctx.region, name)),
         template=gcp.cloudrunv2.JobTemplateArgs(
             # One task, never in parallel, attempts one after another: two migrations never run
             # at once (and Rails holds a PostgreSQL advisory lock around db:migrate besides, so
