@@ -93,14 +93,11 @@ class LagoGcp(LagoTarget):
             f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection, labels), opts=child
         )
 
-        def redis(suffix: str, tier: str, memory: int, eviction: str, tls: bool = True) -> LagoRedis:
-            return LagoRedis(
-                f"{name}-{suffix}",
-                RedisArgs(
-                    where, tier, g.redis.version, memory, eviction, protect and tls, labels, persistent=eviction == "noeviction", tls=tls
-                ),
-                opts=child,
+        def redis(suffix: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
+            args = RedisArgs(
+                where, tier, g.redis.version, memory, eviction, protect and holds_data, labels, persistent=eviction == "noeviction", tls=tls
             )
+            return LagoRedis(f"{name}-{suffix}", args, opts=child)
 
         queue = redis("redis", g.redis.tier, g.redis.memory_size_gb, "noeviction")
         cache = (
@@ -112,7 +109,7 @@ class LagoGcp(LagoTarget):
         # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
         # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
         # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
-        cable = redis("cable", "BASIC", 1, "allkeys-lru", tls=False) if CABLE_SUPPORTED else None
+        cable = redis("cable", "BASIC", 1, "allkeys-lru", holds_data=False, tls=False) if CABLE_SUPPORTED else None
         ids = account_ids(name)
         storage = LagoStorage(
             f"{name}-files",
