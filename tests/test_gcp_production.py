@@ -198,23 +198,27 @@ def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkey
 # -- items 6-10: billing, concurrency, identities, scaling, init process ------------------------------
 
 
-def test_http_roles_bill_per_request_unless_asked(plan, plan_config):
+def _concurrency(p, role):
+    return named(p, role, RUN_SERVICE).inputs["template"]["maxInstanceRequestConcurrency"]
+
+
+def test_http_roles_bill_per_request(plan):
     for role in ("-api", "-front", "-pdf"):
         assert container(named(plan, role, RUN_SERVICE))["resources"]["cpuIdle"] is True, role
-    p = plan_config({**BASE, "lago:gcp": {"run": {"alwaysAllocatedCpu": ["api"]}}})
+
+
+def test_concurrency_follows_each_roles_capacity(plan):
+    api = env_of(plan, "api")
+    assert _concurrency(plan, "-api") == int(api["RAILS_MAX_THREADS"]) * max(1, int(api["WEB_CONCURRENCY"]))
+    assert _concurrency(plan, "-pdf") < 80
+
+
+def test_billing_and_concurrency_are_configurable(plan_config):
+    run = {"alwaysAllocatedCpu": ["api"], "concurrency": {"pdf": 1}}
+    p = plan_config({**BASE, "lago:api": {"threads": 5, "webConcurrency": 2}, "lago:gcp": {"run": run}})
     assert container(named(p, "-api", RUN_SERVICE))["resources"]["cpuIdle"] is False
     assert container(named(p, "-front", RUN_SERVICE))["resources"]["cpuIdle"] is True
-
-
-def test_concurrency_follows_each_roles_capacity(plan, plan_config):
-    def concurrency(p, role):
-        return named(p, role, RUN_SERVICE).inputs["template"]["maxInstanceRequestConcurrency"]
-
-    api = env_of(plan, "api")
-    assert concurrency(plan, "-api") == int(api["RAILS_MAX_THREADS"]) * max(1, int(api["WEB_CONCURRENCY"]))
-    assert concurrency(plan, "-pdf") < 80
-    p = plan_config({**BASE, "lago:api": {"threads": 5, "webConcurrency": 2}, "lago:gcp": {"run": {"concurrency": {"pdf": 1}}}})
-    assert concurrency(p, "-api") == 10 and concurrency(p, "-pdf") == 1
+    assert _concurrency(p, "-api") == 10 and _concurrency(p, "-pdf") == 1
 
 
 def test_front_and_pdf_run_as_accounts_without_grants(plan):
