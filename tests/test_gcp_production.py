@@ -392,3 +392,15 @@ def test_actioncable_gets_a_private_redis_it_can_verify(plan_config, monkeypatch
     env = env_of(p, "api")
     if "LAGO_REDIS_CABLE_URL" in env:  # once the Lago module hands it to the backend
         assert env["LAGO_REDIS_CABLE_URL"] == "[secret]"
+
+
+def test_every_google_resource_waits_for_the_apis_it_needs(plan, plan_config):
+    services = plan.by_type("gcp:projects/service:Service")
+    assert {s.inputs["service"] for s in services} >= {"run.googleapis.com", "sqladmin.googleapis.com", "redis.googleapis.com"}
+    assert all(s.inputs["disableOnDestroy"] is False for s in services)
+    urns = {s.urn for s in services}
+    for reg in plan.resources:
+        if reg.custom and reg.type.startswith("gcp:") and reg.urn not in urns:
+            assert urns & ancestors_and_deps(plan, reg.urn), reg.name
+    off = plan_config({**BASE, "lago:gcp": {"enableApis": False}})
+    assert not off.by_type("gcp:projects/service:Service")

@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
-from . import preflight, services
+from . import apis, preflight, services
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork, NetworkArgs
@@ -87,7 +87,9 @@ class LagoGcp(LagoTarget):
         self._settings = settings
         labels = {**settings.tags, "app": "lago", "lago-stack": name}
 
-        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network), opts=child)
+        enabled = apis.enable(name, project, self) if g.enable_apis else []
+        after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
+        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled), opts=child)
         where = network.placement(project, region)
         db = LagoDatabase(
             f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection, labels), opts=child
@@ -113,7 +115,7 @@ class LagoGcp(LagoTarget):
         ids = account_ids(name)
         storage = LagoStorage(
             f"{name}-files",
-            StorageArgs(project, region, g.storage, protect, account_id=ids["backend"], bucket=bucket_name(project, name), labels=labels),
+            StorageArgs(project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, enabled),
             opts=child,
         )
         # front and pdf run as accounts of their own with no grant: nginx and Chromium rendering
@@ -125,12 +127,14 @@ class LagoGcp(LagoTarget):
                 account_id=ids[role],
                 project=project,
                 display_name=f"Lago {role} (Cloud Run, no grants)",
-                opts=child,
+                opts=after_apis,
             ).email
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
 
         service_names = {role: f"{name}-{role}" for role in HTTP_ROLES}
-        project_number = gcp.organizations.get_project_output(project_id=project).number
+        project_number = gcp.organizations.get_project_output(
+            project_id=project, opts=pulumi.InvokeOutputOptions(depends_on=enabled)
+        ).number
 
         def run_url(role: str) -> pulumi.Output[str]:
             # Cloud Run's deterministic URL, known before the service exists: the api needs the
@@ -163,7 +167,7 @@ class LagoGcp(LagoTarget):
             values.update(rd.env.secret)
         store = LagoSecretStore(
             f"{name}-sm",
-            SecretStoreArgs(project, values, pulumi.Output.concat("serviceAccount:", storage.service_account_email), labels),
+            SecretStoreArgs(project, values, pulumi.Output.concat("serviceAccount:", storage.service_account_email), labels, enabled),
             opts=child,
         )
         # Cloud Run checks secret access when a revision starts: start none before the grants
@@ -185,7 +189,7 @@ class LagoGcp(LagoTarget):
         if domain is not None:
             edge = LagoEdge(
                 f"{name}-edge",
-                EdgeArgs(project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge),
+                EdgeArgs(project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled),
                 opts=child,
             )
             self.edge_ip = edge.ip_address

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -27,6 +27,7 @@ class EdgeArgs:
     api_service: pulumi.Input[str]
     labels: Mapping[str, str]
     settings: Edge
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -38,7 +39,8 @@ class LagoEdge(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Edge", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        # Everything here hangs off the Cloud Run services or waits for the APIs itself.
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         p, d = args.project, args.domain
         address = gcp.compute.GlobalAddress(f"{name}-ip", name=f"{name}-ip", project=p, labels=dict(args.labels), opts=child)
         self._labels = dict(args.labels)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -29,6 +29,7 @@ class SecretStoreArgs:
     #: ``serviceAccount:...`` granted accessor on each secret.
     accessor: pulumi.Input[str]
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -49,7 +50,7 @@ class LagoSecretStore(pulumi.ComponentResource):
                 project=args.project,
                 labels=dict(args.labels),
                 replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{slug}-version", secret=secret.id, secret_data=pulumi.Output.secret(args.values[variable]), opts=child

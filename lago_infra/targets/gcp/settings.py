@@ -130,6 +130,9 @@ class GcpSettings(Section):
     project: Optional[str] = None
     #: Overrides ``gcp:region``.
     region: Optional[str] = None
+    #: Enable the Google APIs the target calls (never disabled on destroy). Off where a platform
+    #: team enables APIs itself and the deployer may not (serviceusage.services.enable).
+    enable_apis: bool = True
     network: Network = Network()
     database: CloudSql
     redis: Memorystore

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -22,6 +22,7 @@ class StorageArgs:
     #: Globally unique bucket name.
     bucket: str
     labels: Mapping[str, str]
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoStorage(pulumi.ComponentResource):
@@ -63,14 +64,14 @@ class LagoStorage(pulumi.ComponentResource):
             lifecycle_rules=rules,
             # Emptied on destroy only when nothing protects the data.
             force_destroy=not args.protect,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),
         )
         account = gcp.serviceaccount.Account(
             f"{name}-runtime",
             account_id=args.account_id,
             project=args.project,
             display_name="Lago backend (Cloud Run): secrets and the bucket",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         member = pulumi.Output.concat("serviceAccount:", account.email)
         object_admin = gcp.storage.BucketIAMMember(
