@@ -404,3 +404,20 @@ def test_every_google_resource_waits_for_the_apis_it_needs(plan, plan_config):
             assert urns & ancestors_and_deps(plan, reg.urn), reg.name
     off = plan_config({**BASE, "lago:gcp": {"enableApis": False}})
     assert not off.by_type("gcp:projects/service:Service")
+
+
+@pytest.mark.parametrize(
+    "kind, name",
+    [
+        ("service_account", "a-pdf"),  # under 6
+        ("service_account", "x" * 31),
+        ("run_service", "lago-api-"),  # trailing hyphen
+        ("run_service", "a" * 50),
+        ("redis", "r" * 41),
+        ("bucket", "goog-lago-files"),
+        ("bucket", "b" * 64),
+        ("secret", "lago.secret"),
+    ],
+)
+def test_names_google_refuses(kind, name):
+    assert limits.name_problem(kind, name)

@@ -14,6 +14,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDep
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
 from . import apis, preflight, services
+from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork, NetworkArgs
@@ -46,17 +47,6 @@ def _redis_endpoint(**fields: Any) -> RedisEndpoint:
 
 #: ActionCable's Redis: the Lago module takes one once ``Endpoints`` has a ``cable`` field.
 CABLE_SUPPORTED = _has_field(Endpoints, "cable")
-
-
-def account_ids(name: str) -> dict[str, str]:
-    """Service account ids per role class (6-30 characters: see limits.NAME_RULES). The backend's
-    keeps the id the single runtime account had, so existing stacks keep their identity."""
-    return {"backend": f"{name}-runtime", "front": f"{name}-front", "pdf": f"{name}-gotenberg"}
-
-
-def bucket_name(project: str, name: str) -> str:
-    # Bucket names are global: the project id keeps two projects' "lago" apart.
-    return f"{project}-{name}-files"
 
 
 def http_concurrency(settings: LagoSettings) -> dict[str, int]:

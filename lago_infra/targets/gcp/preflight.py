@@ -12,6 +12,7 @@ from typing import Iterator, Optional
 
 from ...config.errors import SettingError
 from ...config.model import LagoSettings, RoleSize
+from ...lago.roles import DEDICATED_QUEUES, roles_for
 from . import limits
 
 #: Labels the target adds to every labelled resource beside the user's ``lago:tags``.
@@ -44,14 +45,26 @@ def _sizes(settings: LagoSettings) -> Iterator[tuple[str, RoleSize]]:
         yield f"lago:workers.dedicated.{queue}", size
 
 
-def derived_names(name: str, project: str) -> dict[str, list[str]]:
-    """Every name the target derives from ``lago:name`` (and the project), by kind."""
-    from .component import account_ids, bucket_name
+def account_ids(name: str) -> dict[str, str]:
+    """Service account ids per role class (6-30 characters: see limits.NAME_RULES). The backend's
+    keeps the id the single runtime account had, so existing stacks keep their identity."""
+    return {"backend": f"{name}-runtime", "front": f"{name}-front", "pdf": f"{name}-gotenberg"}
 
+
+def bucket_name(project: str, name: str) -> str:
+    # Bucket names are global: the project id keeps two projects' "lago" apart.
+    return f"{project}-{name}-files"
+
+
+def derived_names(name: str, project: str) -> dict[str, list[str]]:
+    """Every name the target derives from ``lago:name`` (and the project), by kind, for every
+    role Lago may run (all dedicated workers included)."""
+    every_role = roles_for(DEDICATED_QUEUES)
+    http = [r.name for r in every_role if r.port is not None]
     return {
-        "run_service": [f"{name}-{r}" for r in ("api", "front", "pdf")],
-        "run_worker_pool": [f"{name}-worker-ai-agent", f"{name}-clock"],
-        "run_job": [f"{name}-migrate"],
+        "run_service": [f"{name}-{r}" for r in http],
+        "run_worker_pool": [f"{name}-{r.name}" for r in every_role if r.port is None and not r.one_shot],
+        "run_job": [f"{name}-{r.name}" for r in every_role if r.one_shot],
         "service_account": list(account_ids(name).values()),
         "redis": [f"{name}-redis", f"{name}-cache", f"{name}-cable"],
         "bucket": [bucket_name(project, name)],
