@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 
 from .helpers import ancestors_and_deps, env_of, named
 
