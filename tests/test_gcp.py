@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-
 from .helpers import ancestors_and_deps, env_of, named
 
 RUN_SERVICE = "gcp:cloudrunv2/service:Service"
