@@ -3,17 +3,16 @@ config errors. Every limit asserted here comes from ``lago_infra.targets.gcp.lim
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import re
-from typing import Optional
 
 import pytest
 
 from lago_infra.config import ConfigError
+from lago_infra.lago.roles import PG_PARTMAN_MAINTENANCE
 from lago_infra.plan import mocks
 from lago_infra.plan.runner import ProgramFailed
-from lago_infra.lago.environment import Endpoints, RedisEndpoint
-from lago_infra.targets.gcp import component as gcp_component
+from lago_infra.policy import evaluate, view_of_plan
 from lago_infra.targets.gcp import limits
 
 from .helpers import ancestors_and_deps, env_of, named
@@ -153,7 +152,7 @@ def test_migration_waits_for_the_database_and_never_runs_twice_at_once(plan):
     job = plan.one(JOB)
     assert job.inputs["template"]["taskCount"] == 1 and job.inputs["template"]["parallelism"] == 1
     args = container(job)["args"]
-    assert args[:2] == ["sh", "-c"] and "pg_isready" in args[2] and 'exec "$@"' in args[2]
+    assert args[:2] == ["sh", "-c"] and "pg_isready" in args[2] and '"$@" || exit $?' in args[2]
     assert args[-len(plan.roles["migrate"]["command"]) :] == plan.roles["migrate"]["command"]
 
 
@@ -357,41 +356,29 @@ def test_a_changed_secret_rolls_the_roles_that_read_it(plan):
                 assert re.fullmatch(r"\d+", ref["version"]), (reg.name, env["name"])
 
 
-def test_pg_cron_is_loaded_for_partman_maintenance(plan):
+def test_pg_partman_maintenance_is_scheduled_with_pg_cron(plan):
     flags = {f["name"]: f["value"] for f in plan.one(SQL).inputs["settings"]["databaseFlags"]}
-    assert flags["cloudsql.enable_pg_cron"] == "on"
+    assert flags["cloudsql.enable_pg_cron"] == "on" and flags["cron.database_name"] == plan.one("gcp:sql/database:Database").inputs["name"]
+    # The migration job schedules it, after migrating, where Lago's migrations installed pg_partman.
+    script, _name, sql = container(plan.one(JOB))["args"][2:5]
+    assert script.index('"$@"') < script.index('psql "$db"')
+    assert "pg_partman" in sql and f"cron.schedule('lago-partman-maintenance', '@hourly', '{PG_PARTMAN_MAINTENANCE}')" in sql
 
 
-@dataclasses.dataclass(frozen=True)
-class _RedisEndpointWithTlsFacts(RedisEndpoint):
-    verifiable_tls: bool = True
-    db: int = 0
-
-
-@dataclasses.dataclass(frozen=True)
-class _EndpointsWithCable(Endpoints):
-    cable: Optional[RedisEndpoint] = None
-
-
-def test_actioncable_gets_a_private_redis_it_can_verify(plan_config, monkeypatch):
-    """The cable design, against the Lago module's cable endpoint (``Endpoints.cable``): a Redis
-    without in-transit encryption (ActionCable verifies certificates, Memorystore's CA is private)
-    but with AUTH, on the private network only, holding nothing worth protecting."""
-    if not gcp_component.CABLE_SUPPORTED:
-        assert not [r for r in plan_config({**BASE, "lago:preset": "prod"}).by_type(REDIS) if r.name.endswith("cable-instance")]
-        monkeypatch.setattr(gcp_component, "RedisEndpoint", _RedisEndpointWithTlsFacts)
-        monkeypatch.setattr(gcp_component, "Endpoints", _EndpointsWithCable)
-        monkeypatch.setattr(gcp_component, "CABLE_SUPPORTED", True)
-    p = plan_config({**BASE, "lago:preset": "prod"})
-    cable, queue = p.one(REDIS, "cable-instance"), p.one(REDIS, "redis-instance")
-    assert cable.inputs["transitEncryptionMode"] == "DISABLED" and cable.inputs["authEnabled"] is True
-    assert cable.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS" and cable.inputs["authorizedNetwork"] == queue.inputs["authorizedNetwork"]
-    assert cable.inputs["tier"] == "BASIC" and not cable.protect and "persistenceConfig" not in cable.inputs
-    assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
-    assert p.outputs["redis_cable_host"] not in (p.outputs["redis_host"], p.outputs["redis_cache_host"])
-    env = env_of(p, "api")
-    if "LAGO_REDIS_CABLE_URL" in env:  # once the Lago module hands it to the backend
-        assert env["LAGO_REDIS_CABLE_URL"] == "[secret]"
+def test_actioncable_gets_a_private_redis_it_can_verify(dev, prod):
+    """ActionCable verifies certificates and Memorystore's CA is private: its own Redis without
+    in-transit encryption but with AUTH, on the private network only, holding nothing worth
+    protecting; its URL carries the password, so it is a secret."""
+    for p in (dev, prod):
+        cable, queue = p.one(REDIS, "cable-instance"), p.one(REDIS, "redis-instance")
+        assert cable.inputs["transitEncryptionMode"] == "DISABLED" and cable.inputs["authEnabled"] is True
+        assert cable.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS"
+        assert cable.inputs["authorizedNetwork"] == queue.inputs["authorizedNetwork"]
+        assert cable.inputs["tier"] == "BASIC" and not cable.protect and "persistenceConfig" not in cable.inputs
+        assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+        assert p.outputs["redis_cable_host"] != p.outputs["redis_host"]
+        for role in ("api", "worker", "clock"):
+            assert env_of(p, role)["LAGO_REDIS_CABLE_URL"] == "[secret]"
 
 
 def test_every_google_resource_waits_for_the_apis_it_needs(plan, plan_config):
@@ -421,3 +408,20 @@ def test_every_google_resource_waits_for_the_apis_it_needs(plan, plan_config):
 )
 def test_names_google_refuses(kind, name):
     assert limits.name_problem(kind, name)
+
+
+def test_guardrails_hold_the_cable_redis_to_auth_on_the_private_network(prod):
+    """The cable Redis is plain by design; the rules still refuse it without AUTH or off the
+    private network, and still refuse any other Redis without in-transit encryption."""
+    view = view_of_plan(prod)
+    assert not [f for f in evaluate(view) if f.mandatory]
+
+    def findings_when(name: str, **inputs) -> set[str]:
+        broken = copy.deepcopy(view)
+        redis = next(r for r in broken.resources if r.type == REDIS and r.name.endswith(name))
+        redis.inputs.update(inputs)
+        return {f.rule for f in evaluate(broken) if f.mandatory and f.resource == redis.name}
+
+    assert findings_when("cable-instance", authEnabled=False) == {"redis-encrypted"}
+    assert findings_when("cable-instance", connectMode="DIRECT_PEERING") == {"redis-encrypted"}
+    assert "redis-encrypted" in findings_when("redis-instance", transitEncryptionMode="DISABLED")

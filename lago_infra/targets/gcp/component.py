@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Optional
+from typing import Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -19,7 +18,7 @@ from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork, NetworkArgs
 from .propagation import IamPropagation
-from .redis import LagoRedis, RedisArgs
+from .redis import CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
 from .settings import GcpSettings
 from .storage import LagoStorage, StorageArgs
@@ -33,20 +32,6 @@ FRONT_CONCURRENCY = 80
 #: Gotenberg 8 renders one Chromium conversion at a time and queues the rest; one more request
 #: waiting inside keeps Chromium busy while Cloud Run starts another instance for the third.
 PDF_CONCURRENCY = 2
-
-
-def _has_field(cls: type, name: str) -> bool:
-    return name in {f.name for f in dataclasses.fields(cls)}
-
-
-def _redis_endpoint(**fields: Any) -> RedisEndpoint:
-    """A RedisEndpoint from the fields the Lago module's version of it has: ``verifiable_tls``
-    arrives with its ActionCable work, and is left out until then."""
-    return RedisEndpoint(**{k: v for k, v in fields.items() if _has_field(RedisEndpoint, k)})
-
-
-#: ActionCable's Redis: the Lago module takes one once ``Endpoints`` has a ``cable`` field.
-CABLE_SUPPORTED = _has_field(Endpoints, "cable")
 
 
 def http_concurrency(settings: LagoSettings) -> dict[str, int]:
@@ -85,15 +70,16 @@ class LagoGcp(LagoTarget):
             f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection, labels), opts=child
         )
 
-        def redis(suffix: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
+        def redis(suffix: str, purpose: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
             args = RedisArgs(
-                where, tier, g.redis.version, memory, eviction, protect and holds_data, labels, persistent=eviction == "noeviction", tls=tls
+                purpose, where, tier, g.redis.version, memory, eviction, protect and holds_data, labels,
+                persistent=eviction == "noeviction", tls=tls,
             )
             return LagoRedis(f"{name}-{suffix}", args, opts=child)
 
-        queue = redis("redis", g.redis.tier, g.redis.memory_size_gb, "noeviction")
+        queue = redis("redis", "queue", g.redis.tier, g.redis.memory_size_gb, "noeviction")
         cache = (
-            redis("cache", g.redis.cache_tier or g.redis.tier, g.redis.cache_memory_size_gb, "allkeys-lru")
+            redis("cache", "cache", g.redis.cache_tier or g.redis.tier, g.redis.cache_memory_size_gb, "allkeys-lru")
             if settings.redis.separate_cache
             else None
         )
@@ -101,7 +87,7 @@ class LagoGcp(LagoTarget):
         # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
         # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
         # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
-        cable = redis("cable", "BASIC", 1, "allkeys-lru", holds_data=False, tls=False) if CABLE_SUPPORTED else None
+        cable = redis("cable", CABLE, "BASIC", 1, "allkeys-lru", holds_data=False, tls=False)
         ids = account_ids(name)
         storage = LagoStorage(
             f"{name}-files",
@@ -119,7 +105,7 @@ class LagoGcp(LagoTarget):
                 display_name=f"Lago {role} (Cloud Run, no grants)",
                 opts=after_apis,
             ).email
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         service_names = {role: f"{name}-{role}" for role in HTTP_ROLES}
         project_number = gcp.organizations.get_project_output(
@@ -139,15 +125,15 @@ class LagoGcp(LagoTarget):
             database=DatabaseEndpoint(
                 host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode="require"
             ),
-            queue=_redis_endpoint(host=queue.host, port=queue.port, tls=True, verifiable_tls=False, password=queue.auth_string),
-            cache=_redis_endpoint(host=cache.host, port=cache.port, tls=True, verifiable_tls=False, password=cache.auth_string)
+            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, verifiable_tls=False, password=queue.auth_string),
+            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, verifiable_tls=False, password=cache.auth_string)
             if cache
             else None,
             storage=GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
             pdf_url=run_url("pdf"),
-            **({"cable": _redis_endpoint(host=cable.host, port=cable.port, tls=False, password=cable.auth_string)} if cable else {}),
+            cable=RedisEndpoint(host=cable.host, port=cable.port, tls=False, password=cable.auth_string),
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values)
 
@@ -198,8 +184,7 @@ class LagoGcp(LagoTarget):
         }
         if cache is not None:
             self._outputs["redis_cache_host"] = cache.host
-        if cable is not None:
-            self._outputs["redis_cable_host"] = cable.host
+        self._outputs["redis_cable_host"] = cable.host
         if self.edge_ip is not None:
             self._outputs["load_balancer_ip"] = self.edge_ip
         self.register_outputs(self._outputs)

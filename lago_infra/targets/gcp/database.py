@@ -23,11 +23,11 @@ class DatabaseArgs:
     labels: Mapping[str, str]
 
 
-def flags(s: CloudSql) -> dict[str, str]:
-    """PostgreSQL flags. pg_cron is loaded so pg_partman's maintenance can be scheduled in the
-    database itself: Cloud SQL offers no pg_partman background worker
-    (https://cloud.google.com/sql/docs/postgres/extensions#pg_partman, #pg_cron)."""
-    out = {"cloudsql.enable_pg_cron": "on"}
+def flags(s: CloudSql, database: str) -> dict[str, str]:
+    """PostgreSQL flags. pg_cron is loaded, and runs its jobs in Lago's database, so the migration
+    job can schedule pg_partman's maintenance there: Cloud SQL offers no pg_partman background
+    worker (https://cloud.google.com/sql/docs/postgres/extensions#pg_cron)."""
+    out = {"cloudsql.enable_pg_cron": "on", "cron.database_name": database}
     if s.max_connections:
         out["max_connections"] = str(s.max_connections)
     return out
@@ -86,7 +86,7 @@ class LagoDatabase(pulumi.ComponentResource):
                     ),
                 ),
                 final_backup_config=final_backup,
-                database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in flags(s).items()],
+                database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in flags(s, db.name).items()],
                 user_labels=dict(args.labels),
                 maintenance_window=(
                     gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(day=s.maintenance_day, hour=s.maintenance_hour, update_track="stable")

@@ -9,12 +9,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ...config.model import Domain
-from ...lago import roles
+from ...lago.roles import PRIVATE_API_PATHS
 from .settings import Edge
-
-#: Paths of the api never served to the internet: lago-api mounts an unauthenticated Prometheus
-#: exporter at /metrics. The catalogue names them once it does; until then, that one path.
-PRIVATE_API_PATHS: tuple[str, ...] = tuple(getattr(roles, "PRIVATE_API_PATHS", ("/metrics",)))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,16 @@ import pulumi_gcp as gcp
 from .network import Placement
 
 
+#: The ``lago-redis`` label: what an instance is for. The cable instance carries broadcasts only
+#: and runs without in-transit encryption (ActionCable verifies certificates; Memorystore's CA is
+#: private): the guardrails read the label to hold it to AUTH on the private network instead.
+CABLE = "cable"
+
+
 @dataclass(frozen=True)
 class RedisArgs:
+    #: "queue", "cache" or CABLE: becomes the ``lago-redis`` label.
+    purpose: str
     where: Placement
     #: BASIC or STANDARD_HA.
     tier: str
@@ -48,7 +56,7 @@ class LagoRedis(pulumi.ComponentResource):
             tier=args.tier,
             memory_size_gb=args.memory_size_gb,
             redis_version=args.version,
-            labels=dict(args.labels),
+            labels={**args.labels, "lago-redis": args.purpose},
             auth_enabled=True,
             # rediss://: Lago's Sidekiq and cache clients do not verify the server certificate, so
             # Memorystore's private CA is fine for them.
