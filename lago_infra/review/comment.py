@@ -68,7 +68,12 @@ def overall_exit(reviews: list[StackReview]) -> int:
     return EXIT_NO_CHANGES
 
 
-def as_markdown(reviews: list[StackReview]) -> str:
+#: GitHub refuses comments longer than 65,536 characters; keep room for the preview note.
+COMMENT_LIMIT = 60_000
+
+
+def as_markdown(reviews: list[StackReview], diagrams: bool = True) -> str:
+    """The comment; diagrams are left out when they would push it past GitHub's limit."""
     failed = [r for r in reviews if r.error is not None]
     dangerous = [r for r in reviews if r.error is None and r.flags]
     changed = [r for r in reviews if r.error is None and not r.flags and not r.diff.empty]
@@ -82,7 +87,17 @@ def as_markdown(reviews: list[StackReview]) -> str:
         tally.append(f"📝 {len(changed)} changed")
     if unchanged:
         tally.append(f"✅ {len(unchanged)} unchanged ({', '.join(f'`{r.stack}`' for r in unchanged)})")
-    out = [MARKER, "## Offline plan of every stack", "", " · ".join(tally) or "No stacks.", ""]
+    out = [
+        MARKER,
+        "## Offline plan of every stack",
+        "",
+        " · ".join(tally) or "No stacks.",
+        "",
+        "<sub>Computed offline from the program and the stack files, no cloud account: "
+        "`python -m lago_infra plan diff base/ head/ --format markdown`. A real engine also updates what "
+        "reads a replaced resource's outputs; the real `pulumi preview` below is the authority where it runs.</sub>",
+        "",
+    ]
     for r in failed:
         out += [f"### ❌ `{r.stack}`: the offline plan failed", "", "```", r.error, "```", ""]
     for r in dangerous + changed:
@@ -91,13 +106,15 @@ def as_markdown(reviews: list[StackReview]) -> str:
             body = body.replace(f"`{r.stack}` ({r.diff.target}):", f"`{r.stack}` ({r.diff.target}, new stack):", 1)
         if r.cost is None:
             body += "\n_Cost: no estimate available._\n"
-        out += [body.rstrip(), "", f"<details><summary>Architecture of <code>{r.stack}</code> after this change</summary>", "", "```mermaid", flowchart(r.diff.head), "```", "</details>", ""]
-    out += [
-        "<sub>Computed offline from the program and the stack files (no cloud account): "
-        "`python -m lago_infra plan diff base/ head/ --format markdown`. Where a stack's credentials "
-        "are configured, the real `pulumi preview` with the policy pack comments separately.</sub>",
-    ]
-    return "\n".join(out) + "\n"
+        out += [body.rstrip(), ""]
+        if diagrams:
+            out += [f"<details><summary>Architecture of <code>{r.stack}</code> after this change</summary>", "", "```mermaid", flowchart(r.diff.head), "```", "</details>", ""]
+    text = "\n".join(out).rstrip() + "\n"
+    if len(text) > COMMENT_LIMIT and diagrams:
+        return as_markdown(reviews, diagrams=False)
+    if len(text) > COMMENT_LIMIT:
+        text = text[: COMMENT_LIMIT - 200] + "\n\n…cut here: GitHub limits a comment's length. Run `python -m lago_infra plan diff` on the two plans for the whole diff.\n"
+    return text
 
 
 def as_text(reviews: list[StackReview]) -> str:

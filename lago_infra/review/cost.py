@@ -29,6 +29,8 @@ class CostDelta:
     unpriced: list[str] = field(default_factory=list)
 
     def headline(self) -> str:
+        if not any(self.after) and not any(self.before or ()):
+            return "$0 (nothing billed by a cloud)"
         if self.before is None:
             return f"{money(self.after)} (new stack)"
         low, high = self.after[0] - self.before[0], self.after[1] - self.before[1]
@@ -83,7 +85,8 @@ def cost_delta(base: Optional[dict[str, Any]], head: dict[str, Any], estimate: O
     for urn in sorted(old.keys() | new.keys()):
         a, b = old.get(urn), new.get(urn)
         ma, mb = (tuple(a.monthly) if a else None), (tuple(b.monthly) if b else None)
-        if ma != mb and before is not None:
+        # Changes below a dollar (a log estimate following a replica count) are noise here.
+        if before is not None and _shown(ma) != _shown(mb):
             line = b or a
             changed.append(LineDelta(line.name, line.type, ma, mb))
     return CostDelta(
@@ -94,5 +97,10 @@ def cost_delta(base: Optional[dict[str, Any]], head: dict[str, Any], estimate: O
     )
 
 
+def _shown(r: Optional[Range]) -> Optional[str]:
+    return money(r) if r is not None else None
+
+
 def _label(unpriced: Any) -> str:
-    return getattr(unpriced, "name", None) or str(unpriced)
+    """An unpriced entry (a URN) by its resource name."""
+    return str(getattr(unpriced, "name", unpriced)).rsplit("::", 1)[-1]

@@ -195,11 +195,11 @@ def _stack_diagram(stack: str) -> str:
     return "```mermaid\n" + flowchart(run_plan(stack=stack).to_json()) + "\n```"
 
 
-def _register(stack: str) -> None:
-    docs.generator(f"diagram-{stack}")(lambda: _stack_diagram(stack))
+def _register(target: str, stack: str) -> None:
+    docs.generator(f"diagram-{target}")(lambda: _stack_diagram(stack))
 
 
 #: One diagram per target in the README, each from a shipped stack file.
-README_STACKS = ("local", "aws-prod", "gcp-prod")
-for _stack in README_STACKS:
-    _register(_stack)
+README_STACKS = {"local": "local", "aws": "aws-prod", "gcp": "gcp-prod"}
+for _target, _stack in README_STACKS.items():
+    _register(_target, _stack)

@@ -42,9 +42,12 @@ def summary(d: PlanDiff) -> str:
 
 
 def _changes_shown(r: ResourceChange) -> list[Change]:
-    # An added or removed resource lists what it is, not every input: a new task definition's
-    # whole environment would drown the diff.
-    return r.changes if r.kind in ("replace", "update") else []
+    # An added or removed resource shows what it is (its cloud-side name, when that says more
+    # than the resource's), not every input: a new task definition's environment would drown it.
+    if r.kind in ("replace", "update"):
+        return r.changes
+    named = [c for c in r.changes if c.path == "name" and r.name not in (c.old, c.new)]
+    return [Change(c.path, ABSENT, c.old if r.kind == "remove" else c.new) for c in named]
 
 
 def as_text(d: PlanDiff, flags: list[Danger], cost: Optional[CostDelta] = None) -> str:
