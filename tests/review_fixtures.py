@@ -11,33 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lago_infra.plan import run_plan
+from lago_infra.review.sample import merged, plan_with
 
 from .conftest import stack_plan
-
-STACKS_DIR = Path(__file__).resolve().parents[1] / "stacks"
-
-
-def config_of(stack: str) -> dict[str, Any]:
-    return yaml.safe_load((STACKS_DIR / f"Pulumi.{stack}.yaml").read_text())["config"]
-
-
-def merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in changes.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
 
 
 @functools.lru_cache(maxsize=None)
 def _planned(stack: str, changes_json: str) -> str:
-    config = merged(config_of(stack), json.loads(changes_json))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"Pulumi.{stack}.yaml"
-        path.write_text(yaml.safe_dump({"config": config}))
-        return json.dumps(run_plan(config_file=path).to_json())
+        return json.dumps(plan_with(stack, json.loads(changes_json), Path(tmp)))
 
 
 def planned(stack: str, changes: dict[str, Any]) -> dict[str, Any]:

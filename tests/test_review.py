@@ -15,7 +15,7 @@ from lago_infra.review.flatten import flatten
 from lago_infra.review.report import as_text
 from lago_infra.review.replacements import TABLE
 
-from .review_fixtures import plans
+from .review_fixtures import planned, plans
 
 BUMP = {"lago:version": "v1.52.0"}
 #: Where Lago's roles run, per target: a version bump may touch these and nothing else.
@@ -151,6 +151,13 @@ def test_bad_input_is_one_message_and_exit_2(tmp_path, capsys):
     assert "not an offline plan" in err and "Traceback" not in err
     assert main(["plan", "diff", str(tmp_path / "missing.json"), str(tmp_path / "x.json")]) == EXIT_BAD_INPUT
     assert "cannot read it" in capsys.readouterr().err
+
+
+def test_plans_of_two_stacks_are_refused(tmp_path, capsys):
+    for stack in ("local", "aws-dev"):
+        (tmp_path / f"{stack}.json").write_text(json.dumps(planned(stack, {})))
+    assert main(["plan", "diff", str(tmp_path / "local.json"), str(tmp_path / "aws-dev.json")]) == EXIT_BAD_INPUT
+    assert "two stacks" in capsys.readouterr().err
 
 
 def test_help_documents_the_exit_codes(capsys):

@@ -52,19 +52,19 @@ TABLE: dict[str, Replaces] = {
     ),
     "aws:rds/parameterGroup:ParameterGroup": _r(_AWS + "db_parameter_group", "name", "namePrefix", "family", "description"),
     "aws:rds/subnetGroup:SubnetGroup": _r(_AWS + "db_subnet_group", "name", "namePrefix"),
-    # ElastiCache: the group id, port, subnet group, at-rest encryption and its key are fixed;
-    # transit encryption replaces below engine 7.0.5 (pulumi-aws docstring of
-    # transit_encryption_enabled), so it is listed: the pessimistic reading.
+    # ElastiCache: the group id, port, subnet group, at-rest encryption and its key are fixed.
+    # transitEncryptionEnabled replaces only below engine 7.0.5 (pulumi-aws docstring of
+    # transit_encryption_enabled); the project runs Valkey 8, where it updates in place.
     "aws:elasticache/replicationGroup:ReplicationGroup": _r(
         _AWS + "elasticache_replication_group",
         "replicationGroupId", "port", "subnetGroupName", "atRestEncryptionEnabled", "kmsKeyId",
-        "snapshotName", "snapshotArns", "transitEncryptionEnabled", "preferredCacheClusterAzs",
+        "snapshotName", "snapshotArns",
     ),
     "aws:elasticache/parameterGroup:ParameterGroup": _r(_AWS + "elasticache_parameter_group", "name", "family", "description"),
     "aws:elasticache/subnetGroup:SubnetGroup": _r(_AWS + "elasticache_subnet_group", "name"),
     "aws:s3/bucket:Bucket": _r(_AWS + "s3_bucket", "bucket", "bucketPrefix", "objectLockEnabled"),
     "aws:secretsmanager/secret:Secret": _r(_AWS + "secretsmanager_secret", "name", "namePrefix"),
-    "aws:secretsmanager/secretVersion:SecretVersion": _r(_AWS + "secretsmanager_secret_version", "secretId"),
+    "aws:secretsmanager/secretVersion:SecretVersion": _r(_AWS + "secretsmanager_secret_version", "secretId", "secretString", "secretBinary"),
     "aws:ec2/vpc:Vpc": _r(_AWS + "vpc", "cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"),
     "aws:ec2/subnet:Subnet": _r(_AWS + "subnet", "vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"),
     "aws:ec2/securityGroup:SecurityGroup": _r(_AWS + "security_group", "name", "namePrefix", "description", "vpcId"),
@@ -73,14 +73,14 @@ TABLE: dict[str, Replaces] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": _r(_AWS + "vpc_endpoint", "vpcId", "serviceName", "vpcEndpointType"),
     # A task definition is an immutable revision: any change registers a new one.
     "aws:ecs/taskDefinition:TaskDefinition": _r(_AWS + "ecs_task_definition", ALL),
-    "aws:ecs/service:Service": _r(_AWS + "ecs_service", "name", "cluster", "launchType", "schedulingStrategy"),
+    "aws:ecs/service:Service": _r(_AWS + "ecs_service", "name", "cluster", "schedulingStrategy"),
     "aws:ecs/cluster:Cluster": _r(_AWS + "ecs_cluster", "name"),
     "aws:lb/loadBalancer:LoadBalancer": _r(_AWS + "lb", "name", "namePrefix", "internal", "loadBalancerType"),
     "aws:lb/targetGroup:TargetGroup": _r(_AWS + "lb_target_group", "name", "namePrefix", "port", "protocol", "vpcId", "targetType"),
     "aws:iam/role:Role": _r(_AWS + "iam_role", "name", "namePrefix", "path"),
     "aws:iam/rolePolicy:RolePolicy": _r(_AWS + "iam_role_policy", "name", "namePrefix", "role"),
     "aws:cloudwatch/logGroup:LogGroup": _r(_AWS + "cloudwatch_log_group", "name", "namePrefix"),
-    "aws:acm/certificate:Certificate": _r(_AWS + "acm_certificate", "domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm"),
+    "aws:acm/certificate:Certificate": _r(_AWS + "acm_certificate", "domainName", "subjectAlternativeNames", "keyAlgorithm"),
     # --- Google Cloud --------------------------------------------------------------------------
     # Cloud SQL: databaseVersion is NOT here: the provider upgrades the major version in place
     # (Cloud SQL's in-place major version upgrade); danger.py flags it as irreversible.
@@ -102,13 +102,15 @@ TABLE: dict[str, Replaces] = {
     "gcp:cloudrunv2/service:Service": _r(_GOOGLE + "cloud_run_v2_service", "name", "location", "project"),
     "gcp:cloudrunv2/job:Job": _r(_GOOGLE + "cloud_run_v2_job", "name", "location", "project"),
     "gcp:cloudrunv2/workerPool:WorkerPool": _r(_GOOGLE + "cloud_run_v2_worker_pool", "name", "location", "project"),
-    "gcp:serviceaccount/account:Account": _r(_GOOGLE + "google_service_account", "accountId", "project"),
+    "gcp:serviceaccount/account:Account": _r(_GOOGLE + "service_account", "accountId", "project"),
     # --- Generated secrets and keys: every argument forces a new value ------------------------
     "random:index/randomPassword:RandomPassword": _r(_RANDOM + "password", ALL),
     "random:index/randomString:RandomString": _r(_RANDOM + "string", ALL),
     "random:index/randomId:RandomId": _r(_RANDOM + "id", ALL),
     "tls:index/privateKey:PrivateKey": _r(_TLS + "private_key", ALL),
     # --- Docker --------------------------------------------------------------------------------
+    # Nearly every container argument forces a new container (a few limits update in place):
+    # the pessimistic reading, which is also what recreating a container costs.
     "docker:index/container:Container": _r(_DOCKER + "container", ALL),
     "docker:index/volume:Volume": _r(_DOCKER + "volume", "name", "driver", "driverOpts", "labels"),
     "docker:index/network:Network": _r(_DOCKER + "network", "name", "driver", "internal", "ipamConfigs", "options", "labels"),
