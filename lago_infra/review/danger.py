@@ -91,7 +91,8 @@ def dangers(d: PlanDiff) -> list[Danger]:
         if what and r.kind in ("replace", "remove"):
             verb = "replaced" if r.kind == "replace" else "removed"
             why = f" (changed: {', '.join(r.replaced_by)})" if r.replaced_by else ""
-            found.append(Danger("data-loss", r.name, f"{what} {r.name} is {verb}{why}: {_consequence(what)}"))
+            guard = " (it is protected: `pulumi up` stops before deleting it until protection is lifted)" if _protected(r, d) else ""
+            found.append(Danger("data-loss", r.name, f"{what} {r.name} is {verb}{why}: {_consequence(what)}{guard}"))
         if what and r.type in GENERATED and r.kind == "replace":
             found.append(Danger("secret-regenerated", r.name, f"{r.name}: its inputs changed ({', '.join(r.replaced_by)}), so a new value is generated and the old one is lost"))
         found += _protection_off(r)
@@ -116,6 +117,10 @@ def _local_postgres_major(d: PlanDiff) -> list[Danger]:
         for b in new
         if a != b
     ]
+
+
+def _protected(r: ResourceChange, d: PlanDiff) -> bool:
+    return any(x["urn"] == r.urn and x.get("protect") for x in d.base["resources"])
 
 
 def _is_trigger(r: ResourceChange, d: PlanDiff) -> bool:
