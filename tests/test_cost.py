@@ -99,10 +99,12 @@ def test_container_insights_and_public_addresses_follow_the_plan(plan_of):
         [r for r in d["resources"] if r["type"] == "aws:ec2/natGateway:NatGateway"]
     )
     one(d, "aws:ecs/cluster:Cluster", "lago-ecs-cluster")["inputs"]["settings"] = [{"name": "containerInsights", "value": "disabled"}]
+    one(d, "aws:ecs/taskDefinition:TaskDefinition", "lago-ecs-pdf")["inputs"]["ephemeralStorage"] = {"sizeInGib": 50}
     one(d, "aws:ecs/service:Service", "lago-ecs-api")["inputs"]["networkConfiguration"]["assignPublicIp"] = True
     names = {l.name for l in estimate(d).lines}
     assert not any("Container Insights" in n for n in names)
     assert "lago-ecs-api (public IPs)" in names
+    assert "lago-ecs-pdf (ephemeral storage)" in names
 
 
 def test_prod_prices_three_nat_gateways_and_their_addresses(plan_of):
@@ -239,3 +241,15 @@ def test_types_the_baseline_adds_are_priced_or_known_free(plan_of, stack, type_,
     assert urn not in est.unpriced
     extra = sum(l.monthly[0] for l in est.lines if l.urn == urn)
     assert (extra > 0) is billed
+
+
+def test_tasks_on_ec2_capacity_are_unpriced_and_autoscaling_alarms_are_priced(plan_of):
+    d = doc(plan_of, "aws-prod")
+    est = estimate(d)
+    policies = [r for r in d["resources"] if r["type"] == "aws:appautoscaling/policy:Policy"]
+    alarms = [l for l in est.lines if l.type == "aws:appautoscaling/policy:Policy"]
+    assert len(alarms) == len(policies) > 0 and all(l.role for l in alarms)
+    service = one(d, "aws:ecs/service:Service", "lago-ecs-api")["inputs"]
+    del service["capacityProviderStrategies"]
+    service["launchType"] = "EC2"
+    assert [u.rsplit("::", 1)[1] for u in estimate(d).unpriced] == ["lago-ecs-api"]

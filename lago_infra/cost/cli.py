@@ -37,7 +37,7 @@ def run_cost(args: argparse.Namespace) -> int:
         doc = _plan_doc(args.stack, args.config)
         if doc is None:
             return 2
-    print(render.FORMATS[args.format](estimate(doc)))
+    _print(render.FORMATS[args.format](estimate(doc)))
     return 0
 
 
@@ -50,8 +50,15 @@ def run_critical_path(stack: str | None, config: Path | None) -> int:
     name = str(before["stack"])
     after = bumped_plan(name if config is None else None, config, name)
     timelines = [critical_path.first_up(before), critical_path.update(before, after)]
-    print(critical_path.as_text(name, timelines))
+    _print(critical_path.as_text(name, timelines))
     return 0
+
+
+def _print(text: str) -> None:
+    try:
+        print(text)
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error
+        sys.stderr.close()
 
 
 def bumped_plan(stack: str | None, config: Path | None, name: str | None = None) -> dict[str, Any]:

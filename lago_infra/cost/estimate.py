@@ -122,6 +122,15 @@ def hourly(rate: float, count: tuple[float, float] = (1, 1)) -> tuple[float, flo
     return (rate * HOURS_PER_MONTH * count[0], rate * HOURS_PER_MONTH * count[1])
 
 
+def count_range(lo: float, hi: float) -> str:
+    """``2`` or ``2–6``."""
+    return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+
+
+def plural(lo: float, hi: float) -> str:
+    return "" if lo == hi == 1 else "s"
+
+
 def same(x: float) -> tuple[float, float]:
     return (x, x)
 

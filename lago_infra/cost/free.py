@@ -30,7 +30,6 @@ FREE_TYPES: dict[str, str] = {
     "aws:ecs/taskDefinition:TaskDefinition": "billed through the service that runs it",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "billed through the services' tasks",
     "aws:appautoscaling/target:Target": "no charge; its min/max set the services' replica range",
-    "aws:appautoscaling/policy:Policy": "no charge (its CloudWatch alarms are created by the service, a few cents)",
     "aws:servicediscovery/httpNamespace:HttpNamespace": "no charge for ECS Service Connect namespaces",
     "aws:elasticache/parameterGroup:ParameterGroup": "no charge",
     "aws:elasticache/subnetGroup:SubnetGroup": "no charge",

@@ -3,7 +3,14 @@
 One table, dated. Every price names the public pricing page it comes from. A figure marked
 ``unconfirmed`` is the best figure known when the table was dated that could not be checked
 against the page offline (the estimate says so next to the line). Other regions: prices times a
-documented factor (``REGION_FACTORS``), an approximation the output flags."""
+documented factor (``REGION_FACTORS``), an approximation the output flags.
+
+Checked when dated, against copies of the pricing pages: Fargate's Linux x86 and ARM rates, RDS
+t4g and gp3 rates and ElastiCache's Valkey discount (20% below Redis OSS, node-based) in their
+us-east-1 form; NAT gateway and public IPv4 rates for Europe (Ireland). The eu-west-1 premiums on
+RDS and ElastiCache instance hours are the regional tables' figures as known, not re-checked: those
+prices carry ``unconfirmed``. The other figures (ALB, CloudWatch, Secrets Manager, S3, KMS, WAF,
+ECR) are the pages' eu-west-1 figures as known when dated, not re-checked offline."""
 
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ LAMBDA = "https://aws.amazon.com/lambda/pricing/"
 ECR = "https://aws.amazon.com/ecr/pricing/"
 ROUTE53 = "https://aws.amazon.com/route53/pricing/"
 
+_EU = "eu-west-1 premium over the confirmed us-east-1 rate not re-checked"
 _SPOT = (
     "Fargate Spot prices move with spare capacity; AWS advertises up to 70% off on-demand and the "
     "table assumes that discount"
@@ -44,23 +52,24 @@ PRICES: dict[str, Price] = {
     "fargate.X86_64.gb": Price(0.004445, "GB-hour", FARGATE),
     "fargate.ARM64.vcpu": Price(0.03238, "vCPU-hour", FARGATE),
     "fargate.ARM64.gb": Price(0.00356, "GB-hour", FARGATE),
+    "fargate.storage": Price(0.000111, "GB-hour beyond the 20 GB included", FARGATE, unconfirmed=_EU),
     "fargate_spot.X86_64.vcpu": Price(0.012144, "vCPU-hour", FARGATE, unconfirmed=_SPOT),
     "fargate_spot.X86_64.gb": Price(0.0013335, "GB-hour", FARGATE, unconfirmed=_SPOT),
     # RDS for PostgreSQL, Single-AZ instance hours; a Multi-AZ (one standby) deployment bills twice.
-    "rds.db.t4g.micro": Price(0.018, "instance-hour", RDS),
-    "rds.db.t4g.small": Price(0.036, "instance-hour", RDS),
-    "rds.db.t4g.medium": Price(0.072, "instance-hour", RDS),
-    "rds.db.t4g.large": Price(0.144, "instance-hour", RDS),
+    "rds.db.t4g.micro": Price(0.018, "instance-hour", RDS, unconfirmed=_EU),
+    "rds.db.t4g.small": Price(0.036, "instance-hour", RDS, unconfirmed=_EU),
+    "rds.db.t4g.medium": Price(0.072, "instance-hour", RDS, unconfirmed=_EU),
+    "rds.db.t4g.large": Price(0.144, "instance-hour", RDS, unconfirmed=_EU),
     "rds.db.m7g.large": Price(0.184, "instance-hour", RDS, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
     "rds.db.m7g.xlarge": Price(0.368, "instance-hour", RDS, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
     "rds.db.m7g.2xlarge": Price(0.736, "instance-hour", RDS, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
     "rds.db.r7g.large": Price(0.266, "instance-hour", RDS, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
-    "rds.gp3": Price(0.127, "GB-month", RDS),
-    "rds.gp2": Price(0.127, "GB-month", RDS),
+    "rds.gp3": Price(0.127, "GB-month", RDS, unconfirmed=_EU),
+    "rds.gp2": Price(0.127, "GB-month", RDS, unconfirmed=_EU),
     # ElastiCache node hours (Redis OSS rates; Valkey nodes are 20% cheaper, applied by the rule).
-    "elasticache.cache.t4g.micro": Price(0.018, "node-hour", ELASTICACHE),
-    "elasticache.cache.t4g.small": Price(0.036, "node-hour", ELASTICACHE),
-    "elasticache.cache.t4g.medium": Price(0.072, "node-hour", ELASTICACHE),
+    "elasticache.cache.t4g.micro": Price(0.018, "node-hour", ELASTICACHE, unconfirmed=_EU),
+    "elasticache.cache.t4g.small": Price(0.036, "node-hour", ELASTICACHE, unconfirmed=_EU),
+    "elasticache.cache.t4g.medium": Price(0.072, "node-hour", ELASTICACHE, unconfirmed=_EU),
     "elasticache.cache.m7g.large": Price(0.176, "node-hour", ELASTICACHE, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
     "elasticache.cache.r7g.large": Price(0.243, "node-hour", ELASTICACHE, unconfirmed="eu-west-1 rate derived from the us-east-1 rate"),
     "elasticache.valkey_factor": Price(0.8, "factor", ELASTICACHE),

@@ -1,6 +1,13 @@
 """Google Cloud list prices, on-demand, USD, for europe-west1 (Belgium): the region the GCP presets
 use. One table, dated; every price names its public pricing page; ``unconfirmed`` marks figures
-that could not be checked against the page offline. Other regions: ``REGION_FACTORS``."""
+that could not be checked against the page offline. Other regions: ``REGION_FACTORS``.
+
+Checked when dated: Cloud Run's billing settings (request- vs instance-based, from its
+documentation), Cloud SQL Enterprise's us-central1 vCPU and memory rates, Cloud NAT's per-VM,
+per-GiB and per-address rates. Cloud SQL and Memorystore are assumed at their us-central1 rates
+in europe-west1 and Cloud Run worker pools at the instance-based rates: those carry
+``unconfirmed``. The other figures (Cloud Run's rates, GCS, Secret Manager, KMS, Cloud Armor, load
+balancing) are the pages' figures as known when dated, not re-checked offline."""
 
 from __future__ import annotations
 

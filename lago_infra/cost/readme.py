@@ -76,8 +76,11 @@ def deploy_table(target: str) -> str:
         out.append(f"| `{s}` | ≈ {minutes(up.wall)} | ≈ {minutes(bump.wall)} ({bump.changed} resources) | {chain} |")
     out += [
         "",
-        "Typical durations per resource type (steps under 30 s left out of the chain); `python -m lago_infra plan "
-        "--stack NAME --critical-path` prints each step, its source, and the ordering-only edges on the path.",
+        "Typical durations per resource type, not measurements (steps under 30 s left out of the chain). A resource "
+        "starts when its dependencies finish, a component finishes when its last child does, and independent steps run "
+        "in parallel; the version bump plans the same stack with the next patch version and times only what changes. "
+        "`python -m lago_infra plan --stack NAME --critical-path` prints each step with its source, and every "
+        "ordering-only edge on the path (a dependency none of the inputs use) with the time it costs.",
     ]
     return "\n".join(out)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import assumptions as A
-from .estimate import Context, Resource, hourly, mentions, rule, same
+from .estimate import Context, Resource, hourly, rule, same
+from .estimate import count_range as _range
+from .estimate import plural as _s
 from .model import HOURS_PER_MONTH, Line
 
 SERVICE = "aws:ecs/service:Service"
@@ -45,6 +47,9 @@ def strategy(service: Resource, ctx: Context) -> list[dict]:
     own = service["inputs"].get("capacityProviderStrategies")
     if own:
         return own
+    launch = service["inputs"].get("launchType")
+    if launch:  # a launch type bypasses the cluster's default strategy
+        return [{"capacityProvider": launch, "weight": 1}]
     for cap in ctx.of_type(CAPACITY):
         if cap["inputs"].get("defaultCapacityProviderStrategies"):
             return cap["inputs"]["defaultCapacityProviderStrategies"]
@@ -74,15 +79,6 @@ def running_tasks(ctx: Context, services: Iterable[Resource] | None = None) -> t
     return lo, hi
 
 
-def _s(lo: float, hi: float) -> str:
-    return "" if lo == hi == 1 else "s"
-
-
-def _range(lo: float, hi: float) -> str:
-    f = lambda x: f"{x:g}"
-    return f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
-
-
 @rule(SERVICE)
 def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
     lo, hi = replicas(res, ctx)
@@ -96,6 +92,9 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
     arch = (ti.get("runtimePlatform") or {}).get("cpuArchitecture") or "X86_64"
     providers = strategy(res, ctx)
     at_lo, at_hi = split(lo, providers), split(hi, providers)
+    if any(p not in ("FARGATE", "FARGATE_SPOT") for p in at_lo if at_lo[p] or at_hi[p]):
+        ctx.unpriced(res, "tasks on EC2 capacity: the instances bill on their own, not priced here")
+        return []
     lines: list[Line] = []
     for provider in at_lo:
         n = (at_lo[provider], at_hi[provider])
@@ -121,12 +120,31 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
                 note=note,
             )
         )
+    extra_gb = int((ti.get("ephemeralStorage") or {}).get("sizeInGib") or 20) - 20
+    if extra_gb > 0:
+        lines.append(ctx.line(res, "compute", f"{_range(lo, hi)} × {extra_gb} GB ephemeral storage beyond 20 GB", ("fargate.storage",),
+                              hourly(extra_gb * ctx.rate("fargate.storage"), (lo, hi)), name=f"{res['name']} (ephemeral storage)"))
     if (res["inputs"].get("networkConfiguration") or {}).get("assignPublicIp"):
         lines.append(
             ctx.line(res, "network", f"{_range(lo, hi)} task public IPv4 addresses", ("ipv4.hour",), hourly(ctx.rate("ipv4.hour"), (lo, hi)),
                      name=f"{res['name']} (public IPs)")
         )
     return lines
+
+
+@rule("aws:appautoscaling/policy:Policy")
+def scaling_policy(res: Resource, ctx: Context) -> Iterable[Line]:
+    """Target tracking creates and owns two CloudWatch alarms (scale out, scale in), billed as alarms.
+    https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html"""
+    if res["inputs"].get("policyType") != "TargetTrackingScaling":
+        return []
+    return [ctx.line(res, "secrets/observability", "2 alarms created by target tracking", ("alarm.standard",),
+                     same(2 * ctx.rate("alarm.standard")), role=ctx.role_of(res) or _scaled_role(res, ctx))]
+
+
+def _scaled_role(res: Resource, ctx: Context) -> str | None:
+    parent = ctx.by_urn.get(res.get("parent") or "")
+    return ctx.role_of(parent) if parent else None
 
 
 @rule("aws:ecs/cluster:Cluster")

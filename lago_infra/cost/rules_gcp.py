@@ -7,6 +7,8 @@ from typing import Any, Iterable
 
 from . import assumptions as A
 from .estimate import STACK_RULES, Context, Resource, hourly, mentions, rule, same
+from .estimate import count_range as _range
+from .estimate import plural as _s
 from .model import HOURS_PER_MONTH, Line
 
 SERVICE = "gcp:cloudrunv2/service:Service"
@@ -65,14 +67,6 @@ def instance_billed(template: dict) -> bool:
         if resources.get("cpuIdle") is not True:
             return True
     return False
-
-
-def _s(lo: float, hi: float) -> str:
-    return "" if lo == hi == 1 else "s"
-
-
-def _range(lo: float, hi: float) -> str:
-    return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
 
 
 def instances(res: Resource) -> tuple[int, int]:
