@@ -248,21 +248,26 @@ class LagoAlarms(pulumi.ComponentResource):
     # -- dashboard -------------------------------------------------------------------------------
 
     def _dashboard(self, specs: list[_Alarm], region: str) -> None:
-        def widgets(resolved: list[Any]) -> str:
-            out = []
-            for i, (spec, dims) in enumerate(zip(specs, resolved)):
-                dim_list = [x for k, v in dims.items() for x in (k, v)]
-                out.append({
-                    "type": "metric", "x": (i % 3) * 8, "y": (i // 3) * 6, "width": 8, "height": 6,
-                    "properties": {
-                        "title": spec.label, "region": region, "view": "timeSeries", "stat": spec.stat, "period": spec.period,
-                        "metrics": [[spec.namespace, spec.metric, *dim_list]],
-                        "annotations": {"horizontal": [{"value": spec.threshold, "label": "alarm"}]},
-                    },
-                })
-            return json.dumps({"widgets": out})
+        """One graph per signal. With alarms, each graph shows its alarm (threshold and state) by
+        reference, so moving a threshold changes the alarm only; without, the bare metric."""
 
-        body = pulumi.Output.all(*[pulumi.Output.all(**spec.dimensions) for spec in specs]).apply(widgets)
+        def tile(i: int, title: str, properties: dict[str, Any]) -> dict[str, Any]:
+            return {"type": "metric", "x": (i % 3) * 8, "y": (i // 3) * 6, "width": 8, "height": 6,
+                    "properties": {"title": title, "region": region, "view": "timeSeries", **properties}}
+
+        if self.alarms:
+            labels = sorted(self.alarms)
+            body = pulumi.Output.all(*[self.alarms[k].arn for k in labels]).apply(
+                lambda arns: json.dumps({"widgets": [tile(i, k, {"annotations": {"alarms": [a]}}) for i, (k, a) in enumerate(zip(labels, arns))]})
+            )
+        else:
+            def metrics(resolved: list[Any]) -> str:
+                return json.dumps({"widgets": [
+                    tile(i, spec.label, {"stat": spec.stat, "period": spec.period, "metrics": [[spec.namespace, spec.metric, *[x for k, v in dims.items() for x in (k, v)]]]})
+                    for i, (spec, dims) in enumerate(zip(specs, resolved))
+                ]})
+
+            body = pulumi.Output.all(*[pulumi.Output.all(**spec.dimensions) for spec in specs]).apply(metrics)
         aws.cloudwatch.Dashboard(f"{self._name}-dashboard", dashboard_name=self._name, dashboard_body=body, opts=self._child)
 
 

@@ -9,7 +9,7 @@ integration recovers on its own.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -38,7 +38,9 @@ def _expr(expression: str) -> gcp.compute.SecurityPolicyRuleMatchArgs:
 class LagoArmor(pulumi.ComponentResource):
     policy_id: pulumi.Output[str]
 
-    def __init__(self, name: str, project: str, rate_limit_per_minute: int, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self, name: str, project: str, rate_limit_per_minute: int, after: Sequence[pulumi.Resource] = (), opts: Optional[pulumi.ResourceOptions] = None
+    ):
         super().__init__("lago:gcp:Armor", name, None, opts)
         rules = [
             gcp.compute.SecurityPolicyRuleArgs(
@@ -76,7 +78,7 @@ class LagoArmor(pulumi.ComponentResource):
             type="CLOUD_ARMOR",
             description="Lago: preconfigured WAF rules and a rate limit",
             rules=rules,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         self.policy_id = policy.self_link
         self.register_outputs({"policy": self.policy_id})

@@ -8,7 +8,7 @@ Each control follows one ``lago:gcp.baseline.*`` key (README, "Production baseli
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -56,16 +56,19 @@ class GcpBaseline(pulumi.ComponentResource):
         project_number: pulumi.Input[str],
         *,
         load_balancer: bool,
+        after: Sequence[pulumi.Resource] = (),
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
+        """``after``: what every control waits for (the APIs being enabled)."""
         super().__init__("lago:gcp:Baseline", name, None, opts)
         self._name, self._settings, self._alerts, self._project = name, settings, alerts, project
-        self._child = pulumi.ResourceOptions(parent=self)
+        self._after = list(after)
+        self._child = pulumi.ResourceOptions(parent=self, depends_on=self._after)
         if settings.cmek:
-            key = StackCryptoKey(f"{name}-key", project, region, project_number, protection.protect, opts=self._child)
+            key = StackCryptoKey(f"{name}-key", project, region, project_number, protection.protect, self._after, opts=self._child)
             self.kms_key_name, self.key_grants = key.key_id, key.grants
         if settings.armor and load_balancer:
-            self.security_policy = LagoArmor(f"{name}-armor", project, settings.armor_rate_limit, opts=self._child).policy_id
+            self.security_policy = LagoArmor(f"{name}-armor", project, settings.armor_rate_limit, self._after, opts=self._child).policy_id
         if settings.sql_logging:
             self.sql_flags = sql_logging_flags(settings.slow_statement_ms)
         if settings.bucket_audit_logs:
@@ -83,12 +86,12 @@ class GcpBaseline(pulumi.ComponentResource):
             gcp.logging.ProjectBucketConfig(
                 f"{name}-log-retention", project=project, location="global", bucket_id="_Default", retention_days=settings.log_retention_days, opts=self._child
             )
-        self.lb_logging = settings.lb_logging
-        self.flow_logs = settings.flow_logs
 
     def watch(self, signals: GcpSignals) -> None:
         """Alert policies and the dashboard on what the target built. Call once, last."""
         s = self._settings
         if s.alarms or s.dashboard:
-            LagoMonitoring(f"{self._name}-monitoring", self._alerts, signals, alarms=s.alarms, dashboard=s.dashboard, opts=self._child)
+            LagoMonitoring(
+                f"{self._name}-monitoring", self._alerts, signals, alarms=s.alarms, dashboard=s.dashboard, after=self._after, opts=self._child
+            )
         self.register_outputs({"kms_key_name": self.kms_key_name})

@@ -16,7 +16,7 @@ re-created stack does not collide with its predecessor's ring.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -32,9 +32,19 @@ class StackCryptoKey(pulumi.ComponentResource):
     grants: list[pulumi.Resource]
     """The service agents' grants: data services must wait for them."""
 
-    def __init__(self, name: str, project: str, region: str, project_number: pulumi.Input[str], protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        project: str,
+        region: str,
+        project_number: pulumi.Input[str],
+        protect: bool,
+        after: Sequence[pulumi.Resource] = (),
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        """``after``: what must exist first (the Cloud KMS API being enabled)."""
         super().__init__("lago:gcp:StackCryptoKey", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(after))
         suffix = random.RandomId(f"{name}-ring-suffix", byte_length=3, opts=child)
         ring = gcp.kms.KeyRing(f"{name}-ring", name=pulumi.Output.concat(name, "-", suffix.hex), project=project, location=region, opts=child)
         key = gcp.kms.CryptoKey(

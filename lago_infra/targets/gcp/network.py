@@ -16,6 +16,8 @@ class NetworkArgs:
     project: str
     region: str
     settings: Network
+    #: What the first resources must wait for (the APIs being enabled).
+    depends_on: Sequence[pulumi.Resource] = ()
     #: Production baseline: VPC flow logs on the subnet.
     flow_logs: bool = False
 
@@ -48,7 +50,8 @@ class LagoNetwork(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Network", name, None, opts)
         existing = args.settings.existing
-        self.ready = []
+        # Private data services wait for the private services connection, or for the APIs.
+        self.ready = list(args.depends_on)
         if existing is not None:
             self.network_id = pulumi.Output.from_input(existing.network)
             self.subnetwork_id = pulumi.Output.from_input(existing.subnetwork)
@@ -62,6 +65,7 @@ class LagoNetwork(pulumi.ComponentResource):
         # and deleting the VPC, subnet or range before that fails the whole destroy. All
         # three are free; remove them later with gcloud (README, GCP, Destroy).
         kept = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+        first = pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=list(args.depends_on))
         child = pulumi.ResourceOptions(parent=self)
         network = gcp.compute.Network(
             f"{name}-vpc",
@@ -69,7 +73,7 @@ class LagoNetwork(pulumi.ComponentResource):
             project=args.project,
             auto_create_subnetworks=False,
             routing_mode="REGIONAL",
-            opts=kept,
+            opts=first,
         )
         subnet = gcp.compute.Subnetwork(
             f"{name}-run-subnet",
@@ -80,7 +84,7 @@ class LagoNetwork(pulumi.ComponentResource):
             ip_cidr_range=args.settings.subnet_cidr,
             # The backend calls the internal-only pdf service at its run.app URL through the VPC.
             private_ip_google_access=True,
-            # CIS Google Cloud 3.8: every 5 s, all flows, all metadata.
+            # Production baseline, CIS Google Cloud 3.8: every 5 s, all flows, all metadata.
             log_config=(
                 gcp.compute.SubnetworkLogConfigArgs(aggregation_interval="INTERVAL_5_SEC", flow_sampling=1.0, metadata="INCLUDE_ALL_METADATA")
                 if args.flow_logs
@@ -106,7 +110,7 @@ class LagoNetwork(pulumi.ComponentResource):
             # Deleting the connection fails while Cloud SQL or Memorystore still hold it (they
             # do for days after deletion): dropped from state instead of deleted.
             deletion_policy="ABANDON",
-            opts=kept,
+            opts=first,
         )
         # All egress goes through the VPC (so the pdf service sees internal traffic); the NAT
         # gives webhooks, payment providers and mail their way out.
@@ -125,4 +129,4 @@ class LagoNetwork(pulumi.ComponentResource):
         )
         self.network_id = network.id
         self.subnetwork_id = subnet.id
-        self.ready = [connection]
+        self.ready = [*self.ready, connection]

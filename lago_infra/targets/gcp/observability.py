@@ -80,11 +80,22 @@ class LagoMonitoring(pulumi.ComponentResource):
     channels: list[pulumi.Output[str]]
     policies: dict[str, gcp.monitoring.AlertPolicy]
 
-    def __init__(self, name: str, alerts: Alerts, signals: GcpSignals, *, alarms: bool, dashboard: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        alerts: Alerts,
+        signals: GcpSignals,
+        *,
+        alarms: bool,
+        dashboard: bool,
+        after: Sequence[pulumi.Resource] = (),
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        """``after``: what must exist first (the Monitoring API being enabled)."""
         super().__init__("lago:gcp:Monitoring", name, None, opts)
         self._name = name
         self._project = signals.project
-        self._child = pulumi.ResourceOptions(parent=self)
+        self._child = pulumi.ResourceOptions(parent=self, depends_on=list(after))
         self.channels, self.policies = [], {}
         uptime = self._uptime_checks(signals) if alarms and signals.endpoints else {}
         specs = self._specs(alerts, signals, uptime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
@@ -27,11 +28,12 @@ class SecretStoreArgs:
     values: Mapping[str, pulumi.Input[str]]
     #: ``serviceAccount:...`` granted accessor on each secret.
     accessor: pulumi.Input[str]
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    depends_on: Sequence[pulumi.Resource] = ()
     #: Production baseline: a CMEK key in ``region`` (secrets are then replicated there only,
-    #: since a key serves its own location), and what must exist before secrets use it.
+    #: since a key serves its own location; its grants belong in ``depends_on``).
     kms_key_name: Optional[pulumi.Input[str]] = None
     region: Optional[str] = None
-    after: Sequence[pulumi.Resource] = ()
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -50,8 +52,9 @@ class LagoSecretStore(pulumi.ComponentResource):
                 slug,
                 secret_id=slug,
                 project=args.project,
+                labels=dict(args.labels),
                 replication=_replication(args),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{slug}-version", secret=secret.id, secret_data=pulumi.Output.secret(args.values[variable]), opts=child
