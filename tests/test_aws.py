@@ -301,7 +301,7 @@ def test_architecture_and_spot(dev, prod):
         for task in resources(plan, TASK):
             assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     strategy = lambda plan, role: named(plan, f"-ecs-{role}", SERVICE).inputs["capacityProviderStrategies"][0]["capacityProvider"]
-    assert strategy(dev, "worker") == "FARGATE_SPOT" and strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
+    assert strategy(dev, "worker") == strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
     assert strategy(prod, "worker") == "FARGATE"
 
 
@@ -321,7 +321,7 @@ def test_pdf_is_internal_and_found_through_service_connect(plan):
 
 
 def test_fargate_sizes_are_checked(plan_config):
-    with pytest.raises(Exception, match="Fargate has no 0.25 vCPU task with 4096 MiB"):
+    with pytest.raises(Exception, match="Fargate has no 0.25 vCPU task with 4096 MiB"):  # more in test_aws_limits.py
         plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}})
 
 

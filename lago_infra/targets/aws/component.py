@@ -13,6 +13,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, Red
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
+from . import checks, tags
 from .database import LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
@@ -31,10 +32,15 @@ class LagoAws(LagoTarget):
     secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        # Before anything is registered: settings AWS would refuse, as one clear message.
+        checks.check(settings, pulumi.Config("aws").get("region"))
+        stack_tags = tags.stack_tags(settings.tags, pulumi.get_stack())
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tags.transformation(stack_tags)]))
         super().__init__("lago:aws:LagoAws", name, None, opts)
         cfg: AwsSettings = settings.aws or AwsSettings()
         child = pulumi.ResourceOptions(parent=self)
-        region = aws.get_region().region
+        # The provider this component runs with (an embedding program's, or the default one).
+        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
         protection = settings.protection
 
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
