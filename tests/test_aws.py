@@ -224,20 +224,18 @@ def test_every_secret_reaches_containers_as_a_secrets_manager_reference(plan):
     secret_arns = plan.outputs["secret_arns"]
     for role, spec in plan.roles.items():
         secret_vars = {k for k, v in spec["env"].items() if v == "[secret]"}
-        if role == "migrate":
-            defs = [next(c for c in containers(plan, "api") if c["name"] == "migrate")]
-        else:
-            defs = [main_container(plan, role)]
+        defs = [containers(plan, role)[0]]
         for c in defs:
             assert {s["name"] for s in c["secrets"]} == secret_vars, role
-            assert all(s["valueFrom"] == secret_arns[s["name"]] for s in c["secrets"])
+            # Pinned to the current version: ``arn:::version-id``.
+            assert all(s["valueFrom"].startswith(secret_arns[s["name"]] + ":::v-") for s in c["secrets"])
             assert not secret_vars & {e["name"] for e in c["environment"]}
             assert "[secret]" not in json.dumps(c)
 
 
 def test_execution_roles_read_exactly_their_tasks_secrets(plan):
     for role in ("api", "worker", "clock", "front", "pdf"):
-        used = {s["valueFrom"] for c in containers(plan, role) for s in c["secrets"]}
+        used = {s["valueFrom"].split(":::")[0] for c in containers(plan, role) for s in c["secrets"]}
         policies = [r for r in plan.resources if r.name == f"lago-ecs-{role}-execution-secrets"]
         if not used:
             assert not policies, role
@@ -256,9 +254,10 @@ def test_no_secret_value_in_the_plan(plan):
 # -- services -----------------------------------------------------------------------------------
 
 
-def test_cluster_has_container_insights(plan):
-    settings = named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").inputs["settings"]
-    assert {"name": "containerInsights", "value": "enabled"} in settings
+def test_container_insights_is_a_setting_on_in_prod(dev, prod):
+    insights = lambda plan: named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").inputs["settings"]
+    assert {"name": "containerInsights", "value": "enabled"} in insights(prod)
+    assert {"name": "containerInsights", "value": "disabled"} in insights(dev)
 
 
 def test_one_service_per_serving_role(plan):
@@ -325,17 +324,7 @@ def test_fargate_sizes_are_checked(plan_config):
         plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}})
 
 
-# -- migrations ---------------------------------------------------------------------------------
-
-
-def test_backend_tasks_start_only_after_migrations_succeed(plan):
-    for role in BACKEND:
-        migrate, main = containers(plan, role)
-        assert migrate["name"] == "migrate" and migrate["essential"] is False
-        assert migrate["command"] == plan.roles["migrate"]["command"]
-        assert main["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
-    for role in ("front", "pdf"):
-        assert [c["name"] for c in containers(plan, role)] == [role]
+# -- migrations: tests/test_aws_production.py --------------------------------------------------
 
 
 def test_workers_and_clock_are_deployed_after_the_api(plan):
@@ -375,7 +364,7 @@ def test_prod_serves_https_by_host_and_redirects_http(prod):
     assert https["protocol"] == "HTTPS" and https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     cert = named(prod, "-edge-certificate", "aws:acm/certificate:Certificate").inputs
     assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == ("lago.example.com", ["api.lago.example.com"], "DNS")
-    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule")}
+    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule") if not r.name.endswith("-private")}
     assert named(prod, "-edge-front", "aws:lb/targetGroup:TargetGroup").name in rules["lago.example.com"]
     assert named(prod, "-edge-api", "aws:lb/targetGroup:TargetGroup").name in rules["api.lago.example.com"]
     records = {r.inputs["name"] for r in resources(prod, "aws:route53/record:Record") if r.inputs["type"] == "A"}

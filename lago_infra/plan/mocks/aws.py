@@ -97,6 +97,29 @@ def _secret(args):
     return {"__id": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "arn": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "name": name}
 
 
+@call("aws:index/getCallerIdentity:getCallerIdentity")
+def _caller(args):
+    return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/plan", "userId": "PLAN", "id": ACCOUNT}
+
+
+@resource("aws:ecs/taskDefinition:TaskDefinition")
+def _task_definition(args):
+    family = args.inputs.get("family", args.name)
+    base = f"arn:aws:ecs:{_region()}:{ACCOUNT}:task-definition/{family}"
+    return {"arn": f"{base}:1", "arnWithoutRevision": base, "revision": 1}
+
+
+@resource("aws:secretsmanager/secretVersion:SecretVersion")
+def _secret_version(args):
+    # A new value is a new version, as in Secrets Manager; the id reveals nothing of the value.
+    return {"versionId": "v-" + digest(args.name, args.inputs.get("secretString"), length=16)}
+
+
+@resource("aws:lambda/invocation:Invocation")
+def _invocation(args):
+    return {"result": '{"exitCode": 0}'}
+
+
 @resource("aws:appautoscaling/target:Target")
 def _scaling_target(args):
     return {"arn": _arn(args, "application-autoscaling", "scalable-target")}
@@ -109,7 +132,8 @@ for _token in (
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:ecs/cluster:Cluster",
     "aws:ecs/service:Service",
-    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:lambda/function:Function",
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     "aws:iam/role:Role",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",

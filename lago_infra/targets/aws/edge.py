@@ -17,7 +17,11 @@ import pulumi_aws as aws
 from ...config.model import Domain, Protection, Urls
 from ...lago import urls
 from ...lago.roles import API, FRONT, HealthCheck
+from . import limits, tags
 from .settings import Edge
+
+#: Paths the api serves that must not reach the internet (ALB path patterns).
+PRIVATE_PATH_PATTERNS = ("/metrics", "/metrics/*")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,9 @@ class LagoEdge(pulumi.ComponentResource):
     target_groups: dict[str, aws.lb.TargetGroup]
     """By role: api, front."""
     listeners: list[aws.lb.Listener]
-    """Services wait on these: ECS refuses a target group no listener uses."""
+    attachments: dict[str, list[pulumi.Resource]]
+    """By role: the listeners and rules that put its target group behind the ALB. Its service
+    waits on them: ECS refuses a target group that no listener or rule uses."""
     validation_records: Optional[pulumi.Output[list]] = None
     """With a domain but no Route 53 zone: the CNAMEs to create for the certificate."""
 
@@ -65,13 +71,16 @@ class LagoEdge(pulumi.ComponentResource):
         )
         self.dns_name = self.alb.dns_name
         self.target_groups = {
-            role.name: self._target_group(role.name, role.port, role.health, args.vpc_id) for role in (API, FRONT)
+            role.name: self._target_group(role.name, role.port, role.liveness, args.vpc_id) for role in (API, FRONT)
         }
+        self.attachments = {"api": [], "front": []}
         if args.domain is None:
-            self.listeners = [
-                self._forward_listener("http", 80, "front"),
-                self._forward_listener("api", s.api_port, "api"),
-            ]
+            front_listener = self._forward_listener("http", 80, "front")
+            api_listener = self._forward_listener("api", s.api_port, "api")
+            self.listeners = [front_listener, api_listener]
+            self.attachments["front"].append(front_listener)
+            self.attachments["api"].append(api_listener)
+            self._deny_private_paths(api_listener, "api", host=None)
             front = self.alb.dns_name.apply(lambda h: urls.http_url("http", h))
             api = self.alb.dns_name.apply(lambda h: urls.http_url("http", h, s.api_port))
         else:
@@ -84,6 +93,8 @@ class LagoEdge(pulumi.ComponentResource):
         self.register_outputs({"front_url": self.front_url, "api_url": self.api_url, "dns_name": self.dns_name})
 
     def _target_group(self, role: str, port: int, health: HealthCheck, vpc_id) -> aws.lb.TargetGroup:
+        """Probes the role's liveness: ECS replaces a task whose target health fails, so the api's
+        ``/health`` (which runs SQL) would replace every api on a database failover."""
         return aws.lb.TargetGroup(
             f"{self._name}-{role}",
             port=port,
@@ -93,8 +104,15 @@ class LagoEdge(pulumi.ComponentResource):
             # Puma finishes in-flight requests well within this; the default 300 s slows deploys.
             deregistration_delay=30,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
-                path=health.path, port="traffic-port", matcher="200", interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3
+                path=health.path,
+                port="traffic-port",
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=min(limits.ALB_UNHEALTHY_THRESHOLD_MAX, max(3, health.failure_window // 15)),
             ),
+            tags=tags.role(role),
             opts=self._child,
         )
 
@@ -127,8 +145,9 @@ class LagoEdge(pulumi.ComponentResource):
             ],
             opts=self._child,
         )
+        self._deny_private_paths(https, "https", host=domain.api)
         for priority, (role, host) in enumerate((("front", domain.app), ("api", domain.api)), start=10):
-            aws.lb.ListenerRule(
+            rule = aws.lb.ListenerRule(
                 f"{name}-{role}-host",
                 listener_arn=https.arn,
                 priority=priority,
@@ -136,6 +155,7 @@ class LagoEdge(pulumi.ComponentResource):
                 actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[role].arn)],
                 opts=pulumi.ResourceOptions(parent=https),
             )
+            self.attachments[role] += [https, rule]
         redirect = aws.lb.Listener(
             f"{name}-http",
             load_balancer_arn=self.alb.arn,
@@ -160,6 +180,27 @@ class LagoEdge(pulumi.ComponentResource):
                     opts=self._child,
                 )
         return [https, redirect]
+
+    def _deny_private_paths(self, listener: aws.lb.Listener, label: str, host: Optional[str]) -> aws.lb.ListenerRule:
+        """lago-api mounts an unauthenticated Prometheus exporter at /metrics: never public.
+        Scrape it from inside the VPC (the api's security group), not through the ALB."""
+        conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(PRIVATE_PATH_PATTERNS)))]
+        if host:
+            conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
+        return aws.lb.ListenerRule(
+            f"{self._name}-{label}-private",
+            listener_arn=listener.arn,
+            # Before the host rules (10, 11): a lower number is evaluated first.
+            priority=1,
+            conditions=conditions,
+            actions=[
+                aws.lb.ListenerRuleActionArgs(
+                    type="fixed-response",
+                    fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=listener),
+        )
 
     def _certificate(self, domain: Domain, zone_id: Optional[str]) -> pulumi.Output[str]:
         name = self._name

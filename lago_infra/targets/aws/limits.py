@@ -182,6 +182,12 @@ ELASTICACHE_FAMILIES: dict[str, dict[str, str]] = {
     "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8", "8.2": "valkey8"},
 }
 
+#: ECS API Reference, HealthCheck: ``retries`` 1-10 (we use at least 3), ``startPeriod`` 0-300 s.
+ECS_HEALTH_RETRIES = (3, 10)
+ECS_HEALTH_START_PERIOD_MAX = 300
+#: ELB API Reference, CreateTargetGroup: ``UnhealthyThresholdCount`` 2-10.
+ALB_UNHEALTHY_THRESHOLD_MAX = 10
+
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 

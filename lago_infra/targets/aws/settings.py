@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from ...config.base import Cidr, NonEmpty, Section
 from . import limits
@@ -174,7 +174,37 @@ class Services(Section):
         return self
 
 
+Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
+class Images(Section):
+    """Where ECS pulls Lago's images from. Docker Hub limits anonymous pulls per address (the
+    NAT's), so a first deploy or a crash loop can be refused; credentials lift that limit."""
+
+    #: A Secrets Manager secret holding ``{"username": …, "password": …}`` of a Docker Hub
+    #: account (an access token as password). For the pull-through cache its name must begin
+    #: with ``ecr-pullthroughcache/``.
+    docker_hub_credentials_arn: Optional[SecretArn] = None
+    #: Pull through an ECR pull-through cache rule (images copied into this account's ECR once,
+    #: then pulled from there). ECR needs Docker Hub credentials for it: without
+    #: ``dockerHubCredentialsArn`` the stack warns and ECS pulls from Docker Hub directly.
+    pull_through_cache: bool = False
+    #: Pin images by digest (``sha256:…``) by role image: api, front, pdf.
+    digests: dict[Literal["api", "front", "pdf"], Digest] = {}
+
+    @model_validator(mode="after")
+    def _cache_credentials(self) -> "Images":
+        arn = self.docker_hub_credentials_arn
+        if self.pull_through_cache and arn is not None and ":secret:ecr-pullthroughcache/" not in arn:
+            raise ValueError(
+                "dockerHubCredentialsArn must name a secret whose name begins with ecr-pullthroughcache/ for the pull-through cache. "
+                "Fix: create the secret under that name and give its ARN, or set lago:aws.images.pullThroughCache to false"
+            )
+        return self
+
+
 class AwsSettings(Section):
+    images: Images = Images()
     network: Network = Network()
     database: Database = Database()
     redis: Redis = Redis()
@@ -209,5 +239,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"nodeType": "cache.t4g.medium", "replicas": 1, "snapshotRetentionDays": 7},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
         "services": {"fargateSpotWorkers": False, "logRetentionDays": 90, "containerInsights": True},
+        # Docker Hub's anonymous limit must not stop a prod deploy: the stack file gives the credentials.
+        "images": {"pullThroughCache": True},
     },
 }
