@@ -212,3 +212,29 @@ def test_ecs_exec_is_opt_in(dev, plan_config):
 def test_pdf_requests_may_take_lagos_whole_wait(plan):
     [published] = named(plan, "-ecs-pdf", SERVICE).inputs["serviceConnectConfiguration"]["services"]
     assert published["timeout"]["perRequestTimeoutSeconds"] >= 300
+
+
+# -- item 10: certificate validation as a visible step, never a wait ------------------------------------
+
+DOMAIN = {"app": "lago.example.org", "api": "api.lago.example.org"}
+
+
+def test_without_a_zone_the_first_up_shows_the_records_and_waits_for_nothing(plan_config):
+    plan = plan_config({**BASE, "lago:domain": DOMAIN})
+    assert not plan.by_type("aws:acm/certificateValidation:CertificateValidation")
+    assert plan.by_type("aws:acm/certificate:Certificate")
+    records = plan.outputs["certificate_validation_records"]
+    assert len(records) == 2 and all(" CNAME " in r for r in records)
+    [listener] = plan.by_type("aws:lb/listener:Listener")
+    assert listener.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "503"
+    # No service whose target group no listener uses (ECS would refuse it); the rest is built.
+    services = {r.name.removeprefix("lago-ecs-") for r in plan.by_type(SERVICE)}
+    assert services == {"worker", "clock", "pdf"}
+
+
+def test_once_validated_the_second_up_serves_https(plan_config):
+    plan = plan_config({**BASE, "lago:domain": DOMAIN, "lago:aws": {"edge": {"certificateValidated": True}}})
+    [validation] = plan.by_type("aws:acm/certificateValidation:CertificateValidation")
+    https = next(r for r in plan.by_type("aws:lb/listener:Listener") if r.inputs["port"] == 443)
+    assert validation.urn in ancestors_and_deps(plan, https.urn)
+    assert {"api", "front"} <= {r.name.removeprefix("lago-ecs-") for r in plan.by_type(SERVICE)}

@@ -84,13 +84,53 @@ class LagoEdge(pulumi.ComponentResource):
             front = self.alb.dns_name.apply(lambda h: urls.http_url("http", h))
             api = self.alb.dns_name.apply(lambda h: urls.http_url("http", h, s.api_port))
         else:
-            self.listeners = self._https(args)
+            if self.certificate_pending(args):
+                # Phase one: the certificate and its records, nothing that waits for them.
+                self._certificate(args.domain, None, wait=False)
+                self.listeners = [self._pending_listener()]
+                pulumi.log.warn(
+                    "The ACM certificate for lago:domain awaits DNS validation: add the records in the "
+                    "certificate_validation_records output to your DNS, wait until ACM shows the certificate as Issued, "
+                    "then set lago:aws.edge.certificateValidated to true and run pulumi up again. "
+                    "Until then the ALB answers 503 and the api and front services are not created.",
+                    resource=self,
+                )
+            else:
+                self.listeners = self._https(args)
             front = pulumi.Output.from_input(urls.http_url("https", args.domain.app))
             api = pulumi.Output.from_input(urls.http_url("https", args.domain.api))
         # Something in front (a CDN) may decide the public URLs; they then win.
         self.front_url = pulumi.Output.from_input(args.urls.front) if args.urls.front else front
         self.api_url = pulumi.Output.from_input(args.urls.api) if args.urls.api else api
         self.register_outputs({"front_url": self.front_url, "api_url": self.api_url, "dns_name": self.dns_name})
+
+    @staticmethod
+    def certificate_pending(args: EdgeArgs) -> bool:
+        """A new certificate with no Route 53 zone to validate it, not yet marked validated."""
+        s = args.settings
+        return args.domain is not None and not (s.certificate_arn or s.route53_zone_id or s.certificate_validated)
+
+    @property
+    def serving(self) -> bool:
+        """Whether the target groups are behind a listener (not while the certificate is pending)."""
+        return all(self.attachments.values())
+
+    def _pending_listener(self) -> aws.lb.Listener:
+        return aws.lb.Listener(
+            f"{self._name}-http",
+            load_balancer_arn=self.alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="fixed-response",
+                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                        content_type="text/plain", status_code="503", message_body="Lago is waiting for its TLS certificate"
+                    ),
+                )
+            ],
+            opts=self._child,
+        )
 
     def _target_group(self, role: str, port: int, health: HealthCheck, vpc_id) -> aws.lb.TargetGroup:
         """Probes the role's liveness: ECS replaces a task whose target health fails, so the api's
@@ -202,7 +242,7 @@ class LagoEdge(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=listener),
         )
 
-    def _certificate(self, domain: Domain, zone_id: Optional[str]) -> pulumi.Output[str]:
+    def _certificate(self, domain: Domain, zone_id: Optional[str], wait: bool = True) -> pulumi.Output[str]:
         name = self._name
         cert = aws.acm.Certificate(
             f"{name}-certificate",
@@ -232,7 +272,9 @@ class LagoEdge(pulumi.ComponentResource):
             self.validation_records = cert.domain_validation_options.apply(
                 lambda opts: [f"{o.resource_record_name} {o.resource_record_type} {o.resource_record_value}" for o in opts]
             )
-        # Waits until ACM has issued the certificate; without a zone, until you add the records.
+        if not wait:
+            return cert.arn
+        # Waits until ACM has issued the certificate: at once when phase one's records are in DNS.
         validation = aws.acm.CertificateValidation(
             f"{name}-certificate",
             certificate_arn=cert.arn,

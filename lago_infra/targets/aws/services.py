@@ -109,11 +109,13 @@ class LagoServices(pulumi.ComponentResource):
         # pdf first (api and workers call it), then api, then what waits for the api.
         order = sorted(deployment.serving, key=lambda rd: {"pdf": 0, "api": 1}.get(rd.name, 2))
         for rd in order:
+            if rd.name in args.edge.target_groups and not args.edge.serving:
+                continue  # phase one of certificate validation: no listener takes its target group yet
             after: list[pulumi.Resource] = [*args.prerequisites, self._capacity, *args.edge.attachments.get(rd.name, [])]
             if rd.role.backend or rd.role.image is Image.FRONT:
                 # A new release's api, workers, clock and front start only on a migrated schema.
                 after.append(self.migrations.done)
-            if rd.role.backend and rd.name != "api":
+            if rd.role.backend and rd.name != "api" and "api" in self.services:
                 after.append(self.services["api"])
             if rd.role.backend:
                 after.append(self.services["pdf"])

@@ -138,10 +138,14 @@ class Edge(Section):
     """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
 
     #: Route 53 hosted zone of ``lago:domain``: certificate validation and the two host records.
-    #: Unset: add the validation records shown in the outputs yourself; ``pulumi up`` waits.
+    #: Unset: two phases. The first ``pulumi up`` creates the certificate and shows its validation
+    #: records (output ``certificate_validation_records``) without waiting; add them to your DNS,
+    #: then set ``certificateValidated`` and run ``pulumi up`` again.
     route53_zone_id: Optional[ZoneId] = None
     #: An issued ACM certificate covering both hosts, instead of a new one.
     certificate_arn: Optional[CertificateArn] = None
+    #: Phase two of the flow above: the records are in DNS and ACM shows the certificate Issued.
+    certificate_validated: bool = False
     #: Without a domain, the api answers on this ALB port (the front on 80).
     api_port: int = Field(3000, ge=1, le=65535)
     ssl_policy: SslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
