@@ -116,20 +116,20 @@ class LagoEdge(pulumi.ComponentResource):
         return all(self.attachments.values())
 
     def _pending_listener(self) -> aws.lb.Listener:
+        return self._port_80(
+            aws.lb.ListenerDefaultActionArgs(
+                type="fixed-response",
+                fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                    content_type="text/plain", status_code="503", message_body="Lago is waiting for its TLS certificate"
+                ),
+            )
+        )
+
+    def _port_80(self, action: aws.lb.ListenerDefaultActionArgs) -> aws.lb.Listener:
+        """Port 80 with a domain: 503 while the certificate is pending, then a redirect to HTTPS
+        (one resource, so phase two updates it in place)."""
         return aws.lb.Listener(
-            f"{self._name}-http",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="fixed-response",
-                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
-                        content_type="text/plain", status_code="503", message_body="Lago is waiting for its TLS certificate"
-                    ),
-                )
-            ],
-            opts=self._child,
+            f"{self._name}-http", load_balancer_arn=self.alb.arn, port=80, protocol="HTTP", default_actions=[action], opts=self._child
         )
 
     def _target_group(self, role: str, port: int, health: HealthCheck, vpc_id) -> aws.lb.TargetGroup:
@@ -196,18 +196,11 @@ class LagoEdge(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=https),
             )
             self.attachments[role] += [https, rule]
-        redirect = aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="redirect",
-                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
-                )
-            ],
-            opts=self._child,
+        redirect = self._port_80(
+            aws.lb.ListenerDefaultActionArgs(
+                type="redirect",
+                redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
+            )
         )
         if s.route53_zone_id:
             for role, host in (("front", domain.app), ("api", domain.api)):
