@@ -238,3 +238,8 @@ def test_once_validated_the_second_up_serves_https(plan_config):
     https = next(r for r in plan.by_type("aws:lb/listener:Listener") if r.inputs["port"] == 443)
     assert validation.urn in ancestors_and_deps(plan, https.urn)
     assert {"api", "front"} <= {r.name.removeprefix("lago-ecs-") for r in plan.by_type(SERVICE)}
+
+
+def test_runner_logs_into_the_stacks_log_group(plan):
+    function = named(plan, "-ecs-migrate-runner", "aws:lambda/function:Function").inputs
+    assert function["loggingConfig"]["logGroup"] == named(plan, "-ecs-logs", "aws:cloudwatch/logGroup:LogGroup").inputs["name"]

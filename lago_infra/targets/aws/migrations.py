@@ -58,6 +58,7 @@ class LagoMigrations(pulumi.ComponentResource):
         subnet_ids: Sequence[pulumi.Input[str]],
         security_group_ids: Sequence[pulumi.Input[str]],
         assign_public_ip: bool,
+        log_group: aws.cloudwatch.LogGroup,
         after: Sequence[pulumi.Resource],
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
@@ -86,6 +87,8 @@ class LagoMigrations(pulumi.ComponentResource):
             timeout=limits.LAMBDA_TIMEOUT_MAX,
             memory_size=128,
             description="Runs Lago's migrate task once and waits for it",
+            # Into the stack's log group (with its retention), not an unbounded /aws/lambda/ one.
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         event = pulumi.Output.all(
@@ -127,6 +130,8 @@ def _runner_policy(args: list[str]) -> str:
             "Statement": [
                 {"Effect": "Allow", "Action": "ecs:RunTask", "Resource": f"{family_arn}:*"},
                 {"Effect": "Allow", "Action": ["ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*", "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
+                # RunTask propagates the task definition's tags: tagging on create needs this.
+                {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": "*", "Condition": {"StringEquals": {"ecs:CreateAction": "RunTask"}}},
                 {"Effect": "Allow", "Action": "iam:PassRole", "Resource": sorted(roles)},
             ],
         }

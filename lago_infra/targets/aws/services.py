@@ -102,6 +102,7 @@ class LagoServices(pulumi.ComponentResource):
             # The migrator talks to the database and Redis exactly as the workers do.
             security_group_ids=[args.security.groups["worker"].id],
             assign_public_ip=args.assign_public_ip,
+            log_group=self._logs,
             after=[*args.prerequisites, self._capacity],
             opts=self._child,
         )
