@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check the plan against the guardrail rules instead of printing it; exits 1 on a mandatory violation",
     )
+    plan.add_argument("--critical-path", action="store_true", help="estimate deploy time: the longest dependency chain, first up and version bump")
+    from .cost import cli as cost_cli
+
+    cost_cli.register(sub)
     docs = sub.add_parser("docs", help="regenerate the README's generated parts (tables, diagrams) from the code")
     docs.add_argument("--check", action="store_true", help="only report stale parts; exit 1 if any")
     args = parser.parse_args(argv)
@@ -31,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import docs as readme_parts
 
         return readme_parts.main(check=args.check)
+    if args.command == "cost":
+        return cost_cli.run_cost(args)
+    if args.critical_path:
+        return cost_cli.run_critical_path(args.stack, args.config)
 
     from .plan import ProgramFailed, render, run_plan
 

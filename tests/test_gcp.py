@@ -143,7 +143,7 @@ def test_prod_redis_is_ha_with_a_separate_lru_cache(prod):
 
 def test_dev_redis_is_basic_without_cache(dev):
     assert [r.inputs["tier"] for r in dev.by_type(REDIS)] == ["BASIC"]
-    assert "LAGO_REDIS_CACHE_URL" not in env_of(dev, "api")
+    assert env_of(dev, "api")["LAGO_REDIS_CACHE_URL"] == "[secret]"  # the queue Redis, its own database
 
 
 # -- storage -------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ def _free_variable(name: str, where: str) -> str:
         raise ValueError(f"{name} is set through {var.owner}. Fix: remove it from lago:{where} and use {var.owner}")
     if var.owner is not None:
         raise ValueError(f"{name} is {var.owner} and cannot be overridden. Fix: remove it from lago:{where}")
+    if var.refused is not None:
+        raise ValueError(f"{name} {var.refused}, so its jobs would never run. Fix: remove it from lago:{where}")
     return name
 
 
@@ -342,6 +344,13 @@ class LagoSettings(Section):
                 "features.sidekiqWeb mounts an unauthenticated /sidekiq on the public api. "
                 "Fix: remove lago:features.sidekiqWeb (it is only allowed on the local target)"
             )
+        if not self.features.signup and self.organization is None:
+            raise ValueError(
+                "features.signup is false but lago:organization is not set: with sign-up closed, the "
+                "organisation seed migrations run is the only way to a first admin (invitations need one). "
+                "Fix: set lago:organization.name and lago:organization.email, and the password with "
+                "`pulumi config set --secret --path lago:organization.password PASSWORD`"
+            )
         if self.preset == "prod" and not self.protection.acknowledge_data_loss:
             off = [k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on]
             if off:
@@ -395,6 +404,14 @@ PRESETS: dict[str, dict[str, Any]] = {
             "front": {"replicas": 2, "maxReplicas": 4, "cpu": 0.25, "memory": 512},
             "pdf": {"replicas": 2, "maxReplicas": 4, "cpu": 1, "memory": 2048},
             "migrate": {"replicas": 1, "cpu": 1, "memory": 2048},
+        },
+        # Lago's advice for production: split PDF rendering first, then webhooks, off the
+        # default worker (each sets its SIDEKIQ_* flag on every backend role).
+        "workers": {
+            "dedicated": {
+                "pdfs": {"replicas": 1, "maxReplicas": 2, "cpu": 0.5, "memory": 1024},
+                "webhook": {"replicas": 1, "maxReplicas": 2, "cpu": 0.5, "memory": 1024},
+            }
         },
         "redis": {"separateCache": True},
         "protection": {"deletionProtection": True, "protect": True},

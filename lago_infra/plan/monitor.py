@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
@@ -28,6 +28,8 @@ class Registration:
     delete_before_replace: bool
     provider: str | None
     inputs: dict[str, Any]
+    #: Per input, the resources whose outputs it uses: a dependency in no input's list is ordering only.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plain(struct) -> dict[str, Any]:
@@ -83,6 +85,7 @@ class RecordingMonitor(MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 provider=request.provider or None,
                 inputs=plain(request.object),
+                property_dependencies={k: sorted(v.urns) for k, v in request.propertyDependencies.items()},
             )
         )
         return response

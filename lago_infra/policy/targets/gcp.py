@@ -119,8 +119,9 @@ def _health(view: StackView) -> Iterable[Violation]:
     for svc in view.of_type(SERVICE):
         containers = _containers(svc)
         role = ROLES_BY_NAME.get(role_of(svc.inputs.get("name"), svc.name, containers[0].get("name") if containers else None) or "")
-        if role and role.health and not any(c.get("startupProbe") or c.get("livenessProbe") for c in containers):
-            yield Violation(svc.name, f"role {role.name} has no startup or liveness probe", f"probe {role.health.path} on port {role.health.port}")
+        check = role.readiness or role.liveness if role else None
+        if check and not any(c.get("startupProbe") or c.get("livenessProbe") for c in containers):
+            yield Violation(svc.name, f"role {role.name} has no startup or liveness probe", f"probe {check.path} on port {check.port}")
 
 
 def _alarms(view: StackView) -> Iterable[Violation]:

@@ -61,7 +61,7 @@ class LagoGcp(LagoTarget):
         queue = redis("redis", g.redis.memory_size_gb, "noeviction")
         cache = redis("cache", g.redis.cache_memory_size_gb, "allkeys-lru") if settings.redis.separate_cache else None
         storage = LagoStorage(f"{name}-files", StorageArgs(project, region, g.storage, protect, account_id=f"{name}-runtime"), opts=child)
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         service_names = {role: f"{name}-{role}" for role in ("api", "front", "pdf")}
         project_number = gcp.organizations.get_project_output(project_id=project).number
