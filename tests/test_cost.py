@@ -120,14 +120,14 @@ def test_cloud_run_billing_mode_follows_cpu_idle(plan_of):
     """Limits without ``cpuIdle: true`` bill the whole instance life; ``cpuIdle: true`` bills requests."""
     d = doc(plan_of, "gcp-prod")
     api = one(d, "gcp:cloudrunv2/service:Service", "lago-api")
-    instance = line(estimate(d), "lago-api")
-    assert "instance-based" in instance.quantity
-    for c in api["inputs"]["template"]["containers"]:
-        c["resources"]["cpuIdle"] = True
     request = line(estimate(d), "lago-api")
     assert "request-based" in request.quantity
-    assert request.monthly[0] < instance.monthly[0]
     assert any(l.name == "lago-api (requests)" for l in estimate(d).lines)
+    for c in api["inputs"]["template"]["containers"]:
+        c["resources"]["cpuIdle"] = False
+    instance = line(estimate(d), "lago-api")
+    assert "instance-based" in instance.quantity
+    assert request.monthly[0] < instance.monthly[0]
 
 
 def test_worker_pools_and_scale_to_zero_services(plan_of):

@@ -287,9 +287,10 @@ class LagoDeployment:
                 LAGO_GCS_PROJECT=st.project,
                 LAGO_GCS_BUCKET=st.bucket,
                 LAGO_GCS_IAM=_bool(st.iam),
-                # Present but empty: config/storage.yml then passes no keyfile and the client
-                # library uses the runtime's own credentials.
-                LAGO_GCS_KEYFILE_JSON_PATH="",
+                # config/storage.yml renders `credentials: <value>`; YAML reads `null` as nil, so
+                # the client library uses the runtime's own credentials. Unset, the path defaults
+                # to a key file that does not exist; empty, Cloud Run's provider drops the value.
+                LAGO_GCS_KEYFILE_JSON_PATH="null",
             )
             if st.service_account_email is not None:
                 plain["LAGO_GCS_GSA_EMAIL"] = st.service_account_email

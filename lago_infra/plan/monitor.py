@@ -30,6 +30,8 @@ class Registration:
     inputs: dict[str, Any]
     #: Per input, the resources whose outputs it uses: a dependency in no input's list is ordering only.
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    #: ``create`` / ``update`` / ``delete`` timeouts given with ``CustomTimeouts``, where set.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 def plain(struct) -> dict[str, Any]:
@@ -86,6 +88,11 @@ class RecordingMonitor(MockMonitor):
                 provider=request.provider or None,
                 inputs=plain(request.object),
                 property_dependencies={k: sorted(v.urns) for k, v in request.propertyDependencies.items()},
+                custom_timeouts={
+                    op: getattr(request.customTimeouts, op)
+                    for op in ("create", "update", "delete")
+                    if request.HasField("customTimeouts") and getattr(request.customTimeouts, op)
+                },
             )
         )
         return response
