@@ -364,7 +364,7 @@ def test_prod_serves_https_by_host_and_redirects_http(prod):
     assert https["protocol"] == "HTTPS" and https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     cert = named(prod, "-edge-certificate", "aws:acm/certificate:Certificate").inputs
     assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == ("lago.example.com", ["api.lago.example.com"], "DNS")
-    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule") if not r.name.endswith("-private")}
+    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule") if "-private-" not in r.name}
     assert named(prod, "-edge-front", "aws:lb/targetGroup:TargetGroup").name in rules["lago.example.com"]
     assert named(prod, "-edge-api", "aws:lb/targetGroup:TargetGroup").name in rules["api.lago.example.com"]
     records = {r.inputs["name"] for r in resources(prod, "aws:route53/record:Record") if r.inputs["type"] == "A"}

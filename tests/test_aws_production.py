@@ -96,21 +96,28 @@ def test_runner_lambda_source_waits_and_fails_clearly():
 def test_alb_and_containers_probe_liveness_never_the_database(plan):
     api_group = named(plan, "-edge-api", "aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]
     assert api_group["path"] == "/ready"
-    api = task_containers(plan, "api")[0]
-    assert "/ready" in api["healthCheck"]["command"][1] and "/health" not in api["healthCheck"]["command"][1]
+    api = " ".join(task_containers(plan, "api")[0]["healthCheck"]["command"])
+    assert "/ready" in api and "/health" not in api
+    # Every image gets a probe its own image can run (the front's nginx has wget, not curl).
+    assert task_containers(plan, "front")[0]["healthCheck"]["command"][:2] == ["CMD", "wget"]
     worker = task_containers(plan, "worker")[0]["healthCheck"]
     # The worker's probe pings Redis: retried across a failover (about three minutes).
     assert worker["retries"] * worker["interval"] >= 180
 
 
-def test_metrics_are_denied_at_the_public_edge(plan):
-    rules = [r for r in resources(plan, "aws:lb/listenerRule:ListenerRule") if r.name.endswith("-private")]
-    assert len(rules) == 1
-    rule = rules[0].inputs
-    paths = next(c["pathPattern"]["values"] for c in rule["conditions"] if "pathPattern" in c)
-    assert "/metrics" in paths and rule["actions"][0]["type"] == "fixed-response"
-    host_rules = [r.inputs["priority"] for r in resources(plan, "aws:lb/listenerRule:ListenerRule") if not r.name.endswith("-private")]
-    assert all(rule["priority"] < p for p in host_rules)
+def test_private_paths_are_denied_at_the_public_edge(plan):
+    from lago_infra.lago.roles import PRIVATE_API_PATHS
+
+    rules = [r.inputs for r in resources(plan, "aws:lb/listenerRule:ListenerRule") if "-private-" in r.name]
+    denied = set()
+    for rule in rules:
+        assert rule["actions"][0]["type"] == "fixed-response"
+        values = [v for c in rule["conditions"] for v in next(iter(c.values()))["values"]]
+        assert len(values) <= 5  # the ALB's match values per rule
+        denied |= set(next(c["pathPattern"]["values"] for c in rule["conditions"] if "pathPattern" in c))
+    assert "/metrics" in denied and set(PRIVATE_API_PATHS) <= denied
+    host_rules = [r.inputs["priority"] for r in resources(plan, "aws:lb/listenerRule:ListenerRule") if "-private-" not in r.name]
+    assert all(rule["priority"] < p for rule in rules for p in host_rules)
 
 
 def test_a_new_secret_value_changes_the_task_definitions_that_read_it(plan):
@@ -131,6 +138,8 @@ def test_pg_partman_maintenance_runs_on_rds(plan):
 def test_prod_protects_the_secrets(dev, prod):
     assert all(s.protect for s in resources(prod, "aws:secretsmanager/secret:Secret"))
     assert not any(s.protect for s in resources(dev, "aws:secretsmanager/secret:Secret"))
+    generated = [r for r in prod.resources if r.type.startswith(("random:", "tls:")) and "-secrets-" in r.name]
+    assert generated and all(r.protect for r in generated)
 
 
 # -- item 9: images -------------------------------------------------------------------------------------

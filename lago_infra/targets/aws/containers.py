@@ -14,7 +14,7 @@ from typing import Any, Optional
 import pulumi
 
 from ...lago.environment import RoleDeployment
-from ...lago.roles import HealthCheck, Image
+from ...lago.roles import HealthCheck
 from . import limits
 
 #: Seconds between container health checks.
@@ -52,8 +52,7 @@ def container(
     if rd.role.port is not None:
         # Named: Service Connect publishes a port by this name.
         c["portMappings"] = [{"name": rd.name, "containerPort": rd.role.port, "protocol": "tcp", "appProtocol": "http"}]
-    if rd.role.liveness is not None and rd.role.image is not Image.FRONT:
-        # The front's image may lack curl: the ALB's check (which ECS acts on too) covers it.
+    if rd.role.liveness is not None:
         c["healthCheck"] = health_check(rd.role.liveness)
     if rd.role.queue is not None or rd.name == "worker":
         # Sidekiq needs time to hand unfinished jobs back to Redis on SIGTERM.
@@ -67,8 +66,8 @@ def health_check(liveness: HealthCheck) -> dict[str, Any]:
     low, high = limits.ECS_HEALTH_RETRIES
     retries = min(high, max(low, liveness.failure_window // HEALTH_INTERVAL))
     return {
-        # curl ships in the api and Gotenberg images.
-        "command": ["CMD-SHELL", f"curl -fsS -o /dev/null http://localhost:{liveness.port}{liveness.path} || exit 1"],
+        # Exec form, with the HTTP client the role's own image ships (lago.roles.Probe): no shell.
+        "command": ["CMD", *liveness.exec_command()],
         # Longer than the default where retries alone cannot span the failure window.
         "interval": max(HEALTH_INTERVAL, -(-liveness.failure_window // retries)),
         "timeout": 5,

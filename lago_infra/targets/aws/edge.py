@@ -16,12 +16,10 @@ import pulumi_aws as aws
 
 from ...config.model import Domain, Protection, Urls
 from ...lago import urls
-from ...lago.roles import API, FRONT, HealthCheck
+from ...lago.roles import API, FRONT, PRIVATE_API_PATHS, HealthCheck
 from . import limits, tags
 from .settings import Edge
 
-#: Paths the api serves that must not reach the internet (ALB path patterns).
-PRIVATE_PATH_PATTERNS = ("/metrics", "/metrics/*")
 
 
 @dataclass(frozen=True)
@@ -214,26 +212,28 @@ class LagoEdge(pulumi.ComponentResource):
                 )
         return [https, redirect]
 
-    def _deny_private_paths(self, listener: aws.lb.Listener, label: str, host: Optional[str]) -> aws.lb.ListenerRule:
-        """lago-api mounts an unauthenticated Prometheus exporter at /metrics: never public.
-        Scrape it from inside the VPC (the api's security group), not through the ALB."""
-        conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(PRIVATE_PATH_PATTERNS)))]
-        if host:
-            conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
-        return aws.lb.ListenerRule(
-            f"{self._name}-{label}-private",
-            listener_arn=listener.arn,
-            # Before the host rules (10, 11): a lower number is evaluated first.
-            priority=1,
-            conditions=conditions,
-            actions=[
-                aws.lb.ListenerRuleActionArgs(
-                    type="fixed-response",
-                    fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
-                )
-            ],
-            opts=pulumi.ResourceOptions(parent=listener),
-        )
+    def _deny_private_paths(self, listener: aws.lb.Listener, label: str, host: Optional[str]) -> None:
+        """Lago's private paths (an unauthenticated Prometheus exporter at /metrics, …) answer 404
+        at the edge. One rule per path keeps each within the ALB's five match values per rule.
+        Scrape /metrics from inside the VPC (the api's security group), not through the ALB."""
+        for number, path in enumerate(PRIVATE_API_PATHS, start=1):
+            conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[path, f"{path}/*"]))]
+            if host:
+                conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
+            aws.lb.ListenerRule(
+                f"{self._name}-{label}-private-{path.strip('/').replace('/', '-')}",
+                listener_arn=listener.arn,
+                # Before the host rules (10, 11): a lower number is evaluated first.
+                priority=number,
+                conditions=conditions,
+                actions=[
+                    aws.lb.ListenerRuleActionArgs(
+                        type="fixed-response",
+                        fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                    )
+                ],
+                opts=pulumi.ResourceOptions(parent=listener),
+            )
 
     def _certificate(self, domain: Domain, zone_id: Optional[str], wait: bool = True) -> pulumi.Output[str]:
         name = self._name
