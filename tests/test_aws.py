@@ -66,20 +66,20 @@ def test_existing_vpc_is_used_as_given(plan_config):
             "lago:aws": {
                 "network": {
                     "existing": {
-                        "vpcId": "vpc-123",
-                        "publicSubnetIds": ["subnet-pub-a", "subnet-pub-b"],
-                        "privateSubnetIds": ["subnet-prv-a", "subnet-prv-b"],
-                        "isolatedSubnetIds": ["subnet-iso-a", "subnet-iso-b"],
+                        "vpcId": "vpc-0a1b2c3d",
+                        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                        "isolatedSubnetIds": ["subnet-2000000a", "subnet-2000000b"],
                     }
                 }
             },
         }
     )
     assert not resources(plan, "aws:ec2/vpc:Vpc") and not resources(plan, "aws:ec2/subnet:Subnet")
-    assert {r.inputs["vpcId"] for r in resources(plan, SG)} == {"vpc-123"}
-    assert named(plan, "-edge-alb").inputs["subnets"] == ["subnet-pub-a", "subnet-pub-b"]
-    assert named(plan, "-db-subnets").inputs["subnetIds"] == ["subnet-iso-a", "subnet-iso-b"]
-    assert named(plan, "-ecs-worker", SERVICE).inputs["networkConfiguration"]["subnets"] == ["subnet-prv-a", "subnet-prv-b"]
+    assert {r.inputs["vpcId"] for r in resources(plan, SG)} == {"vpc-0a1b2c3d"}
+    assert named(plan, "-edge-alb").inputs["subnets"] == ["subnet-0000000a", "subnet-0000000b"]
+    assert named(plan, "-db-subnets").inputs["subnetIds"] == ["subnet-2000000a", "subnet-2000000b"]
+    assert named(plan, "-ecs-worker", SERVICE).inputs["networkConfiguration"]["subnets"] == ["subnet-1000000a", "subnet-1000000b"]
 
 
 def test_security_groups_open_only_what_lago_needs(plan):

@@ -78,6 +78,8 @@ def test_vpc_larger_than_aws_allows_is_refused(plan_config):
         ({"edge": {"sslPolicy": "ELBSecurityPolicy-TLS13-9-9"}}, None, "sslPolicy"),
         ({"database": {"instanceClass": "t4g.micro"}}, None, "instanceClass"),
         ({"redis": {"nodeType": "cache.t4g"}}, None, "nodeType"),
+        ({"network": {"existing": {"vpcId": "my-vpc", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}}, None, "vpcId"),
+        ({"network": {"existing": {"vpcId": "vpc-0a1b2c3d", "publicSubnetIds": ["subnet-a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}}, None, "publicSubnetIds"),
     ],
 )
 def test_malformed_aws_identifiers_are_refused(plan_config, section, value, key):

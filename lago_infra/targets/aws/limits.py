@@ -106,6 +106,9 @@ CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate
 ROUTE53_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 #: Secrets Manager secret ARN (for registry credentials).
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+#: EC2 resource ids (EC2 User Guide, "Resource IDs": a prefix and 8 or 17 hexadecimal characters).
+VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
+SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
 #: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
 RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")
 #: ElastiCache node types (ElastiCache User Guide, "Supported node types"): ``cache.<family>.<size>``.

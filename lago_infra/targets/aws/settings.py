@@ -38,6 +38,8 @@ def _one_of(allowed, what: str):
     return AfterValidator(check)
 
 
+VpcId = Annotated[NonEmpty, _matches(limits.VPC_ID, "a VPC id", "vpc-0123456789abcdef0")]
+SubnetId = Annotated[NonEmpty, _matches(limits.SUBNET_ID, "a subnet id", "subnet-0123456789abcdef0")]
 VpcCidr = Annotated[Cidr, AfterValidator(_vpc_cidr)]
 InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS instance class", "db.t4g.micro or db.m7g.large")]
 NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
@@ -54,13 +56,13 @@ class ExistingVpc(Section):
     """A VPC the user already runs. Each list needs subnets in at least two availability zones
     (the ALB and the database subnet group refuse fewer)."""
 
-    vpc_id: NonEmpty
+    vpc_id: VpcId
     #: For the ALB (and for tasks when ``privateSubnetIds`` have no route out).
-    public_subnet_ids: list[NonEmpty] = Field(min_length=2)
+    public_subnet_ids: list[SubnetId] = Field(min_length=2)
     #: For the tasks; they need a route to the internet (NAT) to pull images.
-    private_subnet_ids: list[NonEmpty] = Field(min_length=2)
+    private_subnet_ids: list[SubnetId] = Field(min_length=2)
     #: For the database and Redis; the private subnets when unset.
-    isolated_subnet_ids: Optional[list[NonEmpty]] = Field(None, min_length=2)
+    isolated_subnet_ids: Optional[list[SubnetId]] = Field(None, min_length=2)
 
 
 class Network(Section):
