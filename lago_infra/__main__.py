@@ -11,13 +11,22 @@ from .config.source import StackFileError
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["plan", "diff"]:  # `plan diff BASE HEAD`: lago_infra.review
+        from .review.cli import main as plan_diff
+
+        return plan_diff(argv[2:])
     parser = argparse.ArgumentParser(prog="python -m lago_infra", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    plan = sub.add_parser("plan", help="run the program under Pulumi's mock monitor and print what it registers")
+    plan = sub.add_parser(
+        "plan",
+        help="run the program under Pulumi's mock monitor and print what it registers",
+        epilog="`plan diff BASE.json HEAD.json` compares two plans (see `plan diff --help` for its exit codes)",
+    )
     which = plan.add_mutually_exclusive_group()
     which.add_argument("--stack", help="stack name: reads stacks/Pulumi.<stack>.yaml (default: local)")
     which.add_argument("--config", type=Path, help="any stack file")
-    plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="mermaid: the architecture diagram")
     plan.add_argument(
         "--policy",
         action="store_true",
@@ -56,7 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         print(report(findings, result.stack))
         return 1 if any(f.mandatory for f in findings) else 0
     try:
-        print(render.as_json(result) if args.format == "json" else render.as_text(result))
+        if args.format == "mermaid":
+            from .review.mermaid import flowchart
+
+            print(flowchart(result.to_json()))
+        else:
+            print(render.as_json(result) if args.format == "json" else render.as_text(result))
     except BrokenPipeError:  # `... | head` closed the pipe: not an error
         sys.stderr.close()
     return 0

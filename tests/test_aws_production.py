@@ -69,7 +69,7 @@ def test_migrations_run_once_as_their_own_task_and_gate_every_service(plan):
     invocation = named(plan, "-ecs-migrate-run", "aws:lambda/invocation:Invocation")
     event = json.loads(invocation.inputs["input"])
     # The task definition's revision is in the input: a new release re-invokes, nothing else does.
-    assert event["taskDefinition"].endswith(":1") and event["family"] == migrate.inputs["family"]
+    assert event["taskDefinition"] == plan.states[migrate.urn]["arn"] and event["family"] == migrate.inputs["family"]
     for role in ("api", "worker", "clock", "front"):
         assert invocation.urn in ancestors_and_deps(plan, named(plan, f"-ecs-{role}", SERVICE).urn), role
     function = named(plan, "-ecs-migrate-runner", "aws:lambda/function:Function").inputs

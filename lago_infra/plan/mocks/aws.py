@@ -126,7 +126,10 @@ def _caller(args):
 def _task_definition(args):
     family = args.inputs.get("family", args.name)
     base = f"arn:aws:ecs:{_region(args)}:{ACCOUNT}:task-definition/{family}"
-    return {"arn": f"{base}:1", "arnWithoutRevision": base, "revision": 1}
+    # Each registration is a new revision in ECS: a changed definition gets a new ARN here too,
+    # so what reads the ARN (the migrations' Invocation) shows as changing in a plan diff.
+    revision = 1 + int(digest(*(args.inputs.get(k) for k in ("containerDefinitions", "cpu", "memory", "runtimePlatform")), length=6), 16) % 9999
+    return {"arn": f"{base}:{revision}", "arnWithoutRevision": base, "revision": revision}
 
 
 @resource("aws:secretsmanager/secretVersion:SecretVersion")
