@@ -92,6 +92,7 @@ def test_unknown_region_is_refused(plan_config):
 
 def test_fargate_sizes_are_a_config_error(plan_config):
     refused(plan_config, {"lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}}, "lago:roles.front.memory", "Fargate has no 0.25 vCPU task with 4096 MiB", "512, 1024")
+    refused(plan_config, {"lago:workers": {"dedicated": {"pdfs": {"cpu": 0.5, "memory": 512}}}}, "lago:workers.dedicated.pdfs.memory", "1024, 2048")
 
 
 def test_tags_aws_refuses(plan_config):

@@ -56,11 +56,9 @@ def test_migrations_run_once_as_their_own_task_and_gate_every_service(plan):
     migrate = named(plan, "-ecs-migrate", TASK)
     [spec] = json.loads(migrate.inputs["containerDefinitions"])
     assert spec["command"] == plan.roles["migrate"]["command"]
-    size = plan.roles["migrate"]["size"] if "size" in plan.roles["migrate"] else None
     # lago:roles.migrate is the migrate task's size (item 14).
     expected = plan.settings.roles.migrate
     assert (migrate.inputs["cpu"], migrate.inputs["memory"]) == (str(int(expected.cpu * 1024)), str(expected.memory))
-    del size
     # No service task migrates: scale-outs, restarts and Spot replacements never do.
     for service in resources(plan, SERVICE):
         role = service.name.removeprefix("lago-ecs-")

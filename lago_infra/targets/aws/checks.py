@@ -45,17 +45,17 @@ def _name(name: str) -> Iterator[Problem]:
 
 
 def _sizes(settings: LagoSettings) -> Iterator[Problem]:
-    for role, size in settings.roles.model_dump().items():
-        if not isinstance(size, dict) or "cpu" not in size:
-            continue
+    sized = [(f"lago:roles.{role}", size) for role, size in settings.roles.model_dump().items()]
+    sized += [(f"lago:workers.dedicated.{queue}", size.model_dump()) for queue, size in settings.workers.dedicated.items()]
+    for key, size in sized:
         cpu, memory = size["cpu"], size["memory"]
         units = int(cpu * 1024)
         if units not in limits.FARGATE_SIZES:
             allowed = ", ".join(f"{u / 1024:g}" for u in limits.FARGATE_SIZES)
-            yield Problem(f"lago:roles.{role}.cpu", f"Fargate has no {cpu:g} vCPU task", f"use one of {allowed}")
+            yield Problem(f"{key}.cpu", f"Fargate has no {cpu:g} vCPU task", f"use one of {allowed}")
         elif memory not in limits.fargate_memories(units):
             yield Problem(
-                f"lago:roles.{role}.memory",
+                f"{key}.memory",
                 f"Fargate has no {cpu:g} vCPU task with {memory} MiB",
                 f"set the role's memory to one of {', '.join(map(str, limits.fargate_memories(units)))}",
             )
