@@ -210,7 +210,8 @@ def test_task_role_may_abort_multipart_uploads(plan):
 
 def test_ecs_exec_is_opt_in(dev, plan_config):
     assert not any(s.inputs["enableExecuteCommand"] for s in resources(dev, SERVICE))
-    plan = plan_config({**BASE, "lago:aws": {"services": {"exec": True}}})
+    # ECS Exec needs a writable root filesystem (test_baseline: refused with readOnlyRoot on).
+    plan = plan_config({**BASE, "lago:aws": {"services": {"exec": True}, "baseline": {"readOnlyRoot": False}}})
     assert named(plan, "-ecs-api", SERVICE).inputs["enableExecuteCommand"] is True
     assert named(plan, "-ecs-front", SERVICE).inputs["enableExecuteCommand"] is False
     assert "ssmmessages:OpenDataChannel" in named(plan, "-backend-task-exec").inputs["policy"]

@@ -47,6 +47,14 @@ def test_bad_alert_settings_name_the_key_and_the_fix(alerts, key):
     assert problem.key.endswith(key) and "Fix" in str(caught.value) and "stacks/Pulumi.test.yaml" in str(caught.value)
 
 
+def test_ecs_exec_and_a_read_only_root_are_refused_together():
+    with pytest.raises(ConfigError) as caught:
+        validate(RawConfig({"target": "aws", "aws": {"services": {"exec": True}}}, set(), "stacks/Pulumi.test.yaml"))
+    assert "lago:aws.baseline.readOnlyRoot" in str(caught.value)
+    settings = validate(RawConfig({"target": "aws", "aws": {"services": {"exec": True}, "baseline": {"readOnlyRoot": False}}}))
+    assert settings.aws.services.exec and not settings.aws.baseline.read_only_root
+
+
 def test_rails_roles_say_where_they_write_and_the_others_keep_a_writable_root():
     for role in roles_for(DEDICATED_QUEUES):
         if role.backend:

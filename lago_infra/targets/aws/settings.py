@@ -247,6 +247,17 @@ class AwsSettings(Section):
     services: Services = Services()
     baseline: Baseline = Baseline()
 
+    @model_validator(mode="after")
+    def _exec_needs_a_writable_root(self) -> "AwsSettings":
+        # ECS Exec bind-mounts the SSM agent into the container, which then writes under
+        # /var/lib/amazon/ssm and /var/log/amazon/ssm: it fails on a read-only root.
+        if self.services.exec and self.baseline.read_only_root:
+            raise ValueError(
+                "services.exec needs a writable root filesystem (the SSM agent writes into the container). "
+                "Fix: set lago:aws.baseline.readOnlyRoot to false while you need ECS Exec"
+            )
+        return self
+
 
 #: What each preset changes for ``lago:aws``.
 PRESETS: dict[str, dict[str, Any]] = {
