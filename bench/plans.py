@@ -1,9 +1,11 @@
-"""Prints how long the offline plan of each stack takes and how big it is.
+"""How fast the offline plan of each stack is, against the floor of importing what it uses.
 
-    .venv/bin/python bench/plans.py [--repeat N]
+    .venv/bin/python bench/plans.py [--repeat N] [--stack NAME ...]
 
-Each stack is planned in a fresh process (as `make plan` does), N times; the figures are the
-median wall time, the resource count and the size of the JSON plan.
+For each stack, N times, in fresh child processes of this one: the plan as `make plan` runs it
+(`python -m lago_infra plan --format json`), and a process that only imports the provider SDK
+classes that plan registers (the floor: no plan can be faster than loading its own classes).
+Printed: the median of each, their ratio, the resource count and the JSON plan's size.
 """
 
 from __future__ import annotations
@@ -19,28 +21,62 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def sdk_classes(plan: dict) -> list[str]:
+    """``module:Class`` of each provider SDK class the plan registers (``aws:rds/instance:Instance``
+    is ``pulumi_aws.rds:Instance``); components of this project and the stack itself are not SDK."""
+    found = set()
+    for r in plan["resources"]:
+        package, module, cls = r["type"].split(":")
+        if package in ("pulumi", "lago"):
+            continue
+        module = module.split("/")[0]
+        found.add(f"pulumi_{package}" + ("" if module == "index" else f".{module}") + f":{cls}")
+    return sorted(found)
+
+
+def import_only(classes: list[str]) -> str:
+    lines = ["import importlib"]
+    lines += [f"getattr(importlib.import_module({m!r}), {c!r})" for m, c in (x.split(":") for x in classes)]
+    return "\n".join(lines)
+
+
+def timed(argv: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    return time.perf_counter() - start, run
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--stack", action="append", help="only these stacks (default: every stack under stacks/)")
     args = parser.parse_args()
-    stacks = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
-    print(f"{'stack':<10} {'median s':>9} {'resources':>10} {'json KiB':>9}")
+    stacks = args.stack or sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+    print(f"{'stack':<10} {'plan s':>7} {'import s':>8} {'ratio':>6} {'resources':>10} {'json KiB':>9}   (median of {args.repeat})")
     for stack in stacks:
-        times, out = [], ""
+        plan_times, import_times, out = [], [], ""
+        probe: str | None = None
         for _ in range(args.repeat):
-            start = time.perf_counter()
-            run = subprocess.run(
-                [sys.executable, "-m", "lago_infra", "plan", "--stack", stack, "--format", "json"],
-                cwd=ROOT, capture_output=True, text=True,
-            )
-            times.append(time.perf_counter() - start)
+            seconds, run = timed([sys.executable, "-m", "lago_infra", "plan", "--stack", stack, "--format", "json"])
             if run.returncode != 0:
-                print(f"{stack:<10} FAILED: {run.stderr.strip().splitlines()[-1]}")
+                print(f"{stack:<10} FAILED: {(run.stderr.strip().splitlines() or ['?'])[-1]}")
                 break
+            plan_times.append(seconds)
             out = run.stdout
+            if probe is None:
+                probe = import_only(sdk_classes(json.loads(out)))
+            seconds, run = timed([sys.executable, "-c", probe])
+            if run.returncode != 0:
+                print(f"{stack:<10} import probe FAILED: {run.stderr.strip().splitlines()[-1]}")
+                break
+            import_times.append(seconds)
         else:
             doc = json.loads(out)
-            print(f"{stack:<10} {statistics.median(times):>9.2f} {len(doc['resources']):>10} {len(out) / 1024:>9.1f}")
+            plan_s, import_s = statistics.median(plan_times), statistics.median(import_times)
+            print(
+                f"{stack:<10} {plan_s:>7.2f} {import_s:>8.2f} {plan_s / import_s:>6.2f} "
+                f"{len(doc['resources']):>10} {len(out) / 1024:>9.1f}"
+            )
     return 0
 
 

@@ -78,15 +78,18 @@ def test_variables_owned_by_typed_keys_or_holding_credentials_cannot_go_through_
 
 
 def test_another_targets_section_and_public_sidekiq_web_are_refused():
-    found, _ = problems({"target": "aws", "local": {}})
-    assert any("lago:local is set but lago:target is aws" in p.what for p in found.values())
+    found, _ = problems({"target": "aws", "gcp": {"project": "x"}})
+    # Said once, for the section itself, not buried under the gcp section's own missing keys.
+    assert list(found) == ["lago:gcp"]
+    assert "settings for the gcp target, but this stack's lago:target is aws" in found["lago:gcp"].what
+    assert "the aws target reads lago:aws" in found["lago:gcp"].fix
     found, _ = problems({"target": "gcp", "features": {"sidekiqWeb": True}})
     assert any("unauthenticated /sidekiq" in p.what for p in found.values())
 
 
 def test_pools_below_threads_or_concurrency_are_refused():
     found, _ = problems({"target": "local", "api": {"threads": 5}, "database": {"pool": {"web": 3}}})
-    assert any("database.pool.web (3) is below api.threads (5)" in p.what for p in found.values())
+    assert "(3) is below api.threads (5)" in found["lago:database.pool.web"].what
 
 
 def write(tmp_path, config, name="Pulumi.broken.yaml"):
