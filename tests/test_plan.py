@@ -24,8 +24,8 @@ def test_json_has_exactly_the_documented_shape(plan_of):
     urns = {r["urn"] for r in doc["resources"]}
     assert all(r["parent"] in urns for r in doc["resources"] if r["parent"] is not None)
     for role in doc["roles"].values():
-        assert set(role) == {"image", "command", "replicas", "env"}
-        assert set(role["replicas"]) == {"min", "max"}
+        assert set(role) == {"image", "command", "replicas", "size", "env"}
+        assert set(role["replicas"]) == {"min", "max"} and set(role["size"]) == {"cpu", "memory"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
