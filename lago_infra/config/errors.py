@@ -51,12 +51,17 @@ class Invalid(ValueError):
 
 
 def key_of(loc: tuple[Any, ...], namespace: str = "lago") -> str:
-    """``("roles", "api", "replicas")`` -> ``lago:roles.api.replicas``."""
-    parts = [str(p) for p in loc if p not in ("__root__", "[key]") and str(p) != ""]
+    """``("roles", "api", "replicas")`` -> ``lago:roles.api.replicas``. A part that is empty or
+    holds ``:``, ``.`` or spaces is quoted (``lago:tags.'cost center'``), so the key stays readable."""
+    parts = [str(p) for p in loc if p not in ("__root__", "[key]")]
     if not parts:
         return f"{namespace}"  # the namespace as a whole, e.g. a stack with no lago:target
     head, *rest = parts
-    return f"{namespace}:{head}" + "".join(f".{p}" if not p.isdigit() else f"[{p}]" for p in rest)
+    return f"{namespace}:{_part(head)}" + "".join(f".{_part(p)}" if not p.isdigit() else f"[{p}]" for p in rest)
+
+
+def _part(text: str) -> str:
+    return text if text and not any(c in text for c in ":. '\"") and text.isprintable() else repr(text)
 
 
 RANGE_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")

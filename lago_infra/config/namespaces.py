@@ -63,8 +63,9 @@ def check(keys: Iterable[str], target: Any) -> tuple[list[Problem], list[Problem
     problems: list[Problem] = []
     warnings: list[Problem] = []
     own = TARGET_PROVIDER.get(target) if isinstance(target, str) else None
-    for full in sorted(keys):
-        namespace, _, key = full.partition(":")
+    for given in sorted(keys):
+        namespace, _, key = given.partition(":")
+        full = f"{namespace}:{key}" if key and ":" not in key and key.isprintable() else f"{namespace}:{key!r}"
         if namespace in (NAMESPACE, ENGINE):
             continue
         if namespace not in PROVIDERS:
