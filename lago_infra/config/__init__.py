@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from . import namespaces, shape
 from .base import secret_paths
 from .errors import ConfigError, Problem, key_of, problems_from
-from .model import TARGET_SECTIONS, LagoSettings
+from .model import TARGET_SECTIONS, LagoSettings, wrong_target_section
 from .source import RawConfig, from_runtime
 
 __all__ = ["ConfigError", "LagoSettings", "RawConfig", "load", "validate"]
@@ -66,16 +66,8 @@ def _without_other_targets_sections(values: dict[str, Any], target: Any) -> tupl
     problems = []
     for other in TARGET_SECTIONS:
         if other != target and values.get(other) is not None:
-            problems.append(_wrong_target_problem(other, target))
+            problems.append(Problem(f"lago:{other}", *wrong_target_section(other, target)))
     return {k: v for k, v in values.items() if k == target or k not in TARGET_SECTIONS}, problems
-
-
-def _wrong_target_problem(section: str, target: str) -> Problem:
-    return Problem(
-        f"lago:{section}",
-        f"is settings for the {section} target, but this stack's lago:target is {target}",
-        f"remove lago:{section} (the {target} target reads lago:{target}), or set lago:target to {section}",
-    )
 
 
 def _plain_secret_problem(path: tuple[str, ...]) -> Problem:

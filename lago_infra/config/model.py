@@ -53,6 +53,14 @@ Target = Literal["local", "aws", "gcp"]
 #: Each target's own section of the ``lago:`` namespace, named as the target.
 TARGET_SECTIONS = ("local", "aws", "gcp")
 
+
+def wrong_target_section(section: str, target: str) -> tuple[str, str]:
+    """What is wrong and the fix, for ``lago:<section>`` on a stack whose target is another."""
+    return (
+        f"is settings for the {section} target, but this stack's lago:target is {target}",
+        f"remove lago:{section} (the {target} target reads lago:{target}), or set lago:target to {section}",
+    )
+
 #: vCPU sizes every target can honour (Fargate, Cloud Run and Docker all accept these).
 CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
 
@@ -368,11 +376,7 @@ class LagoSettings(Section):
         problems: list[tuple[tuple[str, ...], str, str]] = []
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
-                problems.append((
-                    (other,),
-                    f"is settings for the {other} target, but this stack's lago:target is {self.target}",
-                    f"remove lago:{other} (the {self.target} target reads lago:{self.target}), or set lago:target to {other}",
-                ))
+                problems.append(((other,), *wrong_target_section(other, self.target)))
         if self.features.sidekiq_web and self.target != "local":
             problems.append((
                 ("features", "sidekiqWeb"),
