@@ -1,9 +1,9 @@
 """``python -m lago_infra``: the offline plan of a stack (no cloud account, engine or Pulumi CLI),
-and the README's generated parts.
+what a change does to it (``plan diff``), its cost, and the README's generated parts.
 
 Extending the CLI is one registration each: ``@command`` for a subcommand, ``FORMATS`` for a
-``plan --format``, ``@plan_mode`` for a ``plan`` flag that does something else with the plan
-(``--policy``)."""
+``plan --format``, ``@plan_mode`` for a ``plan`` flag that does something else than print the
+plan (``--policy``, ``--critical-path``)."""
 
 from __future__ import annotations
 
@@ -72,23 +72,30 @@ def _json(plan, args) -> str:
     return render.as_json(plan)
 
 
+def _mermaid(plan, args) -> str:
+    from .review.mermaid import flowchart
+
+    return flowchart(plan.to_json())
+
+
 #: ``plan --format NAME`` -> renderer(plan, args) -> text.
-FORMATS: dict[str, Callable[[Any, argparse.Namespace], str]] = {"text": _text, "json": _json}
+FORMATS: dict[str, Callable[[Any, argparse.Namespace], str]] = {"text": _text, "json": _json, "mermaid": _mermaid}
 
 
 @dataclass
 class PlanMode:
     flag: str
     help: str
-    run: Callable[[Any, argparse.Namespace], int]
+    #: ``run(args) -> exit code``; ``planned(args)`` gives it the plan (or an exit code).
+    run: Callable[[argparse.Namespace], int]
 
 
-#: ``plan --FLAG`` that does something else with the recorded plan than print it.
+#: ``plan --FLAG`` that does something else than print the plan.
 PLAN_MODES: dict[str, PlanMode] = {}
 
 
 def plan_mode(flag: str, help: str):
-    def register(run: Callable[[Any, argparse.Namespace], int]):
+    def register(run: Callable[[argparse.Namespace], int]):
         PLAN_MODES[flag] = PlanMode(flag, help, run)
         return run
 
@@ -96,18 +103,32 @@ def plan_mode(flag: str, help: str):
 
 
 @plan_mode("--policy", "check the plan against the guardrail rules instead of printing it; exit 1 on a mandatory violation")
-def _policy(plan, args) -> int:
+def _policy(args) -> int:
     from .policy import evaluate, report, view_of_plan
 
+    plan = planned(args)
+    if isinstance(plan, int):
+        return plan
     findings = evaluate(view_of_plan(plan))
     emit(report(findings, plan.stack))
     return FINDINGS if any(f.mandatory for f in findings) else OK
 
 
+@plan_mode("--critical-path", "estimate deploy time: the longest dependency chain, first up and version bump")
+def _critical_path(args) -> int:
+    from .cost import cli as cost_cli
+
+    return cost_cli.run_critical_path(args.stack, args.config)
+
+
 # -- plan ---------------------------------------------------------------------------------------
 
 
-@command("plan", "run the program under Pulumi's mock monitor and print what it registers", EXIT_CODES + "\n" + WHERE)
+@command(
+    "plan",
+    "run the program under Pulumi's mock monitor and print what it registers",
+    EXIT_CODES + "\n" + WHERE + "\n`plan diff BASE.json HEAD.json` compares two plans (see `plan diff --help` for its exit codes)",
+)
 def _configure_plan(parser: argparse.ArgumentParser):
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: local)")
@@ -122,6 +143,18 @@ def _configure_plan(parser: argparse.ArgumentParser):
 
 
 def _run_plan(args: argparse.Namespace) -> int:
+    for flag, mode in PLAN_MODES.items():
+        if getattr(args, flag.lstrip("-").replace("-", "_")):
+            return mode.run(args)
+    plan = planned(args)
+    if isinstance(plan, int):
+        return plan
+    emit(FORMATS[args.format](plan, args))
+    return OK
+
+
+def planned(args: argparse.Namespace):
+    """The plan ``args`` ask for, or the exit code after saying why there is none."""
     from .config.errors import ConfigError
     from .config.source import StackFileError
     from .plan import ProgramFailed, run_plan
@@ -142,11 +175,7 @@ def _run_plan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return FINDINGS
-    for flag, mode in PLAN_MODES.items():
-        if getattr(args, flag.lstrip("-").replace("-", "_")):
-            return mode.run(result, args)
-    emit(FORMATS[args.format](result, args))
-    return OK
+    return result
 
 
 # -- docs ---------------------------------------------------------------------------------------
@@ -164,6 +193,17 @@ def _configure_docs(parser: argparse.ArgumentParser):
     return run
 
 
+# -- cost ---------------------------------------------------------------------------------------
+
+
+@command("cost", "monthly cost estimate of a stack, computed from its offline plan")
+def _configure_cost(parser: argparse.ArgumentParser):
+    from .cost import cli as cost_cli
+
+    cost_cli.add_arguments(parser)
+    return cost_cli.run_cost
+
+
 # -- entry point --------------------------------------------------------------------------------
 
 
@@ -178,19 +218,27 @@ def emit(text: str) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``chosen``, only that command's arguments are set up (a
+    command's setup may import what the others never need)."""
     top = argparse.ArgumentParser(prog="python -m lago_infra", description=__doc__.split("\n\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS.values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, epilog=cmd.epilog,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.set_defaults(run=cmd.configure(p))
+        if chosen is None or chosen == cmd.name:
+            p.set_defaults(run=cmd.configure(p))
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:2] == ["plan", "diff"]:  # `plan diff BASE HEAD`: lago_infra.review
+        from .review.cli import main as plan_diff
+
+        return plan_diff(argv[2:])
+    args = parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
     return args.run(args)
 
 

@@ -173,7 +173,7 @@ def test_queue_never_evicts_and_prod_has_a_separate_lru_cache(dev, prod):
         ("lago-redis-cache", "allkeys-lru"),
         ("lago-redis-queue", "noeviction"),
     ]
-    assert "LAGO_REDIS_CACHE_URL" not in env_of(dev, "api")
+    assert env_of(dev, "api")["LAGO_REDIS_CACHE_URL"] == "[secret]"  # the queue Redis, its own database
     assert env_of(prod, "api")["LAGO_REDIS_CACHE_URL"] == "[secret]"
 
 

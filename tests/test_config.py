@@ -72,9 +72,9 @@ def test_secrets_written_in_plain_text_are_refused_without_echoing_them():
 
 
 def test_variables_owned_by_typed_keys_or_holding_credentials_cannot_go_through_env():
-    found, _ = problems({"target": "local", "env": {"LAGO_SMTP_ADDRESS": "x", "LAGO_KAFKA_PASSWORD": "x"}})
+    found, _ = problems({"target": "local", "env": {"LAGO_SMTP_ADDRESS": "x", "STRIPE_API_KEY": "x"}})
     assert "lago:smtp" in found["lago:env.LAGO_SMTP_ADDRESS"].fix
-    assert "lago:secretEnv" in found["lago:env.LAGO_KAFKA_PASSWORD"].fix
+    assert "lago:secretEnv" in found["lago:env.STRIPE_API_KEY"].fix
 
 
 def test_another_targets_section_and_public_sidekiq_web_are_refused():

@@ -93,3 +93,52 @@ def test_urls_agree_between_backend_and_front(plan_of):
     roles = plan_of("local").roles
     assert roles["front"]["env"]["API_URL"] == roles["api"]["env"]["LAGO_API_URL"]
     assert {roles[n]["env"]["LAGO_FRONT_URL"] for n in ("api", "worker", "clock", "migrate")} == {"http://localhost"}
+
+
+# -- every stack: what Lago needs to fully work ------------------------------------------------------
+
+
+def _backend(plan):
+    return {n: r["env"] for n, r in plan.roles.items() if "DATABASE_URL" in r["env"]}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_file_links_use_the_scheme_the_api_is_served_with(plan_of, stack):
+    """Rails assumes SSL unless LAGO_DISABLE_SSL=true: behind plain HTTP, disk-storage links
+    would be https:// and fail."""
+    for name, env in _backend(plan_of(stack)).items():
+        expected = "true" if env["LAGO_API_URL"].startswith("http://") else "false"
+        assert env["LAGO_DISABLE_SSL"] == expected, f"{stack}/{name}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_backend_role_shares_a_cache_and_reaches_actioncable_redis(plan_of, stack):
+    """Without a shared cache each container keeps its own (stale usage, no wallet refresh);
+    ActionCable reads only LAGO_REDIS_CABLE_URL, which carries the credentials, so a secret."""
+    for name, env in _backend(plan_of(stack)).items():
+        assert env["LAGO_REDIS_CACHE_URL"] == "[secret]", f"{stack}/{name}"
+        assert env["LAGO_REDIS_CABLE_URL"] == "[secret]", f"{stack}/{name}"
+
+
+@pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("-prod")])
+def test_prod_stacks_are_closed_and_seed_their_first_admin(plan_of, stack):
+    roles = plan_of(stack).roles
+    assert roles["api"]["env"]["LAGO_DISABLE_SIGNUP"] == "true" and roles["front"]["env"]["LAGO_DISABLE_SIGNUP"] == "true"
+    migrate = roles["migrate"]["env"]
+    assert migrate["LAGO_CREATE_ORG"] == "true" and migrate["LAGO_ORG_NAME"] and migrate["LAGO_ORG_USER_EMAIL"]
+    assert migrate["LAGO_ORG_USER_PASSWORD"] == "[secret]"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_prod_splits_pdfs_then_webhooks_off_the_default_worker(plan_of, stack):
+    plan = plan_of(stack)
+    dedicated = {n for n in plan.roles if n.startswith("worker-")}
+    if stack.endswith("-prod"):
+        assert {"worker-pdfs", "worker-webhook"} <= dedicated
+        assert plan.roles["worker-pdfs"]["command"] == ["./scripts/start.pdfs.worker.sh"]
+        assert plan.roles["worker-webhook"]["command"] == ["./scripts/start.webhook.worker.sh"]
+    else:
+        assert not dedicated
+    for queue in DEDICATED_QUEUES:
+        expected = "true" if f"worker-{queue.replace('_', '-')}" in dedicated else "false"
+        assert {env[sidekiq_flag(queue)] for env in _backend(plan).values()} == {expected}, f"{stack}: {queue}"

@@ -78,11 +78,11 @@ def test_secure_values_in_a_stack_file_plan_offline_as_secrets(plan_config):
         {
             "lago:target": "local",
             "lago:smtp": {"address": "smtp.example.com", "fromEmail": "billing@example.com", "username": "lago", "password": {"secure": "v1:abc"}},
-            "lago:secretEnv": {"LAGO_KAFKA_PASSWORD": {"secure": "v1:def"}},
+            "lago:secretEnv": {"STRIPE_API_KEY": {"secure": "v1:def"}},
         }
     )
     env = plan.roles["worker"]["env"]
-    assert env["LAGO_SMTP_PASSWORD"] == "[secret]" and env["LAGO_KAFKA_PASSWORD"] == "[secret]"
+    assert env["LAGO_SMTP_PASSWORD"] == "[secret]" and env["STRIPE_API_KEY"] == "[secret]"
     assert env["LAGO_SMTP_ADDRESS"] == "smtp.example.com" and env["LAGO_SMTP_USERNAME"] == "lago"
 
 

@@ -2,7 +2,11 @@
 
 import base64
 
+import pytest
+
 from lago_infra.secrets import rsa_variable
+
+from .conftest import STACKS
 
 SECRET_TYPES = ("random:index/randomId:RandomId", "random:index/randomPassword:RandomPassword", "tls:index/privateKey:PrivateKey")
 
@@ -64,3 +68,15 @@ def test_rsa_variable_is_one_line_base64_of_a_pem():
     assert "\n" not in encoded
     assert base64.b64decode(encoded).decode().startswith("-----BEGIN RSA PRIVATE KEY-----")
     assert rsa_variable(encoded) == encoded  # already base64: taken as it is
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_generators_are_protected_wherever_the_data_they_unlock_is(plan_of, stack):
+    """A replaced generator is a new key: Lago's encrypted data becomes unreadable. Where the
+    stack protects its data, the engine must refuse to delete or replace any generator too."""
+    plan = plan_of(stack)
+    protects_data = plan.settings.protection.protect
+    lago_secrets = [r for r in plan.resources if r.type in SECRET_TYPES and r.name.startswith("lago-secrets-")]
+    assert len(lago_secrets) == 5
+    assert {r.name: r.protect for r in lago_secrets} == {r.name: protects_data for r in lago_secrets}
+    assert protects_data == stack.endswith("-prod")

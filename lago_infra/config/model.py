@@ -32,6 +32,8 @@ def _free_variable(name: str, where: str) -> str:
         raise ValueError(f"{name} is set through {var.owner}. Fix: remove it from lago:{where} and use {var.owner}")
     if var.owner is not None:
         raise ValueError(f"{name} is {var.owner} and cannot be overridden. Fix: remove it from lago:{where}")
+    if var.refused is not None:
+        raise ValueError(f"{name} {var.refused}, so its jobs would never run. Fix: remove it from lago:{where}")
     return name
 
 
@@ -383,6 +385,14 @@ class LagoSettings(Section):
                 "mounts an unauthenticated /sidekiq on the public api",
                 "remove lago:features.sidekiqWeb (it is only allowed on the local target)",
             ))
+        if not self.features.signup and self.organization is None:
+            problems.append((
+                ("organization",),
+                "is not set while features.signup is false: with sign-up closed, the organisation seed "
+                "migrations run is the only way to a first admin (invitations need one)",
+                "set lago:organization.name and lago:organization.email, and the password with "
+                "`pulumi config set --secret --path lago:organization.password PASSWORD`",
+            ))
         if self.preset == "prod" and not self.protection.acknowledge_data_loss:
             off = [k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on]
             for key in off:
@@ -448,6 +458,14 @@ PRESETS: dict[str, dict[str, Any]] = {
             "front": {"replicas": 2, "maxReplicas": 4, "cpu": 0.25, "memory": 512},
             "pdf": {"replicas": 2, "maxReplicas": 4, "cpu": 1, "memory": 2048},
             "migrate": {"replicas": 1, "cpu": 1, "memory": 2048},
+        },
+        # Lago's advice for production: split PDF rendering first, then webhooks, off the
+        # default worker (each sets its SIDEKIQ_* flag on every backend role).
+        "workers": {
+            "dedicated": {
+                "pdfs": {"replicas": 1, "maxReplicas": 2, "cpu": 0.5, "memory": 1024},
+                "webhook": {"replicas": 1, "maxReplicas": 2, "cpu": 0.5, "memory": 1024},
+            }
         },
         "redis": {"separateCache": True},
         "protection": {"deletionProtection": True, "protect": True},

@@ -8,11 +8,12 @@ to its secret store and the containers get references.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 import pulumi
 
+from ..config.errors import SettingError
 from ..config.model import LagoSettings, RoleSize
 from ..secrets import LagoSecretValues
 from . import handoff, urls
@@ -40,6 +41,11 @@ class RedisEndpoint:
     port: pulumi.Input[int]
     tls: bool
     password: Optional[Str] = None
+    #: Database index, the path of the URL.
+    db: int = 0
+    #: False where the server certificate does not chain to a CA the containers trust (e.g.
+    #: Memorystore's private CA). Sidekiq and the cache skip verification; ActionCable cannot.
+    verifiable_tls: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,20 @@ class Endpoints:
     front_url: Str
     #: Gotenberg's base URL as the backend reaches it.
     pdf_url: Str
-    #: The Rails cache; None keeps Lago without a cache (the wallet-refresh clock job then idles).
+    #: A separate Redis for the Rails cache; None puts the cache on the queue Redis, database
+    #: ``CACHE_DB`` (as Lago's compose and Helm chart share one Redis).
     cache: Optional[RedisEndpoint] = None
+    #: ActionCable's Redis (GraphQL subscriptions, the AI assistant's streaming); None = the queue.
+    #: ActionCable verifies TLS certificates, so it must be plain or ``verifiable_tls``.
+    cable: Optional[RedisEndpoint] = None
+
+
+#: The queue Redis's database that holds the Rails cache when there is no separate cache Redis.
+#: Its own index keeps a cache flush (``Rails.cache.clear`` is FLUSHDB without a namespace) away
+#: from Sidekiq's keys. The trade-off: the queue Redis runs ``noeviction``, so the cache cannot
+#: evict either; entries expire by their TTL, and a cache that fills memory makes writes fail,
+#: enqueues included. Size the queue Redis for both, or give the stack a separate cache.
+CACHE_DB = 1
 
 
 @dataclass
@@ -127,6 +145,7 @@ class LagoDeployment:
     """The roles to run, each with image, command, size and environment."""
 
     def __init__(self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues):
+        _check_cable(endpoints)
         self.settings = settings
         self.endpoints = endpoints
         self.secrets = secrets
@@ -200,6 +219,9 @@ class LagoDeployment:
             "LAGO_SIDEKIQ_WEB": _bool(s.features.sidekiq_web),
             "LAGO_WEBHOOK_ATTEMPTS": str(s.webhook_attempts),
             "LAGO_OAUTH_PROXY_URL": s.oauth_proxy_url,
+            # config.assume_ssl is on unless this is true: behind plain HTTP, file links would
+            # be https:// and fail (config/environments/production.rb).
+            "LAGO_DISABLE_SSL": pulumi.Output.from_input(e.api_url).apply(lambda url: _bool(url.startswith("http://"))),
         }
         # Routing is decided when a job is enqueued, so every backend role carries every flag,
         # and a flag is true exactly when its dedicated worker runs.
@@ -231,12 +253,17 @@ class LagoDeployment:
         }
         if e.queue.password is not None:
             secret["REDIS_PASSWORD"] = pulumi.Output.secret(e.queue.password)
-        if e.cache is not None:
-            secret["LAGO_REDIS_CACHE_URL"] = _redis_url(e.cache)
-            if e.cache.password is not None:
-                secret["LAGO_REDIS_CACHE_PASSWORD"] = pulumi.Output.secret(e.cache.password)
-            if s.redis.cache_pool_size is not None:
-                plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(s.redis.cache_pool_size)
+        # Always a shared cache: without one each container keeps a private file cache (the api
+        # serves stale usage after a worker invalidates it; the wallet-refresh clock job idles).
+        cache = self.cache_endpoint
+        secret["LAGO_REDIS_CACHE_URL"] = _redis_url(cache)
+        if cache.password is not None:
+            secret["LAGO_REDIS_CACHE_PASSWORD"] = pulumi.Output.secret(cache.password)
+        if s.redis.cache_pool_size is not None:
+            plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(s.redis.cache_pool_size)
+        # config/cable.yml reads this URL alone: no REDIS_PASSWORD, no ssl_params. The
+        # credentials go inside it, which makes the whole URL a secret.
+        secret["LAGO_REDIS_CABLE_URL"] = _redis_url(self.cable_endpoint, with_password=True)
 
         self._storage(plain, secret)
         self._integrations(role, plain, secret)
@@ -260,9 +287,10 @@ class LagoDeployment:
                 LAGO_GCS_PROJECT=st.project,
                 LAGO_GCS_BUCKET=st.bucket,
                 LAGO_GCS_IAM=_bool(st.iam),
-                # Present but empty: config/storage.yml then passes no keyfile and the client
-                # library uses the runtime's own credentials.
-                LAGO_GCS_KEYFILE_JSON_PATH="",
+                # config/storage.yml renders `credentials: <value>`; YAML reads `null` as nil, so
+                # the client library uses the runtime's own credentials. Unset, the path defaults
+                # to a key file that does not exist; empty, Cloud Run's provider drops the value.
+                LAGO_GCS_KEYFILE_JSON_PATH="null",
             )
             if st.service_account_email is not None:
                 plain["LAGO_GCS_GSA_EMAIL"] = st.service_account_email
@@ -298,6 +326,15 @@ class LagoDeployment:
 
     # -- derived values ----------------------------------------------------------------------------
 
+    @property
+    def cache_endpoint(self) -> RedisEndpoint:
+        e = self.endpoints
+        return e.cache if e.cache is not None else replace(e.queue, db=CACHE_DB)
+
+    @property
+    def cable_endpoint(self) -> RedisEndpoint:
+        return self.endpoints.cable if self.endpoints.cable is not None else self.endpoints.queue
+
     def database_pool(self, tier: Tier) -> int:
         """DATABASE_POOL: a connection per puma thread (api) or Sidekiq thread plus Sidekiq's own
         two housekeeping threads (workers); the clock and migrations need few."""
@@ -323,14 +360,28 @@ class LagoDeployment:
         )
 
 
+def _check_cable(e: Endpoints) -> None:
+    cable = e.cable if e.cable is not None else e.queue
+    if cable.tls and not cable.verifiable_tls:
+        raise SettingError(
+            "lago:target",
+            "ActionCable (live updates) verifies the Redis TLS certificate, and this target's "
+            f"{'cable' if e.cable is not None else 'queue'} Redis presents one no container trusts",
+            "the target must give Endpoints.cable a Redis reachable without TLS or with a verifiable certificate",
+        )
+
+
 def _read_by(reader: str, extra: dict) -> dict:
     """The user's extra variables that ``reader`` (backend or front) reads."""
     return {k: v for k, v in extra.items() if reader in CATALOGUE[k].readers}
 
 
-def _redis_url(endpoint: RedisEndpoint) -> pulumi.Output[str]:
+def _redis_url(endpoint: RedisEndpoint, with_password: bool = False) -> pulumi.Output[str]:
+    password = endpoint.password if with_password else None
     return pulumi.Output.secret(
-        pulumi.Output.all(endpoint.host, endpoint.port).apply(lambda a: urls.redis_url(host=a[0], port=a[1], tls=endpoint.tls))
+        pulumi.Output.all(endpoint.host, endpoint.port, password).apply(
+            lambda a: urls.redis_url(host=a[0], port=a[1], tls=endpoint.tls, db=endpoint.db, password=a[2])
+        )
     )
 
 

@@ -36,6 +36,26 @@ WORKER_LIVENESS_PORT = 8080
 #: ``DATABASE_POOL`` and both on ``DATABASE_URL``: the worst case is twice the pool per process.
 CONNECTION_POOLS_PER_PROCESS = 2
 
+#: Path prefixes of the api that no public edge may serve (the path itself and everything below
+#: it). lago-api mounts an unauthenticated Prometheus exporter at ``/metrics``, always
+#: (config/routes.rb); ``/sidekiq`` is Sidekiq's dashboard when ``LAGO_SIDEKIQ_WEB=true``
+#: (unauthenticated: it retries and deletes jobs). Scrape ``/metrics`` from inside the network,
+#: on the api's port, never through the edge.
+PRIVATE_API_PATHS: tuple[str, ...] = ("/metrics", "/sidekiq")
+
+#: What must run where the database offers pg_partman. lago-api's migrations
+#: (``SetupPartman``, ``PartitionEnrichedEvents``, v1.51.0) create the extension in schema
+#: ``partman`` when ``pg_available_extensions`` lists it and partition ``enriched_events`` monthly,
+#: three months ahead. Something must then call this regularly (hourly is plenty), or rows past
+#: the last premade month pile into the default partition:
+#:
+#: * RDS: ``pg_partman_bgw`` in ``shared_preload_libraries`` with ``pg_partman_bgw.dbname`` set to
+#:   Lago's database, ``pg_partman_bgw.role`` to its user, ``pg_partman_bgw.interval`` 3600;
+#: * Cloud SQL: ``cloudsql.enable_pg_cron=on`` and ``cron.schedule`` of this call in Lago's database;
+#: * a PostgreSQL without pg_partman (the official image, the local target): the migrations skip
+#:   partitioning and nothing needs to run.
+PG_PARTMAN_MAINTENANCE = "CALL partman.run_maintenance_proc()"
+
 DEFAULT_VERSION = "v1.51.0"
 DEFAULT_API_IMAGE = "getlago/api"
 DEFAULT_FRONT_IMAGE = "getlago/front"
@@ -58,9 +78,27 @@ class Tier(str, Enum):
     NONE = "none"
 
 
+class Probe(str, Enum):
+    """The HTTP client a health command runs, chosen per image from what the image ships:
+
+    * ``curl``: the api image installs it (lago-api's Dockerfile, runtime stage: ``apt install ...
+      curl``), so the api, the workers and the clock have it.
+    * ``wget``: the front image is ``nginx:1.27-alpine`` (lago-front's Dockerfile), whose busybox
+      provides ``wget``; curl there is not something we can show.
+    * ``python3``: the pdf image is Gotenberg's image with Lago's fonts; Gotenberg installs
+      ``python3`` for LibreOffice's unoconverter, while curl appears only in its build stages.
+    """
+
+    CURL = "curl"
+    WGET = "wget"
+    PYTHON = "python3"
+
+
 @dataclass(frozen=True)
 class HealthCheck:
-    """An HTTP probe: the path answered on ``port``."""
+    """An HTTP probe: the path answered on ``port``. Targets that probe over the network (load
+    balancers, Cloud Run) use ``path`` and ``port``; targets that run a command inside the
+    container (ECS container health checks, Docker) use ``exec_command()``."""
 
     path: str
     port: int
@@ -70,6 +108,24 @@ class HealthCheck:
     #: of traffic for a readiness check, restarts it for a liveness check). Targets derive their
     #: retry counts from it, so a probe that touches Redis rides out a failover.
     failure_window: int = 45
+    #: The client the role's own image ships (see ``Probe``).
+    probe: Probe = Probe.CURL
+
+    @property
+    def url(self) -> str:
+        # 127.0.0.1, not localhost: nginx and Sidekiq's liveness server listen on IPv4, and
+        # busybox wget tries only the first address localhost resolves to.
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def exec_command(self) -> list[str]:
+        """The probe as an exec-form command (no shell), exiting non-zero unless the answer is
+        2xx. Targets prefix it with ``CMD`` where their API wants that."""
+        if self.probe is Probe.CURL:
+            return ["curl", "-fsS", "-o", "/dev/null", "--max-time", "4", self.url]
+        if self.probe is Probe.WGET:
+            return ["wget", "-q", "-O", "/dev/null", "-T", "4", self.url]
+        # urlopen raises on anything but 2xx/3xx, which makes the interpreter exit 1.
+        return ["python3", "-c", f"import urllib.request; urllib.request.urlopen({self.url!r}, timeout=4)"]
 
 
 @dataclass(frozen=True)
@@ -100,8 +156,9 @@ class Role:
 
     @property
     def health(self) -> Optional[HealthCheck]:
-        """Readiness, else liveness: for code not yet told one from the other (targets move to
-        ``readiness`` / ``liveness``; this goes once none reads it)."""
+        """Readiness, else liveness: transitional, for the cloud targets until they read
+        ``readiness`` / ``liveness`` (the local target and the policy rules already do); it goes
+        once nothing reads it."""
         return self.readiness or self.liveness
 
     @property
@@ -129,8 +186,9 @@ API = Role(
     command=("./scripts/start.api.sh",),
     tier=Tier.WEB,
     port=API_PORT,
-    # /health runs SQL: ready to serve. /ready touches no database (with WEB_CONCURRENCY=0 it
-    # always answers 200): the process is alive.
+    # /health runs SQL: ready to serve. /ready touches neither database nor Redis: it answers 503
+    # only while a clustered puma (WEB_CONCURRENCY >= 1) shuts down, and with the default 0 it
+    # always answers 200 once puma listens. So it says "the process is alive", nothing more.
     readiness=HealthCheck(path="/health", port=API_PORT, start_period=60),
     liveness=HealthCheck(path="/ready", port=API_PORT, start_period=60),
     public=True,
@@ -156,8 +214,8 @@ FRONT = Role(
     command=(),
     tier=Tier.NONE,
     port=FRONT_PORT,
-    readiness=HealthCheck(path="/", port=FRONT_PORT, start_period=10),
-    liveness=HealthCheck(path="/", port=FRONT_PORT, start_period=10),
+    readiness=HealthCheck(path="/", port=FRONT_PORT, start_period=10, probe=Probe.WGET),
+    liveness=HealthCheck(path="/", port=FRONT_PORT, start_period=10, probe=Probe.WGET),
     public=True,
 )
 PDF = Role(
@@ -172,8 +230,8 @@ PDF = Role(
     ),
     tier=Tier.NONE,
     port=PDF_PORT,
-    readiness=HealthCheck(path="/health", port=PDF_PORT, start_period=10),
-    liveness=HealthCheck(path="/health", port=PDF_PORT, start_period=10),
+    readiness=HealthCheck(path="/health", port=PDF_PORT, start_period=10, probe=Probe.PYTHON),
+    liveness=HealthCheck(path="/health", port=PDF_PORT, start_period=10, probe=Probe.PYTHON),
 )
 
 

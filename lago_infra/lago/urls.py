@@ -35,11 +35,13 @@ def database_url(
     )
 
 
-def redis_url(*, host: str, port: int | str, tls: bool, db: int = 0) -> str:
-    """``redis://`` or ``rediss://`` (TLS) without credentials: the password travels in its own
-    variable (``REDIS_PASSWORD`` / ``LAGO_REDIS_CACHE_PASSWORD``), which Lago reads separately."""
+def redis_url(*, host: str, port: int | str, tls: bool, db: int = 0, password: Optional[str] = None) -> str:
+    """``redis://`` or ``rediss://`` (TLS). Without ``password`` the URL carries no credentials
+    (Sidekiq and the cache read theirs from ``REDIS_PASSWORD`` / ``LAGO_REDIS_CACHE_PASSWORD``);
+    with it, ``redis://:PASSWORD@host`` for readers that take the URL alone (ActionCable)."""
     scheme = "rediss" if tls else "redis"
-    return f"{scheme}://{_host(host)}:{int(port)}/{int(db)}"
+    userinfo = f":{_userinfo_part(password)}@" if password else ""
+    return f"{scheme}://{userinfo}{_host(host)}:{int(port)}/{int(db)}"
 
 
 def http_url(scheme: str, host: str, port: Optional[int] = None) -> str:

@@ -3,7 +3,9 @@
 Variables owned by a typed config key (``lago:smtp``, ``lago:features`` ...) or computed from the
 deployment (``DATABASE_URL``, ``LAGO_API_URL`` ...) cannot be set through ``lago:env`` /
 ``lago:secretEnv``: the typed key is the one place to set them, so two places never disagree.
-Every other variable Lago reads is accepted there as-is.
+Variables whose work needs a process no role runs (Meilisearch indexing, per-organisation
+dedicated workers, Kafka, ClickHouse) are refused with the reason. Every other variable Lago
+reads is accepted there as-is.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ class Variable:
     owner: Optional[str] = None
     #: Which images read it: the Rails backend (api, workers, clock, migrate) and/or the front.
     readers: tuple[str, ...] = ("backend",)
+    #: Why it cannot be set at all: it enqueues work for a process no role runs, so jobs would
+    #: pile up unprocessed without an error anywhere.
+    refused: Optional[str] = None
 
 
 def _owned(owner: str, *names: str, secret: bool = False) -> list[Variable]:
@@ -33,10 +38,39 @@ def _free(*names: str, secret: bool = False) -> list[Variable]:
     return [Variable(n, secret=secret) for n in names]
 
 
+def _refused(reason: str, *names: str, secret: bool = False) -> list[Variable]:
+    return [Variable(n, secret=secret, refused=reason) for n in names]
+
+
+# What each refused family needs that lago-infra does not run (lago-api v1.51.0).
+_MEILISEARCH = (
+    "sends invoice search indexing to the `meilisearch` queue, which only "
+    "./scripts/start.meilisearch.worker.sh drains, and needs a Meilisearch server; lago-infra runs neither"
+)
+_DEDICATED_ORGS = (
+    "moves those organisations' wallet refreshes and usage alerts to the `dedicated_wallets` / "
+    "`dedicated_alerts` queues, which only ./scripts/start.dedicated.worker.sh drains; lago-infra does not run it"
+)
+_KAFKA = (
+    "sends events through Kafka to the events consumer (./scripts/start.events.consumer.sh) and "
+    "Lago's events processor; lago-infra runs neither, nor Kafka"
+)
+_CLICKHOUSE = (
+    "moves the event store to ClickHouse, fed by Kafka and the events consumer; lago-infra runs none of them"
+)
+
+
 _BACKEND: list[Variable] = [
     *_owned("computed from the database endpoint", "DATABASE_URL", secret=True),
     *_owned("computed from the queue Redis endpoint", "REDIS_URL", "REDIS_PASSWORD", secret=True),
-    *_owned("computed from the cache Redis endpoint", "LAGO_REDIS_CACHE_URL", "LAGO_REDIS_CACHE_PASSWORD", secret=True),
+    *_owned(
+        "computed from the cache Redis endpoint (the queue Redis when there is no separate cache)",
+        "LAGO_REDIS_CACHE_URL",
+        "LAGO_REDIS_CACHE_PASSWORD",
+        secret=True,
+    ),
+    *_owned("computed from the target's Redis endpoints", "LAGO_REDIS_CABLE_URL", secret=True),
+    *_owned("computed from the api URL (true where it is plain http)", "LAGO_DISABLE_SSL"),
     *_owned(
         "lago:secrets",
         "SECRET_KEY_BASE",
@@ -103,7 +137,6 @@ _BACKEND: list[Variable] = [
         "LAGO_REDIS_CACHE_SENTINELS",
         "LAGO_REDIS_CACHE_MASTER_NAME",
         "LAGO_REDIS_CACHE_DB",
-        "LAGO_REDIS_CABLE_URL",
         "LAGO_REDIS_STORE_URL",
         "LAGO_REDIS_STORE_DB",
         "LAGO_REDIS_STORE_SSL",
@@ -115,7 +148,6 @@ _BACKEND: list[Variable] = [
         "LAGO_DISABLE_EVENTS_VALIDATION",
         "LAGO_DISABLE_LIFETIME_USAGE_REFRESH",
         "LAGO_DISABLE_SCHEMA_DUMP",
-        "LAGO_DISABLE_SSL",
         "LAGO_EVENTS_BATCH_MAX_LENGTH",
         "LAGO_PARALLEL_THREADS_COUNT",
         "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL",
@@ -124,24 +156,43 @@ _BACKEND: list[Variable] = [
         "LAGO_SIDEKIQ_PRO_REQUIRED",
         "LAGO_DAILY_USAGE_SCHEDULING_JITTER_SECONDS",
         "LAGO_DEDICATED_REFRESH_INTERVAL_SECONDS",
-        "LAGO_DEDICATED_WORKER_ORG_IDS",
         "LAGO_LIFETIME_USAGE_REFRESH_INTERVAL_SECONDS",
         "LAGO_WALLET_ONGOING_BALANCE_REFRESH_INTERVAL_SECONDS",
         "LAGO_SUBSCRIPTION_ACTIVITY_PROCESSING_INTERVAL_SECONDS",
         "LAGO_SUBSCRIPTION_TERMINATION_ALERT_SENT_AT_DAYS",
         "LAGO_CHECKOUT_AUTO_PAYMENT_DELAY_SECONDS",
-        "LAGO_DEFAULT_EVENT_STORE",
         "LAGO_DATA_API_URL",
         "LAGO_FINANCE_ASSISTANT_URL",
         "LAGO_MCP_SERVER_URL",
         "LAGO_LICENSE_URL",
-        "LAGO_CLICKHOUSE_ENABLED",
-        "LAGO_CLICKHOUSE_MIGRATIONS_ENABLED",
-        "LAGO_CLICKHOUSE_HOST",
-        "LAGO_CLICKHOUSE_PORT",
-        "LAGO_CLICKHOUSE_DATABASE",
-        "LAGO_CLICKHOUSE_USERNAME",
-        "LAGO_CLICKHOUSE_SSL",
+        "SENTRY_ENABLE_CRONS",
+        "DD_AGENT_HOST",
+        "DD_ENV",
+        "DD_SERVICE_NAME",
+        "DD_TRACE_SAMPLE_RATE",
+        "OTEL_EXPORTER",
+        "OTEL_SERVICE_NAME",
+        "RAILS_SERVE_STATIC_FILES",
+        "STRIPE_API_VERSION",
+        "MISTRAL_AGENT_ID",
+    ),
+    *_free(
+        "LAGO_DATA_API_BEARER_TOKEN",
+        "NANGO_SECRET_KEY",
+        "SEGMENT_WRITE_KEY",
+        "NEW_RELIC_KEY",
+        "MISTRAL_API_KEY",
+        "GOCARDLESS_CLIENT_SECRET",
+        "STRIPE_API_KEY",
+        secret=True,
+    ),
+    *_free("GOCARDLESS_CLIENT_ID"),
+    # Refused: each enqueues work for a process lago-infra does not run.
+    *_refused(_MEILISEARCH, "LAGO_MEILISEARCH_URL", "LAGO_MEILISEARCH_SEARCH_ENABLED"),
+    *_refused(_MEILISEARCH, "LAGO_MEILISEARCH_API_KEY", secret=True),
+    *_refused(_DEDICATED_ORGS, "LAGO_DEDICATED_WORKER_ORG_IDS"),
+    *_refused(
+        _KAFKA,
         "LAGO_KAFKA_BOOTSTRAP_SERVERS",
         "LAGO_KAFKA_SECURITY_PROTOCOL",
         "LAGO_KAFKA_SASL_MECHANISMS",
@@ -157,34 +208,20 @@ _BACKEND: list[Variable] = [
         "LAGO_KAFKA_CLICKHOUSE_CONSUMER_GROUP",
         "LAGO_KARAFKA_PROCESSING",
         "LAGO_KARAFKA_WEB",
-        "LAGO_MEILISEARCH_URL",
-        "LAGO_MEILISEARCH_SEARCH_ENABLED",
-        "SENTRY_ENABLE_CRONS",
-        "DD_AGENT_HOST",
-        "DD_ENV",
-        "DD_SERVICE_NAME",
-        "DD_TRACE_SAMPLE_RATE",
-        "OTEL_EXPORTER",
-        "OTEL_SERVICE_NAME",
-        "RAILS_SERVE_STATIC_FILES",
-        "STRIPE_API_VERSION",
-        "MISTRAL_AGENT_ID",
     ),
-    *_free(
-        "LAGO_CLICKHOUSE_PASSWORD",
-        "LAGO_KAFKA_PASSWORD",
-        "LAGO_KARAFKA_WEB_SECRET",
-        "LAGO_MEILISEARCH_API_KEY",
-        "LAGO_DATA_API_BEARER_TOKEN",
-        "NANGO_SECRET_KEY",
-        "SEGMENT_WRITE_KEY",
-        "NEW_RELIC_KEY",
-        "MISTRAL_API_KEY",
-        "GOCARDLESS_CLIENT_SECRET",
-        "STRIPE_API_KEY",
-        secret=True,
+    *_refused(_KAFKA, "LAGO_KAFKA_PASSWORD", "LAGO_KARAFKA_WEB_SECRET", secret=True),
+    *_refused(
+        _CLICKHOUSE,
+        "LAGO_CLICKHOUSE_ENABLED",
+        "LAGO_CLICKHOUSE_MIGRATIONS_ENABLED",
+        "LAGO_CLICKHOUSE_HOST",
+        "LAGO_CLICKHOUSE_PORT",
+        "LAGO_CLICKHOUSE_DATABASE",
+        "LAGO_CLICKHOUSE_USERNAME",
+        "LAGO_CLICKHOUSE_SSL",
+        "LAGO_DEFAULT_EVENT_STORE",
     ),
-    *_free("GOCARDLESS_CLIENT_ID"),
+    *_refused(_CLICKHOUSE, "LAGO_CLICKHOUSE_PASSWORD", secret=True),
 ]
 
 # The front's env-config.js (lago-front .env.sh) reads these at container start.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
@@ -28,6 +28,10 @@ class Registration:
     delete_before_replace: bool
     provider: str | None
     inputs: dict[str, Any]
+    #: Per input, the resources whose outputs it uses: a dependency in no input's list is ordering only.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    #: ``create`` / ``update`` / ``delete`` timeouts given with ``CustomTimeouts``, where set.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 def plain(struct) -> dict[str, Any]:
@@ -83,6 +87,12 @@ class RecordingMonitor(MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 provider=request.provider or None,
                 inputs=plain(request.object),
+                property_dependencies={k: sorted(v.urns) for k, v in request.propertyDependencies.items()},
+                custom_timeouts={
+                    op: getattr(request.customTimeouts, op)
+                    for op in ("create", "update", "delete")
+                    if request.HasField("customTimeouts") and getattr(request.customTimeouts, op)
+                },
             )
         )
         return response

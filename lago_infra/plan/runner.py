@@ -27,6 +27,11 @@ from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
 
 
+#: This source checkout, for the README generators that list its stacks. Plans do not use it:
+#: they find their project from --project-dir or the working directory.
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
 class ProjectNotFound(StackFileError):
     """No Pulumi project (a directory with ``Pulumi.yaml``) where the plan was asked for."""
 

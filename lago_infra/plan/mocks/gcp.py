@@ -91,10 +91,23 @@ def _run_service(args):
     }
 
 
-@resource("gcp:compute/backendService:BackendService", "gcp:compute/uRLMap:URLMap", "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+_GLOBAL_COLLECTIONS = {
+    "BackendService": "backendServices",
+    "URLMap": "urlMaps",
+    "ManagedSslCertificate": "sslCertificates",
+    "SSLPolicy": "sslPolicies",
+}
+
+
+@resource(
+    "gcp:compute/backendService:BackendService",
+    "gcp:compute/uRLMap:URLMap",
+    "gcp:compute/managedSslCertificate:ManagedSslCertificate",
+    "gcp:compute/sSLPolicy:SSLPolicy",
+)
 def _global_compute(args):
     i = args.inputs
-    collection = {"BackendService": "backendServices", "URLMap": "urlMaps", "ManagedSslCertificate": "sslCertificates"}[args.typ.rsplit(":", 1)[1]]
+    collection = _GLOBAL_COLLECTIONS[args.typ.rsplit(":", 1)[1]]
     return {"__id": f"projects/{i.get('project')}/global/{collection}/{i.get('name', args.name)}"}
 
 

@@ -205,8 +205,10 @@ def _health(view: StackView) -> Iterable[Violation]:
     for task in view.of_type(TASK_DEFINITION):
         for c in container_definitions(task):
             role = ROLES_BY_NAME.get(role_of(c.get("name"), task.inputs.get("family"), task.name) or "")
-            if role and role.health and not c.get("healthCheck") and role.name not in checked_by_lb:
-                yield Violation(task.name, f"role {role.name} has no container health check nor a target-group health check", f"add a healthCheck probing {role.health.path} on port {role.health.port}")
+            # Liveness in the container, readiness at the load balancer: either one will do here.
+            check = role.liveness or role.readiness if role else None
+            if check and not c.get("healthCheck") and role.name not in checked_by_lb:
+                yield Violation(task.name, f"role {role.name} has no container health check nor a target-group health check", f"add a healthCheck probing {check.path} on port {check.port}")
 
 
 def _logs(view: StackView) -> Iterable[Violation]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Iterable, Optional
 
@@ -119,8 +120,9 @@ def _health(view: StackView) -> Iterable[Violation]:
     for svc in view.of_type(SERVICE):
         containers = _containers(svc)
         role = ROLES_BY_NAME.get(role_of(svc.inputs.get("name"), svc.name, containers[0].get("name") if containers else None) or "")
-        if role and role.health and not any(c.get("startupProbe") or c.get("livenessProbe") for c in containers):
-            yield Violation(svc.name, f"role {role.name} has no startup or liveness probe", f"probe {role.health.path} on port {role.health.port}")
+        check = role.readiness or role.liveness if role else None
+        if check and not any(c.get("startupProbe") or c.get("livenessProbe") for c in containers):
+            yield Violation(svc.name, f"role {role.name} has no startup or liveness probe", f"probe {check.path} on port {check.port}")
 
 
 def _alarms(view: StackView) -> Iterable[Violation]:
@@ -131,6 +133,24 @@ def _alarms(view: StackView) -> Iterable[Violation]:
                 yield Violation(r.name, f"no alert policy on {metric}", f"add a monitoring AlertPolicy on resource.type=\"{metric}\"")
     if view.of_type(SERVICE) and not re.search(r"https_lb_rule|cloud_run_revision", filters):
         yield Violation("stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors")
+
+
+def _is_cable(r: Resource) -> bool:
+    """ActionCable's Redis (targets/gcp/redis.py): broadcasts only, nothing to keep or fail over,
+    and plain inside the VPC because ActionCable verifies certificates Memorystore's CA fails."""
+    return (r.inputs.get("labels") or {}).get("lago-redis") == "cable"
+
+
+def _redis_encrypted(r: Resource) -> Optional[str]:
+    auth = is_true(r.inputs.get("authEnabled"))
+    if _is_cable(r):
+        private = r.inputs.get("connectMode") == "PRIVATE_SERVICE_ACCESS"
+        return None if auth and private else "the cable Redis needs AUTH and a private connection"
+    return None if r.inputs.get("transitEncryptionMode") == "SERVER_AUTHENTICATION" and auth else "transit encryption or AUTH is off"
+
+
+def _not_cable(check):
+    return lambda r: None if _is_cable(r) else check(r)
 
 
 DATA = (*SQL, *REDIS, *BUCKET)
@@ -144,11 +164,7 @@ TARGET = TargetPolicy(
     api_public=lambda view: True,
     checks={
         "database-encrypted": lambda v: missing(v, SQL, _sql_encrypted, "set settings.ipConfiguration.sslMode=ENCRYPTED_ONLY"),
-        "redis-encrypted": lambda v: missing(
-            v, REDIS,
-            lambda r: None if r.inputs.get("transitEncryptionMode") == "SERVER_AUTHENTICATION" and is_true(r.inputs.get("authEnabled")) else "transit encryption or AUTH is off",
-            "set transitEncryptionMode=SERVER_AUTHENTICATION and authEnabled=true",
-        ),
+        "redis-encrypted": lambda v: missing(v, REDIS, _redis_encrypted, "set transitEncryptionMode=SERVER_AUTHENTICATION and authEnabled=true"),
         "database-private": lambda v: missing(v, SQL, lambda r: None if r.get("settings.ipConfiguration.ipv4Enabled") is False else "the instance has a public IP (ipv4Enabled is not false)", "set settings.ipConfiguration.ipv4Enabled=false and use private IP"),
         "bucket-not-public": lambda v: missing(
             v, BUCKET,
@@ -156,7 +172,7 @@ TARGET = TargetPolicy(
             "set publicAccessPrevention=enforced and uniformBucketLevelAccess=true",
         ),
         "network-closed": _network_closed,
-        "protect": lambda v: unprotected(v, DATA),
+        "protect": lambda v: unprotected(dataclasses.replace(v, resources=[r for r in v.resources if not _is_cable(r)]), DATA),
         "deletion-protection": lambda v: missing(
             v, SQL,
             lambda r: None if r.inputs.get("deletionProtection") is not False and is_true(r.get("settings.deletionProtectionEnabled")) else "deletion protection is off",
@@ -166,7 +182,7 @@ TARGET = TargetPolicy(
         "backups": lambda v: missing(v, SQL, _sql_backups, "enable backups with point-in-time recovery, 7 or more kept"),
         "highly-available": lambda v: [
             *missing(v, SQL, lambda r: None if r.get("settings.availabilityType") == "REGIONAL" else "availabilityType is not REGIONAL", "set settings.availabilityType=REGIONAL"),
-            *missing(v, REDIS, lambda r: None if r.inputs.get("tier") == "STANDARD_HA" else "tier is not STANDARD_HA", "set tier=STANDARD_HA"),
+            *missing(v, REDIS, _not_cable(lambda r: None if r.inputs.get("tier") == "STANDARD_HA" else "tier is not STANDARD_HA"), "set tier=STANDARD_HA"),
         ],
         "bucket-versioning": lambda v: missing(v, BUCKET, lambda b: None if is_true(b.get("versioning.enabled")) else "versioning is not enabled", "set versioning.enabled=true"),
         "health-checks": _health,

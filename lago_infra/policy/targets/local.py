@@ -102,8 +102,9 @@ def _only_public_roles_publish(view: StackView) -> Iterable[Violation]:
 def _health(view: StackView) -> Iterable[Violation]:
     for c in view.of_type(CONTAINER):
         role = ROLES_BY_NAME.get(role_of(_label(c, "lago.role")) or "")
-        if role and role.health and not (c.inputs.get("healthcheck") or {}).get("tests"):
-            yield Violation(c.name, f"role {role.name} serves but has no Docker health check", f"probe {role.health.path} on port {role.health.port}")
+        # A Docker health check is a liveness check: it must exist where the role has one.
+        if role and role.liveness and not (c.inputs.get("healthcheck") or {}).get("tests"):
+            yield Violation(c.name, f"role {role.name} serves but has no Docker health check", f"probe {role.liveness.path} on port {role.liveness.port}")
 
 
 TARGET = TargetPolicy(

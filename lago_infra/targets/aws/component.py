@@ -55,7 +55,7 @@ class LagoAws(LagoTarget):
             EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.groups["alb"].id),
             opts=child,
         )
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         endpoints = Endpoints(
             # require: TLS always (the parameter group refuses anything else); verify-full would

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -20,6 +20,17 @@ class DatabaseArgs:
     database: Database
     instance: CloudSql
     protection: Protection
+    labels: Mapping[str, str]
+
+
+def flags(s: CloudSql, database: str) -> dict[str, str]:
+    """PostgreSQL flags. pg_cron is loaded, and runs its jobs in Lago's database, so the migration
+    job can schedule pg_partman's maintenance there: Cloud SQL offers no pg_partman background
+    worker (https://cloud.google.com/sql/docs/postgres/extensions#pg_cron)."""
+    out = {"cloudsql.enable_pg_cron": "on", "cron.database_name": database}
+    if s.max_connections:
+        out["max_connections"] = str(s.max_connections)
+    return out
 
 
 class LagoDatabase(pulumi.ComponentResource):
@@ -75,9 +86,18 @@ class LagoDatabase(pulumi.ComponentResource):
                     ),
                 ),
                 final_backup_config=final_backup,
-                database_flags=(
-                    [gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name="max_connections", value=str(s.max_connections))]
-                    if s.max_connections
+                database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in flags(s, db.name).items()],
+                user_labels=dict(args.labels),
+                maintenance_window=(
+                    gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(day=s.maintenance_day, hour=s.maintenance_hour, update_track="stable")
+                    if s.maintenance_day
+                    else None
+                ),
+                insights_config=(
+                    gcp.sql.DatabaseInstanceSettingsInsightsConfigArgs(
+                        query_insights_enabled=True, record_application_tags=True, record_client_address=False
+                    )
+                    if s.query_insights
                     else None
                 ),
             ),

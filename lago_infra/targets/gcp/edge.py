@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
 
 from ...config.model import Domain
+from ...lago.roles import PRIVATE_API_PATHS
+from .settings import Edge
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,9 @@ class EdgeArgs:
     #: Cloud Run service names behind the app and api hosts.
     front_service: pulumi.Input[str]
     api_service: pulumi.Input[str]
+    labels: Mapping[str, str]
+    settings: Edge
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -30,9 +35,11 @@ class LagoEdge(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Edge", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        # Everything here hangs off the Cloud Run services or waits for the APIs itself.
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         p, d = args.project, args.domain
-        address = gcp.compute.GlobalAddress(f"{name}-ip", name=f"{name}-ip", project=p, opts=child)
+        address = gcp.compute.GlobalAddress(f"{name}-ip", name=f"{name}-ip", project=p, labels=dict(args.labels), opts=child)
+        self._labels = dict(args.labels)
 
         def backend(role: str, service: pulumi.Input[str]) -> gcp.compute.BackendService:
             neg = gcp.compute.RegionNetworkEndpointGroup(
@@ -51,6 +58,10 @@ class LagoEdge(pulumi.ComponentResource):
                 load_balancing_scheme="EXTERNAL_MANAGED",
                 protocol="HTTPS",
                 backends=[gcp.compute.BackendServiceBackendArgs(group=neg.id)],
+                # Access logs in Cloud Logging: who called what, for audits and incident reviews.
+                log_config=gcp.compute.BackendServiceLogConfigArgs(
+                    enable=args.settings.log_sample_rate > 0, sample_rate=args.settings.log_sample_rate
+                ),
                 opts=child,
             )
 
@@ -67,7 +78,26 @@ class LagoEdge(pulumi.ComponentResource):
             ],
             path_matchers=[
                 gcp.compute.URLMapPathMatcherArgs(name="front", default_service=front.id),
-                gcp.compute.URLMapPathMatcherArgs(name="api", default_service=api.id),
+                gcp.compute.URLMapPathMatcherArgs(
+                    name="api",
+                    default_service=api.id,
+                    # The load balancer answers 403 itself: an abort fault on every request to a
+                    # private path (advanced traffic management of EXTERNAL_MANAGED balancers).
+                    route_rules=[
+                        gcp.compute.URLMapPathMatcherRouteRuleArgs(
+                            priority=1,
+                            match_rules=[gcp.compute.URLMapPathMatcherRouteRuleMatchRuleArgs(prefix_match=path) for path in PRIVATE_API_PATHS],
+                            service=api.id,
+                            route_action=gcp.compute.URLMapPathMatcherRouteRuleRouteActionArgs(
+                                fault_injection_policy=gcp.compute.URLMapPathMatcherRouteRuleRouteActionFaultInjectionPolicyArgs(
+                                    abort=gcp.compute.URLMapPathMatcherRouteRuleRouteActionFaultInjectionPolicyAbortArgs(
+                                        http_status=403, percentage=100
+                                    )
+                                )
+                            ),
+                        )
+                    ],
+                ),
             ],
             opts=child,
         )
@@ -78,8 +108,16 @@ class LagoEdge(pulumi.ComponentResource):
             managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[d.app, d.api]),
             opts=child,
         )
+        # TLS 1.2 or newer with the MODERN profile's ciphers (Google's recommendation for browsers).
+        tls = gcp.compute.SSLPolicy(f"{name}-tls", name=f"{name}-tls", project=p, profile="MODERN", min_tls_version="TLS_1_2", opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
-            f"{name}-https", name=f"{name}-https", project=p, url_map=url_map.id, ssl_certificates=[certificate.id], opts=child
+            f"{name}-https",
+            name=f"{name}-https",
+            project=p,
+            url_map=url_map.id,
+            ssl_certificates=[certificate.id],
+            ssl_policy=tls.id,
+            opts=child,
         )
         self._rule(name, "https", p, address, https_proxy.id, "443")
 
@@ -108,5 +146,6 @@ class LagoEdge(pulumi.ComponentResource):
             ip_protocol="TCP",
             port_range=port,
             target=target,
+            labels=self._labels,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -16,6 +16,8 @@ class NetworkArgs:
     project: str
     region: str
     settings: Network
+    #: What the first resources must wait for (the APIs being enabled).
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class LagoNetwork(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Network", name, None, opts)
         existing = args.settings.existing
-        self.ready = []
+        # Private data services wait for the private services connection, or for the APIs.
+        self.ready = list(args.depends_on)
         if existing is not None:
             self.network_id = pulumi.Output.from_input(existing.network)
             self.subnetwork_id = pulumi.Output.from_input(existing.subnetwork)
@@ -60,6 +63,7 @@ class LagoNetwork(pulumi.ComponentResource):
         # and deleting the VPC, subnet or range before that fails the whole destroy. All
         # three are free; remove them later with gcloud (README, GCP, Destroy).
         kept = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+        first = pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=list(args.depends_on))
         child = pulumi.ResourceOptions(parent=self)
         network = gcp.compute.Network(
             f"{name}-vpc",
@@ -67,7 +71,7 @@ class LagoNetwork(pulumi.ComponentResource):
             project=args.project,
             auto_create_subnetworks=False,
             routing_mode="REGIONAL",
-            opts=kept,
+            opts=first,
         )
         subnet = gcp.compute.Subnetwork(
             f"{name}-run-subnet",
@@ -98,7 +102,7 @@ class LagoNetwork(pulumi.ComponentResource):
             # Deleting the connection fails while Cloud SQL or Memorystore still hold it (they
             # do for days after deletion): dropped from state instead of deleted.
             deletion_policy="ABANDON",
-            opts=kept,
+            opts=first,
         )
         # All egress goes through the VPC (so the pdf service sees internal traffic); the NAT
         # gives webhooks, payment providers and mail their way out.
@@ -117,4 +121,4 @@ class LagoNetwork(pulumi.ComponentResource):
         )
         self.network_id = network.id
         self.subnetwork_id = subnet.id
-        self.ready = [connection]
+        self.ready = [*self.ready, connection]

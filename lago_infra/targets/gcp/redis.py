@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal, Mapping, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 
 from .network import Placement
-from .settings import Memorystore
+
+
+#: The ``lago-redis`` label: what an instance is for. The cable instance carries broadcasts only
+#: and runs without in-transit encryption (ActionCable verifies certificates; Memorystore's CA is
+#: private): the guardrails read the label to hold it to AUTH on the private network instead.
+CABLE = "cable"
 
 
 @dataclass(frozen=True)
 class RedisArgs:
+    #: "queue", "cache" or CABLE: becomes the ``lago-redis`` label.
+    purpose: str
     where: Placement
-    settings: Memorystore
+    #: BASIC or STANDARD_HA.
+    tier: str
+    version: str
     memory_size_gb: int
     #: ``noeviction`` for the Sidekiq queue (jobs must never be dropped), ``allkeys-lru`` for a cache.
     eviction: Literal["noeviction", "allkeys-lru"]
     protect: bool
+    labels: Mapping[str, str]
     #: Hourly RDB snapshots, so a restart loses at most an hour of queued jobs.
     persistent: bool = False
+    #: In-transit encryption (port 6378, Memorystore's private CA). Off only for a client that
+    #: verifies certificates and cannot be given that CA (ActionCable).
+    tls: bool = True
 
 
 class LagoRedis(pulumi.ComponentResource):
@@ -29,7 +42,7 @@ class LagoRedis(pulumi.ComponentResource):
 
     host: pulumi.Output[str]
     port: pulumi.Output[int]
-    """6378 with in-transit encryption."""
+    """6378 with in-transit encryption, 6379 without."""
     auth_string: pulumi.Output[str]
     """The AUTH password (secret)."""
 
@@ -40,12 +53,14 @@ class LagoRedis(pulumi.ComponentResource):
             name=name,
             project=args.where.project,
             region=args.where.region,
-            tier=args.settings.tier,
+            tier=args.tier,
             memory_size_gb=args.memory_size_gb,
-            redis_version=args.settings.version,
+            redis_version=args.version,
+            labels={**args.labels, "lago-redis": args.purpose},
             auth_enabled=True,
-            # rediss://: Lago does not verify the server certificate, so Memorystore's private CA is fine.
-            transit_encryption_mode="SERVER_AUTHENTICATION",
+            # rediss://: Lago's Sidekiq and cache clients do not verify the server certificate, so
+            # Memorystore's private CA is fine for them.
+            transit_encryption_mode="SERVER_AUTHENTICATION" if args.tls else "DISABLED",
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.where.network_id,
             redis_configs={"maxmemory-policy": args.eviction},

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -27,6 +28,8 @@ class SecretStoreArgs:
     values: Mapping[str, pulumi.Input[str]]
     #: ``serviceAccount:...`` granted accessor on each secret.
     accessor: pulumi.Input[str]
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -45,8 +48,9 @@ class LagoSecretStore(pulumi.ComponentResource):
                 slug,
                 secret_id=slug,
                 project=args.project,
+                labels=dict(args.labels),
                 replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
             version = gcp.secretmanager.SecretVersion(
                 f"{slug}-version", secret=secret.id, secret_data=pulumi.Output.secret(args.values[variable]), opts=child

@@ -9,6 +9,7 @@ serves all three.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
@@ -17,6 +18,8 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from ...lago.environment import RoleDeployment
+from ...lago.roles import PG_PARTMAN_MAINTENANCE, HealthCheck
+from . import limits
 from .secrets_store import SecretRef
 
 #: Cloud Run sets PORT itself (to the container port) and refuses it as a user variable.
@@ -51,7 +54,8 @@ class RunContext:
 
     project: str
     region: str
-    service_account_email: pulumi.Input[str]
+    #: Identity per role class: "backend" (every role running Lago's Rails code), "front", "pdf".
+    service_accounts: Mapping[str, pulumi.Input[str]]
     network_id: pulumi.Input[str]
     subnetwork_id: pulumi.Input[str]
     secrets: Mapping[str, SecretRef]
@@ -61,12 +65,15 @@ class RunContext:
 
 
 def cloud_run_size(cpu: float, memory: int) -> dict[str, str]:
-    """Resource limits Cloud Run accepts for an always-on container. Below one vCPU Cloud Run
-    demands request-only CPU and a concurrency of 1, which no Lago role can live with, so
-    fractional sizes round up to 1 vCPU; 4 and 8 vCPU need 2 and 4 GiB at least."""
-    vcpu = max(1, int(cpu))
-    floor = {4: 2048, 8: 4096}.get(vcpu, 0)
-    return {"cpu": str(vcpu), "memory": f"{max(memory, floor)}Mi"}
+    """Resource limits for a role; the target's pre-flight has refused pairs Cloud Run rejects
+    (``limits.run_size_problem``)."""
+    return {"cpu": str(limits.run_vcpu(cpu)), "memory": f"{memory}Mi"}
+
+
+def account_class(rd: RoleDeployment) -> str:
+    """Which service account a role runs as: every Rails role shares the backend's (secrets and
+    the bucket); front and pdf each have their own with no grant at all."""
+    return "backend" if rd.role.backend else rd.name
 
 
 def _env(kind: _Kind, rd: RoleDeployment, refs: Mapping[str, SecretRef], port: Optional[int]) -> list[Any]:
@@ -87,19 +94,35 @@ def _env(kind: _Kind, rd: RoleDeployment, refs: Mapping[str, SecretRef], port: O
     return env
 
 
-def _probe(kind: _Kind, rd: RoleDeployment, which: str) -> Any:
-    health = rd.role.health
-    if health is None:
-        return None
-    # Cloud Run caps a startup probe at 240 s; the catalogue's start period is the grace needed.
+_PROBE_PERIOD_S = 10
+
+
+def _probe(kind: _Kind, which: str, check: HealthCheck, seconds: int) -> Any:
+    """An HTTP probe that acts after ``seconds`` of consecutive failure."""
     return kind.args(
-        which,
-        http_get=kind.args(f"{which}HttpGet", path=health.path, port=health.port),
+        f"Container{which}Probe",
+        http_get=kind.args(f"Container{which}ProbeHttpGet", path=check.path, port=check.port),
         initial_delay_seconds=0,
-        period_seconds=10,
+        period_seconds=_PROBE_PERIOD_S,
         timeout_seconds=5,
-        failure_threshold=max(3, health.start_period // 10 + 3),
+        failure_threshold=max(1, seconds // _PROBE_PERIOD_S),
     )
+
+
+def _startup_probe(kind: _Kind, rd: RoleDeployment) -> Any:
+    """Readiness: the instance takes traffic once it answers (the api's /health runs SQL, which
+    is what "ready" means). Cloud Run caps the whole startup probe at 240 s."""
+    check = rd.role.readiness or rd.role.liveness
+    if check is None:
+        return None
+    return _probe(kind, "Startup", check, min(limits.RUN_STARTUP_PROBE_MAX_S, check.start_period + check.failure_window))
+
+
+def _liveness_probe(kind: _Kind, rd: RoleDeployment) -> Any:
+    """Liveness: restart the instance only when the process itself is stuck. It never touches
+    the database, so a Cloud SQL or Memorystore failover does not restart every instance."""
+    check = rd.role.liveness
+    return None if check is None else _probe(kind, "Liveness", check, check.failure_window)
 
 
 def _vpc(kind: _Kind, ctx: RunContext) -> Any:
@@ -112,22 +135,24 @@ def _vpc(kind: _Kind, ctx: RunContext) -> Any:
     )
 
 
-def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -> Any:
+def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[Sequence[str]] = None, **extra: Any) -> Any:
     port = rd.role.port if kind is SERVICE else None
     return kind.args(
         "Container",
         name=rd.name,
         image=rd.image,
-        # The catalogue's command is the full argv: Cloud Run's `commands` replaces the entrypoint.
-        commands=rd.command or None,
+        # The catalogue's command is what `docker run IMAGE COMMAND` takes: it replaces the image's
+        # CMD and keeps its ENTRYPOINT (Gotenberg's tini, which reaps Chromium's orphans). On
+        # Cloud Run that is `args`; `commands` would replace the entrypoint.
+        args=list(args if args is not None else rd.command) or None,
         envs=_env(kind, rd, ctx.secrets, port),
         resources=kind.args("ContainerResources", limits=cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
         **extra,
     )
 
 
-def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource]) -> pulumi.ResourceOptions:
-    return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=IGNORED_CHANGES)
+def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource], **more: Any) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=IGNORED_CHANGES, **more)
 
 
 def _labels(ctx: RunContext, rd: RoleDeployment) -> dict[str, str]:
@@ -147,40 +172,151 @@ def _common(kind: _Kind, name: str, rd: RoleDeployment, ctx: RunContext) -> dict
     )
 
 
+# -- migrations ------------------------------------------------------------------------------------
+
+#: The migration task's timeout, and how often a failed attempt is tried again.
+MIGRATION_TASK_TIMEOUT_S = 1800
+MIGRATION_RETRIES = 1
+#: How long the task waits for the database to accept connections before migrating. Google
+#: documents that Direct VPC egress may need a minute or more to connect when an instance
+#: starts (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations).
+DATABASE_WAIT_S = 180
+#: The provider waits for the execution `run_execution_token` starts; its default create/update
+#: timeout is 20 minutes. Every attempt, each waiting for the database first, plus a margin.
+MIGRATION_PROVIDER_TIMEOUT_S = (MIGRATION_RETRIES + 1) * (MIGRATION_TASK_TIMEOUT_S + DATABASE_WAIT_S) + 600
+
+#: Name of the pg_cron job that runs pg_partman's maintenance in Lago's database.
+PARTMAN_CRON_JOB = "lago-partman-maintenance"
+
+#: Where Lago's migrations installed pg_partman, schedule its maintenance hourly with pg_cron
+#: (Cloud SQL has no pg_partman background worker; the instance loads pg_cron for this, and
+#: ``cron.schedule`` with a job name replaces that job, so every run is idempotent).
+PARTMAN_SCHEDULE_SQL = (
+    "DO $do$ BEGIN "
+    "IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman') THEN "
+    "CREATE EXTENSION IF NOT EXISTS pg_cron; "
+    f"PERFORM cron.schedule('{PARTMAN_CRON_JOB}', '@hourly', '{PG_PARTMAN_MAINTENANCE}'); "
+    "END IF; END $do$"
+)
+
+#: The migration task: wait until the database behind DATABASE_URL accepts connections, run the
+#: migration command, then schedule pg_partman's maintenance ($1, SQL). pg_isready and psql are in
+#: Lago's image; the query string is cut off because libpq refuses Rails' search_path parameter.
+#: A failed schedule is reported loudly but does not fail the release (partitions are made three
+#: months ahead; the README says how to schedule by hand).
+_MIGRATE_SCRIPT = (
+    'db="${{DATABASE_URL%%\\?*}}"; sql="$1"; shift; '
+    "deadline=$(( $(date +%s) + {wait} )); "
+    'until pg_isready -q -t 5 -d "$db"; do '
+    '[ "$(date +%s)" -ge "$deadline" ] && echo "database unreachable after {wait}s" >&2 && exit 1; '
+    "sleep 5; done; "
+    '"$@" || exit $?; '
+    'psql "$db" -v ON_ERROR_STOP=1 -qc "$sql" || '
+    'echo "WARNING: pg_partman maintenance is not scheduled (see the README, GCP, pg_partman)" >&2'
+).format(wait=DATABASE_WAIT_S)
+
+
+def migrate_args(rd: RoleDeployment) -> list[str]:
+    """``sh -c SCRIPT NAME SQL COMMAND...``: the role's own command runs unchanged inside."""
+    return ["sh", "-c", _MIGRATE_SCRIPT, rd.name, PARTMAN_SCHEDULE_SQL, *rd.command]
+
+
+@dataclass(frozen=True)
+class LiveMigration:
+    """What the live job says about the last migration (None from ``live_migration``: no job yet)."""
+
+    #: The token the live job was last given.
+    token: str
+    #: The job is Ready: its last execution succeeded.
+    succeeded: bool
+    #: Name of the last execution that finished, if any.
+    last_execution: Optional[str]
+
+
+def live_migration(project: str, region: str, name: str) -> Optional[LiveMigration]:
+    try:
+        job = gcp.cloudrunv2.get_job(name=name, project=project, location=region)
+    except Exception:  # not created yet (or not readable): nothing to compare with
+        return None
+    if not job.run_execution_token:
+        return None
+    finished = [e.name for e in (job.latest_created_executions or []) if e.completion_time]
+    ready = [c.state for c in (job.terminal_conditions or []) if c.type == "Ready"]
+    return LiveMigration(job.run_execution_token, ready == ["CONDITION_SUCCEEDED"], finished[0] if finished else None)
+
+
+def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigration]) -> pulumi.Output[str]:
+    """The token that starts an execution exactly when one is due.
+
+    ``release_token`` changes once per release (image or command). With ``run_execution_token`` the
+    job is Ready only once its execution succeeded; after a failed migration the release token is
+    unchanged, so on its own the next ``pulumi up`` would start no execution and roll every service
+    forward onto an unmigrated database. So: after a failed execution, the release token plus a
+    suffix naming that execution (a new execution runs first); once a retry of this release has
+    succeeded, the live token as it is (nothing runs twice)."""
+
+    def choose(release: str) -> str:
+        if live is None or not live.token.startswith(release):
+            return release
+        if not live.succeeded and live.last_execution:
+            return f"{release}-{hashlib.sha256(live.last_execution.encode()).hexdigest()[:6]}"
+        return live.token
+
+    return release_token.apply(choose)
+
+
 def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext) -> gcp.cloudrunv2.Job:
     """A job that runs once per release and must succeed before anything that depends on it.
 
     ``run_execution_token`` makes the provider start an execution when the job is created or the
     token changes, and wait until it completes: a failed migration fails the update there, and
     no service or worker pool (all of which depend on the job) rolls to the new release. The
-    token is regenerated whenever the image changes, i.e. once per release."""
-    token = random.RandomId(
+    token is ``execution_token``'s: new per release and after a failed execution."""
+    release = random.RandomId(
         f"{name}-token",
         byte_length=4,
         keepers={"image": rd.image, "command": " ".join(rd.command)},
         opts=pulumi.ResourceOptions(parent=parent),
     )
+    timeout = f"{MIGRATION_PROVIDER_TIMEOUT_S}s"
     return gcp.cloudrunv2.Job(
         name,
         **_common(JOB, name, rd, ctx),
-        run_execution_token=token.hex,
+        run_execution_token=execution_token(release.hex, live_migration(ctx.project, ctx.region, name)),
         template=gcp.cloudrunv2.JobTemplateArgs(
-            # One task, never in parallel: two migrations never race (and Rails holds a
-            # PostgreSQL advisory lock around db:migrate besides).
+            # One task, never in parallel, attempts one after another: two migrations never run
+            # at once (and Rails holds a PostgreSQL advisory lock around db:migrate besides, so
+            # even a stray manual execution waits or fails instead of racing).
             task_count=1,
             parallelism=1,
             labels=_labels(ctx, rd),
             template=gcp.cloudrunv2.JobTemplateTemplateArgs(
-                service_account=ctx.service_account_email,
-                # A failed migration is for a human to read, not to retry blindly.
-                max_retries=0,
-                timeout="1800s",
+                service_account=ctx.service_accounts[account_class(rd)],
+                # One more attempt for a connection dropped mid-way; each Rails migration runs
+                # in its own transaction, so an attempt resumes where the last one stopped.
+                max_retries=MIGRATION_RETRIES,
+                timeout=f"{MIGRATION_TASK_TIMEOUT_S}s",
                 vpc_access=_vpc(JOB, ctx),
-                containers=[_container(JOB, rd, ctx)],
+                containers=[_container(JOB, rd, ctx, args=migrate_args(rd))],
             ),
         ),
-        opts=_opts(parent, ctx.depends_on),
+        opts=_opts(parent, ctx.depends_on, custom_timeouts=pulumi.CustomTimeouts(create=timeout, update=timeout)),
     )
+
+
+# -- services and worker pools ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HttpShape:
+    """How Cloud Run bills and scales one HTTP role."""
+
+    ingress: str
+    min_instances: int
+    #: Requests one instance serves at once.
+    concurrency: int
+    #: Request-based billing: CPU only while a request is in flight.
+    cpu_idle: bool
 
 
 def http_service(
@@ -188,26 +324,25 @@ def http_service(
     parent: pulumi.Resource,
     rd: RoleDeployment,
     ctx: RunContext,
-    *,
-    ingress: str,
-    min_instances: int,
+    shape: HttpShape,
     depends_on: Sequence[pulumi.Resource],
 ) -> gcp.cloudrunv2.Service:
     """api, front or pdf: a request-driven service that autoscales between its bounds."""
     return gcp.cloudrunv2.Service(
         name,
         **_common(SERVICE, name, rd, ctx),
-        ingress=ingress,
+        ingress=shape.ingress,
         # No IAM check on calls: browsers and Lago's backend send no Google identity token.
         # Who may reach the service is decided by `ingress` instead.
         invoker_iam_disabled=True,
         template=gcp.cloudrunv2.ServiceTemplateArgs(
             labels=_labels(ctx, rd),
-            service_account=ctx.service_account_email,
+            service_account=ctx.service_accounts[account_class(rd)],
             execution_environment="EXECUTION_ENVIRONMENT_GEN2",
             # Lago's api streams ActionCable WebSockets; they live at most this long per request.
-            timeout="3600s",
-            scaling=gcp.cloudrunv2.ServiceTemplateScalingArgs(min_instance_count=min_instances, max_instance_count=rd.max_replicas),
+            timeout=f"{limits.RUN_REQUEST_TIMEOUT_S}s",
+            max_instance_request_concurrency=shape.concurrency,
+            scaling=gcp.cloudrunv2.ServiceTemplateScalingArgs(min_instance_count=shape.min_instances, max_instance_count=rd.max_replicas),
             vpc_access=_vpc(SERVICE, ctx),
             containers=[
                 _container(
@@ -215,8 +350,11 @@ def http_service(
                     rd,
                     ctx,
                     ports=gcp.cloudrunv2.ServiceTemplateContainerPortsArgs(container_port=rd.role.port),
-                    startup_probe=_probe(SERVICE, rd, "ContainerStartupProbe"),
-                    resources={"startup_cpu_boost": True},
+                    startup_probe=_startup_probe(SERVICE, rd),
+                    liveness_probe=_liveness_probe(SERVICE, rd),
+                    # Setting `resources` switches Cloud Run to instance-based billing unless
+                    # cpu_idle is given (provider docstring): always say which.
+                    resources={"startup_cpu_boost": True, "cpu_idle": shape.cpu_idle},
                 )
             ],
         ),
@@ -224,24 +362,36 @@ def http_service(
     )
 
 
-def worker_pool(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Resource]):
-    """A Sidekiq worker or the clock: no HTTP traffic, a fixed number of always-on instances
-    (``min_replicas``: exactly one for the clock)."""
+def worker_scaling(rd: RoleDeployment, autoscale: bool) -> Any:
+    """A fixed count, or CPU autoscaling between ``replicas`` and ``maxReplicas``
+    (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling). The pre-flight
+    refuses ``maxReplicas`` above ``replicas`` when autoscaling is off, so nothing is ignored."""
+    if autoscale and rd.max_replicas > rd.min_replicas:
+        return gcp.cloudrunv2.WorkerPoolScalingArgs(
+            scaling_mode="AUTOMATIC", min_instance_count=rd.min_replicas, max_instance_count=rd.max_replicas
+        )
+    return gcp.cloudrunv2.WorkerPoolScalingArgs(scaling_mode="MANUAL", manual_instance_count=rd.min_replicas)
+
+
+def worker_pool(
+    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Resource], autoscale: bool
+):
+    """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock)."""
     return gcp.cloudrunv2.WorkerPool(
         name,
         **_common(WORKER_POOL, name, rd, ctx),
-        scaling=gcp.cloudrunv2.WorkerPoolScalingArgs(scaling_mode="MANUAL", manual_instance_count=rd.min_replicas),
+        scaling=worker_scaling(rd, autoscale),
         template=gcp.cloudrunv2.WorkerPoolTemplateArgs(
             labels=_labels(ctx, rd),
-            service_account=ctx.service_account_email,
+            service_account=ctx.service_accounts[account_class(rd)],
             vpc_access=_vpc(WORKER_POOL, ctx),
             containers=[
                 _container(
                     WORKER_POOL,
                     rd,
                     ctx,
-                    startup_probe=_probe(WORKER_POOL, rd, "ContainerStartupProbe"),
-                    liveness_probe=_probe(WORKER_POOL, rd, "ContainerLivenessProbe"),
+                    startup_probe=_startup_probe(WORKER_POOL, rd),
+                    liveness_probe=_liveness_probe(WORKER_POOL, rd),
                 )
             ],
         ),

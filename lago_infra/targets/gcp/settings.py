@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ...config.base import NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section
+from . import limits
 
 
 class ExistingNetwork(Section):
@@ -28,7 +29,7 @@ class Network(Section):
     #: Bring your own VPC instead of creating one.
     existing: Optional[ExistingNetwork] = None
     #: The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance.
-    subnet_cidr: NonEmpty = "10.20.0.0/24"
+    subnet_cidr: Cidr = "10.20.0.0/24"
     #: Size of the private services access range Cloud SQL and Memorystore draw from.
     private_services_prefix_length: int = Field(20, ge=8, le=24)
 
@@ -40,20 +41,47 @@ class CloudSql(Section):
     availability: Literal["ZONAL", "REGIONAL"]
     disk_size_gb: int = Field(10, ge=10, le=65536)
     #: Automated backups kept (one a day).
-    backups_retained: int = Field(7, ge=1, le=365)
-    #: Days of write-ahead log kept for point-in-time recovery (at most 7 on ENTERPRISE).
-    log_retention_days: int = Field(7, ge=1, le=35)
+    backups_retained: int = Field(7, ge=limits.SQL_BACKUPS_RETAINED[0], le=limits.SQL_BACKUPS_RETAINED[1])
+    #: Days of write-ahead log kept for point-in-time recovery: 1-7 on ENTERPRISE, 1-35 on
+    #: ENTERPRISE_PLUS, and fewer than ``backupsRetained``.
+    log_retention_days: int = 7
     #: A last backup taken when the instance is deleted, kept this many days; None: no final backup.
     final_backup_days: Optional[int] = Field(None, ge=1, le=365)
     #: PostgreSQL ``max_connections``; None keeps Cloud SQL's default for the tier.
-    max_connections: Optional[int] = Field(None, ge=25, le=262143)
+    max_connections: Optional[int] = Field(None, ge=limits.SQL_MAX_CONNECTIONS[0], le=limits.SQL_MAX_CONNECTIONS[1])
+    #: Weekly maintenance window (UTC): day 1 = Monday ... 7 = Sunday, and the hour it starts.
+    #: None lets Google pick any time.
+    maintenance_day: Optional[int] = Field(None, ge=1, le=7)
+    maintenance_hour: int = Field(3, ge=0, le=23)
+    #: Query Insights: per-query load and plans in the console, kept 7 days at no charge.
+    query_insights: bool = False
+
+    @model_validator(mode="after")
+    def _cloud_sql_accepts(self) -> "CloudSql":
+        problem = limits.sql_tier_problem(self.tier, self.edition)
+        if problem is None and self.availability == "REGIONAL" and self.tier in limits.SQL_SHARED_CORE:
+            problem = (
+                f"{self.tier} is a shared-core tier that cannot be REGIONAL. "
+                "Fix: set lago:gcp.database.tier to a db-custom-* tier or availability to ZONAL"
+            )
+        problem = problem or limits.sql_retention_problem(self.edition, self.log_retention_days, self.backups_retained)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+_REDIS_GB = dict(ge=limits.REDIS_MEMORY_GB[0], le=limits.REDIS_MEMORY_GB[1])
 
 
 class Memorystore(Section):
+    #: The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover.
     tier: Literal["BASIC", "STANDARD_HA"]
-    memory_size_gb: int = Field(1, ge=1, le=300)
-    #: Memory of the separate cache instance (``lago:redis.separateCache``).
-    cache_memory_size_gb: int = Field(1, ge=1, le=300)
+    memory_size_gb: int = Field(1, **_REDIS_GB)
+    #: The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is
+    #: disposable, so BASIC is enough where a cold cache after a zone outage is acceptable.
+    cache_tier: Optional[Literal["BASIC", "STANDARD_HA"]] = None
+    #: Memory of the separate cache instance.
+    cache_memory_size_gb: int = Field(1, **_REDIS_GB)
     version: Literal["REDIS_7_0", "REDIS_7_2"] = "REDIS_7_2"
 
 
@@ -64,9 +92,37 @@ class Bucket(Section):
     noncurrent_version_days: int = Field(30, ge=1, le=3650)
 
 
+HttpRole = Literal["api", "front", "pdf"]
+
+
+class Concurrency(Section):
+    """Requests one instance serves at once (Cloud Run's ``maxInstanceRequestConcurrency``); a
+    request beyond it starts another instance instead of queueing. None: derived from the role's
+    real capacity (api: ``lago:api.threads`` x processes; pdf: Gotenberg's conversions; front: 80)."""
+
+    api: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+    front: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+    pdf: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+
+
 class Run(Section):
     #: api, front and pdf may scale to zero instances when idle (slow first request after idle).
     scale_to_zero: bool = False
+    #: HTTP roles billed per instance (CPU always allocated) instead of per request. Request-based
+    #: billing (the default for all three) charges CPU only while a request is in flight, which
+    #: is what api, front and pdf need: none of them works between requests.
+    always_allocated_cpu: list[HttpRole] = []
+    concurrency: Concurrency = Concurrency()
+    #: Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker
+    #: pool CPU autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
+    autoscale_workers: bool = True
+
+
+class Edge(Section):
+    """The HTTPS load balancer used when ``lago:domain`` is set."""
+
+    #: Fraction of requests the load balancer logs to Cloud Logging (0 turns access logs off).
+    log_sample_rate: float = Field(1.0, ge=0, le=1)
 
 
 class GcpSettings(Section):
@@ -74,26 +130,38 @@ class GcpSettings(Section):
     project: Optional[str] = None
     #: Overrides ``gcp:region``.
     region: Optional[str] = None
+    #: Enable the Google APIs the target calls (never disabled on destroy). Off where a platform
+    #: team enables APIs itself and the deployer may not (serviceusage.services.enable).
+    enable_apis: bool = True
     network: Network = Network()
     database: CloudSql
     redis: Memorystore
     storage: Bucket
     run: Run = Run()
+    edge: Edge = Edge()
 
-    @model_validator(mode="after")
-    def _tier_fits_availability(self) -> "GcpSettings":
-        if self.database.availability == "REGIONAL" and self.database.tier.startswith(("db-f1-", "db-g1-")):
-            raise ValueError(
-                f"{self.database.tier} is a shared-core tier that cannot be REGIONAL. "
-                "Fix: set lago:gcp.database.tier to a db-custom-* tier or availability to ZONAL"
-            )
-        return self
+    @field_validator("project", "region")
+    @classmethod
+    def _google_accepts(cls, v: Optional[str], info: ValidationInfo) -> Optional[str]:
+        check = limits.project_problem if info.field_name == "project" else limits.region_problem
+        problem = v is not None and check(v)
+        if problem:
+            raise ValueError(problem)
+        return v
 
 
 #: camelCase defaults merged under ``lago:gcp`` by preset.
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
-        "database": {"tier": "db-g1-small", "availability": "ZONAL", "backupsRetained": 7, "logRetentionDays": 3},
+        "database": {
+            "tier": "db-g1-small",
+            "availability": "ZONAL",
+            "backupsRetained": 7,
+            "logRetentionDays": 3,
+            # The tier's default is 50. Two pools per process: api 6 + worker 24 + clock 4, twice
+            # while a rollout runs old and new side by side, plus migrate 4: 72.
+            "maxConnections": 100,
+        },
         "redis": {"tier": "BASIC", "memorySizeGb": 1},
         "storage": {"versioning": False},
         "run": {"scaleToZero": True},
@@ -108,6 +176,9 @@ PRESETS: dict[str, dict[str, Any]] = {
             "finalBackupDays": 30,
             # Two pools per process: api 6 x 6 + workers 8 x 24 + clock + migrate stays under 400.
             "maxConnections": 400,
+            "maintenanceDay": 7,
+            "maintenanceHour": 3,
+            "queryInsights": True,
         },
         "redis": {"tier": "STANDARD_HA", "memorySizeGb": 1, "cacheMemorySizeGb": 1},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -19,6 +19,10 @@ class StorageArgs:
     protect: bool
     #: The runtime service account's id (6 to 30 characters).
     account_id: str
+    #: Globally unique bucket name.
+    bucket: str
+    labels: Mapping[str, str]
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 class LagoStorage(pulumi.ComponentResource):
@@ -50,8 +54,8 @@ class LagoStorage(pulumi.ComponentResource):
         )
         bucket = gcp.storage.Bucket(
             f"{name}-bucket",
-            # Bucket names are global: the project id keeps two projects' "lago" apart.
-            name=f"{args.project}-{name}",
+            name=args.bucket,
+            labels=dict(args.labels),
             project=args.project,
             location=args.region,
             uniform_bucket_level_access=True,
@@ -60,14 +64,14 @@ class LagoStorage(pulumi.ComponentResource):
             lifecycle_rules=rules,
             # Emptied on destroy only when nothing protects the data.
             force_destroy=not args.protect,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),
         )
         account = gcp.serviceaccount.Account(
             f"{name}-runtime",
             account_id=args.account_id,
             project=args.project,
-            display_name="Lago runtime (Cloud Run)",
-            opts=child,
+            display_name="Lago backend (Cloud Run): secrets and the bucket",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         member = pulumi.Output.concat("serviceAccount:", account.email)
         object_admin = gcp.storage.BucketIAMMember(

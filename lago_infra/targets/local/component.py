@@ -34,10 +34,12 @@ class LagoDocker(LagoTarget):
 
         network = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._child)
         self._network = network
-        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=self._child)
+        secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=self._child, protect=settings.protection.protect)
 
-        db_password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=self._child)
-        redis_password = random.RandomPassword(f"{name}-redis-password", length=32, special=False, opts=self._child)
+        # Protected with the data they unlock: Postgres takes its password only when it first
+        # initialises the volume, so a regenerated one would lock Lago out of its own database.
+        db_password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=self._data_opts(settings))
+        redis_password = random.RandomPassword(f"{name}-redis-password", length=32, special=False, opts=self._data_opts(settings))
         postgres = self._postgres(settings, local, db_password.result)
         redis = self._redis(settings, local, redis_password.result)
         storage = docker.Volume(f"{name}-storage", name=f"{name}-storage", opts=self._data_opts(settings))
@@ -48,7 +50,8 @@ class LagoDocker(LagoTarget):
             database=DatabaseEndpoint(
                 host="db", port=5432, user=settings.database.user, password=db_password.result, name=settings.database.name
             ),
-            # Inside the private Docker network: TLS would only add certificates to manage.
+            # Inside the private Docker network: TLS would only add certificates to manage. The
+            # Rails cache and ActionCable share this Redis (the cache on its own database).
             queue=RedisEndpoint(host="redis", port=6379, tls=False, password=redis_password.result),
             storage=DiskStorage(),
             api_url=api_url,
@@ -103,6 +106,9 @@ class LagoDocker(LagoTarget):
     def _postgres(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
         name, db = self._name, settings.database
         data = docker.Volume(f"{name}-postgres-data", name=f"{name}-postgres-data", opts=self._data_opts(settings))
+        # The official image has no pg_partman, so Lago's migrations leave enriched_events
+        # unpartitioned and no maintenance job is needed (roles.PG_PARTMAN_MAINTENANCE). An image
+        # in lago:local.postgresImage that ships pg_partman must bring its own maintenance.
         image = local.postgres_image or f"postgres:{db.version}-alpine"
         return docker.Container(
             f"{name}-postgres",
@@ -179,7 +185,10 @@ class LagoDocker(LagoTarget):
         labels = [docker.ContainerLabelArgs(label="lago.role", value=rd.name)]
         if migrated is not None:
             labels.append(docker.ContainerLabelArgs(label="lago.migrated", value=migrated))
-        health = rd.role.health
+        # Liveness, never readiness: the api's /health runs SQL, and a Docker health check is what
+        # `docker ps`, depends_on conditions and the provider's `wait` read. Plain Docker
+        # restarts nothing on "unhealthy"; `restart: unless-stopped` restarts a process that exits.
+        health = rd.role.liveness
         containers = []
         for i in range(count):
             suffix = "" if count == 1 else f"-{i + 1}"
@@ -194,10 +203,7 @@ class LagoDocker(LagoTarget):
                     volumes=list(volumes),
                     ports=[docker.ContainerPortArgs(internal=inner, external=outer, ip=ip) for ip, outer, inner in ports],
                     healthcheck=(
-                        _healthcheck(
-                            ["CMD-SHELL", f"curl -fsS http://localhost:{health.port}{health.path} >/dev/null || wget -qO- http://localhost:{health.port}{health.path} >/dev/null || exit 1"],
-                            start=f"{health.start_period}s",
-                        )
+                        _healthcheck(["CMD", *health.exec_command()], start=f"{health.start_period}s", window=health.failure_window)
                         if health
                         else None
                     ),
@@ -220,8 +226,15 @@ def _envs(rd: RoleDeployment) -> list[pulumi.Input[str]]:
     return [*plain, *secret]
 
 
-def _healthcheck(test: list[str], start: str) -> docker.ContainerHealthcheckArgs:
-    return docker.ContainerHealthcheckArgs(tests=test, interval="10s", timeout="5s", retries=5, start_period=start)
+_HEALTH_INTERVAL = 10
+
+
+def _healthcheck(test: list[str], start: str, window: int = 50) -> docker.ContainerHealthcheckArgs:
+    """Unhealthy after ``window`` seconds of consecutive failures."""
+    retries = max(1, -(-window // _HEALTH_INTERVAL))
+    return docker.ContainerHealthcheckArgs(
+        tests=test, interval=f"{_HEALTH_INTERVAL}s", timeout="5s", retries=retries, start_period=start
+    )
 
 
 def _require_success(code: Optional[int]) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, Literal, Optional
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ...config.base import NonEmpty, Section
 
@@ -14,13 +15,29 @@ class LocalSettings(Section):
     front_port: int = Field(80, ge=1, le=65535)
     #: Host port of the api.
     api_port: int = Field(3000, ge=1, le=65535)
-    #: Host address the two ports bind to; loopback keeps Lago off the LAN.
+    #: Host address the two ports bind to. Loopback only: Docker publishes the api port with
+    #: every path on it, including the unauthenticated /metrics (and /sidekiq when enabled)
+    #: that no edge may serve (roles.PRIVATE_API_PATHS); there is no proxy here to deny them.
     bind_address: NonEmpty = "127.0.0.1"
     #: ``volume``: a named volume at /app/storage shared by api and workers.
     storage: Literal["volume"] = "volume"
     #: Defaults to the official image of ``lago:database.version``.
     postgres_image: Optional[str] = None
     redis_image: NonEmpty = "redis:7-alpine"
+
+    @field_validator("bind_address")
+    @classmethod
+    def _loopback(cls, v: str) -> str:
+        try:
+            loopback = v == "localhost" or ipaddress.ip_address(v).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ValueError(
+                f"'{v}' would publish the api's unauthenticated /metrics (and /sidekiq) beyond this machine. "
+                "Fix: keep 127.0.0.1; to share Lago, put a reverse proxy in front that denies /metrics and /sidekiq"
+            )
+        return v
 
 
 PRESETS: dict[str, dict[str, Any]] = {"dev": {}, "prod": {}}

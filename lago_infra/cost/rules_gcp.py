@@ -1,0 +1,298 @@
+"""Price rules for Google Cloud resource types: each reads the resource's inputs, never the preset's name."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from . import assumptions as A
+from .estimate import STACK_RULES, Context, Resource, hourly, mentions, rule, same
+from .estimate import count_range as _range
+from .estimate import plural as _s
+from .model import HOURS_PER_MONTH, Line
+
+SERVICE = "gcp:cloudrunv2/service:Service"
+WORKER_POOL = "gcp:cloudrunv2/workerPool:WorkerPool"
+JOB = "gcp:cloudrunv2/job:Job"
+FORWARDING_RULES = ("gcp:compute/globalForwardingRule:GlobalForwardingRule", "gcp:compute/forwardingRule:ForwardingRule")
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+#: Cloud Run's defaults when a container sets no limits: 1 vCPU, 512 MiB.
+#: https://cloud.google.com/run/docs/configuring/services/cpu, .../memory-limits
+DEFAULT_CPU, DEFAULT_GIB = 1.0, 0.5
+#: A service's maximum instances when unset.
+#: https://cloud.google.com/run/docs/configuring/max-instances
+DEFAULT_MAX_INSTANCES = 100
+
+
+def cpu(value: Any) -> float:
+    text = str(value)
+    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
+def gib(value: Any) -> float:
+    """A Kubernetes quantity in GiB: 512Mi, 2Gi, 1G, 1000M."""
+    found = re.fullmatch(r"([\d.]+)(Ki|Mi|Gi|K|M|G)?", str(value))
+    if not found:
+        raise ValueError(f"memory quantity {value!r}")
+    n, unit = float(found.group(1)), found.group(2) or ""
+    scale = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "K": 1e3, "M": 1e6, "G": 1e9, "": 1}[unit]
+    return n * scale / 2**30
+
+
+def containers(template: dict) -> list[dict]:
+    return template.get("containers") or (template.get("template") or {}).get("containers") or []
+
+
+def size(template: dict) -> tuple[float, float]:
+    """vCPU and GiB of one instance: the sum of its containers' limits (sidecars included)."""
+    v = g = 0.0
+    for c in containers(template) or [{}]:
+        limits = (c.get("resources") or {}).get("limits") or {}
+        v += cpu(limits["cpu"]) if "cpu" in limits else DEFAULT_CPU
+        g += gib(limits["memory"]) if "memory" in limits else DEFAULT_GIB
+    return v, g
+
+
+def instance_billed(template: dict) -> bool:
+    """Cloud Run bills a service per instance (CPU always allocated) unless CPU is only allocated
+    during requests. The provider: ``cpu_idle`` "is true by default if the parent resources field
+    is not set. However, if resources is set, this field must be explicitly set to true to preserve
+    the default behavior" — so limits without ``cpuIdle: true`` mean instance-based billing.
+    https://cloud.google.com/run/docs/configuring/billing-settings"""
+    for c in containers(template):
+        resources = c.get("resources")
+        if resources is None:
+            continue
+        if resources.get("cpuIdle") is not True:
+            return True
+    return False
+
+
+def instances(res: Resource) -> tuple[int, int]:
+    """Instances at minimum and maximum: template scaling for services (and a service-level minimum
+    when set), manual count or min/max for worker pools."""
+    i = res["inputs"]
+    if res["type"] == WORKER_POOL:
+        s = i.get("scaling") or {}
+        if s.get("scalingMode", "MANUAL") == "MANUAL" or s.get("manualInstanceCount") is not None:
+            n = int(s.get("manualInstanceCount") or 0)
+            return n, n
+        return int(s.get("minInstanceCount") or 0), int(s.get("maxInstanceCount") or s.get("minInstanceCount") or 0)
+    t = (i.get("template") or {}).get("scaling") or {}
+    lo = max(int(t.get("minInstanceCount") or 0), int((i.get("scaling") or {}).get("minInstanceCount") or 0))
+    return lo, int(t.get("maxInstanceCount") or DEFAULT_MAX_INSTANCES)
+
+
+@rule(SERVICE)
+def run_service(res: Resource, ctx: Context) -> Iterable[Line]:
+    template = res["inputs"].get("template") or {}
+    v, g = size(template)
+    lo, hi = instances(res)
+    note = "" if (template.get("scaling") or {}).get("maxInstanceCount") else f"no maximum set: Cloud Run's default {DEFAULT_MAX_INSTANCES}"
+    if instance_billed(template):
+        per = SECONDS_PER_MONTH * (v * ctx.rate("run.instance.vcpu") + g * ctx.rate("run.instance.gib"))
+        return [ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, instance-based billing",
+                         ("run.instance.vcpu", "run.instance.gib"), (lo * per, hi * per),
+                         note="; ".join(x for x in ("billed for the whole life of each instance (CPU always allocated)", note) if x))]
+    idle = SECONDS_PER_MONTH * (v * ctx.rate("run.request.idle_vcpu") + g * ctx.rate("run.request.idle_gib"))
+    busy = SECONDS_PER_MONTH * (v * ctx.rate("run.request.vcpu") + g * ctx.rate("run.request.gib"))
+    ctx.assume(
+        f"Request-billed Cloud Run services: minimum instances idle all month; at the maximum, every instance "
+        f"serves {A.REQUEST_BILLED_BUSY:.0%} of the month; {A.REQUESTS_MILLIONS:g} million requests a month each."
+    )
+    at_max = hi * busy * A.REQUEST_BILLED_BUSY + lo * idle * (1 - A.REQUEST_BILLED_BUSY)
+    requests = A.REQUESTS_MILLIONS * ctx.rate("run.requests")
+    return [
+        ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, request-based billing",
+                 ("run.request.vcpu", "run.request.gib", "run.request.idle_vcpu", "run.request.idle_gib"), (lo * idle, at_max), note=note),
+        ctx.line(res, "compute", f"{A.REQUESTS_MILLIONS:g}M requests", ("run.requests",), same(requests), name=f"{res['name']} (requests)"),
+    ]
+
+
+@rule(WORKER_POOL)
+def worker_pool(res: Resource, ctx: Context) -> Iterable[Line]:
+    v, g = size(res["inputs"].get("template") or {})
+    lo, hi = instances(res)
+    per = SECONDS_PER_MONTH * (v * ctx.rate("run.pool.vcpu") + g * ctx.rate("run.pool.gib"))
+    return [ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB (worker pool)", ("run.pool.vcpu", "run.pool.gib"),
+                     (lo * per, hi * per))]
+
+
+@rule(JOB)
+def job(res: Resource, ctx: Context) -> Iterable[Line]:
+    template = res["inputs"].get("template") or {}
+    v, g = size(template)
+    tasks = int(template.get("taskCount") or 1)
+    seconds = A.JOB_RUNS_PER_MONTH * A.JOB_MINUTES * 60 * tasks
+    ctx.assume(f"Cloud Run jobs run {A.JOB_RUNS_PER_MONTH} times a month (one per deployment), {A.JOB_MINUTES:g} minutes each.")
+    return [ctx.line(res, "compute", f"{A.JOB_RUNS_PER_MONTH} runs × {A.JOB_MINUTES:g} min × {v:g} vCPU, {g:g} GiB",
+                     ("run.instance.vcpu", "run.instance.gib"), same(seconds * (v * ctx.rate("run.instance.vcpu") + g * ctx.rate("run.instance.gib"))))]
+
+
+def _sql_shape(tier: str) -> tuple[float, float] | None:
+    """vCPUs and GB of a dedicated-core tier: db-custom-2-7680, db-n1-standard-2, db-n1-highmem-4."""
+    custom = re.fullmatch(r"db-custom-(\d+)-(\d+)", tier)
+    if custom:
+        return float(custom.group(1)), int(custom.group(2)) / 1024
+    n1 = re.fullmatch(r"db-n1-(standard|highmem)-(\d+)", tier)
+    if n1:
+        n = float(n1.group(2))
+        return n, n * (3.75 if n1.group(1) == "standard" else 6.5)
+    return None
+
+
+@rule("gcp:sql/databaseInstance:DatabaseInstance")
+def cloud_sql(res: Resource, ctx: Context) -> Iterable[Line]:
+    s = res["inputs"].get("settings") or {}
+    tier, edition = s.get("tier", ""), s.get("edition") or "ENTERPRISE"
+    regional = s.get("availabilityType") == "REGIONAL"
+    copies = 2 if regional else 1
+    ha = " REGIONAL (primary and standby)" if regional else " ZONAL"
+    if edition != "ENTERPRISE":
+        ctx.unpriced(res, f"no price for Cloud SQL edition {edition}")
+        return []
+    shape = _sql_shape(tier)
+    if shape:
+        vcpu, gb = shape
+        lines = [ctx.line(res, "data", f"{tier}: {vcpu:g} vCPU, {gb:g} GB{ha}", ("sql.vcpu", "sql.gb"),
+                          hourly(copies * (vcpu * ctx.rate("sql.vcpu") + gb * ctx.rate("sql.gb"))), role=None)]
+    elif f"sql.{tier}" in ctx.prices:
+        lines = [ctx.line(res, "data", f"{tier} shared core{ha}", (f"sql.{tier}",), hourly(copies * ctx.rate(f"sql.{tier}")), role=None)]
+    else:
+        ctx.unpriced(res, f"no price for Cloud SQL tier {tier}")
+        return []
+    disk_type, disk = s.get("diskType") or "PD_SSD", float(s.get("diskSize") or 10)
+    key = f"sql.{disk_type}"
+    if key in ctx.prices:
+        grow = "; grows with autoresize" if s.get("diskAutoresize", True) else ""
+        lines.append(ctx.line(res, "data", f"{disk:g} GB {disk_type}{' × 2 (REGIONAL)' if regional else ''}", (key,),
+                              same(copies * disk * ctx.rate(key)), role=None, name=f"{res['name']} (storage)", note=f"provisioned size{grow}"))
+    else:
+        ctx.unpriced(res, f"no price for Cloud SQL disk type {disk_type}")
+    if (s.get("backupConfiguration") or {}).get("enabled"):
+        gb = disk * A.SQL_BACKUP_FRACTION
+        ctx.assume(f"Cloud SQL backups and logs for point-in-time recovery take {A.SQL_BACKUP_FRACTION:g}× the disk size.")
+        lines.append(ctx.line(res, "data", f"{gb:g} GB backups", ("sql.backup",), same(gb * ctx.rate("sql.backup")), role=None,
+                              name=f"{res['name']} (backups)"))
+    return lines
+
+
+def _capacity_tier(gb: float) -> str:
+    return "M1" if gb <= 4 else "M2" if gb <= 10 else "M3" if gb <= 35 else "M4" if gb <= 100 else "M5"
+
+
+@rule("gcp:redis/instance:Instance")
+def memorystore(res: Resource, ctx: Context) -> Iterable[Line]:
+    i = res["inputs"]
+    tier, gb = i.get("tier") or "BASIC", float(i.get("memorySizeGb") or 1)
+    key = f"redis.{tier}.{_capacity_tier(gb)}"
+    if key not in ctx.prices or i.get("readReplicasMode") == "READ_REPLICAS_ENABLED":
+        ctx.unpriced(res, f"no price for Memorystore {tier} {gb:g} GB{' with read replicas' if i.get('readReplicasMode') else ''}")
+        return []
+    return [ctx.line(res, "data", f"{gb:g} GB {tier} ({_capacity_tier(gb)})", (key,), hourly(gb * ctx.rate(key)), role=None)]
+
+
+@rule("gcp:compute/routerNat:RouterNat")
+def cloud_nat(res: Resource, ctx: Context) -> Iterable[Line]:
+    i = res["inputs"]
+    vms = min(A.NAT_INSTANCES, 32)
+    ips = max(1, len(i.get("natIps") or [])) if i.get("natIpAllocateOption") == "MANUAL_ONLY" else 1
+    ctx.assume(f"Cloud NAT serves {A.NAT_INSTANCES} instances and processes {A.NAT_GB_PER_GATEWAY:g} GB a month; automatic allocation uses one address.")
+    monthly = HOURS_PER_MONTH * (vms * ctx.rate("nat.vm_hour") + ips * ctx.rate("ip.external_in_use")) + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")
+    return [ctx.line(res, "network", f"1 gateway, {vms} instances, {ips} address, {A.NAT_GB_PER_GATEWAY:g} GB", ("nat.vm_hour", "ip.external_in_use", "nat.gb"),
+                     same(monthly), role=None)]
+
+
+@rule(*FORWARDING_RULES)
+def forwarding_rule(res: Resource, ctx: Context) -> Iterable[Line]:
+    """The first five forwarding rules of a project bill one flat hourly price, each rule beyond
+    five its own: the first rule carries the flat price and the load balancer's data processing."""
+    rules = sorted((r for t in FORWARDING_RULES for r in ctx.of_type(t)), key=lambda r: r["urn"])
+    position = [r["urn"] for r in rules].index(res["urn"])
+    if position == 0:
+        ctx.assume(f"{A.LB_GB:g} GB a month through the Google load balancer.")
+        return [ctx.line(res, "edge", f"forwarding rules 1–{min(5, len(rules))}, {A.LB_GB:g} GB processed", ("lb.first_five_rules", "lb.gb"),
+                         same(HOURS_PER_MONTH * ctx.rate("lb.first_five_rules") + A.LB_GB * ctx.rate("lb.gb")), role=None)]
+    if position < 5:
+        return []  # within the flat price of the first five
+    return [ctx.line(res, "edge", f"forwarding rule {position + 1}", ("lb.extra_rule",), hourly(ctx.rate("lb.extra_rule")), role=None)]
+
+
+@rule("gcp:compute/globalAddress:GlobalAddress", "gcp:compute/address:Address")
+def address(res: Resource, ctx: Context) -> Iterable[Line]:
+    """Internal ranges are free, and so is an external address a forwarding rule uses; a reserved
+    external address nothing uses bills the unused-address price."""
+    i = res["inputs"]
+    if i.get("addressType") == "INTERNAL" or i.get("purpose") == "VPC_PEERING":
+        return []
+    if any(mentions(r, res["name"]) or res["urn"] in r.get("dependencies", []) for t in FORWARDING_RULES for r in ctx.of_type(t)):
+        return []
+    return [ctx.line(res, "network", "1 reserved external address, unused", ("ip.static_unused",), hourly(ctx.rate("ip.static_unused")), role=None)]
+
+
+@rule("gcp:secretmanager/secretVersion:SecretVersion")
+def secret_version(res: Resource, ctx: Context) -> Iterable[Line]:
+    ctx.assume("Secret Manager: the six active versions free per billing account and access operations are left out.")
+    return [ctx.line(res, "secrets/observability", "1 active secret version", ("secret.version",), same(ctx.rate("secret.version")), role=None)]
+
+
+@rule("gcp:storage/bucket:Bucket")
+def bucket(res: Resource, ctx: Context) -> Iterable[Line]:
+    cls = res["inputs"].get("storageClass") or "STANDARD"
+    key = f"gcs.{cls}"
+    if key not in ctx.prices:
+        ctx.unpriced(res, f"no price for storage class {cls}")
+        return []
+    ctx.assume(f"Each bucket holds {A.BUCKET_GB:g} GB (old versions included).")
+    ctx.assume("Object storage requests and transfer out are left out.")
+    return [ctx.line(res, "data", f"{A.BUCKET_GB:g} GB {cls}", (key,), same(A.BUCKET_GB * ctx.rate(key)), role=None)]
+
+
+@rule("gcp:kms/cryptoKey:CryptoKey")
+def crypto_key(res: Resource, ctx: Context) -> Iterable[Line]:
+    level = ((res["inputs"].get("versionTemplate") or {}).get("protectionLevel") or "SOFTWARE").upper()
+    key = "kms.hsm" if level == "HSM" else "kms.software"
+    rotation = "; each rotation adds an active version" if res["inputs"].get("rotationPeriod") else ""
+    return [ctx.line(res, "secrets/observability", f"1 {level} key version", (key,), same(ctx.rate(key)), role=None,
+                     note=f"operations left out{rotation}")]
+
+
+@rule("gcp:compute/securityPolicy:SecurityPolicy")
+def armor(res: Resource, ctx: Context) -> Iterable[Line]:
+    rules = len(res["inputs"].get("rules") or []) or 1  # the default rule always exists
+    ctx.assume(f"{A.REQUESTS_MILLIONS:g} million requests a month reach the load balancer.")
+    monthly = ctx.rate("armor.policy") + rules * ctx.rate("armor.rule") + A.REQUESTS_MILLIONS * ctx.rate("armor.requests")
+    return [ctx.line(res, "edge", f"1 policy, {rules} rules, {A.REQUESTS_MILLIONS:g}M requests", ("armor.policy", "armor.rule", "armor.requests"),
+                     same(monthly), role=None)]
+
+
+@rule("gcp:monitoring/alertPolicy:AlertPolicy")
+def alert_policy(res: Resource, ctx: Context) -> Iterable[Line]:
+    conditions = len(res["inputs"].get("conditions") or []) or 1
+    return [ctx.line(res, "secrets/observability", f"{conditions} condition{'s' if conditions > 1 else ''}", ("alert.condition",),
+                     same(conditions * ctx.rate("alert.condition")), role=None)]
+
+
+def logging_ingestion(ctx: Context) -> Iterable[Line]:
+    """Cloud Logging has no resource in the plan: the containers' logs, above the free allowance."""
+    if not ctx.prices or "logging.ingest" not in ctx.prices:
+        return []
+    runners = [r for t in (SERVICE, WORKER_POOL) for r in ctx.of_type(t)]
+    if not runners:
+        return []
+    lo = sum(instances(r)[0] for r in runners)
+    hi = sum(instances(r)[1] for r in runners)
+    ctx.assume(f"Container logs: {A.LOG_GB_PER_TASK:g} GB per running task or instance and month.")
+    ctx.assume(f"Cloud Logging: the first {A.LOGGING_FREE_GIB:g} GiB of a project each month are free; the default 30-day retention is free.")
+    billed = lambda n: max(0.0, n * A.LOG_GB_PER_TASK - A.LOGGING_FREE_GIB) * ctx.rate("logging.ingest")
+    stack = next(r for r in ctx.plan["resources"] if r["type"] == "pulumi:pulumi:Stack")
+    return [ctx.line(stack, "secrets/observability", f"{_range(lo * A.LOG_GB_PER_TASK, hi * A.LOG_GB_PER_TASK)} GiB/month of container logs",
+                     ("logging.ingest",), (billed(lo), billed(hi)), role=None, name="Cloud Logging ingestion")]
+
+
+def _gcp_only(ctx: Context) -> Iterable[Line]:
+    return logging_ingestion(ctx) if any(r["type"].startswith("gcp:") for r in ctx.plan["resources"]) else []
+
+
+STACK_RULES.append(_gcp_only)

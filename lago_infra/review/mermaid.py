@@ -1,0 +1,205 @@
+"""The architecture of a stack as a Mermaid flowchart, derived from its offline plan.
+
+Nodes come from the resource types the plan registers (one table below: which type is the edge,
+the database, a Redis, the storage, the secret store, the container runtime) and from the plan's
+roles; edges from what each role is handed (its environment: a ``DATABASE_URL`` means it talks
+to the database) and from the resources' own links (a local container's volume mounts and
+image). Nothing is drawn per target by hand: a new resource type shows once it is in the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .. import docs
+from ..lago.roles import DEDICATED_QUEUES, roles_for
+from ..plan.monitor import SECRET
+
+#: Resource type → (architecture part, how a reader calls it).
+PARTS: dict[str, tuple[str, str]] = {
+    "aws:lb/loadBalancer:LoadBalancer": ("edge", "Application Load Balancer"),
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": ("edge", "HTTPS load balancer"),
+    "aws:rds/instance:Instance": ("database", "RDS PostgreSQL"),
+    "gcp:sql/databaseInstance:DatabaseInstance": ("database", "Cloud SQL"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("redis", "ElastiCache"),
+    "gcp:redis/instance:Instance": ("redis", "Memorystore"),
+    "aws:s3/bucket:Bucket": ("storage", "S3 bucket"),
+    "gcp:storage/bucket:Bucket": ("storage", "GCS bucket"),
+    "aws:secretsmanager/secret:Secret": ("secrets", "Secrets Manager"),
+    "gcp:secretmanager/secret:Secret": ("secrets", "Secret Manager"),
+}
+
+#: Resource types that run Lago's roles, and the runtime's name.
+RUNTIMES: dict[str, str] = {
+    "aws:ecs/service:Service": "ECS Fargate",
+    "gcp:cloudrunv2/service:Service": "Cloud Run",
+    "gcp:cloudrunv2/workerPool:WorkerPool": "Cloud Run",
+    "docker:index/container:Container": "Docker",
+}
+
+_DOCKER_CONTAINER = "docker:index/container:Container"
+_DOCKER_IMAGE = "docker:index/remoteImage:RemoteImage"
+_DOCKER_VOLUME = "docker:index/volume:Volume"
+
+#: What a role's environment variable says it talks to (Lago's names: lago/variables.py).
+_TALKS_TO = {"DATABASE_URL": "db", "REDIS_URL": "queue", "LAGO_REDIS_CACHE_URL": "cache", "LAGO_PDF_URL": "role:pdf"}
+_BUCKET_VARIABLES = ("LAGO_AWS_S3_BUCKET", "LAGO_GCS_BUCKET")
+
+_VERSION_INPUTS = ("engineVersion", "databaseVersion", "redisVersion")
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    shape: str = "box"  # box | store | round | hexagon
+
+    def render(self) -> str:
+        label = self.label.replace('"', "'")
+        left, right = {"box": ("[", "]"), "store": ("[(", ")]"), "round": ("([", "])"), "hexagon": ("{{", "}}")}[self.shape]
+        return f'{self.id}{left}"{label}"{right}'
+
+
+@dataclass
+class Chart:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    roles: list[Node] = field(default_factory=list)
+    runtime: str = ""
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, node: Node) -> None:
+        self.nodes.setdefault(node.id, node)
+
+    def link(self, a: str, b: str, dotted: bool = False) -> None:
+        edge = (a, b, "-.->" if dotted else "-->")
+        if edge not in self.edges:
+            self.edges.append(edge)
+
+
+def flowchart(plan: dict[str, Any]) -> str:
+    """The Mermaid source (``flowchart LR``) of a plan document (``Plan.to_json()``)."""
+    chart = Chart()
+    resources = plan["resources"]
+    by_urn = {r["urn"]: r for r in resources}
+    chart.add(Node("user", "Browser", "round"))
+    secrets = 0
+    for r in resources:
+        part = PARTS.get(r["type"])
+        if part is None:
+            continue
+        kind, what = part
+        if kind == "edge":
+            chart.add(Node("edge", f"{what}<br/>{r['name']}"))
+        elif kind == "database":
+            chart.add(Node("db", f"{what} {_version(r)}<br/>{r['name']}".replace("  ", " "), "store"))
+        elif kind == "redis":
+            use = "cache" if "cache" in r["name"] else "queue"
+            chart.add(Node(use, f"{what} {_version(r)} ({use})<br/>{r['name']}".replace("  ", " "), "store"))
+        elif kind == "storage":
+            chart.add(Node("storage", f"{what}<br/>{r['name']}", "store"))
+        elif kind == "secrets":
+            secrets += 1
+    if secrets:
+        chart.add(Node("secrets", f"{next(w for t, (k, w) in PARTS.items() if k == 'secrets' and any(x['type'] == t for x in resources))}<br/>{secrets} secrets", "hexagon"))
+    runtimes = {RUNTIMES[r["type"]] for r in resources if r["type"] in RUNTIMES}
+    chart.runtime = " + ".join(sorted(runtimes)) or "containers"
+
+    role_volumes = _docker_parts(chart, resources, by_urn)
+    if "edge" not in chart.nodes:
+        published = [r for r in resources if r["type"] == _DOCKER_CONTAINER and r["inputs"].get("ports")]
+        if published:
+            ports = ", ".join(f"{p.get('ip', '0.0.0.0')}:{p['external']}" for r in published for p in r["inputs"]["ports"])
+            chart.add(Node("edge", f"host ports<br/>{ports}"))
+        elif runtimes == {"Cloud Run"}:
+            chart.add(Node("edge", "Cloud Run HTTPS URLs"))
+
+    known = {role.name: role for role in roles_for(list(DEDICATED_QUEUES))}
+    planned = {_role_id(name) for name in plan["roles"]}
+    for name, role in plan["roles"].items():
+        rid = _role_id(name)
+        replicas = role["replicas"]
+        count = str(replicas["min"]) if replicas["min"] == replicas["max"] else f"{replicas['min']}–{replicas['max']}"
+        spec = known.get(name)
+        note = "once per release" if spec is not None and spec.one_shot else f"×{count}"
+        chart.roles.append(Node(rid, f"{name} {note}"))
+        if spec is not None and spec.public:
+            chart.link("edge" if "edge" in chart.nodes else "user", rid)
+        env = role["env"]
+        for variable, target in _TALKS_TO.items():
+            if variable not in env:
+                continue
+            target = _role_id(target[5:]) if target.startswith("role:") else target
+            if target in chart.nodes or target in planned:
+                chart.link(rid, target)
+        if "storage" in chart.nodes and (any(v in env for v in _BUCKET_VARIABLES) or name in role_volumes):
+            chart.link(rid, "storage")
+        if "secrets" in chart.nodes and any(v == SECRET for v in env.values()):
+            chart.link("secrets", rid, dotted=True)
+    if "edge" in chart.nodes:
+        chart.edges.insert(0, ("user", "edge", "-->"))
+    return _render(chart)
+
+
+def _docker_parts(chart: Chart, resources: list[dict[str, Any]], by_urn: dict[str, Any]) -> set[str]:
+    """A Docker host's database and Redis are containers (told apart by the image they run),
+    its storage a volume mounted by the roles. Returns the roles that mount the storage."""
+    data_volumes: set[str] = set()
+    for r in resources:
+        if r["type"] != _DOCKER_CONTAINER:
+            continue
+        image = next((by_urn[d]["inputs"].get("name", "") for d in r["dependencies"] if by_urn.get(d, {}).get("type") == _DOCKER_IMAGE), "")
+        engine = image.split(":", 1)[0].rsplit("/", 1)[-1]
+        if engine in ("postgres", "redis"):
+            nid = "db" if engine == "postgres" else ("cache" if "cache" in r["name"] else "queue")
+            what = "PostgreSQL" if engine == "postgres" else f"Redis ({nid})"
+            chart.add(Node(nid, f"{what} container {image.split(':', 1)[-1]}<br/>{r['name']}", "store"))
+            data_volumes |= {v.get("volumeName") for v in r["inputs"].get("volumes") or []}
+    mounts: dict[str, set[str]] = {}
+    for r in resources:
+        if r["type"] != _DOCKER_CONTAINER:
+            continue
+        aliases = [a for n in r["inputs"].get("networksAdvanced") or [] for a in n.get("aliases") or []]
+        for v in r["inputs"].get("volumes") or []:
+            if v.get("volumeName") not in data_volumes:
+                mounts.setdefault(v["volumeName"], set()).update(aliases)
+    for volume, roles in mounts.items():
+        chart.add(Node("storage", f"Docker volume<br/>{volume}", "store"))
+        return roles
+    return set()
+
+
+def _render(chart: Chart) -> str:
+    lines = ["flowchart LR"]
+    lines += [f"  {n.render()}" for n in chart.nodes.values() if n.id in ("user", "edge")]
+    lines.append(f'  subgraph runtime["{chart.runtime}"]')
+    lines += [f"    {n.render()}" for n in chart.roles]
+    lines.append("  end")
+    lines += [f"  {n.render()}" for n in chart.nodes.values() if n.id not in ("user", "edge")]
+    lines += [f"  {a} {arrow} {b}" for a, b, arrow in chart.edges]
+    return "\n".join(lines)
+
+
+def _role_id(name: str) -> str:
+    return "role_" + re.sub(r"\W", "_", name)
+
+
+def _version(r: dict[str, Any]) -> str:
+    return next((str(r["inputs"][k]) for k in _VERSION_INPUTS if r["inputs"].get(k)), "")
+
+
+def _stack_diagram(stack: str) -> str:
+    from ..plan import run_plan
+
+    return "```mermaid\n" + flowchart(run_plan(stack=stack).to_json()) + "\n```"
+
+
+def _register(target: str, stack: str) -> None:
+    docs.generator(f"diagram-{target}")(lambda: _stack_diagram(stack))
+
+
+#: One diagram per target in the README, each from a shipped stack file.
+README_STACKS = {"local": "local", "aws": "aws-prod", "gcp": "gcp-prod"}
+for _target, _stack in README_STACKS.items():
+    _register(_target, _stack)

@@ -1,0 +1,245 @@
+"""Every Google Cloud value constraint this project sets, each once, with the document it comes from.
+
+The config model (``settings.py``), the target's pre-flight checks (``component.py``) and the plan
+tests all read these; nothing else spells a Google limit. Each check returns ``None`` when the value
+is accepted, else a sentence saying what Google would refuse and which values it accepts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Mapping, Optional
+
+# -- regions ---------------------------------------------------------------------------------------
+
+#: Google Cloud regions as of 2026-11 (https://cloud.google.com/about/locations and
+#: https://cloud.google.com/compute/docs/regions-zones). pulumi-gcp 10.2.0 ships no region list,
+#: so this table is dated: a region Google opens later must be added here.
+REGIONS_AS_OF = "2026-11"
+REGIONS: frozenset[str] = frozenset(
+    """
+    africa-south1 asia-east1 asia-east2 asia-northeast1 asia-northeast2 asia-northeast3 asia-south1
+    asia-south2 asia-southeast1 asia-southeast2 australia-southeast1 australia-southeast2
+    europe-central2 europe-north1 europe-north2 europe-southwest1 europe-west1 europe-west2
+    europe-west3 europe-west4 europe-west6 europe-west8 europe-west9 europe-west10 europe-west12
+    me-central1 me-central2 me-west1 northamerica-northeast1 northamerica-northeast2
+    northamerica-south1 southamerica-east1 southamerica-west1 us-central1 us-east1 us-east4 us-east5
+    us-south1 us-west1 us-west2 us-west3 us-west4
+    """.split()
+)
+
+
+def region_problem(region: str) -> Optional[str]:
+    if region in REGIONS:
+        return None
+    close = difflib.get_close_matches(region, sorted(REGIONS), n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (
+        f"'{region}' is not a Google Cloud region (list as of {REGIONS_AS_OF}). "
+        f"Fix: {hint}use a region id such as europe-west1 or us-central1"
+    )
+
+
+# -- projects and names ----------------------------------------------------------------------------
+
+#: Project ids: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter and
+#: not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects).
+PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+
+
+def project_problem(project: str) -> Optional[str]:
+    if PROJECT_ID.match(project):
+        return None
+    return (
+        f"'{project}' is not a Google Cloud project id (6-30 characters: lowercase letters, digits and "
+        "hyphens, starting with a letter). Fix: give the project id (not its display name or number)"
+    )
+
+
+#: Name rules per resource kind: (pattern, minimum length, maximum length, source).
+NAME_RULES: dict[str, tuple[str, int, int, str]] = {
+    # Cloud Run service names: lowercase letters, digits, hyphens; start with a letter, no trailing
+    # hyphen, fewer than 50 characters (revision names append a suffix).
+    # https://cloud.google.com/run/docs/deploying#service-name
+    "run_service": (r"^[a-z]([a-z0-9-]*[a-z0-9])?$", 1, 49, "https://cloud.google.com/run/docs/deploying"),
+    # Worker pools follow the service rules (their revisions are named the same way).
+    # https://cloud.google.com/run/docs/deploy-worker-pools
+    "run_worker_pool": (r"^[a-z]([a-z0-9-]*[a-z0-9])?$", 1, 49, "https://cloud.google.com/run/docs/deploy-worker-pools"),
+    # Cloud Run job names: same characters, fewer than 64 (executions append their own suffix).
+    # https://cloud.google.com/run/docs/create-jobs
+    "run_job": (r"^[a-z]([a-z0-9-]*[a-z0-9])?$", 1, 63, "https://cloud.google.com/run/docs/create-jobs"),
+    # Service account ids: 6-30 characters, [a-z][-a-z0-9]*[a-z0-9] (pulumi-gcp serviceaccount.Account
+    # docstring for account_id; https://cloud.google.com/iam/docs/service-accounts-create).
+    "service_account": (r"^[a-z][-a-z0-9]*[a-z0-9]$", 6, 30, "https://cloud.google.com/iam/docs/service-accounts-create"),
+    # Secret ids: up to 255 of [A-Za-z0-9_-] (pulumi-gcp secretmanager.Secret docstring for secret_id).
+    "secret": (r"^[A-Za-z0-9_-]+$", 1, 255, "https://cloud.google.com/secret-manager/docs/creating-and-accessing-secrets"),
+    # Memorystore for Redis instance ids: 1-40 characters, lowercase letters, digits and hyphens,
+    # starting with a letter, ending with a letter or digit (pulumi-gcp redis.Instance docstring for name).
+    "redis": (r"^[a-z]([a-z0-9-]*[a-z0-9])?$", 1, 40, "https://cloud.google.com/memorystore/docs/redis/create-manage-instances"),
+    # Bucket names: 3-63 characters of lowercase letters, digits, hyphens and underscores, starting and
+    # ending with a letter or digit, never starting with "goog"; one namespace for all of Google Cloud.
+    # https://cloud.google.com/storage/docs/buckets#naming
+    "bucket": (r"^(?!goog)[a-z0-9][a-z0-9_-]*[a-z0-9]$", 3, 63, "https://cloud.google.com/storage/docs/buckets#naming"),
+    # Cloud SQL instance ids: lowercase letters, digits, hyphens, starting with a letter; the project id
+    # and instance id together at most 98 characters (here: the instance alone, at most 98 - 30).
+    # https://cloud.google.com/sql/docs/postgres/create-instance
+    "sql_instance": (r"^[a-z]([a-z0-9-]*[a-z0-9])?$", 1, 68, "https://cloud.google.com/sql/docs/postgres/create-instance"),
+}
+
+
+def name_problem(kind: str, name: str) -> Optional[str]:
+    pattern, low, high, source = NAME_RULES[kind]
+    if low <= len(name) <= high and re.match(pattern, name):
+        return None
+    return f"'{name}' is not a valid {kind.replace('_', ' ')} name ({low}-{high} characters, {pattern}; {source})"
+
+
+# -- labels ----------------------------------------------------------------------------------------
+
+#: Label keys: 1-63 characters, starting with a lowercase letter, then lowercase letters, digits,
+#: underscores and hyphens; values: 0-63 of the same characters; at most 64 labels per resource.
+#: https://cloud.google.com/resource-manager/docs/labels-overview#requirements
+LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+MAX_LABELS = 64
+
+
+def label_problem(key: str, value: str) -> Optional[str]:
+    if not LABEL_KEY.match(key):
+        return (
+            f"label key '{key}' is not allowed on Google Cloud (1-63 characters: lowercase letters, digits, "
+            "'_' and '-', starting with a letter). Fix: rename it, e.g. cost-center"
+        )
+    if not LABEL_VALUE.match(value):
+        return (
+            f"label value '{value}' is not allowed on Google Cloud (at most 63 characters: lowercase letters, "
+            "digits, '_' and '-'). Fix: lowercase it and replace other characters with '-'"
+        )
+    return None
+
+
+def labels_problem(labels: Mapping[str, str], reserved: int) -> Optional[str]:
+    if len(labels) + reserved > MAX_LABELS:
+        return f"{len(labels)} labels plus the {reserved} this project adds exceed Google's {MAX_LABELS} per resource"
+    return None
+
+
+# -- Cloud Run -------------------------------------------------------------------------------------
+
+#: Memory each whole-vCPU size accepts, in MiB (https://cloud.google.com/run/docs/configuring/services/cpu
+#: "vCPU and memory table": 1 vCPU 128 MiB-4 GiB, 2 vCPU -8 GiB, 4 vCPU 2-16 GiB, 6 vCPU 4-24 GiB,
+#: 8 vCPU 4-32 GiB). The second generation execution environment, which every role here uses, needs
+#: at least 512 MiB (https://cloud.google.com/run/docs/about-execution-environments).
+RUN_MEMORY_MIB: dict[int, tuple[int, int]] = {1: (512, 4096), 2: (512, 8192), 4: (2048, 16384), 6: (4096, 24576), 8: (4096, 32768)}
+
+
+def run_vcpu(cpu: float) -> int:
+    """The vCPU a role gets on Cloud Run. Below 1 vCPU Cloud Run demands a concurrency of 1 and
+    request-based billing on every container (same page, "less than 1 vCPU"): no Lago role lives
+    with that (the api serves several requests at once, workers have no requests), so fractional
+    sizes run on 1 vCPU."""
+    return max(1, int(cpu))
+
+
+def run_size_problem(cpu: float, memory: int) -> Optional[str]:
+    vcpu = run_vcpu(cpu)
+    low, high = RUN_MEMORY_MIB[vcpu]
+    if low <= memory <= high:
+        return None
+    fits = [c for c, (lo, hi) in sorted(RUN_MEMORY_MIB.items()) if lo <= memory <= hi]
+    other = f" or set cpu to {fits[0]}" if fits else ""
+    shown = f"{cpu} vCPU (run as {vcpu})" if vcpu != cpu else f"{vcpu} vCPU"
+    return (
+        f"Cloud Run gives {shown} between {low} and {high} MiB of memory, not {memory}. "
+        f"Fix: set memory between {low} and {high}{other}"
+    )
+
+
+#: Requests one instance may serve at once: 1-1000 (pulumi-gcp cloudrunv2 ServiceTemplateArgs
+#: max_instance_request_concurrency; https://cloud.google.com/run/docs/about-concurrency).
+RUN_CONCURRENCY = (1, 1000)
+#: A service's request timeout: at most 3600 s (https://cloud.google.com/run/docs/configuring/request-timeout).
+RUN_REQUEST_TIMEOUT_S = 3600
+#: A job task's timeout: at most 168 hours (https://cloud.google.com/run/docs/configuring/task-timeout).
+RUN_TASK_TIMEOUT_MAX_S = 168 * 3600
+#: A job's name and its ``run_execution_token`` together: fewer than 63 characters (pulumi-gcp
+#: cloudrunv2.Job docstring for run_execution_token).
+RUN_JOB_NAME_AND_TOKEN_MAX = 62
+#: Retries per failed job task: 0-10 (https://cloud.google.com/run/docs/configuring/max-retries).
+RUN_TASK_RETRIES = (0, 10)
+#: A startup probe may run at most 240 s in all: initial delay plus period x failure threshold
+#: (https://cloud.google.com/run/docs/configuring/healthchecks#startup-probe).
+RUN_STARTUP_PROBE_MAX_S = 240
+#: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
+#: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
+RUN_MAX_INSTANCES = 100
+
+# -- Cloud SQL -------------------------------------------------------------------------------------
+
+#: Days of write-ahead log kept for point-in-time recovery: 1-7 on ENTERPRISE, 1-35 on
+#: ENTERPRISE_PLUS (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#retention and
+#: the pulumi-gcp DatabaseInstanceSettingsBackupConfiguration docstring).
+SQL_LOG_RETENTION_DAYS = {"ENTERPRISE": (1, 7), "ENTERPRISE_PLUS": (1, 35)}
+#: Automated backups kept: 1-365 (same page, "Automated backup retention").
+SQL_BACKUPS_RETAINED = (1, 365)
+#: Shared-core tiers exist on ENTERPRISE only, have no SLA and cannot be REGIONAL
+#: (https://cloud.google.com/sql/docs/postgres/instance-settings#machine-type-2ndgen).
+SQL_SHARED_CORE = ("db-f1-micro", "db-g1-small")
+#: ENTERPRISE custom tiers: db-custom-<vCPU>-<MiB>, vCPU 1 or an even number up to 96, memory
+#: 0.9-6.5 GiB per vCPU in multiples of 256 MiB, at least 3840 MiB
+#: (https://cloud.google.com/sql/docs/postgres/create-instance#machine-types).
+SQL_CUSTOM_TIER = re.compile(r"^db-custom-(\d+)-(\d+)$")
+#: ENTERPRISE_PLUS tiers: db-perf-optimized-N-<vCPU> with these vCPU counts
+#: (https://cloud.google.com/sql/docs/postgres/editions-intro#machine_types).
+SQL_PERF_TIER = re.compile(r"^db-perf-optimized-N-(2|4|8|16|32|48|64|80|96|128)$")
+
+
+def sql_tier_problem(tier: str, edition: str) -> Optional[str]:
+    if edition == "ENTERPRISE_PLUS":
+        if SQL_PERF_TIER.match(tier):
+            return None
+        return (
+            f"{tier} is not an ENTERPRISE_PLUS tier. Fix: use db-perf-optimized-N-<vCPU> "
+            "(2, 4, 8, 16, 32, 48, 64, 80, 96 or 128), or set edition to ENTERPRISE"
+        )
+    if tier in SQL_SHARED_CORE:
+        return None
+    m = SQL_CUSTOM_TIER.match(tier)
+    if not m:
+        hint = " (that is an ENTERPRISE_PLUS tier: set edition to ENTERPRISE_PLUS)" if SQL_PERF_TIER.match(tier) else ""
+        return f"{tier} is not an ENTERPRISE tier{hint}. Fix: use db-f1-micro, db-g1-small or db-custom-<vCPU>-<MiB>, e.g. db-custom-2-7680"
+    vcpu, mib = int(m[1]), int(m[2])
+    if not (vcpu == 1 or (vcpu % 2 == 0 and 2 <= vcpu <= 96)):
+        return f"{tier}: a custom tier has 1 or an even number of vCPU up to 96, not {vcpu}. Fix: e.g. db-custom-2-7680"
+    low, high = max(3840, -(-int(vcpu * 0.9 * 1024) // 256) * 256), int(vcpu * 6.5 * 1024) // 256 * 256
+    if mib % 256 or not low <= mib <= high:
+        return (
+            f"{tier}: {vcpu} vCPU takes {low}-{high} MiB in multiples of 256, not {mib}. "
+            f"Fix: e.g. db-custom-{vcpu}-{max(low, min(high, vcpu * 3840))}"
+        )
+    return None
+
+
+def sql_retention_problem(edition: str, log_days: int, backups: int) -> Optional[str]:
+    low, high = SQL_LOG_RETENTION_DAYS[edition]
+    if not low <= log_days <= high:
+        return f"{edition} keeps {low}-{high} days of transaction log, not {log_days}. Fix: set logRetentionDays between {low} and {high}"
+    # Cloud SQL refuses a transaction log retention that is not shorter than the number of
+    # retained backups (the backups page above, "retained transaction log days").
+    if backups <= log_days:
+        return (
+            f"backupsRetained ({backups}) must be greater than logRetentionDays ({log_days}). "
+            f"Fix: set backupsRetained to at least {log_days + 1} or lower logRetentionDays"
+        )
+    return None
+
+
+#: PostgreSQL max_connections Cloud SQL accepts (https://cloud.google.com/sql/docs/postgres/flags#postgres-m).
+SQL_MAX_CONNECTIONS = (14, 262143)
+
+# -- Memorystore -----------------------------------------------------------------------------------
+
+#: Memorystore for Redis capacity in GB: 1-300 on BASIC and STANDARD_HA
+#: (https://cloud.google.com/memorystore/docs/redis/redis-tiers).
+REDIS_MEMORY_GB = (1, 300)

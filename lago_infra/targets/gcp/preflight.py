@@ -1,0 +1,111 @@
+"""What the GCP target checks before it registers anything: the provider's project and region
+(outside ``lago:``, so the config model never sees them), and the target-neutral keys (role sizes,
+``lago:tags``, names derived from ``lago:name``) against Google's rules in ``limits``.
+
+Each failure is a ``SettingError`` naming the stack key, which the program and the CLI turn into
+the one-message ConfigError a bad key gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ...config.errors import SettingError
+from ...config.model import LagoSettings, RoleSize
+from ...lago.roles import DEDICATED_QUEUES, roles_for
+from . import limits
+
+#: Labels the target adds to every labelled resource beside the user's ``lago:tags``.
+RESERVED_LABELS = ("app", "lago-stack", "lago-role")
+
+
+@dataclass(frozen=True)
+class Placement:
+    project: str
+    region: str
+
+
+def _provider_value(override: Optional[str], provider: Optional[str], key: str) -> tuple[str, str]:
+    """The value and the stack key it came from."""
+    if override:
+        return override, f"lago:gcp.{key}"
+    if not provider:
+        raise SettingError(
+            f"gcp:{key}",
+            f"no Google Cloud {key} is set",
+            f"`pulumi config set gcp:{key} VALUE` (or lago:gcp.{key} to override it for Lago only)",
+        )
+    return provider, f"gcp:{key}"
+
+
+def _sizes(settings: LagoSettings) -> Iterator[tuple[str, RoleSize]]:
+    for role in ("api", "worker", "clock", "front", "pdf", "migrate"):
+        yield f"lago:roles.{role}", getattr(settings.roles, role)
+    for queue, size in settings.workers.dedicated.items():
+        yield f"lago:workers.dedicated.{queue}", size
+
+
+def account_ids(name: str) -> dict[str, str]:
+    """Service account ids per role class (6-30 characters: see limits.NAME_RULES). The backend's
+    keeps the id the single runtime account had, so existing stacks keep their identity."""
+    return {"backend": f"{name}-runtime", "front": f"{name}-front", "pdf": f"{name}-gotenberg"}
+
+
+def bucket_name(project: str, name: str) -> str:
+    # Bucket names are global: the project id keeps two projects' "lago" apart.
+    return f"{project}-{name}-files"
+
+
+def derived_names(name: str, project: str) -> dict[str, list[str]]:
+    """Every name the target derives from ``lago:name`` (and the project), by kind, for every
+    role Lago may run (all dedicated workers included)."""
+    every_role = roles_for(DEDICATED_QUEUES)
+    http = [r.name for r in every_role if r.port is not None]
+    return {
+        "run_service": [f"{name}-{r}" for r in http],
+        "run_worker_pool": [f"{name}-{r.name}" for r in every_role if r.port is None and not r.one_shot],
+        "run_job": [f"{name}-{r.name}" for r in every_role if r.one_shot],
+        "service_account": list(account_ids(name).values()),
+        "redis": [f"{name}-redis", f"{name}-cache", f"{name}-cable"],
+        "bucket": [bucket_name(project, name)],
+        "sql_instance": [f"{name}-db-pg"],
+    }
+
+
+def check(settings: LagoSettings, provider_project: Optional[str], provider_region: Optional[str]) -> Placement:
+    g = settings.gcp
+    project, project_key = _provider_value(g.project, provider_project, "project")
+    region, region_key = _provider_value(g.region, provider_region, "region")
+    for key, problem in ((project_key, limits.project_problem(project)), (region_key, limits.region_problem(region))):
+        if problem:
+            what, _, fix = problem.partition(" Fix: ")
+            raise SettingError(key, what.rstrip("."), fix)
+
+    for key, size in _sizes(settings):
+        problem = limits.run_size_problem(size.cpu, size.memory)
+        if problem:
+            what, _, fix = problem.partition(" Fix: ")
+            raise SettingError(f"{key}.memory", what.rstrip("."), fix)
+        if key.endswith((".worker",)) or ".dedicated." in key:
+            if not g.run.autoscale_workers and (size.max_replicas or size.replicas) > size.replicas:
+                raise SettingError(
+                    f"{key}.maxReplicas",
+                    f"maxReplicas ({size.max_replicas}) above replicas ({size.replicas}) needs worker autoscaling, "
+                    "which lago:gcp.run.autoscaleWorkers turns off",
+                    f"remove {key}.maxReplicas, or set lago:gcp.run.autoscaleWorkers to true",
+                )
+
+    if problem := limits.labels_problem(settings.tags, len(RESERVED_LABELS)):
+        raise SettingError("lago:tags", problem, "remove some tags")
+    for key, value in settings.tags.items():
+        if key in RESERVED_LABELS:
+            raise SettingError(f"lago:tags.{key}", f"'{key}' is a label this project sets itself", "use another key")
+        if problem := limits.label_problem(key, value):
+            what, _, fix = problem.partition(" Fix: ")
+            raise SettingError(f"lago:tags.{key}", what.rstrip("."), fix)
+
+    for kind, names in derived_names(settings.name, project).items():
+        for name in names:
+            if problem := limits.name_problem(kind, name):
+                raise SettingError("lago:name", f"a name derived from it is refused by Google: {problem}", "choose a shorter lago:name")
+    return Placement(project, region)

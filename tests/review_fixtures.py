@@ -1,0 +1,35 @@
+"""Offline plans of the shipped stack files with a few keys changed, for the review tests.
+
+Each plan of a cloud stack takes about two seconds, so every (stack, changes) pair is planned
+once per session; the unchanged plan is the one conftest already caches."""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lago_infra.review.sample import merged, plan_with
+
+from .conftest import stack_plan
+
+
+@functools.lru_cache(maxsize=None)
+def _planned(stack: str, changes_json: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        return json.dumps(plan_with(stack, json.loads(changes_json), Path(tmp)))
+
+
+def planned(stack: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The plan document of ``stack``'s stack file with ``changes`` merged in (a fresh copy)."""
+    if not changes:
+        return json.loads(json.dumps(stack_plan(stack).to_json()))
+    return json.loads(_planned(stack, json.dumps(changes, sort_keys=True)))
+
+
+def plans(stack: str, changes: dict[str, Any], base_changes: dict[str, Any] | None = None) -> tuple[dict, dict]:
+    """(base, head): ``stack`` before and after ``changes``."""
+    base_changes = base_changes or {}
+    return planned(stack, base_changes), planned(stack, merged(base_changes, changes))

@@ -1,0 +1,98 @@
+"""The pull-request comment: golden sample, one marker, stacks that fail or are new, the cost
+delta from the project's estimate."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+from lago_infra.__main__ import main
+from lago_infra.review.comment import MARKER, as_markdown, review, review_dirs
+from lago_infra.review.cost import cost_delta
+from lago_infra.review.danger import EXIT_BAD_INPUT, EXIT_DANGER
+from lago_infra.review.sample import sample_comment
+
+from .review_fixtures import planned, plans
+
+GOLDEN = Path(__file__).parent / "golden" / "pr-comment.md"
+
+
+def test_sample_comment_matches_the_golden_file():
+    """Regenerate after a reviewed change: UPDATE_GOLDEN=1 make test (then `python -m lago_infra docs`)."""
+    text = sample_comment()
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert text == GOLDEN.read_text()
+
+
+def test_comment_starts_with_its_marker_and_flags_danger_first():
+    text = sample_comment()
+    assert text.startswith(MARKER + "\n")
+    assert text.count(MARKER) == 1
+    assert text.index("### 🛑") < text.index("### 📝")
+    assert "> [!CAUTION]" in text and "postgres:16-alpine → postgres:17-alpine" in text
+    assert "```mermaid" in text
+
+
+def _write(directory: Path, docs: dict[str, dict]) -> Path:
+    directory.mkdir()
+    for stack, doc in docs.items():
+        (directory / f"{stack}.json").write_text(json.dumps(doc))
+    return directory
+
+
+def test_directories_a_failed_head_plan_and_a_new_stack(tmp_path, capsys):
+    local = planned("local", {})
+    base = _write(tmp_path / "base", {})
+    head = _write(tmp_path / "head", {"local": local})
+    (head / "gcp-dev.error").write_text("Invalid stack configuration in stacks/Pulumi.gcp-dev.yaml")
+    code = main(["plan", "diff", str(base), str(head), "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == EXIT_BAD_INPUT
+    assert "❌ `gcp-dev`: the offline plan failed" in out and "Invalid stack configuration" in out
+    assert "`local` (local, new stack)" in out
+
+
+def test_dangerous_directory_exit_code(tmp_path, capsys):
+    base, head = plans("local", {"lago:database": {"version": 17}})
+    code = main(["plan", "diff", str(_write(tmp_path / "b", {"local": base})), str(_write(tmp_path / "h", {"local": head}))])
+    assert code == EXIT_DANGER
+    assert "DANGER" in capsys.readouterr().out
+
+
+def test_oversized_comment_drops_diagrams_first(monkeypatch):
+    import lago_infra.review.comment as comment
+
+    reviews = [review(*plans("local", {"lago:database": {"version": 17}}))]
+    whole = as_markdown(reviews)
+    monkeypatch.setattr(comment, "COMMENT_LIMIT", len(whole) - 1)
+    smaller = as_markdown(reviews)
+    assert "```mermaid" in whole and "```mermaid" not in smaller
+    assert "[!CAUTION]" in smaller
+
+
+def test_cost_delta_from_the_project_estimate():
+    base, head = plans("aws-dev", {"lago:roles": {"worker": {"replicas": 2, "cpu": 1, "memory": 2048}}})
+    delta = cost_delta(base, head)
+    assert delta is not None and delta.after[0] > delta.before[0]
+    assert [c.name for c in delta.changed] == ["lago-ecs-worker"]
+    assert "lago-ecs-worker" in "\n".join(delta.lines())
+
+
+def test_version_bump_costs_nothing_more():
+    delta = cost_delta(*plans("aws-dev", {"lago:version": "v1.52.0"}))
+    assert delta.changed == [] and "(no change)" in delta.headline()
+
+
+def test_cost_delta_of_a_new_stack_and_of_unpriced_resources():
+    # FAKE estimate, for the shapes the real one may return (a new stack, unpriced URNs); the
+    # real estimate is exercised above.
+    def fake_estimate(doc):
+        line = SimpleNamespace(urn="urn:a", name="a", type="t", role=None, monthly=(1.0, 2.0))
+        return SimpleNamespace(monthly=(1.0, 2.0), lines=[line], unpriced=["urn:pulumi:s::p::aws:x/y:Y::thing"])
+
+    delta = cost_delta(None, {"stack": "s"}, fake_estimate)
+    assert delta.headline() == "$1–$2 (new stack)"
+    assert delta.lines() == ["not priced: thing"]
