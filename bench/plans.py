@@ -27,7 +27,7 @@ def sdk_classes(plan: dict) -> list[str]:
     found = set()
     for r in plan["resources"]:
         package, module, cls = r["type"].split(":")
-        if package in ("pulumi", "lago"):
+        if package in ("pulumi", "lago", "pulumi-python"):  # the engine's, ours, dynamic providers
             continue
         module = module.split("/")[0]
         found.add(f"pulumi_{package}" + ("" if module == "index" else f".{module}") + f":{cls}")
