@@ -21,7 +21,7 @@ from typing import Callable
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 #: Modules that register generators; imported before any rewrite or check.
-_MODULES: tuple[str, ...] = ("lago_infra.cost.readme", "lago_infra.review.mermaid", "lago_infra.review.sample")
+_MODULES: tuple[str, ...] = ("lago_infra.cost.readme", "lago_infra.review.mermaid", "lago_infra.review.sample", "lago_infra.targets.aws.limits")
 
 GENERATORS: dict[str, Callable[[], str]] = {}
 

@@ -66,20 +66,20 @@ def test_existing_vpc_is_used_as_given(plan_config):
             "lago:aws": {
                 "network": {
                     "existing": {
-                        "vpcId": "vpc-123",
-                        "publicSubnetIds": ["subnet-pub-a", "subnet-pub-b"],
-                        "privateSubnetIds": ["subnet-prv-a", "subnet-prv-b"],
-                        "isolatedSubnetIds": ["subnet-iso-a", "subnet-iso-b"],
+                        "vpcId": "vpc-0a1b2c3d",
+                        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                        "isolatedSubnetIds": ["subnet-2000000a", "subnet-2000000b"],
                     }
                 }
             },
         }
     )
     assert not resources(plan, "aws:ec2/vpc:Vpc") and not resources(plan, "aws:ec2/subnet:Subnet")
-    assert {r.inputs["vpcId"] for r in resources(plan, SG)} == {"vpc-123"}
-    assert named(plan, "-edge-alb").inputs["subnets"] == ["subnet-pub-a", "subnet-pub-b"]
-    assert named(plan, "-db-subnets").inputs["subnetIds"] == ["subnet-iso-a", "subnet-iso-b"]
-    assert named(plan, "-ecs-worker", SERVICE).inputs["networkConfiguration"]["subnets"] == ["subnet-prv-a", "subnet-prv-b"]
+    assert {r.inputs["vpcId"] for r in resources(plan, SG)} == {"vpc-0a1b2c3d"}
+    assert named(plan, "-edge-alb").inputs["subnets"] == ["subnet-0000000a", "subnet-0000000b"]
+    assert named(plan, "-db-subnets").inputs["subnetIds"] == ["subnet-2000000a", "subnet-2000000b"]
+    assert named(plan, "-ecs-worker", SERVICE).inputs["networkConfiguration"]["subnets"] == ["subnet-1000000a", "subnet-1000000b"]
 
 
 def test_security_groups_open_only_what_lago_needs(plan):
@@ -224,20 +224,18 @@ def test_every_secret_reaches_containers_as_a_secrets_manager_reference(plan):
     secret_arns = plan.outputs["secret_arns"]
     for role, spec in plan.roles.items():
         secret_vars = {k for k, v in spec["env"].items() if v == "[secret]"}
-        if role == "migrate":
-            defs = [next(c for c in containers(plan, "api") if c["name"] == "migrate")]
-        else:
-            defs = [main_container(plan, role)]
+        defs = [containers(plan, role)[0]]
         for c in defs:
             assert {s["name"] for s in c["secrets"]} == secret_vars, role
-            assert all(s["valueFrom"] == secret_arns[s["name"]] for s in c["secrets"])
+            # Pinned to the current version: ``arn:::version-id``.
+            assert all(s["valueFrom"].startswith(secret_arns[s["name"]] + ":::v-") for s in c["secrets"])
             assert not secret_vars & {e["name"] for e in c["environment"]}
             assert "[secret]" not in json.dumps(c)
 
 
 def test_execution_roles_read_exactly_their_tasks_secrets(plan):
     for role in ("api", "worker", "clock", "front", "pdf"):
-        used = {s["valueFrom"] for c in containers(plan, role) for s in c["secrets"]}
+        used = {s["valueFrom"].split(":::")[0] for c in containers(plan, role) for s in c["secrets"]}
         policies = [r for r in plan.resources if r.name == f"lago-ecs-{role}-execution-secrets"]
         if not used:
             assert not policies, role
@@ -256,9 +254,10 @@ def test_no_secret_value_in_the_plan(plan):
 # -- services -----------------------------------------------------------------------------------
 
 
-def test_cluster_has_container_insights(plan):
-    settings = named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").inputs["settings"]
-    assert {"name": "containerInsights", "value": "enabled"} in settings
+def test_container_insights_is_a_setting_on_in_prod(dev, prod):
+    insights = lambda plan: named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").inputs["settings"]
+    assert {"name": "containerInsights", "value": "enabled"} in insights(prod)
+    assert {"name": "containerInsights", "value": "disabled"} in insights(dev)
 
 
 def test_one_service_per_serving_role(plan):
@@ -301,7 +300,7 @@ def test_architecture_and_spot(dev, prod):
         for task in resources(plan, TASK):
             assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     strategy = lambda plan, role: named(plan, f"-ecs-{role}", SERVICE).inputs["capacityProviderStrategies"][0]["capacityProvider"]
-    assert strategy(dev, "worker") == "FARGATE_SPOT" and strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
+    assert strategy(dev, "worker") == strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
     assert strategy(prod, "worker") == "FARGATE"
 
 
@@ -321,21 +320,11 @@ def test_pdf_is_internal_and_found_through_service_connect(plan):
 
 
 def test_fargate_sizes_are_checked(plan_config):
-    with pytest.raises(Exception, match="Fargate has no 0.25 vCPU task with 4096 MiB"):
+    with pytest.raises(Exception, match="Fargate has no 0.25 vCPU task with 4096 MiB"):  # more in test_aws_limits.py
         plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}})
 
 
-# -- migrations ---------------------------------------------------------------------------------
-
-
-def test_backend_tasks_start_only_after_migrations_succeed(plan):
-    for role in BACKEND:
-        migrate, main = containers(plan, role)
-        assert migrate["name"] == "migrate" and migrate["essential"] is False
-        assert migrate["command"] == plan.roles["migrate"]["command"]
-        assert main["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
-    for role in ("front", "pdf"):
-        assert [c["name"] for c in containers(plan, role)] == [role]
+# -- migrations: tests/test_aws_production.py --------------------------------------------------
 
 
 def test_workers_and_clock_are_deployed_after_the_api(plan):
@@ -375,7 +364,7 @@ def test_prod_serves_https_by_host_and_redirects_http(prod):
     assert https["protocol"] == "HTTPS" and https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     cert = named(prod, "-edge-certificate", "aws:acm/certificate:Certificate").inputs
     assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == ("lago.example.com", ["api.lago.example.com"], "DNS")
-    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule")}
+    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule") if "-private-" not in r.name}
     assert named(prod, "-edge-front", "aws:lb/targetGroup:TargetGroup").name in rules["lago.example.com"]
     assert named(prod, "-edge-api", "aws:lb/targetGroup:TargetGroup").name in rules["api.lago.example.com"]
     records = {r.inputs["name"] for r in resources(prod, "aws:route53/record:Record") if r.inputs["type"] == "A"}

@@ -92,7 +92,8 @@ def test_fargate_spot_is_cheaper_on_x86_and_refused_on_arm64(plan_of):
 
 
 def test_container_insights_and_public_addresses_follow_the_plan(plan_of):
-    d = doc(plan_of, "aws-dev")
+    # Container Insights is on in the prod preset (off in dev).
+    d = doc(plan_of, "aws-prod")
     names = {l.name for l in estimate(d).lines}
     assert "lago-ecs-cluster (Container Insights metrics)" in names
     assert len([l for l in estimate(d).lines if l.type == "aws:ec2/natGateway:NatGateway"]) == len(
@@ -224,8 +225,8 @@ def test_cost_command_refuses_a_file_that_is_not_a_plan(capsys, tmp_path):
         ("aws-prod", "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", {}, True),
         ("aws-prod", "aws:s3/bucket:Bucket", {}, True),
         ("aws-prod", "aws:sns/topic:Topic", {}, False),
-        ("aws-prod", "aws:lambda_/function:Function", {}, False),
-        ("aws-prod", "aws:lambda_/invocation:Invocation", {}, False),
+        ("aws-prod", "aws:lambda/function:Function", {}, False),
+        ("aws-prod", "aws:lambda/invocation:Invocation", {}, False),
         ("gcp-prod", "gcp:compute/securityPolicy:SecurityPolicy", {"rules": [{}, {}]}, True),
         ("gcp-prod", "gcp:kms/cryptoKey:CryptoKey", {"rotationPeriod": "7776000s"}, True),
         ("gcp-prod", "gcp:monitoring/alertPolicy:AlertPolicy", {"conditions": [{}, {}]}, True),

@@ -29,6 +29,8 @@ SERVICE_TYPES = {
     "docker:index/remoteImage:RemoteImage",
     # GCP's migrate job runs once per release: a RandomId keyed on the image triggers it.
     "random:index/randomId:RandomId",
+    # AWS's migrations run once per release: the Invocation's input holds the migrate task's revision.
+    "aws:lambda/invocation:Invocation",
 }
 
 

@@ -343,7 +343,7 @@ def sns_topic(res: Resource, ctx: Context) -> Iterable[Line]:
                      note="a few alarm notifications a month stay within the free million publishes")]
 
 
-@rule("aws:lambda_/function:Function")
+@rule("aws:lambda/function:Function")
 def lambda_function(res: Resource, ctx: Context) -> Iterable[Line]:
     return [ctx.line(res, "secrets/observability", "occasional invocations", ("lambda.requests",), same(0.0), role=None,
                      note="invoked on events or deployments: within the free tier (1M requests, 400,000 GB-s)")]

@@ -9,26 +9,45 @@ from . import RESOURCES, call, digest, resource
 
 ACCOUNT = "123456789012"
 
+#: Region of each explicit ``aws.Provider`` by its id, so resources and invokes made through one
+#: get that provider's region, as a real provider would.
+PROVIDER_REGIONS: dict[str, str] = {}
+#: Every AWS invoke as (token, provider reference): tests check an embedding program's explicit
+#: provider reaches them all.
+INVOKES: list[tuple[str, str]] = []
 
-def _region() -> str:
-    return pulumi.Config("aws").get("region") or "eu-west-1"
+
+def _region(args=None) -> str:
+    provider = getattr(args, "provider", None) or ""
+    explicit = PROVIDER_REGIONS.get(provider.rsplit("::", 1)[-1])
+    return explicit or pulumi.Config("aws").get("region") or "eu-west-1"
+
+
+@resource("pulumi:providers:aws")
+def _provider(args):
+    region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
+    provider_id = f"{args.name}-{digest(args.name, region, length=8)}"
+    PROVIDER_REGIONS[provider_id] = region
+    return {"__id": provider_id}
 
 
 @call("aws:index/getRegion:getRegion")
 def _get_region(args):
-    region = _region()
+    INVOKES.append((args.token, args.provider or ""))
+    region = _region(args)
     return {"region": region, "name": region, "id": region, "description": f"Fake ({region})", "endpoint": f"ec2.{region}.amazonaws.com"}
 
 
 @call("aws:index/getAvailabilityZones:getAvailabilityZones")
 def _get_zones(args):
-    region = _region()
+    INVOKES.append((args.token, args.provider or ""))
+    region = _region(args)
     names = [f"{region}{z}" for z in "abc"]
     return {"names": names, "zoneIds": [f"{region[:3]}{region[-1]}-az{i + 1}" for i in range(3)], "id": region, "groupNames": [region]}
 
 
 def _arn(args, service: str, kind: str) -> str:
-    return f"arn:aws:{service}:{_region()}:{ACCOUNT}:{kind}/{args.name}-{digest(args.name, length=6)}"
+    return f"arn:aws:{service}:{_region(args)}:{ACCOUNT}:{kind}/{args.name}-{digest(args.name, length=6)}"
 
 
 def _named(args) -> str:
@@ -42,19 +61,19 @@ def _generic(args):
 
 @resource("aws:rds/instance:Instance")
 def _rds(args):
-    host = f"{args.name}.{digest(args.name, length=12)}.{_region()}.rds.amazonaws.com"
+    host = f"{args.name}.{digest(args.name, length=12)}.{_region(args)}.rds.amazonaws.com"
     return {**_generic(args), "address": host, "endpoint": f"{host}:5432", "port": int(args.inputs.get("port", 5432))}
 
 
 @resource("aws:elasticache/replicationGroup:ReplicationGroup")
 def _redis(args):
-    host = f"master.{args.name}.{digest(args.name, length=6)}.{_region()}.cache.amazonaws.com"
+    host = f"master.{args.name}.{digest(args.name, length=6)}.{_region(args)}.cache.amazonaws.com"
     return {**_generic(args), "primaryEndpointAddress": host, "readerEndpointAddress": host.replace("master.", "replica."), "port": 6379}
 
 
 @resource("aws:lb/loadBalancer:LoadBalancer")
 def _alb(args):
-    return {**_generic(args), "dnsName": f"{args.name}-{digest(args.name, length=9)}.{_region()}.elb.amazonaws.com", "zoneId": "Z32O12XQLNTSW2"}
+    return {**_generic(args), "dnsName": f"{args.name}-{digest(args.name, length=9)}.{_region(args)}.elb.amazonaws.com", "zoneId": "Z32O12XQLNTSW2"}
 
 
 @resource("aws:s3/bucket:Bucket")
@@ -94,7 +113,34 @@ def _record(args):
 def _secret(args):
     prefix = args.inputs.get("namePrefix", args.name + "-")
     name = f"{prefix}{digest(args.name, length=6)}"
-    return {"__id": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "arn": f"arn:aws:secretsmanager:{_region()}:{ACCOUNT}:secret:{name}", "name": name}
+    return {"__id": f"arn:aws:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "arn": f"arn:aws:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "name": name}
+
+
+@call("aws:index/getCallerIdentity:getCallerIdentity")
+def _caller(args):
+    INVOKES.append((args.token, args.provider or ""))
+    return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/plan", "userId": "PLAN", "id": ACCOUNT}
+
+
+@resource("aws:ecs/taskDefinition:TaskDefinition")
+def _task_definition(args):
+    family = args.inputs.get("family", args.name)
+    base = f"arn:aws:ecs:{_region(args)}:{ACCOUNT}:task-definition/{family}"
+    # Each registration is a new revision in ECS: a changed definition gets a new ARN here too,
+    # so what reads the ARN (the migrations' Invocation) shows as changing in a plan diff.
+    revision = 1 + int(digest(*(args.inputs.get(k) for k in ("containerDefinitions", "cpu", "memory", "runtimePlatform")), length=6), 16) % 9999
+    return {"arn": f"{base}:{revision}", "arnWithoutRevision": base, "revision": revision}
+
+
+@resource("aws:secretsmanager/secretVersion:SecretVersion")
+def _secret_version(args):
+    # A new value is a new version, as in Secrets Manager; the id reveals nothing of the value.
+    return {"versionId": "v-" + digest(args.name, args.inputs.get("secretString"), length=16)}
+
+
+@resource("aws:lambda/invocation:Invocation")
+def _invocation(args):
+    return {"result": '{"exitCode": 0}'}
 
 
 @resource("aws:appautoscaling/target:Target")
@@ -109,7 +155,8 @@ for _token in (
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:ecs/cluster:Cluster",
     "aws:ecs/service:Service",
-    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:lambda/function:Function",
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     "aws:iam/role:Role",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",

@@ -13,6 +13,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, Red
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
+from . import checks, tags
 from .database import LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
@@ -31,10 +32,15 @@ class LagoAws(LagoTarget):
     secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        # Before anything is registered: settings AWS would refuse, as one clear message.
+        checks.check(settings, pulumi.Config("aws").get("region"))
+        stack_tags = tags.stack_tags(settings.tags, pulumi.get_stack())
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tags.transformation(stack_tags)]))
         super().__init__("lago:aws:LagoAws", name, None, opts)
         cfg: AwsSettings = settings.aws or AwsSettings()
         child = pulumi.ResourceOptions(parent=self)
-        region = aws.get_region().region
+        # The provider this component runs with (an embedding program's, or the default one).
+        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
         protection = settings.protection
 
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
@@ -43,7 +49,7 @@ class LagoAws(LagoTarget):
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
         database = LagoDatabase(
-            f"{name}-db", settings.database, cfg.database, protection, data_subnets, security.ids("database"), opts=child
+            f"{name}-db", settings.database, cfg.database, protection, cfg.services.log_retention_days, data_subnets, security.ids("database"), opts=child
         )
         redis_subnets = subnet_group(f"{name}-redis-subnets", network.isolated_subnet_ids, self)
         redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"))
@@ -78,19 +84,23 @@ class LagoAws(LagoTarget):
         for rd in self.deployment.roles:
             for variable, value in rd.env.secret.items():
                 secret_values.setdefault(variable, value)
-        store = LagoSecretStore(f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, opts=child)
+        store = LagoSecretStore(
+            f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child
+        )
 
         services = LagoServices(
             f"{name}-ecs",
             self.deployment,
             ServicesArgs(
                 settings=cfg.services,
+                images=cfg.images,
                 region=region,
                 subnet_ids=network.private_subnet_ids,
                 assign_public_ip=network.tasks_need_public_ip,
                 security=security,
                 edge=edge,
                 secret_arns=store.arns,
+                secret_refs=store.references,
                 bucket_arn=storage.arn,
                 prerequisites=[network, store, database, queue, *([cache] if cache else [])],
             ),

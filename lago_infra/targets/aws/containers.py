@@ -1,8 +1,10 @@
 """ECS container definitions from Lago's role deployments.
 
 Only non-secret parts go into the JSON: plain variables as ``environment``, every secret as a
-``secrets`` entry whose ``valueFrom`` is a Secrets Manager ARN. The definition is therefore not a
-secret output, and a reviewer reads it whole in the plan.
+``secrets`` entry whose ``valueFrom`` is a Secrets Manager ARN pinned to the secret's current
+version (``arn:::version-id``). The definition is therefore not a secret output, a reviewer reads
+it whole in the plan, and a changed secret value changes the definition, so ECS rolls every
+service that reads it (ECS resolves secrets only when a task starts).
 """
 
 from __future__ import annotations
@@ -12,65 +14,66 @@ from typing import Any, Optional
 import pulumi
 
 from ...lago.environment import RoleDeployment
-from ...lago.roles import Image
+from ...lago.roles import HealthCheck
+from . import limits
 
-#: Name of the migrate container inside each backend task, and what the main container awaits.
-MIGRATE_CONTAINER = "migrate"
+#: Seconds between container health checks.
+HEALTH_INTERVAL = 15
 
 
 def fargate_size(cpu: float, memory: int) -> tuple[str, str]:
-    """Task ``cpu`` units and ``memory`` MiB, refused early when Fargate has no such size."""
+    """Task ``cpu`` units and ``memory`` MiB (checked in config against ``limits.FARGATE_SIZES``)."""
     units = int(cpu * 1024)
-    ranges = {256: (512, 2048, 512), 512: (1024, 4096, 1024), 1024: (2048, 8192, 1024), 2048: (4096, 16384, 1024), 4096: (8192, 30720, 1024), 8192: (16384, 61440, 4096)}
-    low, high, step = ranges[units]
-    if not (low <= memory <= high and (memory - low) % step == 0):
-        allowed = ", ".join(str(m) for m in range(low, high + 1, step))
-        raise ValueError(f"Fargate has no {cpu} vCPU task with {memory} MiB. Fix: set the role's memory to one of {allowed}")
+    assert memory in limits.fargate_memories(units), "checks.py refuses sizes Fargate does not offer"
     return str(units), str(memory)
 
 
 def container(
     rd: RoleDeployment,
-    secret_arns: dict[str, pulumi.Input[str]],
+    secret_refs: dict[str, pulumi.Input[str]],
     log: dict[str, Any],
     *,
-    name: Optional[str] = None,
-    essential: bool = True,
-    depends_on_migrate: bool = False,
+    image: str,
+    repository_credentials: Optional[str] = None,
 ) -> dict[str, Any]:
-    """One container of ``rd``; ``log`` is the awslogs group and region."""
+    """The one container of ``rd``'s task; ``log`` is the awslogs group and region."""
     c: dict[str, Any] = {
-        "name": name or rd.name,
-        "image": rd.image,
-        "essential": essential,
+        "name": rd.name,
+        "image": image,
+        "essential": True,
         "environment": [{"name": k, "value": v} for k, v in sorted(rd.env.plain.items())],
-        "secrets": [{"name": k, "valueFrom": secret_arns[k]} for k in sorted(rd.env.secret)],
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {**log, "awslogs-stream-prefix": name or rd.name},
-        },
+        "secrets": [{"name": k, "valueFrom": secret_refs[k]} for k in sorted(rd.env.secret)],
+        "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": rd.name}},
     }
+    if repository_credentials:
+        c["repositoryCredentials"] = {"credentialsParameter": repository_credentials}
     if rd.command:
         c["command"] = rd.command
     if rd.role.port is not None:
         # Named: Service Connect publishes a port by this name.
         c["portMappings"] = [{"name": rd.name, "containerPort": rd.role.port, "protocol": "tcp", "appProtocol": "http"}]
-    health = rd.role.health
-    if health is not None and essential and rd.role.image is not Image.FRONT:
-        # curl ships in the api and Gotenberg images; the front is checked by the ALB only.
-        c["healthCheck"] = {
-            "command": ["CMD-SHELL", f"curl -fsS -o /dev/null http://localhost:{health.port}{health.path} || exit 1"],
-            "interval": 15,
-            "timeout": 5,
-            "retries": 3,
-            "startPeriod": health.start_period,
-        }
+    if rd.role.liveness is not None:
+        c["healthCheck"] = health_check(rd.role.liveness)
     if rd.role.queue is not None or rd.name == "worker":
         # Sidekiq needs time to hand unfinished jobs back to Redis on SIGTERM.
         c["stopTimeout"] = 60
-    if depends_on_migrate:
-        c["dependsOn"] = [{"containerName": MIGRATE_CONTAINER, "condition": "SUCCESS"}]
     return c
+
+
+def health_check(liveness: HealthCheck) -> dict[str, Any]:
+    """ECS restarts a container whose check fails ``retries`` times in a row: the liveness probe
+    (never the database), retried across the role's failure window so a Redis failover passes."""
+    low, high = limits.ECS_HEALTH_RETRIES
+    retries = min(high, max(low, liveness.failure_window // HEALTH_INTERVAL))
+    return {
+        # Exec form, with the HTTP client the role's own image ships (lago.roles.Probe): no shell.
+        "command": ["CMD", *liveness.exec_command()],
+        # Longer than the default where retries alone cannot span the failure window.
+        "interval": max(HEALTH_INTERVAL, -(-liveness.failure_window // retries)),
+        "timeout": 5,
+        "retries": retries,
+        "startPeriod": min(limits.ECS_HEALTH_START_PERIOD_MAX, liveness.start_period),
+    }
 
 
 def definitions(containers: list[dict[str, Any]]) -> pulumi.Output[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Optional, Sequence
 
 import pulumi
@@ -30,6 +31,7 @@ class LagoDatabase(pulumi.ComponentResource):
         lago: DatabaseSettings,
         settings: Database,
         protection: Protection,
+        log_retention_days: int,
         subnet_ids: Sequence[pulumi.Input[str]],
         security_group_ids: Sequence[pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions] = None,
@@ -44,11 +46,19 @@ class LagoDatabase(pulumi.ComponentResource):
         params = aws.rds.ParameterGroup(
             f"{name}-params",
             family=family,
-            description="Lago: TLS only",
+            description="Lago: TLS only, pg_partman maintenance",
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
                 # Statements slower than a second land in the exported postgresql log.
                 aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
+                # Lago's migrations partition enriched_events monthly when pg_partman exists; its
+                # background worker runs the maintenance that creates next month's partition
+                # (RDS User Guide, "Managing PostgreSQL partitions with the pg_partman extension").
+                # Static: applied at the first reboot, which creation is.
+                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value="pg_stat_statements,pg_partman_bgw", apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.dbname", value=lago.name, apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.interval", value="3600", apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.role", value=lago.user, apply_method="pending-reboot"),
             ],
             opts=child,
         )
@@ -58,8 +68,19 @@ class LagoDatabase(pulumi.ComponentResource):
             # snapshot the first one left.
             suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=child)
             final_snapshot = pulumi.Output.concat(f"{name}-final-", suffix.hex)
+        # A fixed identifier, unique per stack, so the log groups RDS exports into exist first with
+        # the stack's retention (RDS would otherwise create them, keeping logs forever).
+        identifier = f"{name}-{hashlib.sha256(f'{pulumi.get_project()}/{pulumi.get_stack()}'.encode()).hexdigest()[:7]}"
+        exports = ["postgresql", "upgrade"] if settings.log_exports else []
+        log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-log-{kind}", name=f"/aws/rds/instance/{identifier}/{kind}", retention_in_days=log_retention_days, opts=child
+            )
+            for kind in exports
+        ]
         self.instance = aws.rds.Instance(
             f"{name}",
+            identifier=identifier,
             engine="postgres",
             engine_version=str(lago.version),
             auto_minor_version_upgrade=True,
@@ -87,8 +108,8 @@ class LagoDatabase(pulumi.ComponentResource):
             final_snapshot_identifier=final_snapshot,
             performance_insights_enabled=settings.performance_insights,
             performance_insights_retention_period=7 if settings.performance_insights else None,
-            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"] if settings.log_exports else [],
-            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect),
+            enabled_cloudwatch_logs_exports=exports,
+            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=log_groups),
         )
         self.host = self.instance.address
         self.port = self.instance.port

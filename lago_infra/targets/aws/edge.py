@@ -16,8 +16,10 @@ import pulumi_aws as aws
 
 from ...config.model import Domain, Protection, Urls
 from ...lago import urls
-from ...lago.roles import API, FRONT, HealthCheck
+from ...lago.roles import API, FRONT, PRIVATE_API_PATHS, HealthCheck
+from . import limits, tags
 from .settings import Edge
+
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ class LagoEdge(pulumi.ComponentResource):
     target_groups: dict[str, aws.lb.TargetGroup]
     """By role: api, front."""
     listeners: list[aws.lb.Listener]
-    """Services wait on these: ECS refuses a target group no listener uses."""
+    attachments: dict[str, list[pulumi.Resource]]
+    """By role: the listeners and rules that put its target group behind the ALB. Its service
+    waits on them: ECS refuses a target group that no listener or rule uses."""
     validation_records: Optional[pulumi.Output[list]] = None
     """With a domain but no Route 53 zone: the CNAMEs to create for the certificate."""
 
@@ -65,17 +69,32 @@ class LagoEdge(pulumi.ComponentResource):
         )
         self.dns_name = self.alb.dns_name
         self.target_groups = {
-            role.name: self._target_group(role.name, role.port, role.health, args.vpc_id) for role in (API, FRONT)
+            role.name: self._target_group(role.name, role.port, role.liveness, args.vpc_id) for role in (API, FRONT)
         }
+        self.attachments = {"api": [], "front": []}
         if args.domain is None:
-            self.listeners = [
-                self._forward_listener("http", 80, "front"),
-                self._forward_listener("api", s.api_port, "api"),
-            ]
+            front_listener = self._forward_listener("http", 80, "front")
+            api_listener = self._forward_listener("api", s.api_port, "api")
+            self.listeners = [front_listener, api_listener]
+            self.attachments["front"].append(front_listener)
+            self.attachments["api"].append(api_listener)
+            self._deny_private_paths(api_listener, "api", host=None)
             front = self.alb.dns_name.apply(lambda h: urls.http_url("http", h))
             api = self.alb.dns_name.apply(lambda h: urls.http_url("http", h, s.api_port))
         else:
-            self.listeners = self._https(args)
+            if self.certificate_pending(args):
+                # Phase one: the certificate and its records, nothing that waits for them.
+                self._certificate(args.domain, None, wait=False)
+                self.listeners = [self._pending_listener()]
+                pulumi.log.warn(
+                    "The ACM certificate for lago:domain awaits DNS validation: add the records in the "
+                    "certificate_validation_records output to your DNS, wait until ACM shows the certificate as Issued, "
+                    "then set lago:aws.edge.certificateValidated to true and run pulumi up again. "
+                    "Until then the ALB answers 503 and the api and front services are not created.",
+                    resource=self,
+                )
+            else:
+                self.listeners = self._https(args)
             front = pulumi.Output.from_input(urls.http_url("https", args.domain.app))
             api = pulumi.Output.from_input(urls.http_url("https", args.domain.api))
         # Something in front (a CDN) may decide the public URLs; they then win.
@@ -83,7 +102,37 @@ class LagoEdge(pulumi.ComponentResource):
         self.api_url = pulumi.Output.from_input(args.urls.api) if args.urls.api else api
         self.register_outputs({"front_url": self.front_url, "api_url": self.api_url, "dns_name": self.dns_name})
 
+    @staticmethod
+    def certificate_pending(args: EdgeArgs) -> bool:
+        """A new certificate with no Route 53 zone to validate it, not yet marked validated."""
+        s = args.settings
+        return args.domain is not None and not (s.certificate_arn or s.route53_zone_id or s.certificate_validated)
+
+    @property
+    def serving(self) -> bool:
+        """Whether the target groups are behind a listener (not while the certificate is pending)."""
+        return all(self.attachments.values())
+
+    def _pending_listener(self) -> aws.lb.Listener:
+        return self._port_80(
+            aws.lb.ListenerDefaultActionArgs(
+                type="fixed-response",
+                fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                    content_type="text/plain", status_code="503", message_body="Lago is waiting for its TLS certificate"
+                ),
+            )
+        )
+
+    def _port_80(self, action: aws.lb.ListenerDefaultActionArgs) -> aws.lb.Listener:
+        """Port 80 with a domain: 503 while the certificate is pending, then a redirect to HTTPS
+        (one resource, so phase two updates it in place)."""
+        return aws.lb.Listener(
+            f"{self._name}-http", load_balancer_arn=self.alb.arn, port=80, protocol="HTTP", default_actions=[action], opts=self._child
+        )
+
     def _target_group(self, role: str, port: int, health: HealthCheck, vpc_id) -> aws.lb.TargetGroup:
+        """Probes the role's liveness: ECS replaces a task whose target health fails, so the api's
+        ``/health`` (which runs SQL) would replace every api on a database failover."""
         return aws.lb.TargetGroup(
             f"{self._name}-{role}",
             port=port,
@@ -93,8 +142,15 @@ class LagoEdge(pulumi.ComponentResource):
             # Puma finishes in-flight requests well within this; the default 300 s slows deploys.
             deregistration_delay=30,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
-                path=health.path, port="traffic-port", matcher="200", interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3
+                path=health.path,
+                port="traffic-port",
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=min(limits.ALB_UNHEALTHY_THRESHOLD_MAX, max(3, health.failure_window // 15)),
             ),
+            tags=tags.role(role),
             opts=self._child,
         )
 
@@ -127,8 +183,9 @@ class LagoEdge(pulumi.ComponentResource):
             ],
             opts=self._child,
         )
+        self._deny_private_paths(https, "https", host=domain.api)
         for priority, (role, host) in enumerate((("front", domain.app), ("api", domain.api)), start=10):
-            aws.lb.ListenerRule(
+            rule = aws.lb.ListenerRule(
                 f"{name}-{role}-host",
                 listener_arn=https.arn,
                 priority=priority,
@@ -136,18 +193,12 @@ class LagoEdge(pulumi.ComponentResource):
                 actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[role].arn)],
                 opts=pulumi.ResourceOptions(parent=https),
             )
-        redirect = aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="redirect",
-                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
-                )
-            ],
-            opts=self._child,
+            self.attachments[role] += [https, rule]
+        redirect = self._port_80(
+            aws.lb.ListenerDefaultActionArgs(
+                type="redirect",
+                redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
+            )
         )
         if s.route53_zone_id:
             for role, host in (("front", domain.app), ("api", domain.api)):
@@ -161,7 +212,30 @@ class LagoEdge(pulumi.ComponentResource):
                 )
         return [https, redirect]
 
-    def _certificate(self, domain: Domain, zone_id: Optional[str]) -> pulumi.Output[str]:
+    def _deny_private_paths(self, listener: aws.lb.Listener, label: str, host: Optional[str]) -> None:
+        """Lago's private paths (an unauthenticated Prometheus exporter at /metrics, …) answer 404
+        at the edge. One rule per path keeps each within the ALB's five match values per rule.
+        Scrape /metrics from inside the VPC (the api's security group), not through the ALB."""
+        for number, path in enumerate(PRIVATE_API_PATHS, start=1):
+            conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[path, f"{path}/*"]))]
+            if host:
+                conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
+            aws.lb.ListenerRule(
+                f"{self._name}-{label}-private-{path.strip('/').replace('/', '-')}",
+                listener_arn=listener.arn,
+                # Before the host rules (10, 11): a lower number is evaluated first.
+                priority=number,
+                conditions=conditions,
+                actions=[
+                    aws.lb.ListenerRuleActionArgs(
+                        type="fixed-response",
+                        fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                    )
+                ],
+                opts=pulumi.ResourceOptions(parent=listener),
+            )
+
+    def _certificate(self, domain: Domain, zone_id: Optional[str], wait: bool = True) -> pulumi.Output[str]:
         name = self._name
         cert = aws.acm.Certificate(
             f"{name}-certificate",
@@ -191,7 +265,9 @@ class LagoEdge(pulumi.ComponentResource):
             self.validation_records = cert.domain_validation_options.apply(
                 lambda opts: [f"{o.resource_record_name} {o.resource_record_type} {o.resource_record_value}" for o in opts]
             )
-        # Waits until ACM has issued the certificate; without a zone, until you add the records.
+        if not wait:
+            return cert.arn
+        # Waits until ACM has issued the certificate: at once when phase one's records are in DNS.
         validation = aws.acm.CertificateValidation(
             f"{name}-certificate",
             certificate_arn=cert.arn,

@@ -4,7 +4,7 @@ task's secrets, and one task role (the backend's identity) that may use the buck
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Any, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -17,8 +17,9 @@ _ASSUME_ECS_TASKS = json.dumps(
 )
 
 
-def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], parent: pulumi.Resource) -> aws.iam.Role:
-    """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries."""
+def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource) -> aws.iam.Role:
+    """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
+    ``grants`` are further statements (registry credentials, the pull-through cache)."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
     aws.iam.RolePolicyAttachment(
@@ -35,12 +36,17 @@ def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], parent: 
             ),
             opts=pulumi.ResourceOptions(parent=role),
         )
+    if grants:
+        aws.iam.RolePolicy(
+            f"{name}-images", role=role.id, policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
+        )
     return role
 
 
-def backend_task_role(name: str, bucket_arn: pulumi.Input[str], parent: pulumi.Resource) -> aws.iam.Role:
+def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource) -> aws.iam.Role:
     """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
-    endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset."""
+    endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset. With ECS Exec, also the SSM channels
+    ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions)."""
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
     aws.iam.RolePolicy(
         f"{name}-files",
@@ -51,11 +57,30 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], parent: pulumi.R
                     "Version": "2012-10-17",
                     "Statement": [
                         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
-                        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": f"{arn}/*"},
+                        # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
+                        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": f"{arn}/*"},
                     ],
                 }
             )
         ),
         opts=pulumi.ResourceOptions(parent=role),
     )
+    if ecs_exec:
+        aws.iam.RolePolicy(
+            f"{name}-exec",
+            role=role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
     return role

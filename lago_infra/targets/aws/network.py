@@ -45,7 +45,8 @@ class LagoNetwork(pulumi.ComponentResource):
 
     def _build(self, settings: Network, region: str) -> None:
         name = self._name
-        zones = aws.get_availability_zones(state="available").names[: settings.az_count]
+        # Through this component's provider: an embedding program's region and account.
+        zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names[: settings.az_count]
         if len(zones) < settings.az_count:
             raise ValueError(f"the region offers {len(zones)} availability zones, fewer than network.azCount={settings.az_count}")
         vpc = aws.ec2.Vpc(

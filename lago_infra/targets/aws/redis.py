@@ -38,10 +38,9 @@ class LagoRedis(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # ElastiCache takes 16-128 printable characters and refuses some symbols: alphanumeric only.
         token = random.RandomPassword(f"{name}-auth-token", length=48, special=False, opts=child)
-        major = settings.engine_version.split(".")[0]
         params = aws.elasticache.ParameterGroup(
             f"{name}-params",
-            family=f"{settings.engine}{major}",
+            family=settings.parameter_family,
             description=f"Lago: maxmemory-policy {eviction}",
             parameters=[aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value=eviction)],
             opts=child,

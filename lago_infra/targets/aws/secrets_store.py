@@ -18,17 +18,23 @@ class LagoSecretStore(pulumi.ComponentResource):
     """Secrets Manager secrets named ``<name>/<VARIABLE>-…``; containers get their ARNs only."""
 
     arns: dict[str, pulumi.Output[str]]
-    """Secret ARN by Lago variable name."""
+    """Secret ARN by Lago variable name (for IAM policies)."""
+    references: dict[str, pulumi.Output[str]]
+    """What a container's ``valueFrom`` takes: the ARN pinned to the current version
+    (``arn:json-key:version-stage:version-id`` with the first two empty). A new value is a new
+    version id, so the task definitions that read it change and ECS rolls their services."""
 
     def __init__(
         self,
         name: str,
         values: dict[str, pulumi.Input[str]],
         recovery_window_days: int,
+        protect: bool = False,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
         super().__init__("lago:aws:SecretStore", name, None, opts)
         self.arns = {}
+        self.references = {}
         for variable in sorted(values):
             slug = variable.lower().replace("_", "-")
             secret = aws.secretsmanager.Secret(
@@ -38,13 +44,15 @@ class LagoSecretStore(pulumi.ComponentResource):
                 name_prefix=f"{name}/{variable}-",
                 description=f"Lago {variable}",
                 recovery_window_in_days=recovery_window_days,
-                opts=pulumi.ResourceOptions(parent=self),
+                # Where data is protected, so are the secrets that unlock it.
+                opts=pulumi.ResourceOptions(parent=self, protect=protect),
             )
-            aws.secretsmanager.SecretVersion(
+            version = aws.secretsmanager.SecretVersion(
                 f"{name}-{slug}",
                 secret_id=secret.id,
                 secret_string=pulumi.Output.secret(values[variable]),
                 opts=pulumi.ResourceOptions(parent=secret),
             )
             self.arns[variable] = secret.arn
+            self.references[variable] = pulumi.Output.concat(secret.arn, ":::", version.version_id)
         self.register_outputs({"arns": self.arns})

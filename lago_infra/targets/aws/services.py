@@ -1,44 +1,56 @@
-"""ECS on Fargate: a cluster, and one service per serving Lago role.
+"""ECS on Fargate: a cluster, one service per serving Lago role, and the migrations that run once
+per release before any of them rolls out (``migrations.py``).
 
-Migrations: every backend task (api, workers, clock) carries the migrate role as a non-essential
-first container, and its main container starts only once migrate exits 0 (``dependsOn`` …
-``SUCCESS``). So no new backend task ever serves on an unmigrated schema, whichever service ECS
-starts first. Two migrations never run at once: Rails wraps ``db:migrate`` in a PostgreSQL
-advisory lock (``pg_try_advisory_lock``; lago-api leaves ``advisory_locks`` on), and a second
-migrator that finds it taken exits with ``ConcurrentMigrationError``; its task stops and ECS
-starts a replacement, whose migrate then finds nothing pending. To keep that race rare, the
-worker and clock services also wait, in Pulumi, for the api service to reach a steady state.
+Health: ECS replaces a task whose container health check or whose ALB target health check fails,
+so both probe the role's liveness (never the database): the api's ``/ready``, not ``/health``,
+which runs SQL. A database or Redis failover therefore replaces no task; the worker's probe pings
+Redis and is retried across its failure window (``lago.roles``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ...lago.environment import LagoDeployment, RoleDeployment
-from ...lago.roles import Tier
-from . import iam
-from .containers import MIGRATE_CONTAINER, container, definitions, fargate_size
+from ...lago.roles import Image, Tier
+from . import iam, tags
+from .containers import container, definitions, fargate_size
 from .edge import LagoEdge
+from .migrations import MIGRATE_CONTAINER, LagoMigrations
 from .security import LagoSecurityGroups
-from .settings import Services
+from .settings import Images, Services
+
+#: Lago waits up to 300 s for a PDF (lago-facts); Service Connect's default per-request timeout is 15 s.
+PDF_REQUEST_TIMEOUT = 330
 
 
 @dataclass(frozen=True)
 class ServicesArgs:
     settings: Services
+    images: Images
     region: str
     subnet_ids: Sequence[pulumi.Input[str]]
     assign_public_ip: bool
     security: LagoSecurityGroups
     edge: LagoEdge
+    #: Secret ARN by variable (for IAM) and the version-pinned reference containers read.
     secret_arns: dict[str, pulumi.Output[str]]
+    secret_refs: dict[str, pulumi.Output[str]]
     bucket_arn: pulumi.Input[str]
     #: Created before any service: the NAT routes tasks need to pull images, the secrets.
     prerequisites: Sequence[pulumi.Resource]
+    #: Unique per project and stack, for the names AWS wants unique per account and region.
+    scope: str = field(default_factory=lambda: unique_scope(pulumi.get_project(), pulumi.get_stack()))
+
+
+def unique_scope(project: str, stack: str) -> str:
+    """``project-stack`` in the characters task families, log groups and namespaces all accept."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", f"{project}-{stack}")
 
 
 class LagoServices(pulumi.ComponentResource):
@@ -56,12 +68,14 @@ class LagoServices(pulumi.ComponentResource):
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
         s = args.settings
-        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{name}", retention_in_days=s.log_retention_days, opts=self._child)
-        namespace = aws.servicediscovery.HttpNamespace(f"{name}-namespace", name=f"{name}.lago.internal", description="Lago internal services", opts=self._child)
+        # Named per project and stack: two stacks in one account and region never share them.
+        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{args.scope}/{name}", retention_in_days=s.log_retention_days, opts=self._child)
+        self.namespace = f"{name}.{args.scope}.lago.internal".lower()
+        namespace = aws.servicediscovery.HttpNamespace(f"{name}-namespace", name=self.namespace, description="Lago internal services", opts=self._child)
         self._namespace = namespace
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled" if s.container_insights else "disabled")],
             service_connect_defaults=aws.ecs.ClusterServiceConnectDefaultsArgs(namespace=namespace.arn),
             opts=self._child,
         )
@@ -73,38 +87,56 @@ class LagoServices(pulumi.ComponentResource):
             default_capacity_provider_strategies=[aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(capacity_provider="FARGATE", weight=1)],
             opts=self._child,
         )
-        self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, self)
+        self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self)
+        self._images = _ImageSource(f"{name}-images", args.images, args.region, self)
         self.cluster_name = cluster.name
-        self.namespace = f"{name}.lago.internal"
 
         migrate = deployment.role("migrate")
+        migrate_task, migrate_execution = self._task(migrate, container_name=MIGRATE_CONTAINER)
+        self.migrations = LagoMigrations(
+            f"{name}-migrate",
+            cluster=cluster,
+            task=migrate_task,
+            pass_roles=[migrate_execution.arn, self._task_role.arn],
+            subnet_ids=args.subnet_ids,
+            # The migrator talks to the database and Redis exactly as the workers do.
+            security_group_ids=[args.security.groups["worker"].id],
+            assign_public_ip=args.assign_public_ip,
+            log_group=self._logs,
+            after=[*args.prerequisites, self._capacity],
+            opts=self._child,
+        )
         self.services = {}
         # pdf first (api and workers call it), then api, then what waits for the api.
         order = sorted(deployment.serving, key=lambda rd: {"pdf": 0, "api": 1}.get(rd.name, 2))
         for rd in order:
-            after: list[pulumi.Resource] = [*args.prerequisites, self._capacity, *args.edge.listeners]
-            if rd.role.backend and rd.name != "api":
+            if rd.name in args.edge.target_groups and not args.edge.serving:
+                continue  # phase one of certificate validation: no listener takes its target group yet
+            after: list[pulumi.Resource] = [*args.prerequisites, self._capacity, *args.edge.attachments.get(rd.name, [])]
+            if rd.role.backend or rd.role.image is Image.FRONT:
+                # A new release's api, workers, clock and front start only on a migrated schema.
+                after.append(self.migrations.done)
+            if rd.role.backend and rd.name != "api" and "api" in self.services:
                 after.append(self.services["api"])
             if rd.role.backend:
                 after.append(self.services["pdf"])
-            self.services[rd.name] = self._service(rd, migrate if rd.role.backend else None, after)
+            self.services[rd.name] = self._service(rd, after)
         self.register_outputs({"cluster_name": self.cluster_name})
 
     # -- one role --------------------------------------------------------------------------------
 
-    def _service(self, rd: RoleDeployment, migrate: Optional[RoleDeployment], after: list[pulumi.Resource]) -> aws.ecs.Service:
+    def _task(self, rd: RoleDeployment, container_name: Optional[str] = None) -> tuple[aws.ecs.TaskDefinition, aws.iam.Role]:
         name, a = f"{self._name}-{rd.name}", self._args
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
-        containers: list[dict[str, Any]] = []
-        if migrate is not None:
-            containers.append(container(migrate, a.secret_arns, log, name=MIGRATE_CONTAINER, essential=False))
-        containers.append(container(rd, a.secret_arns, log, depends_on_migrate=migrate is not None))
-        secret_names = sorted({s for c in containers for s in (e["name"] for e in c["secrets"])})
-        execution = iam.execution_role(f"{name}-execution", [a.secret_arns[n] for n in secret_names], self)
+        spec = container(rd, a.secret_refs, log, image=self._images.reference(rd), repository_credentials=self._images.credentials)
+        if container_name:
+            spec["name"] = container_name
+        secret_arns = [a.secret_arns[n] for n in sorted(rd.env.secret)]
+        execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self)
         task = aws.ecs.TaskDefinition(
             f"{name}",
-            family=name,
+            family=f"{a.scope}-{name}",
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
             cpu=cpu,
@@ -112,9 +144,15 @@ class LagoServices(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=a.settings.cpu_architecture),
             execution_role_arn=execution.arn,
             task_role_arn=self._task_role.arn if rd.role.backend else None,
-            container_definitions=definitions(containers),
+            container_definitions=definitions([spec]),
+            tags=tags.role(rd.name),
             opts=self._child,
         )
+        return task, execution
+
+    def _service(self, rd: RoleDeployment, after: list[pulumi.Resource]) -> aws.ecs.Service:
+        name, a = f"{self._name}-{rd.name}", self._args
+        task, _ = self._task(rd)
         group = _security_group(rd)
         autoscaled = rd.role.autoscaled and rd.max_replicas > rd.min_replicas
         service = aws.ecs.Service(
@@ -127,14 +165,17 @@ class LagoServices(pulumi.ComponentResource):
                 subnets=list(a.subnet_ids), security_groups=[a.security.groups[group].id], assign_public_ip=a.assign_public_ip
             ),
             load_balancers=self._load_balancers(rd),
-            health_check_grace_period_seconds=(rd.role.health.start_period + 60) if rd.role.public else None,
+            health_check_grace_period_seconds=(rd.role.liveness.start_period + 60) if rd.role.public and rd.role.liveness else None,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             # The clock is stopped before its successor starts: two clocks enqueue every job twice.
             deployment_minimum_healthy_percent=0 if rd.role.singleton else 100,
             deployment_maximum_percent=100 if rd.role.singleton else 200,
             service_connect_configuration=self._service_connect(rd),
+            # Tasks carry the service's tags (lago-stack, lago-role, lago:tags).
             propagate_tags="SERVICE",
-            enable_execute_command=False,
+            enable_ecs_managed_tags=True,
+            enable_execute_command=a.settings.exec and rd.role.backend,
+            tags=tags.role(rd.name),
             # `pulumi up` returns once new tasks serve (or the circuit breaker rolled back).
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(
@@ -171,6 +212,8 @@ class LagoServices(pulumi.ComponentResource):
                         port_name=rd.name,
                         discovery_name=rd.name,
                         client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(port=rd.role.port, dns_name=rd.name)],
+                        # A PDF may take Lago's whole 300 s wait; the proxy must not cut it at 15 s.
+                        timeout=aws.ecs.ServiceServiceConnectConfigurationServiceTimeoutArgs(per_request_timeout_seconds=PDF_REQUEST_TIMEOUT),
                     )
                 ],
             )
@@ -205,6 +248,53 @@ class LagoServices(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=service),
         )
+
+
+class _ImageSource:
+    """Where tasks pull from: Docker Hub (with credentials when given) or an ECR pull-through
+    cache of it; references pinned by digest when ``lago:aws.images.digests`` says so."""
+
+    def __init__(self, name: str, settings: Images, region: str, parent: pulumi.Resource):
+        self._settings = settings
+        self._registry: Optional[str] = None
+        self.credentials: Optional[str] = None
+        #: Extra statements the execution role needs.
+        self.execution_grants: list[dict[str, Any]] = []
+        arn = settings.docker_hub_credentials_arn
+        if settings.pull_through_cache and arn is None:
+            pulumi.log.warn(
+                "lago:aws.images.pullThroughCache is on but lago:aws.images.dockerHubCredentialsArn is unset: ECR's Docker Hub "
+                "cache needs credentials, so tasks pull anonymously from Docker Hub (rate-limited per NAT address). "
+                "Set dockerHubCredentialsArn to a secret named ecr-pullthroughcache/<name> holding username and password.",
+                resource=parent,
+            )
+        elif settings.pull_through_cache:
+            prefix = name.lower()[:30]
+            aws.ecr.PullThroughCacheRule(
+                name,
+                ecr_repository_prefix=prefix,
+                upstream_registry_url="registry-1.docker.io",
+                credential_arn=arn,
+                opts=pulumi.ResourceOptions(parent=parent),
+            )
+            account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=parent)).account_id
+            self._registry = f"{account}.dkr.ecr.{region}.amazonaws.com/{prefix}"
+            # The first pull of an image creates its repository and imports it from upstream.
+            self.execution_grants.append({"Effect": "Allow", "Action": ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], "Resource": "*"})
+        elif arn:
+            self.credentials = arn
+            self.execution_grants.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arn})
+
+    def reference(self, rd: RoleDeployment) -> str:
+        image = rd.image
+        digest = self._settings.digests.get(rd.role.image.value)
+        if digest:
+            image = f"{image.rsplit(':', 1)[0] if ':' in image.split('/')[-1] else image}@{digest}"
+        if self._registry:
+            # Docker Hub's official images live under library/; Lago's are under getlago/.
+            path = image if "/" in image.split("@")[0].split(":")[0] else f"library/{image}"
+            image = f"{self._registry}/{path}"
+        return image
 
 
 def _security_group(rd: RoleDeployment) -> str:

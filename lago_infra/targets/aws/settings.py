@@ -2,32 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from ...config.base import NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section
+from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
 CpuArchitecture = Literal["ARM64", "X86_64"]
+
+
+def _matches(pattern, what: str, example: str):
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"'{value}' is not {what}. Fix: give one in AWS's form, e.g. {example}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _vpc_cidr(value: str) -> str:
+    problem = limits.vpc_cidr_problem(value)
+    if problem:
+        raise ValueError(f"{problem}. Fix: give a larger block, e.g. 10.0.0.0/16")
+    return value
+
+
+def _one_of(allowed, what: str):
+    def check(value):
+        if value not in allowed:
+            raise ValueError(f"{value} is not {what}. Fix: use one of {', '.join(map(str, allowed))}")
+        return value
+
+    return AfterValidator(check)
+
+
+VpcId = Annotated[NonEmpty, _matches(limits.VPC_ID, "a VPC id", "vpc-0123456789abcdef0")]
+SubnetId = Annotated[NonEmpty, _matches(limits.SUBNET_ID, "a subnet id", "subnet-0123456789abcdef0")]
+VpcCidr = Annotated[Cidr, AfterValidator(_vpc_cidr)]
+InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS instance class", "db.t4g.micro or db.m7g.large")]
+NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
+ZoneId = Annotated[NonEmpty, _matches(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ")]
+CertificateArn = Annotated[
+    NonEmpty, _matches(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
+]
+SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
+SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
+LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
 
 
 class ExistingVpc(Section):
     """A VPC the user already runs. Each list needs subnets in at least two availability zones
     (the ALB and the database subnet group refuse fewer)."""
 
-    vpc_id: NonEmpty
+    vpc_id: VpcId
     #: For the ALB (and for tasks when ``privateSubnetIds`` have no route out).
-    public_subnet_ids: list[NonEmpty] = Field(min_length=2)
+    public_subnet_ids: list[SubnetId] = Field(min_length=2)
     #: For the tasks; they need a route to the internet (NAT) to pull images.
-    private_subnet_ids: list[NonEmpty] = Field(min_length=2)
+    private_subnet_ids: list[SubnetId] = Field(min_length=2)
     #: For the database and Redis; the private subnets when unset.
-    isolated_subnet_ids: Optional[list[NonEmpty]] = Field(None, min_length=2)
+    isolated_subnet_ids: Optional[list[SubnetId]] = Field(None, min_length=2)
 
 
 class Network(Section):
     #: Address range of a new VPC; split into /20s per tier and zone.
-    cidr: NonEmpty = "10.0.0.0/16"
+    cidr: VpcCidr = "10.0.0.0/16"
     #: Availability zones of a new VPC.
     az_count: int = Field(2, ge=2, le=3)
     #: ``none``: tasks run in public subnets with public addresses (inbound still ALB-only);
@@ -37,7 +77,7 @@ class Network(Section):
 
 
 class Database(Section):
-    instance_class: NonEmpty = "db.t4g.micro"
+    instance_class: InstanceClass = "db.t4g.micro"
     #: GiB at creation; gp3 grows itself up to ``maxAllocatedStorage``.
     allocated_storage: int = Field(20, ge=20, le=65536)
     max_allocated_storage: int = Field(100, ge=20, le=65536)
@@ -63,12 +103,30 @@ class Database(Section):
 
 class Redis(Section):
     engine: Literal["valkey", "redis"] = "valkey"
-    #: Major.minor as ElastiCache names it (Valkey 7.2/8.0, Redis 7.1).
-    engine_version: NonEmpty = "8.0"
-    node_type: NonEmpty = "cache.t4g.micro"
+    #: Major.minor as ElastiCache names it (Valkey 7.2-8.2; Redis OSS ends at 7.1). Unset: the
+    #: newest the engine has (Valkey 8.0, Redis 7.1).
+    engine_version: Optional[NonEmpty] = None
+    node_type: NodeType = "cache.t4g.micro"
     #: Read replicas per group; one or more turns on Multi-AZ with automatic failover.
     replicas: int = Field(0, ge=0, le=5)
     snapshot_retention_days: int = Field(0, ge=0, le=35)
+
+    @model_validator(mode="after")
+    def _version(self) -> "Redis":
+        versions = limits.ELASTICACHE_FAMILIES[self.engine]
+        if self.engine_version is None:
+            self.engine_version = {"valkey": "8.0", "redis": "7.1"}[self.engine]
+        elif self.engine_version not in versions:
+            raise ValueError(
+                f"engineVersion {self.engine_version} does not exist for engine {self.engine} on ElastiCache. "
+                f"Fix: use one of {', '.join(versions)}, or engine valkey for 7.2 and later"
+            )
+        return self
+
+    @property
+    def parameter_family(self) -> str:
+        """The parameter-group family of this engine and version (``valkey8``, ``redis7``)."""
+        return limits.ELASTICACHE_FAMILIES[self.engine][str(self.engine_version)]
 
 
 class Storage(Section):
@@ -82,26 +140,77 @@ class Edge(Section):
     """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
 
     #: Route 53 hosted zone of ``lago:domain``: certificate validation and the two host records.
-    #: Unset: add the validation records shown in the outputs yourself; ``pulumi up`` waits.
-    route53_zone_id: Optional[NonEmpty] = None
+    #: Unset: two phases. The first ``pulumi up`` creates the certificate and shows its validation
+    #: records (output ``certificate_validation_records``) without waiting; add them to your DNS,
+    #: then set ``certificateValidated`` and run ``pulumi up`` again.
+    route53_zone_id: Optional[ZoneId] = None
     #: An issued ACM certificate covering both hosts, instead of a new one.
-    certificate_arn: Optional[NonEmpty] = None
+    certificate_arn: Optional[CertificateArn] = None
+    #: Phase two of the flow above: the records are in DNS and ACM shows the certificate Issued.
+    certificate_validated: bool = False
     #: Without a domain, the api answers on this ALB port (the front on 80).
     api_port: int = Field(3000, ge=1, le=65535)
-    ssl_policy: NonEmpty = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    ssl_policy: SslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 class Services(Section):
     #: ARM64 (Graviton) is about 20 % cheaper; Lago publishes arm64 images.
     cpu_architecture: CpuArchitecture = "ARM64"
     #: Run workers on Fargate Spot (interruptible, about 70 % cheaper): Sidekiq retries jobs.
+    #: AWS runs Spot for X86_64 tasks only, so this needs ``cpuArchitecture: X86_64``.
     fargate_spot_workers: bool = False
-    log_retention_days: int = Field(14, ge=1)
+    #: Days CloudWatch keeps the tasks' (and the database's exported) logs.
+    log_retention_days: LogRetention = 14
     #: Average CPU the autoscaler holds api and workers at.
     cpu_target: int = Field(60, ge=10, le=90)
+    #: CloudWatch Container Insights on the cluster (per-task metrics; billed as custom metrics).
+    container_insights: bool = False
+    #: ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``).
+    #: Off by default: it opens an interactive shell next to the production data.
+    exec: bool = False
+
+    @model_validator(mode="after")
+    def _spot(self) -> "Services":
+        if self.fargate_spot_workers and self.cpu_architecture not in limits.SPOT_ARCHITECTURES:
+            raise ValueError(
+                f"fargateSpotWorkers needs X86_64 tasks: AWS runs Fargate Spot only for X86_64 Linux tasks, "
+                f"and cpuArchitecture is {self.cpu_architecture}. "
+                "Fix: set lago:aws.services.cpuArchitecture to X86_64, or fargateSpotWorkers to false"
+            )
+        return self
+
+
+Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
+class Images(Section):
+    """Where ECS pulls Lago's images from. Docker Hub limits anonymous pulls per address (the
+    NAT's), so a first deploy or a crash loop can be refused; credentials lift that limit."""
+
+    #: A Secrets Manager secret holding ``{"username": …, "password": …}`` of a Docker Hub
+    #: account (an access token as password). For the pull-through cache its name must begin
+    #: with ``ecr-pullthroughcache/``.
+    docker_hub_credentials_arn: Optional[SecretArn] = None
+    #: Pull through an ECR pull-through cache rule (images copied into this account's ECR once,
+    #: then pulled from there). ECR needs Docker Hub credentials for it: without
+    #: ``dockerHubCredentialsArn`` the stack warns and ECS pulls from Docker Hub directly.
+    pull_through_cache: bool = False
+    #: Pin images by digest (``sha256:…``) by role image: api, front, pdf.
+    digests: dict[Literal["api", "front", "pdf"], Digest] = {}
+
+    @model_validator(mode="after")
+    def _cache_credentials(self) -> "Images":
+        arn = self.docker_hub_credentials_arn
+        if self.pull_through_cache and arn is not None and ":secret:ecr-pullthroughcache/" not in arn:
+            raise ValueError(
+                "dockerHubCredentialsArn must name a secret whose name begins with ecr-pullthroughcache/ for the pull-through cache. "
+                "Fix: create the secret under that name and give its ARN, or set lago:aws.images.pullThroughCache to false"
+            )
+        return self
 
 
 class AwsSettings(Section):
+    images: Images = Images()
     network: Network = Network()
     database: Database = Database()
     redis: Redis = Redis()
@@ -117,7 +226,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "database": {"instanceClass": "db.t4g.micro", "multiAz": False, "backupRetentionDays": 1, "finalSnapshot": False},
         "redis": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
         "storage": {"versioning": False},
-        "services": {"fargateSpotWorkers": True, "logRetentionDays": 7},
+        # ARM64 on regular Fargate: cheaper for the whole stack than X86_64 with Spot workers,
+        # and Spot does not run ARM64 tasks at all.
+        "services": {"fargateSpotWorkers": False, "logRetentionDays": 7, "containerInsights": False},
     },
     "prod": {
         "network": {"azCount": 3, "nat": "perAz"},
@@ -133,6 +244,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "redis": {"nodeType": "cache.t4g.medium", "replicas": 1, "snapshotRetentionDays": 7},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
-        "services": {"fargateSpotWorkers": False, "logRetentionDays": 90},
+        "services": {"fargateSpotWorkers": False, "logRetentionDays": 90, "containerInsights": True},
+        # Docker Hub's anonymous limit must not stop a prod deploy: the stack file gives the credentials.
+        "images": {"pullThroughCache": True},
     },
 }

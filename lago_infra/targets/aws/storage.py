@@ -27,6 +27,8 @@ class LagoStorage(pulumi.ComponentResource):
             f"{name}",
             # A prefix: bucket names are global, and a destroyed one is not free again at once.
             bucket_prefix=f"{name}-",
+            # Unprotected (dev): destroy empties the bucket rather than stopping at it half-way.
+            force_destroy=not protection.protect,
             opts=pulumi.ResourceOptions(parent=self, protect=protection.protect),
         )
         of_bucket = pulumi.ResourceOptions(parent=bucket)

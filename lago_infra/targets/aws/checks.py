@@ -1,0 +1,74 @@
+"""Checks that need the whole stack config, not only ``lago:aws``: the name budget (``lago:name``
+is a top-level key), Fargate sizes (``lago:roles``), tags (``lago:tags``) and the provider's
+region (``aws:region``). ``LagoAws`` runs them before it registers anything and raises the
+first problem as a ``SettingError``, which the program and the CLI report like any bad key."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ...config.errors import Problem, SettingError
+from ...config.model import LagoSettings
+from . import limits
+
+
+def problems(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]:
+    yield from _name(settings.name)
+    yield from _sizes(settings)
+    yield from _tags(settings.tags)
+    if region is not None and region not in limits.REGIONS:
+        yield Problem("aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1")
+
+
+def check(settings: LagoSettings, region: Optional[str]) -> None:
+    for problem in problems(settings, region):
+        raise SettingError(problem.key, problem.what, problem.fix)
+
+
+def _name(name: str) -> Iterator[Problem]:
+    budget, token = limits.lago_name_budget()
+    if len(name) > budget:
+        kind = token.rsplit(":", 1)[-1]
+        limit = limits.NAME_LIMITS[token]
+        yield Problem(
+            "lago:name",
+            f"'{name}' is {len(name)} characters; on AWS it leaves no room in the {kind} name "
+            f"(at most {limit.max_length}, including '{limit.longest_tail}' and the engine's 8-character suffix)",
+            f"use at most {budget} characters, e.g. '{name[:budget].rstrip('-')}'",
+        )
+    if "--" in name or name.endswith("-"):
+        yield Problem(
+            "lago:name",
+            f"'{name}' has a doubled or trailing hyphen, which RDS, ElastiCache and ELB names refuse",
+            f"use single hyphens between letters or digits, e.g. '{'-'.join(p for p in name.split('-') if p)}'",
+        )
+
+
+def _sizes(settings: LagoSettings) -> Iterator[Problem]:
+    sized = [(f"lago:roles.{role}", size) for role, size in settings.roles.model_dump().items()]
+    sized += [(f"lago:workers.dedicated.{queue}", size.model_dump()) for queue, size in settings.workers.dedicated.items()]
+    for key, size in sized:
+        cpu, memory = size["cpu"], size["memory"]
+        units = int(cpu * 1024)
+        if units not in limits.FARGATE_SIZES:
+            allowed = ", ".join(f"{u / 1024:g}" for u in limits.FARGATE_SIZES)
+            yield Problem(f"{key}.cpu", f"Fargate has no {cpu:g} vCPU task", f"use one of {allowed}")
+        elif memory not in limits.fargate_memories(units):
+            yield Problem(
+                f"{key}.memory",
+                f"Fargate has no {cpu:g} vCPU task with {memory} MiB",
+                f"set the role's memory to one of {', '.join(map(str, limits.fargate_memories(units)))}",
+            )
+
+
+def _tags(tags: dict[str, str]) -> Iterator[Problem]:
+    if len(tags) > limits.USER_TAGS_MAX:
+        yield Problem("lago:tags", f"has {len(tags)} tags; AWS takes 50 per resource and this target adds {limits.OWN_TAGS}", f"keep at most {limits.USER_TAGS_MAX}")
+    for key, value in tags.items():
+        where = f"lago:tags.{key}"
+        if key.lower().startswith(limits.TAG_RESERVED_PREFIX):
+            yield Problem(where, "tag keys beginning with 'aws:' are reserved for AWS", "rename the tag")
+        elif not 1 <= len(key) <= limits.TAG_KEY_MAX or not limits.TAG_CHARACTERS.match(key):
+            yield Problem(where, f"AWS tag keys are 1-{limits.TAG_KEY_MAX} letters, digits, spaces or _ . : / = + - @", "rename the tag")
+        elif len(str(value)) > limits.TAG_VALUE_MAX or not limits.TAG_CHARACTERS.match(str(value)):
+            yield Problem(where, f"AWS tag values are at most {limits.TAG_VALUE_MAX} letters, digits, spaces or _ . : / = + - @", "change the value")

@@ -1,0 +1,249 @@
+"""Every value constraint AWS enforces on what this target sets, in one place.
+
+The offline plan's mocks accept anything the SDK's types accept; AWS does not. Each constant
+below cites the AWS or provider documentation it comes from (the pinned pulumi-aws 7.51.1
+docstrings, which repeat the Terraform provider's, and the AWS guides). Config validation
+(``settings.py``, ``checks.py``) and the plan tests both read these, so a constraint lives once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+import pulumi_aws as aws
+
+from ... import docs
+
+# -- physical names --------------------------------------------------------------------------------
+
+#: Pulumi auto-naming appends ``-`` and 7 random characters to the logical name
+#: (Pulumi docs, "Resource names: autonaming").
+AUTONAME_SUFFIX = 8
+
+
+@dataclass(frozen=True)
+class NameLimit:
+    #: Most characters AWS takes for the physical name.
+    max_length: int
+    #: The longest logical-name tail this target puts after ``lago:name`` for the kind
+    #: (``lago`` + ``-edge-front`` …); tests/test_aws_limits.py checks it against the plan.
+    longest_tail: str
+    #: Whether the engine appends ``AUTONAME_SUFFIX`` (no explicit ``name`` is set).
+    autonamed: bool = True
+    #: Whether ``--`` and a trailing ``-`` are refused (RDS and ElastiCache identifiers, ELB names).
+    strict_hyphens: bool = False
+
+    def budget(self) -> int:
+        """Characters left for ``lago:name``."""
+        return self.max_length - len(self.longest_tail) - (AUTONAME_SUFFIX if self.autonamed else 0)
+
+
+#: By resource type token.
+NAME_LIMITS: dict[str, NameLimit] = {
+    # ELB API Reference, CreateLoadBalancer "Name": at most 32 characters, alphanumerics and
+    # hyphens, not beginning or ending with a hyphen.
+    "aws:lb/loadBalancer:LoadBalancer": NameLimit(32, "-edge-alb", strict_hyphens=True),
+    # ELB API Reference, CreateTargetGroup "Name": the same 32-character rule.
+    "aws:lb/targetGroup:TargetGroup": NameLimit(32, "-edge-front", strict_hyphens=True),
+    # pulumi_aws.elasticache.ReplicationGroup ``replication_group_id``: "1 to 40 alphanumeric
+    # characters or hyphens, begin with a letter, no two consecutive hyphens, not end with one".
+    "aws:elasticache/replicationGroup:ReplicationGroup": NameLimit(40, "-redis-queue", strict_hyphens=True),
+    # pulumi_aws.rds.Instance ``identifier``: 1-63 lowercase alphanumerics or hyphens, begins with
+    # a letter, no two consecutive hyphens, not ending with one (RDS User Guide, "Naming constraints").
+    "aws:rds/instance:Instance": NameLimit(63, "-db", strict_hyphens=True),
+    # IAM User Guide, "IAM object quotas": role names up to 64 characters (``name_prefix`` up to 38).
+    # The longest role is a dedicated worker's execution role.
+    "aws:iam/role:Role": NameLimit(64, "-ecs-worker-analytics-execution"),
+    # pulumi_aws.lambda_.Function ``name``: up to 64 characters (Lambda API, CreateFunction).
+    "aws:lambda/function:Function": NameLimit(64, "-ecs-migrate-runner"),
+}
+
+#: IAM ``name_prefix`` limit (pulumi_aws.iam.Role docstring: "conflicts with name, up to 38").
+IAM_ROLE_NAME_PREFIX_MAX = 38
+
+#: CloudWatch Logs API, CreateLogGroup: 1-512 characters of ``[.\-_/#A-Za-z0-9]``.
+LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+#: Cloud Map API, CreateHttpNamespace ``Name``: up to 1024 characters.
+NAMESPACE_NAME_MAX = 1024
+#: ECS API, RegisterTaskDefinition ``family``: up to 255 letters, numbers, hyphens, underscores.
+TASK_FAMILY = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+#: Secrets Manager API, CreateSecret ``Name``: up to 512 characters of ``[A-Za-z0-9/_+=.@-]``.
+SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+
+
+def lago_name_budget() -> tuple[int, str]:
+    """The longest ``lago:name`` every physical name can hold, and the resource type that sets it."""
+    token, limit = min(NAME_LIMITS.items(), key=lambda kv: kv[1].budget())
+    return limit.budget(), token
+
+
+# -- tags ------------------------------------------------------------------------------------------
+
+# Tagging AWS Resources user guide, "Tag naming limits and requirements": at most 50 tags per
+# resource; keys 1-128 and values 0-256 Unicode characters of letters, digits, spaces and
+# ``_ . : / = + - @``; the ``aws:`` prefix is reserved.
+TAGS_PER_RESOURCE_MAX = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAG_CHARACTERS = re.compile(r"^[\w .:/=+\-@]*$", re.UNICODE)
+TAG_RESERVED_PREFIX = "aws:"
+#: Tags this target adds itself (``lago-stack``, ``lago-role``, ``Name``, ``lago:tier``): the rest
+#: of the 50 is the user's.
+OWN_TAGS = 4
+USER_TAGS_MAX = TAGS_PER_RESOURCE_MAX - OWN_TAGS
+
+# -- formats ---------------------------------------------------------------------------------------
+
+#: The regions the pinned provider knows (pulumi_aws.Region, the provider's region enum).
+REGIONS: frozenset[str] = frozenset(r.value for r in aws.Region)
+
+#: ACM certificate ARN (ACM API Reference, "CertificateArn": ``arn:aws:acm:region:account:certificate/uuid``).
+CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+#: Route 53 hosted zone id (Route 53 API Reference, "HostedZone Id": up to 32 characters,
+#: uppercase letters and digits, beginning with Z as every public zone id does).
+ROUTE53_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+#: Secrets Manager secret ARN (for registry credentials).
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+#: EC2 resource ids (EC2 User Guide, "Resource IDs": a prefix and 8 or 17 hexadecimal characters).
+VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
+SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
+RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")
+#: ElastiCache node types (ElastiCache User Guide, "Supported node types"): ``cache.<family>.<size>``.
+ELASTICACHE_NODE_TYPE = re.compile(r"^cache\.[a-z][a-z0-9]*\.(micro|small|medium|large|xlarge|\d+xlarge)$")
+
+#: ALB security policies (ELB Application Load Balancers guide, "Security policies for your
+#: Application Load Balancer"). AWS adds policies over time: extend this list when it does.
+SSL_POLICIES: frozenset[str] = frozenset(
+    {
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
+        "ELBSecurityPolicy-FS-1-1-2019-08",
+        "ELBSecurityPolicy-FS-2018-06",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-1-2017-01",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS-1-0-2015-04",
+        "ELBSecurityPolicy-2015-05",
+    }
+)
+
+# -- allowed values --------------------------------------------------------------------------------
+
+#: pulumi_aws.cloudwatch.LogGroup ``retention_in_days``: "Possible values are: 1, 3, 5, 7, 14, 30,
+#: 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, and 0"
+#: (0 keeps logs forever).
+LOG_RETENTION_DAYS: tuple[int, ...] = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+#: Fargate task sizes (ECS Developer Guide, "Amazon ECS task definition parameters for Fargate",
+#: Task size): CPU units -> (lowest MiB, highest MiB, step).
+FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
+    256: (512, 2048, 512),
+    512: (1024, 4096, 1024),
+    1024: (2048, 8192, 1024),
+    2048: (4096, 16384, 1024),
+    4096: (8192, 30720, 1024),
+    8192: (16384, 61440, 4096),
+    16384: (32768, 122880, 8192),
+}
+
+
+def fargate_memories(cpu_units: int) -> list[int]:
+    low, high, step = FARGATE_SIZES[cpu_units]
+    return list(range(low, high + 1, step))
+
+
+#: ECS Developer Guide, "AWS Fargate capacity providers": "Fargate Spot ... Linux tasks with the
+#: X86_64 architecture" only; an ARM64 task on FARGATE_SPOT is never placed.
+SPOT_ARCHITECTURES = frozenset({"X86_64"})
+
+#: ElastiCache engine versions (ElastiCache User Guide, "Supported engines and versions") and the
+#: parameter-group family each takes (pulumi_aws.elasticache.ParameterGroup ``family``; AWS CLI
+#: describe-cache-engine-versions). Redis OSS on ElastiCache ends at 7.1; Valkey starts at 7.2.
+ELASTICACHE_FAMILIES: dict[str, dict[str, str]] = {
+    "redis": {"6.0": "redis6.x", "6.2": "redis6.x", "7.0": "redis7", "7.1": "redis7"},
+    "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8", "8.2": "valkey8"},
+}
+
+#: ECS API Reference, HealthCheck: ``retries`` 1-10 (we use at least 3), ``startPeriod`` 0-300 s.
+ECS_HEALTH_RETRIES = (3, 10)
+ECS_HEALTH_START_PERIOD_MAX = 300
+#: ELB API Reference, CreateTargetGroup: ``UnhealthyThresholdCount`` 2-10.
+ALB_UNHEALTHY_THRESHOLD_MAX = 10
+
+#: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
+LAMBDA_TIMEOUT_MAX = 900
+
+# -- address space ---------------------------------------------------------------------------------
+
+#: VPC User Guide, "VPC CIDR blocks": a VPC's IPv4 block is between /16 and /28.
+VPC_PREFIX_RANGE = (16, 28)
+#: ELB Application Load Balancers guide, "Subnets for your load balancer": each ALB subnet needs a
+#: CIDR of at least /27 with at least 8 free addresses.
+ALB_SUBNET_PREFIX_MAX = 27
+#: This target splits the VPC into 16 blocks (four prefix bits: three tiers of up to three zones).
+SUBNET_SPLIT_BITS = 4
+#: So the largest VPC prefix whose subnets still hold an ALB.
+VPC_PREFIX_MAX = ALB_SUBNET_PREFIX_MAX - SUBNET_SPLIT_BITS
+
+
+def vpc_cidr_problem(cidr: str) -> str | None:
+    """Why AWS (or the subnets this target cuts) would refuse ``cidr``, or None."""
+    net = ipaddress.ip_network(cidr, strict=False)
+    if net.version != 4:
+        return f"{cidr} is not an IPv4 block"
+    low, high = VPC_PREFIX_RANGE
+    if net.prefixlen < low:
+        return f"/{net.prefixlen} is larger than AWS allows for a VPC (/{low} to /{high})"
+    if net.prefixlen > VPC_PREFIX_MAX:
+        return (
+            f"/{net.prefixlen} is too small: the VPC is cut into 16 subnets (/{net.prefixlen + SUBNET_SPLIT_BITS}), "
+            f"and an ALB subnet needs at least a /{ALB_SUBNET_PREFIX_MAX}, so the VPC must be /{VPC_PREFIX_MAX} or larger"
+        )
+    return None
+
+
+@docs.generator("aws-limits")
+def _readme_table() -> str:
+    budget, token = lago_name_budget()
+    rows = [
+        "| resource | AWS limit | longest name this target gives it | room for `lago:name` |",
+        "|---|---|---|---|",
+    ]
+    for type_token, limit in sorted(NAME_LIMITS.items(), key=lambda kv: kv[1].budget()):
+        suffix = " + 8 (engine suffix)" if limit.autonamed else ""
+        rows.append(f"| `{type_token.rsplit(':', 1)[-1]}` | {limit.max_length} | `<name>{limit.longest_tail}`{suffix} | {limit.budget()} |")
+    rows += [
+        "",
+        f"So `lago:name` holds at most **{budget}** characters on AWS (set by `{token.rsplit(':', 1)[-1]}`), "
+        "without `--` or a trailing `-`. Other values checked before anything is created: "
+        f"`services.logRetentionDays` in {', '.join(map(str, LOG_RETENTION_DAYS))}; "
+        f"Fargate CPU/memory pairs; Spot only with `X86_64`; ElastiCache versions "
+        + "; ".join(f"{engine} {', '.join(v)}" for engine, v in ELASTICACHE_FAMILIES.items())
+        + f"; a VPC between /{VPC_PREFIX_RANGE[0]} and /{VPC_PREFIX_MAX}; the formats of `certificateArn`, `route53ZoneId`, "
+        "`sslPolicy`, `instanceClass`, `nodeType`, `aws:region`; and `lago:tags` "
+        f"(at most {USER_TAGS_MAX}, keys ≤ {TAG_KEY_MAX} and values ≤ {TAG_VALUE_MAX} characters, no `aws:` prefix).",
+    ]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,62 @@
+"""Item 4 of issue 9: a platform program that embeds ``LagoAws`` with its own ``aws.Provider``
+(another region, default providers disabled) gets that provider on every AWS resource and
+every invoke, and that region in every regional value."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from lago_infra.plan import run_plan
+from lago_infra.plan.mocks import aws as aws_mocks
+
+PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+from lago_infra import config
+from lago_infra.targets.aws.component import LagoAws
+
+provider = aws.Provider("platform", region="us-west-2")
+lago = LagoAws("lago", config.load(), opts=pulumi.ResourceOptions(providers={"aws": provider}))
+for key, value in lago.exports().items():
+    pulumi.export(key, value)
+'''
+
+
+def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(PROGRAM)
+    stack = tmp_path / "Pulumi.embedded.yaml"
+    stack.write_text(
+        yaml.safe_dump(
+            {
+                "config": {
+                    # The stack's own region differs: nothing may fall back to it.
+                    "aws:region": "eu-west-1",
+                    "pulumi:disable-default-providers": ["aws"],
+                    "lago:target": "aws",
+                }
+            }
+        )
+    )
+    aws_mocks.INVOKES.clear()
+    plan = run_plan(config_file=stack, project_dir=tmp_path)
+
+    [provider] = plan.by_type("pulumi:providers:aws")
+    aws_resources = [r for r in plan.resources if r.type.startswith("aws:")]
+    assert len(aws_resources) > 50
+    strays = [r.name for r in aws_resources if not (r.provider or "").startswith(provider.urn + "::")]
+    assert not strays, strays
+    tokens = {token for token, _ in aws_mocks.INVOKES}
+    assert {"aws:index/getRegion:getRegion", "aws:index/getAvailabilityZones:getAvailabilityZones"} <= tokens
+    assert all(ref.startswith(provider.urn + "::") for _, ref in aws_mocks.INVOKES), aws_mocks.INVOKES
+
+    zones = {s.inputs["availabilityZone"] for s in plan.by_type("aws:ec2/subnet:Subnet")}
+    assert zones and all(z.startswith("us-west-2") for z in zones)
+    [endpoint] = plan.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint.inputs["serviceName"] == "com.amazonaws.us-west-2.s3"
+    assert plan.roles["api"]["env"]["LAGO_AWS_S3_REGION"] == "us-west-2"
+    api = next(r for r in plan.by_type("aws:ecs/taskDefinition:TaskDefinition") if r.name.endswith("-ecs-api"))
+    assert json.loads(api.inputs["containerDefinitions"])[0]["logConfiguration"]["options"]["awslogs-region"] == "us-west-2"
