@@ -6,9 +6,14 @@ STACK  ?= local
 FORMAT ?= text
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan plans test install lock clean
+.PHONY: help plan plans test bench install lock clean
+.DEFAULT_GOAL := plan
 
-plan: $(STAMP) ## Offline plan of STACK (default: local)
+help: ## This list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  variables: STACK=$(STACK) (a stack under stacks/), FORMAT=$(FORMAT) (text or json)"
+
+plan: $(STAMP) ## Offline plan of STACK (default: local); an unknown STACK lists the ones that exist
 	@$(PY) -m lago_infra plan --stack $(STACK) --format $(FORMAT)
 
 plans: $(STAMP) ## Offline plan of every stack under stacks/, one summary line each
@@ -18,7 +23,10 @@ plans: $(STAMP) ## Offline plan of every stack under stacks/, one summary line e
 test: $(STAMP) ## The whole offline test suite
 	@$(PY) -m pytest -q
 
-install: $(STAMP)
+bench: $(STAMP) ## Plan time of every stack against importing the SDK classes it uses
+	@$(PY) bench/plans.py
+
+install: $(STAMP) ## Create .venv from requirements.lock (plan and test do it on first run)
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,5 +39,5 @@ lock: ## Re-pin requirements.lock from a fresh resolution of pyproject.toml
 	{ head -n 2 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
-clean:
+clean: ## Remove .venv and test caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -4,6 +4,7 @@ shapes, ``validate`` returns settings or raises ``ConfigError``."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,8 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 TOP_KEYS = sorted(f.alias or n for n, f in LagoSettings.model_fields.items())
 NESTED = ["roles.api.replicas", "roles.clock.maxReplicas", "roles.worker.cpu", "database.version", "database.pool.web",
           "api.threads", "workers.concurrency", "workers.dedicated", "features.signup", "smtp.port", "urls.front",
-          "domain.app", "local.apiPort", "protection.protect", "env", "secretEnv", "images.api", "redis.separateCache"]
+          "domain.app", "domain.api", "local.apiPort", "local.frontPort", "roles.api.max_replicas", "aws.network.cidr",
+          "gcp.network.subnetCidr", "protection.acknowledge_data_loss", "protection.protect", "env", "secretEnv", "images.api", "redis.separateCache"]
 
 anything = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=20),
@@ -41,30 +43,38 @@ def put(values: dict, path: str, value) -> dict:
     return values
 
 
-def rejected(values: dict, secret_keys: set[str] = frozenset()) -> ConfigError:
+def rejected(values: dict, secret_keys: set[str] = frozenset(), others: set[str] = frozenset()) -> ConfigError:
     with pytest.raises(ConfigError) as caught:
-        validate(RawConfig(values, set(secret_keys), "stacks/Pulumi.test.yaml"))
+        validate(RawConfig(values, set(secret_keys), "stacks/Pulumi.test.yaml", set(others)))
     assert "Fix:" in str(caught.value)
+    assert all(well_formed(p.key) for p in caught.value.problems), [p.key for p in caught.value.problems]
     return caught.value
+
+
+def well_formed(key: str) -> bool:
+    """A namespace, then a path: never ``lago::`` or a bare ``lago:`` (quoted parts aside)."""
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", "Q", key)
+    return "::" not in bare and not bare.endswith(":")
+
+
+def accepted_or_config_error(values, others=frozenset()) -> None:
+    try:
+        validate(RawConfig(values, set(), "test", set(others)))
+    except ConfigError as error:
+        assert all(well_formed(p.key) for p in error.problems), [p.key for p in error.problems]
 
 
 @FAST
 @given(path=st.sampled_from(TOP_KEYS + NESTED), value=anything)
 def test_any_value_anywhere_is_accepted_or_a_config_error(path, value):
-    try:
-        validate(RawConfig(put(base(), path, value), set(), "test"))
-    except ConfigError:
-        pass
+    accepted_or_config_error(put(base(), path, value))
 
 
 @FAST
 @given(shape=anything)
 def test_any_shape_for_the_whole_namespace_is_a_config_error_or_accepted(shape):
     values = shape if isinstance(shape, dict) else {"target": shape}
-    try:
-        validate(RawConfig(values, set(), "test"))
-    except ConfigError:
-        pass
+    accepted_or_config_error(values)
 
 
 @FAST
@@ -132,3 +142,69 @@ def test_bad_config_registers_nothing_and_the_cli_prints_no_traceback(tmp_path, 
     assert main(["plan", "--config", str(stack), "--policy"]) == 2
     err = capsys.readouterr().err
     assert "lago:roles.clock" in err and "Traceback" not in err and created == []
+
+
+@FAST
+@given(target=st.sampled_from(["local", "aws", "gcp"]), key=st.text(min_size=1, max_size=20),
+       namespace=st.sampled_from(["aws", "gcp", "docker", "lgo", "pulumi", "random", "tls", "x"]))
+def test_any_key_outside_lago_is_accepted_warned_or_a_config_error(target, key, namespace):
+    accepted_or_config_error({"target": target}, {f"{namespace}:{key}"})
+
+
+@FAST
+@given(target=st.sampled_from(["aws", "gcp"]), other=st.sampled_from(["local", "aws", "gcp"]), section=anything)
+def test_another_targets_section_is_named_whatever_it_holds(target, other, section):
+    if other == target or section is None:
+        return
+    error = rejected({"target": target, other: section})
+    assert f"lago:{other}" in {p.key for p in error.problems}
+
+
+@FAST
+@given(port=st.integers(1, 65535))
+def test_the_same_port_for_front_and_api_is_refused(port):
+    error = rejected({"target": "local", "local": {"frontPort": port, "apiPort": port}})
+    assert "lago:local.apiPort" in {p.key for p in error.problems}
+
+
+@FAST
+@given(value=st.integers(-10**6, 10**6), path=st.sampled_from(["roles.api.replicas", "webhookAttempts", "database.version", "workers.concurrency"]))
+def test_a_number_out_of_range_states_the_range(value, path):
+    try:
+        validate(RawConfig(put(base(), path, value), set(), "test"))
+    except ConfigError as error:
+        (problem,) = [p for p in error.problems if p.key == f"lago:{path}"]
+        assert re.search(r"from -?\d+ to \d+", problem.what) and "e.g." in problem.fix
+
+
+@FAST
+@given(label=st.text(st.characters(min_codepoint=0xA1, max_codepoint=0x2FFF, categories=["Ll", "Lo"]), min_size=1, max_size=10))
+def test_a_non_ascii_domain_is_refused_with_its_ascii_form_or_as_invalid(label):
+    error = rejected({"target": "aws", "domain": {"app": f"{label}.example.com", "api": "api.example.com"}})
+    (problem,) = error.problems
+    assert problem.key == "lago:domain.app", problem
+    try:
+        ascii_form = f"{label}.example.com".encode("idna").decode()
+    except UnicodeError:
+        assert "not a valid" in problem.what
+    else:
+        assert problem.fix.endswith(f"punycode form, {ascii_form}")
+
+
+@FAST
+@given(cidr=st.sampled_from(["banana", "10.0.0.0/33", "10.0.0.1/16", "::1/128", "300.0.0.0/8", ""]) | st.text(max_size=18))
+def test_the_cidr_type_turns_every_bad_range_into_a_problem(cidr):
+    """Any ValueError a validator raises (here the Cidr type's) ends as a Problem with its key."""
+    from pydantic import ValidationError
+
+    from lago_infra.config.base import Cidr, Section
+    from lago_infra.config.errors import problems_from
+
+    class Net(Section):
+        cidr: Cidr
+
+    try:
+        Net(cidr=cidr)
+    except ValidationError as exc:
+        (problem,) = problems_from(exc, lambda loc: [], lambda loc: False)
+        assert problem.key == "lago:cidr" and problem.fix

@@ -24,8 +24,8 @@ def test_json_has_exactly_the_documented_shape(plan_of):
     urns = {r["urn"] for r in doc["resources"]}
     assert all(r["parent"] in urns for r in doc["resources"] if r["parent"] is not None)
     for role in doc["roles"].values():
-        assert set(role) == {"image", "command", "replicas", "env"}
-        assert set(role["replicas"]) == {"min", "max"}
+        assert set(role) == {"image", "command", "replicas", "size", "env"}
+        assert set(role["replicas"]) == {"min", "max"} and set(role["size"]) == {"cpu", "memory"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -106,3 +106,71 @@ def test_a_setting_a_target_cannot_honour_is_a_config_message_not_a_traceback(tm
     err = capsys.readouterr().err
     assert "stacks/Pulumi.local.yaml" in err and "lago:roles.api.memory: no such size. Fix: use 2048" in err
     assert "Traceback" not in err
+
+
+def test_text_plan_of_aws_prod_shows_the_database_class_and_every_roles_size(plan_of):
+    plan = plan_of("aws-prod")
+    text = render.as_text(plan)
+    db = plan.one("aws:rds/instance:Instance")
+    assert f"instanceClass={db.inputs['instanceClass']}" in text
+    assert db.inputs["instanceClass"] == plan.settings.aws.database.instance_class
+    rows = {line.split()[0]: line.split() for line in text.splitlines() if line.startswith("  ") and len(line.split()) >= 5}
+    for name, size in plan.settings.roles:
+        if name not in plan.roles:
+            continue
+        row = rows[name]
+        cpu = str(int(size.cpu)) if float(size.cpu).is_integer() else str(size.cpu)
+        count = str(size.replicas) if size.replicas == size.max_replicas else f"{size.replicas}..{size.max_replicas}"
+        assert row[1:4] == [count, cpu, str(size.memory)], (name, row)
+
+
+def test_text_plan_marks_protected_resources_and_counts_them(plan_of):
+    plan = plan_of("aws-prod")
+    text = render.as_text(plan)
+    protected = [r for r in plan.resources if r.protect]
+    assert protected and f"{len(protected)} protected" in text.splitlines()[0]
+    for r in protected:
+        assert re.search(rf"\+ {re.escape(r.type)}  {re.escape(r.name)}  \[protect", text)
+
+
+def test_the_shared_backend_environment_is_shown_once_with_each_roles_own_values(plan_of):
+    plan = plan_of("aws-prod")
+    text = render.as_text(plan)
+    assert text.count("      DATABASE_URL=[secret]") == 1
+    assert "    worker only:" in text and "      SIDEKIQ_CONCURRENCY=10" in text
+    pools = {n: plan.roles[n]["env"]["DATABASE_POOL"] for n in ("api", "worker")}
+    assert pools["api"] != pools["worker"]  # so each appears under its role
+    for name, pool in pools.items():
+        own = text.split(f"    {name} only:\n", 1)[1].split("\n    ", 1)[0]
+        assert f"DATABASE_POOL={pool}" in own
+
+
+def test_outputs_are_sorted_and_wrapped(plan_of):
+    text = render.as_text(plan_of("aws-prod"))
+    outputs = text.split("\nOutputs:\n", 1)[1].splitlines()
+    top = [line.split(":")[0].strip() for line in outputs if re.match(r"^  \S", line)]
+    assert top == sorted(top) and len(top) == len(plan_of("aws-prod").outputs)
+    assert all(len(line) <= render.WIDTH or " " not in line.strip() for line in outputs)
+
+
+def test_detail_shows_every_input(plan_of):
+    plan = plan_of("gcp-prod")
+    short, full = render.as_text(plan), render.as_text(plan, detail=True)
+    sql = plan.one("gcp:sql/databaseInstance:DatabaseInstance")
+    assert f"settings.tier={sql.inputs['settings']['tier']}" in full
+    assert "settings.ipConfiguration.sslMode=" in full and "sslMode" not in short
+    assert "tier=" in short  # the summary still names the machine tier
+
+
+def test_the_summary_table_names_only_inputs_the_shipped_plans_have(plan_of):
+    """Every path in the table resolves on at least one resource of its type in some stack: a
+    renamed input would otherwise vanish from the plan silently."""
+    from lago_infra.plan.summary import INPUTS, values_at
+
+    found = {(t, p): False for t, paths in INPUTS.items() for p in paths}
+    for stack in STACKS:
+        for r in plan_of(stack).resources:
+            for p in INPUTS.get(r.type, ()):
+                if list(values_at(r.inputs, p)):
+                    found[(r.type, p)] = True
+    assert [k for k, ok in found.items() if not ok] == []

@@ -3,13 +3,14 @@ or raises ``ConfigError`` listing every bad key, before any resource exists."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from . import namespaces, shape
 from .base import secret_paths
 from .errors import ConfigError, Problem, key_of, problems_from
-from .model import LagoSettings
+from .model import TARGET_SECTIONS, LagoSettings, wrong_target_section
 from .source import RawConfig, from_runtime
 
 __all__ = ["ConfigError", "LagoSettings", "RawConfig", "load", "validate"]
@@ -17,21 +18,56 @@ __all__ = ["ConfigError", "LagoSettings", "RawConfig", "load", "validate"]
 
 def load() -> LagoSettings:
     """Settings of the running stack (real engine or offline plan)."""
-    return validate(from_runtime())
+    import pulumi
+
+    return validate(from_runtime(), warn=pulumi.log.warn)
 
 
-def validate(raw: RawConfig) -> LagoSettings:
+def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None) -> LagoSettings:
+    """The settings, or one ``ConfigError`` with every problem found (keys, values, plain-text
+    secrets, provider keys) in one round. ``warn`` receives each warning's text (keys that are
+    probably typos but would not stop a deployment)."""
+    values, problems = shape.normalise(raw.values, LagoSettings) if isinstance(raw.values, dict) else (raw.values, [])
+    target = values.get("target") if isinstance(values, dict) else None
+    provider_problems, warnings = namespaces.check(raw.others, target)
+    problems += provider_problems
+    if isinstance(values, dict):
+        values, wrong = _without_other_targets_sections(values, target)
+        problems += wrong
+        problems += [_plain_secret_problem(p) for p in shape.plain_secrets(values, LagoSettings, raw.secret_keys)]
+    settings = None
     try:
-        settings = LagoSettings.model_validate(raw.values)
+        settings = LagoSettings.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError(
-            raw.source,
-            problems_from(exc, _siblings_of, lambda loc: bool(loc) and str(loc[0]) in raw.secret_keys or _looks_secret(loc)),
-        ) from None
-    plain = [p for p in secret_paths(settings) if p[0] not in raw.secret_keys]
-    if plain:
-        raise ConfigError(raw.source, [_plain_secret_problem(p) for p in plain])
+        problems += problems_from(
+            exc,
+            lambda loc: shape.siblings_of(LagoSettings, loc),
+            lambda loc: bool(loc) and str(loc[0]) in raw.secret_keys or _looks_secret(loc),
+            lambda loc: shape.bounds_of(LagoSettings, loc),
+        )
+    except Exception as exc:  # noqa: BLE001 - a validator that failed otherwise than by design
+        problems.append(Problem(key_of(()), f"could not be read ({type(exc).__name__}: {exc})", "check the values against the configuration reference in the README"))
+    if settings is not None:
+        # The model's own view of its secrets, in case a shape escaped the raw walk.
+        problems += [_plain_secret_problem(p) for p in secret_paths(settings) if p[0] not in raw.secret_keys]
+    problems = list(dict.fromkeys(problems))  # the same key found by both walks: once
+    if problems:
+        raise ConfigError(raw.source, problems, warnings)
+    for w in warnings:
+        (warn or (lambda _: None))(f"{raw.source}: {w.key}: {w.what}. Fix: {w.fix}")
     return settings
+
+
+def _without_other_targets_sections(values: dict[str, Any], target: Any) -> tuple[dict[str, Any], list[Problem]]:
+    """A target section for another target (``lago:gcp`` on an AWS stack) says so, and is set
+    aside so its own contents do not bury that under errors of a section that is not read."""
+    if not isinstance(target, str) or target not in TARGET_SECTIONS:
+        return values, []
+    problems = []
+    for other in TARGET_SECTIONS:
+        if other != target and values.get(other) is not None:
+            problems.append(Problem(f"lago:{other}", *wrong_target_section(other, target)))
+    return {k: v for k, v in values.items() if k == target or k not in TARGET_SECTIONS}, problems
 
 
 def _plain_secret_problem(path: tuple[str, ...]) -> Problem:
@@ -46,28 +82,3 @@ def _plain_secret_problem(path: tuple[str, ...]) -> Problem:
 def _looks_secret(loc: tuple[Any, ...]) -> bool:
     leaf = str(loc[-1]).lower() if loc else ""
     return any(word in leaf for word in ("password", "secret", "key", "token", "license"))
-
-
-def _siblings_of(loc: tuple[Any, ...]) -> list[str]:
-    """Keys allowed where ``loc``'s last element was found."""
-    model: Optional[type[BaseModel]] = LagoSettings
-    for part in loc[:-1]:
-        if model is None:
-            return []
-        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part or n == part), None)
-        if field is None:
-            return []
-        model = _model_in(field.annotation)
-    if model is None:
-        return []
-    return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _model_in(annotation: Any) -> Optional[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

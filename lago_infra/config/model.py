@@ -8,6 +8,7 @@ with their target and bring their own preset defaults.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -19,6 +20,8 @@ from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
 from .base import NonEmpty, Secret, Section, deep_merge
+from .errors import Invalid
+from .shape import normalise
 
 def _free_variable(name: str, where: str) -> str:
     var = CATALOGUE.get(name)
@@ -50,6 +53,16 @@ SecretVariable = Annotated[str, AfterValidator(lambda n: _free_variable(n, "secr
 
 Preset = Literal["dev", "prod"]
 Target = Literal["local", "aws", "gcp"]
+#: Each target's own section of the ``lago:`` namespace, named as the target.
+TARGET_SECTIONS = ("local", "aws", "gcp")
+
+
+def wrong_target_section(section: str, target: str) -> tuple[str, str]:
+    """What is wrong and the fix, for ``lago:<section>`` on a stack whose target is another."""
+    return (
+        f"is settings for the {section} target, but this stack's lago:target is {target}",
+        f"remove lago:{section} (the {target} target reads lago:{target}), or set lago:target to {section}",
+    )
 
 #: vCPU sizes every target can honour (Fargate, Cloud Run and Docker all accept these).
 CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
@@ -81,11 +94,37 @@ class Urls(Section):
         return v.rstrip("/")
 
 
+def _hostname(value: str) -> str:
+    """A DNS name as certificates and DNS records take it. A name in another script is refused
+    with its ASCII (punycode) form rather than converted silently: certificate and DNS consoles
+    show the ``xn--`` form, and the stack file then says what is deployed."""
+    name = value.strip().rstrip(".").lower()
+    if "://" in name or "/" in name:
+        raise ValueError(f"'{value}' is a URL, not a hostname. Fix: give the host alone, e.g. lago.example.com")
+    if not name.isascii():
+        try:
+            ascii_form = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"'{value}' is not a valid internationalised domain name. Fix: check each label") from None
+        raise ValueError(f"'{value}' is not ASCII. Fix: write its punycode form, {ascii_form}")
+    labels = name.split(".")
+    bad = [lb for lb in labels if not re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", lb)]
+    if len(labels) < 2 or bad or len(name) > 253:
+        raise ValueError(
+            f"'{value}' is not a hostname (labels of letters, digits and inner hyphens, up to 63 each, "
+            "at least two). Fix: give a name such as lago.example.com"
+        )
+    return name
+
+
+Hostname = Annotated[str, AfterValidator(_hostname)]
+
+
 class Domain(Section):
     """Hostnames the browser uses: ``app`` serves the front, ``api`` the api."""
 
-    app: NonEmpty
-    api: NonEmpty
+    app: Hostname
+    api: Hostname
 
     @model_validator(mode="after")
     def _distinct(self) -> "Domain":
@@ -324,6 +363,9 @@ class LagoSettings(Section):
         preset = data.get("preset", "dev")
         target = data.get("target")
         # A list or mapping here is not hashable: leave it to the Literal checks to report.
+        # One spelling per key before merging: a user's max_replicas must replace the preset's
+        # maxReplicas, not sit beside it.
+        data, _ = normalise(data, cls)
         if not isinstance(preset, str) or preset not in PRESETS:
             return data  # the Literal check reports it
         defaults = dict(PRESETS[preset])
@@ -336,42 +378,54 @@ class LagoSettings(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> "LagoSettings":
-        for other in ("local", "aws", "gcp"):
+        problems: list[tuple[tuple[str, ...], str, str]] = []
+        for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
-                raise ValueError(
-                    f"lago:{other} is set but lago:target is {self.target}. "
-                    f"Fix: remove lago:{other}, or set lago:target to {other}"
-                )
+                problems.append(((other,), *wrong_target_section(other, self.target)))
         if self.features.sidekiq_web and self.target != "local":
-            raise ValueError(
-                "features.sidekiqWeb mounts an unauthenticated /sidekiq on the public api. "
-                "Fix: remove lago:features.sidekiqWeb (it is only allowed on the local target)"
-            )
+            problems.append((
+                ("features", "sidekiqWeb"),
+                "mounts an unauthenticated /sidekiq on the public api",
+                "remove lago:features.sidekiqWeb (it is only allowed on the local target)",
+            ))
         if not self.features.signup and self.organization is None:
-            raise ValueError(
-                "features.signup is false but lago:organization is not set: with sign-up closed, the "
-                "organisation seed migrations run is the only way to a first admin (invitations need one). "
-                "Fix: set lago:organization.name and lago:organization.email, and the password with "
-                "`pulumi config set --secret --path lago:organization.password PASSWORD`"
-            )
+            problems.append((
+                ("organization",),
+                "is not set while features.signup is false: with sign-up closed, the organisation seed "
+                "migrations run is the only way to a first admin (invitations need one)",
+                "set lago:organization.name and lago:organization.email, and the password with "
+                "`pulumi config set --secret --path lago:organization.password PASSWORD`",
+            ))
         if self.preset == "prod" and not self.protection.acknowledge_data_loss:
             off = [k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on]
-            if off:
-                raise ValueError(
-                    f"a prod stack with protection.{' and protection.'.join(off)} off loses data on a mistaken destroy. "
-                    "Fix: remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended"
-                )
+            for key in off:
+                problems.append((
+                    ("protection", key),
+                    "is off on a prod stack, which loses data on a mistaken destroy",
+                    "remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended",
+                ))
         pool, threads = self.database.pool, self.api.threads
         if pool.web is not None and pool.web < threads:
-            raise ValueError(
-                f"database.pool.web ({pool.web}) is below api.threads ({threads}): requests would wait for connections. "
-                f"Fix: raise lago:database.pool.web to at least {threads} or remove it"
-            )
+            problems.append((
+                ("database", "pool", "web"),
+                f"({pool.web}) is below api.threads ({threads}): requests would wait for connections",
+                f"raise lago:database.pool.web to at least {threads} or remove it",
+            ))
         if pool.worker is not None and pool.worker < self.workers.concurrency:
-            raise ValueError(
-                f"database.pool.worker ({pool.worker}) is below workers.concurrency ({self.workers.concurrency}). "
-                f"Fix: raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it"
-            )
+            problems.append((
+                ("database", "pool", "worker"),
+                f"({pool.worker}) is below workers.concurrency ({self.workers.concurrency})",
+                f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
+            ))
+        local = self.local if self.target == "local" else None
+        if local is not None and local.front_port == local.api_port:
+            problems.append((
+                ("local", "apiPort"),
+                f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
+                f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
+            ))
+        if problems:
+            raise Invalid(*problems)
         return self
 
     @property

@@ -24,6 +24,9 @@ class RawConfig:
     values: dict[str, Any]
     secret_keys: set[str] = field(default_factory=set)
     source: str = "stack config"
+    #: Every other key of the stack, in full (``aws:region``, ``pulumi:tags``), for the checks of
+    #: provider keys and namespaces; their values are not needed.
+    others: set[str] = field(default_factory=set)
 
 
 def parse_value(text: Any) -> Any:
@@ -48,7 +51,7 @@ def from_runtime() -> RawConfig:
         values[key] = parse_value(runtime_config.get_config(full))
         if runtime_config.is_config_secret(full):
             secret.add(key)
-    return RawConfig(values, secret, stack_file_name())
+    return RawConfig(values, secret, stack_file_name(), {k for k in keys if not k.startswith(prefix)})
 
 
 def stack_file_name() -> str:
@@ -63,6 +66,35 @@ class StackFileError(Exception):
     pass
 
 
+class DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice in one mapping is an error (PyYAML and
+    the YAML 1.1 spec it follows keep the last one silently; YAML 1.2 forbids duplicates)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: let PyYAML report it
+                continue
+            line = key_node.start_mark.line + 1
+            if first is not None:
+                raise DuplicateKey(
+                    f"line {line}: key '{key}' is given twice in one mapping (first on line {first}); "
+                    "only one would be used. Fix: keep one of them"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, UniqueKeyLoader.construct_mapping)
+
+
 def read_stack_file(path: Path, project: str) -> tuple[dict[str, str], list[str]]:
     """A stack file as the engine would hand it to ``project``'s program: every key (a bare key
     takes the project's namespace, as the engine does) with its value as text, ``secure:`` values
@@ -71,11 +103,15 @@ def read_stack_file(path: Path, project: str) -> tuple[dict[str, str], list[str]
     Offline there is no passphrase or KMS key to decrypt ``secure:`` values; the placeholder is
     derived from the ciphertext so two runs agree."""
     try:
-        doc = yaml.safe_load(path.read_text()) or {}
+        doc = yaml.load(path.read_text(), Loader=UniqueKeyLoader) or {}
     except FileNotFoundError:
         raise StackFileError(f"{path}: no such stack file") from None
+    except DuplicateKey as exc:
+        raise StackFileError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise StackFileError(f"{path}: not valid YAML: {exc}") from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise StackFileError(f"{path}: cannot be read as a text file ({exc})") from None
     if not isinstance(doc, dict):
         raise StackFileError(f"{path}: expected a mapping with a 'config:' key")
     config = doc.get("config") or {}

@@ -16,7 +16,10 @@ from . import critical_path, estimate, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    cost = sub.add_parser("cost", help="monthly cost estimate of a stack, computed from its offline plan")
+    add_arguments(sub.add_parser("cost", help="monthly cost estimate of a stack, computed from its offline plan"))
+
+
+def add_arguments(cost: argparse.ArgumentParser) -> None:
     which = cost.add_mutually_exclusive_group()
     which.add_argument("--stack", help="stack name: reads stacks/Pulumi.<stack>.yaml (default: local)")
     which.add_argument("--config", type=Path, help="any stack file")

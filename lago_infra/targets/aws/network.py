@@ -9,6 +9,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ...config.errors import SettingError
+
 from .settings import Network
 
 _TIERS = ("public", "private", "isolated")
@@ -48,7 +50,11 @@ class LagoNetwork(pulumi.ComponentResource):
         # Through this component's provider: an embedding program's region and account.
         zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names[: settings.az_count]
         if len(zones) < settings.az_count:
-            raise ValueError(f"the region offers {len(zones)} availability zones, fewer than network.azCount={settings.az_count}")
+            raise SettingError(
+                "lago:aws.network.azCount",
+                f"the region offers {len(zones)} availability zones, fewer than the {settings.az_count} asked for",
+                f"set lago:aws.network.azCount to {len(zones)} or deploy to a region with more zones",
+            )
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=settings.cidr,
