@@ -21,7 +21,13 @@ from typing import Callable
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 #: Modules that register generators; imported before any rewrite or check.
-_MODULES: tuple[str, ...] = ("lago_infra.cost.readme", "lago_infra.review.mermaid", "lago_infra.review.sample", "lago_infra.targets.aws.limits")
+_MODULES: tuple[str, ...] = (
+    "lago_infra.cost.readme",
+    "lago_infra.review.mermaid",
+    "lago_infra.review.sample",
+    "lago_infra.targets.aws.limits",
+    "lago_infra.targets.baseline_docs",
+)
 
 GENERATORS: dict[str, Callable[[], str]] = {}
 

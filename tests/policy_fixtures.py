@@ -68,7 +68,7 @@ def good_aws(roles: dict[str, RoleView]) -> StackView:
                 {"name": "pdf", "healthCheck": {"command": ["CMD-SHELL", "curl -f localhost:3000/health"]},
                  "logConfiguration": {"logDriver": "awslogs"}}])),
             res("aws:cloudwatch/logGroup:LogGroup", "lago-logs", protect=False, retentionInDays=30),
-            *[res("aws:cloudwatch/metricAlarm:MetricAlarm", f"lago-alarm-{n}", protect=False, namespace=n)
+            *[res("aws:cloudwatch/metricAlarm:MetricAlarm", f"lago-alarm-{n}", protect=False, namespace=n, alarmActions=["arn:aws:sns:eu-west-1:123456789012:ops"])
               for n in ("AWS/RDS", "AWS/ElastiCache", "AWS/ApplicationELB")],
         ],
         outputs={"front_url": "https://lago.example.com"},
@@ -91,7 +91,7 @@ def good_gcp(roles: dict[str, RoleView]) -> StackView:
             res("gcp:storage/bucket:Bucket", "lago-files", publicAccessPrevention="enforced", uniformBucketLevelAccess=True, versioning={"enabled": True}),
             *[res("gcp:cloudrunv2/service:Service", f"lago-{role}", protect=False, template={"containers": [{"name": role, "startupProbe": probe}]})
               for role in ("api", "worker", "front", "pdf")],
-            res("gcp:monitoring/alertPolicy:AlertPolicy", "lago-alerts", protect=False, conditions=[
+            res("gcp:monitoring/alertPolicy:AlertPolicy", "lago-alerts", protect=False, notificationChannels=["projects/p/notificationChannels/1"], conditions=[
                 {"conditionThreshold": {"filter": f'resource.type="{t}"'}} for t in ("cloudsql_database", "redis_instance", "https_lb_rule")]),
         ],
         outputs={},

@@ -268,7 +268,7 @@ def test_services_roll_back_on_failure_and_log_with_retention(plan):
     for service in resources(plan, SERVICE):
         assert service.inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     retention = named(plan, "-ecs-logs", "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"]
-    assert retention == {"aws-dev": 7, "aws-prod": 90}[plan.stack]
+    assert retention == {"aws-dev": 7, "aws-prod": 365}[plan.stack]
     for role in ("api", "worker", "clock", "front", "pdf"):
         for c in containers(plan, role):
             assert c["logConfiguration"]["logDriver"] == "awslogs"

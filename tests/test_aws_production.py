@@ -196,7 +196,7 @@ def test_rds_log_groups_exist_first_with_the_stack_retention(prod):
     groups = {r.inputs["name"]: r for r in resources(prod, "aws:cloudwatch/logGroup:LogGroup") if r.inputs["name"].startswith("/aws/rds/")}
     assert set(groups) == {f"/aws/rds/instance/{db.inputs['identifier']}/{k}" for k in db.inputs["enabledCloudwatchLogsExports"]}
     for group in groups.values():
-        assert group.inputs["retentionInDays"] == 90
+        assert group.inputs["retentionInDays"] == 365  # the prod preset keeps logs a year
         assert group.urn in db.dependencies
 
 
@@ -210,7 +210,8 @@ def test_task_role_may_abort_multipart_uploads(plan):
 
 def test_ecs_exec_is_opt_in(dev, plan_config):
     assert not any(s.inputs["enableExecuteCommand"] for s in resources(dev, SERVICE))
-    plan = plan_config({**BASE, "lago:aws": {"services": {"exec": True}}})
+    # ECS Exec needs a writable root filesystem (test_baseline: refused with readOnlyRoot on).
+    plan = plan_config({**BASE, "lago:aws": {"services": {"exec": True}, "baseline": {"readOnlyRoot": False}}})
     assert named(plan, "-ecs-api", SERVICE).inputs["enableExecuteCommand"] is True
     assert named(plan, "-ecs-front", SERVICE).inputs["enableExecuteCommand"] is False
     assert "ssmmessages:OpenDataChannel" in named(plan, "-backend-task-exec").inputs["policy"]

@@ -135,6 +135,8 @@ BROKEN = [
     ("aws", "log-retention", set_input("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", 0)),
     ("aws", "alarms", lambda v: drop(v, "aws:cloudwatch/metricAlarm:MetricAlarm")),
     ("gcp", "alarms", lambda v: drop(v, "gcp:monitoring/alertPolicy:AlertPolicy")),
+    ("aws", "alarms", set_input("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmActions", [])),
+    ("gcp", "alarms", set_input("gcp:monitoring/alertPolicy:AlertPolicy", "notificationChannels", [])),
 ]
 
 

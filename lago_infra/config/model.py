@@ -18,6 +18,7 @@ from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
+from .alerts import Alerts
 from .base import NonEmpty, Secret, Section, deep_merge
 from .errors import Invalid
 from .shape import normalise
@@ -342,6 +343,8 @@ class LagoSettings(Section):
     #: Tags (AWS) or labels (GCP) on every resource that takes them, beside the ``lago-stack`` /
     #: ``lago-role`` ones the targets add; each target checks them against its cloud's rules.
     tags: dict[str, str] = {}
+    #: Where alarms are sent and their thresholds (cloud targets; switched by each target's ``baseline.alarms``).
+    alerts: Alerts = Alerts()
     #: Further Lago variables by name (plain); names owned by a typed key are refused.
     env: dict[PlainVariable, str] = {}
     #: Further Lago variables holding credentials; each must be a ``secure:`` value.

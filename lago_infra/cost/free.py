@@ -93,6 +93,9 @@ FREE_TYPES: dict[str, str] = {
     "gcp:compute/sSLPolicy:SSLPolicy": "no charge",
     "gcp:projects/service:Service": "enabling an API has no charge",
     "pulumi-python:dynamic:Resource": "runs inside the program (the GCP IAM propagation pause)",
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig": "no charge itself; the Data Access logs it turns on bill as log volume (usage)",
+    "gcp:projects/serviceIdentity:ServiceIdentity": "a Google service agent: no charge",
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": "free up to 1 million executions a month; one check every 5 minutes from 6 regions runs about 52,000",
 }
 
 

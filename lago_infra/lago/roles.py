@@ -56,6 +56,13 @@ PRIVATE_API_PATHS: tuple[str, ...] = ("/metrics", "/sidekiq")
 #:   partitioning and nothing needs to run.
 PG_PARTMAN_MAINTENANCE = "CALL partman.run_maintenance_proc()"
 
+#: Where the Rails image writes at run time (read-only root filesystems need these writable):
+#: ``/app/tmp`` for bootsnap's cache (config/boot.rb) and puma's pid file (start.api.sh), ``/tmp``
+#: for Ruby's Tempfile (exports, PDFs) and the Prometheus exporter's files (config/initializers/yabeda.rb).
+#: Without S3/GCS, files also go to ``/app/storage`` (DISK_STORAGE_PATH), which targets add themselves.
+RAILS_WRITABLE_PATHS = ("/app/tmp", "/tmp")
+DISK_STORAGE_PATH = "/app/storage"
+
 DEFAULT_VERSION = "v1.51.0"
 DEFAULT_API_IMAGE = "getlago/api"
 DEFAULT_FRONT_IMAGE = "getlago/front"
@@ -153,6 +160,11 @@ class Role:
     public: bool = False
     #: Dedicated queue this worker drains, for dedicated workers only.
     queue: Optional[str] = None
+    #: Paths the process writes at run time, for targets that mount the root filesystem read-only
+    #: (each path gets an empty writable volume, hiding what the image has there). None: the root
+    #: must stay writable — the front writes env-config.js into the web root that holds the app
+    #: itself; Gotenberg runs as a non-root user and Chromium writes under its home directory.
+    writable_paths: Optional[tuple[str, ...]] = None
 
     @property
     def health(self) -> Optional[HealthCheck]:
@@ -179,6 +191,7 @@ MIGRATE = Role(
     command=("./scripts/migrate.sh",),
     tier=Tier.MIGRATE,
     one_shot=True,
+    writable_paths=RAILS_WRITABLE_PATHS,
 )
 API = Role(
     name="api",
@@ -192,6 +205,7 @@ API = Role(
     readiness=HealthCheck(path="/health", port=API_PORT, start_period=60),
     liveness=HealthCheck(path="/ready", port=API_PORT, start_period=60),
     public=True,
+    writable_paths=RAILS_WRITABLE_PATHS,
 )
 WORKER = Role(
     name="worker",
@@ -200,6 +214,7 @@ WORKER = Role(
     tier=Tier.WORKER,
     # Sidekiq's liveness server pings Redis on every request: the window rides out a failover.
     liveness=HealthCheck(path="/", port=WORKER_LIVENESS_PORT, start_period=60, failure_window=180),
+    writable_paths=RAILS_WRITABLE_PATHS,
 )
 CLOCK = Role(
     name="clock",
@@ -207,6 +222,7 @@ CLOCK = Role(
     command=("./scripts/start.clock.sh",),
     tier=Tier.CLOCK,
     singleton=True,
+    writable_paths=RAILS_WRITABLE_PATHS,
 )
 FRONT = Role(
     name="front",
@@ -246,6 +262,7 @@ def dedicated_worker(queue: str) -> Role:
         tier=Tier.WORKER,
         liveness=WORKER.liveness,
         queue=queue,
+        writable_paths=WORKER.writable_paths,
     )
 
 

@@ -49,7 +49,7 @@ RULES: tuple[Rule, ...] = (
     Rule("connections-fit", True, "sum over backend roles of max replicas x processes x DATABASE_POOL x pools fits the database's max_connections minus a reserve", "lower replicas or pools, or raise max_connections", lago.connections),
     _target_rule("health-checks", True, "every role with a health endpoint (api, workers, front, pdf) is probed", "add the role's probe"),
     _target_rule("log-retention", True, "log groups / log buckets have a retention period; every ECS container sends its logs", "set retentionInDays / retentionDays"),
-    _target_rule("alarms", False, "alarms exist for the database, Redis and the load balancer", "add CloudWatch alarms / monitoring alert policies"),
+    _target_rule("alarms", False, "alarms exist for the database, Redis and the load balancer (or Cloud Run), and each notifies someone", "lago:<target>.baseline.alarms=true and lago:alerts.emails (or an existing topic / channel)"),
 )
 
 __all__ = ["PROD_ONLY", "RULES"]

@@ -86,7 +86,9 @@ def _parameters(view: StackView, db: Resource) -> dict[str, str]:
     return {}
 
 
-def _class_default(instance_class: str) -> Optional[int]:
+def rds_class_max_connections(instance_class: str) -> Optional[int]:
+    """RDS PostgreSQL's default max_connections for an instance class from its nominal memory
+    (the engine uses a little less), or None for a class this table does not know."""
     match = re.match(r"^db\.([a-z])\d+[a-z]*\.(\w+)$", instance_class or "")
     if not match or match.group(2) not in _SIZE_GIB:
         return None
@@ -104,7 +106,7 @@ def max_connections(view: StackView) -> tuple[Optional[int], str]:
     if configured:
         return configured, f"{db.name} parameter group max_connections"
     instance_class = str(db.inputs.get("instanceClass", ""))
-    default = _class_default(instance_class)
+    default = rds_class_max_connections(instance_class)
     if default is None:
         return None, f"instance class {instance_class or '(unset)'} has no known default"
     return default, f"{instance_class} default, LEAST(memory/9531392, 5000)"
@@ -219,12 +221,23 @@ def _logs(view: StackView) -> Iterable[Violation]:
                 yield Violation(task.name, f"container {c.get('name')} has no logConfiguration", "send its logs to a CloudWatch log group with retention")
 
 
+def _alarm_namespaces(alarm: Resource) -> set[str]:
+    """The namespaces an alarm watches: its own, or those of its metric-math queries."""
+    own = {alarm.inputs.get("namespace")}
+    queried = {(q.get("metric") or {}).get("namespace") for q in alarm.inputs.get("metricQueries") or [] if isinstance(q, dict)}
+    return (own | queried) - {None}
+
+
 def _alarms(view: StackView) -> Iterable[Violation]:
-    namespaces = {a.inputs.get("namespace") for a in view.of_type(ALARM)}
+    alarms = view.of_type(ALARM)
+    namespaces = set().union(*(_alarm_namespaces(a) for a in alarms)) if alarms else set()
     for types, namespace in ((RDS, "AWS/RDS"), (REDIS, "AWS/ElastiCache"), (LOAD_BALANCER, "AWS/ApplicationELB")):
         for r in view.of_type(*types):
             if namespace not in namespaces:
                 yield Violation(r.name, f"no CloudWatch alarm in {namespace}", f"add a MetricAlarm on {namespace} (e.g. CPU, free storage, 5xx)")
+    for a in alarms:
+        if not a.inputs.get("alarmActions"):
+            yield Violation(a.name, "the alarm notifies nobody (no alarmActions)", "set lago:alerts.emails or lago:alerts.snsTopicArn")
 
 
 def _redis_encrypted(r: Resource) -> Optional[str]:

@@ -84,8 +84,16 @@ def max_connections(view: StackView) -> tuple[Optional[int], str]:
     gib = _tier_memory_gib(tier)
     if gib is None:
         return None, f"tier {tier or '(unset)'} has no known default"
-    default = next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
-    return default, f"tier {tier} default ({gib:g} GiB)"
+    return cloud_sql_max_connections(tier), f"tier {tier} default ({gib:g} GiB)"
+
+
+def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Optional[int]:
+    """The instance's max_connections: the flag when set, else Cloud SQL's default for the tier's
+    memory, or None for a tier this table does not know."""
+    if configured:
+        return configured
+    gib = _tier_memory_gib(tier)
+    return None if gib is None else next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
 
 
 def _sql_encrypted(db: Resource) -> Optional[str]:
@@ -133,6 +141,9 @@ def _alarms(view: StackView) -> Iterable[Violation]:
                 yield Violation(r.name, f"no alert policy on {metric}", f"add a monitoring AlertPolicy on resource.type=\"{metric}\"")
     if view.of_type(SERVICE) and not re.search(r"https_lb_rule|cloud_run_revision", filters):
         yield Violation("stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors")
+    for a in view.of_type(ALERT):
+        if not a.inputs.get("notificationChannels"):
+            yield Violation(a.name, "the alert policy notifies nobody (no notificationChannels)", "set lago:alerts.emails or lago:alerts.notificationChannels")
 
 
 def _is_cable(r: Resource) -> bool:

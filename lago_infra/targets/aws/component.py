@@ -10,13 +10,16 @@ import pulumi_aws as aws
 from ...config.model import LagoSettings
 from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, RedisEndpoint, S3Storage
-from ...lago.roles import PDF_PORT
+from ...lago.roles import PDF_PORT, Tier
+from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
 from . import checks, tags
+from .baseline import AwsBaseline
 from .database import LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
+from .observability import AwsSignals, RedisGroup
 from .redis import LagoRedis, subnet_group
 from .secrets_store import LagoSecretStore
 from .security import LagoSecurityGroups
@@ -43,22 +46,36 @@ class LagoAws(LagoTarget):
         region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
         protection = settings.protection
 
+        # First: the KMS key and log bucket the data services and the ALB are created with.
+        baseline = AwsBaseline(f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child)
+        key = dict(kms_key_arn=baseline.kms_key_arn)
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
         security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child)
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
         database = LagoDatabase(
-            f"{name}-db", settings.database, cfg.database, protection, cfg.services.log_retention_days, data_subnets, security.ids("database"), opts=child
+            f"{name}-db",
+            settings.database,
+            cfg.database,
+            protection,
+            cfg.services.log_retention_days,
+            data_subnets,
+            security.ids("database"),
+            opts=child,
+            **key,
+            **baseline.monitoring,
         )
         redis_subnets = subnet_group(f"{name}-redis-subnets", network.isolated_subnet_ids, self)
-        redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"))
+        redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"), **key)
         queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **redis_args, opts=child)
         cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **redis_args, opts=child) if settings.redis.separate_cache else None
-        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child)
+        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
         edge = LagoEdge(
             f"{name}-edge",
-            EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.groups["alb"].id),
+            EdgeArgs(
+                cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.groups["alb"].id, baseline.access_logs
+            ),
             opts=child,
         )
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
@@ -85,7 +102,7 @@ class LagoAws(LagoTarget):
             for variable, value in rd.env.secret.items():
                 secret_values.setdefault(variable, value)
         store = LagoSecretStore(
-            f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child
+            f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
         )
 
         services = LagoServices(
@@ -103,8 +120,30 @@ class LagoAws(LagoTarget):
                 secret_refs=store.references,
                 bucket_arn=storage.arn,
                 prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+                read_only_root=cfg.baseline.read_only_root,
+                **key,
             ),
             opts=child,
+        )
+        baseline.watch(
+            vpc_id=network.vpc_id,
+            new_vpc=cfg.network.existing is None,
+            alb_arn=edge.alb.arn,
+            buckets={"files": storage.id},
+            signals=AwsSignals(
+                alb_arn_suffix=edge.alb.arn_suffix,
+                target_groups={role: tg.arn_suffix for role, tg in edge.target_groups.items()},
+                cluster_name=services.cluster_name,
+                cluster_arn=services.cluster_arn,
+                services={role: svc.name for role, svc in services.services.items()},
+                worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
+                database_id=database.identifier,
+                database_storage_gib=cfg.database.allocated_storage,
+                database_max_connections=rds_class_max_connections(cfg.database.instance_class),
+                redis=[RedisGroup("queue", queue.group_id, queue.nodes, queue=True), *([RedisGroup("cache", cache.group_id, cache.nodes, queue=False)] if cache else [])],
+                certificate_arn=edge.certificate_arn,
+                kms_key_arn=baseline.kms_key_arn,
+            ),
         )
 
         self.front_url = edge.front_url

@@ -35,8 +35,11 @@ def container(
     *,
     image: str,
     repository_credentials: Optional[str] = None,
+    read_only_root: bool = False,
 ) -> dict[str, Any]:
-    """The one container of ``rd``'s task; ``log`` is the awslogs group and region."""
+    """The one container of ``rd``'s task; ``log`` is the awslogs group and region. With
+    ``read_only_root``, a role that says where it writes gets a read-only root and a scratch
+    volume per such path."""
     c: dict[str, Any] = {
         "name": rd.name,
         "image": image,
@@ -57,6 +60,13 @@ def container(
     if rd.role.queue is not None or rd.name == "worker":
         # Sidekiq needs time to hand unfinished jobs back to Redis on SIGTERM.
         c["stopTimeout"] = 60
+    if read_only_root and rd.role.writable_paths is not None:
+        c["readonlyRootFilesystem"] = True
+        # Fargate task storage (bind mounts without a host path): empty at start, root-owned 0755
+        # (Lago's image runs as root), gone with the task (ECS developer guide, "Bind mounts").
+        c["mountPoints"] = [
+            {"sourceVolume": f"{c['name']}{path.replace('/', '-')}", "containerPath": path, "readOnly": False} for path in rd.role.writable_paths
+        ]
     return c
 
 
@@ -79,3 +89,8 @@ def health_check(liveness: HealthCheck) -> dict[str, Any]:
 def definitions(containers: list[dict[str, Any]]) -> pulumi.Output[str]:
     """The JSON ECS takes; ARNs and URLs inside are resolved outputs, none of them secret."""
     return pulumi.Output.json_dumps(containers)
+
+
+def scratch_volumes(containers: list[dict[str, Any]]) -> list[str]:
+    """Names of the task volumes the containers' mount points use."""
+    return sorted({m["sourceVolume"] for c in containers for m in c.get("mountPoints", [])})

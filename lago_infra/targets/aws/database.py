@@ -35,7 +35,12 @@ class LagoDatabase(pulumi.ComponentResource):
         subnet_ids: Sequence[pulumi.Input[str]],
         security_group_ids: Sequence[pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
+        monitoring_interval: int = 0,
+        monitoring_role_arn: Optional[pulumi.Input[str]] = None,
     ):
+        """``kms_key_arn`` and Enhanced Monitoring come from the production baseline."""
         super().__init__("lago:aws:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Generated here rather than RDS-managed: a managed password rotates on its own schedule
@@ -74,7 +79,7 @@ class LagoDatabase(pulumi.ComponentResource):
         exports = ["postgresql", "upgrade"] if settings.log_exports else []
         log_groups = [
             aws.cloudwatch.LogGroup(
-                f"{name}-log-{kind}", name=f"/aws/rds/instance/{identifier}/{kind}", retention_in_days=log_retention_days, opts=child
+                f"{name}-log-{kind}", name=f"/aws/rds/instance/{identifier}/{kind}", retention_in_days=log_retention_days, kms_key_id=kms_key_arn, opts=child
             )
             for kind in exports
         ]
@@ -90,6 +95,7 @@ class LagoDatabase(pulumi.ComponentResource):
             max_allocated_storage=settings.max_allocated_storage,
             storage_type="gp3",
             storage_encrypted=True,
+            kms_key_id=kms_key_arn,
             db_name=lago.name,
             username=lago.user,
             password=password.result,
@@ -108,9 +114,13 @@ class LagoDatabase(pulumi.ComponentResource):
             final_snapshot_identifier=final_snapshot,
             performance_insights_enabled=settings.performance_insights,
             performance_insights_retention_period=7 if settings.performance_insights else None,
+            performance_insights_kms_key_id=kms_key_arn if settings.performance_insights else None,
+            monitoring_interval=monitoring_interval,
+            monitoring_role_arn=monitoring_role_arn,
             enabled_cloudwatch_logs_exports=exports,
             opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=log_groups),
         )
+        self.identifier = self.instance.identifier
         self.host = self.instance.address
         self.port = self.instance.port
         self.password = pulumi.Output.secret(password.result)

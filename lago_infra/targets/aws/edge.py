@@ -31,6 +31,8 @@ class EdgeArgs:
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
+    #: Production baseline: where the ALB writes its access logs.
+    access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -49,6 +51,8 @@ class LagoEdge(pulumi.ComponentResource):
     waits on them: ECS refuses a target group that no listener or rule uses."""
     validation_records: Optional[pulumi.Output[list]] = None
     """With a domain but no Route 53 zone: the CNAMEs to create for the certificate."""
+    certificate_arn: Optional[pulumi.Input[str]] = None
+    """The HTTPS listener's certificate (with a domain)."""
 
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:Edge", name, None, opts)
@@ -65,6 +69,7 @@ class LagoEdge(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.protection.deletion_protection,
             idle_timeout=120,
+            access_logs=args.access_logs,
             opts=self._child,
         )
         self.dns_name = self.alb.dns_name
@@ -167,6 +172,7 @@ class LagoEdge(pulumi.ComponentResource):
     def _https(self, args: EdgeArgs) -> list[aws.lb.Listener]:
         name, s, domain = self._name, args.settings, args.domain
         certificate_arn = s.certificate_arn or self._certificate(domain, s.route53_zone_id)
+        self.certificate_arn = certificate_arn
         https = aws.lb.Listener(
             f"{name}-https",
             load_balancer_arn=self.alb.arn,

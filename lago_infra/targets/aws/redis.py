@@ -33,6 +33,7 @@ class LagoRedis(pulumi.ComponentResource):
         subnet_group_name: pulumi.Input[str],
         security_group_ids: Sequence[pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions] = None,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
     ):
         super().__init__("lago:aws:Redis", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -60,6 +61,7 @@ class LagoRedis(pulumi.ComponentResource):
             subnet_group_name=subnet_group_name,
             security_group_ids=list(security_group_ids),
             at_rest_encryption_enabled=True,
+            kms_key_id=kms_key_arn,
             transit_encryption_enabled=True,
             transit_encryption_mode="required",
             auth_token=token.result,
@@ -70,6 +72,8 @@ class LagoRedis(pulumi.ComponentResource):
             apply_immediately=False,
             opts=pulumi.ResourceOptions(parent=self, protect=protection.protect),
         )
+        self.group_id = group.id
+        self.nodes = 1 + settings.replicas
         self.host = group.primary_endpoint_address
         self.port = group.port.apply(lambda p: p or REDIS_PORT)
         self.auth_token = pulumi.Output.secret(token.result)

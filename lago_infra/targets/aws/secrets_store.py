@@ -31,6 +31,7 @@ class LagoSecretStore(pulumi.ComponentResource):
         recovery_window_days: int,
         protect: bool = False,
         opts: Optional[pulumi.ResourceOptions] = None,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
     ):
         super().__init__("lago:aws:SecretStore", name, None, opts)
         self.arns = {}
@@ -44,6 +45,7 @@ class LagoSecretStore(pulumi.ComponentResource):
                 name_prefix=f"{name}/{variable}-",
                 description=f"Lago {variable}",
                 recovery_window_in_days=recovery_window_days,
+                kms_key_id=kms_key_arn,
                 # Where data is protected, so are the secrets that unlock it.
                 opts=pulumi.ResourceOptions(parent=self, protect=protect),
             )

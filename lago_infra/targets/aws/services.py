@@ -19,7 +19,7 @@ import pulumi_aws as aws
 from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Image, Tier
 from . import iam, tags
-from .containers import container, definitions, fargate_size
+from .containers import container, definitions, fargate_size, scratch_volumes
 from .edge import LagoEdge
 from .migrations import MIGRATE_CONTAINER, LagoMigrations
 from .security import LagoSecurityGroups
@@ -46,6 +46,9 @@ class ServicesArgs:
     prerequisites: Sequence[pulumi.Resource]
     #: Unique per project and stack, for the names AWS wants unique per account and region.
     scope: str = field(default_factory=lambda: unique_scope(pulumi.get_project(), pulumi.get_stack()))
+    #: Production baseline: the stack's KMS key for the log group, read-only root filesystems.
+    kms_key_arn: Optional[pulumi.Input[str]] = None
+    read_only_root: bool = False
 
 
 def unique_scope(project: str, stack: str) -> str:
@@ -69,7 +72,7 @@ class LagoServices(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
         s = args.settings
         # Named per project and stack: two stacks in one account and region never share them.
-        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{args.scope}/{name}", retention_in_days=s.log_retention_days, opts=self._child)
+        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{args.scope}/{name}", retention_in_days=s.log_retention_days, kms_key_id=args.kms_key_arn, opts=self._child)
         self.namespace = f"{name}.{args.scope}.lago.internal".lower()
         namespace = aws.servicediscovery.HttpNamespace(f"{name}-namespace", name=self.namespace, description="Lago internal services", opts=self._child)
         self._namespace = namespace
@@ -90,6 +93,7 @@ class LagoServices(pulumi.ComponentResource):
         self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self)
         self._images = _ImageSource(f"{name}-images", args.images, args.region, self)
         self.cluster_name = cluster.name
+        self.cluster_arn = cluster.arn
 
         migrate = deployment.role("migrate")
         migrate_task, migrate_execution = self._task(migrate, container_name=MIGRATE_CONTAINER)
@@ -129,7 +133,7 @@ class LagoServices(pulumi.ComponentResource):
         name, a = f"{self._name}-{rd.name}", self._args
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
-        spec = container(rd, a.secret_refs, log, image=self._images.reference(rd), repository_credentials=self._images.credentials)
+        spec = container(rd, a.secret_refs, log, image=self._images.reference(rd), repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
         if container_name:
             spec["name"] = container_name
         secret_arns = [a.secret_arns[n] for n in sorted(rd.env.secret)]
@@ -145,6 +149,7 @@ class LagoServices(pulumi.ComponentResource):
             execution_role_arn=execution.arn,
             task_role_arn=self._task_role.arn if rd.role.backend else None,
             container_definitions=definitions([spec]),
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes([spec])] or None,
             tags=tags.role(rd.name),
             opts=self._child,
         )

@@ -209,6 +209,34 @@ class Images(Section):
         return self
 
 
+class Baseline(Section):
+    """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
+
+    #: CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events.
+    alarms: bool = False
+    #: A CloudWatch dashboard of the same signals.
+    dashboard: bool = False
+    #: ALB access logs and S3 server access logs to a dedicated log bucket.
+    access_logs: bool = False
+    #: VPC flow logs of the stack's VPC (new or existing), to the log bucket.
+    flow_logs: bool = False
+    #: Days the log bucket keeps access and flow logs.
+    log_retention_days: int = Field(365, ge=1, le=3650)
+    #: Strip every rule from a new VPC's default security group.
+    lock_default_security_group: bool = True
+    #: AWS WAF on the ALB: AWS managed rule groups and a per-address rate limit.
+    waf: bool = False
+    #: Requests per 5 minutes one address may send before WAF blocks it.
+    waf_rate_limit: int = Field(2000, ge=10, le=2000000000)
+    #: One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager,
+    #: CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    kms: bool = False
+    #: RDS Enhanced Monitoring interval in seconds; 0 turns it off.
+    enhanced_monitoring_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 0
+    #: Read-only root filesystems for the containers whose images allow it.
+    read_only_root: bool = False
+
+
 class AwsSettings(Section):
     images: Images = Images()
     network: Network = Network()
@@ -217,6 +245,18 @@ class AwsSettings(Section):
     storage: Storage = Storage()
     edge: Edge = Edge()
     services: Services = Services()
+    baseline: Baseline = Baseline()
+
+    @model_validator(mode="after")
+    def _exec_needs_a_writable_root(self) -> "AwsSettings":
+        # ECS Exec bind-mounts the SSM agent into the container, which then writes under
+        # /var/lib/amazon/ssm and /var/log/amazon/ssm: it fails on a read-only root.
+        if self.services.exec and self.baseline.read_only_root:
+            raise ValueError(
+                "services.exec needs a writable root filesystem (the SSM agent writes into the container). "
+                "Fix: set lago:aws.baseline.readOnlyRoot to false while you need ECS Exec"
+            )
+        return self
 
 
 #: What each preset changes for ``lago:aws``.
@@ -229,6 +269,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         # ARM64 on regular Fargate: cheaper for the whole stack than X86_64 with Spot workers,
         # and Spot does not run ARM64 tasks at all.
         "services": {"fargateSpotWorkers": False, "logRetentionDays": 7, "containerInsights": False},
+        "baseline": {"alarms": False, "dashboard": False, "accessLogs": False, "flowLogs": False, "logRetentionDays": 30, "waf": False, "kms": False, "enhancedMonitoringSeconds": 0, "readOnlyRoot": True},
     },
     "prod": {
         "network": {"azCount": 3, "nat": "perAz"},
@@ -244,8 +285,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "redis": {"nodeType": "cache.t4g.medium", "replicas": 1, "snapshotRetentionDays": 7},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
-        "services": {"fargateSpotWorkers": False, "logRetentionDays": 90, "containerInsights": True},
+        # A year of logs: what audits of billing systems ask for.
+        "services": {"fargateSpotWorkers": False, "logRetentionDays": 365, "containerInsights": True},
         # Docker Hub's anonymous limit must not stop a prod deploy: the stack file gives the credentials.
         "images": {"pullThroughCache": True},
+        "baseline": {"alarms": True, "dashboard": True, "accessLogs": True, "flowLogs": True, "logRetentionDays": 365, "waf": True, "kms": True, "enhancedMonitoringSeconds": 60, "readOnlyRoot": True},
     },
 }

@@ -20,7 +20,9 @@ class LagoStorage(pulumi.ComponentResource):
     """Bucket name (LAGO_AWS_S3_BUCKET)."""
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, settings: Storage, protection: Protection, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self, name: str, settings: Storage, protection: Protection, opts: Optional[pulumi.ResourceOptions] = None, kms_key_arn: Optional[pulumi.Input[str]] = None
+    ):
         super().__init__("lago:aws:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
@@ -54,7 +56,7 @@ class LagoStorage(pulumi.ComponentResource):
             rules=[
                 aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                     apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
+                        sse_algorithm="aws:kms" if kms_key_arn else "AES256", kms_master_key_id=kms_key_arn
                     ),
                     bucket_key_enabled=True,
                 )
@@ -98,6 +100,7 @@ class LagoStorage(pulumi.ComponentResource):
             rules=rules,
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[versioning] if settings.versioning else []),
         )
+        self.id = bucket.id
         self.bucket = bucket.bucket
         self.arn = bucket.arn
         self.register_outputs({"bucket": self.bucket})

@@ -17,6 +17,10 @@ REQUIRED_APIS = (
     "iamcredentials.googleapis.com",  # Lago signs download URLs through signBlob
     "storage.googleapis.com",
     "run.googleapis.com",
+    # Production baseline: the CMEK key, alert policies and dashboards, log retention.
+    "cloudkms.googleapis.com",
+    "monitoring.googleapis.com",
+    "logging.googleapis.com",
 )
 
 

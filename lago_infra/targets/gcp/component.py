@@ -9,14 +9,17 @@ import pulumi_gcp as gcp
 
 from ...config.model import LagoSettings
 from ...lago import urls
+from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
 from ..base import LagoTarget
 from . import apis, preflight, services
+from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
-from .network import LagoNetwork, NetworkArgs
+from .network import LagoNetwork, NetworkArgs, Placement
+from .observability import GcpRedis, GcpSignals
 from .propagation import IamPropagation
 from .redis import CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
@@ -64,16 +67,31 @@ class LagoGcp(LagoTarget):
 
         enabled = apis.enable(name, project, self) if g.enable_apis else []
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
-        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled), opts=child)
+        project_number = gcp.organizations.get_project_output(
+            project_id=project, opts=pulumi.InvokeOutputOptions(depends_on=enabled)
+        ).number
+        # First: the CMEK key and armor policy the data services and the edge are created with.
+        baseline = GcpBaseline(
+            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region, project_number,
+            load_balancer=settings.domain is not None, after=enabled, opts=child,
+        )
+        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
+        # Data services that use the key wait for its grants.
+        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_grants))
         db = LagoDatabase(
-            f"{name}-db", DatabaseArgs(where, settings.database, g.database, settings.protection, labels), opts=child
+            f"{name}-db",
+            DatabaseArgs(
+                keyed, settings.database, g.database, settings.protection, labels, extra_flags=baseline.sql_flags, encryption_key_name=baseline.kms_key_name
+            ),
+            opts=child,
         )
 
         def redis(suffix: str, purpose: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
+            # The stack key encrypts what holds data; the cable Redis holds only broadcasts.
             args = RedisArgs(
-                purpose, where, tier, g.redis.version, memory, eviction, protect and holds_data, labels,
-                persistent=eviction == "noeviction", tls=tls,
+                purpose, keyed if holds_data else where, tier, g.redis.version, memory, eviction, protect and holds_data, labels,
+                persistent=eviction == "noeviction", tls=tls, customer_managed_key=baseline.kms_key_name if holds_data else None,
             )
             return LagoRedis(f"{name}-{suffix}", args, opts=child)
 
@@ -91,7 +109,9 @@ class LagoGcp(LagoTarget):
         ids = account_ids(name)
         storage = LagoStorage(
             f"{name}-files",
-            StorageArgs(project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, enabled),
+            StorageArgs(
+                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_grants], baseline.kms_key_name
+            ),
             opts=child,
         )
         # front and pdf run as accounts of their own with no grant: nginx and Chromium rendering
@@ -108,9 +128,6 @@ class LagoGcp(LagoTarget):
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         service_names = {role: f"{name}-{role}" for role in HTTP_ROLES}
-        project_number = gcp.organizations.get_project_output(
-            project_id=project, opts=pulumi.InvokeOutputOptions(depends_on=enabled)
-        ).number
 
         def run_url(role: str) -> pulumi.Output[str]:
             # Cloud Run's deterministic URL, known before the service exists: the api needs the
@@ -143,7 +160,15 @@ class LagoGcp(LagoTarget):
             values.update(rd.env.secret)
         store = LagoSecretStore(
             f"{name}-sm",
-            SecretStoreArgs(project, values, pulumi.Output.concat("serviceAccount:", storage.service_account_email), labels, enabled),
+            SecretStoreArgs(
+                project,
+                values,
+                pulumi.Output.concat("serviceAccount:", storage.service_account_email),
+                labels,
+                [*enabled, *baseline.key_grants],
+                kms_key_name=baseline.kms_key_name,
+                region=region,
+            ),
             opts=child,
         )
         # Cloud Run checks secret access when a revision starts: start none before the grants
@@ -165,10 +190,27 @@ class LagoGcp(LagoTarget):
         if domain is not None:
             edge = LagoEdge(
                 f"{name}-edge",
-                EdgeArgs(project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled),
+                EdgeArgs(
+                    project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled, baseline.security_policy
+                ),
                 opts=child,
             )
             self.edge_ip = edge.ip_address
+
+        baseline.watch(
+            GcpSignals(
+                project=project,
+                services=service_names,
+                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names},
+                database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
+                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections),
+                redis=[
+                    GcpRedis(label, f"projects/{project}/locations/{region}/instances/{name}-{suffix}", queue=suffix == "redis", high_availability=tier == "STANDARD_HA")
+                    for label, suffix, tier in (("queue", "redis", g.redis.tier), *((("cache", "cache", g.redis.cache_tier or g.redis.tier),) if cache else ()))
+                ],
+                endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain else {},
+            )
+        )
 
         self.front_url = pulumi.Output.from_input(front_url)
         self.api_url = pulumi.Output.from_input(api_url)

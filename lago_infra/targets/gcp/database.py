@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -21,6 +21,9 @@ class DatabaseArgs:
     instance: CloudSql
     protection: Protection
     labels: Mapping[str, str]
+    #: Production baseline: further database flags (logging, pgaudit) and a CMEK key.
+    extra_flags: Sequence[tuple[str, str]] = ()
+    encryption_key_name: Optional[pulumi.Input[str]] = None
 
 
 def flags(s: CloudSql, database: str) -> dict[str, str]:
@@ -63,6 +66,7 @@ class LagoDatabase(pulumi.ComponentResource):
             database_version=f"POSTGRES_{db.version}",
             # Pulumi's own guard; the API-side flag is settings.deletion_protection_enabled.
             deletion_protection=args.protection.deletion_protection,
+            encryption_key_name=args.encryption_key_name,
             settings=gcp.sql.DatabaseInstanceSettingsArgs(
                 tier=s.tier,
                 edition=s.edition,
@@ -86,7 +90,9 @@ class LagoDatabase(pulumi.ComponentResource):
                     ),
                 ),
                 final_backup_config=final_backup,
-                database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in flags(s, db.name).items()],
+                database_flags=[
+                    gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in {**flags(s, db.name), **dict(args.extra_flags)}.items()
+                ],
                 user_labels=dict(args.labels),
                 maintenance_window=(
                     gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(day=s.maintenance_day, hour=s.maintenance_hour, update_track="stable")

@@ -24,6 +24,8 @@ class EdgeArgs:
     labels: Mapping[str, str]
     settings: Edge
     depends_on: Sequence[pulumi.Resource] = ()
+    #: Production baseline: a Cloud Armor policy on both backends.
+    security_policy: Optional[pulumi.Input[str]] = None
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -58,6 +60,7 @@ class LagoEdge(pulumi.ComponentResource):
                 load_balancing_scheme="EXTERNAL_MANAGED",
                 protocol="HTTPS",
                 backends=[gcp.compute.BackendServiceBackendArgs(group=neg.id)],
+                security_policy=args.security_policy,
                 # Access logs in Cloud Logging: who called what, for audits and incident reviews.
                 log_config=gcp.compute.BackendServiceLogConfigArgs(
                     enable=args.settings.log_sample_rate > 0, sample_rate=args.settings.log_sample_rate

@@ -18,6 +18,8 @@ class NetworkArgs:
     settings: Network
     #: What the first resources must wait for (the APIs being enabled).
     depends_on: Sequence[pulumi.Resource] = ()
+    #: Production baseline: VPC flow logs on the subnet.
+    flow_logs: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ class LagoNetwork(pulumi.ComponentResource):
             ip_cidr_range=args.settings.subnet_cidr,
             # The backend calls the internal-only pdf service at its run.app URL through the VPC.
             private_ip_google_access=True,
+            # Production baseline, CIS Google Cloud 3.8: every 5 s, all flows, all metadata.
+            log_config=(
+                gcp.compute.SubnetworkLogConfigArgs(aggregation_interval="INTERVAL_5_SEC", flow_sampling=1.0, metadata="INCLUDE_ALL_METADATA")
+                if args.flow_logs
+                else None
+            ),
             opts=kept,
         )
         private_range = gcp.compute.GlobalAddress(

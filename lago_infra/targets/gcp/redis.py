@@ -35,6 +35,8 @@ class RedisArgs:
     #: In-transit encryption (port 6378, Memorystore's private CA). Off only for a client that
     #: verifies certificates and cannot be given that CA (ActionCable).
     tls: bool = True
+    #: Production baseline: a CMEK key.
+    customer_managed_key: Optional[pulumi.Input[str]] = None
 
 
 class LagoRedis(pulumi.ComponentResource):
@@ -64,6 +66,7 @@ class LagoRedis(pulumi.ComponentResource):
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.where.network_id,
             redis_configs={"maxmemory-policy": args.eviction},
+            customer_managed_key=args.customer_managed_key,
             persistence_config=(
                 gcp.redis.InstancePersistenceConfigArgs(persistence_mode="RDB", rdb_snapshot_period="ONE_HOUR")
                 if args.persistent

@@ -30,6 +30,10 @@ class SecretStoreArgs:
     accessor: pulumi.Input[str]
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()
+    #: Production baseline: a CMEK key in ``region`` (secrets are then replicated there only,
+    #: since a key serves its own location; its grants belong in ``depends_on``).
+    kms_key_name: Optional[pulumi.Input[str]] = None
+    region: Optional[str] = None
 
 
 class LagoSecretStore(pulumi.ComponentResource):
@@ -49,7 +53,7 @@ class LagoSecretStore(pulumi.ComponentResource):
                 secret_id=slug,
                 project=args.project,
                 labels=dict(args.labels),
-                replication=gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs()),
+                replication=_replication(args),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
             version = gcp.secretmanager.SecretVersion(
@@ -67,3 +71,18 @@ class LagoSecretStore(pulumi.ComponentResource):
             )
             self.refs[variable] = SecretRef(secret_id=secret.secret_id, path=secret.id, version=version.version)
         self.register_outputs({"secret_ids": {k: v.path for k, v in self.refs.items()}})
+
+
+def _replication(args: SecretStoreArgs) -> gcp.secretmanager.SecretReplicationArgs:
+    if args.kms_key_name is None:
+        return gcp.secretmanager.SecretReplicationArgs(auto=gcp.secretmanager.SecretReplicationAutoArgs())
+    return gcp.secretmanager.SecretReplicationArgs(
+        user_managed=gcp.secretmanager.SecretReplicationUserManagedArgs(
+            replicas=[
+                gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(
+                    location=args.region,
+                    customer_managed_encryption=gcp.secretmanager.SecretReplicationUserManagedReplicaCustomerManagedEncryptionArgs(kms_key_name=args.kms_key_name),
+                )
+            ]
+        )
+    )

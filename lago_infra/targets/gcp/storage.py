@@ -23,6 +23,8 @@ class StorageArgs:
     bucket: str
     labels: Mapping[str, str]
     depends_on: Sequence[pulumi.Resource] = ()
+    #: Production baseline: a CMEK key (its grants belong in ``depends_on``).
+    kms_key_name: Optional[pulumi.Input[str]] = None
 
 
 class LagoStorage(pulumi.ComponentResource):
@@ -62,6 +64,7 @@ class LagoStorage(pulumi.ComponentResource):
             public_access_prevention="enforced",
             versioning=gcp.storage.BucketVersioningArgs(enabled=s.versioning),
             lifecycle_rules=rules,
+            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key_name) if args.kms_key_name else None,
             # Emptied on destroy only when nothing protects the data.
             force_destroy=not args.protect,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),

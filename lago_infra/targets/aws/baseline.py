@@ -1,0 +1,97 @@
+"""The production baseline on AWS, as one component the target builds in two steps.
+
+``AwsBaseline(...)`` comes first and makes what the data services need at creation: the stack's
+KMS key, the log bucket, the RDS Enhanced Monitoring role. The target passes those to its pieces
+(``kms_key_arn``, ``access_logs``, ``monitoring``), then calls ``watch(...)`` with what it built:
+WAF, flow logs, the locked default security group, server access logs, alarms and dashboard.
+Each control follows one ``lago:aws.baseline.*`` key (README, "Production baseline").
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ...config.alerts import Alerts
+from ...config.model import Protection
+from .kms import StackKey
+from .logbucket import ALB_PREFIX, LogBucket, flow_logs, log_access
+from .observability import AwsSignals, LagoAlarms
+from .settings import Baseline
+from .waf import LagoWaf
+
+
+class AwsBaseline(pulumi.ComponentResource):
+    kms_key_arn: Optional[pulumi.Output[str]] = None
+    """The stack's customer-managed key, or None (AWS-managed keys) with ``baseline.kms`` off."""
+    access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
+    """Where the ALB writes its access logs."""
+    monitoring: dict[str, pulumi.Input] = {}
+    """``monitoring_interval`` / ``monitoring_role_arn`` for the database (empty: off)."""
+    log_bucket: Optional[LogBucket] = None
+    alarms: Optional[LagoAlarms] = None
+
+    def __init__(self, name: str, settings: Baseline, alerts: Alerts, protection: Protection, region: str, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:aws:Baseline", name, None, opts)
+        self._name = name
+        self._settings = settings
+        self._alerts = alerts
+        self._child = pulumi.ResourceOptions(parent=self)
+        self.account = aws.get_caller_identity().account_id
+        self.region = region
+        if settings.kms:
+            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child).arn
+        if settings.access_logs or settings.flow_logs:
+            self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)
+        if settings.access_logs:
+            self.access_logs = aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=ALB_PREFIX, enabled=True)
+        if settings.enhanced_monitoring_seconds:
+            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": self._monitoring_role().arn}
+
+    def _monitoring_role(self) -> aws.iam.Role:
+        role = aws.iam.Role(
+            f"{self._name}-rds-monitoring",
+            assume_role_policy=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+            ),
+            opts=self._child,
+        )
+        # The AWS-managed policy RDS documents for Enhanced Monitoring (RDS user guide, "Setting up and enabling Enhanced Monitoring").
+        aws.iam.RolePolicyAttachment(
+            f"{self._name}-rds-monitoring",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+        return role
+
+    def watch(
+        self,
+        *,
+        vpc_id: pulumi.Input[str],
+        new_vpc: bool,
+        alb_arn: pulumi.Input[str],
+        buckets: dict[str, pulumi.Input[str]],
+        signals: AwsSignals,
+    ) -> None:
+        """The controls that attach to what the target built. Call once, last."""
+        s = self._settings
+        if s.waf:
+            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child)
+        if new_vpc and s.lock_default_security_group:
+            # Adopts the VPC's default group and removes every rule: nothing can use it by accident
+            # (CIS AWS 5.4, Security Hub EC2.2).
+            aws.ec2.DefaultSecurityGroup(f"{self._name}-default-sg", vpc_id=vpc_id, tags={"Name": f"{self._name}-default-locked"}, opts=self._child)
+        if s.flow_logs:
+            flow_logs(self._name, vpc_id, self.log_bucket, self)
+        if s.access_logs:
+            for label, bucket in buckets.items():
+                log_access(f"{self._name}-{label}", bucket, self.log_bucket, self)
+        if s.alarms or s.dashboard:
+            self.alarms = LagoAlarms(
+                f"{self._name}-alarms", self._alerts, signals, account=self.account, region=self.region, alarms=s.alarms, dashboard=s.dashboard, opts=self._child
+            )
+        self.register_outputs({"kms_key_arn": self.kms_key_arn})

@@ -1,0 +1,88 @@
+"""One customer-managed KMS key per stack, for everything that stores Lago's data or logs.
+
+RDS, ElastiCache, S3 and Secrets Manager use the key on behalf of a caller in the account (the
+same shape as AWS's own ``aws/<service>`` key policies: ``kms:ViaService`` + ``kms:CallerAccount``),
+so the task and execution roles need no KMS statement of their own. CloudWatch Logs, CloudWatch
+alarms and EventBridge use it as services (encrypted log groups, an encrypted alarm topic).
+Sources: AWS KMS developer guide "Key policies" and "kms:ViaService"; CloudWatch Logs user guide
+"Encrypt log data using AWS KMS"; SNS developer guide "Enable compatibility between event sources
+from AWS services and encrypted topics".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+#: Services that use the key for a caller in this account.
+VIA_SERVICES = ("rds", "elasticache", "s3", "secretsmanager")
+
+
+def key_policy(account: str, region: str, partition: str = "aws") -> str:
+    root = f"arn:{partition}:iam::{account}:root"
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                # Without this the key becomes unmanageable; IAM policies then decide who else may use it.
+                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
+                {
+                    "Sid": "ServicesOnBehalfOfAccount",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            "kms:CallerAccount": account,
+                            "kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in VIA_SERVICES],
+                        }
+                    },
+                },
+                {
+                    "Sid": "CloudWatchLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    "Resource": "*",
+                    # Only for this account's log groups in this region.
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account}:log-group:*"}},
+                },
+                {
+                    "Sid": "AlarmsAndEventsPublishToEncryptedTopic",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+            ],
+        }
+    )
+
+
+class StackKey(pulumi.ComponentResource):
+    """The key and an alias ``alias/<name>`` that says whose it is."""
+
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("lago:aws:StackKey", name, None, opts)
+        key = aws.kms.Key(
+            f"{name}",
+            description=f"Lago {name}: data and logs",
+            enable_key_rotation=True,
+            # Yearly, the longest AWS allows and the CIS benchmark's expectation.
+            rotation_period_in_days=365,
+            # The longest wait: a key scheduled for deletion by mistake can still be cancelled.
+            deletion_window_in_days=30,
+            policy=key_policy(account, region),
+            # Without the key, every backup and snapshot it encrypted is unreadable.
+            opts=pulumi.ResourceOptions(parent=self, protect=protect),
+        )
+        aws.kms.Alias(f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
+        self.arn = key.arn
+        self.register_outputs({"arn": self.arn})

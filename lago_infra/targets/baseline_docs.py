@@ -1,0 +1,78 @@
+"""The README's "Production baseline" tables, generated from the settings classes themselves:
+each row is a field, its ``#:`` comment, and its value in the dev and prod presets, so the README
+cannot drift from the code."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from typing import Any, Optional
+
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
+
+from .. import docs
+from ..config.alerts import Thresholds
+from .aws.settings import PRESETS as AWS_PRESETS
+from .aws.settings import Baseline as AwsBaseline
+from .gcp.settings import PRESETS as GCP_PRESETS
+from .gcp.settings import Baseline as GcpBaseline
+
+_FIELD = re.compile(r"^\s{4}(\w+):")
+_DOC = re.compile(r"^\s{4}#:\s?(.*)$")
+
+
+def field_docs(cls: type[BaseModel]) -> dict[str, str]:
+    """Each field's ``#:`` comment (the lines right above it), joined into one sentence."""
+    found: dict[str, str] = {}
+    pending: list[str] = []
+    for line in inspect.getsource(cls).splitlines():
+        doc = _DOC.match(line)
+        if doc:
+            pending.append(doc.group(1))
+            continue
+        field = _FIELD.match(line)
+        if field and field.group(1) in cls.model_fields:
+            found[field.group(1)] = " ".join(pending)
+        pending = []
+    missing = sorted(set(cls.model_fields) - {k for k, v in found.items() if v})
+    if missing:
+        raise ValueError(f"{cls.__qualname__}: fields without a #: comment: {', '.join(missing)}")
+    return found
+
+
+def _shown(value: Any) -> str:
+    return f"`{json.dumps(value)}`"
+
+
+def settings_table(cls: type[BaseModel], prefix: str, presets: Optional[dict[str, dict[str, Any]]]) -> str:
+    docs_ = field_docs(cls)
+    if presets is None:
+        rows = ["| key | default | what it governs |", "|---|---|---|"]
+    else:
+        rows = ["| key | dev | prod | what it governs |", "|---|---|---|---|"]
+    for name, field in cls.model_fields.items():
+        key = to_camel(name)
+        text = docs_[name].replace("|", "\\|")
+        if presets is None:
+            rows.append(f"| `{prefix}.{key}` | {_shown(field.default)} | {text} |")
+        else:
+            dev, prod = (presets[p].get(key, field.default) for p in ("dev", "prod"))
+            rows.append(f"| `{prefix}.{key}` | {_shown(dev)} | {_shown(prod)} | {text} |")
+    return "\n".join(rows) + "\n"
+
+
+@docs.generator("baseline-aws")
+def _aws() -> str:
+    return settings_table(AwsBaseline, "lago:aws.baseline", {p: AWS_PRESETS[p].get("baseline", {}) for p in ("dev", "prod")})
+
+
+@docs.generator("baseline-gcp")
+def _gcp() -> str:
+    return settings_table(GcpBaseline, "lago:gcp.baseline", {p: GCP_PRESETS[p].get("baseline", {}) for p in ("dev", "prod")})
+
+
+@docs.generator("alerts-thresholds")
+def _thresholds() -> str:
+    return settings_table(Thresholds, "lago:alerts.thresholds", None)

@@ -1,0 +1,234 @@
+"""The production baseline on AWS: each control on the recorded aws-prod plan, and each
+documented ``lago:aws.baseline.*`` key turning its control off."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from lago_infra.lago.roles import DEDICATED_QUEUES, roles_for
+from lago_infra.targets.aws.waf import MANAGED_RULE_GROUPS
+
+from .conftest import PROJECT_DIR
+from .helpers import named, resources
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+KEY = "aws:kms/key:Key"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+BUCKET = "aws:s3/bucket:Bucket"
+#: Container names of the roles that run Lago's Rails image.
+RAILS = {r.name for r in roles_for(DEDICATED_QUEUES) if r.backend}
+
+
+def the_key(plan):
+    (key,) = resources(plan, KEY)
+    return key
+
+
+def alarms(plan) -> dict[str, dict]:
+    return {r.name.removeprefix("lago-baseline-alarms-"): r.inputs for r in resources(plan, ALARM)}
+
+
+def log_bucket(plan):
+    return named(plan, "-baseline-logs", BUCKET)
+
+
+# -- KMS --------------------------------------------------------------------------------------
+
+
+def test_one_rotating_protected_key_encrypts_every_data_store_and_log(plan_of):
+    prod = plan_of("aws-prod")
+    key = the_key(prod)
+    assert key.inputs["enableKeyRotation"] is True and key.inputs["rotationPeriodInDays"] == 365
+    assert key.inputs["deletionWindowInDays"] == 30 and key.protect
+    statements = {s["Sid"]: s for s in json.loads(key.inputs["policy"])["Statement"]}
+    via = statements["ServicesOnBehalfOfAccount"]["Condition"]["StringEquals"]["kms:ViaService"]
+    assert sorted(v.split(".")[0] for v in via) == ["elasticache", "rds", "s3", "secretsmanager"]
+    assert statements["CloudWatchLogs"]["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
+    used = {
+        r.name: r.inputs.get("kmsKeyId")
+        for r in prod.resources
+        if r.type in ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup")
+    }
+    arns = set(used.values())
+    assert len(arns) == 1 and next(iter(arns)).startswith("arn:aws:kms:"), used
+    files = named(prod, "-files-encryption").inputs["rules"][0]["applyServerSideEncryptionByDefault"]
+    assert files == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": next(iter(arns))}
+    assert named(prod, "-db", "aws:rds/instance:Instance").inputs["performanceInsightsKmsKeyId"] in arns
+
+
+# -- logs -------------------------------------------------------------------------------------
+
+
+def test_alb_and_s3_access_logs_and_flow_logs_land_in_a_private_expiring_log_bucket(plan_of):
+    prod = plan_of("aws-prod")
+    bucket = log_bucket(prod)
+    name = bucket.inputs["bucketPrefix"]
+    assert bucket.protect
+    alb = named(prod, "-edge-alb").inputs["accessLogs"]
+    assert alb["enabled"] is True and alb["bucket"].startswith(name) and alb["prefix"] == "alb"
+    logging = resources(prod, "aws:s3/bucketLogging:BucketLogging")
+    assert [(l.inputs["targetBucket"].startswith(name), l.inputs["bucket"].startswith("lago-files-")) for l in logging] == [(True, True)]
+    (flow,) = resources(prod, "aws:ec2/flowLog:FlowLog")
+    assert flow.inputs["trafficType"] == "ALL" and flow.inputs["logDestinationType"] == "s3"
+    assert flow.inputs["vpcId"].startswith("lago-network-vpc") and flow.inputs["logDestination"].endswith("/vpc-flow/")
+    # SSE-S3: the only encryption ALB log delivery and S3 server access logging accept.
+    assert named(prod, "-baseline-logs-encryption").inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+    block = named(prod, "-baseline-logs-public-access").inputs
+    assert all(block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    (rule,) = named(prod, "-baseline-logs-lifecycle").inputs["rules"]
+    assert rule["expiration"] == {"days": 365} and rule["status"] == "Enabled"
+    policy = json.loads(named(prod, "-baseline-logs-policy").inputs["policy"])
+    writers = {s["Sid"]: s for s in policy["Statement"] if s["Effect"] == "Allow"}
+    assert {s["Resource"].split(":::", 1)[1].split("/", 1)[1].split("/")[0] for s in writers.values() if s["Action"] == "s3:PutObject"} == {"alb", "s3", "vpc-flow"}
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy["Statement"])
+
+
+def test_prod_keeps_container_logs_a_year(plan_of):
+    assert named(plan_of("aws-prod"), "-ecs-logs", "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 365
+
+
+# -- network and edge -------------------------------------------------------------------------
+
+
+def test_the_new_vpcs_default_security_group_has_no_rules(plan_of):
+    (sg,) = resources(plan_of("aws-prod"), "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert sg.inputs["vpcId"].startswith("lago-network-vpc")
+    assert not sg.inputs.get("ingress") and not sg.inputs.get("egress")
+
+
+def test_waf_with_managed_rules_and_a_rate_limit_guards_the_alb(plan_of):
+    prod = plan_of("aws-prod")
+    (acl,) = resources(prod, "aws:wafv2/webAcl:WebAcl")
+    assert acl.inputs["scope"] == "REGIONAL" and "allow" in acl.inputs["defaultAction"]
+    rules = {r["name"]: r for r in acl.inputs["rules"]}
+    assert rules["rate-limit-per-address"]["statement"]["rateBasedStatement"]["limit"] == 2000
+    assert "block" in rules["rate-limit-per-address"]["action"]
+    for _, group, counted in MANAGED_RULE_GROUPS:
+        statement = rules[group]["statement"]["managedRuleGroupStatement"]
+        assert statement["vendorName"] == "AWS"
+        assert [o["name"] for o in statement.get("ruleActionOverrides") or []] == list(counted)
+    # Lago's api takes bodies over 8 KB (batch events): the core set's size rule only counts.
+    assert "AWSManagedRulesCommonRuleSet" in rules
+    (assoc,) = resources(prod, "aws:wafv2/webAclAssociation:WebAclAssociation")
+    assert assoc.inputs["resourceArn"].split(":")[-1].startswith("loadbalancer/lago-edge-alb")
+
+
+# -- database and containers ------------------------------------------------------------------
+
+
+def test_rds_enhanced_monitoring_every_minute_with_its_own_role(plan_of):
+    prod = plan_of("aws-prod")
+    db = named(prod, "-db", "aws:rds/instance:Instance").inputs
+    role = named(prod, "-baseline-rds-monitoring", "aws:iam/role:Role")
+    assert db["monitoringInterval"] == 60 and role.name in db["monitoringRoleArn"]
+    assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert named(prod, "-baseline-rds-monitoring", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs["policyArn"].endswith("AmazonRDSEnhancedMonitoringRole")
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
+def test_backend_containers_run_read_only_with_scratch_volumes_where_lago_writes(plan_of, stack):
+    plan = plan_of(stack)
+    for task in resources(plan, TASK):
+        containers = json.loads(task.inputs["containerDefinitions"])
+        volumes = {v["name"] for v in task.inputs.get("volumes") or []}
+        for c in containers:
+            if c["name"] in RAILS:
+                assert c["readonlyRootFilesystem"] is True
+                assert {m["containerPath"] for m in c["mountPoints"]} == {"/app/tmp", "/tmp"}
+                assert {m["sourceVolume"] for m in c["mountPoints"]} <= volumes
+            else:
+                # front writes env-config.js into the web root; Gotenberg runs as a non-root user.
+                assert c["name"] in ("front", "pdf") and not c.get("readonlyRootFilesystem")
+
+
+# -- alarms -----------------------------------------------------------------------------------
+
+
+def test_alarms_cover_lago_signals_and_notify_the_alerts_topic(plan_of):
+    prod = plan_of("aws-prod")
+    found = alarms(prod)
+    expected = {
+        "api-5xx-rate", "api-latency-p99", "api-unhealthy-targets", "api-no-healthy-target", "front-unhealthy-targets", "front-no-healthy-target",
+        "clock-not-running", "worker-at-ceiling", "database-cpu", "database-free-storage", "database-connections", "certificate-expiry",
+    }
+    assert expected <= set(found)
+    for group in ("queue", "cache"):
+        for node in ("001", "002"):
+            assert {f"redis-{group}-{node}-memory", f"redis-{group}-{node}-connections"} <= set(found)
+        assert f"redis-{group}-002-replica-lag" in found and f"redis-{group}-001-replica-lag" not in found
+    # Evictions lose jobs on the queue only; the cache evicts by design.
+    assert {k for k in found if k.endswith("-evictions")} == {"redis-queue-001-evictions", "redis-queue-002-evictions"}
+    (topic,) = resources(prod, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:")
+    assert [s.inputs["endpoint"] for s in resources(prod, "aws:sns/topicSubscription:TopicSubscription")] == ["ops@example.com"]
+    actions = {tuple(a["alarmActions"]) for a in found.values()}
+    assert len(actions) == 1 and next(iter(actions))[0].startswith("arn:aws:sns:")
+    targets = resources(prod, "aws:cloudwatch/eventTarget:EventTarget")
+    assert {t.name.rsplit("-", 1)[0].removeprefix("lago-baseline-alarms-") for t in targets} == {"task-crashed", "deployment-failed"}
+
+
+def test_alarm_dimensions_name_the_stacks_own_resources(plan_of):
+    found = alarms(plan_of("aws-prod"))
+    latency = found["api-latency-p99"]
+    assert latency["extendedStatistic"] == "p99" and latency["threshold"] == 5
+    assert latency["dimensions"]["LoadBalancer"].startswith("app/lago-edge-alb") and latency["dimensions"]["TargetGroup"].startswith("targetgroup/lago-edge-api")
+    assert found["database-cpu"]["dimensions"]["DBInstanceIdentifier"].startswith("lago-db-")
+    assert found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].startswith("lago-redis-queue-") and found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].endswith("-002")
+    assert found["clock-not-running"]["dimensions"]["ServiceName"].startswith("lago-ecs-clock") and found["clock-not-running"]["treatMissingData"] == "breaching"
+    assert found["worker-at-ceiling"]["threshold"] == 8  # the prod preset's worker maxReplicas
+    # db.m7g.large: 8 GiB -> 901 connections by RDS's formula; 80 % of it.
+    assert found["database-connections"]["threshold"] == round(901 * 0.8)
+    assert found["database-free-storage"]["threshold"] == 50 * 1024**3 * 0.10
+    rate = found["api-5xx-rate"]
+    assert [q["id"] for q in rate["metricQueries"]] == ["errors", "edge", "requests", "rate"] and rate["threshold"] == 5
+
+
+def test_thresholds_and_recipients_come_from_lago_alerts(plan_config):
+    plan = plan_config({
+        "aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}},
+        "lago:alerts": {"snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager", "thresholds": {"apiErrorPercent": 2, "databaseCpuPercent": 65, "redisConnections": 500}},
+    })
+    found = alarms(plan)
+    assert (found["api-5xx-rate"]["threshold"], found["database-cpu"]["threshold"], found["redis-queue-001-connections"]["threshold"]) == (2, 65, 500)
+    assert not resources(plan, "aws:sns/topic:Topic")
+    assert {tuple(a["alarmActions"]) for a in found.values()} == {("arn:aws:sns:eu-west-1:123456789012:pager",)}
+
+
+def test_the_dashboard_shows_every_alarmed_metric(plan_of):
+    prod = plan_of("aws-prod")
+    (board,) = resources(prod, "aws:cloudwatch/dashboard:Dashboard")
+    widgets = {w["properties"]["title"]: w["properties"] for w in json.loads(board.inputs["dashboardBody"])["widgets"]}
+    assert set(widgets) == set(alarms(prod))
+    # Each graph shows its alarm by ARN: a moved threshold changes the alarm, not the dashboard.
+    assert all(p["annotations"]["alarms"][0].startswith("arn:aws:cloudwatch:") and p["annotations"]["alarms"][0].endswith(f"-{t}-" + p["annotations"]["alarms"][0].rsplit("-", 1)[1]) for t, p in widgets.items())
+
+
+# -- off switches -----------------------------------------------------------------------------
+
+#: Each documented key, and what must disappear from the plan when it is false.
+SWITCHES = {
+    "kms": lambda p: not resources(p, KEY) and not named(p, "-db", "aws:rds/instance:Instance").inputs.get("kmsKeyId"),
+    "accessLogs": lambda p: not named(p, "-edge-alb").inputs.get("accessLogs") and not resources(p, "aws:s3/bucketLogging:BucketLogging"),
+    "flowLogs": lambda p: not resources(p, "aws:ec2/flowLog:FlowLog"),
+    "waf": lambda p: not resources(p, "aws:wafv2/webAcl:WebAcl"),
+    "alarms": lambda p: not resources(p, ALARM) and not resources(p, "aws:sns/topic:Topic") and not resources(p, "aws:cloudwatch/eventRule:EventRule"),
+    "dashboard": lambda p: not resources(p, "aws:cloudwatch/dashboard:Dashboard"),
+    "lockDefaultSecurityGroup": lambda p: not resources(p, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"),
+    "enhancedMonitoringSeconds": lambda p: named(p, "-db", "aws:rds/instance:Instance").inputs["monitoringInterval"] == 0,
+    "readOnlyRoot": lambda p: not any(c.get("readonlyRootFilesystem") for t in resources(p, TASK) for c in json.loads(t.inputs["containerDefinitions"])),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SWITCHES))
+def test_each_control_has_a_key_that_turns_it_off(plan_config, plan_of, key):
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.aws-prod.yaml").read_text())["config"]
+    stack["lago:aws"] = {**stack["lago:aws"], "baseline": {key: 0 if key == "enhancedMonitoringSeconds" else False}}
+    plan = plan_config(stack)
+    assert SWITCHES[key](plan)
+    assert not SWITCHES[key](plan_of("aws-prod")), "the prod preset turns it on"
+    for other, gone in SWITCHES.items():
+        if other != key:
+            assert not gone(plan), f"turning {key} off also removed {other}"

@@ -1,0 +1,177 @@
+"""The production baseline on GCP: each control on the recorded gcp-prod plan, and each
+documented ``lago:gcp.baseline.*`` key turning its control off."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from lago_infra.targets.gcp.armor import WAF_RULES
+
+from .conftest import PROJECT_DIR
+from .helpers import ancestors_and_deps, named, resources
+
+POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+REDIS = "gcp:redis/instance:Instance"
+BACKEND_SERVICE = "gcp:compute/backendService:BackendService"
+
+
+def policies(plan) -> dict[str, dict]:
+    return {r.name.removeprefix("lago-baseline-monitoring-"): r.inputs for r in resources(plan, POLICY)}
+
+
+def flags(plan) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in resources(plan, SQL)[0].inputs["settings"].get("databaseFlags") or []}
+
+
+# -- CMEK -------------------------------------------------------------------------------------
+
+
+def test_one_rotating_key_encrypts_sql_redis_bucket_and_secrets_after_its_grants(plan_of):
+    prod = plan_of("gcp-prod")
+    (key,) = resources(prod, "gcp:kms/cryptoKey:CryptoKey")
+    assert key.inputs["rotationPeriod"] == f"{90 * 86400}s" and key.protect
+    (ring,) = resources(prod, "gcp:kms/keyRing:KeyRing")
+    assert ring.inputs["location"] == "europe-west1"
+    key_id = key.inputs["keyRing"] + "/cryptoKeys/" + key.inputs["name"]
+    assert resources(prod, SQL)[0].inputs["encryptionKeyName"] == key_id
+    # The queue and the cache hold data; the cable Redis holds only broadcasts.
+    keys = {r.inputs["labels"]["lago-redis"]: r.inputs.get("customerManagedKey") for r in resources(prod, REDIS)}
+    assert keys == {"queue": key_id, "cache": key_id, "cable": None}
+    assert named(prod, "-files-bucket", "gcp:storage/bucket:Bucket").inputs["encryption"] == {"defaultKmsKeyName": key_id}
+    for secret in resources(prod, "gcp:secretmanager/secret:Secret"):
+        (replica,) = secret.inputs["replication"]["userManaged"]["replicas"]
+        assert replica == {"location": "europe-west1", "customerManagedEncryption": {"kmsKeyName": key_id}}
+    grants = resources(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    members = sorted(g.inputs["member"].split("@")[1].split(".")[0] for g in grants)
+    assert members == ["cloud-redis", "gcp-sa-cloud-sql", "gcp-sa-secretmanager", "gs-project-accounts"]
+    assert {g.inputs["role"] for g in grants} == {"roles/cloudkms.cryptoKeyEncrypterDecrypter"}
+    grant_urns = {g.urn for g in grants}
+    data_redis = [r for r in resources(prod, REDIS) if r.inputs.get("customerManagedKey")]
+    for r in (*resources(prod, SQL), *data_redis, named(prod, "-files-bucket", "gcp:storage/bucket:Bucket")):
+        assert grant_urns <= ancestors_and_deps(prod, r.urn), f"{r.name} may be created before the key grants"
+
+
+# -- edge -------------------------------------------------------------------------------------
+
+
+def test_cloud_armor_and_request_logs_on_both_backends(plan_of):
+    prod = plan_of("gcp-prod")
+    (policy,) = resources(prod, "gcp:compute/securityPolicy:SecurityPolicy")
+    rules = {r["priority"]: r for r in policy.inputs["rules"]}
+    assert rules[900]["action"] == "throttle" and rules[900]["rateLimitOptions"]["rateLimitThreshold"] == {"count": 600, "intervalSec": 60}
+    for priority, rule_set in WAF_RULES:
+        assert rules[priority]["action"] == "deny(403)" and rule_set in rules[priority]["match"]["expr"]["expression"]
+    assert rules[2147483647]["action"] == "allow"
+    backends = resources(prod, BACKEND_SERVICE)
+    assert len(backends) == 2
+    for b in backends:
+        assert b.inputs["securityPolicy"].endswith(f"/securityPolicies/{policy.inputs['name']}")
+        assert b.inputs["logConfig"] == {"enable": True, "sampleRate": 1}
+
+
+def test_no_armor_without_a_load_balancer(plan_of):
+    dev = plan_of("gcp-dev")
+    assert not resources(dev, BACKEND_SERVICE) and not resources(dev, "gcp:compute/securityPolicy:SecurityPolicy")
+
+
+# -- logs -------------------------------------------------------------------------------------
+
+
+def test_flow_logs_sql_logging_storage_audit_logs_and_a_year_of_retention(plan_of):
+    prod = plan_of("gcp-prod")
+    subnet = named(prod, "-net-run-subnet", "gcp:compute/subnetwork:Subnetwork").inputs
+    assert subnet["logConfig"] == {"aggregationInterval": "INTERVAL_5_SEC", "flowSampling": 1, "metadata": "INCLUDE_ALL_METADATA"}
+    assert flags(prod).items() >= {
+        "log_connections": "on", "log_disconnections": "on", "log_lock_waits": "on", "log_min_duration_statement": "1000",
+        "cloudsql.enable_pgaudit": "on", "pgaudit.log": "ddl,role",
+    }.items()
+    (audit,) = resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig")
+    assert audit.inputs["service"] == "storage.googleapis.com"
+    assert sorted(c["logType"] for c in audit.inputs["auditLogConfigs"]) == ["DATA_READ", "DATA_WRITE"]
+    (bucket,) = resources(prod, "gcp:logging/projectBucketConfig:ProjectBucketConfig")
+    assert (bucket.inputs["bucketId"], bucket.inputs["retentionDays"]) == ("_Default", 365)
+
+
+# -- alert policies ---------------------------------------------------------------------------
+
+
+def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of):
+    prod = plan_of("gcp-prod")
+    found = policies(prod)
+    assert {
+        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "database-cpu", "database-disk", "database-connections",
+        "redis-queue-memory", "redis-queue-connections", "redis-queue-evictions", "redis-queue-replica-lag",
+        "redis-cache-memory", "redis-cache-connections", "redis-cache-replica-lag",
+        "front-uptime", "api-uptime", "front-certificate", "api-certificate",
+    } == set(found)
+    (channel,) = resources(prod, "gcp:monitoring/notificationChannel:NotificationChannel")
+    assert channel.inputs["type"] == "email" and channel.inputs["labels"] == {"email_address": "ops@example.com"}
+    # Every policy notifies the one channel (its name is the channel's resource name).
+    notified = {tuple(p["notificationChannels"]) for p in found.values()}
+    assert len(notified) == 1 and next(iter(notified))[0].startswith("projects/lago-prod-example/notificationChannels/")
+    rate = found["api-5xx-rate"]["conditions"][0]["conditionThreshold"]
+    assert 'response_code_class="5xx"' in rate["filter"] and "response_code_class" not in rate["denominatorFilter"] and rate["thresholdValue"] == 0.05
+    assert 'resource.labels.service_name="lago-api"' in rate["filter"]
+    clock = found["clock-not-running"]["conditions"][0]["conditionAbsent"]
+    assert 'worker_pool_name="lago-clock"' in clock["filter"]
+    db = found["database-connections"]["conditions"][0]["conditionThreshold"]
+    assert 'database_id="lago-prod-example:lago-db-pg"' in db["filter"] and db["thresholdValue"] == 320  # 80 % of max_connections 400
+    evictions = found["redis-queue-evictions"]["conditions"][0]["conditionThreshold"]
+    assert "instances/lago-redis" in evictions["filter"] and evictions["thresholdValue"] == 0
+    assert "conditionMatchedLog" in found["crashes"]["conditions"][0] and found["crashes"]["alertStrategy"]["notificationRateLimit"]
+    checks = resources(prod, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig")
+    assert {(c.inputs["monitoredResource"]["labels"]["host"], c.inputs["httpCheck"]["path"]) for c in checks} == {("lago.example.com", "/"), ("api.lago.example.com", "/ready")}
+
+
+def test_the_dashboard_charts_the_threshold_policies(plan_of):
+    prod = plan_of("gcp-prod")
+    (board,) = resources(prod, "gcp:monitoring/dashboard:Dashboard")
+    tiles = json.loads(board.inputs["dashboardJson"])["mosaicLayout"]["tiles"]
+    charted = {t["widget"]["title"] for t in tiles}
+    assert charted == {k for k, p in policies(prod).items() if "conditionThreshold" in p["conditions"][0]}
+
+
+# -- off switches -----------------------------------------------------------------------------
+
+SWITCHES = {
+    "cmek": lambda p: not resources(p, "gcp:kms/cryptoKey:CryptoKey") and not resources(p, SQL)[0].inputs.get("encryptionKeyName"),
+    "armor": lambda p: not resources(p, "gcp:compute/securityPolicy:SecurityPolicy") and not any(b.inputs.get("securityPolicy") for b in resources(p, BACKEND_SERVICE)),
+    "edge.logSampleRate": lambda p: not any((b.inputs.get("logConfig") or {}).get("enable") for b in resources(p, BACKEND_SERVICE)),
+    "flowLogs": lambda p: not named(p, "-net-run-subnet", "gcp:compute/subnetwork:Subnetwork").inputs.get("logConfig"),
+    "sqlLogging": lambda p: "log_connections" not in flags(p),
+    "bucketAuditLogs": lambda p: not resources(p, "gcp:projects/iAMAuditConfig:IAMAuditConfig"),
+    "alarms": lambda p: not resources(p, POLICY) and not resources(p, "gcp:monitoring/notificationChannel:NotificationChannel"),
+    "dashboard": lambda p: not resources(p, "gcp:monitoring/dashboard:Dashboard"),
+    "logRetentionDays": lambda p: not resources(p, "gcp:logging/projectBucketConfig:ProjectBucketConfig"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SWITCHES))
+def test_each_control_has_a_key_that_turns_it_off(plan_config, plan_of, key):
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
+    section, _, leaf = key.rpartition(".")
+    stack["lago:gcp"] = {section or "baseline": {leaf: 0 if leaf in ("logRetentionDays", "logSampleRate") else False}}
+    plan = plan_config(stack)
+    assert SWITCHES[key](plan)
+    assert not SWITCHES[key](plan_of("gcp-prod")), "the prod preset turns it on"
+    for other, gone in SWITCHES.items():
+        if other != key:
+            assert not gone(plan), f"turning {key} off also removed {other}"
+
+
+def test_dev_can_turn_the_controls_on(plan_config):
+    plan = plan_config({
+        "gcp:project": "lago-dev-example", "gcp:region": "europe-west1", "lago:target": "gcp",
+        "lago:gcp": {"baseline": {"alarms": True, "cmek": True, "sqlLogging": True, "flowLogs": True}},
+        "lago:alerts": {"notificationChannels": ["projects/lago-dev-example/notificationChannels/42"]},
+    })
+    for control in ("alarms", "cmek", "sqlLogging", "flowLogs"):
+        assert not SWITCHES[control](plan), control
+    # Without a domain there is no load balancer: no uptime checks, no Cloud Armor, and the
+    # existing channel is the only recipient.
+    assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(plan, "gcp:compute/securityPolicy:SecurityPolicy")
+    assert {tuple(p["notificationChannels"]) for p in policies(plan).values()} == {("projects/lago-dev-example/notificationChannels/42",)}
