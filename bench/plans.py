@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import keyword
 import resource
 import statistics
 import subprocess
@@ -30,6 +31,8 @@ def sdk_classes(plan: dict) -> list[str]:
         if package in ("pulumi", "lago", "pulumi-python"):  # the engine's, ours, dynamic providers
             continue
         module = module.split("/")[0]
+        # A module named after a Python keyword is published with a trailing underscore (lambda_).
+        module = f"{module}_" if keyword.iskeyword(module) else module
         found.add(f"pulumi_{package}" + ("" if module == "index" else f".{module}") + f":{cls}")
     return sorted(found)
 
