@@ -16,7 +16,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from .storage import _deny_insecure_transport
+from .storage import _deny_insecure_transport, private_bucket
 
 #: Key prefixes per writer; each writer may write only under its own.
 ALB_PREFIX = "alb"
@@ -34,25 +34,9 @@ class LogBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, account: str, region: str, retention_days: int, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:LogBucket", name, None, opts)
-        bucket = aws.s3.Bucket(f"{name}", bucket_prefix=f"{name}-", opts=pulumi.ResourceOptions(parent=self, protect=protect))
+        # SSE-S3 (no KMS key): see the module docstring.
+        bucket, block = private_bucket(name, self, protect=protect)
         of_bucket = pulumi.ResourceOptions(parent=bucket)
-        block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access", bucket=bucket.id, block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=of_bucket
-        )
-        # ACLs off: writers are admitted by the policy below (the current delivery mechanism of all three).
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership", bucket=bucket.id, rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=of_bucket
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(sse_algorithm="AES256")
-                )
-            ],
-            opts=of_bucket,
-        )
         # Versioned: a log overwritten or deleted within the retention period stays recoverable
         # for NONCURRENT_DAYS (logs are evidence).
         versioning = aws.s3.BucketVersioning(

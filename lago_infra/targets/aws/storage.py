@@ -25,44 +25,8 @@ class LagoStorage(pulumi.ComponentResource):
     ):
         super().__init__("lago:aws:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(
-            f"{name}",
-            # A prefix: bucket names are global, and a destroyed one is not free again at once.
-            bucket_prefix=f"{name}-",
-            # Unprotected (dev): destroy empties the bucket rather than stopping at it half-way.
-            force_destroy=not protection.protect,
-            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect),
-        )
+        bucket, _ = private_bucket(name, self, protect=protection.protect, kms_key_arn=kms_key_arn)
         of_bucket = pulumi.ResourceOptions(parent=bucket)
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=of_bucket,
-        )
-        # ACLs off: the bucket owner owns every object, access is by policy only.
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=of_bucket,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms" if kms_key_arn else "AES256", kms_master_key_id=kms_key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=of_bucket,
-        )
         aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=bucket.id,
@@ -105,6 +69,54 @@ class LagoStorage(pulumi.ComponentResource):
         self.arn = bucket.arn
         self.register_outputs({"bucket": self.bucket})
 
+
+
+def private_bucket(
+    name: str, parent: pulumi.Resource, *, protect: bool, kms_key_arn: Optional[pulumi.Input[str]] = None
+) -> tuple[aws.s3.Bucket, aws.s3.BucketPublicAccessBlock]:
+    """A bucket nobody outside the account can reach: every public access block on, ACLs off
+    (the owner owns every object, access is by policy only), encrypted at rest with the stack's KMS
+    key or SSE-S3. Returns the bucket and its public access block (S3 refuses a bucket policy
+    while the block is being written, so policies wait for it)."""
+    bucket = aws.s3.Bucket(
+        name,
+        # A prefix: bucket names are global, and a destroyed one is not free again at once.
+        bucket_prefix=f"{name}-",
+        # Unprotected (dev): destroy empties the bucket rather than stopping at it half-way.
+        force_destroy=not protect,
+        opts=pulumi.ResourceOptions(parent=parent, protect=protect),
+    )
+    of_bucket = pulumi.ResourceOptions(parent=bucket)
+    block = aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=of_bucket,
+    )
+    aws.s3.BucketOwnershipControls(
+        f"{name}-ownership",
+        bucket=bucket.id,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+        opts=of_bucket,
+    )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[
+            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="aws:kms" if kms_key_arn else "AES256", kms_master_key_id=kms_key_arn
+                ),
+                # S3 Bucket Keys cut KMS requests; they mean nothing under SSE-S3.
+                bucket_key_enabled=True if kms_key_arn else None,
+            )
+        ],
+        opts=of_bucket,
+    )
+    return bucket, block
 
 def _deny_insecure_transport(arn: str) -> str:
     return json.dumps(
