@@ -167,13 +167,6 @@ class Role:
     writable_paths: Optional[tuple[str, ...]] = None
 
     @property
-    def health(self) -> Optional[HealthCheck]:
-        """Readiness, else liveness: transitional, for the cloud targets until they read
-        ``readiness`` / ``liveness`` (the local target and the policy rules already do); it goes
-        once nothing reads it."""
-        return self.readiness or self.liveness
-
-    @property
     def backend(self) -> bool:
         """Runs Lago's Rails code and so needs the backend environment."""
         return self.image is Image.API
