@@ -28,7 +28,7 @@ def _target_rule(rule_id: str, mandatory: bool, checks: str, fix: str) -> Rule:
 
 RULES: tuple[Rule, ...] = (
     _target_rule("database-encrypted", True, "RDS storage encrypted and SSL forced; Cloud SQL accepts TLS connections only", "storageEncrypted=true, rds.force_ssl=1; sslMode=ENCRYPTED_ONLY"),
-    _target_rule("redis-encrypted", True, "ElastiCache encrypted at rest and in transit with AUTH; Memorystore TLS (SERVER_AUTHENTICATION) with AUTH", "atRestEncryptionEnabled, transitEncryptionEnabled, authToken; transitEncryptionMode, authEnabled"),
+    _target_rule("redis-encrypted", True, "ElastiCache encrypted at rest and in transit with AUTH; Memorystore TLS (SERVER_AUTHENTICATION) with AUTH, but for the ActionCable Redis (AUTH on the private network: its client verifies certificates)", "atRestEncryptionEnabled, transitEncryptionEnabled, authToken; transitEncryptionMode, authEnabled"),
     _target_rule("bucket-encrypted", True, "S3 buckets have default encryption and a policy denying plain HTTP (GCS is always both)", "add SSE and a Deny on aws:SecureTransport=false"),
     _target_rule("database-private", True, "no publicly accessible RDS, no public IP on Cloud SQL, no host port on local Postgres", "publiclyAccessible=false; ipv4Enabled=false; no ports"),
     _target_rule("redis-private", True, "Redis not reachable from outside the network (local: no host port; cloud Redis is VPC-only and its security groups fall under network-closed)", "remove the host port"),
