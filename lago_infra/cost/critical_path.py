@@ -56,8 +56,8 @@ NEEDED: dict[tuple[str, str], str] = {
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/service:Service"): "the release's migrations must succeed before it serves",
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool"): "the release's migrations must succeed before workers run it",
     ("aws:ecs/service:Service", "aws:ecs/service:Service"):
-        "a Service Connect client only reaches endpoints registered before its tasks start, and the "
-        "backend services start after the api, whose task runs the migrations "
+        "a Service Connect client only reaches endpoints registered before its tasks start (the api "
+        "and workers call the pdf); the services start pdf first, then api, then the other roles "
         "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
     ("aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway"):
         "a public NAT gateway needs the VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html)",
