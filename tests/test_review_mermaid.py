@@ -79,3 +79,15 @@ def test_the_parser_rejects_what_mermaid_would():
         parse('flowchart LR\n  a["x"]\n  a --> b')
     with pytest.raises(AssertionError):
         parse('flowchart LR\n  a["x"] b')
+
+
+@pytest.mark.parametrize("stack", ["aws-prod", "gcp-prod"])
+def test_each_store_is_the_one_lago_uses(plan_of, stack):
+    """Beside Lago's bucket and Redis instances stand log buckets and, on GCP, ActionCable's own
+    Redis: the chart names the ones the roles' variables point at."""
+    plan = plan_of(stack).to_json()
+    nodes, edges = parse(flowchart(plan))
+    assert "lago-files" in nodes["storage"] and "logs" not in nodes["storage"]
+    assert "cable" not in nodes["queue"] and "cache" not in nodes["queue"]
+    if stack == "gcp-prod":
+        assert "(cable)" in nodes["cable"] and ("role_api", "cable") in edges

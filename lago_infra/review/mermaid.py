@@ -44,7 +44,14 @@ _DOCKER_IMAGE = "docker:index/remoteImage:RemoteImage"
 _DOCKER_VOLUME = "docker:index/volume:Volume"
 
 #: What a role's environment variable says it talks to (Lago's names: lago/variables.py).
-_TALKS_TO = {"DATABASE_URL": "db", "REDIS_URL": "queue", "LAGO_REDIS_CACHE_URL": "cache", "LAGO_PDF_URL": "role:pdf"}
+_TALKS_TO = {
+    "DATABASE_URL": "db",
+    "REDIS_URL": "queue",
+    "LAGO_REDIS_CACHE_URL": "cache",
+    # A node only where ActionCable has a Redis of its own (GCP); elsewhere it is the queue's.
+    "LAGO_REDIS_CABLE_URL": "cable",
+    "LAGO_PDF_URL": "role:pdf",
+}
 _BUCKET_VARIABLES = ("LAGO_AWS_S3_BUCKET", "LAGO_GCS_BUCKET")
 
 _VERSION_INPUTS = ("engineVersion", "databaseVersion", "redisVersion")
@@ -95,9 +102,9 @@ def flowchart(plan: dict[str, Any]) -> str:
         elif kind == "database":
             chart.add(Node("db", f"{what} {_version(r)}<br/>{r['name']}".replace("  ", " "), "store"))
         elif kind == "redis":
-            use = "cache" if "cache" in r["name"] else "queue"
+            use = _redis_use(r["name"])
             chart.add(Node(use, f"{what} {_version(r)} ({use})<br/>{r['name']}".replace("  ", " "), "store"))
-        elif kind == "storage":
+        elif kind == "storage" and _holds_lagos_files(r, plan["roles"]):
             chart.add(Node("storage", f"{what}<br/>{r['name']}", "store"))
         elif kind == "secrets":
             secrets += 1
@@ -140,6 +147,20 @@ def flowchart(plan: dict[str, Any]) -> str:
     if "edge" in chart.nodes:
         chart.edges.insert(0, ("user", "edge", "-->"))
     return _render(chart)
+
+
+def _redis_use(name: str) -> str:
+    """Which of Lago's Redis uses an instance serves, by the suffix the targets name it with."""
+    return next((use for use in ("cache", "cable") if use in name), "queue")
+
+
+def _holds_lagos_files(bucket: dict[str, Any], roles: dict[str, Any]) -> bool:
+    """The bucket the roles' storage variables name (not a log bucket beside it)."""
+    inputs = bucket["inputs"]
+    names = {str(v) for role in roles.values() for k, v in role["env"].items() if k in _BUCKET_VARIABLES}
+    exact = {inputs.get("bucket"), inputs.get("name")} - {None}
+    prefix = inputs.get("bucketPrefix")
+    return bool(exact & names) or (prefix is not None and any(n.startswith(prefix) for n in names))
 
 
 def _docker_parts(chart: Chart, resources: list[dict[str, Any]], by_urn: dict[str, Any]) -> set[str]:
