@@ -188,7 +188,7 @@ def test_alarm_dimensions_name_the_stacks_own_resources(plan_of):
 
 def test_thresholds_and_recipients_come_from_lago_alerts(plan_config):
     plan = plan_config({
-        "aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}},
+        "aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}, "services": {"containerInsights": True}},
         "lago:alerts": {"snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager", "thresholds": {"apiErrorPercent": 2, "databaseCpuPercent": 65, "redisConnections": 500}},
     })
     found = alarms(plan)
@@ -232,3 +232,11 @@ def test_each_control_has_a_key_that_turns_it_off(plan_config, plan_of, key):
     for other, gone in SWITCHES.items():
         if other != key:
             assert not gone(plan), f"turning {key} off also removed {other}"
+
+
+def test_alarms_without_container_insights_are_refused(plan_config):
+    """The clock alarm reads a Container Insights metric and treats missing data as breaching."""
+    from lago_infra.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"lago:aws.*containerInsights"):
+        plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}}})

@@ -256,6 +256,14 @@ class AwsSettings(Section):
                 "services.exec needs a writable root filesystem (the SSM agent writes into the container). "
                 "Fix: set lago:aws.baseline.readOnlyRoot to false while you need ECS Exec"
             )
+        # The clock and worker-ceiling alarms read ECS/ContainerInsights RunningTaskCount, and the
+        # clock alarm treats missing data as breaching: without Container Insights it always fires.
+        if self.baseline.alarms and not self.services.container_insights:
+            raise ValueError(
+                "baseline.alarms watch the clock and the workers through Container Insights, which is off "
+                "(the clock alarm would fire for want of data). "
+                "Fix: set lago:aws.services.containerInsights to true, or lago:aws.baseline.alarms to false"
+            )
         return self
 
 
