@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 
 help: ## This list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: STACK=$(STACK) (a stack under stacks/), FORMAT=$(FORMAT) (text or json)"
+	@echo "  variables: STACK=$(STACK) (a stack under stacks/), FORMAT=$(FORMAT) (text, json or mermaid)"
 
 plan: $(STAMP) ## Offline plan of STACK (default: local); an unknown STACK lists the ones that exist
 	@$(PY) -m lago_infra plan --stack $(STACK) --format $(FORMAT)

@@ -134,7 +134,7 @@ def _configure_plan(parser: argparse.ArgumentParser):
     which.add_argument("--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: local)")
     which.add_argument("--config", type=Path, metavar="FILE", help="plan this stack file instead (any path)")
     parser.add_argument("--project-dir", type=Path, metavar="DIR", help="the Pulumi project to plan (default: found from the current directory)")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people (default), json for tools")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people (default), json for tools, mermaid for an architecture flowchart")
     parser.add_argument("--detail", action="store_true", help="text format: every input of every resource, not only the ones that matter")
     parser.add_argument("--traceback", action="store_true", help="on a failure no check covers, show the Python traceback")
     for mode in PLAN_MODES.values():
