@@ -43,6 +43,27 @@ def _cidr(value: str) -> str:
 Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
 
 
+def set_fields(value: Any) -> Any:
+    """A settings model as the stack-file mapping of the fields its author set (``model_fields_set``),
+    nested models and mappings of models included; anything else as it is. Settings built with
+    the Python classes then take the preset exactly as the same keys given as a mapping do: a
+    field left unset is the preset's, not the class default."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return {fields[n].alias or n: set_fields(getattr(value, n)) for n in value.model_fields_set if n in fields}
+    if isinstance(value, dict):
+        return {k: set_fields(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [set_fields(v) for v in value]
+    return value
+
+
+def keep_unset(model: BaseModel, name: str) -> None:
+    """Mark ``name`` as not set by the author after a validator filled it in from the other fields,
+    so :func:`set_fields` leaves it to the preset."""
+    model.model_fields_set.discard(name)
+
+
 def deep_merge(defaults: Any, overrides: Any) -> Any:
     """``overrides`` laid over ``defaults``; mappings merge key by key, anything else replaces."""
     if isinstance(defaults, dict) and isinstance(overrides, dict):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from ...config.base import Cidr, NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section, keep_unset
 from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
@@ -116,6 +116,7 @@ class Redis(Section):
         versions = limits.ELASTICACHE_FAMILIES[self.engine]
         if self.engine_version is None:
             self.engine_version = {"valkey": "8.0", "redis": "7.1"}[self.engine]
+            keep_unset(self, "engine_version")  # derived from the engine, not chosen
         elif self.engine_version not in versions:
             raise ValueError(
                 f"engineVersion {self.engine_version} does not exist for engine {self.engine} on ElastiCache. "
