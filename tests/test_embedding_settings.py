@@ -50,3 +50,29 @@ def test_snake_case_key_the_preset_also_sets_replaces_it():
     s = LagoSettings.model_validate({"target": "aws", "preset": "prod", "aws": {"database": {"multi_az": False, "instance_class": "db.t4g.large"}}, "protection": {"acknowledge_data_loss": True}})
     assert s.aws.database.multi_az is False and s.aws.database.instance_class == "db.t4g.large"
     assert s.aws.database.backup_retention_days == 14  # the rest of the preset stays
+
+
+def test_components_document_their_arguments_and_outputs():
+    from lago_infra.targets.aws.component import LagoAws
+    from lago_infra.targets.gcp.component import LagoGcp
+    from lago_infra.targets.local.component import LagoDocker
+
+    for component in (LagoAws, LagoGcp, LagoDocker):
+        doc = component.__init__.__doc__ or ""
+        assert "Args:" in doc and "settings:" in doc and "opts:" in doc, component
+        assert "front_url" in doc and "api_url" in doc, component
+
+
+def test_the_built_package_ships_py_typed(tmp_path, monkeypatch):
+    """What setuptools copies into a wheel (``build_py``) holds the PEP 561 marker."""
+    from setuptools.dist import Distribution
+
+    from .conftest import PROJECT_DIR
+
+    monkeypatch.chdir(PROJECT_DIR)
+    dist = Distribution({"script_name": "setup.py"})
+    dist.parse_config_files()
+    build = dist.get_command_obj("build_py")
+    build.build_lib = str(tmp_path)
+    dist.run_command("build_py")
+    assert (tmp_path / "lago_infra" / "py.typed").is_file()

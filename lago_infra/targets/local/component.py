@@ -26,6 +26,26 @@ class LagoDocker(LagoTarget):
     no database or Redis port on the host, and migrations finished before anything serves."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        """Lago on Docker, as one component of the calling program.
+
+        Args:
+            name: the component's name; every child's name derives from it (``{name}-api``,
+                ``{name}-db`` …) and must never change after the first ``pulumi up``.
+            settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
+                ``local``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
+                classes; the preset fills every key not set.
+            opts: resource options for the component (``parent``, ``providers`` …); every child
+                is parented to it and so inherits its providers.
+
+        Raises:
+            SettingError: a setting the target cannot honour, before any resource is registered.
+
+        Outputs:
+            front_url: where the browser opens Lago (``http://localhost:<frontPort>``).
+            api_url: the api on ``http://localhost:<apiPort>``.
+            deployment: every role with its image, command, size and environment.
+            exports(): the stack outputs (the two URLs and the target).
+        """
         super().__init__("lago:local:LagoDocker", name, None, opts)
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
