@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr, StringConstraints
+import pulumi
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 
@@ -41,6 +42,25 @@ def _cidr(value: str) -> str:
 
 #: An IPv4 CIDR block written as its network address (``10.0.0.0/16``, not ``10.0.0.1/16``).
 Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
+
+
+def brought_id(check: Callable[[str], str]) -> Any:
+    """The type of an id a user brings (a VPC, a subnet, a zone, a certificate, a network). In a
+    stack file it is a string, checked by ``check`` (which returns it or raises ``ValueError``); in
+    a program of one's own it may also be a ``pulumi.Output`` (another resource's id, a stack
+    reference's value), passed through: its value is known only during the deployment, so the
+    cloud checks it then. Every reader takes it as a ``pulumi.Input[str]``."""
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, pulumi.Output):
+            return value
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{value!r} is not an id. Fix: give the id as text (or, from Python, a pulumi.Output)")
+        return check(value.strip())
+
+    # Typed Any for pydantic (it cannot build a schema of pulumi.Input's forward-referenced
+    # Output); the validator above admits exactly a str or a pulumi.Output.
+    return Annotated[Any, PlainValidator(validate), WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 def set_fields(value: Any) -> Any:

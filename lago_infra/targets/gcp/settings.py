@@ -10,8 +10,23 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ...config.base import Cidr, NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section, brought_id
 from . import limits
+
+
+def _accepted(problem_of):
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+# Names a user brings: checked when written as text, passed through as pulumi Outputs.
+NetworkName = brought_id(_accepted(limits.network_problem))
+SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
 
 
 class ExistingNetwork(Section):
@@ -19,10 +34,10 @@ class ExistingNetwork(Section):
     service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
 
     #: Network self link or ``projects/P/global/networks/N``.
-    network: NonEmpty
+    network: NetworkName
     #: Subnet in the target region for Cloud Run Direct VPC egress (a /26 or larger), with
     #: Private Google Access on and a Cloud NAT for internet egress.
-    subnetwork: NonEmpty
+    subnetwork: SubnetworkName
 
 
 class Network(Section):
