@@ -13,7 +13,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, Red
 from ...lago.roles import PDF_PORT, Tier
 from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
-from ..base import LagoTarget
+from ..base import LagoTarget, component_props
 from . import checks, tags
 from .baseline import AwsBaseline
 from .database import LagoDatabase
@@ -61,7 +61,7 @@ class LagoAws(LagoTarget):
         checks.check(settings, pulumi.Config("aws").get("region"))
         stack_tags = tags.stack_tags(settings.tags, pulumi.get_stack())
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tags.transformation(stack_tags)]))
-        super().__init__("lago:aws:LagoAws", name, None, opts)
+        super().__init__("lago:aws:LagoAws", name, component_props(settings), opts)
         cfg: AwsSettings = settings.aws or AwsSettings()
         child = pulumi.ResourceOptions(parent=self)
         # The provider this component runs with (an embedding program's, or the default one).
@@ -116,7 +116,7 @@ class LagoAws(LagoTarget):
             front_url=edge.front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
         # Every secret variable of every role, once: the values are the same wherever a name recurs.
         secret_values: dict[str, pulumi.Output[str]] = {}

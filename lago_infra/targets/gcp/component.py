@@ -12,7 +12,7 @@ from ...lago import urls
 from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
-from ..base import LagoTarget
+from ..base import LagoTarget, component_props
 from . import apis, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
@@ -80,7 +80,7 @@ class LagoGcp(LagoTarget):
         # Before anything is registered: a refused setting creates nothing.
         placement = preflight.check(settings, provider.get("project"), provider.get("region"))
         project, region = placement.project, placement.region
-        super().__init__("lago:gcp:LagoGcp", name, None, opts)
+        super().__init__("lago:gcp:LagoGcp", name, component_props(settings), opts)
         protect = settings.protection.protect
         child = pulumi.ResourceOptions(parent=self)
         self._name = name
@@ -174,7 +174,7 @@ class LagoGcp(LagoTarget):
             pdf_url=run_url("pdf"),
             cable=RedisEndpoint(host=cable.host, port=cable.port, tls=False, password=cable.auth_string),
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
         # Every role gets the same variable from the same endpoint, so one secret per name.
         values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password}

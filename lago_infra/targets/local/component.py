@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget
+from ..base import LagoTarget, component_props
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
@@ -46,7 +46,7 @@ class LagoDocker(LagoTarget):
             deployment: every role with its image, command, size and environment.
             exports(): the stack outputs (the two URLs and the target).
         """
-        super().__init__("lago:local:LagoDocker", name, None, opts)
+        super().__init__("lago:local:LagoDocker", name, component_props(settings), opts)
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
@@ -78,7 +78,7 @@ class LagoDocker(LagoTarget):
             front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
         backing = [postgres, redis]
         volumes = [docker.ContainerVolumeArgs(volume_name=storage.name, container_path=_STORAGE_PATH)]
 
