@@ -327,11 +327,20 @@ def test_fargate_sizes_are_checked(plan_config):
 # -- migrations: tests/test_aws_production.py --------------------------------------------------
 
 
-def test_workers_and_clock_are_deployed_after_the_api(plan):
+def test_backend_roles_start_side_by_side_after_migrations_and_pdf(plan):
+    """No task migrates, so workers and clock need not wait for the api (a serial edge the
+    critical path showed); they wait for the migrations and for pdf, whose Service Connect
+    endpoint must exist before a client task starts. pdf itself waits for no data service."""
     api = named(plan, "-ecs-api", SERVICE)
+    pdf = named(plan, "-ecs-pdf", SERVICE)
+    run = named(plan, "-migrate-run")
     assert api.inputs["waitForSteadyState"] is True
-    for role in ("worker", "clock"):
-        assert api.urn in ancestors_and_deps(plan, named(plan, f"-ecs-{role}", SERVICE).urn)
+    for role in ("api", "worker", "clock"):
+        waits_on = ancestors_and_deps(plan, named(plan, f"-ecs-{role}", SERVICE).urn)
+        assert {run.urn, pdf.urn} <= waits_on
+        assert role == "api" or api.urn not in waits_on
+    data = {r.urn for r in plan.resources if r.type in ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup")}
+    assert data and not data & ancestors_and_deps(plan, pdf.urn)
 
 
 # -- edge ---------------------------------------------------------------------------------------

@@ -55,9 +55,10 @@ NEEDED: dict[tuple[str, str], str] = {
         "PRIVATE_SERVICE_ACCESS mode needs the peering first (https://cloud.google.com/memorystore/docs/redis/networking)",
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/service:Service"): "the release's migrations must succeed before it serves",
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool"): "the release's migrations must succeed before workers run it",
+    ("aws:lambda/invocation:Invocation", "aws:ecs/service:Service"): "the release's migrations must succeed before it serves",
     ("aws:ecs/service:Service", "aws:ecs/service:Service"):
-        "a Service Connect client only reaches endpoints registered before its tasks start, and the "
-        "backend services start after the api, whose task runs the migrations "
+        "a Service Connect client only reaches endpoints registered before its tasks start, so the "
+        "backend services start after pdf "
         "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
     ("aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway"):
         "a public NAT gateway needs the VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html)",

@@ -27,6 +27,7 @@ RDS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSi
 ELASTICACHE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.CreatingRepGroup.html"
 ACM = "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
 ECS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-options.html"
+ECS_RUN_TASK = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/standalone-task-create.html"
 ECS_TF = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#wait_for_steady_state"
 ELB = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-application-load-balancer.html"
 NAT = "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html"
@@ -47,6 +48,9 @@ QUICK = Duration(5, 5, API)
 
 _FIXED: dict[str, Duration] = {
     # AWS
+    # The migration runner: the Lambda starts the migrate task (Fargate provisioning and image pull,
+    # then Rails boots and migrates) and returns when it stops; the same budget as the Cloud Run job.
+    "aws:lambda/invocation:Invocation": Duration(300, 180, ECS_RUN_TASK, "starts the migrate task and waits until it stops"),
     "aws:ec2/natGateway:NatGateway": Duration(120, 5, NAT, "the provider waits until the gateway is available"),
     "aws:ec2/vpc:Vpc": Duration(15, 5, API),
     "aws:ec2/subnet:Subnet": Duration(15, 5, API),

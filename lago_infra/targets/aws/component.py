@@ -142,6 +142,7 @@ class LagoAws(LagoTarget):
                 secret_refs=store.references,
                 bucket_arn=storage.arn,
                 prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+                egress=[network],
                 read_only_root=cfg.baseline.read_only_root,
                 **key,
             ),

@@ -44,6 +44,9 @@ class ServicesArgs:
     bucket_arn: pulumi.Input[str]
     #: Created before any service: the NAT routes tasks need to pull images, the secrets.
     prerequisites: Sequence[pulumi.Resource]
+    #: What a task needs to pull its image (the network and its NAT routes): all that pdf, which
+    #: reads no secret, database or Redis, waits for.
+    egress: Sequence[pulumi.Resource] = ()
     #: Unique per project and stack, for the names AWS wants unique per account and region.
     scope: str = field(default_factory=lambda: unique_scope(pulumi.get_project(), pulumi.get_stack()))
     #: Production baseline: the stack's KMS key for the log group, read-only root filesystems.
@@ -111,17 +114,18 @@ class LagoServices(pulumi.ComponentResource):
             opts=self._child,
         )
         self.services = {}
-        # pdf first (api and workers call it), then api, then what waits for the api.
-        order = sorted(deployment.serving, key=lambda rd: {"pdf": 0, "api": 1}.get(rd.name, 2))
+        # pdf first: the backend roles call it through Service Connect, whose clients only reach
+        # endpoints registered before their tasks start. Everything else starts side by side once
+        # the release's migrations are done (no task migrates, so none waits for the api).
+        order = sorted(deployment.serving, key=lambda rd: rd.name != "pdf")
         for rd in order:
             if rd.name in args.edge.target_groups and not args.edge.serving:
                 continue  # phase one of certificate validation: no listener takes its target group yet
-            after: list[pulumi.Resource] = [*args.prerequisites, self._capacity, *args.edge.attachments.get(rd.name, [])]
+            needs = args.prerequisites if rd.role.backend or rd.role.image is Image.FRONT else args.egress or args.prerequisites
+            after: list[pulumi.Resource] = [*needs, self._capacity, *args.edge.attachments.get(rd.name, [])]
             if rd.role.backend or rd.role.image is Image.FRONT:
                 # A new release's api, workers, clock and front start only on a migrated schema.
                 after.append(self.migrations.done)
-            if rd.role.backend and rd.name != "api" and "api" in self.services:
-                after.append(self.services["api"])
             if rd.role.backend:
                 after.append(self.services["pdf"])
             self.services[rd.name] = self._service(rd, after)

@@ -8,8 +8,8 @@ What each policy watches (thresholds are ``lago:alerts.thresholds.*``):
   (container exits, failed probes).
 - clock: no clock instance reported for 10 minutes (``container/instance_count`` of its worker pool).
 - worker backlog: not observable without changing Lago (Memorystore exports no list lengths;
-  Lago's Sidekiq exporter needs LAGO_SIDEKIQ_WEB, refused on a public api). Workers run as fixed
-  size worker pools, so the queue Redis' memory is the proxy.
+  Lago's Sidekiq exporter needs LAGO_SIDEKIQ_WEB, refused on a public api). Worker pools scale on
+  CPU, not on queue depth, so the queue Redis' memory is the proxy.
 - database: CPU, disk use, connections against max_connections (Cloud SQL REGIONAL keeps a
   synchronous standby, not a replica: there is no replica lag to watch).
 - Redis (queue and cache): memory, connections, replica lag (STANDARD_HA); evictions on the queue.
