@@ -104,12 +104,12 @@ def plan_mode(flag: str, help: str):
 
 @plan_mode("--policy", "check the plan against the guardrail rules instead of printing it; exit 1 on a mandatory violation")
 def _policy(args) -> int:
-    from .policy import evaluate, report, view_of_plan
+    from .policy import evaluate, report, views_of_plan
 
     plan = planned(args)
     if isinstance(plan, int):
         return plan
-    findings = evaluate(view_of_plan(plan))
+    findings = [f for view in views_of_plan(plan) for f in evaluate(view)]
     emit(report(findings, plan.stack))
     return FINDINGS if any(f.mandatory for f in findings) else OK
 

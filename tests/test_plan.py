@@ -16,7 +16,12 @@ LEAK = re.compile(r"(postgres(ql)?|rediss?)://[^/ \"@]*:[^@ \"/]+@|-----BEGIN [A
 
 def test_json_has_exactly_the_documented_shape(plan_of):
     doc = json.loads(render.as_json(plan_of("local")))
-    assert set(doc) == {"project", "stack", "target", "resources", "outputs", "roles"}
+    assert set(doc) == {"project", "stack", "target", "resources", "outputs", "roles", "components"}
+    assert doc["components"] == {"lago": {
+        "urn": next(r["urn"] for r in doc["resources"] if r["type"] == "lago:local:LagoDocker"),
+        "type": "lago:local:LagoDocker", "target": "local", "preset": "dev",
+        "roles": {name: name for name in doc["roles"]},
+    }}
     assert (doc["project"], doc["stack"], doc["target"]) == ("lago", "local", "local")
     for r in doc["resources"]:
         assert set(r) == {"urn", "type", "name", "parent", "dependencies", "protect", "retain_on_delete", "ignore_changes", "inputs"}

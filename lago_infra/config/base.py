@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr, StringConstraints
+import pulumi
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 
@@ -41,6 +42,46 @@ def _cidr(value: str) -> str:
 
 #: An IPv4 CIDR block written as its network address (``10.0.0.0/16``, not ``10.0.0.1/16``).
 Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
+
+
+def brought_id(check: Callable[[str], str]) -> Any:
+    """The type of an id a user brings (a VPC, a subnet, a zone, a certificate, a network). In a
+    stack file it is a string, checked by ``check`` (which returns it or raises ``ValueError``); in
+    a program of one's own it may also be a ``pulumi.Output`` (another resource's id, a stack
+    reference's value), passed through: its value is known only during the deployment, so the
+    cloud checks it then. Every reader takes it as a ``pulumi.Input[str]``."""
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, pulumi.Output):
+            return value
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{value!r} is not an id. Fix: give the id as text (or, from Python, a pulumi.Output)")
+        return check(value.strip())
+
+    # Typed Any for pydantic (it cannot build a schema of pulumi.Input's forward-referenced
+    # Output); the validator above admits exactly a str or a pulumi.Output.
+    return Annotated[Any, PlainValidator(validate), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
+def set_fields(value: Any) -> Any:
+    """A settings model as the stack-file mapping of the fields its author set (``model_fields_set``),
+    nested models and mappings of models included; anything else as it is. Settings built with
+    the Python classes then take the preset exactly as the same keys given as a mapping do: a
+    field left unset is the preset's, not the class default."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return {fields[n].alias or n: set_fields(getattr(value, n)) for n in value.model_fields_set if n in fields}
+    if isinstance(value, dict):
+        return {k: set_fields(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [set_fields(v) for v in value]
+    return value
+
+
+def keep_unset(model: BaseModel, name: str) -> None:
+    """Mark ``name`` as not set by the author after a validator filled it in from the other fields,
+    so :func:`set_fields` leaves it to the preset."""
+    model.model_fields_set.discard(name)
 
 
 def deep_merge(defaults: Any, overrides: Any) -> Any:

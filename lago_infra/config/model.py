@@ -19,7 +19,7 @@ from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
-from .base import NonEmpty, Secret, Section, deep_merge
+from .base import NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
 from .errors import Invalid
 from .shape import normalise
 
@@ -241,6 +241,7 @@ class RoleSize(Section):
     def _range(self) -> "RoleSize":
         if self.max_replicas is None:
             self.max_replicas = self.replicas
+            keep_unset(self, "max_replicas")  # derived, not chosen
         if self.max_replicas < self.replicas:
             raise ValueError(
                 f"maxReplicas ({self.max_replicas}) is below replicas ({self.replicas}). Fix: raise maxReplicas or lower replicas"
@@ -360,6 +361,8 @@ class LagoSettings(Section):
     def _apply_preset(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        # Nested models built in Python count for the keys their author set, like a mapping.
+        data = set_fields(data)
         preset = data.get("preset", "dev")
         target = data.get("target")
         # A list or mapping here is not hashable: leave it to the Literal checks to report.

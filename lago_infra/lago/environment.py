@@ -144,9 +144,13 @@ def _bool(value: bool) -> str:
 class LagoDeployment:
     """The roles to run, each with image, command, size and environment."""
 
-    def __init__(self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues):
+    def __init__(
+        self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues, component: Optional[pulumi.Resource] = None
+    ):
         _check_cable(endpoints)
         self.settings = settings
+        #: The target component that runs these roles (how the plan tells two deployments apart).
+        self.component = component
         self.endpoints = endpoints
         self.secrets = secrets
         self.roles: list[RoleDeployment] = [

@@ -44,6 +44,10 @@ class ProgramFailed(Exception):
         self.registrations = registrations
 
 
+#: lago-infra's own project (its ``Pulumi.yaml`` and stack program), in a checkout.
+_OWN_PROJECT = Path(__file__).resolve().parents[2]
+
+
 @dataclass
 class Plan:
     project: str
@@ -53,6 +57,10 @@ class Plan:
     outputs: dict[str, Any]
     roles: dict[str, dict[str, Any]]
     settings: Any = field(repr=False, default=None)
+    #: Each Lago component by name: its URN, type token, target, preset, and its roles as
+    #: role name -> key in ``roles`` (the role's name, prefixed ``<component>/`` when the program
+    #: runs more than one Lago).
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: What the mocks returned per URN, secret outputs included: for tests that prove those
     #: values never reach the printed plan. Not part of any output.
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
@@ -89,6 +97,7 @@ class Plan:
             ],
             "outputs": self.outputs,
             "roles": self.roles,
+            "components": self.components,
         }
 
 
@@ -180,7 +189,10 @@ def run_plan(
         source,
         {k for k in values if not k.startswith(prefix)},
     )
-    settings = config.validate(raw) if prevalidate else None
+    # A program of one's own that builds its settings in code has no lago: keys to check here;
+    # it validates them itself as it builds its components.
+    builds_its_own = not raw.values and project_dir.resolve() != _OWN_PROJECT
+    settings = config.validate(raw) if prevalidate and not builds_its_own else None
 
     monitor = RecordingMonitor(LagoMocks())
     loop = asyncio.new_event_loop()
@@ -214,7 +226,7 @@ def run_plan(
             raise error.as_config_error(source) from None
         finally:
             sys.path.remove(str(project_dir))
-        roles = loop.run_until_complete(_resolve_roles())
+        roles, components = loop.run_until_complete(_resolve_roles())
     finally:
         if previous_env is None:
             os.environ.pop(STACK_FILE_ENV, None)
@@ -227,34 +239,57 @@ def run_plan(
     return Plan(
         project=project,
         stack=stack,
-        target=settings.target if settings else str(raw.values.get("target")),
+        target=settings.target if settings else _target_of(components, raw.values.get("target")),
         # Registration order follows output resolution, which varies run to run: sort, so two
         # plans of the same program diff cleanly.
         resources=sorted(monitor.registrations, key=lambda r: r.urn),
         outputs=monitor.outputs.get(stack_urn, {}),
         roles=roles,
         settings=settings,
+        components=components,
         states={urn: reg.state for urn, reg in monitor.resources.items()},
     )
 
 
-async def _resolve_roles() -> dict[str, dict[str, Any]]:
+def _target_of(components: dict[str, dict[str, Any]], configured: Any) -> str:
+    """The plan's target where the program built its settings itself: its components' target
+    (``aws,local`` when they run on several)."""
+    targets = sorted({c["target"] for c in components.values()})
+    return ",".join(targets) if targets else str(configured)
+
+
+async def _resolve_roles() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Every role the program's Lago components run, and the components. One Lago keeps the
+    role names as keys; with several, each key is prefixed by its component's name so none
+    collapses into another's."""
     roles: dict[str, dict[str, Any]] = {}
-    for deployment in handoff.recorded():
+    components: dict[str, dict[str, Any]] = {}
+    deployments = handoff.recorded()
+    for index, deployment in enumerate(deployments):
+        owner = deployment.component
+        name = owner.pulumi_resource_name if owner is not None else f"deployment-{index}"
+        prefix = f"{name}/" if len(deployments) > 1 else ""
+        components[name] = {
+            "urn": await owner.urn.future() if owner is not None else None,
+            "type": owner.pulumi_resource_type if owner is not None else None,
+            "target": deployment.settings.target,
+            "preset": deployment.settings.preset,
+            "roles": {rd.name: f"{prefix}{rd.name}" for rd in deployment.roles},
+        }
         for rd in deployment.roles:
             env: dict[str, Any] = {}
             for name, value in rd.env.plain.items():
                 env[name] = await _shown(value)
             for name in rd.env.secret:
                 env[name] = SECRET
-            roles[rd.name] = {
+            roles[f"{prefix}{rd.name}"] = {
                 "image": rd.image,
                 "command": rd.command,
                 "replicas": {"min": rd.min_replicas, "max": rd.max_replicas},
                 "size": {"cpu": rd.size.cpu, "memory": rd.size.memory},
                 "env": dict(sorted(env.items())),
             }
-    return roles
+    return roles, components
 
 
 async def _shown(value: Any) -> Any:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
+from .from_plan import descendants
 from .model import Resource, StackView
 from .targets import TARGETS
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+#: Each target component's type token -> its target.
+COMPONENT_TYPES = {"lago:aws:LagoAws": "aws", "lago:gcp:LagoGcp": "gcp", "lago:local:LagoDocker": "local"}
 
 
 def plain(value: Any) -> Any:
@@ -35,8 +38,8 @@ def target_of(resources: list[Resource]) -> Optional[str]:
     return None
 
 
-def view_of_pack(policy_resources: Iterable[Any], prod: Optional[bool] = None) -> Optional[StackView]:
-    """``prod`` from the pack's config; unset, a stack whose name contains ``prod`` is prod."""
+def _resources(policy_resources: Iterable[Any]) -> tuple[list[Resource], dict[str, Any], str]:
+    """The pack's resources as neutral ones, and the stack's outputs and name."""
     resources, outputs, stack_name = [], {}, ""
     for pr in policy_resources:
         parent = getattr(pr, "parent", None)
@@ -53,14 +56,48 @@ def view_of_pack(policy_resources: Iterable[Any], prod: Optional[bool] = None) -
             outputs, stack_name = r.inputs, r.urn.split("::")[0].rsplit(":", 1)[-1]
             continue
         resources.append(r)
-    target = target_of(resources)
-    if target is None:
-        return None
+    return resources, outputs, stack_name
+
+
+def lago_components(resources: list[Resource]) -> list[Resource]:
+    """The target components (``lago:aws:LagoAws``, ``lago:gcp:LagoGcp``, ``lago:local:LagoDocker``)."""
+    return [r for r in resources if r.type in COMPONENT_TYPES]
+
+
+def views_of_pack(policy_resources: Iterable[Any], prod: Optional[bool] = None) -> list[StackView]:
+    """One view per Lago component in the program, whatever program built it: the target from the
+    component's type token, the prod rules from the preset it records (``prod`` from the pack's
+    config overrides it). A stack with no component resource (older stacks) is one view, its
+    target read from the providers used and prod from a stack name containing ``prod``."""
+    resources, outputs, stack_name = _resources(policy_resources)
+    components = lago_components(resources)
+    if not components:
+        target = target_of(resources)
+        if target is None:
+            return []
+        return [_view(target, resources, outputs, ("prod" in stack_name) if prod is None else prod)]
+    views = []
+    for component in components:
+        own = resources if len(components) == 1 else descendants(resources, component.urn)
+        preset_prod = component.inputs.get("preset") == "prod"
+        views.append(_view(COMPONENT_TYPES[component.type], own, outputs, preset_prod if prod is None else prod))
+    return views
+
+
+def _view(target: str, resources: list[Resource], outputs: dict[str, Any], prod: bool) -> StackView:
     return StackView(
         target=target,
         resources=resources,
         outputs=outputs,
         roles=TARGETS[target].roles(resources, False),
-        prod=("prod" in stack_name) if prod is None else prod,
+        prod=prod,
         secrets_masked=False,
     )
+
+
+def view_of_pack(policy_resources: Iterable[Any], prod: Optional[bool] = None) -> Optional[StackView]:
+    """The view of a stack running at most one Lago (None: not a lago-infra stack)."""
+    views = views_of_pack(policy_resources, prod)
+    if len(views) > 1:
+        raise ValueError(f"the stack runs {len(views)} Lago components; use views_of_pack")
+    return views[0] if views else None

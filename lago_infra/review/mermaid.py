@@ -128,7 +128,7 @@ def flowchart(plan: dict[str, Any]) -> str:
         rid = _role_id(name)
         replicas = role["replicas"]
         count = str(replicas["min"]) if replicas["min"] == replicas["max"] else f"{replicas['min']}–{replicas['max']}"
-        spec = known.get(name)
+        spec = known.get(name.rsplit("/", 1)[-1])  # <component>/<role> when a program runs several Lagos
         note = "once per release" if spec is not None and spec.one_shot else f"×{count}"
         chart.roles.append(Node(rid, f"{name} {note}"))
         if spec is not None and spec.public:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pulumi
 
+from ..config.model import LagoSettings
 from ..lago.environment import LagoDeployment
+
+
+def component_props(settings: LagoSettings) -> dict[str, str]:
+    """What a target component records about itself as its inputs: the guardrails (offline and in
+    a policy pack) read the preset from here, whichever program built the component."""
+    return {"preset": settings.preset}
 
 
 class LagoTarget(pulumi.ComponentResource):

@@ -111,7 +111,7 @@ class LagoEdge(pulumi.ComponentResource):
     def certificate_pending(args: EdgeArgs) -> bool:
         """A new certificate with no Route 53 zone to validate it, not yet marked validated."""
         s = args.settings
-        return args.domain is not None and not (s.certificate_arn or s.route53_zone_id or s.certificate_validated)
+        return args.domain is not None and s.certificate_arn is None and s.route53_zone_id is None and not s.certificate_validated
 
     @property
     def serving(self) -> bool:
@@ -171,7 +171,7 @@ class LagoEdge(pulumi.ComponentResource):
 
     def _https(self, args: EdgeArgs) -> list[aws.lb.Listener]:
         name, s, domain = self._name, args.settings, args.domain
-        certificate_arn = s.certificate_arn or self._certificate(domain, s.route53_zone_id)
+        certificate_arn = s.certificate_arn if s.certificate_arn is not None else self._certificate(domain, s.route53_zone_id)
         self.certificate_arn = certificate_arn
         https = aws.lb.Listener(
             f"{name}-https",
@@ -206,7 +206,7 @@ class LagoEdge(pulumi.ComponentResource):
                 redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
             )
         )
-        if s.route53_zone_id:
+        if s.route53_zone_id is not None:
             for role, host in (("front", domain.app), ("api", domain.api)):
                 aws.route53.Record(
                     f"{name}-{role}-dns",

@@ -6,20 +6,24 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from ...config.base import Cidr, NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section, brought_id, keep_unset
 from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
 CpuArchitecture = Literal["ARM64", "X86_64"]
 
 
-def _matches(pattern, what: str, example: str):
+def _form(pattern, what: str, example: str):
     def check(value: str) -> str:
         if not pattern.match(value):
             raise ValueError(f"'{value}' is not {what}. Fix: give one in AWS's form, e.g. {example}")
         return value
 
-    return AfterValidator(check)
+    return check
+
+
+def _matches(pattern, what: str, example: str):
+    return AfterValidator(_form(pattern, what, example))
 
 
 def _vpc_cidr(value: str) -> str:
@@ -38,15 +42,16 @@ def _one_of(allowed, what: str):
     return AfterValidator(check)
 
 
-VpcId = Annotated[NonEmpty, _matches(limits.VPC_ID, "a VPC id", "vpc-0123456789abcdef0")]
-SubnetId = Annotated[NonEmpty, _matches(limits.SUBNET_ID, "a subnet id", "subnet-0123456789abcdef0")]
+# Ids a user brings: checked when written as text, passed through as pulumi Outputs.
+VpcId = brought_id(_form(limits.VPC_ID, "a VPC id", "vpc-0123456789abcdef0"))
+SubnetId = brought_id(_form(limits.SUBNET_ID, "a subnet id", "subnet-0123456789abcdef0"))
 VpcCidr = Annotated[Cidr, AfterValidator(_vpc_cidr)]
 InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS instance class", "db.t4g.micro or db.m7g.large")]
 NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
-ZoneId = Annotated[NonEmpty, _matches(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ")]
-CertificateArn = Annotated[
-    NonEmpty, _matches(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
-]
+ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"))
+CertificateArn = brought_id(
+    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
+)
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
@@ -116,6 +121,7 @@ class Redis(Section):
         versions = limits.ELASTICACHE_FAMILIES[self.engine]
         if self.engine_version is None:
             self.engine_version = {"valkey": "8.0", "redis": "7.1"}[self.engine]
+            keep_unset(self, "engine_version")  # derived from the engine, not chosen
         elif self.engine_version not in versions:
             raise ValueError(
                 f"engineVersion {self.engine_version} does not exist for engine {self.engine} on ElastiCache. "

@@ -243,3 +243,32 @@ SQL_MAX_CONNECTIONS = (14, 262143)
 #: Memorystore for Redis capacity in GB: 1-300 on BASIC and STANDARD_HA
 #: (https://cloud.google.com/memorystore/docs/redis/redis-tiers).
 REDIS_MEMORY_GB = (1, 300)
+
+
+# -- networks a user brings ------------------------------------------------------------------------
+
+#: Cloud SQL's ``private_network`` and Memorystore's ``authorized_network`` take the network's
+#: full name, ``projects/P/global/networks/N`` (pulumi-gcp 10.2.0 docstrings of
+#: ``sql.DatabaseInstanceSettingsIpConfiguration.private_network`` and
+#: ``redis.Instance.authorized_network``); the self link is the same path under the Compute API
+#: URL. The project segment is left to Google (project_problem checks ids where they are settings);
+#: resource names are RFC 1035 labels of up to 63 characters
+#: (https://cloud.google.com/compute/docs/naming-resources).
+_SELF_LINK = r"(https://www\.googleapis\.com/compute/v1/)?"
+_PROJECT = r"projects/[^/\s]+"
+_NAME = r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
+NETWORK = re.compile(rf"^{_SELF_LINK}{_PROJECT}/global/networks/{_NAME}$")
+#: Cloud Run's Direct VPC egress ``subnetwork`` (``projects/P/regions/R/subnetworks/S``).
+SUBNETWORK = re.compile(rf"^{_SELF_LINK}{_PROJECT}/regions/[a-z]+-[a-z]+\d+/subnetworks/{_NAME}$")
+
+
+def network_problem(value: str) -> Optional[str]:
+    if NETWORK.match(value):
+        return None
+    return f"'{value}' is not a network's full name. Fix: give projects/PROJECT/global/networks/NAME (or its self link)"
+
+
+def subnetwork_problem(value: str) -> Optional[str]:
+    if SUBNETWORK.match(value):
+        return None
+    return f"'{value}' is not a subnetwork's full name. Fix: give projects/PROJECT/regions/REGION/subnetworks/NAME (or its self link)"

@@ -10,8 +10,23 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ...config.base import Cidr, NonEmpty, Section
+from ...config.base import Cidr, NonEmpty, Section, brought_id
 from . import limits
+
+
+def _accepted(problem_of):
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+# Names a user brings: checked when written as text, passed through as pulumi Outputs.
+NetworkName = brought_id(_accepted(limits.network_problem))
+SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
 
 
 class ExistingNetwork(Section):
@@ -19,10 +34,10 @@ class ExistingNetwork(Section):
     service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
 
     #: Network self link or ``projects/P/global/networks/N``.
-    network: NonEmpty
+    network: NetworkName
     #: Subnet in the target region for Cloud Run Direct VPC egress (a /26 or larger), with
     #: Private Google Access on and a Cloud NAT for internet egress.
-    subnetwork: NonEmpty
+    subnetwork: SubnetworkName
 
 
 class Network(Section):
@@ -35,16 +50,18 @@ class Network(Section):
 
 
 class CloudSql(Section):
-    tier: NonEmpty
+    # The required keys default to the dev preset's values, so the classes build in Python
+    # without them; the chosen preset then fills every key its author did not set.
+    tier: NonEmpty = "db-g1-small"
     edition: Literal["ENTERPRISE", "ENTERPRISE_PLUS"] = "ENTERPRISE"
     #: REGIONAL keeps a standby in a second zone with automatic failover.
-    availability: Literal["ZONAL", "REGIONAL"]
+    availability: Literal["ZONAL", "REGIONAL"] = "ZONAL"
     disk_size_gb: int = Field(10, ge=10, le=65536)
     #: Automated backups kept (one a day).
     backups_retained: int = Field(7, ge=limits.SQL_BACKUPS_RETAINED[0], le=limits.SQL_BACKUPS_RETAINED[1])
     #: Days of write-ahead log kept for point-in-time recovery: 1-7 on ENTERPRISE, 1-35 on
     #: ENTERPRISE_PLUS, and fewer than ``backupsRetained``.
-    log_retention_days: int = 7
+    log_retention_days: int = 3
     #: A last backup taken when the instance is deleted, kept this many days; None: no final backup.
     final_backup_days: Optional[int] = Field(None, ge=1, le=365)
     #: PostgreSQL ``max_connections``; None keeps Cloud SQL's default for the tier.
@@ -75,7 +92,7 @@ _REDIS_GB = dict(ge=limits.REDIS_MEMORY_GB[0], le=limits.REDIS_MEMORY_GB[1])
 
 class Memorystore(Section):
     #: The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover.
-    tier: Literal["BASIC", "STANDARD_HA"]
+    tier: Literal["BASIC", "STANDARD_HA"] = "BASIC"
     memory_size_gb: int = Field(1, **_REDIS_GB)
     #: The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is
     #: disposable, so BASIC is enough where a cold cache after a zone outage is acceptable.
@@ -87,7 +104,7 @@ class Memorystore(Section):
 
 class Bucket(Section):
     #: Keep overwritten and deleted files as noncurrent versions.
-    versioning: bool
+    versioning: bool = False
     #: Noncurrent versions are deleted this many days after they stop being current.
     noncurrent_version_days: int = Field(30, ge=1, le=3650)
 
@@ -162,9 +179,9 @@ class GcpSettings(Section):
     #: team enables APIs itself and the deployer may not (serviceusage.services.enable).
     enable_apis: bool = True
     network: Network = Network()
-    database: CloudSql
-    redis: Memorystore
-    storage: Bucket
+    database: CloudSql = CloudSql()
+    redis: Memorystore = Memorystore()
+    storage: Bucket = Bucket()
     run: Run = Run()
     edge: Edge = Edge()
     baseline: Baseline = Baseline()

@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget
+from ..base import LagoTarget, component_props
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
@@ -26,7 +26,27 @@ class LagoDocker(LagoTarget):
     no database or Redis port on the host, and migrations finished before anything serves."""
 
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("lago:local:LagoDocker", name, None, opts)
+        """Lago on Docker, as one component of the calling program.
+
+        Args:
+            name: the component's name; every child's name derives from it (``{name}-api``,
+                ``{name}-db`` …) and must never change after the first ``pulumi up``.
+            settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
+                ``local``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
+                classes; the preset fills every key not set.
+            opts: resource options for the component (``parent``, ``providers`` …); every child
+                is parented to it and so inherits its providers.
+
+        Raises:
+            SettingError: a setting the target cannot honour, before any resource is registered.
+
+        Outputs:
+            front_url: where the browser opens Lago (``http://localhost:<frontPort>``).
+            api_url: the api on ``http://localhost:<apiPort>``.
+            deployment: every role with its image, command, size and environment.
+            exports(): the stack outputs (the two URLs and the target).
+        """
+        super().__init__("lago:local:LagoDocker", name, component_props(settings), opts)
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
@@ -58,7 +78,7 @@ class LagoDocker(LagoTarget):
             front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values)
+        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
         backing = [postgres, redis]
         volumes = [docker.ContainerVolumeArgs(volume_name=storage.name, container_path=_STORAGE_PATH)]
 
