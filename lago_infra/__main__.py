@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .console import emit
+
 #: Exit codes, as `plan --help` documents them.
 OK, FINDINGS, BAD_CONFIG = 0, 1, 2
 
@@ -205,17 +207,6 @@ def _configure_cost(parser: argparse.ArgumentParser):
 
 
 # -- entry point --------------------------------------------------------------------------------
-
-
-def emit(text: str) -> None:
-    """Print to stdout; a reader that went away (``plan | head``) is not an error."""
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Point stdout at nothing so the interpreter's own final flush does not fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 def parser(chosen: str | None = None) -> argparse.ArgumentParser:

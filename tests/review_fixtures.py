@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import functools
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from lago_infra.review.sample import merged, plan_with
+from lago_infra.config.base import deep_merge
+from lago_infra.review.sample import plan_with
 
 from .conftest import stack_plan
 
 
 @functools.lru_cache(maxsize=None)
 def _planned(stack: str, changes_json: str) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        return json.dumps(plan_with(stack, json.loads(changes_json), Path(tmp)))
+    return json.dumps(plan_with(stack, json.loads(changes_json)))
 
 
 def planned(stack: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -32,4 +30,4 @@ def planned(stack: str, changes: dict[str, Any]) -> dict[str, Any]:
 def plans(stack: str, changes: dict[str, Any], base_changes: dict[str, Any] | None = None) -> tuple[dict, dict]:
     """(base, head): ``stack`` before and after ``changes``."""
     base_changes = base_changes or {}
-    return planned(stack, base_changes), planned(stack, merged(base_changes, changes))
+    return planned(stack, base_changes), planned(stack, deep_merge(base_changes, changes))

@@ -6,12 +6,12 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..console import emit
 from . import critical_path, estimate, render
 
 
@@ -40,7 +40,7 @@ def run_cost(args: argparse.Namespace) -> int:
         doc = _plan_doc(args.stack, args.config)
         if doc is None:
             return 2
-    _print(render.FORMATS[args.format](estimate(doc)))
+    emit(render.FORMATS[args.format](estimate(doc)))
     return 0
 
 
@@ -51,38 +51,27 @@ def run_critical_path(stack: str | None, config: Path | None) -> int:
     if before is None:
         return 2
     name = str(before["stack"])
-    after = bumped_plan(name if config is None else None, config, name)
+    after = bumped_plan(name if config is None else None, config)
     timelines = [critical_path.first_up(before), critical_path.update(before, after)]
-    _print(critical_path.as_text(name, timelines))
+    emit(critical_path.as_text(name, timelines))
     return 0
 
 
-def _print(text: str) -> None:
-    try:
-        print(text)
-    except BrokenPipeError:  # `... | head` closed the pipe: not an error
-        sys.stderr.close()
-
-
-def bumped_plan(stack: str | None, config: Path | None, name: str | None = None) -> dict[str, Any]:
+def bumped_plan(stack: str | None, config: Path | None) -> dict[str, Any]:
     """The plan of the same stack file with ``lago:version``'s patch number raised."""
-    from ..plan import run_plan
+    from ..plan import run_plan_with
 
     path = Path(config) if config else _stack_file(stack or "local")
-    with tempfile.TemporaryDirectory() as tmp:
-        bumped = Path(tmp) / f"Pulumi.{name or stack or path.stem.removeprefix('Pulumi.')}.yaml"
-        bumped.write_text(yaml.safe_dump(_bump(yaml.safe_load(path.read_text()) or {})))
-        return with_property_dependencies(run_plan(config_file=bumped))
+    return with_property_dependencies(run_plan_with(path, {"lago:version": _bumped(yaml.safe_load(path.read_text()) or {})}))
 
 
-def _bump(doc: dict[str, Any]) -> dict[str, Any]:
+def _bumped(doc: dict[str, Any]) -> str:
+    """The next patch version after the stack file's ``lago:version``."""
     from ..config.model import DEFAULT_VERSION
 
-    config = dict(doc.get("config") or {})
-    version = str(config.get("lago:version") or DEFAULT_VERSION)
+    version = str((doc.get("config") or {}).get("lago:version") or DEFAULT_VERSION)
     major, minor, patch = (int(x) for x in re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)", version).groups())
-    config["lago:version"] = f"v{major}.{minor}.{patch + 1}"
-    return {**doc, "config": config}
+    return f"v{major}.{minor}.{patch + 1}"
 
 
 def _stack_file(stack: str) -> Path:

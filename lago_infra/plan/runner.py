@@ -8,6 +8,7 @@ import logging
 import os
 import runpy
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -20,6 +21,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
 from .. import config
+from ..config.base import deep_merge
 from ..config.errors import SettingError
 from ..config.source import NAMESPACE, STACK_FILE_ENV, RawConfig, StackFileError, parse_value, read_stack_file
 from ..lago import handoff
@@ -249,6 +251,18 @@ def run_plan(
         components=components,
         states={urn: reg.state for urn, reg in monitor.resources.items()},
     )
+
+
+def run_plan_with(path: Path, changes: dict[str, Any]) -> Plan:
+    """The plan of the stack file ``path`` with ``changes`` merged into its ``config:`` keys
+    (mappings key by key, as presets merge), planned from a temporary copy under the same stack
+    name: what a pull request or a release would do, planned before it is made."""
+    doc = yaml.safe_load(Path(path).read_text()) or {}
+    changed = {**doc, "config": deep_merge(doc.get("config") or {}, changes)}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / Path(path).name
+        copy.write_text(yaml.safe_dump(changed))
+        return run_plan(config_file=copy)
 
 
 def _target_of(components: dict[str, dict[str, Any]], configured: Any) -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..console import emit
 from . import comment, report
 from .danger import EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_DANGER, EXIT_NO_CHANGES
 from .diff import PlanFileError, load
@@ -48,7 +49,7 @@ def main(argv: list[str]) -> int:
     if len(reviews) == 1 and reviews[0].error is None and not (args.base.is_dir()):
         r = reviews[0]
         render = {"text": report.as_text, "markdown": report.as_markdown, "json": report.as_json}[args.format]
-        print(render(r.diff, r.flags, r.cost))
+        emit(render(r.diff, r.flags, r.cost))
     else:
-        print({"text": comment.as_text, "markdown": comment.as_markdown, "json": comment.as_json}[args.format](reviews))
+        emit({"text": comment.as_text, "markdown": comment.as_markdown, "json": comment.as_json}[args.format](reviews))
     return comment.overall_exit(reviews)

@@ -9,8 +9,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import docs
 from . import comment
 
@@ -26,23 +24,11 @@ SAMPLE_CHANGES: dict[str, dict[str, Any] | None] = {
 }
 
 
-def merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``changes`` merged in, mappings key by key."""
-    out = dict(base)
-    for key, value in changes.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
+def plan_with(stack: str, changes: dict[str, Any] | None) -> dict[str, Any]:
+    """The plan document of a shipped stack file with ``changes`` to its keys."""
+    from ..plan import run_plan_with
 
-
-def plan_with(stack: str, changes: dict[str, Any] | None, directory: Path) -> dict[str, Any]:
-    """The plan document of a shipped stack file with ``changes`` to its keys (a copy of the
-    file is written to ``directory``)."""
-    from ..plan import run_plan
-
-    config = merged(yaml.safe_load((STACKS_DIR / f"Pulumi.{stack}.yaml").read_text())["config"], changes or {})
-    path = directory / f"Pulumi.{stack}.yaml"
-    path.write_text(yaml.safe_dump({"config": config}))
-    return run_plan(config_file=path).to_json()
+    return run_plan_with(STACKS_DIR / f"Pulumi.{stack}.yaml", changes or {}).to_json()
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,8 +39,8 @@ def sample_comment() -> str:
         base.mkdir()
         head.mkdir()
         for stack, changes in SAMPLE_CHANGES.items():
-            before = plan_with(stack, None, root)
-            after = before if changes is None else plan_with(stack, changes, root)
+            before = plan_with(stack, None)
+            after = before if changes is None else plan_with(stack, changes)
             (base / f"{stack}.json").write_text(json.dumps(before))
             (head / f"{stack}.json").write_text(json.dumps(after))
         return comment.as_markdown(comment.review_dirs(base, head))
