@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Callable, TypeVar
+
 import pulumi
 
 from ..config.model import LagoSettings
@@ -12,6 +15,37 @@ def component_props(settings: LagoSettings) -> dict[str, str]:
     """What a target component records about itself as its inputs: the guardrails (offline and in
     a policy pack) read the preset from here, whichever program built the component."""
     return {"preset": settings.preset}
+
+
+_Init = TypeVar("_Init", bound=Callable)
+
+_SHARED_ARGS = """Args:
+    name: the component's name; every child's name derives from it (``{name}-api``,
+        ``{name}-db`` …) and must never change after the first ``pulumi up``.
+    settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
+        ``{target}``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
+        classes; the preset fills every key not set.
+    opts: resource options for the component (``parent``, ``providers`` …); every child
+        is parented to it and so inherits its providers.
+
+Raises:
+    SettingError: a setting the target cannot honour, before any resource is registered.
+
+Outputs:
+"""
+
+
+def documented_init(where: str, target: str, outputs: str) -> Callable[[_Init], _Init]:
+    """Gives a target component's ``__init__`` its docstring (what ``help()`` shows): the
+    arguments every target takes alike, then the outputs of this one (``outputs``, one
+    ``name: meaning`` entry a line, continuation lines indented)."""
+
+    def document(init: _Init) -> _Init:
+        own = "\n".join(f"    {line}" for line in inspect.cleandoc(outputs).splitlines())
+        init.__doc__ = f"Lago on {where}, as one component of the calling program.\n\n" + _SHARED_ARGS.replace("{target}", target) + own
+        return init
+
+    return document
 
 
 class LagoTarget(pulumi.ComponentResource):

@@ -13,7 +13,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, Red
 from ...lago.roles import PDF_PORT, Tier
 from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props
+from ..base import LagoTarget, component_props, documented_init
 from . import checks, tags
 from .baseline import AwsBaseline
 from .database import LagoDatabase
@@ -34,29 +34,19 @@ class LagoAws(LagoTarget):
     """Every piece as its own component: network, security groups, database, Redis, storage,
     secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
 
-    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        """Lago on AWS, as one component of the calling program.
-
-        Args:
-            name: the component's name; every child's name derives from it (``{name}-api``,
-                ``{name}-db`` …) and must never change after the first ``pulumi up``.
-            settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
-                ``aws``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
-                classes; the preset fills every key not set.
-            opts: resource options for the component (``parent``, ``providers`` …); every child
-                is parented to it and so inherits its providers.
-
-        Raises:
-            SettingError: a setting the target cannot honour, before any resource is registered.
-
-        Outputs:
-            front_url: where the browser opens Lago.
-            api_url: the api as the browser and API clients reach it.
-            deployment: every role with its image, command, size and environment.
-            exports(): the stack outputs (ALB DNS name, database and Redis endpoints, bucket,
-                cluster, secret ARNs, certificate validation records while DNS is pending);
-                never a secret value.
+    @documented_init(
+        "AWS",
+        "aws",
         """
+        front_url: where the browser opens Lago.
+        api_url: the api as the browser and API clients reach it.
+        deployment: every role with its image, command, size and environment.
+        exports(): the stack outputs (ALB DNS name, database and Redis endpoints, bucket,
+            cluster, secret ARNs, certificate validation records while DNS is pending);
+            never a secret value.
+        """,
+    )
+    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         # Before anything is registered: settings AWS would refuse, as one clear message.
         checks.check(settings, pulumi.Config("aws").get("region"))
         stack_tags = tags.stack_tags(settings.tags, pulumi.get_stack())

@@ -12,7 +12,7 @@ from ...lago import urls
 from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props
+from ..base import LagoTarget, component_props, documented_init
 from . import apis, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
@@ -52,29 +52,19 @@ def http_concurrency(settings: LagoSettings) -> dict[str, int]:
 class LagoGcp(LagoTarget):
     """Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference."""
 
-    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        """Lago on Google Cloud, as one component of the calling program.
-
-        Args:
-            name: the component's name; every child's name derives from it (``{name}-api``,
-                ``{name}-db`` …) and must never change after the first ``pulumi up``.
-            settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
-                ``gcp``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
-                classes; the preset fills every key not set.
-            opts: resource options for the component (``parent``, ``providers`` …); every child
-                is parented to it and so inherits its providers.
-
-        Raises:
-            SettingError: a setting the target cannot honour, before any resource is registered.
-
-        Outputs:
-            front_url: where the browser opens Lago.
-            api_url: the api as the browser and API clients reach it.
-            edge_ip: the load balancer's address when ``lago:domain`` is set, else None.
-            deployment: every role with its image, command, size and environment.
-            exports(): the stack outputs (Cloud SQL connection name, Redis hosts, bucket,
-                service accounts, secret ids, load balancer IP); never a secret value.
+    @documented_init(
+        "Google Cloud",
+        "gcp",
         """
+        front_url: where the browser opens Lago.
+        api_url: the api as the browser and API clients reach it.
+        edge_ip: the load balancer's address when ``lago:domain`` is set, else None.
+        deployment: every role with its image, command, size and environment.
+        exports(): the stack outputs (Cloud SQL connection name, Redis hosts, bucket,
+            service accounts, secret ids, load balancer IP); never a secret value.
+        """,
+    )
+    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         g: GcpSettings = settings.gcp
         provider = pulumi.Config("gcp")
         # Before anything is registered: a refused setting creates nothing.

@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props
+from ..base import LagoTarget, component_props, documented_init
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
@@ -25,27 +25,17 @@ class LagoDocker(LagoTarget):
     """Lago on a Docker host, the way Lago's own compose file runs it, with generated secrets,
     no database or Redis port on the host, and migrations finished before anything serves."""
 
-    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        """Lago on Docker, as one component of the calling program.
-
-        Args:
-            name: the component's name; every child's name derives from it (``{name}-api``,
-                ``{name}-db`` …) and must never change after the first ``pulumi up``.
-            settings: a validated :class:`~lago_infra.config.LagoSettings` whose ``target`` is
-                ``local``, built from a mapping (``LagoSettings.model_validate({...})``) or with the
-                classes; the preset fills every key not set.
-            opts: resource options for the component (``parent``, ``providers`` …); every child
-                is parented to it and so inherits its providers.
-
-        Raises:
-            SettingError: a setting the target cannot honour, before any resource is registered.
-
-        Outputs:
-            front_url: where the browser opens Lago (``http://localhost:<frontPort>``).
-            api_url: the api on ``http://localhost:<apiPort>``.
-            deployment: every role with its image, command, size and environment.
-            exports(): the stack outputs (the two URLs and the target).
+    @documented_init(
+        "Docker",
+        "local",
         """
+        front_url: where the browser opens Lago (``http://localhost:<frontPort>``).
+        api_url: the api on ``http://localhost:<apiPort>``.
+        deployment: every role with its image, command, size and environment.
+        exports(): the stack outputs (the two URLs and the target).
+        """,
+    )
+    def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:local:LagoDocker", name, component_props(settings), opts)
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
