@@ -21,26 +21,26 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class Thresholds(Section):
     """When an alarm fires. Percentages are 0-100."""
 
-    #: Share of api requests answered 5xx (by the api or by the load balancer), over 5 minutes.
     api_error_percent: float = Field(5, gt=0, le=100)
-    #: p99 api response time at the load balancer, seconds, over 5 minutes.
+    """Share of api requests answered 5xx (by the api or by the load balancer), over 5 minutes."""
     api_latency_p99_seconds: float = Field(5, gt=0, le=600)
-    #: Database CPU, averaged over 15 minutes.
+    """p99 api response time at the load balancer, seconds, over 5 minutes."""
     database_cpu_percent: float = Field(80, gt=0, le=100)
-    #: Free database storage below this share of the storage allocated at creation.
+    """Database CPU, averaged over 15 minutes."""
     database_free_storage_percent: float = Field(10, gt=0, lt=100)
-    #: Open connections above this share of the database's max_connections.
+    """Free database storage below this share of the storage allocated at creation."""
     database_connections_percent: float = Field(80, gt=0, le=100)
-    #: Redis memory in use (queue and cache), share of the node's maxmemory.
+    """Open connections above this share of the database's max_connections."""
     redis_memory_percent: float = Field(80, gt=0, le=100)
-    #: Client connections per Redis node.
+    """Redis memory in use (queue and cache), share of the node's maxmemory."""
     redis_connections: int = Field(2000, ge=1)
-    #: Seconds a Redis replica may lag its primary.
+    """Client connections per Redis node."""
     redis_replica_lag_seconds: float = Field(30, gt=0)
-    #: Days before the load balancer's certificate expires (it renews itself well before).
+    """Seconds a Redis replica may lag its primary."""
     certificate_days: int = Field(21, ge=1, le=365)
-    #: Minutes the workers may sit at their autoscaling ceiling before the backlog alarm fires.
+    """Days before the load balancer's certificate expires (it renews itself well before)."""
     workers_at_ceiling_minutes: int = Field(30, ge=5, le=1440)
+    """Minutes the workers may sit at their autoscaling ceiling before the backlog alarm fires."""
 
 
 class Alerts(Section):
@@ -49,10 +49,10 @@ class Alerts(Section):
     but nobody is told."""
 
     emails: list[NonEmpty] = []
-    #: AWS: an existing SNS topic (e.g. wired to PagerDuty or Slack) that receives every alarm.
     sns_topic_arn: Optional[NonEmpty] = None
-    #: GCP: existing Cloud Monitoring notification channels (``projects/P/notificationChannels/N``).
+    """AWS: an existing SNS topic (e.g. wired to PagerDuty or Slack) that receives every alarm."""
     notification_channels: list[NonEmpty] = []
+    """GCP: existing Cloud Monitoring notification channels (``projects/P/notificationChannels/N``)."""
     thresholds: Thresholds = Thresholds()
 
     @field_validator("emails")

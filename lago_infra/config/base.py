@@ -19,6 +19,9 @@ class Section(BaseModel):
         populate_by_name=True,
         extra="forbid",
         validate_default=True,
+        # The docstring under each field is its description: the generated reference and the
+        # component package's schema both read it from there.
+        use_attribute_docstrings=True,
     )
 
 

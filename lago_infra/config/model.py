@@ -53,6 +53,7 @@ SecretVariable = Annotated[str, AfterValidator(lambda n: _free_variable(n, "secr
 
 Preset = Literal["dev", "prod"]
 Target = Literal["local", "aws", "gcp"]
+Runtime = Literal["managed", "external"]
 #: Each target's own section of the ``lago:`` namespace, named as the target.
 TARGET_SECTIONS = ("local", "aws", "gcp")
 
@@ -73,8 +74,8 @@ class Images(Section):
 
     api: NonEmpty = DEFAULT_API_IMAGE
     front: NonEmpty = DEFAULT_FRONT_IMAGE
-    #: Full reference with tag: Gotenberg is versioned apart from Lago.
     pdf: NonEmpty = DEFAULT_PDF_IMAGE
+    """Full reference with tag: Gotenberg is versioned apart from Lago."""
 
 
 class Urls(Section):
@@ -136,16 +137,16 @@ class Domain(Section):
 class Features(Section):
     """Lago switches; each maps to one ``LAGO_*`` variable."""
 
-    #: LAGO_DISABLE_SIGNUP=false: anyone reaching the front may create an organisation.
     signup: bool = True
-    #: LAGO_DISABLE_PDF_GENERATION inverse.
+    """LAGO_DISABLE_SIGNUP=false: anyone reaching the front may create an organisation."""
     pdf_generation: bool = True
-    #: LAGO_DISABLE_WALLET_REFRESH inverse.
+    """LAGO_DISABLE_PDF_GENERATION inverse."""
     wallet_refresh: bool = True
-    #: LAGO_DISABLE_SEGMENT inverse. Off: no usage telemetry leaves the deployment.
+    """LAGO_DISABLE_WALLET_REFRESH inverse."""
     segment: bool = False
-    #: LAGO_SIDEKIQ_WEB: mounts an unauthenticated /sidekiq on the api. Local target only.
+    """LAGO_DISABLE_SEGMENT inverse. Off: no usage telemetry leaves the deployment."""
     sidekiq_web: bool = False
+    """LAGO_SIDEKIQ_WEB: mounts an unauthenticated /sidekiq on the api. Local target only."""
 
 
 class Smtp(Section):
@@ -198,35 +199,35 @@ class Database(Section):
     name: NonEmpty = "lago"
     user: NonEmpty = "lago"
     schema_: NonEmpty = Field("public", alias="schema")
-    #: PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT).
     version: int = Field(16, ge=15, le=17)
-    #: DATABASE_POOL per tier; derived from threads / concurrency when unset.
+    """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: TierValues = TierValues()
+    """DATABASE_POOL per tier; derived from threads / concurrency when unset."""
     timeouts: Timeouts = Timeouts()
-    #: False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning).
     prepared_statements: Optional[bool] = None
+    """False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning)."""
 
 
 class Redis(Section):
-    #: A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``).
     separate_cache: bool = False
-    #: LAGO_REDIS_CACHE_POOL_SIZE.
+    """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
     cache_pool_size: Optional[int] = Field(None, ge=1)
+    """LAGO_REDIS_CACHE_POOL_SIZE."""
 
 
 class Api(Section):
-    #: RAILS_MAX_THREADS: puma threads per process.
     threads: int = Field(3, ge=1, le=64)
-    #: WEB_CONCURRENCY: puma worker processes (0 = single process).
+    """RAILS_MAX_THREADS: puma threads per process."""
     web_concurrency: int = Field(0, ge=0, le=16)
+    """WEB_CONCURRENCY: puma worker processes (0 = single process)."""
 
 
 class RoleSize(Section):
     """How many of a role run and how big each is, in target-neutral units."""
 
     replicas: int = Field(1, ge=1, le=100)
-    #: Autoscaling ceiling; equal to ``replicas`` means no autoscaling.
     max_replicas: Optional[int] = Field(None, ge=1, le=100)
+    """Autoscaling ceiling; equal to ``replicas`` means no autoscaling."""
     cpu: float = 0.5
     memory: int = Field(1024, ge=256, le=32768, description="MiB")
 
@@ -269,10 +270,10 @@ class Roles(Section):
 
 
 class Workers(Section):
-    #: SIDEKIQ_CONCURRENCY per worker process.
     concurrency: int = Field(10, ge=1, le=100)
-    #: Dedicated workers by queue; each sets its ``SIDEKIQ_<QUEUE>`` flag on every backend role.
+    """SIDEKIQ_CONCURRENCY per worker process."""
     dedicated: dict[str, RoleSize] = {}
+    """Dedicated workers by queue; each sets its ``SIDEKIQ_<QUEUE>`` flag on every backend role."""
 
     @field_validator("dedicated", mode="before")
     @classmethod
@@ -296,8 +297,8 @@ class BroughtSecrets(Section):
     Each must be a ``secure:`` value; unset ones are generated once and never change."""
 
     secret_key_base: Optional[Secret] = None
-    #: A PEM RSA private key, or base64 of one (as LAGO_RSA_PRIVATE_KEY takes it).
     rsa_private_key: Optional[Secret] = None
+    """A PEM RSA private key, or base64 of one (as LAGO_RSA_PRIVATE_KEY takes it)."""
     encryption_primary_key: Optional[Secret] = None
     encryption_deterministic_key: Optional[Secret] = None
     encryption_key_derivation_salt: Optional[Secret] = None
@@ -306,23 +307,31 @@ class BroughtSecrets(Section):
 class Protection(Section):
     """What keeps data alive through a mistaken ``pulumi destroy``."""
 
-    #: The cloud's own deletion protection on databases.
     deletion_protection: bool = False
-    #: Pulumi ``protect`` on data-bearing resources (databases, buckets, Redis).
+    """The cloud's own deletion protection on databases."""
     protect: bool = False
-    #: Needed to run a prod preset with either switch off.
+    """Pulumi ``protect`` on data-bearing resources (databases, buckets, Redis)."""
     acknowledge_data_loss: bool = False
+    """Needed to run a prod preset with either switch off."""
 
 
 class LagoSettings(Section):
     """The whole ``lago:`` namespace of a stack."""
 
     target: Target
+    """Where Lago runs: ``local`` (one Docker host), ``aws`` or ``gcp``."""
     preset: Preset = "dev"
-    #: Resource name prefix; child names derive from it and never change after the first up.
+    """``dev`` is cheap and quick; ``prod`` is durable and highly available. Every key left unset takes
+    the preset's value."""
+    runtime: Runtime = "managed"
+    """``managed``: the target runs Lago's roles (ECS Fargate, Cloud Run, Docker). ``external``: the data
+    tier only (database, Redis, storage, secrets); a runtime the platform owns (Lago's Helm chart on
+    EKS or GKE, say) runs the roles from each role's environment, which the component exposes as
+    ``role_environments`` with secrets as references into the cloud's secret store."""
     name: NonEmpty = Field("lago", pattern=r"^[a-z][a-z0-9-]{0,19}$")
-    #: Lago release tag of the api and front images (there is no ``latest``).
+    """Resource name prefix; child names derive from it and never change after the first up."""
     version: str = Field(DEFAULT_VERSION, pattern=r"^v\d+\.\d+\.\d+$")
+    """Lago release tag of the api and front images (there is no ``latest``)."""
     images: Images = Images()
     urls: Urls = Urls()
     domain: Optional[Domain] = None
@@ -341,15 +350,18 @@ class LagoSettings(Section):
     roles: Roles
     secrets: BroughtSecrets = BroughtSecrets()
     protection: Protection = Protection()
-    #: Tags (AWS) or labels (GCP) on every resource that takes them, beside the ``lago-stack`` /
-    #: ``lago-role`` ones the targets add; each target checks them against its cloud's rules.
     tags: dict[str, str] = {}
-    #: Where alarms are sent and their thresholds (cloud targets; switched by each target's ``baseline.alarms``).
+    """Tags (AWS) or labels (GCP) on every resource that takes them, beside the ``lago-stack`` / ``lago-
+    role`` ones the targets add; each target checks them against its cloud's rules.
+    """
     alerts: Alerts = Alerts()
-    #: Further Lago variables by name (plain); names owned by a typed key are refused.
+    """Where alarms are sent and their thresholds (cloud targets; switched by each target's
+    ``baseline.alarms``).
+    """
     env: dict[PlainVariable, str] = {}
-    #: Further Lago variables holding credentials; each must be a ``secure:`` value.
+    """Further Lago variables by name (plain); names owned by a typed key are refused."""
     secret_env: dict[SecretVariable, Secret] = {}
+    """Further Lago variables holding credentials; each must be a ``secure:`` value."""
     local: Optional[LocalSettings] = None
     aws: Optional[AwsSettings] = None
     gcp: Optional[GcpSettings] = None
@@ -385,6 +397,12 @@ class LagoSettings(Section):
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
                 problems.append(((other,), *wrong_target_section(other, self.target)))
+        if self.runtime == "external" and self.target == "local":
+            problems.append((
+                ("runtime",),
+                "is external on the local target, which has no secret store to hand secrets over by reference",
+                "remove lago:runtime (the local target runs the roles itself), or deploy the data tier on aws or gcp",
+            ))
         if self.features.sidekiq_web and self.target != "local":
             problems.append((
                 ("features", "sidekiqWeb"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 import pulumi
 
@@ -15,6 +15,34 @@ def component_props(settings: LagoSettings) -> dict[str, str]:
     """What a target component records about itself as its inputs: the guardrails (offline and in
     a policy pack) read the preset from here, whichever program built the component."""
     return {"preset": settings.preset}
+
+
+def shared_secrets(deployment: LagoDeployment) -> dict[str, pulumi.Output[str]]:
+    """Every secret variable of every role, once: the value is the same wherever a name recurs
+    (DATABASE_URL reaches api, every worker, clock and migrate), so the store keeps it once."""
+    values: dict[str, pulumi.Output[str]] = {}
+    for rd in deployment.roles:
+        for variable, value in rd.env.secret.items():
+            values.setdefault(variable, value)
+    return values
+
+
+def role_environments(deployment: LagoDeployment, references: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[dict[str, Any]]:
+    """What a runtime needs to run each role, by role name: ``image``, ``command`` (empty: the
+    image's own), ``plain`` variables and ``secrets`` as ``{VARIABLE: reference}``, where a
+    reference is what the cloud's secret store hands a container (a Secrets Manager ARN, a Secret
+    Manager version name), never the value."""
+    return pulumi.Output.from_input(
+        {
+            rd.name: {
+                "image": rd.image,
+                "command": list(rd.command),
+                "plain": dict(sorted(rd.env.plain.items())),
+                "secrets": {variable: references[variable] for variable in sorted(rd.env.secret)},
+            }
+            for rd in deployment.roles
+        }
+    )
 
 
 _Init = TypeVar("_Init", bound=Callable)
@@ -57,6 +85,9 @@ class LagoTarget(pulumi.ComponentResource):
     """The api as the browser and API clients reach it."""
     deployment: LagoDeployment
     """Every role with its image, command and environment."""
+    role_environments: pulumi.Output[dict[str, Any]]
+    """Each role's image, command and Lago environment for a runtime of one's own (see
+    :func:`role_environments`); with ``lago:runtime: external`` the only way the roles run."""
 
     def exports(self) -> dict[str, pulumi.Input]:
         """The stack outputs the program exports: names and endpoints, never a secret value."""

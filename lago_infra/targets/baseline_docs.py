@@ -1,12 +1,10 @@
 """The README's "Production baseline" tables, generated from the settings classes themselves:
-each row is a field, its ``#:`` comment, and its value in the dev and prod presets, so the README
+each row is a field, its description, and its value in the dev and prod presets, so the README
 cannot drift from the code."""
 
 from __future__ import annotations
 
-import inspect
 import json
-import re
 from typing import Any, Optional
 
 from pydantic import BaseModel
@@ -19,27 +17,12 @@ from .aws.settings import Baseline as AwsBaseline
 from .gcp.settings import PRESETS as GCP_PRESETS
 from .gcp.settings import Baseline as GcpBaseline
 
-_FIELD = re.compile(r"^\s{4}(\w+):")
-_DOC = re.compile(r"^\s{4}#:\s?(.*)$")
-
-
 def field_docs(cls: type[BaseModel]) -> dict[str, str]:
-    """Each field's ``#:`` comment (the lines right above it), joined into one sentence."""
-    found: dict[str, str] = {}
-    pending: list[str] = []
-    for line in inspect.getsource(cls).splitlines():
-        doc = _DOC.match(line)
-        if doc:
-            pending.append(doc.group(1))
-            continue
-        field = _FIELD.match(line)
-        if field and field.group(1) in cls.model_fields:
-            found[field.group(1)] = " ".join(pending)
-        pending = []
-    missing = sorted(set(cls.model_fields) - {k for k, v in found.items() if v})
+    """Each field's description (the docstring under it), on one line."""
+    missing = sorted(n for n, f in cls.model_fields.items() if not f.description)
     if missing:
-        raise ValueError(f"{cls.__qualname__}: fields without a #: comment: {', '.join(missing)}")
-    return found
+        raise ValueError(f"{cls.__qualname__}: fields without a description: {', '.join(missing)}")
+    return {n: " ".join(str(f.description).split()) for n, f in cls.model_fields.items()}
 
 
 def _shown(value: Any) -> str:

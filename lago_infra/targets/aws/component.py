@@ -13,7 +13,7 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, Red
 from ...lago.roles import PDF_PORT, Tier
 from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init
+from ..base import LagoTarget, component_props, documented_init, role_environments, shared_secrets
 from . import checks, tags
 from .baseline import AwsBaseline
 from .database import LagoDatabase
@@ -108,13 +108,8 @@ class LagoAws(LagoTarget):
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
-        # Every secret variable of every role, once: the values are the same wherever a name recurs.
-        secret_values: dict[str, pulumi.Output[str]] = {}
-        for rd in self.deployment.roles:
-            for variable, value in rd.env.secret.items():
-                secret_values.setdefault(variable, value)
         store = LagoSecretStore(
-            f"{name}-secret", secret_values, recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
+            f"{name}-secret", shared_secrets(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
         )
 
         services = LagoServices(
@@ -159,6 +154,7 @@ class LagoAws(LagoTarget):
             ),
         )
 
+        self.role_environments = role_environments(self.deployment, store.references)
         self.front_url = edge.front_url
         self.api_url = edge.api_url
         self._exports: dict[str, pulumi.Input] = {

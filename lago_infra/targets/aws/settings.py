@@ -62,39 +62,40 @@ class ExistingVpc(Section):
     (the ALB and the database subnet group refuse fewer)."""
 
     vpc_id: VpcId
-    #: For the ALB (and for tasks when ``privateSubnetIds`` have no route out).
     public_subnet_ids: list[SubnetId] = Field(min_length=2)
-    #: For the tasks; they need a route to the internet (NAT) to pull images.
+    """For the ALB (and for tasks when ``privateSubnetIds`` have no route out)."""
     private_subnet_ids: list[SubnetId] = Field(min_length=2)
-    #: For the database and Redis; the private subnets when unset.
+    """For the tasks; they need a route to the internet (NAT) to pull images."""
     isolated_subnet_ids: Optional[list[SubnetId]] = Field(None, min_length=2)
+    """For the database and Redis; the private subnets when unset."""
 
 
 class Network(Section):
-    #: Address range of a new VPC; split into /20s per tier and zone.
     cidr: VpcCidr = "10.0.0.0/16"
-    #: Availability zones of a new VPC.
+    """Address range of a new VPC; split into /20s per tier and zone."""
     az_count: int = Field(2, ge=2, le=3)
-    #: ``none``: tasks run in public subnets with public addresses (inbound still ALB-only);
-    #: ``single``: one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress.
+    """Availability zones of a new VPC."""
     nat: NatStrategy = "single"
+    """``none``: tasks run in public subnets with public addresses (inbound still ALB-only); ``single``:
+    one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress.
+    """
     existing: Optional[ExistingVpc] = None
 
 
 class Database(Section):
     instance_class: InstanceClass = "db.t4g.micro"
-    #: GiB at creation; gp3 grows itself up to ``maxAllocatedStorage``.
     allocated_storage: int = Field(20, ge=20, le=65536)
+    """GiB at creation; gp3 grows itself up to ``maxAllocatedStorage``."""
     max_allocated_storage: int = Field(100, ge=20, le=65536)
     multi_az: bool = False
     backup_retention_days: int = Field(1, ge=1, le=35)
-    #: Snapshot on destroy, under a name of its own so a second destroy does not collide.
     final_snapshot: bool = False
+    """Snapshot on destroy, under a name of its own so a second destroy does not collide."""
     performance_insights: bool = False
-    #: Export the postgresql and upgrade logs to CloudWatch Logs.
     log_exports: bool = False
-    #: Subnets the database lives in: ``isolated`` have no route out at all.
+    """Export the postgresql and upgrade logs to CloudWatch Logs."""
     subnets: Literal["isolated", "private"] = "isolated"
+    """Subnets the database lives in: ``isolated`` have no route out at all."""
 
     @model_validator(mode="after")
     def _storage(self) -> "Database":
@@ -108,12 +109,13 @@ class Database(Section):
 
 class Redis(Section):
     engine: Literal["valkey", "redis"] = "valkey"
-    #: Major.minor as ElastiCache names it (Valkey 7.2-8.2; Redis OSS ends at 7.1). Unset: the
-    #: newest the engine has (Valkey 8.0, Redis 7.1).
     engine_version: Optional[NonEmpty] = None
+    """Major.minor as ElastiCache names it (Valkey 7.2-8.2; Redis OSS ends at 7.1). Unset: the newest the
+    engine has (Valkey 8.0, Redis 7.1).
+    """
     node_type: NodeType = "cache.t4g.micro"
-    #: Read replicas per group; one or more turns on Multi-AZ with automatic failover.
     replicas: int = Field(0, ge=0, le=5)
+    """Read replicas per group; one or more turns on Multi-AZ with automatic failover."""
     snapshot_retention_days: int = Field(0, ge=0, le=35)
 
     @model_validator(mode="after")
@@ -136,44 +138,47 @@ class Redis(Section):
 
 
 class Storage(Section):
-    #: Keep overwritten and deleted files as old versions.
     versioning: bool = False
-    #: Days an old version is kept before it expires.
+    """Keep overwritten and deleted files as old versions."""
     noncurrent_version_days: int = Field(30, ge=1)
+    """Days an old version is kept before it expires."""
 
 
 class Edge(Section):
     """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
 
-    #: Route 53 hosted zone of ``lago:domain``: certificate validation and the two host records.
-    #: Unset: two phases. The first ``pulumi up`` creates the certificate and shows its validation
-    #: records (output ``certificate_validation_records``) without waiting; add them to your DNS,
-    #: then set ``certificateValidated`` and run ``pulumi up`` again.
     route53_zone_id: Optional[ZoneId] = None
-    #: An issued ACM certificate covering both hosts, instead of a new one.
+    """Route 53 hosted zone of ``lago:domain``: certificate validation and the two host records. Unset: two
+    phases. The first ``pulumi up`` creates the certificate and shows its validation records (output
+    ``certificate_validation_records``) without waiting; add them to your DNS, then set
+    ``certificateValidated`` and run ``pulumi up`` again.
+    """
     certificate_arn: Optional[CertificateArn] = None
-    #: Phase two of the flow above: the records are in DNS and ACM shows the certificate Issued.
+    """An issued ACM certificate covering both hosts, instead of a new one."""
     certificate_validated: bool = False
-    #: Without a domain, the api answers on this ALB port (the front on 80).
+    """Phase two of the flow above: the records are in DNS and ACM shows the certificate Issued."""
     api_port: int = Field(3000, ge=1, le=65535)
+    """Without a domain, the api answers on this ALB port (the front on 80)."""
     ssl_policy: SslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 class Services(Section):
-    #: ARM64 (Graviton) is about 20 % cheaper; Lago publishes arm64 images.
     cpu_architecture: CpuArchitecture = "ARM64"
-    #: Run workers on Fargate Spot (interruptible, about 70 % cheaper): Sidekiq retries jobs.
-    #: AWS runs Spot for X86_64 tasks only, so this needs ``cpuArchitecture: X86_64``.
+    """ARM64 (Graviton) is about 20 % cheaper; Lago publishes arm64 images."""
     fargate_spot_workers: bool = False
-    #: Days CloudWatch keeps the tasks' (and the database's exported) logs.
+    """Run workers on Fargate Spot (interruptible, about 70 % cheaper): Sidekiq retries jobs. AWS runs Spot
+    for X86_64 tasks only, so this needs ``cpuArchitecture: X86_64``.
+    """
     log_retention_days: LogRetention = 14
-    #: Average CPU the autoscaler holds api and workers at.
+    """Days CloudWatch keeps the tasks' (and the database's exported) logs."""
     cpu_target: int = Field(60, ge=10, le=90)
-    #: CloudWatch Container Insights on the cluster (per-task metrics; billed as custom metrics).
+    """Average CPU the autoscaler holds api and workers at."""
     container_insights: bool = False
-    #: ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``).
-    #: Off by default: it opens an interactive shell next to the production data.
+    """CloudWatch Container Insights on the cluster (per-task metrics; billed as custom metrics)."""
     exec: bool = False
+    """ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``). Off by
+    default: it opens an interactive shell next to the production data.
+    """
 
     @model_validator(mode="after")
     def _spot(self) -> "Services":
@@ -193,16 +198,18 @@ class Images(Section):
     """Where ECS pulls Lago's images from. Docker Hub limits anonymous pulls per address (the
     NAT's), so a first deploy or a crash loop can be refused; credentials lift that limit."""
 
-    #: A Secrets Manager secret holding ``{"username": …, "password": …}`` of a Docker Hub
-    #: account (an access token as password). For the pull-through cache its name must begin
-    #: with ``ecr-pullthroughcache/``.
     docker_hub_credentials_arn: Optional[SecretArn] = None
-    #: Pull through an ECR pull-through cache rule (images copied into this account's ECR once,
-    #: then pulled from there). ECR needs Docker Hub credentials for it: without
-    #: ``dockerHubCredentialsArn`` the stack warns and ECS pulls from Docker Hub directly.
+    """A Secrets Manager secret holding ``{"username": …, "password": …}`` of a Docker Hub account (an
+    access token as password). For the pull-through cache its name must begin with ``ecr-
+    pullthroughcache/``.
+    """
     pull_through_cache: bool = False
-    #: Pin images by digest (``sha256:…``) by role image: api, front, pdf.
+    """Pull through an ECR pull-through cache rule (images copied into this account's ECR once, then pulled
+    from there). ECR needs Docker Hub credentials for it: without ``dockerHubCredentialsArn`` the stack
+    warns and ECS pulls from Docker Hub directly.
+    """
     digests: dict[Literal["api", "front", "pdf"], Digest] = {}
+    """Pin images by digest (``sha256:…``) by role image: api, front, pdf."""
 
     @model_validator(mode="after")
     def _cache_credentials(self) -> "Images":
@@ -218,29 +225,30 @@ class Images(Section):
 class Baseline(Section):
     """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
 
-    #: CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events.
     alarms: bool = False
-    #: A CloudWatch dashboard of the same signals.
+    """CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events."""
     dashboard: bool = False
-    #: ALB access logs and S3 server access logs to a dedicated log bucket.
+    """A CloudWatch dashboard of the same signals."""
     access_logs: bool = False
-    #: VPC flow logs of the stack's VPC (new or existing), to the log bucket.
+    """ALB access logs and S3 server access logs to a dedicated log bucket."""
     flow_logs: bool = False
-    #: Days the log bucket keeps access and flow logs.
+    """VPC flow logs of the stack's VPC (new or existing), to the log bucket."""
     log_retention_days: int = Field(365, ge=1, le=3650)
-    #: Strip every rule from a new VPC's default security group.
+    """Days the log bucket keeps access and flow logs."""
     lock_default_security_group: bool = True
-    #: AWS WAF on the ALB: AWS managed rule groups and a per-address rate limit.
+    """Strip every rule from a new VPC's default security group."""
     waf: bool = False
-    #: Requests per 5 minutes one address may send before WAF blocks it.
+    """AWS WAF on the ALB: AWS managed rule groups and a per-address rate limit."""
     waf_rate_limit: int = Field(2000, ge=10, le=2000000000)
-    #: One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager,
-    #: CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    """Requests per 5 minutes one address may send before WAF blocks it."""
     kms: bool = False
-    #: RDS Enhanced Monitoring interval in seconds; 0 turns it off.
+    """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch
+    Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    """
     enhanced_monitoring_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 0
-    #: Read-only root filesystems for the containers whose images allow it.
+    """RDS Enhanced Monitoring interval in seconds; 0 turns it off."""
     read_only_root: bool = False
+    """Read-only root filesystems for the containers whose images allow it."""
 
 
 class AwsSettings(Section):

@@ -33,20 +33,21 @@ class ExistingNetwork(Section):
     """A VPC the user already runs. It must already have private services access (a
     service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
 
-    #: Network self link or ``projects/P/global/networks/N``.
     network: NetworkName
-    #: Subnet in the target region for Cloud Run Direct VPC egress (a /26 or larger), with
-    #: Private Google Access on and a Cloud NAT for internet egress.
+    """Network self link or ``projects/P/global/networks/N``."""
     subnetwork: SubnetworkName
+    """Subnet in the target region for Cloud Run Direct VPC egress (a /26 or larger), with Private Google
+    Access on and a Cloud NAT for internet egress.
+    """
 
 
 class Network(Section):
-    #: Bring your own VPC instead of creating one.
     existing: Optional[ExistingNetwork] = None
-    #: The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance.
+    """Bring your own VPC instead of creating one."""
     subnet_cidr: Cidr = "10.20.0.0/24"
-    #: Size of the private services access range Cloud SQL and Memorystore draw from.
+    """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: int = Field(20, ge=8, le=24)
+    """Size of the private services access range Cloud SQL and Memorystore draw from."""
 
 
 class CloudSql(Section):
@@ -54,24 +55,26 @@ class CloudSql(Section):
     # without them; the chosen preset then fills every key its author did not set.
     tier: NonEmpty = "db-g1-small"
     edition: Literal["ENTERPRISE", "ENTERPRISE_PLUS"] = "ENTERPRISE"
-    #: REGIONAL keeps a standby in a second zone with automatic failover.
     availability: Literal["ZONAL", "REGIONAL"] = "ZONAL"
+    """REGIONAL keeps a standby in a second zone with automatic failover."""
     disk_size_gb: int = Field(10, ge=10, le=65536)
-    #: Automated backups kept (one a day).
     backups_retained: int = Field(7, ge=limits.SQL_BACKUPS_RETAINED[0], le=limits.SQL_BACKUPS_RETAINED[1])
-    #: Days of write-ahead log kept for point-in-time recovery: 1-7 on ENTERPRISE, 1-35 on
-    #: ENTERPRISE_PLUS, and fewer than ``backupsRetained``.
+    """Automated backups kept (one a day)."""
     log_retention_days: int = 3
-    #: A last backup taken when the instance is deleted, kept this many days; None: no final backup.
+    """Days of write-ahead log kept for point-in-time recovery: 1-7 on ENTERPRISE, 1-35 on ENTERPRISE_PLUS,
+    and fewer than ``backupsRetained``.
+    """
     final_backup_days: Optional[int] = Field(None, ge=1, le=365)
-    #: PostgreSQL ``max_connections``; None keeps Cloud SQL's default for the tier.
+    """A last backup taken when the instance is deleted, kept this many days; None: no final backup."""
     max_connections: Optional[int] = Field(None, ge=limits.SQL_MAX_CONNECTIONS[0], le=limits.SQL_MAX_CONNECTIONS[1])
-    #: Weekly maintenance window (UTC): day 1 = Monday ... 7 = Sunday, and the hour it starts.
-    #: None lets Google pick any time.
+    """PostgreSQL ``max_connections``; None keeps Cloud SQL's default for the tier."""
     maintenance_day: Optional[int] = Field(None, ge=1, le=7)
+    """Weekly maintenance window (UTC): day 1 = Monday ... 7 = Sunday, and the hour it starts. None lets
+    Google pick any time.
+    """
     maintenance_hour: int = Field(3, ge=0, le=23)
-    #: Query Insights: per-query load and plans in the console, kept 7 days at no charge.
     query_insights: bool = False
+    """Query Insights: per-query load and plans in the console, kept 7 days at no charge."""
 
     @model_validator(mode="after")
     def _cloud_sql_accepts(self) -> "CloudSql":
@@ -91,22 +94,23 @@ _REDIS_GB = dict(ge=limits.REDIS_MEMORY_GB[0], le=limits.REDIS_MEMORY_GB[1])
 
 
 class Memorystore(Section):
-    #: The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover.
     tier: Literal["BASIC", "STANDARD_HA"] = "BASIC"
+    """The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover."""
     memory_size_gb: int = Field(1, **_REDIS_GB)
-    #: The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is
-    #: disposable, so BASIC is enough where a cold cache after a zone outage is acceptable.
     cache_tier: Optional[Literal["BASIC", "STANDARD_HA"]] = None
-    #: Memory of the separate cache instance.
+    """The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is disposable,
+    so BASIC is enough where a cold cache after a zone outage is acceptable.
+    """
     cache_memory_size_gb: int = Field(1, **_REDIS_GB)
+    """Memory of the separate cache instance."""
     version: Literal["REDIS_7_0", "REDIS_7_2"] = "REDIS_7_2"
 
 
 class Bucket(Section):
-    #: Keep overwritten and deleted files as noncurrent versions.
     versioning: bool = False
-    #: Noncurrent versions are deleted this many days after they stop being current.
+    """Keep overwritten and deleted files as noncurrent versions."""
     noncurrent_version_days: int = Field(30, ge=1, le=3650)
+    """Noncurrent versions are deleted this many days after they stop being current."""
 
 
 HttpRole = Literal["api", "front", "pdf"]
@@ -123,61 +127,66 @@ class Concurrency(Section):
 
 
 class Run(Section):
-    #: api, front and pdf may scale to zero instances when idle (slow first request after idle).
     scale_to_zero: bool = False
-    #: HTTP roles billed per instance (CPU always allocated) instead of per request. Request-based
-    #: billing (the default for all three) charges CPU only while a request is in flight, which
-    #: is what api, front and pdf need: none of them works between requests.
+    """api, front and pdf may scale to zero instances when idle (slow first request after idle)."""
     always_allocated_cpu: list[HttpRole] = []
+    """HTTP roles billed per instance (CPU always allocated) instead of per request. Request-based billing
+    (the default for all three) charges CPU only while a request is in flight, which is what api, front
+    and pdf need: none of them works between requests.
+    """
     concurrency: Concurrency = Concurrency()
-    #: Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker
-    #: pool CPU autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
     autoscale_workers: bool = True
+    """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU
+    autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
+    """
 
 
 class Edge(Section):
     """The HTTPS load balancer used when ``lago:domain`` is set."""
 
-    #: Fraction of requests the load balancer logs to Cloud Logging (0 turns access logs off).
     log_sample_rate: float = Field(1.0, ge=0, le=1)
+    """Fraction of requests the load balancer logs to Cloud Logging (0 turns access logs off)."""
 
 
 class Baseline(Section):
     """Production baseline controls (README "Production baseline"); each is on in the prod preset.
     Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
 
-    #: Cloud Monitoring alert policies to the ``lago:alerts`` recipients.
     alarms: bool = False
-    #: A Cloud Monitoring dashboard of the same signals.
+    """Cloud Monitoring alert policies to the ``lago:alerts`` recipients."""
     dashboard: bool = False
-    #: Data Access audit logs (reads and writes) for Cloud Storage.
+    """A Cloud Monitoring dashboard of the same signals."""
     bucket_audit_logs: bool = False
-    #: VPC flow logs on the subnet the stack creates.
+    """Data Access audit logs (reads and writes) for Cloud Storage."""
     flow_logs: bool = False
-    #: Cloud SQL logging flags: connections, disconnections, lock waits, slow statements, pgaudit.
+    """VPC flow logs on the subnet the stack creates."""
     sql_logging: bool = False
-    #: Statements slower than this many milliseconds are logged (with ``sqlLogging``); -1: none.
+    """Cloud SQL logging flags: connections, disconnections, lock waits, slow statements, pgaudit."""
     slow_statement_ms: int = Field(1000, ge=-1)
-    #: Cloud Armor on the load balancer (with a domain): preconfigured WAF rules and a rate limit.
+    """Statements slower than this many milliseconds are logged (with ``sqlLogging``); -1: none."""
     armor: bool = False
-    #: Requests per minute one address may send before Cloud Armor answers 429.
+    """Cloud Armor on the load balancer (with a domain): preconfigured WAF rules and a rate limit."""
     armor_rate_limit: int = Field(600, ge=1, le=1000000)
-    #: One Cloud KMS key (rotated every 90 days) for Cloud SQL, Memorystore, GCS and Secret Manager.
-    #: Set it when the stack is created: switching it later replaces the database, Redis and secrets.
+    """Requests per minute one address may send before Cloud Armor answers 429."""
     cmek: bool = False
-    #: Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and
-    #: audit logs land); 0 leaves the project's setting alone (30 days unless changed).
+    """One Cloud KMS key (rotated every 90 days) for Cloud SQL, Memorystore, GCS and Secret Manager. Set it
+    when the stack is created: switching it later replaces the database, Redis and secrets.
+    """
     log_retention_days: int = Field(0, ge=0, le=3650)
+    """Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and audit logs
+    land); 0 leaves the project's setting alone (30 days unless changed).
+    """
 
 
 class GcpSettings(Section):
-    #: Overrides ``gcp:project``.
     project: Optional[str] = None
-    #: Overrides ``gcp:region``.
+    """Overrides ``gcp:project``."""
     region: Optional[str] = None
-    #: Enable the Google APIs the target calls (never disabled on destroy). Off where a platform
-    #: team enables APIs itself and the deployer may not (serviceusage.services.enable).
+    """Overrides ``gcp:region``."""
     enable_apis: bool = True
+    """Enable the Google APIs the target calls (never disabled on destroy). Off where a platform team
+    enables APIs itself and the deployer may not (serviceusage.services.enable).
+    """
     network: Network = Network()
     database: CloudSql = CloudSql()
     redis: Memorystore = Memorystore()

@@ -11,18 +11,19 @@ from ...config.base import NonEmpty, Section
 
 
 class LocalSettings(Section):
-    #: Host port of the front (the browser's origin is http://localhost:<frontPort>).
     front_port: int = Field(80, ge=1, le=65535)
-    #: Host port of the api.
+    """Host port of the front (the browser's origin is http://localhost:<frontPort>)."""
     api_port: int = Field(3000, ge=1, le=65535)
-    #: Host address the two ports bind to. Loopback only: Docker publishes the api port with
-    #: every path on it, including the unauthenticated /metrics (and /sidekiq when enabled)
-    #: that no edge may serve (roles.PRIVATE_API_PATHS); there is no proxy here to deny them.
+    """Host port of the api."""
     bind_address: NonEmpty = "127.0.0.1"
-    #: ``volume``: a named volume at /app/storage shared by api and workers.
+    """Host address the two ports bind to. Loopback only: Docker publishes the api port with every path on
+    it, including the unauthenticated /metrics (and /sidekiq when enabled) that no edge may serve
+    (roles.PRIVATE_API_PATHS); there is no proxy here to deny them.
+    """
     storage: Literal["volume"] = "volume"
-    #: Defaults to the official image of ``lago:database.version``.
+    """``volume``: a named volume at /app/storage shared by api and workers."""
     postgres_image: Optional[str] = None
+    """Defaults to the official image of ``lago:database.version``."""
     redis_image: NonEmpty = "redis:7-alpine"
 
     @field_validator("bind_address")
