@@ -109,6 +109,14 @@ SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secre
 #: EC2 resource ids (EC2 User Guide, "Resource IDs": a prefix and 8 or 17 hexadecimal characters).
 VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
 SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: Security group id (EC2 User Guide, "Resource IDs").
+SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: KMS key ARN (KMS Developer Guide, "Key ARN": ``arn:aws:kms:region:account:key/key-id``, the id
+#: a UUID or, for a multi-Region key, ``mrk-`` and 32 hex digits). A key ARN, not an alias: RDS,
+#: ElastiCache and CloudWatch Logs take the key's ARN (pulumi-aws ``kms_key_id`` docstrings).
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
+#: A DNS host name or IPv4 address (RFC 1123: labels of letters, digits and hyphens, at most 253 characters).
+HOST_NAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 #: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
 RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")
 #: ElastiCache node types (ElastiCache User Guide, "Supported node types"): ``cache.<family>.<size>``.
