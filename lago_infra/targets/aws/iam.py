@@ -17,9 +17,12 @@ _ASSUME_ECS_TASKS = json.dumps(
 )
 
 
-def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource) -> aws.iam.Role:
+def execution_role(
+    name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource, key_grants: Sequence[dict[str, Any]] = ()
+) -> aws.iam.Role:
     """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
-    ``grants`` are further statements (registry credentials, the pull-through cache)."""
+    ``grants`` are further statements (registry credentials, the pull-through cache),
+    ``key_grants`` the use of a KMS key the platform brings (``kms.task_grants``)."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
     aws.iam.RolePolicyAttachment(
@@ -40,13 +43,15 @@ def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: 
         aws.iam.RolePolicy(
             f"{name}-images", role=role.id, policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
         )
+    _key_policy(name, role, key_grants)
     return role
 
 
-def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource) -> aws.iam.Role:
+def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()) -> aws.iam.Role:
     """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
     endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset. With ECS Exec, also the SSM channels
-    ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions)."""
+    ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions).
+    ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``)."""
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
     aws.iam.RolePolicy(
         f"{name}-files",
@@ -65,6 +70,7 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
         ),
         opts=pulumi.ResourceOptions(parent=role),
     )
+    _key_policy(name, role, grants)
     if ecs_exec:
         aws.iam.RolePolicy(
             f"{name}-exec",
@@ -84,3 +90,11 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
             opts=pulumi.ResourceOptions(parent=role),
         )
     return role
+
+
+def _key_policy(name: str, role: aws.iam.Role, grants: Sequence[dict[str, Any]]) -> None:
+    """``grants`` (which may hold the key's ARN as an output) as the role's ``-key`` policy."""
+    if grants:
+        aws.iam.RolePolicy(
+            f"{name}-key", role=role.id, policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
+        )
