@@ -9,18 +9,16 @@ import pulumi_aws as aws
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, RedisEndpoint, S3Storage
+from ...lago.environment import Endpoints, LagoDeployment, S3Storage
 from ...lago.roles import PDF_PORT, Tier
-from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init, role_environments, shared_secrets
+from ..base import LagoTarget, component_props, documented_init, role_environments
 from . import checks, tags
 from .baseline import AwsBaseline
-from .database import LagoDatabase
+from .data import AwsData, held_references
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
-from .observability import AwsSignals, RedisGroup
-from .redis import LagoRedis, subnet_group
+from .observability import AwsSignals
 from .secrets_store import LagoSecretStore
 from .security import LagoSecurityGroups
 from .services import LagoServices, ServicesArgs
@@ -66,22 +64,18 @@ class LagoAws(LagoTarget):
         security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child)
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
-        database = LagoDatabase(
-            f"{name}-db",
-            settings.database,
-            cfg.database,
-            protection,
-            cfg.services.log_retention_days,
-            data_subnets,
-            security.ids("database"),
-            opts=child,
+        # New RDS and ElastiCache, or what the platform brings (lago:aws.database/redis.existing…).
+        data = AwsData(
+            name,
+            settings,
+            cfg,
+            security=security,
+            database_subnets=data_subnets,
+            redis_subnets=network.isolated_subnet_ids,
+            monitoring=baseline.monitoring,
+            parent=self,
             **key,
-            **baseline.monitoring,
         )
-        redis_subnets = subnet_group(f"{name}-redis-subnets", network.isolated_subnet_ids, self)
-        redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"), **key)
-        queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **redis_args, opts=child)
-        cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **redis_args, opts=child) if settings.redis.separate_cache else None
         storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
         edge = LagoEdge(
             f"{name}-edge",
@@ -93,13 +87,9 @@ class LagoAws(LagoTarget):
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         endpoints = Endpoints(
-            # require: TLS always (the parameter group refuses anything else); verify-full would
-            # need the RDS CA bundle inside Lago's image.
-            database=DatabaseEndpoint(
-                host=database.host, port=database.port, user=settings.database.user, password=database.password, name=settings.database.name, sslmode="require"
-            ),
-            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, password=queue.auth_token),
-            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, password=cache.auth_token) if cache else None,
+            database=data.database,
+            queue=data.queue,
+            cache=data.cache,
             # No keys: the task role is found through the ECS credentials endpoint.
             storage=S3Storage(bucket=storage.bucket, region=region),
             api_url=edge.api_url,
@@ -109,8 +99,9 @@ class LagoAws(LagoTarget):
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
         store = LagoSecretStore(
-            f"{name}-secret", shared_secrets(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
+            f"{name}-secret", data.stored(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
         )
+        held = held_references(self.deployment)
 
         services = LagoServices(
             f"{name}-ecs",
@@ -123,12 +114,14 @@ class LagoAws(LagoTarget):
                 assign_public_ip=network.tasks_need_public_ip,
                 security=security,
                 edge=edge,
-                secret_arns=store.arns,
-                secret_refs=store.references,
+                secret_arns={**store.arns, **held},
+                secret_refs={**store.references, **held},
                 bucket_arn=storage.arn,
-                prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+                prerequisites=[network, store, *data.resources],
                 egress=[network],
                 read_only_root=cfg.baseline.read_only_root,
+                key_grants=baseline.key_grants,
+                before_migrate=data.bootstrap(store),
                 **key,
             ),
             opts=child,
@@ -145,10 +138,7 @@ class LagoAws(LagoTarget):
                 cluster_arn=services.cluster_arn,
                 services={role: svc.name for role, svc in services.services.items()},
                 worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
-                database_id=database.identifier,
-                database_storage_gib=cfg.database.allocated_storage,
-                database_max_connections=rds_class_max_connections(cfg.database.instance_class),
-                redis=[RedisGroup("queue", queue.group_id, queue.nodes, queue=True), *([RedisGroup("cache", cache.group_id, cache.nodes, queue=False)] if cache else [])],
+                **data.signals(),
                 certificate_arn=edge.certificate_arn,
                 kms_key_arn=baseline.kms_key_arn,
             ),
@@ -162,14 +152,11 @@ class LagoAws(LagoTarget):
             "front_url": self.front_url,
             "api_url": self.api_url,
             "alb_dns_name": edge.dns_name,
-            "database_endpoint": pulumi.Output.concat(database.host, ":", database.port.apply(str)),
-            "redis_queue_endpoint": pulumi.Output.concat(queue.host, ":", queue.port.apply(str)),
+            **data.exports(),
             "bucket": storage.bucket,
             "cluster": services.cluster_name,
             "secret_arns": store.arns,
         }
-        if cache is not None:
-            self._exports["redis_cache_endpoint"] = pulumi.Output.concat(cache.host, ":", cache.port.apply(str))
         if edge.validation_records is not None:
             self._exports["certificate_validation_records"] = edge.validation_records
         self.register_outputs({"front_url": self.front_url, "api_url": self.api_url})
