@@ -20,7 +20,8 @@ from .conftest import PROJECT_DIR
 from .helpers import env_of, named, resources
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"
-ADMIN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-admin-AbCdEf"
+# The form of RDS's managed master user secret.
+ADMIN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbCdEf"
 URL_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-database-url-AbCdEf"
 TOKEN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-auth-AbCdEf"
 SERVER = "pg.cluster-abc.eu-west-1.rds.amazonaws.com"
@@ -238,12 +239,14 @@ def problems(aws: dict, **top) -> dict[str, str]:
     [
         ({"baseline": {"existingKmsKeyArn": "alias/lago"}}, "lago:aws.baseline.existingKmsKeyArn", "not a KMS key ARN"),
         ({"baseline": {"existingKmsKeyArn": KEY.replace(":key/", ":alias/")}}, "lago:aws.baseline.existingKmsKeyArn", "not a KMS key ARN"),
-        ({"database": {"existingUrlSecretArn": "postgresql://lago:pw@db/lago"}}, "lago:aws.database.existingUrlSecretArn", "not a Secrets Manager secret ARN"),
-        ({"database": {"existing": {"host": "db.internal", "adminSecretArn": "admin"}}}, "lago:aws.database.existing.adminSecretArn", "not a Secrets Manager secret ARN"),
+        ({"database": {"existingUrlSecretArn": "postgresql://lago:pw@db/lago"}}, "lago:aws.database.existingUrlSecretArn", "not a complete Secrets Manager secret ARN"),
+        ({"database": {"existing": {"host": "db.internal", "adminSecretArn": "admin"}}}, "lago:aws.database.existing.adminSecretArn", "not a complete Secrets Manager secret ARN"),
         ({"database": {"existing": {"host": "db internal", "adminSecretArn": ADMIN}}}, "lago:aws.database.existing.host", "not a host name"),
         ({"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN, "securityGroupId": "db-sg"}}}, "lago:aws.database.existing.securityGroupId", "not a security group id"),
         ({"database": {"existing": {"host": SERVER}}}, "lago:aws.database.existing.adminSecretArn", ""),
-        ({"redis": {"existing": {"queue": {"host": QUEUE, "authTokenSecretArn": "token"}}}}, "lago:aws.redis.existing.queue.authTokenSecretArn", "not a Secrets Manager secret ARN"),
+        ({"redis": {"existing": {"queue": {"host": QUEUE, "authTokenSecretArn": "token"}}}}, "lago:aws.redis.existing.queue.authTokenSecretArn", "not a complete Secrets Manager secret ARN"),
+        # A partial ARN (no suffix): ECS cannot read a JSON key through it, nor IAM match it.
+        ({"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN.rsplit("-", 1)[0]}}}, "lago:aws.database.existing.adminSecretArn", "six characters"),
     ],
 )
 def test_a_bad_brought_value_is_refused_naming_its_key(aws, key, said):

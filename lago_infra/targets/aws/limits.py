@@ -109,6 +109,12 @@ SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secre
 #: EC2 resource ids (EC2 User Guide, "Resource IDs": a prefix and 8 or 17 hexadecimal characters).
 VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
 SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: A complete secret ARN: the name, a hyphen and the six characters Secrets Manager appends
+#: (Secrets Manager User Guide, "Secret ARN"). ECS reads a JSON key of a secret (``ARN:key::``)
+#: only through the complete ARN, and an IAM policy's Resource matches only it. ``!`` too: the
+#: secrets RDS manages for a master user are named ``rds!db-<uuid>`` / ``rds!cluster-<uuid>``
+#: (RDS User Guide, "Password management with Amazon RDS and AWS Secrets Manager").
+SECRET_COMPLETE_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$")
 #: Security group id (EC2 User Guide, "Resource IDs").
 SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
 #: KMS key ARN (KMS Developer Guide, "Key ARN": ``arn:aws:kms:region:account:key/key-id``, the id

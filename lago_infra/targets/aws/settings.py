@@ -53,7 +53,9 @@ CertificateArn = brought_id(
     _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
 )
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
-BroughtSecretArn = brought_id(_form(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf"))
+BroughtSecretArn = brought_id(
+    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf")
+)
 KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"))
 SecurityGroupId = brought_id(_form(limits.SECURITY_GROUP_ID, "a security group id", "sg-0123456789abcdef0"))
 HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"))
@@ -140,10 +142,11 @@ class Database(Section):
     """Use a database the platform fully manages: a Secrets Manager secret whose whole value is
     Lago's ``postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`` URL (user and password
     percent-encoded). Nothing at all is created for the database: DATABASE_URL reaches the
-    containers as a reference to this secret, read by their execution roles, so the secret must
-    be in the stack's region (or be given as its full cross-region ARN the roles may read). The
-    schema, pool sizes and prepared statements still come from ``lago:database``; the database,
-    user and network path are the platform's. Exclusive with ``existing``."""
+    containers as a reference to this secret, which ECS reads with the tasks' execution roles
+    (lago-infra grants them ``secretsmanager:GetSecretValue`` on it; a secret encrypted with a
+    customer-managed key other than the stack's needs that key to let them decrypt). The schema,
+    pool sizes and prepared statements still come from ``lago:database``; the database, user,
+    TLS and network path are the platform's. Exclusive with ``existing``."""
 
     @model_validator(mode="after")
     def _one_existing(self) -> "Database":
