@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
 import pulumi
 
@@ -85,9 +85,10 @@ class LagoTarget(pulumi.ComponentResource):
     """The api as the browser and API clients reach it."""
     deployment: LagoDeployment
     """Every role with its image, command and environment."""
-    role_environments: pulumi.Output[dict[str, Any]]
+    role_environments: Optional[pulumi.Output[dict[str, Any]]]
     """Each role's image, command and Lago environment for a runtime of one's own (see
-    :func:`role_environments`); with ``lago:runtime: external`` the only way the roles run."""
+    :func:`role_environments`); with ``lago:runtime: external`` the only way the roles run. None
+    on the local target, which has no secret store to refer to."""
 
     def exports(self) -> dict[str, pulumi.Input]:
         """The stack outputs the program exports: names and endpoints, never a secret value."""
