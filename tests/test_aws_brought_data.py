@@ -314,3 +314,28 @@ def test_brought_pieces_may_be_a_platforms_outputs(tmp_path):
     bootstrap = json.loads(next(r for r in lago if r.type == TASK and r.name.endswith("-migrate")).inputs["containerDefinitions"])[0]
     admin_arn = plan.states[plan.one("aws:secretsmanager/secret:Secret", "platform-admin").urn]["arn"]
     assert {s["valueFrom"] for s in bootstrap["secrets"]} >= {f"{admin_arn}:username::", f"{admin_arn}:password::"}
+
+
+URL_PLATFORM = """
+import pulumi
+from lago_infra.config import LagoSettings
+from lago_infra.targets.aws.component import LagoAws
+
+settings = LagoSettings.model_validate({"target": "aws", "aws": {"database": {"existingUrlSecretArn": "%s"}}})
+lago = LagoAws("billing", settings)
+pulumi.export("roles", lago.role_environments)
+""" % URL_SECRET
+
+
+def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
+    project = tmp_path / "platform"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (project / "__main__.py").write_text(URL_PLATFORM)
+    stack = tmp_path / "Pulumi.dev.yaml"
+    stack.write_text("config:\n  aws:region: eu-west-1\n")
+    roles = run_plan(config_file=stack, project_dir=project, prevalidate=False).outputs["roles"]
+    backend = [name for name, role in roles.items() if "DATABASE_URL" in role["secrets"]]
+    assert {"api", "worker", "clock", "migrate"} <= set(backend)
+    assert {roles[name]["secrets"]["DATABASE_URL"] for name in backend} == {URL_SECRET}
+    assert ":secret:billing-secret/REDIS_URL-" in roles["api"]["secrets"]["REDIS_URL"]
