@@ -298,14 +298,19 @@ LagoAws("billing", settings)
 """
 
 
-def test_brought_pieces_may_be_a_platforms_outputs(tmp_path):
+def plan_program(tmp_path, program: str) -> Plan:
+    """The plan of a platform's own program (``__main__.py`` text) in eu-west-1."""
     project = tmp_path / "platform"
     project.mkdir()
     (project / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
-    (project / "__main__.py").write_text(PLATFORM)
+    (project / "__main__.py").write_text(program)
     stack = tmp_path / "Pulumi.dev.yaml"
     stack.write_text("config:\n  aws:region: eu-west-1\n")
-    plan = run_plan(config_file=stack, project_dir=project, prevalidate=False)
+    return run_plan(config_file=stack, project_dir=project, prevalidate=False)
+
+
+def test_brought_pieces_may_be_a_platforms_outputs(tmp_path):
+    plan = plan_program(tmp_path, PLATFORM)
     lago = [r for r in plan.resources if r.name.startswith("billing")]
     assert not [r for r in lago if r.type.startswith(("aws:rds/", "aws:kms/"))]
     assert f"@{plan.states[plan.one('aws:rds/instance:Instance', 'platform-pg').urn]['address']}:5432/" in stored(plan, "DATABASE_URL")
@@ -328,13 +333,7 @@ pulumi.export("roles", lago.role_environments)
 
 
 def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
-    project = tmp_path / "platform"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
-    (project / "__main__.py").write_text(URL_PLATFORM)
-    stack = tmp_path / "Pulumi.dev.yaml"
-    stack.write_text("config:\n  aws:region: eu-west-1\n")
-    roles = run_plan(config_file=stack, project_dir=project, prevalidate=False).outputs["roles"]
+    roles = plan_program(tmp_path, URL_PLATFORM).outputs["roles"]
     backend = [name for name, role in roles.items() if "DATABASE_URL" in role["secrets"]]
     assert {"api", "worker", "clock", "migrate"} <= set(backend)
     assert {roles[name]["secrets"]["DATABASE_URL"] for name in backend} == {URL_SECRET}
