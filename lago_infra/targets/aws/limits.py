@@ -111,19 +111,25 @@ VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
 SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
 #: EC2 security group id (EC2 User Guide, "Resource IDs").
 SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
-#: ECS cluster, by ARN (``arn:aws:ecs:region:account:cluster/name``) or by name: up to 255 letters,
-#: digits, hyphens and underscores (ECS API Reference, CreateCluster ``clusterName``).
+#: ECS cluster, by ARN (Service Authorization Reference, Amazon ECS resource types:
+#: ``arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}``) or by name: up to 255
+#: letters, digits, hyphens and underscores (ECS API Reference, CreateCluster ``clusterName``).
 ECS_CLUSTER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ECS_CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/([A-Za-z0-9_-]{1,255})$")
-#: ALB listener and load balancer ARNs (ELB API Reference, "ListenerArn", "LoadBalancerArn":
-#: ``...:listener/app/<name>/<lb id>/<listener id>``, ``...:loadbalancer/app/<name>/<lb id>``).
+#: ALB listener and load balancer ARNs (Service Authorization Reference, Elastic Load Balancing V2
+#: resource types: ``...:listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId}``,
+#: ``...:loadbalancer/app/${LoadBalancerName}/${LoadBalancerId}``; names up to 32 characters).
 LISTENER_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+$")
 LOAD_BALANCER_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+$")
-#: Cloud Map namespace ARN (Cloud Map API Reference, "Namespace": ``...:namespace/ns-<17 characters>``).
+#: Cloud Map namespace ARN (Service Authorization Reference, AWS Cloud Map resource types:
+#: ``arn:${Partition}:servicediscovery:${Region}:${Account}:namespace/${NamespaceId}``; ids are
+#: ``ns-`` and lowercase letters and digits). ECS takes a name or an ARN for Service Connect
+#: (pulumi_aws.ecs ServiceServiceConnectConfiguration ``namespace``); an ARN is unambiguous.
 NAMESPACE_ARN = re.compile(r"^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace/ns-[a-z0-9]+$")
 #: An ALB's DNS name (``<name>-<id>.<region>.elb.amazonaws.com``, ``internal-`` first when internal).
 ALB_DNS_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,252}\.elb\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
-#: ELB API Reference, CreateRule ``Priority``: 1 to 50000, unique per listener.
+#: pulumi_aws.lb.ListenerRule ``priority``: "between 1 and 50000 ... A listener can't have multiple
+#: rules with the same priority" (so a range is handed to this stack, and AWS refuses a taken one).
 LISTENER_RULE_PRIORITIES = (1, 50000)
 #: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
 RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")

@@ -258,8 +258,8 @@ class Services(Section):
     Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on.
     """
     existing_namespace_arn: Optional[NamespaceArn] = None
-    """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it): then no
-    namespace is created. Another service there must not be named pdf."""
+    """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it), in the
+    cluster's region: then no namespace is created. Another service there must not be named pdf."""
 
     @model_validator(mode="after")
     def _spot(self) -> "Services":
