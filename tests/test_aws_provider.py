@@ -62,6 +62,7 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
     plan, tokens = plan_through_provider(tmp_path)
     assert "aws:index/getAvailabilityZones:getAvailabilityZones" in tokens
 
+
     zones = {s.inputs["availabilityZone"] for s in plan.by_type("aws:ec2/subnet:Subnet")}
     assert zones and all(z.startswith("us-west-2") for z in zones)
     [endpoint] = plan.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -87,3 +88,9 @@ def test_an_explicit_provider_reaches_the_external_runtime(tmp_path):
     plan, _ = plan_through_provider(tmp_path, **{"lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}})
     assert plan.by_type("aws:iam/policy:Policy") and not plan.by_type("aws:ecs/service:Service")
     assert {s.inputs["availabilityZone"][:-1] for s in plan.by_type("aws:ec2/subnet:Subnet")} == {"us-west-2"}
+
+
+def test_an_explicit_provider_reaches_the_production_baselines_lookups(tmp_path):
+    """The account (KMS key policy, alarm topic) and the ELB log-delivery account of the region."""
+    _, tokens = plan_through_provider(tmp_path, **{"lago:preset": "prod"})
+    assert {"aws:index/getCallerIdentity:getCallerIdentity", "aws:elb/getServiceAccount:getServiceAccount"} <= tokens
