@@ -263,7 +263,7 @@ def test_a_brought_server_needs_the_migrate_task(tmp_path, capsys):
     from lago_infra.__main__ import main
 
     stack = tmp_path / "Pulumi.x.yaml"
-    stack.write_text(json.dumps({"config": {"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:aws": {"database": ON_SERVER}}}))
+    stack.write_text(json.dumps({"config": {"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}, "lago:aws": {"database": ON_SERVER}}}))
     assert main(["plan", "--config", str(stack)]) == 2
     said = capsys.readouterr().err
     assert "lago:aws.database.existing" in said and "existingUrlSecretArn" in said and "Traceback" not in said
@@ -338,3 +338,19 @@ def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
     assert {"api", "worker", "clock", "migrate"} <= set(backend)
     assert {roles[name]["secrets"]["DATABASE_URL"] for name in backend} == {URL_SECRET}
     assert ":secret:billing-secret/REDIS_URL-" in roles["api"]["secrets"]["REDIS_URL"]
+
+
+def test_a_data_tier_alone_lets_the_platforms_pods_read_its_url_secret(plan_config):
+    plan = plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:runtime": "external",
+            "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"},
+            "lago:aws": {"database": {"existingUrlSecretArn": URL_SECRET}, "redis": BROUGHT_REDIS},
+        }
+    )
+    assert not [t for t in types(plan) if t.startswith(("aws:rds/", "aws:elasticache/", "aws:ecs/"))]
+    readers = [r for r in resources(plan, "aws:iam/policy:Policy") if URL_SECRET in r.inputs["policy"]]
+    assert [r.name for r in readers] == ["lago-platform-secrets"]
+    assert "database_endpoint" not in plan.outputs and plan.outputs["redis_queue_endpoint"] == f"{QUEUE}:6379"

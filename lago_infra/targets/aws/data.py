@@ -119,19 +119,29 @@ class AwsData:
             redis=[RedisGroup(label, g.group_id, g.nodes, queue=label == "queue") for label, g in (("queue", self._queue), ("cache", self._cache)) if g is not None],
         )
 
-    def exports(self) -> dict[str, pulumi.Input]:
-        """Endpoints as ``host:port`` (none for a database known only by its URL secret), and the
-        tasks' security groups where the platform admits them to its server itself."""
-        out: dict[str, pulumi.Input] = {}
-        if isinstance(self.database, DatabaseEndpoint):
-            out["database_endpoint"] = _host_port(self.database)
-        out["redis_queue_endpoint"] = _host_port(self.queue)
-        if self.cache is not None:
-            out["redis_cache_endpoint"] = _host_port(self.cache)
+    def outputs(self) -> dict[str, Optional[pulumi.Output]]:
+        """The target's typed outputs of the data tier (None where the platform's piece has none)."""
+        db = self.database if isinstance(self.database, DatabaseEndpoint) else None
         existing = self._cfg.database.existing
-        if existing is not None and existing.security_group_id is None:
-            out["database_client_security_group_ids"] = self._security.ids(*BACKEND_GROUPS)
-        return out
+        return {
+            "database_address": pulumi.Output.from_input(db.host) if db else None,
+            "database_port": pulumi.Output.from_input(db.port) if db else None,
+            "database_endpoint": _host_port(db) if db else None,
+            "database_instance_identifier": self._db.identifier if isinstance(self._db, LagoDatabase) else None,
+            # For the platform to admit on its server (lago:aws.database.existing.securityGroupId unset).
+            "database_client_security_group_ids": (
+                pulumi.Output.all(*self._security.ids(*BACKEND_GROUPS)) if existing is not None and existing.security_group_id is None else None
+            ),
+            "redis_queue_endpoint": _host_port(self.queue),
+            "redis_cache_endpoint": _host_port(self.cache) if self.cache is not None else None,
+        }
+
+    def exports(self) -> dict[str, pulumi.Input]:
+        """The stack outputs among them: endpoints as ``host:port``, and the groups a brought
+        server must admit."""
+        names = ("database_endpoint", "redis_queue_endpoint", "redis_cache_endpoint", "database_client_security_group_ids")
+        outputs = self.outputs()
+        return {n: outputs[n] for n in names if outputs[n] is not None}
 
 
 def held_references(deployment: LagoDeployment) -> dict[str, pulumi.Input[str]]:
