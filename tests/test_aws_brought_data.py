@@ -99,11 +99,12 @@ def test_a_brought_key_creates_no_key_and_encrypts_everything():
 def test_a_brought_key_is_granted_to_the_task_roles_through_its_services_only():
     plan = plan_with(baseline={"existingKmsKeyArn": KEY})
     execution = policy_text(plan, "-api-execution-key")[0]["Statement"]
-    backend = policy_text(plan, "-backend-task-key")[0]["Statement"]
+    backend = policy_text(plan, "-backend-task-files")[0]["Statement"][2:]
     assert execution == [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}}]
     assert backend[0]["Resource"] == KEY and backend[0]["Condition"]["StringEquals"]["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
     # The stack's own key grants the same in its key policy: no IAM statements of that kind.
-    assert not policy_text(prod_with("{}"), "-key")
+    default = prod_with("{}")
+    assert not policy_text(default, "-key") and len(policy_text(default, "-backend-task-files")[0]["Statement"]) == 2
 
 
 # -- a PostgreSQL server the platform runs -------------------------------------------------------
@@ -340,17 +341,21 @@ def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
     assert ":secret:billing-secret/REDIS_URL-" in roles["api"]["secrets"]["REDIS_URL"]
 
 
+def data_tier_alone(plan_config, aws: dict) -> Plan:
+    """``lago:runtime: external`` (Lago's roles run by the platform) with these ``lago:aws`` keys."""
+    domain = {"app": "lago.example.com", "api": "api.lago.example.com"}
+    return plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:domain": domain, "lago:aws": aws})
+
+
 def test_a_data_tier_alone_lets_the_platforms_pods_read_its_url_secret(plan_config):
-    plan = plan_config(
-        {
-            "aws:region": "eu-west-1",
-            "lago:target": "aws",
-            "lago:runtime": "external",
-            "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"},
-            "lago:aws": {"database": {"existingUrlSecretArn": URL_SECRET}, "redis": BROUGHT_REDIS},
-        }
-    )
+    plan = data_tier_alone(plan_config, {"database": {"existingUrlSecretArn": URL_SECRET}, "redis": BROUGHT_REDIS})
     assert not [t for t in types(plan) if t.startswith(("aws:rds/", "aws:elasticache/", "aws:ecs/"))]
     readers = [r for r in resources(plan, "aws:iam/policy:Policy") if URL_SECRET in r.inputs["policy"]]
     assert [r.name for r in readers] == ["lago-platform-secrets"]
     assert "database_endpoint" not in plan.outputs and plan.outputs["redis_queue_endpoint"] == f"{QUEUE}:6379"
+
+
+def test_a_data_tier_alone_lets_the_platforms_pods_use_a_brought_key_for_the_files(plan_config):
+    plan = data_tier_alone(plan_config, {"baseline": {"existingKmsKeyArn": KEY}})
+    files = json.loads(named(plan, "-platform-files", "aws:iam/policy:Policy").inputs["policy"])["Statement"]
+    assert {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}} in files

@@ -211,7 +211,9 @@ class LagoAws(LagoTarget):
                 opts=child,
             )
         else:
-            access = LagoPlatformAccess(f"{name}-platform", storage.arn, [*store.arns.values(), *held.values()], opts=child, **key)
+            access = LagoPlatformAccess(
+                f"{name}-platform", storage.arn, [*store.arns.values(), *held.values()], opts=child, key_grants=baseline.key_grants.get("backend", ()), **key
+            )
         runtime_signals: dict[str, Any] = {}
         if services is not None and edge is not None:
             runtime_signals = dict(

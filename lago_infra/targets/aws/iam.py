@@ -52,10 +52,9 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
     aws.iam.RolePolicy(
         f"{name}-files",
         role=role.id,
-        policy=bucket_policy(bucket_arn),
+        policy=bucket_policy(bucket_arn, grants),
         opts=pulumi.ResourceOptions(parent=role),
     )
-    _key_policy(name, role, grants)
     if ecs_exec:
         aws.iam.RolePolicy(
             f"{name}-exec",
@@ -77,19 +76,20 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
     return role
 
 
-def bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """What Lago's Rails code does with its files bucket, and nothing more."""
-    return pulumi.Output.from_input(bucket_arn).apply(
-        lambda arn: json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
-                    # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
-                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": f"{arn}/*"},
-                ],
-            }
-        )
+def bucket_policy(bucket_arn: pulumi.Input[str], key_grants: Sequence[dict[str, Any]] = ()) -> pulumi.Output[str]:
+    """What Lago's Rails code does with its files bucket, and nothing more; ``key_grants``: the use
+    of a KMS key the platform brings for the bucket's objects (``kms.task_grants``)."""
+    arn = pulumi.Output.from_input(bucket_arn)
+    return pulumi.Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
+                # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": pulumi.Output.concat(arn, "/*")},
+                *key_grants,
+            ],
+        }
     )
 
 
