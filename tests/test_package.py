@@ -97,11 +97,43 @@ def test_key_outputs():
     resources = schema()["resources"]
     for token in COMPONENTS:
         assert {"frontUrl", "apiUrl"} <= set(resources[token]["properties"])
+        assert {"frontUrl", "apiUrl"} <= set(resources[token]["required"])
     assert resources[f"{PACKAGE}:index:LagoAws"]["properties"]["roleEnvironments"]["type"] == "object"
+    assert "roleEnvironments" not in resources[f"{PACKAGE}:index:LagoAws"]["required"]  # None without a store
+    assert resources[f"{PACKAGE}:index:LagoDocker"]["properties"]["networkId"]["type"] == "string"
 
 
-def test_the_generated_args_are_current():
+def test_the_generated_args_and_components_are_current():
     assert generate.ARGS_FILE.read_text() == generate.args_module(), "run `python -m lago_infra docs`"
+    assert generate.HOSTED_FILE.read_text() == generate.hosted_module(), "run `python -m lago_infra docs`"
+
+
+def test_the_hosted_components_declare_the_python_components_outputs():
+    """Every output attribute of a Python component the schema can state is an output of the
+    package's component, with the same docstring; Python-only ones (the deployment) are not."""
+    from lago_infra.package.reference import attribute_docs
+
+    for component in generate.COMPONENTS:
+        inner = attribute_docs(generate.python_component(component))
+        outputs = schema()["resources"][f"{PACKAGE}:index:{component}"]["properties"]
+        stated = {n for n, (annotation, _) in inner.items() if generate.output_annotation(annotation)}
+        assert {"front_url", "api_url"} <= stated and "deployment" not in stated
+        assert {n.split("_")[0] + "".join(w.title() for w in n.split("_")[1:]) for n in stated} == set(outputs)
+
+
+@pytest.mark.parametrize(
+    "annotation, stated",
+    [
+        ("pulumi.Output[str]", True),
+        ("Optional[pulumi.Output[list[str]]]", True),
+        ("pulumi.Output[dict[str, Any]]", True),
+        ("LagoDeployment", False),
+        ("pulumi.Output[dict[int, str]]", False),
+        ("Optional[aws.lb.LoadBalancer]", False),
+    ],
+)
+def test_which_output_annotations_the_schema_can_state(annotation, stated):
+    assert (generate.output_annotation(annotation) is not None) is stated
 
 
 def test_a_missing_description_is_named_when_descriptions_are_required(monkeypatch):
@@ -149,7 +181,10 @@ def test_the_docker_component_constructs_from_camel_case_inputs(tmp_path):
     inner = plan.one("lago:local:LagoDocker")
     assert inner.parent == host.urn and inner.name == "billing"
     assert {"billing-api", "billing-worker-pdfs"} <= {r.name for r in plan.resources}
-    assert plan.outputs["state"] == {"frontUrl": "http://localhost:8080", "apiUrl": "http://localhost:3001"}
+    state = plan.outputs["state"]
+    assert (state["frontUrl"], state["apiUrl"]) == ("http://localhost:8080", "http://localhost:3001")
+    assert state["networkId"]  # every output attribute the Python component sets, copied
+    assert "roleEnvironments" not in state  # None on the local target: left out, not null
 
 
 def test_a_secret_given_as_an_output_stays_a_secret(tmp_path):

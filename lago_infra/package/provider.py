@@ -20,7 +20,8 @@ from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
 
 from ..config.errors import ConfigError, SettingError
-from .components import COMPONENTS, PACKAGE
+from .hosted import COMPONENTS
+from .hosting import PACKAGE
 
 
 def _as_property_errors(error: ConfigError) -> InputPropertiesError:

@@ -27,14 +27,6 @@ from .generate import type_name
 
 REFERENCE_FILE = docs.ROOT / "docs" / "reference.md"
 
-#: The Python components, by target, and their module (imported only to document them).
-PYTHON_COMPONENTS = {
-    "local": "lago_infra.targets.local.component:LagoDocker",
-    "aws": "lago_infra.targets.aws.component:LagoAws",
-    "gcp": "lago_infra.targets.gcp.component:LagoGcp",
-}
-
-
 def _target_presets() -> dict[str, dict[str, Any]]:
     from ..targets.aws.settings import PRESETS as AWS
     from ..targets.gcp.settings import PRESETS as GCP
@@ -147,7 +139,7 @@ def attribute_docs(cls: type) -> dict[str, tuple[str, str]]:
 
 
 def _python_components() -> list[str]:
-    import importlib
+    from ..program import TARGETS, component_class
 
     lines = [
         "## Python components",
@@ -156,10 +148,9 @@ def _python_components() -> list[str]:
         "validated `LagoSettings` and `ResourceOptions`; every child is parented to it.",
         "",
     ]
-    for target, where in PYTHON_COMPONENTS.items():
-        module_name, _, class_name = where.partition(":")
-        cls = getattr(importlib.import_module(module_name), class_name)
-        lines += [f"### `{module_name}.{class_name}` (target `{target}`)", "", one_line(cls.__doc__), "", "```text"]
+    for target, where in TARGETS.items():
+        cls = component_class(target)
+        lines += [f"### `{where.replace(':', '.')}` (target `{target}`)", "", one_line(cls.__doc__), "", "```text"]
         lines += [inspect.cleandoc(cls.__init__.__doc__ or ""), "```", "", "| output attribute | type | description |", "|---|---|---|"]
         for attr, (annotation, doc) in attribute_docs(cls).items():
             lines.append(f"| `{attr}` | `{_cell(annotation)}` | {_cell(doc)} |")
@@ -168,8 +159,8 @@ def _python_components() -> list[str]:
 
 
 def _package_components() -> list[str]:
-    from .components import COMPONENTS, PACKAGE
-    from .generate import COMPONENTS as TARGETS
+    from .generate import COMPONENTS, outputs_of
+    from .hosting import PACKAGE
 
     lines = [
         "## Component package (TypeScript, Go, C#, Java, YAML)",
@@ -179,11 +170,10 @@ def _package_components() -> list[str]:
         "are plain values, ids a platform brings and secrets accept outputs.",
         "",
     ]
-    for cls in COMPONENTS:
-        target = TARGETS[cls.__name__][0]
-        lines += [f"### `{PACKAGE}:index:{cls.__name__}` (target `{target}`)", "", one_line(cls.__doc__), "",
+    for component, (target, where) in COMPONENTS.items():
+        lines += [f"### `{PACKAGE}:index:{component}` (target `{target}`)", "", f"Lago on {where}.", "",
                   "| output | type | description |", "|---|---|---|"]
-        for attr, (annotation, doc) in attribute_docs(cls).items():
+        for attr, (annotation, doc) in outputs_of(component).items():
             camel = attr.split("_")[0] + "".join(w.title() for w in attr.split("_")[1:])
             lines.append(f"| `{camel}` | `{_cell(annotation)}` | {_cell(doc)} |")
         lines.append("")
