@@ -148,6 +148,7 @@ def test_a_missing_description_is_named_when_descriptions_are_required(monkeypat
 
 _PROGRAM = '''
 import json, pulumi
+from pulumi.errors import InputPropertiesError
 from lago_infra.package.provider import LagoProvider
 
 inputs = json.loads({inputs!r})
@@ -157,8 +158,11 @@ for key, value in {outputs!r}.items():
     for part in path:
         inputs_at = inputs_at[part]
     inputs_at[leaf] = pulumi.Output.secret(value) if leaf in {secrets!r} else pulumi.Output.from_input(value)
-result = LagoProvider().construct("billing", {token!r}, inputs, None)
-pulumi.export("state", result.state)
+try:
+    result = LagoProvider().construct("billing", {token!r}, inputs, None)
+    pulumi.export("state", result.state)
+except InputPropertiesError as error:
+    pulumi.export("error", {{"message": error.message, "errors": error.errors}})
 '''
 
 
@@ -208,6 +212,20 @@ def test_bad_inputs_are_one_message_per_property_without_a_traceback():
     assert paths == {"runtime", "roles.clock"}
     assert "the args of LagoDocker 'billing'" in error.message and "Traceback" not in error.message
     assert all("Fix:" in e["reason"] for e in error.errors)
+
+
+def test_a_setting_the_cloud_refuses_is_a_property_error_too(tmp_path):
+    """A SettingError, found while the AWS component builds (a size Fargate has no shape for),
+    reaches the caller as the same per-property error as a bad key."""
+    plan = plan_construct(
+        tmp_path, f"{PACKAGE}:index:LagoAws", {"roles": {"api": {"cpu": 0.25, "memory": 8192}}},
+        config="config:\n  aws:region: eu-west-1\n",
+    )
+    error = plan.outputs["error"]
+    assert [e["property_path"] for e in error["errors"]] == ["roles.api.memory"]
+    assert "the args of LagoAws 'billing'" in error["message"] and "Fix:" in error["errors"][0]["reason"]
+    # Nothing of AWS's registered: only the package's component itself.
+    assert not [r for r in plan.resources if r.type.startswith("aws:")]
 
 
 def test_the_python_settings_accept_the_generated_args_shape():
