@@ -6,7 +6,7 @@ resource names are those a Python program would get."""
 from __future__ import annotations
 
 import inspect
-from typing import Any, Optional
+from typing import Any, Optional, get_origin
 
 import pulumi
 from pulumi.provider.experimental.util import camel_case
@@ -41,15 +41,15 @@ def _secrets_kept(value: Any, model: Optional[type[BaseModel]], secret: bool = F
     if model is None or not isinstance(value, dict):
         return value
     out = {}
-    fields = {**{f.alias: (n, f) for n, f in model.model_fields.items() if f.alias}, **{n: (n, f) for n, f in model.model_fields.items()}}
+    # Either spelling of a key: the field name (what the typed args use) or the stack file's.
+    fields = {key: f for n, f in model.model_fields.items() for key in (n, f.alias or n)}
     for key, item in value.items():
-        found = fields.get(key)
-        if found is None:
+        if key not in fields:
             out[key] = item  # the model reports the unknown key
             continue
-        annotation = found[1].annotation
+        annotation = fields[key].annotation
         nested, secret_field = model_in(annotation), is_secret(annotation)
-        if isinstance(item, dict) and getattr(annotation, "__origin__", None) is dict:
+        if isinstance(item, dict) and get_origin(annotation) is dict:
             out[key] = {k: _secrets_kept(v, nested, secret_field) for k, v in item.items()}
         else:
             out[key] = _secrets_kept(item, nested, secret_field)
