@@ -283,6 +283,7 @@ class AwsExistingVpc(TypedDict):
     """A VPC the user already runs. Each list needs subnets in at least two availability zones (the ALB and the database subnet group refuse fewer)."""
 
     vpc_id: pulumi.Input[str]
+    """The VPC's id; every security group lago-infra creates belongs to it."""
     public_subnet_ids: list[pulumi.Input[str]]
     """For the ALB (and for tasks when ``privateSubnetIds`` have no route out)."""
     private_subnet_ids: list[pulumi.Input[str]]
@@ -301,7 +302,7 @@ class AwsNetwork(TypedDict):
     nat: NotRequired[str]
     """``none``: tasks run in public subnets with public addresses (inbound still ALB-only); ``single``: one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress. One of `none`, `single`, `perAz`."""
     existing: NotRequired[AwsExistingVpc]
-    """A VPC the user already runs. Each list needs subnets in at least two availability zones (the ALB and the database subnet group refuse fewer)."""
+    """A VPC and subnets of your own: then no VPC, subnet, gateway or route is created and the keys above are ignored."""
 
 
 class AwsDatabase(TypedDict):
@@ -344,6 +345,32 @@ class AwsStorage(TypedDict):
     """Days an old version is kept before it expires."""
 
 
+class AwsRulePriorities(TypedDict):
+    """Listener rule priorities lago-infra may use on a brought listener, both ends included."""
+
+    from_: int
+    """First priority of the range (lower numbers are evaluated first)."""
+    to: int
+    """Last priority of the range."""
+
+
+class AwsExistingListener(TypedDict):
+    """The platform's ALB and its HTTPS listener."""
+
+    listener_arn: pulumi.Input[str]
+    """The HTTPS listener the host rules go on."""
+    security_group_id: pulumi.Input[str]
+    """The ALB's security group: the front and api tasks admit it. Its egress must reach them (the default all-outbound rule does)."""
+    dns_name: pulumi.Input[str]
+    """The ALB's DNS name, for the Route 53 alias records."""
+    zone_id: pulumi.Input[str]
+    """The ALB's canonical hosted zone id (not your DNS zone), for the alias records."""
+    load_balancer_arn: NotRequired[pulumi.Input[str]]
+    """The ALB's ARN, for the load balancer alarms of ``baseline.alarms``; unset: those alarms are not created (the database, Redis and ECS ones are)."""
+    rule_priorities: AwsRulePriorities
+    """Priorities the rules may take on the listener, e.g. ``{from: 100, to: 119}``; each rule needs one, and the range must hold them all."""
+
+
 class AwsEdge(TypedDict):
     """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
 
@@ -356,6 +383,9 @@ class AwsEdge(TypedDict):
     api_port: NotRequired[int]
     """Without a domain, the api answers on this ALB port (the front on 80)."""
     ssl_policy: NotRequired[str]
+    """TLS policy of the HTTPS listener lago-infra creates (not of a brought one)."""
+    existing: NotRequired[AwsExistingListener]
+    """An ALB and HTTPS listener of your own (needs ``lago:domain``): then no load balancer, listener or ALB security group is created, nor WAF or ALB access logs (the listener's owner decides those); lago-infra adds its target groups and host rules to the listener, and the records to ``route53ZoneId`` when set."""
 
 
 class AwsServices(TypedDict):
@@ -373,6 +403,10 @@ class AwsServices(TypedDict):
     """CloudWatch Container Insights on the cluster (per-task metrics; billed as custom metrics)."""
     exec: NotRequired[bool]
     """ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``). Off by default: it opens an interactive shell next to the production data."""
+    existing_cluster: NotRequired[pulumi.Input[str]]
+    """An ECS cluster of your own (its ARN or name): then no cluster and no capacity providers are created. The cluster must have the FARGATE capacity provider associated, and FARGATE_SPOT too with ``fargateSpotWorkers``. ``containerInsights`` then states whether that cluster has Container Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on."""
+    existing_namespace_arn: NotRequired[pulumi.Input[str]]
+    """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it), in the cluster's region: then no namespace is created. Another service there must not be named pdf."""
 
 
 class AwsBaseline(TypedDict):
@@ -403,19 +437,24 @@ class AwsBaseline(TypedDict):
 
 
 class AwsSettings(TypedDict):
-    """The lago:aws settings."""
+    """``lago:aws``: the AWS target's own keys."""
 
     images: NotRequired[AwsImages]
-    """Where ECS pulls Lago's images from. Docker Hub limits anonymous pulls per address (the NAT's), so a first deploy or a crash loop can be refused; credentials lift that limit."""
+    """Where ECS pulls Lago's images from."""
     network: NotRequired[AwsNetwork]
+    """The VPC: a new one, or ``existing``."""
     database: NotRequired[AwsDatabase]
+    """RDS PostgreSQL."""
     redis: NotRequired[AwsRedis]
+    """ElastiCache (Valkey or Redis OSS)."""
     storage: NotRequired[AwsStorage]
+    """The S3 bucket of Lago's files."""
     edge: NotRequired[AwsEdge]
-    """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
+    """The ALB (or a brought listener), certificate and DNS records."""
     services: NotRequired[AwsServices]
+    """ECS Fargate: cluster, services, logs, autoscaling."""
     baseline: NotRequired[AwsBaseline]
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
+    """Production baseline controls."""
 
 
 class GcpExistingNetwork(TypedDict):

@@ -14,8 +14,60 @@ from .hosting import host
 
 
 class LagoAws(pulumi.ComponentResource):
-    """Lago on AWS (ECS Fargate behind an ALB, RDS, ElastiCache, S3, Secrets Manager). Every piece as its own component: network, security groups, database, Redis, storage, secrets, edge and services. The region is the AWS provider's (``aws:region``). Inputs are the keys of a stack file's lago: namespace (camelCase) without target and the other targets' sections; keys left out take the preset's value."""
+    """Lago on AWS (ECS Fargate behind an ALB, RDS, ElastiCache, S3, Secrets Manager). Every piece as its own component: network, security groups, database, Redis, storage, secrets, edge and services. The region is the AWS provider's (``aws:region``). With ``lago:runtime: external`` only the data tier: no cluster, service, task definition, migrations runner or load balancer; a ``clients`` security group and two managed policies (files, secrets) for the platform's runtime instead. Inputs are the keys of a stack file's lago: namespace (camelCase) without target and the other targets' sections; keys left out take the preset's value."""
 
+    load_balancer_arn: Optional[pulumi.Output[str]]
+    """The ALB's ARN (the platform's when given); None with an external runtime, or a brought listener without ``loadBalancerArn``."""
+    load_balancer_dns_name: Optional[pulumi.Output[str]]
+    """The ALB's DNS name; None with an external runtime."""
+    load_balancer_zone_id: Optional[pulumi.Output[str]]
+    """The ALB's canonical hosted zone id (for alias records); None with an external runtime."""
+    security_group_ids: pulumi.Output[dict[str, str]]
+    """Security group ids by tier: ``alb`` (created or brought), ``front``, ``api``, ``worker``, ``clock``, ``pdf``, ``database``, ``redis``; with an external runtime ``clients``, ``database``, ``redis``."""
+    clients_security_group_id: Optional[pulumi.Output[str]]
+    """External runtime: the group the database and Redis admit; attach it to the platform's nodes or pods. None otherwise."""
+    cluster_arn: Optional[pulumi.Output[str]]
+    """The ECS cluster the services run on (created or brought); None with an external runtime."""
+    cluster_name: Optional[pulumi.Output[str]]
+    """Its name; None with an external runtime."""
+    service_names: Optional[pulumi.Output[dict[str, str]]]
+    """ECS service names by role; None with an external runtime."""
+    service_arns: Optional[pulumi.Output[dict[str, str]]]
+    """ECS service ARNs by role; None with an external runtime."""
+    task_role_arn: Optional[pulumi.Output[str]]
+    """The backend roles' task role (the files bucket); None with an external runtime."""
+    execution_role_arns: Optional[pulumi.Output[dict[str, str]]]
+    """The ECS execution role of each role's task (image pull, logs, its own secrets), by role; None with an external runtime."""
+    bucket_policy_arn: Optional[pulumi.Output[str]]
+    """External runtime: a managed policy for the files bucket, for the platform's pod role."""
+    secrets_policy_arn: Optional[pulumi.Output[str]]
+    """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
+    database_endpoint: pulumi.Output[str]
+    """``host:port`` of PostgreSQL."""
+    database_address: pulumi.Output[str]
+    """PostgreSQL's host name."""
+    database_port: pulumi.Output[int]
+    """PostgreSQL's port."""
+    database_instance_identifier: Optional[pulumi.Output[str]]
+    """The RDS instance identifier."""
+    redis_queue_endpoint: pulumi.Output[str]
+    """``host:port`` of the Sidekiq queue Redis."""
+    redis_cache_endpoint: Optional[pulumi.Output[str]]
+    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache``."""
+    bucket_name: pulumi.Output[str]
+    """The S3 bucket of Lago's files."""
+    bucket_arn: pulumi.Output[str]
+    """Its ARN."""
+    secret_arns: pulumi.Output[dict[str, str]]
+    """Secrets Manager ARN of each Lago secret variable."""
+    vpc_id: pulumi.Output[str]
+    """The VPC (created or brought)."""
+    public_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the ALB."""
+    private_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the tasks."""
+    isolated_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the database and Redis."""
     front_url: pulumi.Output[str]
     """Where the browser opens Lago."""
     api_url: pulumi.Output[str]
