@@ -317,6 +317,11 @@ _SAMPLE_CONFIG = {
     "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
     "privateSubnetIds": ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
     "zoneId": "Z0123456789EXAMPLE",
+    "listenerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/0123456789abcdef/0123456789abcdef",
+    "albSecurityGroupId": "sg-0123456789abcdef0",
+    "albDnsName": "platform-1234567890.eu-west-1.elb.amazonaws.com",
+    "albZoneId": "Z32O12XQLNTSW2",
+    "clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/platform",
     "adminPassword": "a-long-admin-password",
 }
 
@@ -343,7 +348,11 @@ def test_the_yaml_example_plans_through_the_provider(tmp_path):
     outputs: dict = {}
     inputs = _resolved(resource["properties"], outputs, "")
     plan = plan_construct(tmp_path, resource["type"], inputs, outputs, secrets=("password",), config="config:\n  aws:region: eu-west-1\n")
-    assert plan.by_type("aws:ec2/vpc:Vpc") == []  # the platform's network, not a new one
+    # The platform's network, load balancer, listener and cluster: none created.
+    for kind in ("aws:ec2/vpc:Vpc", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener", "aws:ecs/cluster:Cluster"):
+        assert plan.by_type(kind) == [], kind
+    rules = plan.by_type("aws:lb/listenerRule:ListenerRule")
+    assert rules and all(r.inputs["listenerArn"] == _SAMPLE_CONFIG["listenerArn"] and 100 <= r.inputs["priority"] <= 119 for r in rules)
     assert plan.one(f"{PACKAGE}:index:LagoAws").name == "billing"
     assert plan.outputs["state"]["frontUrl"] == "https://billing.example.com"
     assert "a-long-admin-password" not in json.dumps(plan.to_json())
