@@ -72,9 +72,9 @@ class LagoAws(LagoTarget):
     """``host:port`` of PostgreSQL (the platform's server when brought); None when the database
     is brought as a URL secret (``database.existingUrlSecretArn``)."""
     database_address: Optional[pulumi.Output[str]]
-    """PostgreSQL's host name; None as above."""
+    """PostgreSQL's host name; None when the database is brought as a URL secret."""
     database_port: Optional[pulumi.Output[int]]
-    """PostgreSQL's port; None as above."""
+    """PostgreSQL's port; None when the database is brought as a URL secret."""
     database_instance_identifier: Optional[pulumi.Output[str]]
     """The RDS instance identifier; None when the platform runs the database."""
     database_client_security_group_ids: Optional[pulumi.Output[list[str]]]
