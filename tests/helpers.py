@@ -36,3 +36,15 @@ def ancestors_and_deps(plan: Plan, urn: str) -> set[str]:
 
 def env_of(plan: Plan, role: str) -> dict[str, Any]:
     return plan.roles[role]["env"]
+
+
+def descendants(plan: Plan, urn: str) -> list[Registration]:
+    """Every registration parented, directly or not, to ``urn`` (a component)."""
+    parent = {r.urn: r.parent for r in plan.resources}
+
+    def inside(u: str | None) -> bool:
+        while u is not None and u != urn:
+            u = parent.get(u)
+        return u == urn
+
+    return [r for r in plan.resources if r.urn != urn and inside(r.urn)]
