@@ -12,6 +12,7 @@ import yaml
 
 from lago_infra.plan import run_plan
 from lago_infra.plan.mocks import gcp as gcp_mocks
+from lago_infra.config import ConfigError
 from lago_infra.policy import evaluate, views_of_plan
 from lago_infra.targets.gcp.limits import SERVICE_ACCOUNT_EMAIL
 
@@ -206,9 +207,9 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
 
 def test_a_provider_without_a_project_is_refused_clearly(tmp_path):
     source = PROVIDER_PROGRAM.replace('project="platform-other", ', "")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ConfigError) as caught:
         _program(tmp_path, source, {"pulumi:disable-default-providers": ["gcp"], "lago:target": "gcp"})
-    assert "gcp.Provider given to LagoGcp has no project" in str(caught.value)
+    assert "gcp:project: the gcp.Provider given to LagoGcp has no project. Fix: pass project=..." in str(caught.value)
 
 
 # -- item 6: lago:runtime external ---------------------------------------------------------------------------
@@ -307,3 +308,44 @@ def test_platform_example_brings_its_network_and_instance_into_lago(capsys):
     assert run.inputs["template"]["vpcAccess"]["networkInterfaces"][0]["network"] == "projects/platform-dev-example/global/networks/core"
     assert plan.outputs["lago_database"] == "platform-dev-example:europe-west4:shared-pg"
     assert not violations(plan)
+
+
+OUTPUTS_PROGRAM = '''
+import pulumi
+import pulumi_random as random
+
+from lago_infra.config import LagoSettings
+from lago_infra.targets.gcp.component import LagoGcp
+from lago_infra.targets.gcp.settings import (
+    Bucket, ExistingMemorystore, ExistingRedis, GcpSettings, Memorystore, ServiceAccounts,
+)
+
+# Another resource's outputs stand in for the platform's own instances.
+auth = random.RandomPassword("platform-redis-auth", length=24, special=False)
+host = pulumi.Output.from_input("10.9.1.4")
+settings = LagoSettings(
+    target="gcp",
+    gcp=GcpSettings(
+        redis=Memorystore(existing=ExistingMemorystore(
+            queue=ExistingRedis(host=host, auth=auth.result),
+            cable=ExistingRedis(host=pulumi.Output.from_input("10.9.1.6"), tls=False, auth=auth.result),
+        )),
+        storage=Bucket(existing=pulumi.Output.from_input("platform-files")),
+        service_accounts=ServiceAccounts(backend=pulumi.Output.from_input("lago-backend@platform-prj.iam.gserviceaccount.com")),
+    ),
+)
+lago = LagoGcp("lago", settings)
+pulumi.export("redis_hosts", lago.redis_hosts)
+pulumi.export("bucket", lago.bucket)
+'''
+
+
+def test_brought_ids_and_auth_may_be_outputs_and_the_auth_stays_secret(tmp_path):
+    plan = _program(tmp_path, OUTPUTS_PROGRAM, {"gcp:project": "lago-test-1", "gcp:region": "europe-west1"})
+    assert plan.by_type(REDIS) == [] and plan.by_type(BUCKET) == []
+    assert plan.outputs["redis_hosts"] == {"queue": "10.9.1.4", "cable": "10.9.1.6"}
+    assert plan.outputs["bucket"] == "platform-files"
+    password = plan.states[plan.one("random:index/randomPassword:RandomPassword", "platform-redis-auth").urn]["result"]
+    stored = plan.one(SECRET_VERSION, "-redis-password-version")
+    assert stored.inputs["secretData"] == "[secret]"
+    assert password not in str(plan.to_json())
