@@ -35,6 +35,8 @@ where the stack is found:
   directory upward (as the Pulumi CLI finds it). --stack NAME reads Pulumi.NAME.yaml in the
   project's stackConfigDir (stacks/ here); --config reads any stack file. The program run is the
   project's own (Pulumi.yaml `main:`, else __main__.py), so a platform team plans its own program.
+  Without --stack or --config: `local` here; in another project its only stack file, or a stack
+  `dev` with no config yet when it has none.
 """
 
 # -- registries --------------------------------------------------------------------------------
@@ -133,7 +135,7 @@ def _critical_path(args) -> int:
 )
 def _configure_plan(parser: argparse.ArgumentParser):
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: local)")
+    which.add_argument("--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: see below)")
     which.add_argument("--config", type=Path, metavar="FILE", help="plan this stack file instead (any path)")
     parser.add_argument("--project-dir", type=Path, metavar="DIR", help="the Pulumi project to plan (default: found from the current directory)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people (default), json for tools, mermaid for an architecture flowchart")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lago_infra.plan import Plan
+import pytest
+
+from lago_infra.config.errors import ConfigError
+from lago_infra.plan import Plan, ProgramFailed
 from lago_infra.plan.monitor import Registration
 
 
@@ -48,3 +51,15 @@ def descendants(plan: Plan, urn: str) -> list[Registration]:
         return u == urn
 
     return [r for r in plan.resources if r.urn != urn and inside(r.urn)]
+
+
+def refused(plan_config, config: dict[str, Any], *fragments: str) -> str:
+    """The one message a stack with ``config`` gets (a ConfigError before the program, or the
+    program's own clean stop), checked for each of ``fragments`` and for the absence of a traceback."""
+    with pytest.raises((ConfigError, ProgramFailed)) as caught:
+        plan_config(config)
+    message = str(caught.value)
+    assert "Traceback" not in message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message

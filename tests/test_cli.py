@@ -77,6 +77,22 @@ def test_plan_finds_the_project_from_the_working_directory_not_the_package(tmp_p
     assert doc["roles"]["api"]["image"] == "getlago/api:v1.50.0"
 
 
+def test_a_program_of_ones_own_plans_its_only_stack_or_a_fresh_one(tmp_path):
+    """Without --stack, a project other than this one is planned with its one stack file, or as a
+    stack with no config yet (``pulumi stack init dev && pulumi up``); several need a name."""
+    fresh = cli("plan", "--project-dir", PROJECT_DIR / "examples" / "embedded", "--format", "json", cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert yaml.safe_load(fresh.stdout)["stack"] == "dev"
+    shutil.copytree(PROJECT_DIR / "examples" / "embedded", tmp_path / "own")
+    stack(tmp_path / "own", {"billing-platform:team": "payments"}, "Pulumi.staging.yaml")
+    only = cli("plan", "--project-dir", tmp_path / "own", "--format", "json", cwd=tmp_path)
+    assert only.returncode == 0, only.stderr
+    assert yaml.safe_load(only.stdout)["stack"] == "staging"
+    stack(tmp_path / "own", {}, "Pulumi.prod.yaml")
+    several = cli("plan", "--project-dir", tmp_path / "own", cwd=tmp_path)
+    assert several.returncode == 2 and "prod, staging" in several.stderr and "--stack" in several.stderr
+
+
 def test_no_project_is_a_clear_message(tmp_path):
     run = cli("plan", "--stack", "local", cwd=tmp_path)
     assert run.returncode == 2 and "Traceback" not in run.stderr

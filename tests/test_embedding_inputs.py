@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from pydantic import ValidationError
 
-import lago_infra.config  # noqa: F401 - the settings modules import through the config package
-from lago_infra.plan import run_plan
+from lago_infra.config import ConfigError
+from lago_infra.plan import ProgramFailed, run_plan
 from lago_infra.targets.aws.settings import Edge, ExistingVpc
 from lago_infra.targets.gcp.settings import ExistingNetwork
 
@@ -112,3 +112,22 @@ def test_gcp_takes_the_platforms_network_and_subnetwork_as_outputs(tmp_path):
 def test_ids_written_as_text_keep_their_format_checks(build):
     with pytest.raises(ValidationError):
         build()
+
+
+@pytest.mark.parametrize(
+    "component, target",
+    [("lago_infra.targets.aws.component:LagoAws", "gcp"), ("lago_infra.targets.gcp.component:LagoGcp", "local"), ("lago_infra.targets.local.component:LagoDocker", "aws")],
+)
+def test_settings_for_another_target_are_one_clear_message(tmp_path, component, target):
+    """A component given another target's settings would build its own part from class defaults."""
+    module, cls = component.split(":")
+    (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        f"from lago_infra.config import LagoSettings\nfrom {module} import {cls}\n"
+        f"{cls}('lago', LagoSettings.model_validate({{'target': '{target}'}}))\n"
+    )
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    with pytest.raises((ConfigError, ProgramFailed)) as caught:
+        run_plan(config_file=tmp_path / "Pulumi.dev.yaml", project_dir=tmp_path)
+    message = str(caught.value)
+    assert "lago:target" in message and f"is {target}" in message and "Traceback" not in message, message

@@ -49,11 +49,14 @@ class Alerts(Section):
     but nobody is told."""
 
     emails: list[NonEmpty] = []
+    """Addresses subscribed to the topic (AWS) or e-mail channels (GCP) the stack creates; each confirms
+    its subscription once."""
     sns_topic_arn: Optional[NonEmpty] = None
     """AWS: an existing SNS topic (e.g. wired to PagerDuty or Slack) that receives every alarm."""
     notification_channels: list[NonEmpty] = []
     """GCP: existing Cloud Monitoring notification channels (``projects/P/notificationChannels/N``)."""
     thresholds: Thresholds = Thresholds()
+    """When each alarm fires; every default suits a small production Lago."""
 
     @field_validator("emails")
     @classmethod

@@ -170,8 +170,12 @@ def run_plan(
     else:
         proj = find_project(Path.cwd(), *([Path(config_file).parent] if config_file else []))
     project_dir = proj.dir
+    if config_file is None and stack is None:
+        stack = _default_stack(proj)
     path = Path(config_file) if config_file else proj.stack_file(stack or "local")
-    if config_file is None and not path.exists():
+    # A program of one's own may have no stack file yet (``pulumi stack init dev`` then ``up``).
+    fresh = config_file is None and not path.exists() and not proj.stacks() and project_dir.resolve() != _OWN_PROJECT
+    if config_file is None and not path.exists() and not fresh:
         known = proj.stacks()
         raise StackFileError(
             f"no stack '{stack or 'local'}' in {proj.dir}: {_display(path, proj.dir)} does not exist. "
@@ -181,7 +185,7 @@ def run_plan(
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml") if path.name.startswith("Pulumi.") else path.stem
     source = _display(path, project_dir)
     project = proj.name
-    values, secret_keys = read_stack_file(path, project)
+    values, secret_keys = read_stack_file(path, project) if not fresh else ({}, set())
 
     # Validate before the program runs, so bad config registers nothing, not even the stack.
     prefix = f"{NAMESPACE}:"
@@ -263,6 +267,17 @@ def run_plan_with(path: Path, changes: dict[str, Any]) -> Plan:
         copy = Path(tmp) / Path(path).name
         copy.write_text(yaml.safe_dump(changed))
         return run_plan(config_file=copy)
+
+
+def _default_stack(proj: Project) -> str:
+    """The stack planned when none is named: ``local`` in this project; in a program of one's own,
+    its only stack file, or ``dev`` (a stack with no config yet) when it has none."""
+    if proj.dir.resolve() == _OWN_PROJECT:
+        return "local"
+    known = proj.stacks()
+    if len(known) > 1:
+        raise StackFileError(f"{proj.dir} has several stacks ({', '.join(known)}). Fix: name one with --stack NAME")
+    return known[0] if known else "dev"
 
 
 def _target_of(components: dict[str, dict[str, Any]], configured: Any) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
 import pulumi
 
+from ..config.errors import SettingError
 from ..config.model import LagoSettings
 from ..lago.environment import LagoDeployment
 
@@ -57,21 +59,33 @@ _SHARED_ARGS = """Args:
         is parented to it and so inherits its providers.
 
 Raises:
-    SettingError: a setting the target cannot honour, before any resource is registered.
+    SettingError: a setting the target cannot honour, or settings for another target, before
+        any resource is registered.
 
 Outputs:
 """
 
 
 def documented_init(where: str, target: str, outputs: str) -> Callable[[_Init], _Init]:
-    """Gives a target component's ``__init__`` its docstring (what ``help()`` shows): the
-    arguments every target takes alike, then the outputs of this one (``outputs``, one
-    ``name: meaning`` entry a line, continuation lines indented)."""
+    """A target component's ``__init__``, given its docstring (what ``help()`` shows: the
+    arguments every target takes alike, then ``outputs``, one ``name: meaning`` entry a line,
+    continuation lines indented) and refusing settings for another target before anything runs:
+    they would leave this target's own section at its class defaults, silently."""
 
     def document(init: _Init) -> _Init:
+        @functools.wraps(init)
+        def checked(self, name: str, settings: LagoSettings, *args: Any, **kwargs: Any) -> None:
+            if settings.target != target:
+                raise SettingError(
+                    "lago:target",
+                    f"is {settings.target}, but {type(self).__name__} deploys to {target}",
+                    f"build the settings with target '{target}' (and its lago:{target} section), or use the {settings.target} component",
+                )
+            init(self, name, settings, *args, **kwargs)
+
         own = "\n".join(f"    {line}" for line in inspect.cleandoc(outputs).splitlines())
-        init.__doc__ = f"Lago on {where}, as one component of the calling program.\n\n" + _SHARED_ARGS.replace("{target}", target) + own
-        return init
+        checked.__doc__ = f"Lago on {where}, as one component of the calling program.\n\n" + _SHARED_ARGS.replace("{target}", target) + own
+        return checked  # type: ignore[return-value]
 
     return document
 
@@ -85,9 +99,10 @@ class LagoTarget(pulumi.ComponentResource):
     """The api as the browser and API clients reach it."""
     deployment: LagoDeployment
     """Every role with its image, command and environment."""
-    role_environments: pulumi.Output[dict[str, Any]]
+    role_environments: Optional[pulumi.Output[dict[str, Any]]]
     """Each role's image, command and Lago environment for a runtime of one's own (see
-    :func:`role_environments`); with ``lago:runtime: external`` the only way the roles run."""
+    :func:`role_environments`); with ``lago:runtime: external`` the only way the roles run. None
+    on the local target, which has no secret store to refer to."""
 
     def exports(self) -> dict[str, pulumi.Input]:
         """The stack outputs the program exports: names and endpoints, never a secret value."""

@@ -25,6 +25,9 @@ class LagoDocker(LagoTarget):
     """Lago on a Docker host, the way Lago's own compose file runs it, with generated secrets,
     no database or Redis port on the host, and migrations finished before anything serves."""
 
+    network_id: pulumi.Output[str]
+    """The Docker network every container joins: the one created, or ``lago:local.existingNetwork``."""
+
     @documented_init(
         "Docker",
         "local",
@@ -32,6 +35,7 @@ class LagoDocker(LagoTarget):
         front_url: where the browser opens Lago (``http://localhost:<frontPort>``).
         api_url: the api on ``http://localhost:<apiPort>``.
         deployment: every role with its image, command, size and environment.
+        network_id: the Docker network every container joins.
         exports(): the stack outputs (the two URLs and the target).
         """,
     )
@@ -42,8 +46,12 @@ class LagoDocker(LagoTarget):
         self._child = pulumi.ResourceOptions(parent=self)
         self._images: dict[str, docker.RemoteImage] = {}
 
-        network = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._child)
-        self._network = network
+        if local.existing_network is None:
+            network_id: pulumi.Output[str] = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._child).id
+        else:
+            network_id = pulumi.Output.from_input(local.existing_network)
+        self._network_id = network_id
+        self._shared_network = local.existing_network is not None
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=self._child, protect=settings.protection.protect)
 
         # Protected with the data they unlock: Postgres takes its password only when it first
@@ -58,15 +66,15 @@ class LagoDocker(LagoTarget):
         api_url = settings.urls.api or urls.http_url("http", "localhost", local.api_port)
         endpoints = Endpoints(
             database=DatabaseEndpoint(
-                host="db", port=5432, user=settings.database.user, password=db_password.result, name=settings.database.name
+                host=self._host("db"), port=5432, user=settings.database.user, password=db_password.result, name=settings.database.name
             ),
             # Inside the private Docker network: TLS would only add certificates to manage. The
             # Rails cache and ActionCable share this Redis (the cache on its own database).
-            queue=RedisEndpoint(host="redis", port=6379, tls=False, password=redis_password.result),
+            queue=RedisEndpoint(host=self._host("redis"), port=6379, tls=False, password=redis_password.result),
             storage=DiskStorage(),
             api_url=api_url,
             front_url=front_url,
-            pdf_url=urls.http_url("http", "pdf", PDF_PORT),
+            pdf_url=urls.http_url("http", self._host("pdf"), PDF_PORT),
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
         backing = [postgres, redis]
@@ -95,12 +103,20 @@ class LagoDocker(LagoTarget):
 
         self.front_url = pulumi.Output.from_input(front_url)
         self.api_url = pulumi.Output.from_input(api_url)
-        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url})
+        self.network_id = network_id
+        # No secret store on one Docker host: the roles' secrets live in their containers only.
+        self.role_environments = None
+        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url, "network_id": self.network_id})
 
     def exports(self) -> dict[str, pulumi.Input]:
         return {"front_url": self.front_url, "api_url": self.api_url, "target": "local"}
 
     # -- backing services ------------------------------------------------------------------------
+
+    def _host(self, alias: str) -> str:
+        """The name a container answers to: on a network of its own, the short one of Lago's
+        compose file; on a shared one, prefixed so no platform container's name is shadowed."""
+        return f"{self._name}-{alias}" if self._shared_network else alias
 
     def _data_opts(self, settings: LagoSettings) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, protect=settings.protection.protect)
@@ -132,7 +148,7 @@ class LagoDocker(LagoTarget):
             ],
             volumes=[docker.ContainerVolumeArgs(volume_name=data.name, container_path="/var/lib/postgresql/data")],
             healthcheck=_healthcheck(["CMD-SHELL", f"pg_isready -U {db.user} -d {db.name} -h localhost"], start="10s"),
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=["db"])],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("db")])],
             restart="unless-stopped",
             wait=True,
             wait_timeout=120,
@@ -154,7 +170,7 @@ class LagoDocker(LagoTarget):
             envs=[pulumi.Output.concat("REDIS_PASSWORD=", password)],
             volumes=[docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")],
             healthcheck=_healthcheck(["CMD-SHELL", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG'], start="5s"),
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=["redis"])],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("redis")])],
             restart="unless-stopped",
             wait=True,
             wait_timeout=60,
@@ -172,7 +188,7 @@ class LagoDocker(LagoTarget):
             image=self._image(rd.image).image_id,
             command=rd.command,
             envs=_envs(rd),
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id)],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id)],
             attach=True,
             logs=True,
             must_run=False,
@@ -217,7 +233,7 @@ class LagoDocker(LagoTarget):
                         if health
                         else None
                     ),
-                    networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network.id, aliases=[rd.name])],
+                    networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host(rd.name)])],
                     restart="unless-stopped",
                     # Wait for healthy, so what depends on this role starts after it serves.
                     wait=health is not None,
