@@ -10,7 +10,7 @@ import textwrap
 import pytest
 import yaml
 
-from lago_infra.plan import run_plan
+from lago_infra.plan import run_plan, run_plan_with
 from lago_infra.plan.mocks import gcp as gcp_mocks
 from lago_infra.config import ConfigError
 from lago_infra.policy import evaluate, views_of_plan
@@ -349,3 +349,12 @@ def test_brought_ids_and_auth_may_be_outputs_and_the_auth_stays_secret(tmp_path)
     stored = plan.one(SECRET_VERSION, "-redis-password-version")
     assert stored.inputs["secretData"] == "[secret]"
     assert password not in str(plan.to_json())
+
+
+def test_external_prod_keeps_its_data_alarms_and_passes_the_guardrails():
+    plan = run_plan_with(PROJECT_DIR / "stacks" / "Pulumi.gcp-prod.yaml", {"lago:runtime": "external"})
+    policies = {r.name.removeprefix("lago-baseline-monitoring-") for r in plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy")}
+    assert {"database-cpu", "redis-queue-evictions"} <= policies
+    # Nothing watches Cloud Run, which this stack does not use.
+    assert not policies & {"api-5xx-rate", "crashes", "clock-not-running", "api-uptime"}
+    assert violations(plan) == []

@@ -17,8 +17,7 @@ Every Google resource and lookup goes through ``platform``, the program's own ``
 import pulumi
 import pulumi_gcp as gcp
 
-from lago_infra.config import LagoSettings
-from lago_infra.targets.gcp.component import LagoGcp
+from lago_infra import LagoGcp, LagoSettings
 from lago_infra.targets.gcp.settings import CloudSql, ExistingCloudSql, ExistingNetwork, GcpSettings, Network
 
 config = pulumi.Config()
