@@ -25,7 +25,9 @@ for key, value in lago.exports().items():
 '''
 
 
-def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
+def plan_through_provider(tmp_path, **config):
+    """The plan of PROGRAM with ``config`` added, after checking that every AWS resource and
+    every invoke went through the program's provider."""
     (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
     (tmp_path / "__main__.py").write_text(PROGRAM)
     stack = tmp_path / "Pulumi.embedded.yaml"
@@ -37,6 +39,7 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
                     "aws:region": "eu-west-1",
                     "pulumi:disable-default-providers": ["aws"],
                     "lago:target": "aws",
+                    **config,
                 }
             }
         )
@@ -46,12 +49,19 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
 
     [provider] = plan.by_type("pulumi:providers:aws")
     aws_resources = [r for r in plan.resources if r.type.startswith("aws:")]
-    assert len(aws_resources) > 50
+    assert len(aws_resources) > 30
     strays = [r.name for r in aws_resources if not (r.provider or "").startswith(provider.urn + "::")]
     assert not strays, strays
     tokens = {token for token, _ in aws_mocks.INVOKES}
-    assert {"aws:index/getRegion:getRegion", "aws:index/getAvailabilityZones:getAvailabilityZones"} <= tokens
+    assert "aws:index/getRegion:getRegion" in tokens
     assert all(ref.startswith(provider.urn + "::") for _, ref in aws_mocks.INVOKES), aws_mocks.INVOKES
+    return plan, tokens
+
+
+def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
+    plan, tokens = plan_through_provider(tmp_path)
+    assert "aws:index/getAvailabilityZones:getAvailabilityZones" in tokens
+
 
     zones = {s.inputs["availabilityZone"] for s in plan.by_type("aws:ec2/subnet:Subnet")}
     assert zones and all(z.startswith("us-west-2") for z in zones)
@@ -60,3 +70,27 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
     assert plan.roles["api"]["env"]["LAGO_AWS_S3_REGION"] == "us-west-2"
     api = next(r for r in plan.by_type("aws:ecs/taskDefinition:TaskDefinition") if r.name.endswith("-ecs-api"))
     assert json.loads(api.inputs["containerDefinitions"])[0]["logConfiguration"]["options"]["awslogs-region"] == "us-west-2"
+
+
+def test_an_explicit_provider_reaches_the_bring_your_own_mode(tmp_path):
+    """A cluster given by name is completed into its ARN through the provider's caller identity."""
+    from .test_aws_platform import brought
+
+    config = brought()
+    config["lago:aws"]["services"]["existingCluster"] = "platform"
+    plan, tokens = plan_through_provider(tmp_path, **{k: v for k, v in config.items() if k.startswith("lago:")})
+    assert "aws:index/getCallerIdentity:getCallerIdentity" in tokens
+    assert not plan.by_type("aws:ecs/cluster:Cluster") and not plan.by_type("aws:ec2/vpc:Vpc")
+    assert {s.inputs["cluster"] for s in plan.by_type("aws:ecs/service:Service")} == {"arn:aws:ecs:us-west-2:123456789012:cluster/platform"}
+
+
+def test_an_explicit_provider_reaches_the_external_runtime(tmp_path):
+    plan, _ = plan_through_provider(tmp_path, **{"lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}})
+    assert plan.by_type("aws:iam/policy:Policy") and not plan.by_type("aws:ecs/service:Service")
+    assert {s.inputs["availabilityZone"][:-1] for s in plan.by_type("aws:ec2/subnet:Subnet")} == {"us-west-2"}
+
+
+def test_an_explicit_provider_reaches_the_production_baselines_lookups(tmp_path):
+    """The account (KMS key policy, alarm topic) and the ELB log-delivery account of the region."""
+    _, tokens = plan_through_provider(tmp_path, **{"lago:preset": "prod"})
+    assert {"aws:index/getCallerIdentity:getCallerIdentity", "aws:elb/getServiceAccount:getServiceAccount"} <= tokens

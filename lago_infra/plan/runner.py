@@ -66,6 +66,8 @@ class Plan:
     #: What the mocks returned per URN, secret outputs included: for tests that prove those
     #: values never reach the printed plan. Not part of any output.
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    #: What each component registered with ``register_outputs``, by URN (plain values).
+    registered_outputs: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -254,6 +256,7 @@ def run_plan(
         settings=settings,
         components=components,
         states={urn: reg.state for urn, reg in monitor.resources.items()},
+        registered_outputs=dict(monitor.outputs),
     )
 
 

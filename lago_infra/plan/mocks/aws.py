@@ -158,6 +158,7 @@ for _token in (
     "aws:lambda/function:Function",
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",
     "aws:servicediscovery/httpNamespace:HttpNamespace",

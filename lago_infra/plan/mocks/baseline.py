@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from . import RESOURCES, call, digest, resource
-from .aws import ACCOUNT, _generic, _region
+from .aws import ACCOUNT, INVOKES, _generic, _region
 from .gcp import PROJECT_NUMBER
 
 
-@call("aws:index/getCallerIdentity:getCallerIdentity")
-def _caller(args):
-    return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/plan", "userId": "PLAN", "id": ACCOUNT}
+# getCallerIdentity is faked once, in aws.py, which records the provider each call went through.
 
 
 @call("aws:index/getPartition:getPartition")
@@ -70,7 +68,8 @@ def _security_policy(args):
 @call("aws:elb/getServiceAccount:getServiceAccount")
 def _elb_account(args):
     # The regional ELB log-delivery account (eu-west-1's, from the ELB user guide); a fake elsewhere.
-    account = {"eu-west-1": "156460612806"}.get(_region(), "000000000000")
+    INVOKES.append((args.token, args.provider or ""))
+    account = {"eu-west-1": "156460612806"}.get(_region(args), "000000000000")
     return {"arn": f"arn:aws:iam::{account}:root", "id": account}
 
 

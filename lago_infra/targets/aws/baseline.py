@@ -40,7 +40,8 @@ class AwsBaseline(pulumi.ComponentResource):
         self._settings = settings
         self._alerts = alerts
         self._child = pulumi.ResourceOptions(parent=self)
-        self.account = aws.get_caller_identity().account_id
+        # Through this component's provider: an embedding program's account.
+        self.account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
         self.region = region
         if settings.kms:
             self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child).arn
@@ -73,13 +74,14 @@ class AwsBaseline(pulumi.ComponentResource):
         *,
         vpc_id: pulumi.Input[str],
         new_vpc: bool,
-        alb_arn: pulumi.Input[str],
+        alb_arn: Optional[pulumi.Input[str]],
         buckets: dict[str, pulumi.Input[str]],
         signals: AwsSignals,
     ) -> None:
         """The controls that attach to what the target built. Call once, last."""
         s = self._settings
-        if s.waf:
+        # None: no ALB of this stack's own (a brought listener's owner decides its WAF).
+        if s.waf and alb_arn is not None:
             LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child)
         if new_vpc and s.lock_default_security_group:
             # Adopts the VPC's default group and removes every rule: nothing can use it by accident

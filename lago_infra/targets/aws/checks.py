@@ -10,12 +10,15 @@ from typing import Iterator, Optional
 from ...config.errors import Problem, SettingError
 from ...config.model import LagoSettings
 from . import limits
+from .edge import LISTENER_RULES
 
 
 def problems(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]:
     yield from _name(settings.name)
     yield from _sizes(settings)
     yield from _tags(settings.tags)
+    yield from _brought_listener(settings)
+    yield from _external_urls(settings)
     if region is not None and region not in limits.REGIONS:
         yield Problem("aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1")
 
@@ -72,3 +75,33 @@ def _tags(tags: dict[str, str]) -> Iterator[Problem]:
             yield Problem(where, f"AWS tag keys are 1-{limits.TAG_KEY_MAX} letters, digits, spaces or _ . : / = + - @", "rename the tag")
         elif len(str(value)) > limits.TAG_VALUE_MAX or not limits.TAG_CHARACTERS.match(str(value)):
             yield Problem(where, f"AWS tag values are at most {limits.TAG_VALUE_MAX} letters, digits, spaces or _ . : / = + - @", "change the value")
+
+
+def _brought_listener(settings: LagoSettings) -> Iterator[Problem]:
+    existing = settings.aws.edge.existing if settings.aws is not None else None
+    if existing is None or settings.runtime == "external":
+        return
+    key = "lago:aws.edge.existing"
+    if settings.domain is None:
+        yield Problem(key, "needs lago:domain: the rules on a shared listener route by host name", "set lago:domain.app and lago:domain.api, or remove lago:aws.edge.existing")
+    span = existing.rule_priorities
+    if span.size < LISTENER_RULES:
+        yield Problem(
+            f"{key}.rulePriorities",
+            f"holds {span.size} priorities ({span.from_}-{span.to}); the listener needs {LISTENER_RULES} rules "
+            "(one 404 per private api path, one per host)",
+            f"widen the range to at least {LISTENER_RULES}, e.g. from {span.from_} to {span.from_ + LISTENER_RULES - 1}",
+        )
+
+
+def _external_urls(settings: LagoSettings) -> Iterator[Problem]:
+    """The api and front URL variables need a value, and with an external runtime no ALB gives one."""
+    if settings.runtime != "external" or settings.domain is not None:
+        return
+    missing = [k for k in ("front", "api") if getattr(settings.urls, k) is None]
+    if missing:
+        yield Problem(
+            f"lago:urls.{missing[0]}",
+            "is unset while lago:runtime is external: Lago's LAGO_FRONT_URL and LAGO_API_URL need the addresses your runtime serves",
+            "set lago:urls.front and lago:urls.api to them, or lago:domain (https://<host> is then used)",
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -19,6 +19,7 @@ from .baseline import AwsBaseline
 from .database import LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
+from .platform_access import LagoPlatformAccess
 from .observability import AwsSignals, RedisGroup
 from .redis import LagoRedis, subnet_group
 from .secrets_store import LagoSecretStore
@@ -32,15 +33,86 @@ __all__ = ["LagoAws"]
 
 class LagoAws(LagoTarget):
     """Every piece as its own component: network, security groups, database, Redis, storage,
-    secrets, edge and services. The region is the AWS provider's (``aws:region``)."""
+    secrets, edge and services. The region is the AWS provider's (``aws:region``).
+
+    With ``lago:runtime: external`` only the data tier: no cluster, service, task definition,
+    migrations runner or load balancer; a ``clients`` security group and two managed policies
+    (files, secrets) for the platform's runtime instead."""
+
+    load_balancer_arn: Optional[pulumi.Output[str]]
+    """The ALB's ARN (the platform's when given); None with an external runtime, or a brought
+    listener without ``loadBalancerArn``."""
+    load_balancer_dns_name: Optional[pulumi.Output[str]]
+    """The ALB's DNS name; None with an external runtime."""
+    load_balancer_zone_id: Optional[pulumi.Output[str]]
+    """The ALB's canonical hosted zone id (for alias records); None with an external runtime."""
+    security_group_ids: pulumi.Output[dict[str, str]]
+    """Security group ids by tier: ``alb`` (created or brought), ``front``, ``api``, ``worker``,
+    ``clock``, ``pdf``, ``database``, ``redis``; with an external runtime ``clients``,
+    ``database``, ``redis``."""
+    clients_security_group_id: Optional[pulumi.Output[str]]
+    """External runtime: the group the database and Redis admit; attach it to the platform's
+    nodes or pods. None otherwise."""
+    cluster_arn: Optional[pulumi.Output[str]]
+    """The ECS cluster the services run on (created or brought); None with an external runtime."""
+    cluster_name: Optional[pulumi.Output[str]]
+    """Its name; None with an external runtime."""
+    service_names: Optional[pulumi.Output[dict[str, str]]]
+    """ECS service names by role; None with an external runtime."""
+    service_arns: Optional[pulumi.Output[dict[str, str]]]
+    """ECS service ARNs by role; None with an external runtime."""
+    task_role_arn: Optional[pulumi.Output[str]]
+    """The backend roles' task role (the files bucket); None with an external runtime."""
+    execution_role_arns: Optional[pulumi.Output[dict[str, str]]]
+    """The ECS execution role of each role's task (image pull, logs, its own secrets), by role;
+    None with an external runtime."""
+    bucket_policy_arn: Optional[pulumi.Output[str]]
+    """External runtime: a managed policy for the files bucket, for the platform's pod role."""
+    secrets_policy_arn: Optional[pulumi.Output[str]]
+    """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
+    database_endpoint: pulumi.Output[str]
+    """``host:port`` of PostgreSQL."""
+    database_address: pulumi.Output[str]
+    """PostgreSQL's host name."""
+    database_port: pulumi.Output[int]
+    """PostgreSQL's port."""
+    database_instance_identifier: Optional[pulumi.Output[str]]
+    """The RDS instance identifier."""
+    redis_queue_endpoint: pulumi.Output[str]
+    """``host:port`` of the Sidekiq queue Redis."""
+    redis_cache_endpoint: Optional[pulumi.Output[str]]
+    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache``."""
+    bucket_name: pulumi.Output[str]
+    """The S3 bucket of Lago's files."""
+    bucket_arn: pulumi.Output[str]
+    """Its ARN."""
+    secret_arns: pulumi.Output[dict[str, str]]
+    """Secrets Manager ARN of each Lago secret variable."""
+    vpc_id: pulumi.Output[str]
+    """The VPC (created or brought)."""
+    public_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the ALB."""
+    private_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the tasks."""
+    isolated_subnet_ids: pulumi.Output[list[str]]
+    """Subnets of the database and Redis."""
 
     @documented_init(
         "AWS",
         "aws",
         """
-        front_url: where the browser opens Lago.
-        api_url: the api as the browser and API clients reach it.
+        front_url, api_url: where the browser opens Lago and reaches the api.
         deployment: every role with its image, command, size and environment.
+        role_environments: each role's image, command, plain variables and secret ARNs.
+        load_balancer_arn, load_balancer_dns_name, load_balancer_zone_id: the ALB.
+        security_group_ids (by tier), clients_security_group_id (external runtime).
+        cluster_arn, cluster_name, service_names, service_arns (by role).
+        task_role_arn, execution_role_arns (by role).
+        bucket_policy_arn, secrets_policy_arn (external runtime: for the platform's pod role).
+        database_endpoint, database_address, database_port, database_instance_identifier.
+        redis_queue_endpoint, redis_cache_endpoint; bucket_name, bucket_arn; secret_arns.
+        vpc_id, public_subnet_ids, private_subnet_ids, isolated_subnet_ids.
+        Each attribute's docstring says when it is None.
         exports(): the stack outputs (ALB DNS name, database and Redis endpoints, bucket,
             cluster, secret ARNs, certificate validation records while DNS is pending);
             never a secret value.
@@ -53,6 +125,7 @@ class LagoAws(LagoTarget):
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tags.transformation(stack_tags)]))
         super().__init__("lago:aws:LagoAws", name, component_props(settings), opts)
         cfg: AwsSettings = settings.aws or AwsSettings()
+        managed = settings.runtime == "managed"
         child = pulumi.ResourceOptions(parent=self)
         # The provider this component runs with (an embedding program's, or the default one).
         region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
@@ -63,7 +136,8 @@ class LagoAws(LagoTarget):
         key = dict(kms_key_arn=baseline.kms_key_arn)
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
-        security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child)
+        brought_alb = cfg.edge.existing.security_group_id if cfg.edge.existing is not None else None
+        security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child, brought_alb=brought_alb, external_runtime=not managed)
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
         database = LagoDatabase(
@@ -83,13 +157,16 @@ class LagoAws(LagoTarget):
         queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **redis_args, opts=child)
         cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **redis_args, opts=child) if settings.redis.separate_cache else None
         storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
-        edge = LagoEdge(
-            f"{name}-edge",
-            EdgeArgs(
-                cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.groups["alb"].id, baseline.access_logs
-            ),
-            opts=child,
-        )
+        edge = None
+        if managed:
+            edge = LagoEdge(
+                f"{name}-edge",
+                EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.alb_id, baseline.access_logs),
+                opts=child,
+            )
+            front_url, api_url = edge.front_url, edge.api_url
+        else:
+            front_url, api_url = _external_urls(settings)
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         endpoints = Endpoints(
@@ -100,10 +177,10 @@ class LagoAws(LagoTarget):
             ),
             queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, password=queue.auth_token),
             cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, password=cache.auth_token) if cache else None,
-            # No keys: the task role is found through the ECS credentials endpoint.
+            # No keys: the task role (or the platform's pod role) is found by the AWS SDK.
             storage=S3Storage(bucket=storage.bucket, region=region),
-            api_url=edge.api_url,
-            front_url=edge.front_url,
+            api_url=api_url,
+            front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
@@ -112,67 +189,129 @@ class LagoAws(LagoTarget):
             f"{name}-secret", shared_secrets(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
         )
 
-        services = LagoServices(
-            f"{name}-ecs",
-            self.deployment,
-            ServicesArgs(
-                settings=cfg.services,
-                images=cfg.images,
-                region=region,
-                subnet_ids=network.private_subnet_ids,
-                assign_public_ip=network.tasks_need_public_ip,
-                security=security,
-                edge=edge,
-                secret_arns=store.arns,
-                secret_refs=store.references,
-                bucket_arn=storage.arn,
-                prerequisites=[network, store, database, queue, *([cache] if cache else [])],
-                egress=[network],
-                read_only_root=cfg.baseline.read_only_root,
-                **key,
-            ),
-            opts=child,
-        )
-        baseline.watch(
-            vpc_id=network.vpc_id,
-            new_vpc=cfg.network.existing is None,
-            alb_arn=edge.alb.arn,
-            buckets={"files": storage.id},
-            signals=AwsSignals(
-                alb_arn_suffix=edge.alb.arn_suffix,
+        services = None
+        access = None
+        if edge is not None:
+            services = LagoServices(
+                f"{name}-ecs",
+                self.deployment,
+                ServicesArgs(
+                    settings=cfg.services,
+                    images=cfg.images,
+                    region=region,
+                    subnet_ids=network.private_subnet_ids,
+                    assign_public_ip=network.tasks_need_public_ip,
+                    security=security,
+                    edge=edge,
+                    secret_arns=store.arns,
+                    secret_refs=store.references,
+                    bucket_arn=storage.arn,
+                    prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+                    egress=[network],
+                    read_only_root=cfg.baseline.read_only_root,
+                    **key,
+                ),
+                opts=child,
+            )
+        else:
+            access = LagoPlatformAccess(f"{name}-platform", storage.arn, list(store.arns.values()), opts=child, **key)
+        runtime_signals: dict[str, Any] = {}
+        if services is not None and edge is not None:
+            runtime_signals = dict(
+                alb_arn_suffix=edge.arn_suffix,
                 target_groups={role: tg.arn_suffix for role, tg in edge.target_groups.items()},
                 cluster_name=services.cluster_name,
                 cluster_arn=services.cluster_arn,
                 services={role: svc.name for role, svc in services.services.items()},
                 worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
+                certificate_arn=edge.certificate_arn,
+            )
+        baseline.watch(
+            vpc_id=network.vpc_id,
+            new_vpc=cfg.network.existing is None,
+            # Only an ALB of this stack's own: a brought one's WAF is its owner's.
+            alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
+            buckets={"files": storage.id},
+            signals=AwsSignals(
                 database_id=database.identifier,
                 database_storage_gib=cfg.database.allocated_storage,
                 database_max_connections=rds_class_max_connections(cfg.database.instance_class),
                 redis=[RedisGroup("queue", queue.group_id, queue.nodes, queue=True), *([RedisGroup("cache", cache.group_id, cache.nodes, queue=False)] if cache else [])],
-                certificate_arn=edge.certificate_arn,
                 kms_key_arn=baseline.kms_key_arn,
+                **runtime_signals,
             ),
         )
 
         self.role_environments = role_environments(self.deployment, store.references)
-        self.front_url = edge.front_url
-        self.api_url = edge.api_url
+        self.front_url = pulumi.Output.from_input(front_url)
+        self.api_url = pulumi.Output.from_input(api_url)
+        self.load_balancer_arn = edge.load_balancer_arn if edge else None
+        self.load_balancer_dns_name = edge.dns_name if edge else None
+        self.load_balancer_zone_id = edge.zone_id if edge else None
+        group_ids = {kind: g.id for kind, g in security.groups.items()}
+        if security.alb_id is not None:
+            group_ids["alb"] = security.alb_id
+        self.security_group_ids = pulumi.Output.all(**group_ids)
+        self.clients_security_group_id = group_ids.get("clients")
+        self.cluster_arn = services.cluster_arn if services else None
+        self.cluster_name = services.cluster_name if services else None
+        self.service_names = pulumi.Output.all(**{r: svc.name for r, svc in services.services.items()}) if services else None
+        self.service_arns = pulumi.Output.all(**{r: svc.id for r, svc in services.services.items()}) if services else None
+        self.task_role_arn = services.task_role_arn if services else None
+        self.execution_role_arns = pulumi.Output.all(**services.execution_role_arns) if services else None
+        self.bucket_policy_arn = access.bucket_policy_arn if access else None
+        self.secrets_policy_arn = access.secrets_policy_arn if access else None
+        self.database_address = pulumi.Output.from_input(database.host)
+        self.database_port = pulumi.Output.from_input(database.port)
+        self.database_endpoint = pulumi.Output.concat(database.host, ":", self.database_port.apply(str))
+        self.database_instance_identifier = database.identifier
+        self.redis_queue_endpoint = pulumi.Output.concat(queue.host, ":", queue.port.apply(str))
+        self.redis_cache_endpoint = pulumi.Output.concat(cache.host, ":", cache.port.apply(str)) if cache else None
+        self.bucket_name = storage.bucket
+        self.bucket_arn = storage.arn
+        self.secret_arns = pulumi.Output.all(**store.arns)
+        self.vpc_id = network.vpc_id
+        self.public_subnet_ids = pulumi.Output.all(*network.public_subnet_ids)
+        self.private_subnet_ids = pulumi.Output.all(*network.private_subnet_ids)
+        self.isolated_subnet_ids = pulumi.Output.all(*network.isolated_subnet_ids)
+
         self._exports: dict[str, pulumi.Input] = {
             "target": "aws",
             "front_url": self.front_url,
             "api_url": self.api_url,
-            "alb_dns_name": edge.dns_name,
-            "database_endpoint": pulumi.Output.concat(database.host, ":", database.port.apply(str)),
-            "redis_queue_endpoint": pulumi.Output.concat(queue.host, ":", queue.port.apply(str)),
+            "database_endpoint": self.database_endpoint,
+            "redis_queue_endpoint": self.redis_queue_endpoint,
             "bucket": storage.bucket,
-            "cluster": services.cluster_name,
             "secret_arns": store.arns,
         }
+        if edge is not None and services is not None:
+            self._exports.update(alb_dns_name=edge.dns_name, cluster=services.cluster_name)
+        if access is not None:
+            self._exports.update(
+                clients_security_group_id=self.clients_security_group_id,
+                bucket_policy_arn=access.bucket_policy_arn,
+                secrets_policy_arn=access.secrets_policy_arn,
+            )
         if cache is not None:
-            self._exports["redis_cache_endpoint"] = pulumi.Output.concat(cache.host, ":", cache.port.apply(str))
-        if edge.validation_records is not None:
+            self._exports["redis_cache_endpoint"] = self.redis_cache_endpoint
+        if edge is not None and edge.validation_records is not None:
             self._exports["certificate_validation_records"] = edge.validation_records
-        self.register_outputs({"front_url": self.front_url, "api_url": self.api_url})
+        # Last, every typed output (None where this mode has none).
+        self.register_outputs({output: getattr(self, output) for output in _OUTPUTS})
 
     def exports(self) -> dict[str, pulumi.Input]:
         return dict(self._exports)
+
+
+#: The typed outputs, as registered: the annotated attributes of LagoAws and LagoTarget.
+_OUTPUTS = tuple(n for n in (*LagoTarget.__annotations__, *LagoAws.__annotations__) if n != "deployment")
+
+
+def _external_urls(settings: LagoSettings) -> tuple[str, str]:
+    """Where the platform's runtime serves Lago: ``lago:urls``, else https on ``lago:domain``
+    (checks.py refuses an external runtime with neither)."""
+    domain = settings.domain
+    front = settings.urls.front or (urls.http_url("https", domain.app) if domain else None)
+    api = settings.urls.api or (urls.http_url("https", domain.api) if domain else None)
+    assert front and api, "checks.py requires lago:urls or lago:domain with an external runtime"
+    return front, api

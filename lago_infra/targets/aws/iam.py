@@ -4,7 +4,7 @@ task's secrets, and one task role (the backend's identity) that may use the buck
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -29,11 +29,7 @@ def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: 
         aws.iam.RolePolicy(
             f"{name}-secrets",
             role=role.id,
-            policy=pulumi.Output.all(*secret_arns).apply(
-                lambda arns: json.dumps(
-                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(arns)}]}
-                )
-            ),
+            policy=secrets_policy(secret_arns),
             opts=pulumi.ResourceOptions(parent=role),
         )
     if grants:
@@ -51,18 +47,7 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
     aws.iam.RolePolicy(
         f"{name}-files",
         role=role.id,
-        policy=pulumi.Output.from_input(bucket_arn).apply(
-            lambda arn: json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
-                        # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
-                        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": f"{arn}/*"},
-                    ],
-                }
-            )
-        ),
+        policy=bucket_policy(bucket_arn),
         opts=pulumi.ResourceOptions(parent=role),
     )
     if ecs_exec:
@@ -84,3 +69,32 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
             opts=pulumi.ResourceOptions(parent=role),
         )
     return role
+
+
+def bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """What Lago's Rails code does with its files bucket, and nothing more."""
+    return pulumi.Output.from_input(bucket_arn).apply(
+        lambda arn: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
+                    # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
+                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": f"{arn}/*"},
+                ],
+            }
+        )
+    )
+
+
+def secrets_policy(secret_arns: Sequence[pulumi.Input[str]], kms_key_arn: Optional[pulumi.Input[str]] = None) -> pulumi.Output[str]:
+    """Read exactly these secrets (and decrypt them with the stack's key, when there is one)."""
+
+    def document(args: list[str]) -> str:
+        key, arns = args[0], args[1:]
+        statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(arns)}]
+        if key:
+            statements.append({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key})
+        return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+    return pulumi.Output.all(kms_key_arn or "", *secret_arns).apply(document)

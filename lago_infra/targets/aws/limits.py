@@ -109,6 +109,28 @@ SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secre
 #: EC2 resource ids (EC2 User Guide, "Resource IDs": a prefix and 8 or 17 hexadecimal characters).
 VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
 SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: EC2 security group id (EC2 User Guide, "Resource IDs").
+SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
+#: ECS cluster, by ARN (Service Authorization Reference, Amazon ECS resource types:
+#: ``arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}``) or by name: up to 255
+#: letters, digits, hyphens and underscores (ECS API Reference, CreateCluster ``clusterName``).
+ECS_CLUSTER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+ECS_CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/([A-Za-z0-9_-]{1,255})$")
+#: ALB listener and load balancer ARNs (Service Authorization Reference, Elastic Load Balancing V2
+#: resource types: ``...:listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId}``,
+#: ``...:loadbalancer/app/${LoadBalancerName}/${LoadBalancerId}``; names up to 32 characters).
+LISTENER_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+$")
+LOAD_BALANCER_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+$")
+#: Cloud Map namespace ARN (Service Authorization Reference, AWS Cloud Map resource types:
+#: ``arn:${Partition}:servicediscovery:${Region}:${Account}:namespace/${NamespaceId}``; ids are
+#: ``ns-`` and lowercase letters and digits). ECS takes a name or an ARN for Service Connect
+#: (pulumi_aws.ecs ServiceServiceConnectConfiguration ``namespace``); an ARN is unambiguous.
+NAMESPACE_ARN = re.compile(r"^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace/ns-[a-z0-9]+$")
+#: An ALB's DNS name (``<name>-<id>.<region>.elb.amazonaws.com``, ``internal-`` first when internal).
+ALB_DNS_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,252}\.elb\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
+#: pulumi_aws.lb.ListenerRule ``priority``: "between 1 and 50000 ... A listener can't have multiple
+#: rules with the same priority" (so a range is handed to this stack, and AWS refuses a taken one).
+LISTENER_RULE_PRIORITIES = (1, 50000)
 #: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
 RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")
 #: ElastiCache node types (ElastiCache User Guide, "Supported node types"): ``cache.<family>.<size>``.
@@ -243,7 +265,8 @@ def _readme_table() -> str:
         f"Fargate CPU/memory pairs; Spot only with `X86_64`; ElastiCache versions "
         + "; ".join(f"{engine} {', '.join(v)}" for engine, v in ELASTICACHE_FAMILIES.items())
         + f"; a VPC between /{VPC_PREFIX_RANGE[0]} and /{VPC_PREFIX_MAX}; the formats of `certificateArn`, `route53ZoneId`, "
-        "`sslPolicy`, `instanceClass`, `nodeType`, `aws:region`; and `lago:tags` "
+        "`sslPolicy`, `instanceClass`, `nodeType`, `aws:region`, and of the pieces you bring (cluster, namespace, listener, "
+        f"load balancer, security group, DNS name; rule priorities {LISTENER_RULE_PRIORITIES[0]}-{LISTENER_RULE_PRIORITIES[1]}); and `lago:tags` "
         f"(at most {USER_TAGS_MAX}, keys ≤ {TAG_KEY_MAX} and values ≤ {TAG_VALUE_MAX} characters, no `aws:` prefix).",
     ]
     return "\n".join(rows) + "\n"

@@ -62,7 +62,8 @@ class LogBucket(pulumi.ComponentResource):
         )
         # Regions opened before August 2022 deliver ALB logs from a regional ELB account; newer
         # ones from the log-delivery service principal. Both are admitted, each to its prefix only.
-        elb_account = aws.elb.get_service_account().arn
+        # Through this component's provider: the ELB account of the embedding program's region.
+        elb_account = aws.elb.get_service_account(opts=pulumi.InvokeOptions(parent=self)).arn
         aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,

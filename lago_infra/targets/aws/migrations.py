@@ -52,7 +52,8 @@ class LagoMigrations(pulumi.ComponentResource):
         self,
         name: str,
         *,
-        cluster: aws.ecs.Cluster,
+        cluster_name: pulumi.Input[str],
+        cluster_arn: pulumi.Input[str],
         task: aws.ecs.TaskDefinition,
         pass_roles: Sequence[pulumi.Input[str]],
         subnet_ids: Sequence[pulumi.Input[str]],
@@ -74,7 +75,7 @@ class LagoMigrations(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-runner-ecs",
             role=role.id,
-            policy=pulumi.Output.all(task.arn_without_revision, cluster.arn, *pass_roles).apply(_runner_policy),
+            policy=pulumi.Output.all(task.arn_without_revision, cluster_arn, *pass_roles).apply(_runner_policy),
             opts=pulumi.ResourceOptions(parent=role),
         )
         function = aws.lambda_.Function(
@@ -92,7 +93,7 @@ class LagoMigrations(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         event = pulumi.Output.all(
-            cluster=cluster.name,
+            cluster=cluster_name,
             task=task.arn,
             family=task.family,
             subnets=pulumi.Output.all(*subnet_ids),

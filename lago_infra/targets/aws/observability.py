@@ -15,6 +15,8 @@ What each alarm watches and why (thresholds are ``lago:alerts.thresholds.*``):
 - Redis (queue and cache, every node): memory, connections, replica lag; evictions on the queue
   (``noeviction``: any eviction is a lost job).
 - certificate: ACM ``DaysToExpiry`` of the edge's certificate.
+Each group of alarms needs what it watches: none for the ALB when its ARN is unknown (a brought
+listener without ``loadBalancerArn``), none for ECS with an external runtime.
 ElastiCache reports per node (``CacheClusterId``); a replication group's nodes are named
 ``<group id>-001``, ``-002``, ... (ElastiCache user guide, "Replication: Redis OSS and Valkey").
 """
@@ -46,20 +48,21 @@ class RedisGroup:
 
 @dataclass(frozen=True)
 class AwsSignals:
-    """Where the signals come from: ids of what the stack created."""
+    """Where the signals come from: ids of what the stack created (or was given). The ALB and ECS
+    ones are None when there is no such thing to watch."""
 
-    alb_arn_suffix: pulumi.Input[str]
-    #: Target-group ARN suffixes by role (api, front).
-    target_groups: dict[str, pulumi.Input[str]]
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
-    #: ECS service names by role, and the worker roles' (min, max) replicas.
-    services: dict[str, pulumi.Input[str]]
-    worker_ceilings: dict[str, int]
     database_id: pulumi.Input[str]
     database_storage_gib: int
     database_max_connections: Optional[int]
     redis: Sequence[RedisGroup]
+    alb_arn_suffix: Optional[pulumi.Input[str]] = None
+    #: Target-group ARN suffixes by role (api, front).
+    target_groups: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    cluster_name: Optional[pulumi.Input[str]] = None
+    cluster_arn: Optional[pulumi.Input[str]] = None
+    #: ECS service names by role, and the worker roles' (min, max) replicas.
+    services: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    worker_ceilings: dict[str, int] = field(default_factory=dict)
     certificate_arn: Optional[pulumi.Input[str]] = None
     kms_key_arn: Optional[pulumi.Input[str]] = None
 
@@ -107,8 +110,10 @@ class LagoAlarms(pulumi.ComponentResource):
         if alarms:
             self.topic_arns = self._topics(alerts, signals.kms_key_arn)
             self.alarms = {s.label: self._alarm(s) for s in specs}
-            self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_error_percent)
-            self._crash_events(signals)
+            if signals.alb_arn_suffix is not None and "api" in signals.target_groups:
+                self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_error_percent)
+            if signals.cluster_arn is not None:
+                self._crash_events(signals)
         if dashboard:
             self._dashboard(specs, region)
         self.register_outputs({"topic_arns": self.topic_arns})
@@ -134,11 +139,13 @@ class LagoAlarms(pulumi.ComponentResource):
     def _specs(self, alerts: Alerts, s: AwsSignals) -> list[_Alarm]:
         t = alerts.thresholds
         alb = s.alb_arn_suffix
-        specs = [
-            _Alarm("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds} s for 5 minutes (lago:alerts.thresholds.apiLatencyP99Seconds)",
-                   "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": alb, "TargetGroup": s.target_groups["api"]}, "p99", "GreaterThanThreshold", t.api_latency_p99_seconds, periods=5),
-        ]
-        for role, tg in s.target_groups.items():
+        specs: list[_Alarm] = []
+        if alb is not None and "api" in s.target_groups:
+            specs.append(
+                _Alarm("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds} s for 5 minutes (lago:alerts.thresholds.apiLatencyP99Seconds)",
+                       "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": alb, "TargetGroup": s.target_groups["api"]}, "p99", "GreaterThanThreshold", t.api_latency_p99_seconds, periods=5)
+            )
+        for role, tg in (s.target_groups.items() if alb is not None else ()):
             dims = {"LoadBalancer": alb, "TargetGroup": tg}
             specs.append(_Alarm(f"{role}-unhealthy-targets", f"{role} targets failing the ALB health check for 10 minutes", "AWS/ApplicationELB", "UnHealthyHostCount", dims, "Maximum", "GreaterThanOrEqualToThreshold", 1, periods=10))
             specs.append(_Alarm(f"{role}-no-healthy-target", f"no healthy {role} target for 3 minutes: {role} is down", "AWS/ApplicationELB", "HealthyHostCount", dims, "Minimum", "LessThanThreshold", 1, missing="breaching"))

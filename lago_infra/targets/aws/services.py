@@ -60,13 +60,18 @@ def unique_scope(project: str, stack: str) -> str:
 
 
 class LagoServices(pulumi.ComponentResource):
-    """Cluster, task definitions, services and autoscaling for every serving role."""
+    """Cluster (unless brought), task definitions, services and autoscaling for every serving role."""
 
     cluster_name: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
     services: dict[str, aws.ecs.Service]
     """By role name."""
-    namespace: str
-    """Service Connect namespace: pdf is ``http://pdf:3000`` inside it."""
+    namespace_arn: pulumi.Output[str]
+    """Service Connect namespace (created or brought): pdf is ``http://pdf:3000`` inside it."""
+    task_role_arn: pulumi.Output[str]
+    """The backend's identity (the bucket)."""
+    execution_role_arns: dict[str, pulumi.Output[str]]
+    """The ECS agent's role of each role's task definition (image pull, logs, its secrets)."""
 
     def __init__(self, name: str, deployment: LagoDeployment, args: ServicesArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:Services", name, None, opts)
@@ -76,33 +81,46 @@ class LagoServices(pulumi.ComponentResource):
         s = args.settings
         # Named per project and stack: two stacks in one account and region never share them.
         self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{args.scope}/{name}", retention_in_days=s.log_retention_days, kms_key_id=args.kms_key_arn, opts=self._child)
-        self.namespace = f"{name}.{args.scope}.lago.internal".lower()
-        namespace = aws.servicediscovery.HttpNamespace(f"{name}-namespace", name=self.namespace, description="Lago internal services", opts=self._child)
-        self._namespace = namespace
-        cluster = aws.ecs.Cluster(
-            f"{name}-cluster",
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled" if s.container_insights else "disabled")],
-            service_connect_defaults=aws.ecs.ClusterServiceConnectDefaultsArgs(namespace=namespace.arn),
-            opts=self._child,
-        )
-        self._cluster = cluster
-        self._capacity = aws.ecs.ClusterCapacityProviders(
-            f"{name}-capacity",
-            cluster_name=cluster.name,
-            capacity_providers=["FARGATE", "FARGATE_SPOT"],
-            default_capacity_provider_strategies=[aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(capacity_provider="FARGATE", weight=1)],
-            opts=self._child,
-        )
+        if s.existing_namespace_arn is not None:
+            self.namespace_arn = pulumi.Output.from_input(s.existing_namespace_arn)
+        else:
+            namespace = aws.servicediscovery.HttpNamespace(
+                f"{name}-namespace", name=f"{name}.{args.scope}.lago.internal".lower(), description="Lago internal services", opts=self._child
+            )
+            self.namespace_arn = namespace.arn
+        # What every service and the migrations wait for on the cluster's side.
+        self._capacity: list[pulumi.Resource] = []
+        if s.existing_cluster is not None:
+            # The platform's: its capacity providers and Container Insights are its owner's.
+            self.cluster_name, self.cluster_arn = _brought_cluster(s.existing_cluster, args.region, self)
+        else:
+            cluster = aws.ecs.Cluster(
+                f"{name}-cluster",
+                settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled" if s.container_insights else "disabled")],
+                service_connect_defaults=aws.ecs.ClusterServiceConnectDefaultsArgs(namespace=self.namespace_arn),
+                opts=self._child,
+            )
+            self._capacity.append(
+                aws.ecs.ClusterCapacityProviders(
+                    f"{name}-capacity",
+                    cluster_name=cluster.name,
+                    capacity_providers=["FARGATE", "FARGATE_SPOT"],
+                    default_capacity_provider_strategies=[aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(capacity_provider="FARGATE", weight=1)],
+                    opts=self._child,
+                )
+            )
+            self.cluster_name, self.cluster_arn = cluster.name, cluster.arn
         self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self)
+        self.task_role_arn = self._task_role.arn
+        self.execution_role_arns = {}
         self._images = _ImageSource(f"{name}-images", args.images, args.region, self)
-        self.cluster_name = cluster.name
-        self.cluster_arn = cluster.arn
 
         migrate = deployment.role("migrate")
         migrate_task, migrate_execution = self._task(migrate, container_name=MIGRATE_CONTAINER)
         self.migrations = LagoMigrations(
             f"{name}-migrate",
-            cluster=cluster,
+            cluster_name=self.cluster_name,
+            cluster_arn=self.cluster_arn,
             task=migrate_task,
             pass_roles=[migrate_execution.arn, self._task_role.arn],
             subnet_ids=args.subnet_ids,
@@ -110,7 +128,7 @@ class LagoServices(pulumi.ComponentResource):
             security_group_ids=[args.security.groups["worker"].id],
             assign_public_ip=args.assign_public_ip,
             log_group=self._logs,
-            after=[*args.prerequisites, self._capacity],
+            after=[*args.prerequisites, *self._capacity],
             opts=self._child,
         )
         self.services = {}
@@ -122,14 +140,14 @@ class LagoServices(pulumi.ComponentResource):
             if rd.name in args.edge.target_groups and not args.edge.serving:
                 continue  # phase one of certificate validation: no listener takes its target group yet
             needs = args.prerequisites if rd.role.backend or rd.role.image is Image.FRONT else args.egress or args.prerequisites
-            after: list[pulumi.Resource] = [*needs, self._capacity, *args.edge.attachments.get(rd.name, [])]
+            after: list[pulumi.Resource] = [*needs, *self._capacity, *args.edge.attachments.get(rd.name, [])]
             if rd.role.backend or rd.role.image is Image.FRONT:
                 # A new release's api, workers, clock and front start only on a migrated schema.
                 after.append(self.migrations.done)
             if rd.role.backend:
                 after.append(self.services["pdf"])
             self.services[rd.name] = self._service(rd, after)
-        self.register_outputs({"cluster_name": self.cluster_name})
+        self.register_outputs({"cluster_name": self.cluster_name, "cluster_arn": self.cluster_arn})
 
     # -- one role --------------------------------------------------------------------------------
 
@@ -142,6 +160,7 @@ class LagoServices(pulumi.ComponentResource):
             spec["name"] = container_name
         secret_arns = [a.secret_arns[n] for n in sorted(rd.env.secret)]
         execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self)
+        self.execution_role_arns[rd.name] = execution.arn
         task = aws.ecs.TaskDefinition(
             f"{name}",
             family=f"{a.scope}-{name}",
@@ -166,7 +185,7 @@ class LagoServices(pulumi.ComponentResource):
         autoscaled = rd.role.autoscaled and rd.max_replicas > rd.min_replicas
         service = aws.ecs.Service(
             f"{name}",
-            cluster=self._cluster.arn,
+            cluster=self.cluster_arn,
             task_definition=task.arn,
             desired_count=rd.min_replicas,
             capacity_provider_strategies=[aws.ecs.ServiceCapacityProviderStrategyArgs(capacity_provider=self._capacity_provider(rd), weight=1)],
@@ -215,7 +234,7 @@ class LagoServices(pulumi.ComponentResource):
             # Published as pdf:3000 in the namespace; reachable only where its security group allows.
             return aws.ecs.ServiceServiceConnectConfigurationArgs(
                 enabled=True,
-                namespace=self._namespace.arn,
+                namespace=self.namespace_arn,
                 services=[
                     aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
                         port_name=rd.name,
@@ -228,7 +247,7 @@ class LagoServices(pulumi.ComponentResource):
             )
         if rd.role.backend:
             # Client only: resolves pdf through the Service Connect proxy.
-            return aws.ecs.ServiceServiceConnectConfigurationArgs(enabled=True, namespace=self._namespace.arn)
+            return aws.ecs.ServiceServiceConnectConfigurationArgs(enabled=True, namespace=self.namespace_arn)
         return None
 
     def _autoscaling(self, name: str, rd: RoleDeployment, service: aws.ecs.Service) -> None:
@@ -236,7 +255,7 @@ class LagoServices(pulumi.ComponentResource):
             f"{name}-scaling",
             service_namespace="ecs",
             scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.concat("service/", self._cluster.name, "/", service.name),
+            resource_id=pulumi.Output.concat("service/", self.cluster_name, "/", service.name),
             min_capacity=rd.min_replicas,
             max_capacity=rd.max_replicas,
             opts=pulumi.ResourceOptions(parent=service),
@@ -304,6 +323,21 @@ class _ImageSource:
             path = image if "/" in image.split("@")[0].split(":")[0] else f"library/{image}"
             image = f"{self._registry}/{path}"
         return image
+
+
+def _brought_cluster(ref: pulumi.Input[str], region: str, parent: pulumi.Resource) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """Name and ARN of a cluster given by either: autoscaling ids and alarm dimensions take the
+    name, the crash events and the runner's IAM condition the ARN. A name is completed into the
+    ARN with the provider's account and partition (the caller identity, through the parent)."""
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+
+    def arn(value: str, caller_arn: str, account: str) -> str:
+        if value.startswith("arn:"):
+            return value
+        return f"arn:{caller_arn.split(':')[1]}:ecs:{region}:{account}:cluster/{value}"
+
+    value = pulumi.Output.from_input(ref)
+    return value.apply(lambda v: v.rsplit("/", 1)[-1]), pulumi.Output.all(value, identity.arn, identity.account_id).apply(lambda a: arn(*a))
 
 
 def _security_group(rd: RoleDeployment) -> str:

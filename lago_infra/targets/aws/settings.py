@@ -52,6 +52,29 @@ ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "
 CertificateArn = brought_id(
     _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
 )
+SecurityGroupId = brought_id(_form(limits.SECURITY_GROUP_ID, "a security group id", "sg-0123456789abcdef0"))
+ListenerArn = brought_id(
+    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2")
+)
+LoadBalancerArn = brought_id(
+    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188")
+)
+AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"))
+NamespaceArn = brought_id(
+    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456")
+)
+
+
+def _cluster(value: str) -> str:
+    if limits.ECS_CLUSTER_ARN.match(value) or limits.ECS_CLUSTER_NAME.match(value):
+        return value
+    raise ValueError(
+        f"'{value}' is neither an ECS cluster ARN nor a cluster name. Fix: give the ARN, e.g. "
+        "arn:aws:ecs:eu-west-1:123456789012:cluster/platform, or the name (letters, digits, - and _)"
+    )
+
+
+ClusterRef = brought_id(_cluster)
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
@@ -62,6 +85,7 @@ class ExistingVpc(Section):
     (the ALB and the database subnet group refuse fewer)."""
 
     vpc_id: VpcId
+    """The VPC's id; every security group lago-infra creates belongs to it."""
     public_subnet_ids: list[SubnetId] = Field(min_length=2)
     """For the ALB (and for tasks when ``privateSubnetIds`` have no route out)."""
     private_subnet_ids: list[SubnetId] = Field(min_length=2)
@@ -80,6 +104,8 @@ class Network(Section):
     one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress.
     """
     existing: Optional[ExistingVpc] = None
+    """A VPC and subnets of your own: then no VPC, subnet, gateway or route is created and the keys above
+    are ignored."""
 
 
 class Database(Section):
@@ -144,6 +170,45 @@ class Storage(Section):
     """Days an old version is kept before it expires."""
 
 
+class RulePriorities(Section):
+    """Listener rule priorities lago-infra may use on a brought listener, both ends included."""
+
+    from_: int = Field(alias="from", ge=limits.LISTENER_RULE_PRIORITIES[0], le=limits.LISTENER_RULE_PRIORITIES[1])
+    """First priority of the range (lower numbers are evaluated first)."""
+    to: int = Field(ge=limits.LISTENER_RULE_PRIORITIES[0], le=limits.LISTENER_RULE_PRIORITIES[1])
+    """Last priority of the range."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RulePriorities":
+        if self.to < self.from_:
+            raise ValueError(f"to ({self.to}) is below from ({self.from_}). Fix: give the range as from <= to")
+        return self
+
+    @property
+    def size(self) -> int:
+        return self.to - self.from_ + 1
+
+
+class ExistingListener(Section):
+    """The platform's ALB and its HTTPS listener."""
+
+    listener_arn: ListenerArn
+    """The HTTPS listener the host rules go on."""
+    security_group_id: SecurityGroupId
+    """The ALB's security group: the front and api tasks admit it. Its egress must reach them (the
+    default all-outbound rule does)."""
+    dns_name: AlbDnsName
+    """The ALB's DNS name, for the Route 53 alias records."""
+    zone_id: ZoneId
+    """The ALB's canonical hosted zone id (not your DNS zone), for the alias records."""
+    load_balancer_arn: Optional[LoadBalancerArn] = None
+    """The ALB's ARN, for the load balancer alarms of ``baseline.alarms``; unset: those alarms are not
+    created (the database, Redis and ECS ones are)."""
+    rule_priorities: RulePriorities
+    """Priorities the rules may take on the listener, e.g. ``{from: 100, to: 119}``; each rule needs one,
+    and the range must hold them all."""
+
+
 class Edge(Section):
     """The ALB. With ``lago:domain`` it serves HTTPS with an ACM certificate."""
 
@@ -160,6 +225,13 @@ class Edge(Section):
     api_port: int = Field(3000, ge=1, le=65535)
     """Without a domain, the api answers on this ALB port (the front on 80)."""
     ssl_policy: SslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    """TLS policy of the HTTPS listener lago-infra creates (not of a brought one)."""
+    existing: Optional[ExistingListener] = None
+    """An ALB and HTTPS listener of your own (needs ``lago:domain``): then no load balancer, listener or
+    ALB security group is created, nor WAF or ALB access logs (the listener's owner decides those);
+    lago-infra adds its target groups and host rules to the listener, and the records to
+    ``route53ZoneId`` when set.
+    """
 
 
 class Services(Section):
@@ -179,6 +251,15 @@ class Services(Section):
     """ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``). Off by
     default: it opens an interactive shell next to the production data.
     """
+    existing_cluster: Optional[ClusterRef] = None
+    """An ECS cluster of your own (its ARN or name): then no cluster and no capacity providers are
+    created. The cluster must have the FARGATE capacity provider associated, and FARGATE_SPOT too
+    with ``fargateSpotWorkers``. ``containerInsights`` then states whether that cluster has Container
+    Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on.
+    """
+    existing_namespace_arn: Optional[NamespaceArn] = None
+    """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it), in the
+    cluster's region: then no namespace is created. Another service there must not be named pdf."""
 
     @model_validator(mode="after")
     def _spot(self) -> "Services":
@@ -252,14 +333,24 @@ class Baseline(Section):
 
 
 class AwsSettings(Section):
+    """``lago:aws``: the AWS target's own keys."""
+
     images: Images = Images()
+    """Where ECS pulls Lago's images from."""
     network: Network = Network()
+    """The VPC: a new one, or ``existing``."""
     database: Database = Database()
+    """RDS PostgreSQL."""
     redis: Redis = Redis()
+    """ElastiCache (Valkey or Redis OSS)."""
     storage: Storage = Storage()
+    """The S3 bucket of Lago's files."""
     edge: Edge = Edge()
+    """The ALB (or a brought listener), certificate and DNS records."""
     services: Services = Services()
+    """ECS Fargate: cluster, services, logs, autoscaling."""
     baseline: Baseline = Baseline()
+    """Production baseline controls."""
 
     @model_validator(mode="after")
     def _exec_needs_a_writable_root(self) -> "AwsSettings":
