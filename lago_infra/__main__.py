@@ -185,7 +185,7 @@ def planned(args: argparse.Namespace):
 # -- docs ---------------------------------------------------------------------------------------
 
 
-@command("docs", "regenerate the README's generated parts (tables, diagrams) from the code")
+@command("docs", "regenerate the README's generated parts and the generated files (reference, package args) from the code")
 def _configure_docs(parser: argparse.ArgumentParser):
     parser.add_argument("--check", action="store_true", help="only report stale parts; exit 1 if any")
 

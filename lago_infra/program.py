@@ -17,7 +17,11 @@ TARGETS: dict[str, str] = {
 }
 
 
+def component_class(target: str) -> type[LagoTarget]:
+    """The component class of ``target``, its module imported now."""
+    module_name, _, class_name = TARGETS[target].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
 def deploy(settings: LagoSettings) -> LagoTarget:
-    module_name, _, class_name = TARGETS[settings.target].partition(":")
-    component = getattr(importlib.import_module(module_name), class_name)
-    return component(settings.name, settings)
+    return component_class(settings.target)(settings.name, settings)
