@@ -47,7 +47,9 @@ def _brought_secret(value: Any) -> Any:
 
 
 #: A credential a user brings: a ``secure:`` value in a stack file, or a pulumi Output in Python.
-BroughtSecret = Annotated[Any, PlainValidator(_brought_secret), WithJsonSchema({"type": "string", "format": "password", "writeOnly": True})]
+#: Declared a SecretStr (what the component schema and the secret checks recognise); the plain
+#: validator above admits exactly a SecretStr or a secret pulumi.Output.
+BroughtSecret = Annotated[SecretStr, PlainValidator(_brought_secret), WithJsonSchema({"type": "string", "format": "password", "writeOnly": True})]
 
 
 class ExistingNetwork(Section):
