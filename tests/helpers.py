@@ -41,6 +41,18 @@ def env_of(plan: Plan, role: str) -> dict[str, Any]:
     return plan.roles[role]["env"]
 
 
+def descendants(plan: Plan, urn: str) -> list[Registration]:
+    """Every registration parented, directly or not, to ``urn`` (a component)."""
+    parent = {r.urn: r.parent for r in plan.resources}
+
+    def inside(u: str | None) -> bool:
+        while u is not None and u != urn:
+            u = parent.get(u)
+        return u == urn
+
+    return [r for r in plan.resources if r.urn != urn and inside(r.urn)]
+
+
 def refused(plan_config, config: dict[str, Any], *fragments: str) -> str:
     """The one message a stack with ``config`` gets (a ConfigError before the program, or the
     program's own clean stop), checked for each of ``fragments`` and for the absence of a traceback."""
@@ -51,3 +63,16 @@ def refused(plan_config, config: dict[str, Any], *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in message, message
     return message
+
+
+def through_one_provider(plan: Plan, package: str, invokes: list[tuple[str, str]]) -> tuple[list[Registration], set[str]]:
+    """Asserts that every ``package`` resource and every recorded invoke (token, provider
+    reference) went through the program's one explicit provider; returns those resources and
+    the invoke tokens."""
+    [provider] = plan.by_type(f"pulumi:providers:{package}")
+    reference = provider.urn + "::"
+    resources = [r for r in plan.resources if r.type.startswith(f"{package}:")]
+    strays = [r.name for r in resources if not (r.provider or "").startswith(reference)]
+    assert not strays, strays
+    assert all(ref.startswith(reference) for _, ref in invokes), invokes
+    return resources, {token for token, _ in invokes}

@@ -3,6 +3,7 @@
 from lago_infra.plan import run_plan
 
 from .conftest import PROJECT_DIR
+from .helpers import descendants
 
 EXAMPLE = PROJECT_DIR / "examples" / "embedded"
 
@@ -17,12 +18,6 @@ def test_embedded_example_plans_with_its_own_names_and_ports(tmp_path):
     assert {"billing", "billing-api", "billing-worker-pdfs", "billing-secrets"} <= names
     # Every resource of the component is parented inside it.
     component = next(r for r in plan.resources if r.name == "billing")
-    parent = {r.urn: r.parent for r in plan.resources}
-
-    def inside(urn):
-        while urn is not None and urn != component.urn:
-            urn = parent.get(urn)
-        return urn == component.urn
-
-    assert all(inside(r.urn) for r in plan.resources if r.type != "pulumi:pulumi:Stack")
+    inside = {r.urn for r in descendants(plan, component.urn)} | {component.urn}
+    assert all(r.urn in inside for r in plan.resources if r.type != "pulumi:pulumi:Stack")
     assert plan.roles["api"]["env"]["LAGO_FRONT_URL"] == "http://localhost:8080"

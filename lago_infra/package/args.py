@@ -517,7 +517,7 @@ class GcpExistingNetwork(TypedDict):
 
 
 class GcpNetwork(TypedDict):
-    """The lago:gcp.network settings."""
+    """The VPC: created by the stack, or brought with ``existing``."""
 
     existing: NotRequired[GcpExistingNetwork]
     """Bring your own VPC instead of creating one."""
@@ -527,15 +527,28 @@ class GcpNetwork(TypedDict):
     """Size of the private services access range Cloud SQL and Memorystore draw from."""
 
 
+class GcpExistingCloudSql(TypedDict):
+    """A Cloud SQL for PostgreSQL instance the platform already runs, with a private IP on the network the roles use and TLS required (``sslMode`` ENCRYPTED_ONLY). No instance is created: lago-infra creates Lago's database and user on it (the Cloud SQL Admin API, a generated password) and the secrets. Every other key of ``lago:gcp.database`` is then unused: the instance's size, backups and flags are the platform's. Lago's migrations schedule pg_partman's maintenance with pg_cron, which needs the flags ``cloudsql.enable_pg_cron=on`` and ``cron.database_name`` = Lago's database (``lago:database.name``) on the instance; without them the migration warns and the schedule is left to the platform."""
+
+    instance: pulumi.Input[str]
+    """The instance's name (``platform-pg``), or its connection name ``PROJECT:REGION:INSTANCE`` when it lives in another project than Lago's."""
+    private_ip: pulumi.Input[str]
+    """The instance's private IP address, which the roles connect to (``sslmode=require``)."""
+
+
 class GcpCloudSql(TypedDict):
     """The lago:gcp.database settings."""
 
+    existing: NotRequired[GcpExistingCloudSql]
+    """Use an existing Cloud SQL instance instead of creating one."""
     tier: NotRequired[str]
+    """Machine type (``db-custom-CPUS-MIB``, ``db-perf-optimized-N-*``, or shared-core ``db-f1-micro`` / ``db-g1-small``)."""
     edition: NotRequired[str]
-    """One of `ENTERPRISE`, `ENTERPRISE_PLUS`."""
+    """Cloud SQL edition; ENTERPRISE_PLUS takes db-perf-optimized tiers and keeps up to 35 days of log. One of `ENTERPRISE`, `ENTERPRISE_PLUS`."""
     availability: NotRequired[str]
     """REGIONAL keeps a standby in a second zone with automatic failover. One of `ZONAL`, `REGIONAL`."""
     disk_size_gb: NotRequired[int]
+    """Initial SSD size in GB; the disk grows by itself when nearly full."""
     backups_retained: NotRequired[int]
     """Automated backups kept (one a day)."""
     log_retention_days: NotRequired[int]
@@ -547,39 +560,83 @@ class GcpCloudSql(TypedDict):
     maintenance_day: NotRequired[int]
     """Weekly maintenance window (UTC): day 1 = Monday ... 7 = Sunday, and the hour it starts. None lets Google pick any time."""
     maintenance_hour: NotRequired[int]
+    """Hour (UTC) the weekly maintenance window starts, with ``maintenanceDay``."""
     query_insights: NotRequired[bool]
     """Query Insights: per-query load and plans in the console, kept 7 days at no charge."""
+
+
+class GcpExistingRedis(TypedDict):
+    """A Redis (Memorystore or another) reachable from the roles' network."""
+
+    host: pulumi.Input[str]
+    """The instance's private IP address."""
+    port: NotRequired[int]
+    """Its port; None: 6378 with ``tls``, else 6379 (Memorystore's ports)."""
+    tls: NotRequired[bool]
+    """In-transit encryption (Memorystore's SERVER_AUTHENTICATION, a private CA the clients do not verify)."""
+    auth: NotRequired[pulumi.Input[str]]
+    """The AUTH string (``secure:`` in a stack file; a secret Output in Python); None: no AUTH. Secret: the component stores it encrypted."""
+
+
+class GcpExistingMemorystore(TypedDict):
+    """Redis instances the platform already runs: no Memorystore instance is created."""
+
+    queue: GcpExistingRedis
+    """Sidekiq's queue. It must never evict keys (``maxmemory-policy noeviction``: an evicted key is a lost job) and should persist (RDB snapshots): Lago's own requirement, the platform's to keep."""
+    cache: NotRequired[GcpExistingRedis]
+    """The Rails cache (``allkeys-lru`` fits), required with ``lago:redis.separateCache``."""
+    cable: NotRequired[GcpExistingRedis]
+    """ActionCable's Redis (broadcasts only). ActionCable verifies the server certificate and takes no CA, so it must have ``tls: false``; None: the queue's, which then must have ``tls: false`` too."""
 
 
 class GcpMemorystore(TypedDict):
     """The lago:gcp.redis settings."""
 
+    existing: NotRequired[GcpExistingMemorystore]
+    """Use existing Redis instances instead of creating Memorystore ones."""
     tier: NotRequired[str]
     """The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover. One of `BASIC`, `STANDARD_HA`."""
     memory_size_gb: NotRequired[int]
+    """Memory of the queue instance."""
     cache_tier: NotRequired[str]
     """The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is disposable, so BASIC is enough where a cold cache after a zone outage is acceptable. One of `BASIC`, `STANDARD_HA`."""
     cache_memory_size_gb: NotRequired[int]
     """Memory of the separate cache instance."""
     version: NotRequired[str]
-    """One of `REDIS_7_0`, `REDIS_7_2`."""
+    """Redis version of the instances created. One of `REDIS_7_0`, `REDIS_7_2`."""
 
 
 class GcpBucket(TypedDict):
     """The lago:gcp.storage settings."""
 
+    existing: NotRequired[pulumi.Input[str]]
+    """An existing bucket's name: none is created, and the backend's service account is granted ``roles/storage.objectAdmin`` on it (a bucket-level IAM member). Its versioning, lifecycle and encryption stay the platform's: ``versioning`` and ``noncurrentVersionDays`` are then unused."""
     versioning: NotRequired[bool]
     """Keep overwritten and deleted files as noncurrent versions."""
     noncurrent_version_days: NotRequired[int]
     """Noncurrent versions are deleted this many days after they stop being current."""
 
 
+class GcpServiceAccounts(TypedDict):
+    """Service accounts the platform already manages, one per role group; each one given is used as it is (none is created) and still granted what its roles need."""
+
+    backend: NotRequired[pulumi.Input[str]]
+    """Every Rails role (api, workers, clock, migrations), and with ``lago:runtime: external`` the account the platform's workloads run as (Workload Identity on GKE). Granted ``roles/storage.objectAdmin`` on the bucket, ``roles/secretmanager.secretAccessor`` on each secret and ``roles/iam.serviceAccountTokenCreator`` on itself (signed download URLs)."""
+    front: NotRequired[pulumi.Input[str]]
+    """The front's Cloud Run identity (no grant: nginx serving files needs none)."""
+    pdf: NotRequired[pulumi.Input[str]]
+    """The pdf renderer's Cloud Run identity (no grant)."""
+
+
 class GcpConcurrency(TypedDict):
     """Requests one instance serves at once (Cloud Run's ``maxInstanceRequestConcurrency``); a request beyond it starts another instance instead of queueing. None: derived from the role's real capacity (api: ``lago:api.threads`` x processes; pdf: Gotenberg's conversions; front: 80)."""
 
     api: NotRequired[int]
+    """api requests per instance."""
     front: NotRequired[int]
+    """front requests per instance."""
     pdf: NotRequired[int]
+    """pdf requests per instance."""
 
 
 class GcpRun(TypedDict):
@@ -590,7 +647,7 @@ class GcpRun(TypedDict):
     always_allocated_cpu: NotRequired[list[str]]
     """HTTP roles billed per instance (CPU always allocated) instead of per request. Request-based billing (the default for all three) charges CPU only while a request is in flight, which is what api, front and pdf need: none of them works between requests. One of `api`, `front`, `pdf`."""
     concurrency: NotRequired[GcpConcurrency]
-    """Requests one instance serves at once (Cloud Run's ``maxInstanceRequestConcurrency``); a request beyond it starts another instance instead of queueing. None: derived from the role's real capacity (api: ``lago:api.threads`` x processes; pdf: Gotenberg's conversions; front: 80)."""
+    """Requests per instance of each HTTP role."""
     autoscale_workers: NotRequired[bool]
     """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it."""
 
@@ -637,14 +694,21 @@ class GcpSettings(TypedDict):
     enable_apis: NotRequired[bool]
     """Enable the Google APIs the target calls (never disabled on destroy). Off where a platform team enables APIs itself and the deployer may not (serviceusage.services.enable)."""
     network: NotRequired[GcpNetwork]
+    """The VPC the roles egress through and the data services take addresses in."""
     database: NotRequired[GcpCloudSql]
+    """Cloud SQL for PostgreSQL."""
     redis: NotRequired[GcpMemorystore]
+    """Memorystore for Redis: the queue, ActionCable's, and with ``lago:redis.separateCache`` the cache."""
     storage: NotRequired[GcpBucket]
+    """The GCS bucket of Lago's files."""
+    service_accounts: NotRequired[GcpServiceAccounts]
+    """Existing runtime service accounts."""
     run: NotRequired[GcpRun]
+    """Cloud Run (``lago:runtime: managed``)."""
     edge: NotRequired[GcpEdge]
-    """The HTTPS load balancer used when ``lago:domain`` is set."""
+    """The HTTPS load balancer (``lago:domain``)."""
     baseline: NotRequired[GcpBaseline]
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset. Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
+    """Production baseline controls."""
 
 
 class LocalSettings(TypedDict):

@@ -82,8 +82,40 @@ class LagoAws(pulumi.ComponentResource):
 
 
 class LagoGcp(pulumi.ComponentResource):
-    """Lago on GCP (Cloud Run, Cloud SQL, Memorystore, GCS, Secret Manager). Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference. Inputs are the keys of a stack file's lago: namespace (camelCase) without target and the other targets' sections; keys left out take the preset's value."""
+    """Lago on GCP (Cloud Run, Cloud SQL, Memorystore, GCS, Secret Manager). Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference; or, with ``lago:runtime: external``, the data tier alone for a runtime of the platform's. Inputs are the keys of a stack file's lago: namespace (camelCase) without target and the other targets' sections; keys left out take the preset's value."""
 
+    project: pulumi.Output[str]
+    """The project everything is in (the explicit provider's when one is given)."""
+    region: pulumi.Output[str]
+    """The region of the regional resources."""
+    load_balancer_ip: Optional[pulumi.Output[str]]
+    """The HTTPS load balancer's address with ``lago:domain`` (managed runtime), else None."""
+    edge_ip: Optional[pulumi.Output[str]]
+    """The same as ``load_balancer_ip`` (its earlier name)."""
+    service_names: pulumi.Output[dict[str, str]]
+    """Cloud Run resource names by role: services (api, front, pdf), worker pools (workers, clock) and the migration job; empty with ``lago:runtime: external``."""
+    service_uris: pulumi.Output[dict[str, str]]
+    """Cloud Run URLs of the HTTP services by role (api, front, pdf); empty with ``lago:runtime: external``."""
+    service_accounts: pulumi.Output[dict[str, str]]
+    """Service account emails by role group: ``backend`` (every Rails role), and with the managed runtime ``front`` and ``pdf``."""
+    runtime_service_account: pulumi.Output[str]
+    """The backend's service account: granted the bucket and every secret; with ``lago:runtime: external`` the account the platform's workloads run as (Workload Identity on GKE)."""
+    database_instance: pulumi.Output[str]
+    """The Cloud SQL instance's name (created, or brought with ``lago:gcp.database.existing``)."""
+    database_connection_name: pulumi.Output[str]
+    """``project:region:instance``, for the Cloud SQL proxy and connectors."""
+    database_private_ip: pulumi.Output[str]
+    """The instance's private IP address, which the roles connect to."""
+    redis_hosts: pulumi.Output[dict[str, str]]
+    """Redis hosts by purpose: ``queue``, ``cable``, and ``cache`` with ``lago:redis.separateCache``."""
+    bucket: pulumi.Output[str]
+    """The GCS bucket of Lago's files."""
+    secret_ids: pulumi.Output[dict[str, str]]
+    """Secret Manager secrets by variable, as ``projects/P/secrets/S``; never a value."""
+    network_id: pulumi.Output[str]
+    """The VPC, as ``projects/P/global/networks/N``."""
+    subnetwork_id: pulumi.Output[str]
+    """The Direct VPC egress subnetwork of the Cloud Run roles."""
     front_url: pulumi.Output[str]
     """Where the browser opens Lago."""
     api_url: pulumi.Output[str]

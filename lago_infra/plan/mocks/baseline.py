@@ -101,12 +101,6 @@ def _service_identity(args):
     return {"email": email, "member": f"serviceAccount:{email}"}
 
 
-@call("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
-def _gcs_agent(args):
-    email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
-    return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.args.get("project"), "id": email}
-
-
 @resource("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig")
 def _uptime(args):
     check_id = f"{args.name}-{digest(args.name, length=8)}"

@@ -2,9 +2,67 @@
 
 from __future__ import annotations
 
+import pulumi
+
 from . import call, digest, resource
 
 PROJECT_NUMBER = "123456789012"
+
+#: Project and region of each explicit ``gcp.Provider`` by its id, so invokes made through one
+#: answer with that provider's, as a real provider would.
+PROVIDERS: dict[str, dict[str, str]] = {}
+#: Every GCP invoke as (token, provider reference): tests check an embedding program's explicit
+#: provider reaches them all.
+INVOKES: list[tuple[str, str]] = []
+
+
+def _placement(args) -> dict[str, str]:
+    """The project and region of the provider a resource or invoke goes through: an explicit
+    provider's own (it never reads the stack's gcp: config), else the stack's."""
+    provider = getattr(args, "provider", None) or ""
+    explicit = PROVIDERS.get(provider.rsplit("::", 1)[-1])
+    if explicit is not None:
+        return {"project": explicit.get("project", ""), "region": explicit.get("region", "")}
+    config = pulumi.Config("gcp")
+    return {"project": config.get("project") or "project", "region": config.get("region") or "europe-west1"}
+
+
+def _project(args) -> str:
+    """A resource's ``project`` input, else its provider's."""
+    return args.inputs.get("project") or _placement(args)["project"]
+
+
+def _through(args) -> dict[str, str]:
+    """Records the invoke; the project and region of the provider it went through."""
+    INVOKES.append((args.token, args.provider or ""))
+    return _placement(args)
+
+
+@resource("pulumi:providers:gcp")
+def _provider(args):
+    provider_id = f"{args.name}-{digest(args.name, args.inputs.get('project'), args.inputs.get('region'), length=8)}"
+    PROVIDERS[provider_id] = {k: args.inputs[k] for k in ("project", "region") if args.inputs.get(k)}
+    return {"__id": provider_id}
+
+
+@call("gcp:organizations/getClientConfig:getClientConfig")
+def _client_config(args):
+    placed = _through(args)
+    return {**placed, "zone": f"{placed['region']}-b", "id": f"projects/{placed['project']}/regions/{placed['region']}", "accessToken": "fake-token"}
+
+
+@call("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
+def _storage_agent(args):
+    _through(args)
+    email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.args.get("project"), "id": email}
+
+
+@call("gcp:cloudrunv2/getJob:getJob")
+def _job(args):
+    # No job yet: a plan is always of a first release.
+    _through(args)
+    return {}
 
 
 def _ip(*seed: str) -> str:
@@ -13,14 +71,15 @@ def _ip(*seed: str) -> str:
 
 
 @call("gcp:organizations/getProject:getProject")
-def _project(args):
-    project = args.args.get("projectId") or "project"
+def _get_project(args):
+    placed = _through(args)
+    project = args.args.get("projectId") or placed["project"]
     return {"projectId": project, "number": PROJECT_NUMBER, "name": project, "id": f"projects/{project}"}
 
 
 @resource("gcp:compute/network:Network")
 def _network(args):
-    project, name = args.inputs.get("project", "project"), args.inputs.get("name", args.name)
+    project, name = _project(args), args.inputs.get("name", args.name)
     ref = f"projects/{project}/global/networks/{name}"
     return {"__id": ref, "selfLink": f"https://www.googleapis.com/compute/v1/{ref}"}
 
@@ -28,24 +87,24 @@ def _network(args):
 @resource("gcp:compute/subnetwork:Subnetwork")
 def _subnetwork(args):
     i = args.inputs
-    return {"__id": f"projects/{i.get('project')}/regions/{i.get('region')}/subnetworks/{i.get('name', args.name)}"}
+    return {"__id": f"projects/{_project(args)}/regions/{i.get('region')}/subnetworks/{i.get('name', args.name)}"}
 
 
 @resource("gcp:compute/globalAddress:GlobalAddress")
 def _global_address(args):
     i = args.inputs
     address = _ip(args.name) if i.get("addressType") == "INTERNAL" else f"34.120.{int(digest(args.name, length=2), 16) % 256}.10"
-    return {"__id": f"projects/{i.get('project')}/global/addresses/{i.get('name', args.name)}", "address": address}
+    return {"__id": f"projects/{_project(args)}/global/addresses/{i.get('name', args.name)}", "address": address}
 
 
 @resource("gcp:sql/databaseInstance:DatabaseInstance")
 def _sql_instance(args):
     i = args.inputs
     return {
-        "connectionName": f"{i.get('project')}:{i.get('region')}:{i.get('name', args.name)}",
+        "connectionName": f"{_project(args)}:{i.get('region')}:{i.get('name', args.name)}",
         "privateIpAddress": _ip(args.name),
         "publicIpAddress": "",
-        "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{i.get('project')}/instances/{i.get('name')}",
+        "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{_project(args)}/instances/{i.get('name')}",
     }
 
 
@@ -58,8 +117,8 @@ def _redis(args):
 @resource("gcp:serviceaccount/account:Account")
 def _service_account(args):
     i = args.inputs
-    email = f"{i['accountId']}@{i.get('project', 'project')}.iam.gserviceaccount.com"
-    return {"email": email, "name": f"projects/{i.get('project')}/serviceAccounts/{email}", "member": f"serviceAccount:{email}"}
+    email = f"{i['accountId']}@{_project(args)}.iam.gserviceaccount.com"
+    return {"email": email, "name": f"projects/{_project(args)}/serviceAccounts/{email}", "member": f"serviceAccount:{email}"}
 
 
 @resource("gcp:storage/bucket:Bucket")
@@ -71,7 +130,7 @@ def _bucket(args):
 @resource("gcp:secretmanager/secret:Secret")
 def _secret(args):
     i = args.inputs
-    return {"__id": f"projects/{i.get('project')}/secrets/{i['secretId']}", "name": f"projects/{PROJECT_NUMBER}/secrets/{i['secretId']}"}
+    return {"__id": f"projects/{_project(args)}/secrets/{i['secretId']}", "name": f"projects/{PROJECT_NUMBER}/secrets/{i['secretId']}"}
 
 
 @resource("gcp:secretmanager/secretVersion:SecretVersion")
@@ -85,7 +144,7 @@ def _run_service(args):
     name, region = i.get("name", args.name), i.get("location")
     deterministic = f"https://{name}-{PROJECT_NUMBER}.{region}.run.app"
     return {
-        "__id": f"projects/{i.get('project')}/locations/{region}/services/{name}",
+        "__id": f"projects/{_project(args)}/locations/{region}/services/{name}",
         "uri": f"https://{name}-{digest(name, length=10)}-{region[:2]}.a.run.app",
         "urls": [deterministic],
     }
@@ -108,10 +167,10 @@ _GLOBAL_COLLECTIONS = {
 def _global_compute(args):
     i = args.inputs
     collection = _GLOBAL_COLLECTIONS[args.typ.rsplit(":", 1)[1]]
-    return {"__id": f"projects/{i.get('project')}/global/{collection}/{i.get('name', args.name)}"}
+    return {"__id": f"projects/{_project(args)}/global/{collection}/{i.get('name', args.name)}"}
 
 
 @resource("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")
 def _neg(args):
     i = args.inputs
-    return {"__id": f"projects/{i.get('project')}/regions/{i.get('region')}/networkEndpointGroups/{i.get('name', args.name)}"}
+    return {"__id": f"projects/{_project(args)}/regions/{i.get('region')}/networkEndpointGroups/{i.get('name', args.name)}"}

@@ -80,6 +80,8 @@ def required_variables(view: StackView) -> Iterable[Violation]:
 
 def connections(view: StackView) -> Iterable[Violation]:
     limit, source = TARGETS[view.target].max_connections(view)
+    if limit is None and source is None:
+        return  # the stack creates no database server (one is brought): its size is the platform's
     if limit is None:
         yield Violation("database", f"cannot tell the database's max_connections ({source})", "set max_connections explicitly (parameter group / database flag)")
         return

@@ -10,6 +10,8 @@ from ..model import SECRET, Resource, RoleView, StackView, Violation
 from .base import ROLES_BY_NAME, WORLD, TargetPolicy, as_int, is_true, missing, role_of, unprotected
 
 SQL = ("gcp:sql/databaseInstance:DatabaseInstance",)
+#: Lago's database inside an instance: alone in a plan when the instance is brought.
+LAGO_DATABASE = "gcp:sql/database:Database"
 REDIS = ("gcp:redis/instance:Instance",)
 BUCKET = ("gcp:storage/bucket:Bucket",)
 SERVICE = "gcp:cloudrunv2/service:Service"
@@ -72,8 +74,12 @@ def _tier_memory_gib(tier: str) -> Optional[float]:
     return None
 
 
-def max_connections(view: StackView) -> tuple[Optional[int], str]:
+def max_connections(view: StackView) -> tuple[Optional[int], Optional[str]]:
+    """The instance's max_connections and where it comes from; (None, None) when Lago's database
+    is on a brought instance (``lago:gcp.database.existing``), whose size the stack does not know."""
     dbs = view.of_type(*SQL)
+    if not dbs and view.of_type(LAGO_DATABASE):
+        return None, None
     if not dbs:
         return None, "no Cloud SQL instance found"
     db = dbs[0]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_gcp as gcp
+from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
 from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
+from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init
-from . import apis, preflight, services
+from ..base import LagoTarget, component_props, documented_init, role_environments
+from . import apis, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
@@ -23,7 +25,7 @@ from .observability import GcpRedis, GcpSignals
 from .propagation import IamPropagation
 from .redis import CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
-from .settings import GcpSettings
+from .settings import ExistingRedis, GcpSettings
 from .storage import LagoStorage, StorageArgs
 
 __all__ = ["LagoGcp"]
@@ -49,28 +51,101 @@ def http_concurrency(settings: LagoSettings) -> dict[str, int]:
     return {role: getattr(configured, role) or derived[role] for role in HTTP_ROLES}
 
 
+def explicit_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
+    """The ``gcp.Provider`` the component is given (``provider``, ``providers``, or its parent's), if any."""
+    if opts is None:
+        return None
+    if opts.provider is not None and opts.provider.package == "gcp":
+        return opts.provider
+    providers = opts.providers
+    found = providers.get("gcp") if isinstance(providers, Mapping) else next((p for p in providers or [] if p.package == "gcp"), None)
+    if found is None and opts.parent is not None:
+        found = opts.parent.get_provider("gcp::")
+    return found
+
+
+def _brought_redis(brought: ExistingRedis) -> RedisEndpoint:
+    """A Redis of the platform's, as the roles reach it (a private CA, as Memorystore's, unverified)."""
+    port = brought.port or limits.REDIS_PORT[brought.tls]
+    # A stack file's secure: value (SecretStr) or a program's secret Output (settings.BroughtSecret).
+    auth = brought.auth.get_secret_value() if isinstance(brought.auth, SecretStr) else brought.auth
+    return RedisEndpoint(host=brought.host, port=port, tls=brought.tls, verifiable_tls=False, password=None if auth is None else pulumi.Output.secret(auth))
+
+
 class LagoGcp(LagoTarget):
-    """Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference."""
+    """Every Lago role on Cloud Run, private data services behind a VPC, secrets by reference; or,
+    with ``lago:runtime: external``, the data tier alone for a runtime of the platform's."""
+
+    project: pulumi.Output[str]
+    """The project everything is in (the explicit provider's when one is given)."""
+    region: pulumi.Output[str]
+    """The region of the regional resources."""
+    load_balancer_ip: Optional[pulumi.Output[str]]
+    """The HTTPS load balancer's address with ``lago:domain`` (managed runtime), else None."""
+    edge_ip: Optional[pulumi.Output[str]]
+    """The same as ``load_balancer_ip`` (its earlier name)."""
+    service_names: pulumi.Output[dict[str, str]]
+    """Cloud Run resource names by role: services (api, front, pdf), worker pools (workers, clock)
+    and the migration job; empty with ``lago:runtime: external``."""
+    service_uris: pulumi.Output[dict[str, str]]
+    """Cloud Run URLs of the HTTP services by role (api, front, pdf); empty with ``lago:runtime: external``."""
+    service_accounts: pulumi.Output[dict[str, str]]
+    """Service account emails by role group: ``backend`` (every Rails role), and with the managed
+    runtime ``front`` and ``pdf``."""
+    runtime_service_account: pulumi.Output[str]
+    """The backend's service account: granted the bucket and every secret; with ``lago:runtime:
+    external`` the account the platform's workloads run as (Workload Identity on GKE)."""
+    database_instance: pulumi.Output[str]
+    """The Cloud SQL instance's name (created, or brought with ``lago:gcp.database.existing``)."""
+    database_connection_name: pulumi.Output[str]
+    """``project:region:instance``, for the Cloud SQL proxy and connectors."""
+    database_private_ip: pulumi.Output[str]
+    """The instance's private IP address, which the roles connect to."""
+    redis_hosts: pulumi.Output[dict[str, str]]
+    """Redis hosts by purpose: ``queue``, ``cable``, and ``cache`` with ``lago:redis.separateCache``."""
+    bucket: pulumi.Output[str]
+    """The GCS bucket of Lago's files."""
+    secret_ids: pulumi.Output[dict[str, str]]
+    """Secret Manager secrets by variable, as ``projects/P/secrets/S``; never a value."""
+    network_id: pulumi.Output[str]
+    """The VPC, as ``projects/P/global/networks/N``."""
+    subnetwork_id: pulumi.Output[str]
+    """The Direct VPC egress subnetwork of the Cloud Run roles."""
 
     @documented_init(
         "Google Cloud",
         "gcp",
         """
-        front_url: where the browser opens Lago.
-        api_url: the api as the browser and API clients reach it.
-        edge_ip: the load balancer's address when ``lago:domain`` is set, else None.
+        front_url, api_url: where the browser opens Lago; the api as browsers and clients reach it.
+        load_balancer_ip (edge_ip): the load balancer's address with ``lago:domain``, else None.
+        project, region: where everything is (an explicit ``gcp.Provider``'s when given).
+        service_names, service_uris: Cloud Run resources and URLs by role (managed runtime).
+        service_accounts, runtime_service_account: identities by role group; the backend's.
+        database_instance, database_connection_name, database_private_ip: Cloud SQL.
+        redis_hosts: queue, cable (and cache) hosts.
+        bucket, secret_ids, network_id, subnetwork_id: the rest of the data tier.
+        role_environments: each role's image, command, plain variables and Secret Manager
+            version names, for a runtime of one's own.
         deployment: every role with its image, command, size and environment.
-        exports(): the stack outputs (Cloud SQL connection name, Redis hosts, bucket,
-            service accounts, secret ids, load balancer IP); never a secret value.
+        exports(): the stack outputs; never a secret value.
         """,
     )
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         g: GcpSettings = settings.gcp
-        provider = pulumi.Config("gcp")
+        provider = explicit_provider(opts)
+        if provider is not None:
+            # The provider's own project and region (set on it or from its environment), asked
+            # of the provider itself: the stack's gcp: config is not what it deploys to.
+            client = gcp.organizations.get_client_config(opts=pulumi.InvokeOptions(provider=provider))
+            given_project, given_region = client.project, client.region
+        else:
+            config = pulumi.Config("gcp")
+            given_project, given_region = config.get("project"), config.get("region")
         # Before anything is registered: a refused setting creates nothing.
-        placement = preflight.check(settings, provider.get("project"), provider.get("region"))
+        placement = preflight.check(settings, given_project, given_region, explicit_provider=provider is not None)
         project, region = placement.project, placement.region
         super().__init__("lago:gcp:LagoGcp", name, component_props(settings), opts)
+        managed = settings.runtime == "managed"
         protect = settings.protection.protect
         child = pulumi.ResourceOptions(parent=self)
         self._name = name
@@ -80,12 +155,13 @@ class LagoGcp(LagoTarget):
         enabled = apis.enable(name, project, self) if g.enable_apis else []
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
         project_number = gcp.organizations.get_project_output(
-            project_id=project, opts=pulumi.InvokeOutputOptions(depends_on=enabled)
+            project_id=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=enabled)
         ).number
+        domain = settings.domain
         # First: the CMEK key and armor policy the data services and the edge are created with.
         baseline = GcpBaseline(
             f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region, project_number,
-            load_balancer=settings.domain is not None, after=enabled, opts=child,
+            load_balancer=managed and domain is not None, after=enabled, opts=child,
         )
         network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
@@ -98,39 +174,24 @@ class LagoGcp(LagoTarget):
             ),
             opts=child,
         )
-
-        def redis(suffix: str, purpose: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
-            # The stack key encrypts what holds data; the cable Redis holds only broadcasts.
-            args = RedisArgs(
-                purpose, keyed if holds_data else where, tier, g.redis.version, memory, eviction, protect and holds_data, labels,
-                persistent=eviction == "noeviction", tls=tls, customer_managed_key=baseline.kms_key_name if holds_data else None,
-            )
-            return LagoRedis(f"{name}-{suffix}", args, opts=child)
-
-        queue = redis("redis", "queue", g.redis.tier, g.redis.memory_size_gb, "noeviction")
-        cache = (
-            redis("cache", "cache", g.redis.cache_tier or g.redis.tier, g.redis.cache_memory_size_gb, "allkeys-lru")
-            if settings.redis.separate_cache
-            else None
-        )
-        # ActionCable verifies the server certificate and takes no CA and no separate password
-        # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
-        # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
-        # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
-        cable = redis("cable", CABLE, "BASIC", 1, "allkeys-lru", holds_data=False, tls=False)
+        queue, cache, cable, redis_ids = self._redis(name, settings, keyed, where, labels, baseline.kms_key_name)
         ids = account_ids(name)
+        brought = g.service_accounts
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
-                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_grants], baseline.kms_key_name
+                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_grants], baseline.kms_key_name,
+                display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
+                existing_bucket=g.storage.existing,
+                existing_account=brought.backend,
             ),
             opts=child,
         )
         # front and pdf run as accounts of their own with no grant: nginx and Chromium rendering
-        # invoice HTML need no secret and no bucket.
+        # invoice HTML need no secret and no bucket. The platform's runtime picks its own.
         accounts: dict[str, pulumi.Input[str]] = {"backend": storage.service_account_email}
-        for role in ("front", "pdf"):
-            accounts[role] = gcp.serviceaccount.Account(
+        for role in ("front", "pdf") if managed else ():
+            accounts[role] = getattr(brought, role) or gcp.serviceaccount.Account(
                 f"{name}-{role}-identity",
                 account_id=ids[role],
                 project=project,
@@ -146,23 +207,24 @@ class LagoGcp(LagoTarget):
             # front's URL and the front the api's, so neither can wait for the other's `uri`.
             return pulumi.Output.concat("https://", service_names[role], "-", project_number, ".", region, ".run.app")
 
-        domain = settings.domain
+        # External runtime: lago:urls or lago:domain's hosts (preflight refused neither being set).
         api_url = settings.urls.api or (urls.http_url("https", domain.api) if domain else run_url("api"))
         front_url = settings.urls.front or (urls.http_url("https", domain.app) if domain else run_url("front"))
+        # A platform runs Gotenberg as a service named "pdf" beside the backend (as Lago's own
+        # compose file and Helm chart do); Cloud Run reaches its internal-only service by URL.
+        pdf_url = run_url("pdf") if managed else urls.http_url("http", "pdf", PDF_PORT)
 
         endpoints = Endpoints(
             database=DatabaseEndpoint(
                 host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode="require"
             ),
-            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, verifiable_tls=False, password=queue.auth_string),
-            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, verifiable_tls=False, password=cache.auth_string)
-            if cache
-            else None,
+            queue=queue,
+            cache=cache,
             storage=GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
-            pdf_url=run_url("pdf"),
-            cable=RedisEndpoint(host=cable.host, port=cable.port, tls=False, password=cable.auth_string),
+            pdf_url=pdf_url,
+            cable=cable,
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
@@ -183,49 +245,72 @@ class LagoGcp(LagoTarget):
             ),
             opts=child,
         )
-        # Cloud Run checks secret access when a revision starts: start none before the grants
-        # have propagated.
-        iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants], opts=child)
-        ctx = services.RunContext(
-            project=project,
-            region=region,
-            service_accounts=accounts,
-            network_id=network.network_id,
-            subnetwork_id=network.subnetwork_id,
-            secrets=store.refs,
-            labels=labels,
-            depends_on=[iam_settled, *db.ready, *network.ready],
+        # What a runtime hands a container: the pinned version's full name.
+        self.role_environments = role_environments(
+            self.deployment, {variable: pulumi.Output.concat(ref.path, "/versions/", ref.version) for variable, ref in store.refs.items()}
         )
-        self._run_roles(ctx, service_names, domain is not None)
 
-        self.edge_ip: Optional[pulumi.Output[str]] = None
-        if domain is not None:
-            edge = LagoEdge(
-                f"{name}-edge",
-                EdgeArgs(
-                    project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled, baseline.security_policy
-                ),
-                opts=child,
+        self._services: dict[str, gcp.cloudrunv2.Service] = {}
+        self._run_names: dict[str, str] = {}
+        self.load_balancer_ip: Optional[pulumi.Output[str]] = None
+        if managed:
+            # Cloud Run checks secret access when a revision starts: start none before the grants
+            # have propagated.
+            iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants], opts=child)
+            ctx = services.RunContext(
+                project=project,
+                region=region,
+                service_accounts=accounts,
+                network_id=network.network_id,
+                subnetwork_id=network.subnetwork_id,
+                secrets=store.refs,
+                labels=labels,
+                depends_on=[iam_settled, *db.ready, *network.ready],
             )
-            self.edge_ip = edge.ip_address
+            self._run_roles(ctx, service_names, domain is not None)
+            if domain is not None:
+                edge = LagoEdge(
+                    f"{name}-edge",
+                    EdgeArgs(
+                        project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled, baseline.security_policy
+                    ),
+                    opts=child,
+                )
+                self.load_balancer_ip = edge.ip_address
+        self.edge_ip = self.load_balancer_ip
 
         baseline.watch(
             GcpSignals(
                 project=project,
-                services=service_names,
-                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names},
+                services=service_names if managed else {},
+                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names} if managed else {},
                 database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
-                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections),
-                redis=[
-                    GcpRedis(label, f"projects/{project}/locations/{region}/instances/{name}-{suffix}", queue=suffix == "redis", high_availability=tier == "STANDARD_HA")
-                    for label, suffix, tier in (("queue", "redis", g.redis.tier), *((("cache", "cache", g.redis.cache_tier or g.redis.tier),) if cache else ()))
-                ],
-                endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain else {},
+                # A brought instance's size is the platform's: no connections threshold from a tier.
+                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
+                redis=redis_ids,
+                endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain and managed else {},
             )
         )
 
+        self.project = pulumi.Output.from_input(project)
+        self.region = pulumi.Output.from_input(region)
         self.front_url = pulumi.Output.from_input(front_url)
         self.api_url = pulumi.Output.from_input(api_url)
+        self.service_names = pulumi.Output.from_input(dict(self._run_names))
+        self.service_uris = pulumi.Output.from_input({role: svc.uri for role, svc in self._services.items()})
+        self.service_accounts = pulumi.Output.from_input(accounts)
+        self.runtime_service_account = storage.service_account_email
+        self.database_instance = db.instance_name
+        self.database_connection_name = db.connection_name
+        self.database_private_ip = db.host
+        self.redis_hosts = pulumi.Output.from_input(
+            {"queue": queue.host, **({"cache": cache.host} if cache else {}), "cable": (cable or queue).host}
+        )
+        self.bucket = storage.bucket
+        self.secret_ids = pulumi.Output.from_input({k: v.path for k, v in store.refs.items()})
+        self.network_id = network.network_id
+        self.subnetwork_id = network.subnetwork_id
+
         self._outputs = {
             "front_url": self.front_url,
             "api_url": self.api_url,
@@ -234,27 +319,88 @@ class LagoGcp(LagoTarget):
             "bucket": storage.bucket,
             "service_account": storage.service_account_email,
             "service_accounts": accounts,
-            "secret_ids": {k: v.path for k, v in store.refs.items()},
+            "secret_ids": self.secret_ids,
         }
         if cache is not None:
             self._outputs["redis_cache_host"] = cache.host
-        self._outputs["redis_cable_host"] = cable.host
-        if self.edge_ip is not None:
-            self._outputs["load_balancer_ip"] = self.edge_ip
-        self.register_outputs(self._outputs)
+        self._outputs["redis_cable_host"] = (cable or queue).host
+        if self.load_balancer_ip is not None:
+            self._outputs["load_balancer_ip"] = self.load_balancer_ip
+        if not managed:
+            # What the platform's runtime is configured from (`pulumi stack output`).
+            self._outputs["role_environments"] = self.role_environments
+        self.register_outputs(
+            {
+                "project": self.project,
+                "region": self.region,
+                "front_url": self.front_url,
+                "api_url": self.api_url,
+                "load_balancer_ip": self.load_balancer_ip,
+                "service_names": self.service_names,
+                "service_uris": self.service_uris,
+                "service_accounts": self.service_accounts,
+                "runtime_service_account": self.runtime_service_account,
+                "database_instance": self.database_instance,
+                "database_connection_name": self.database_connection_name,
+                "database_private_ip": self.database_private_ip,
+                "redis_hosts": self.redis_hosts,
+                "bucket": self.bucket,
+                "secret_ids": self.secret_ids,
+                "network_id": self.network_id,
+                "subnetwork_id": self.subnetwork_id,
+                "role_environments": self.role_environments,
+            }
+        )
 
     def exports(self) -> dict[str, pulumi.Input]:
         return {**self._outputs, "target": "gcp"}
+
+    def _redis(
+        self, name: str, settings: LagoSettings, keyed: Placement, where: Placement, labels: dict[str, str], kms_key_name: Optional[pulumi.Input[str]]
+    ) -> tuple[RedisEndpoint, Optional[RedisEndpoint], Optional[RedisEndpoint], list[GcpRedis]]:
+        """The queue, the separate cache (or None), ActionCable's (None: the queue's) and what
+        the alerts watch: Memorystore instances created here, or the platform's as they are."""
+        g = settings.gcp
+        brought = g.redis.existing
+        if brought is not None:
+            # The platform's instances: its own monitoring watches them.
+            cache = _brought_redis(brought.cache) if brought.cache else None
+            return _brought_redis(brought.queue), cache, _brought_redis(brought.cable) if brought.cable else None, []
+
+        def redis(suffix: str, purpose: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
+            # The stack key encrypts what holds data; the cable Redis holds only broadcasts.
+            args = RedisArgs(
+                purpose, keyed if holds_data else where, tier, g.redis.version, memory, eviction, settings.protection.protect and holds_data, labels,
+                persistent=eviction == "noeviction", tls=tls, customer_managed_key=kms_key_name if holds_data else None,
+            )
+            return LagoRedis(f"{name}-{suffix}", args, opts=pulumi.ResourceOptions(parent=self))
+
+        def endpoint(r: LagoRedis, tls: bool = True) -> RedisEndpoint:
+            return RedisEndpoint(host=r.host, port=r.port, tls=tls, verifiable_tls=False, password=r.auth_string)
+
+        queue = redis("redis", "queue", g.redis.tier, g.redis.memory_size_gb, "noeviction")
+        cache_tier = g.redis.cache_tier or g.redis.tier
+        cache = redis("cache", "cache", cache_tier, g.redis.cache_memory_size_gb, "allkeys-lru") if settings.redis.separate_cache else None
+        # ActionCable verifies the server certificate and takes no CA and no separate password
+        # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
+        # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
+        # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
+        cable = redis("cable", CABLE, "BASIC", 1, "allkeys-lru", holds_data=False, tls=False)
+        instance = f"projects/{keyed.project}/locations/{keyed.region}/instances/{name}"
+        watched = [GcpRedis("queue", f"{instance}-redis", queue=True, high_availability=g.redis.tier == "STANDARD_HA")]
+        if cache is not None:
+            watched.append(GcpRedis("cache", f"{instance}-cache", queue=False, high_availability=cache_tier == "STANDARD_HA"))
+        return endpoint(queue), endpoint(cache) if cache else None, endpoint(cable, tls=False), watched
 
     def _run_roles(self, ctx: services.RunContext, names: dict[str, str], behind_lb: bool) -> None:
         """Migrations first; then pdf, api, front as services, the rest as worker pools."""
         run = self._settings.gcp.run
         migrate = services.migration_job(f"{self._name}-migrate", self, self.deployment.role("migrate"), ctx)
+        self._run_names["migrate"] = f"{self._name}-migrate"
         after_migrate = [*ctx.depends_on, migrate]
         # With a load balancer, the run.app URLs of api and front refuse outside callers.
         public = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if behind_lb else "INGRESS_TRAFFIC_ALL"
         concurrency = http_concurrency(self._settings)
-        self._services: dict[str, gcp.cloudrunv2.Service] = {}
         for role, ingress, deps in (
             ("pdf", "INGRESS_TRAFFIC_INTERNAL_ONLY", ctx.depends_on),
             ("api", public, after_migrate),
@@ -268,6 +414,8 @@ class LagoGcp(LagoTarget):
                 cpu_idle=role not in run.always_allocated_cpu,
             )
             self._services[role] = services.http_service(names[role], self, rd, ctx, shape, deps)
+            self._run_names[role] = names[role]
         for rd in self.deployment.serving:
             if rd.name not in names:
                 services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate, run.autoscale_workers)
+                self._run_names[rd.name] = f"{self._name}-{rd.name}"

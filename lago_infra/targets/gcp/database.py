@@ -37,12 +37,15 @@ def flags(s: CloudSql, database: str) -> dict[str, str]:
 
 
 class LagoDatabase(pulumi.ComponentResource):
-    """The instance, Lago's database, and Lago's user with a generated password."""
+    """The instance (unless ``lago:gcp.database.existing`` brings one), Lago's database, and Lago's
+    user with a generated password."""
 
     host: pulumi.Output[str]
     """Private IP address of the instance."""
     connection_name: pulumi.Output[str]
     """``project:region:instance``, for the Cloud SQL proxy and connectors."""
+    instance_name: pulumi.Output[str]
+    """The instance's name in its project."""
     user: pulumi.Output[str]
     password: pulumi.Output[str]
     """Secret."""
@@ -51,86 +54,103 @@ class LagoDatabase(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Database", name, None, opts)
-        s, db, where = args.instance, args.database, args.where
+        db, where, existing = args.database, args.where, args.instance.existing
         protected = args.protection.protect
-        final_backup = (
-            gcp.sql.DatabaseInstanceSettingsFinalBackupConfigArgs(enabled=True, retention_days=s.final_backup_days)
-            if s.final_backup_days
-            else None
-        )
-        instance = gcp.sql.DatabaseInstance(
-            f"{name}-instance",
-            name=f"{name}-pg",
-            project=where.project,
-            region=where.region,
-            database_version=f"POSTGRES_{db.version}",
-            # Pulumi's own guard; the API-side flag is settings.deletion_protection_enabled.
-            deletion_protection=args.protection.deletion_protection,
-            encryption_key_name=args.encryption_key_name,
-            settings=gcp.sql.DatabaseInstanceSettingsArgs(
-                tier=s.tier,
-                edition=s.edition,
-                availability_type=s.availability,
-                disk_size=s.disk_size_gb,
-                disk_type="PD_SSD",
-                disk_autoresize=True,
-                deletion_protection_enabled=args.protection.deletion_protection,
-                ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
-                    ipv4_enabled=False,
-                    private_network=where.network_id,
-                    # TLS without client certificates: Lago connects with sslmode=require.
-                    ssl_mode="ENCRYPTED_ONLY",
-                ),
-                backup_configuration=gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
-                    enabled=True,
-                    point_in_time_recovery_enabled=True,
-                    transaction_log_retention_days=s.log_retention_days,
-                    backup_retention_settings=gcp.sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
-                        retained_backups=s.backups_retained, retention_unit="COUNT"
-                    ),
-                ),
-                final_backup_config=final_backup,
-                database_flags=[
-                    gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in {**flags(s, db.name), **dict(args.extra_flags)}.items()
-                ],
-                user_labels=dict(args.labels),
-                maintenance_window=(
-                    gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(day=s.maintenance_day, hour=s.maintenance_hour, update_track="stable")
-                    if s.maintenance_day
-                    else None
-                ),
-                insights_config=(
-                    gcp.sql.DatabaseInstanceSettingsInsightsConfigArgs(
-                        query_insights_enabled=True, record_application_tags=True, record_client_address=False
-                    )
-                    if s.query_insights
-                    else None
-                ),
-            ),
-            opts=pulumi.ResourceOptions(parent=self, protect=protected, depends_on=list(where.depends_on)),
-        )
+        if existing is None:
+            instance = _instance(name, args, self)
+            instance_name, project = instance.name, pulumi.Output.from_input(where.project)
+            self.host, self.connection_name = instance.private_ip_address, instance.connection_name
+        else:
+            # The instance's name, or its connection name PROJECT:REGION:INSTANCE (limits.SQL_CONNECTION_NAME).
+            brought = pulumi.Output.from_input(existing.instance)
+            instance_name = brought.apply(lambda v: v.rsplit(":", 1)[-1])
+            project = brought.apply(lambda v: v.rsplit(":", 2)[0] if v.count(":") >= 2 else where.project)
+            self.connection_name = brought.apply(lambda v: v if v.count(":") >= 2 else f"{where.project}:{where.region}:{v}")
+            self.host = pulumi.Output.from_input(existing.private_ip)
+        self.instance_name = instance_name
+        # A created instance orders the database and user itself; on a brought one they wait for the APIs.
+        after = [] if existing is None else list(where.depends_on)
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=pulumi.ResourceOptions(parent=self))
-        # ABANDON: dropping them fails once Lago's tables exist, and the instance goes with them.
+        # ABANDON: dropping them fails once Lago's tables exist; a created instance takes them with it,
+        # a brought one keeps them for the platform to drop.
         database = gcp.sql.Database(
             f"{name}-database",
             name=db.name,
-            project=where.project,
-            instance=instance.name,
+            project=project,
+            instance=instance_name,
             deletion_policy="ABANDON",
-            opts=pulumi.ResourceOptions(parent=self, protect=protected),
+            opts=pulumi.ResourceOptions(parent=self, protect=protected, depends_on=after),
         )
         user = gcp.sql.User(
             f"{name}-user",
             name=db.user,
-            project=where.project,
-            instance=instance.name,
+            project=project,
+            instance=instance_name,
             password=password.result,
             deletion_policy="ABANDON",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=after),
         )
-        self.host = instance.private_ip_address
-        self.connection_name = instance.connection_name
         self.user = user.name
         self.password = pulumi.Output.secret(password.result)
         self.ready = [database, user]
         self.register_outputs({"host": self.host, "connection_name": self.connection_name})
+
+
+def _instance(name: str, args: DatabaseArgs, parent: pulumi.Resource) -> gcp.sql.DatabaseInstance:
+    s, db, where = args.instance, args.database, args.where
+    final_backup = (
+        gcp.sql.DatabaseInstanceSettingsFinalBackupConfigArgs(enabled=True, retention_days=s.final_backup_days)
+        if s.final_backup_days
+        else None
+    )
+    return gcp.sql.DatabaseInstance(
+        f"{name}-instance",
+        name=f"{name}-pg",
+        project=where.project,
+        region=where.region,
+        database_version=f"POSTGRES_{db.version}",
+        # Pulumi's own guard; the API-side flag is settings.deletion_protection_enabled.
+        deletion_protection=args.protection.deletion_protection,
+        encryption_key_name=args.encryption_key_name,
+        settings=gcp.sql.DatabaseInstanceSettingsArgs(
+            tier=s.tier,
+            edition=s.edition,
+            availability_type=s.availability,
+            disk_size=s.disk_size_gb,
+            disk_type="PD_SSD",
+            disk_autoresize=True,
+            deletion_protection_enabled=args.protection.deletion_protection,
+            ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
+                ipv4_enabled=False,
+                private_network=where.network_id,
+                # TLS without client certificates: Lago connects with sslmode=require.
+                ssl_mode="ENCRYPTED_ONLY",
+            ),
+            backup_configuration=gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
+                enabled=True,
+                point_in_time_recovery_enabled=True,
+                transaction_log_retention_days=s.log_retention_days,
+                backup_retention_settings=gcp.sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
+                    retained_backups=s.backups_retained, retention_unit="COUNT"
+                ),
+            ),
+            final_backup_config=final_backup,
+            database_flags=[
+                gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in {**flags(s, db.name), **dict(args.extra_flags)}.items()
+            ],
+            user_labels=dict(args.labels),
+            maintenance_window=(
+                gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(day=s.maintenance_day, hour=s.maintenance_hour, update_track="stable")
+                if s.maintenance_day
+                else None
+            ),
+            insights_config=(
+                gcp.sql.DatabaseInstanceSettingsInsightsConfigArgs(
+                    query_insights_enabled=True, record_application_tags=True, record_client_address=False
+                )
+                if s.query_insights
+                else None
+            ),
+        ),
+        opts=pulumi.ResourceOptions(parent=parent, protect=args.protection.protect, depends_on=list(where.depends_on)),
+    )

@@ -62,7 +62,7 @@ class StackCryptoKey(pulumi.ComponentResource):
             "cloudsql": gcp.projects.ServiceIdentity(f"{name}-sql-agent", project=project, service="sqladmin.googleapis.com", opts=child).email,
             "secretmanager": gcp.projects.ServiceIdentity(f"{name}-sm-agent", project=project, service="secretmanager.googleapis.com", opts=child).email,
             "redis": pulumi.Output.concat("service-", project_number, "@cloud-redis.iam.gserviceaccount.com"),
-            "storage": gcp.storage.get_project_service_account_output(project=project).email_address,
+            "storage": gcp.storage.get_project_service_account_output(project=project, opts=pulumi.InvokeOutputOptions(parent=self)).email_address,
         }
         self.grants = [
             gcp.kms.CryptoKeyIAMMember(

@@ -8,6 +8,7 @@ is accepted, else a sentence saying what Google would refuse and which values it
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from typing import Mapping, Optional
 
@@ -272,3 +273,57 @@ def subnetwork_problem(value: str) -> Optional[str]:
     if SUBNETWORK.match(value):
         return None
     return f"'{value}' is not a subnetwork's full name. Fix: give projects/PROJECT/regions/REGION/subnetworks/NAME (or its self link)"
+
+
+# -- data services and identities a user brings ----------------------------------------------------
+
+#: A Cloud SQL instance as the Admin API names it (``sql.Database.instance``, ``sql.User.instance``
+#: in the pulumi-gcp 10.2.0 docstrings: "The name of the Cloud SQL instance"), or its connection
+#: name ``project:region:instance`` as the console shows it; the instance id follows
+#: NAME_RULES["sql_instance"]. Projects of a legacy domain (``example.com:project``) have a colon of
+#: their own (https://cloud.google.com/sql/docs/postgres/instance-info).
+SQL_CONNECTION_NAME = re.compile(r"^(?:(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]:[a-z]+-[a-z]+\d+:)?[a-z](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def sql_instance_problem(value: str) -> Optional[str]:
+    instance = value.rsplit(":", 1)[-1]
+    if SQL_CONNECTION_NAME.match(value) and name_problem("sql_instance", instance) is None:
+        return None
+    return f"'{value}' is not a Cloud SQL instance name. Fix: give the instance id (e.g. platform-pg) or its connection name PROJECT:REGION:INSTANCE"
+
+
+def ipv4_problem(value: str) -> Optional[str]:
+    """Cloud SQL's private IP and Memorystore's host are IPv4 addresses in the private services
+    range (https://cloud.google.com/sql/docs/postgres/private-ip,
+    https://cloud.google.com/memorystore/docs/redis/networking)."""
+    try:
+        if ipaddress.ip_address(value).version == 4:
+            return None
+    except ValueError:
+        pass
+    return f"'{value}' is not an IPv4 address. Fix: give the instance's private IP address, e.g. 10.20.0.3"
+
+
+#: Memorystore for Redis ports: 6379, or 6378 with in-transit encryption (SERVER_AUTHENTICATION)
+#: (https://cloud.google.com/memorystore/docs/redis/about-in-transit-encryption). Any port is
+#: accepted for a Redis of one's own; these are the defaults.
+REDIS_PORT = {True: 6378, False: 6379}
+
+#: Service account emails: ``ID@PROJECT.iam.gserviceaccount.com`` for user-managed accounts, ids
+#: as NAME_RULES["service_account"]; Google-managed ones (``PROJECT_NUMBER-compute@developer...``)
+#: are other domains (https://cloud.google.com/iam/docs/service-account-overview#types).
+SERVICE_ACCOUNT_EMAIL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.(?:gserviceaccount\.com|iam\.gserviceaccount\.com)$")
+
+
+def service_account_problem(value: str) -> Optional[str]:
+    if SERVICE_ACCOUNT_EMAIL.match(value):
+        return None
+    return f"'{value}' is not a service account email. Fix: give NAME@PROJECT.iam.gserviceaccount.com"
+
+
+def bucket_problem(value: str) -> Optional[str]:
+    """A bucket's name as NAME_RULES["bucket"] (names with dots, for domain-named buckets, are
+    left to Google: they need a verified domain)."""
+    if value.startswith("gs://"):
+        return f"'{value}' is a URL. Fix: give the bucket's name alone, {value[5:].rstrip('/')}"
+    return None if "." in value and len(value) <= 222 else name_problem("bucket", value)

@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_gcp as gcp
 
-from ...config.alerts import Alerts
+from ...config.alerts import Alerts, Thresholds
 
 
 @dataclass(frozen=True)
@@ -133,26 +133,8 @@ class LagoMonitoring(pulumi.ComponentResource):
 
     def _specs(self, alerts: Alerts, s: GcpSignals, uptime: dict[str, tuple[str, pulumi.Output[str]]]) -> list[_Policy]:
         t = alerts.thresholds
-        api = f'resource.type="cloud_run_revision" AND resource.labels.service_name={_q(s.services["api"])}'
-        requests = f'metric.type="run.googleapis.com/request_count" AND {api}'
-        specs = [
-            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
-                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests, duration=0),
-            _Policy("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
-                    f'metric.type="run.googleapis.com/request_latencies" AND {api}', t.api_latency_p99_seconds * 1000, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX"),
-        ]
-        pools = " OR ".join(_q(n) for n in s.worker_pools.values())
-        services = " OR ".join(_q(n) for n in s.services.values())
-        specs.append(_Policy(
-            "crashes", "a Lago container exited or failed its probes (Cloud Run system log)",
-            f'log_id("run.googleapis.com/varlog/system") AND severity>=ERROR AND ((resource.type="cloud_run_revision" AND resource.labels.service_name=({services})) '
-            f'OR (resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name=({pools})))',
-            kind="log",
-        ))
-        if "clock" in s.worker_pools:
-            specs.append(_Policy("clock-not-running", "no clock instance for 10 minutes: billing and other scheduled jobs stop",
-                                 f'metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])}',
-                                 kind="absent", duration=600, reducer="REDUCE_SUM"))
+        # Cloud Run's signals exist only where the target runs the roles (lago:runtime: managed).
+        specs = self._run_specs(t, s) if s.services else []
         db = pulumi.Output.from_input(s.database_id).apply(lambda i: f'resource.type="cloudsql_database" AND resource.labels.database_id={_q(i)}')
         specs += [
             _Policy("database-cpu", f"database CPU above {t.database_cpu_percent:g} % for 15 minutes", db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/cpu/utilization" AND {f}'),
@@ -189,6 +171,30 @@ class LagoMonitoring(pulumi.ComponentResource):
                         check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" AND {f}'), t.certificate_days,
                         comparison="COMPARISON_LT", aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_MIN", duration=600, alignment=1200),
             ]
+        return specs
+
+    def _run_specs(self, t: Thresholds, s: GcpSignals) -> list[_Policy]:
+        """The api, crash and clock policies, on Cloud Run's metrics and system log."""
+        api = f'resource.type="cloud_run_revision" AND resource.labels.service_name={_q(s.services["api"])}'
+        requests = f'metric.type="run.googleapis.com/request_count" AND {api}'
+        specs = [
+            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
+                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests, duration=0),
+            _Policy("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
+                    f'metric.type="run.googleapis.com/request_latencies" AND {api}', t.api_latency_p99_seconds * 1000, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX"),
+        ]
+        pools = " OR ".join(_q(n) for n in s.worker_pools.values())
+        services = " OR ".join(_q(n) for n in s.services.values())
+        specs.append(_Policy(
+            "crashes", "a Lago container exited or failed its probes (Cloud Run system log)",
+            f'log_id("run.googleapis.com/varlog/system") AND severity>=ERROR AND ((resource.type="cloud_run_revision" AND resource.labels.service_name=({services})) '
+            f'OR (resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name=({pools})))',
+            kind="log",
+        ))
+        if "clock" in s.worker_pools:
+            specs.append(_Policy("clock-not-running", "no clock instance for 10 minutes: billing and other scheduled jobs stop",
+                                 f'metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])}',
+                                 kind="absent", duration=600, reducer="REDUCE_SUM"))
         return specs
 
     def _policy(self, p: _Policy) -> gcp.monitoring.AlertPolicy:

@@ -25,10 +25,16 @@ class Placement:
     region: str
 
 
-def _provider_value(override: Optional[str], provider: Optional[str], key: str) -> tuple[str, str]:
-    """The value and the stack key it came from."""
+def _provider_value(override: Optional[str], provider: Optional[str], key: str, explicit: bool) -> tuple[str, str]:
+    """The value and the stack key (or the explicit provider) it came from."""
     if override:
         return override, f"lago:gcp.{key}"
+    if explicit:
+        if not provider:
+            raise SettingError(
+                f"gcp:{key}", f"the gcp.Provider given to LagoGcp has no {key}", f"pass {key}=... to that gcp.Provider (or set lago:gcp.{key})"
+            )
+        return provider, f"gcp:{key} (of the gcp.Provider given to LagoGcp)"
     if not provider:
         raise SettingError(
             f"gcp:{key}",
@@ -72,10 +78,43 @@ def derived_names(name: str, project: str) -> dict[str, list[str]]:
     }
 
 
-def check(settings: LagoSettings, provider_project: Optional[str], provider_region: Optional[str]) -> Placement:
+def _brought(settings: LagoSettings) -> None:
+    """What the brought pieces and the external runtime need of the other keys."""
     g = settings.gcp
-    project, project_key = _provider_value(g.project, provider_project, "project")
-    region, region_key = _provider_value(g.region, provider_region, "region")
+    existing = g.redis.existing
+    if existing is not None and settings.redis.separate_cache and existing.cache is None:
+        raise SettingError(
+            "lago:gcp.redis.existing.cache",
+            "is not set while lago:redis.separateCache is true",
+            "give the cache Redis, or set lago:redis.separateCache to false (the cache then shares the queue Redis)",
+        )
+    if existing is not None and existing.cache is not None and not settings.redis.separate_cache:
+        raise SettingError("lago:gcp.redis.existing.cache", "is set while lago:redis.separateCache is false", "set lago:redis.separateCache to true, or remove the cache Redis")
+    if settings.runtime != "external":
+        return
+    for key in ("front", "api"):
+        if getattr(settings.urls, key) is None and settings.domain is None:
+            raise SettingError(
+                f"lago:urls.{key}",
+                "is not set, and lago:runtime external builds no load balancer to derive it from",
+                "set lago:urls.front and lago:urls.api to where the platform serves Lago (or lago:domain for https://APP and https://API hosts)",
+            )
+    for role in ("front", "pdf"):
+        if getattr(g.service_accounts, role) is not None:
+            raise SettingError(
+                f"lago:gcp.serviceAccounts.{role}",
+                f"is set while lago:runtime is external, which runs no {role}",
+                "remove it: the platform's runtime gives front and pdf their identities",
+            )
+
+
+def check(settings: LagoSettings, provider_project: Optional[str], provider_region: Optional[str], explicit_provider: bool = False) -> Placement:
+    """``explicit_provider``: the project and region are those of a ``gcp.Provider`` the component
+    was given, not the stack's ``gcp:`` config."""
+    g = settings.gcp
+    _brought(settings)
+    project, project_key = _provider_value(g.project, provider_project, "project", explicit_provider)
+    region, region_key = _provider_value(g.region, provider_region, "region", explicit_provider)
     for key, problem in ((project_key, limits.project_problem(project)), (region_key, limits.region_problem(region))):
         if problem:
             what, _, fix = problem.partition(" Fix: ")

@@ -233,9 +233,10 @@ class LiveMigration:
     last_execution: Optional[str]
 
 
-def live_migration(project: str, region: str, name: str) -> Optional[LiveMigration]:
+def live_migration(project: str, region: str, name: str, parent: pulumi.Resource) -> Optional[LiveMigration]:
     try:
-        job = gcp.cloudrunv2.get_job(name=name, project=project, location=region)
+        # Through the component's provider, as every invoke of the target.
+        job = gcp.cloudrunv2.get_job(name=name, project=project, location=region, opts=pulumi.InvokeOptions(parent=parent))
     except Exception:  # not created yet (or not readable): nothing to compare with
         return None
     if not job.run_execution_token:
@@ -282,7 +283,7 @@ def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: R
     return gcp.cloudrunv2.Job(
         name,
         **_common(JOB, name, rd, ctx),
-        run_execution_token=execution_token(release.hex, live_migration(ctx.project, ctx.region, name)),
+        run_execution_token=execution_token(release.hex, live_migration(ctx.project, ctx.region, name, parent)),
         template=gcp.cloudrunv2.JobTemplateArgs(
             # One task, never in parallel, attempts one after another: two migrations never run
             # at once (and Rails holds a PostgreSQL advisory lock around db:migrate besides, so

@@ -6,9 +6,10 @@ here only override them for this program. Everything else has a preset default b
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+import pulumi
+from pydantic import Field, PlainValidator, SecretStr, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
 from ...config.base import Cidr, NonEmpty, Section, brought_id
 from . import limits
@@ -27,6 +28,28 @@ def _accepted(problem_of):
 # Names a user brings: checked when written as text, passed through as pulumi Outputs.
 NetworkName = brought_id(_accepted(limits.network_problem))
 SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
+SqlInstanceName = brought_id(_accepted(limits.sql_instance_problem))
+PrivateAddress = brought_id(_accepted(limits.ipv4_problem))
+ServiceAccountEmail = brought_id(_accepted(limits.service_account_problem))
+BucketName = brought_id(_accepted(limits.bucket_problem))
+
+
+def _brought_secret(value: Any) -> Any:
+    # A stack file's ``secure:`` value arrives as text (the loader then insists it was secure);
+    # a program of one's own may hand another resource's Output, kept secret.
+    if isinstance(value, pulumi.Output):
+        return pulumi.Output.secret(value)
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if not isinstance(value, str) or not value:
+        raise ValueError("is not a secret value. Fix: set it with `pulumi config set --secret --path ...` (or, from Python, a pulumi.Output)")
+    return SecretStr(value)
+
+
+#: A credential a user brings: a ``secure:`` value in a stack file, or a pulumi Output in Python.
+#: Declared a SecretStr (what the component schema and the secret checks recognise); the plain
+#: validator above admits exactly a SecretStr or a secret pulumi.Output.
+BroughtSecret = Annotated[SecretStr, PlainValidator(_brought_secret), WithJsonSchema({"type": "string", "format": "password", "writeOnly": True})]
 
 
 class ExistingNetwork(Section):
@@ -42,6 +65,8 @@ class ExistingNetwork(Section):
 
 
 class Network(Section):
+    """The VPC: created by the stack, or brought with ``existing``."""
+
     existing: Optional[ExistingNetwork] = None
     """Bring your own VPC instead of creating one."""
     subnet_cidr: Cidr = "10.20.0.0/24"
@@ -50,14 +75,37 @@ class Network(Section):
     """Size of the private services access range Cloud SQL and Memorystore draw from."""
 
 
+class ExistingCloudSql(Section):
+    """A Cloud SQL for PostgreSQL instance the platform already runs, with a private IP on the
+    network the roles use and TLS required (``sslMode`` ENCRYPTED_ONLY). No instance is created:
+    lago-infra creates Lago's database and user on it (the Cloud SQL Admin API, a generated
+    password) and the secrets. Every other key of ``lago:gcp.database`` is then unused: the
+    instance's size, backups and flags are the platform's. Lago's migrations schedule pg_partman's
+    maintenance with pg_cron, which needs the flags ``cloudsql.enable_pg_cron=on`` and
+    ``cron.database_name`` = Lago's database (``lago:database.name``) on the instance; without them
+    the migration warns and the schedule is left to the platform."""
+
+    instance: SqlInstanceName
+    """The instance's name (``platform-pg``), or its connection name ``PROJECT:REGION:INSTANCE`` when it
+    lives in another project than Lago's."""
+    private_ip: PrivateAddress
+    """The instance's private IP address, which the roles connect to (``sslmode=require``)."""
+
+
 class CloudSql(Section):
+    existing: Optional[ExistingCloudSql] = None
+    """Use an existing Cloud SQL instance instead of creating one."""
     # The required keys default to the dev preset's values, so the classes build in Python
     # without them; the chosen preset then fills every key its author did not set.
     tier: NonEmpty = "db-g1-small"
+    """Machine type (``db-custom-CPUS-MIB``, ``db-perf-optimized-N-*``, or shared-core ``db-f1-micro`` /
+    ``db-g1-small``)."""
     edition: Literal["ENTERPRISE", "ENTERPRISE_PLUS"] = "ENTERPRISE"
+    """Cloud SQL edition; ENTERPRISE_PLUS takes db-perf-optimized tiers and keeps up to 35 days of log."""
     availability: Literal["ZONAL", "REGIONAL"] = "ZONAL"
     """REGIONAL keeps a standby in a second zone with automatic failover."""
     disk_size_gb: int = Field(10, ge=10, le=65536)
+    """Initial SSD size in GB; the disk grows by itself when nearly full."""
     backups_retained: int = Field(7, ge=limits.SQL_BACKUPS_RETAINED[0], le=limits.SQL_BACKUPS_RETAINED[1])
     """Automated backups kept (one a day)."""
     log_retention_days: int = 3
@@ -73,6 +121,7 @@ class CloudSql(Section):
     Google pick any time.
     """
     maintenance_hour: int = Field(3, ge=0, le=23)
+    """Hour (UTC) the weekly maintenance window starts, with ``maintenanceDay``."""
     query_insights: bool = False
     """Query Insights: per-query load and plans in the console, kept 7 days at no charge."""
 
@@ -93,10 +142,54 @@ class CloudSql(Section):
 _REDIS_GB = dict(ge=limits.REDIS_MEMORY_GB[0], le=limits.REDIS_MEMORY_GB[1])
 
 
+class ExistingRedis(Section):
+    """A Redis (Memorystore or another) reachable from the roles' network."""
+
+    host: PrivateAddress
+    """The instance's private IP address."""
+    port: Optional[int] = Field(None, ge=1, le=65535)
+    """Its port; None: 6378 with ``tls``, else 6379 (Memorystore's ports)."""
+    tls: bool = True
+    """In-transit encryption (Memorystore's SERVER_AUTHENTICATION, a private CA the clients do not
+    verify)."""
+    auth: Optional[BroughtSecret] = None
+    """The AUTH string (``secure:`` in a stack file; a secret Output in Python); None: no AUTH."""
+
+
+class ExistingMemorystore(Section):
+    """Redis instances the platform already runs: no Memorystore instance is created."""
+
+    queue: ExistingRedis
+    """Sidekiq's queue. It must never evict keys (``maxmemory-policy noeviction``: an evicted key is a
+    lost job) and should persist (RDB snapshots): Lago's own requirement, the platform's to keep."""
+    cache: Optional[ExistingRedis] = None
+    """The Rails cache (``allkeys-lru`` fits), required with ``lago:redis.separateCache``."""
+    cable: Optional[ExistingRedis] = None
+    """ActionCable's Redis (broadcasts only). ActionCable verifies the server certificate and takes no
+    CA, so it must have ``tls: false``; None: the queue's, which then must have ``tls: false`` too."""
+
+    @model_validator(mode="after")
+    def _cable_reachable(self) -> "ExistingMemorystore":
+        if self.cable is None and self.queue.tls:
+            raise ValueError(
+                "the queue has tls and no cable Redis is given: ActionCable verifies the server certificate, which "
+                "Memorystore's private CA fails. Fix: set lago:gcp.redis.existing.cable to a Redis with tls: false"
+            )
+        if self.cable is not None and self.cable.tls:
+            raise ValueError(
+                "cable has tls: ActionCable verifies the server certificate, which Memorystore's private CA fails. "
+                "Fix: give a cable Redis without in-transit encryption (tls: false), reachable only inside the VPC"
+            )
+        return self
+
+
 class Memorystore(Section):
+    existing: Optional[ExistingMemorystore] = None
+    """Use existing Redis instances instead of creating Memorystore ones."""
     tier: Literal["BASIC", "STANDARD_HA"] = "BASIC"
     """The queue's tier: STANDARD_HA keeps a replica in another zone with automatic failover."""
     memory_size_gb: int = Field(1, **_REDIS_GB)
+    """Memory of the queue instance."""
     cache_tier: Optional[Literal["BASIC", "STANDARD_HA"]] = None
     """The separate cache's tier (``lago:redis.separateCache``); None: the queue's. A cache is disposable,
     so BASIC is enough where a cold cache after a zone outage is acceptable.
@@ -104,9 +197,14 @@ class Memorystore(Section):
     cache_memory_size_gb: int = Field(1, **_REDIS_GB)
     """Memory of the separate cache instance."""
     version: Literal["REDIS_7_0", "REDIS_7_2"] = "REDIS_7_2"
+    """Redis version of the instances created."""
 
 
 class Bucket(Section):
+    existing: Optional[BucketName] = None
+    """An existing bucket's name: none is created, and the backend's service account is granted
+    ``roles/storage.objectAdmin`` on it (a bucket-level IAM member). Its versioning, lifecycle and
+    encryption stay the platform's: ``versioning`` and ``noncurrentVersionDays`` are then unused."""
     versioning: bool = False
     """Keep overwritten and deleted files as noncurrent versions."""
     noncurrent_version_days: int = Field(30, ge=1, le=3650)
@@ -122,8 +220,11 @@ class Concurrency(Section):
     real capacity (api: ``lago:api.threads`` x processes; pdf: Gotenberg's conversions; front: 80)."""
 
     api: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+    """api requests per instance."""
     front: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+    """front requests per instance."""
     pdf: Optional[int] = Field(None, ge=limits.RUN_CONCURRENCY[0], le=limits.RUN_CONCURRENCY[1])
+    """pdf requests per instance."""
 
 
 class Run(Section):
@@ -135,6 +236,7 @@ class Run(Section):
     and pdf need: none of them works between requests.
     """
     concurrency: Concurrency = Concurrency()
+    """Requests per instance of each HTTP role."""
     autoscale_workers: bool = True
     """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU
     autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
@@ -178,6 +280,21 @@ class Baseline(Section):
     """
 
 
+class ServiceAccounts(Section):
+    """Service accounts the platform already manages, one per role group; each one given is used as
+    it is (none is created) and still granted what its roles need."""
+
+    backend: Optional[ServiceAccountEmail] = None
+    """Every Rails role (api, workers, clock, migrations), and with ``lago:runtime: external`` the
+    account the platform's workloads run as (Workload Identity on GKE). Granted
+    ``roles/storage.objectAdmin`` on the bucket, ``roles/secretmanager.secretAccessor`` on each
+    secret and ``roles/iam.serviceAccountTokenCreator`` on itself (signed download URLs)."""
+    front: Optional[ServiceAccountEmail] = None
+    """The front's Cloud Run identity (no grant: nginx serving files needs none)."""
+    pdf: Optional[ServiceAccountEmail] = None
+    """The pdf renderer's Cloud Run identity (no grant)."""
+
+
 class GcpSettings(Section):
     project: Optional[str] = None
     """Overrides ``gcp:project``."""
@@ -188,12 +305,21 @@ class GcpSettings(Section):
     enables APIs itself and the deployer may not (serviceusage.services.enable).
     """
     network: Network = Network()
+    """The VPC the roles egress through and the data services take addresses in."""
     database: CloudSql = CloudSql()
+    """Cloud SQL for PostgreSQL."""
     redis: Memorystore = Memorystore()
+    """Memorystore for Redis: the queue, ActionCable's, and with ``lago:redis.separateCache`` the cache."""
     storage: Bucket = Bucket()
+    """The GCS bucket of Lago's files."""
+    service_accounts: ServiceAccounts = ServiceAccounts()
+    """Existing runtime service accounts."""
     run: Run = Run()
+    """Cloud Run (``lago:runtime: managed``)."""
     edge: Edge = Edge()
+    """The HTTPS load balancer (``lago:domain``)."""
     baseline: Baseline = Baseline()
+    """Production baseline controls."""
 
     @field_validator("project", "region")
     @classmethod
