@@ -3,7 +3,8 @@
 Targets supply endpoints (where the database, Redis, storage and URLs are) and run containers;
 this module decides every variable name and value. Values that hold credentials go to a role's
 ``secret`` map (each a secret output), everything else to ``plain``; a target hands ``secret``
-to its secret store and the containers get references.
+to its secret store and the containers get references. A secret the platform's own store already
+holds (a database brought as a URL secret) is in ``held``, as the reference alone.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class DatabaseEndpoint:
     name: str = "lago"
     #: ``require`` / ``verify-full`` where the server enforces TLS; None leaves libpq's default.
     sslmode: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DatabaseUrlSecret:
+    """A database the platform manages whole: its DATABASE_URL (``postgresql://…``, sslmode and all)
+    already lives in the platform's secret store, and lago-infra never sees the value."""
+
+    #: What the target's runtime hands a container for the variable (e.g. a Secrets Manager ARN).
+    reference: Str
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ Storage = Union[DiskStorage, S3Storage, GcsStorage]
 class Endpoints:
     """Where everything Lago talks to lives, as the target built it."""
 
-    database: DatabaseEndpoint
+    database: Union[DatabaseEndpoint, DatabaseUrlSecret]
     queue: RedisEndpoint
     storage: Storage
     #: Public URLs with scheme and no trailing slash, exactly as the browser uses them.
@@ -108,7 +118,15 @@ CACHE_DB = 1
 @dataclass
 class RoleEnvironment:
     plain: dict[str, Str] = field(default_factory=dict)
+    #: Secret values, for the target's secret store.
     secret: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    #: Secrets the platform's store already holds: variable -> the reference a container gets.
+    held: dict[str, Str] = field(default_factory=dict)
+
+    @property
+    def secret_names(self) -> list[str]:
+        """Every variable a container reads from a secret store, held or not, sorted."""
+        return sorted({*self.secret, *self.held})
 
 
 @dataclass
@@ -247,7 +265,6 @@ class LagoDeployment:
             plain["SIDEKIQ_CONCURRENCY"] = str(s.workers.concurrency)
 
         secret: dict[str, pulumi.Output[str]] = {
-            "DATABASE_URL": self._database_url(),
             "REDIS_URL": _redis_url(e.queue),
             "SECRET_KEY_BASE": self.secrets.secret_key_base,
             "LAGO_RSA_PRIVATE_KEY": self.secrets.rsa_private_key,
@@ -269,11 +286,17 @@ class LagoDeployment:
         # credentials go inside it, which makes the whole URL a secret.
         secret["LAGO_REDIS_CABLE_URL"] = _redis_url(self.cable_endpoint, with_password=True)
 
+        held: dict[str, Str] = {}
+        if isinstance(e.database, DatabaseUrlSecret):
+            held["DATABASE_URL"] = e.database.reference
+        else:
+            secret["DATABASE_URL"] = self._database_url(e.database)
+
         self._storage(plain, secret)
         self._integrations(role, plain, secret)
         plain.update(_read_by("backend", s.env))
         secret.update({k: pulumi.Output.secret(v.get_secret_value()) for k, v in _read_by("backend", s.secret_env).items()})
-        return RoleEnvironment(plain, secret)
+        return RoleEnvironment(plain, secret, held)
 
     def _storage(self, plain: dict[str, Str], secret: dict[str, pulumi.Output[str]]) -> None:
         st = self.endpoints.storage
@@ -353,8 +376,8 @@ class LagoDeployment:
             Tier.MIGRATE: 2,
         }[tier]
 
-    def _database_url(self) -> pulumi.Output[str]:
-        db, schema = self.endpoints.database, self.settings.database.schema_
+    def _database_url(self, db: DatabaseEndpoint) -> pulumi.Output[str]:
+        schema = self.settings.database.schema_
         return pulumi.Output.secret(
             pulumi.Output.all(db.user, db.password, db.host, db.port).apply(
                 lambda a: urls.database_url(

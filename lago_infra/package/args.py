@@ -305,39 +305,87 @@ class AwsNetwork(TypedDict):
     """A VPC and subnets of your own: then no VPC, subnet, gateway or route is created and the keys above are ignored."""
 
 
+class AwsExistingDatabase(TypedDict):
+    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS (``sslmode=require``). pg_partman maintenance is the platform's to set up on its server."""
+
+    host: pulumi.Input[str]
+    """The server's endpoint (an RDS address, an Aurora cluster writer endpoint)."""
+    port: NotRequired[int]
+    """The server's port."""
+    admin_secret_arn: pulumi.Input[str]
+    """Secrets Manager secret holding ``{"username": …, "password": …}`` (the form of RDS's managed master user secret) of a role that may create roles and databases (``CREATEROLE`` and ``CREATEDB``, as RDS's master user has). Only the bootstrap container reads it, through the migrate task's execution role, which lago-infra grants ``secretsmanager:GetSecretValue`` on this ARN. A secret encrypted with a customer-managed key needs that key to let the role decrypt (it does when the key is ``baseline.existingKmsKeyArn``)."""
+    security_group_id: NotRequired[pulumi.Input[str]]
+    """The server's security group: lago-infra adds one ingress rule on the server's port for each group of tasks that use the database (api, worker, clock; migrate runs in the worker group). Unset: nothing of the platform's is touched, and the output ``database_client_security_group_ids`` names the groups the server must admit."""
+
+
 class AwsDatabase(TypedDict):
     """The lago:aws.database settings."""
 
     instance_class: NotRequired[str]
+    """RDS instance class of the new instance."""
     allocated_storage: NotRequired[int]
     """GiB at creation; gp3 grows itself up to ``maxAllocatedStorage``."""
     max_allocated_storage: NotRequired[int]
+    """The ceiling, in GiB, of RDS storage autoscaling."""
     multi_az: NotRequired[bool]
+    """A standby in another availability zone, with automatic failover."""
     backup_retention_days: NotRequired[int]
+    """Days RDS keeps automated backups (point-in-time recovery within them)."""
     final_snapshot: NotRequired[bool]
     """Snapshot on destroy, under a name of its own so a second destroy does not collide."""
     performance_insights: NotRequired[bool]
+    """RDS Performance Insights (7 days, free tier of retention)."""
     log_exports: NotRequired[bool]
     """Export the postgresql and upgrade logs to CloudWatch Logs."""
     subnets: NotRequired[str]
     """Subnets the database lives in: ``isolated`` have no route out at all. One of `isolated`, `private`."""
+    existing: NotRequired[AwsExistingDatabase]
+    """Use a PostgreSQL server the platform runs: no RDS instance; only the Lago database, user and secrets are managed (see its keys). The instance keys above are then unused."""
+    existing_url_secret_arn: NotRequired[pulumi.Input[str]]
+    """Use a database the platform fully manages: a Secrets Manager secret whose whole value is Lago's ``postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`` URL (user and password percent-encoded). Nothing at all is created for the database: DATABASE_URL reaches the containers as a reference to this secret, which ECS reads with the tasks' execution roles (lago-infra grants them ``secretsmanager:GetSecretValue`` on it; a secret encrypted with a customer-managed key other than the stack's needs that key to let them decrypt). The schema, pool sizes and prepared statements still come from ``lago:database``; the database, user, TLS and network path are the platform's. Exclusive with ``existing``."""
+
+
+class AwsExistingRedisEndpoint(TypedDict):
+    """One Redis (or Valkey) endpoint the platform runs, reachable from the stack's private subnets."""
+
+    host: pulumi.Input[str]
+    """The primary endpoint (one that follows failover). No cluster mode: Lago needs a single shard."""
+    port: NotRequired[int]
+    """The endpoint's port."""
+    tls: NotRequired[bool]
+    """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain to a public CA (ElastiCache's and MemoryDB's do)."""
+    auth_token_secret_arn: NotRequired[pulumi.Input[str]]
+    """Secrets Manager secret whose whole value is the AUTH token (password). lago-infra reads it during ``pulumi up`` (it goes, as a secret, into the stack state) to build REDIS_URL, REDIS_PASSWORD and ActionCable's URL, which it keeps in its own secrets: a rotated token reaches the containers at the next ``pulumi up``. Unset: no AUTH."""
+
+
+class AwsExistingRedis(TypedDict):
+    """Redis endpoints the platform runs: no replication group, subnet group or parameter group is created, and the Redis alarms of the baseline are off. The queue Redis must not evict keys: ``maxmemory-policy noeviction`` (Sidekiq loses jobs otherwise); a separate cache may evict (``allkeys-lru``)."""
+
+    queue: AwsExistingRedisEndpoint
+    """Sidekiq's queue (REDIS_URL) and ActionCable's; also the cache (database 1) when ``cache`` is unset."""
+    cache: NotRequired[AwsExistingRedisEndpoint]
+    """The Rails cache (LAGO_REDIS_CACHE_URL). Unset: the queue Redis, whatever ``lago:redis.separateCache`` says."""
 
 
 class AwsRedis(TypedDict):
     """The lago:aws.redis settings."""
 
     engine: NotRequired[str]
-    """One of `valkey`, `redis`."""
+    """ElastiCache engine of the new replication groups. One of `valkey`, `redis`."""
     engine_version: NotRequired[str]
     """Major.minor as ElastiCache names it (Valkey 7.2-8.2; Redis OSS ends at 7.1). Unset: the newest the engine has (Valkey 8.0, Redis 7.1)."""
     node_type: NotRequired[str]
+    """ElastiCache node type of each node."""
     replicas: NotRequired[int]
     """Read replicas per group; one or more turns on Multi-AZ with automatic failover."""
     snapshot_retention_days: NotRequired[int]
+    """Days ElastiCache keeps daily snapshots; 0 takes none."""
+    existing: NotRequired[AwsExistingRedis]
+    """Use Redis endpoints the platform runs instead of new ElastiCache groups (see its keys). The keys above are then unused."""
 
 
 class AwsStorage(TypedDict):
-    """The lago:aws.storage settings."""
+    """The S3 bucket of Lago's files (invoices, exports)."""
 
     versioning: NotRequired[bool]
     """Keep overwritten and deleted files as old versions."""
@@ -430,6 +478,8 @@ class AwsBaseline(TypedDict):
     """Requests per 5 minutes one address may send before WAF blocks it."""
     kms: NotRequired[bool]
     """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis."""
+    existing_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """A symmetric KMS key the platform owns, used instead of a new one (whatever ``kms`` says) for all the stack encrypts: RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. No key or alias is created. lago-infra grants its own roles what they need as IAM statements (the execution roles decrypt secrets, the backend task role reads and writes the bucket, each through its service only). The key policy must: let IAM policies of the account use the key (the default ``arn:aws:iam::ACCOUNT:root`` statement); allow the ``logs.REGION.amazonaws.com`` service principal ``kms:Encrypt*``, ``kms:Decrypt*``, ``kms:ReEncrypt*``, ``kms:GenerateDataKey*``, ``kms:Describe*`` for the account's log groups; allow ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and ``kms:GenerateDataKey*`` (alarms and ECS events publish to the encrypted topic); and let whoever runs ``pulumi up`` create grants (RDS and ElastiCache use grants). Changing it on an existing stack replaces RDS and Redis."""
     enhanced_monitoring_seconds: NotRequired[int]
     """RDS Enhanced Monitoring interval in seconds; 0 turns it off. One of `0`, `1`, `5`, `10`, `15`, `30`, `60`."""
     read_only_root: NotRequired[bool]

@@ -42,18 +42,20 @@ class LagoAws(pulumi.ComponentResource):
     """External runtime: a managed policy for the files bucket, for the platform's pod role."""
     secrets_policy_arn: Optional[pulumi.Output[str]]
     """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
-    database_endpoint: pulumi.Output[str]
-    """``host:port`` of PostgreSQL."""
-    database_address: pulumi.Output[str]
-    """PostgreSQL's host name."""
-    database_port: pulumi.Output[int]
-    """PostgreSQL's port."""
+    database_endpoint: Optional[pulumi.Output[str]]
+    """``host:port`` of PostgreSQL (the platform's server when brought); None when the database is brought as a URL secret (``database.existingUrlSecretArn``)."""
+    database_address: Optional[pulumi.Output[str]]
+    """PostgreSQL's host name; None when the database is brought as a URL secret."""
+    database_port: Optional[pulumi.Output[int]]
+    """PostgreSQL's port; None when the database is brought as a URL secret."""
     database_instance_identifier: Optional[pulumi.Output[str]]
-    """The RDS instance identifier."""
+    """The RDS instance identifier; None when the platform runs the database."""
+    database_client_security_group_ids: Optional[pulumi.Output[list[str]]]
+    """A brought server without ``securityGroupId``: the task groups it must admit on its port."""
     redis_queue_endpoint: pulumi.Output[str]
-    """``host:port`` of the Sidekiq queue Redis."""
+    """``host:port`` of the Sidekiq queue Redis (created or brought)."""
     redis_cache_endpoint: Optional[pulumi.Output[str]]
-    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache``."""
+    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache`` (or a brought ``cache``)."""
     bucket_name: pulumi.Output[str]
     """The S3 bucket of Lago's files."""
     bucket_arn: pulumi.Output[str]

@@ -312,7 +312,7 @@ async def _resolve_roles() -> tuple[dict[str, dict[str, Any]], dict[str, dict[st
             env: dict[str, Any] = {}
             for name, value in rd.env.plain.items():
                 env[name] = await _shown(value)
-            for name in rd.env.secret:
+            for name in rd.env.secret_names:
                 env[name] = SECRET
             roles[f"{prefix}{rd.name}"] = {
                 "image": rd.image,

@@ -33,14 +33,15 @@ def role_environments(deployment: LagoDeployment, references: Mapping[str, pulum
     """What a runtime needs to run each role, by role name: ``image``, ``command`` (empty: the
     image's own), ``plain`` variables and ``secrets`` as ``{VARIABLE: reference}``, where a
     reference is what the cloud's secret store hands a container (a Secrets Manager ARN, a Secret
-    Manager version name), never the value."""
+    Manager version name), never the value; a secret the platform's store holds keeps its own
+    reference (``RoleEnvironment.held``)."""
     return pulumi.Output.from_input(
         {
             rd.name: {
                 "image": rd.image,
                 "command": list(rd.command),
                 "plain": dict(sorted(rd.env.plain.items())),
-                "secrets": {variable: references[variable] for variable in sorted(rd.env.secret)},
+                "secrets": {variable: rd.env.held.get(variable) or references[variable] for variable in rd.env.secret_names},
             }
             for rd in deployment.roles
         }

@@ -56,4 +56,4 @@ class LagoMocks(pulumi.runtime.Mocks):
 
 
 # Provider fakes register themselves on import.
-from . import aws, baseline, common, docker, gcp  # noqa: E402,F401
+from . import aws, baseline, brought, common, docker, gcp  # noqa: E402,F401

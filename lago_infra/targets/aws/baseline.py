@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from ...config.alerts import Alerts
 from ...config.model import Protection
+from . import kms
 from .kms import StackKey
 from .logbucket import ALB_PREFIX, LogBucket, flow_logs, log_access
 from .observability import AwsSignals, LagoAlarms
@@ -26,7 +27,10 @@ from .waf import LagoWaf
 
 class AwsBaseline(pulumi.ComponentResource):
     kms_key_arn: Optional[pulumi.Output[str]] = None
-    """The stack's customer-managed key, or None (AWS-managed keys) with ``baseline.kms`` off."""
+    """The stack's customer-managed key (new, or ``baseline.existingKmsKeyArn``), or None
+    (AWS-managed keys) with ``baseline.kms`` off and no key brought."""
+    key_grants: dict[str, list[dict]] = {}
+    """IAM statements by ECS role kind (``execution``, ``backend``) for a brought key (``kms.task_grants``)."""
     access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
     """Where the ALB writes its access logs."""
     monitoring: dict[str, pulumi.Input] = {}
@@ -43,8 +47,12 @@ class AwsBaseline(pulumi.ComponentResource):
         # Through this component's provider: an embedding program's account.
         self.account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
         self.region = region
-        if settings.kms:
+        if settings.existing_kms_key_arn is not None:
+            # The platform's key: nothing is created, and the key policy is the platform's.
+            self.kms_key_arn = pulumi.Output.from_input(settings.existing_kms_key_arn)
+        elif settings.kms:
             self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child).arn
+        self.key_grants = kms.task_grants(settings.existing_kms_key_arn, region)
         if settings.access_logs or settings.flow_logs:
             self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)
         if settings.access_logs:

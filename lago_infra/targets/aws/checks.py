@@ -19,6 +19,7 @@ def problems(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]
     yield from _tags(settings.tags)
     yield from _brought_listener(settings)
     yield from _external_urls(settings)
+    yield from _brought_database(settings)
     if region is not None and region not in limits.REGIONS:
         yield Problem("aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1")
 
@@ -62,6 +63,17 @@ def _sizes(settings: LagoSettings) -> Iterator[Problem]:
                 f"Fargate has no {cpu:g} vCPU task with {memory} MiB",
                 f"set the role's memory to one of {', '.join(map(str, limits.fargate_memories(units)))}",
             )
+
+
+def _brought_database(settings: LagoSettings) -> Iterator[Problem]:
+    existing = settings.aws.database.existing if settings.aws else None
+    if existing is not None and settings.runtime == "external":
+        yield Problem(
+            "lago:aws.database.existing",
+            "readies the Lago database and user with a bootstrap container in the migrate task, and with lago:runtime external "
+            "no task runs",
+            "create the database and user on your server and give their URL as lago:aws.database.existingUrlSecretArn, or use lago:runtime managed",
+        )
 
 
 def _tags(tags: dict[str, str]) -> Iterator[Problem]:

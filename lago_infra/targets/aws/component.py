@@ -9,19 +9,17 @@ import pulumi_aws as aws
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import DatabaseEndpoint, Endpoints, LagoDeployment, RedisEndpoint, S3Storage
+from ...lago.environment import Endpoints, LagoDeployment, S3Storage
 from ...lago.roles import PDF_PORT, Tier
-from ...policy.targets.aws import rds_class_max_connections
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init, role_environments, shared_secrets
+from ..base import LagoTarget, component_props, documented_init, role_environments
 from . import checks, tags
 from .baseline import AwsBaseline
-from .database import LagoDatabase
+from .data import AwsData, held_references
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
 from .platform_access import LagoPlatformAccess
-from .observability import AwsSignals, RedisGroup
-from .redis import LagoRedis, subnet_group
+from .observability import AwsSignals
 from .secrets_store import LagoSecretStore
 from .security import LagoSecurityGroups
 from .services import LagoServices, ServicesArgs
@@ -70,18 +68,21 @@ class LagoAws(LagoTarget):
     """External runtime: a managed policy for the files bucket, for the platform's pod role."""
     secrets_policy_arn: Optional[pulumi.Output[str]]
     """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
-    database_endpoint: pulumi.Output[str]
-    """``host:port`` of PostgreSQL."""
-    database_address: pulumi.Output[str]
-    """PostgreSQL's host name."""
-    database_port: pulumi.Output[int]
-    """PostgreSQL's port."""
+    database_endpoint: Optional[pulumi.Output[str]]
+    """``host:port`` of PostgreSQL (the platform's server when brought); None when the database
+    is brought as a URL secret (``database.existingUrlSecretArn``)."""
+    database_address: Optional[pulumi.Output[str]]
+    """PostgreSQL's host name; None when the database is brought as a URL secret."""
+    database_port: Optional[pulumi.Output[int]]
+    """PostgreSQL's port; None when the database is brought as a URL secret."""
     database_instance_identifier: Optional[pulumi.Output[str]]
-    """The RDS instance identifier."""
+    """The RDS instance identifier; None when the platform runs the database."""
+    database_client_security_group_ids: Optional[pulumi.Output[list[str]]]
+    """A brought server without ``securityGroupId``: the task groups it must admit on its port."""
     redis_queue_endpoint: pulumi.Output[str]
-    """``host:port`` of the Sidekiq queue Redis."""
+    """``host:port`` of the Sidekiq queue Redis (created or brought)."""
     redis_cache_endpoint: Optional[pulumi.Output[str]]
-    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache``."""
+    """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache`` (or a brought ``cache``)."""
     bucket_name: pulumi.Output[str]
     """The S3 bucket of Lago's files."""
     bucket_arn: pulumi.Output[str]
@@ -109,7 +110,8 @@ class LagoAws(LagoTarget):
         cluster_arn, cluster_name, service_names, service_arns (by role).
         task_role_arn, execution_role_arns (by role).
         bucket_policy_arn, secrets_policy_arn (external runtime: for the platform's pod role).
-        database_endpoint, database_address, database_port, database_instance_identifier.
+        database_endpoint, database_address, database_port, database_instance_identifier,
+            database_client_security_group_ids.
         redis_queue_endpoint, redis_cache_endpoint; bucket_name, bucket_arn; secret_arns.
         vpc_id, public_subnet_ids, private_subnet_ids, isolated_subnet_ids.
         Each attribute's docstring says when it is None.
@@ -140,22 +142,18 @@ class LagoAws(LagoTarget):
         security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child, brought_alb=brought_alb, external_runtime=not managed)
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
-        database = LagoDatabase(
-            f"{name}-db",
-            settings.database,
-            cfg.database,
-            protection,
-            cfg.services.log_retention_days,
-            data_subnets,
-            security.ids("database"),
-            opts=child,
+        # New RDS and ElastiCache, or what the platform brings (lago:aws.database/redis.existing…).
+        data = AwsData(
+            name,
+            settings,
+            cfg,
+            security=security,
+            database_subnets=data_subnets,
+            redis_subnets=network.isolated_subnet_ids,
+            monitoring=baseline.monitoring,
+            parent=self,
             **key,
-            **baseline.monitoring,
         )
-        redis_subnets = subnet_group(f"{name}-redis-subnets", network.isolated_subnet_ids, self)
-        redis_args = dict(settings=cfg.redis, protection=protection, subnet_group_name=redis_subnets.name, security_group_ids=security.ids("redis"), **key)
-        queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **redis_args, opts=child)
-        cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **redis_args, opts=child) if settings.redis.separate_cache else None
         storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
         edge = None
         if managed:
@@ -170,13 +168,9 @@ class LagoAws(LagoTarget):
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         endpoints = Endpoints(
-            # require: TLS always (the parameter group refuses anything else); verify-full would
-            # need the RDS CA bundle inside Lago's image.
-            database=DatabaseEndpoint(
-                host=database.host, port=database.port, user=settings.database.user, password=database.password, name=settings.database.name, sslmode="require"
-            ),
-            queue=RedisEndpoint(host=queue.host, port=queue.port, tls=True, password=queue.auth_token),
-            cache=RedisEndpoint(host=cache.host, port=cache.port, tls=True, password=cache.auth_token) if cache else None,
+            database=data.database,
+            queue=data.queue,
+            cache=data.cache,
             # No keys: the task role (or the platform's pod role) is found by the AWS SDK.
             storage=S3Storage(bucket=storage.bucket, region=region),
             api_url=api_url,
@@ -186,8 +180,9 @@ class LagoAws(LagoTarget):
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
         store = LagoSecretStore(
-            f"{name}-secret", shared_secrets(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
+            f"{name}-secret", data.stored(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
         )
+        held = held_references(self.deployment)
 
         services = None
         access = None
@@ -203,18 +198,22 @@ class LagoAws(LagoTarget):
                     assign_public_ip=network.tasks_need_public_ip,
                     security=security,
                     edge=edge,
-                    secret_arns=store.arns,
-                    secret_refs=store.references,
+                    secret_arns={**store.arns, **held},
+                    secret_refs={**store.references, **held},
                     bucket_arn=storage.arn,
-                    prerequisites=[network, store, database, queue, *([cache] if cache else [])],
+                    prerequisites=[network, store, *data.resources],
                     egress=[network],
                     read_only_root=cfg.baseline.read_only_root,
+                    key_grants=baseline.key_grants,
+                    before_migrate=data.bootstrap(store),
                     **key,
                 ),
                 opts=child,
             )
         else:
-            access = LagoPlatformAccess(f"{name}-platform", storage.arn, list(store.arns.values()), opts=child, **key)
+            access = LagoPlatformAccess(
+                f"{name}-platform", storage.arn, [*store.arns.values(), *held.values()], opts=child, key_grants=baseline.key_grants.get("backend", ()), **key
+            )
         runtime_signals: dict[str, Any] = {}
         if services is not None and edge is not None:
             runtime_signals = dict(
@@ -233,10 +232,7 @@ class LagoAws(LagoTarget):
             alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
             buckets={"files": storage.id},
             signals=AwsSignals(
-                database_id=database.identifier,
-                database_storage_gib=cfg.database.allocated_storage,
-                database_max_connections=rds_class_max_connections(cfg.database.instance_class),
-                redis=[RedisGroup("queue", queue.group_id, queue.nodes, queue=True), *([RedisGroup("cache", cache.group_id, cache.nodes, queue=False)] if cache else [])],
+                **data.signals(),
                 kms_key_arn=baseline.kms_key_arn,
                 **runtime_signals,
             ),
@@ -261,12 +257,8 @@ class LagoAws(LagoTarget):
         self.execution_role_arns = pulumi.Output.all(**services.execution_role_arns) if services else None
         self.bucket_policy_arn = access.bucket_policy_arn if access else None
         self.secrets_policy_arn = access.secrets_policy_arn if access else None
-        self.database_address = pulumi.Output.from_input(database.host)
-        self.database_port = pulumi.Output.from_input(database.port)
-        self.database_endpoint = pulumi.Output.concat(database.host, ":", self.database_port.apply(str))
-        self.database_instance_identifier = database.identifier
-        self.redis_queue_endpoint = pulumi.Output.concat(queue.host, ":", queue.port.apply(str))
-        self.redis_cache_endpoint = pulumi.Output.concat(cache.host, ":", cache.port.apply(str)) if cache else None
+        for output, value in data.outputs().items():
+            setattr(self, output, value)
         self.bucket_name = storage.bucket
         self.bucket_arn = storage.arn
         self.secret_arns = pulumi.Output.all(**store.arns)
@@ -279,8 +271,7 @@ class LagoAws(LagoTarget):
             "target": "aws",
             "front_url": self.front_url,
             "api_url": self.api_url,
-            "database_endpoint": self.database_endpoint,
-            "redis_queue_endpoint": self.redis_queue_endpoint,
+            **data.exports(),
             "bucket": storage.bucket,
             "secret_arns": store.arns,
         }
@@ -292,8 +283,6 @@ class LagoAws(LagoTarget):
                 bucket_policy_arn=access.bucket_policy_arn,
                 secrets_policy_arn=access.secrets_policy_arn,
             )
-        if cache is not None:
-            self._exports["redis_cache_endpoint"] = self.redis_cache_endpoint
         if edge is not None and edge.validation_records is not None:
             self._exports["certificate_validation_records"] = edge.validation_records
         # Last, every typed output (None where this mode has none).

@@ -45,7 +45,7 @@ def container(
         "image": image,
         "essential": True,
         "environment": [{"name": k, "value": v} for k, v in sorted(rd.env.plain.items())],
-        "secrets": [{"name": k, "valueFrom": secret_refs[k]} for k in sorted(rd.env.secret)],
+        "secrets": [{"name": k, "valueFrom": secret_refs[k]} for k in rd.env.secret_names],
         "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": rd.name}},
     }
     if repository_credentials:

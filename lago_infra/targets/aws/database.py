@@ -1,9 +1,11 @@
-"""RDS PostgreSQL: private, TLS enforced, encrypted gp3 with storage autoscaling, backed up."""
+"""RDS PostgreSQL: private, TLS enforced, encrypted gp3 with storage autoscaling, backed up; or, on
+a server the platform runs, only the Lago database and user (readied by a bootstrap container)."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -12,7 +14,7 @@ import pulumi_random as random
 from ...config.model import Database as DatabaseSettings
 from ...config.model import Protection
 from .security import POSTGRES_PORT
-from .settings import Database
+from .settings import Database, ExistingDatabase
 
 
 class LagoDatabase(pulumi.ComponentResource):
@@ -125,3 +127,121 @@ class LagoDatabase(pulumi.ComponentResource):
         self.port = self.instance.port
         self.password = pulumi.Output.secret(password.result)
         self.register_outputs({"host": self.host, "port": self.port})
+
+
+# -- a server the platform runs -------------------------------------------------------------------
+
+#: The container that readies the Lago database and user before the migrate container starts.
+BOOTSTRAP_CONTAINER = "db-bootstrap"
+#: The store's variable holding the Lago user's password (for the bootstrap; Lago reads DATABASE_URL).
+PASSWORD_VARIABLE = "LAGO_DATABASE_PASSWORD"
+
+# Idempotent and additive: creates what is missing, sets the password to the stack's, never drops.
+# CREATEDB: Lago's migrate.sh runs `rake db:create` on every release, and PostgreSQL checks that
+# privilege before it finds the database exists. GRANT … TO CURRENT_USER: since PostgreSQL 16 a
+# CREATEROLE user may give a database to a role only after it is granted that role (PostgreSQL
+# docs, CREATE DATABASE "OWNER" and CREATE ROLE "CREATEROLE"); before 16 it is a harmless no-op.
+# psql interpolates :'var' (a literal) and :"var" (an identifier), quoted by psql itself.
+BOOTSTRAP_SQL = """\
+SELECT format('CREATE ROLE %I LOGIN', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'lago_user')\\gexec
+ALTER ROLE :"lago_user" WITH LOGIN CREATEDB PASSWORD :'lago_password';
+GRANT :"lago_user" TO CURRENT_USER;
+SELECT format('CREATE DATABASE %I OWNER %I', :'lago_database', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'lago_database')\\gexec
+"""
+BOOTSTRAP_SCRIPT = (
+    'exec psql --no-psqlrc -v ON_ERROR_STOP=1 -v lago_user="$LAGO_DATABASE_USER" '
+    '-v lago_password="$LAGO_DATABASE_PASSWORD" -v lago_database="$LAGO_DATABASE_NAME" <<\'SQL\'\n' + BOOTSTRAP_SQL + "SQL\n"
+)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """What the migrate task adds before its migrate container: one container, ordered with
+    ``dependsOn: SUCCESS``, and the secrets its execution role must read."""
+
+    image: str
+    plain: dict[str, pulumi.Input[str]]
+    #: Variable -> ``valueFrom`` (a secret ARN, with ``:json-key::`` where the secret is JSON).
+    secrets: dict[str, pulumi.Input[str]]
+    secret_arns: list[pulumi.Input[str]]
+
+    def container(self, log: dict[str, Any]) -> dict[str, Any]:
+        """The container definition; ``log`` is the task's awslogs group and region."""
+        return {
+            "name": BOOTSTRAP_CONTAINER,
+            "image": self.image,
+            # Not essential: it exits when done, and the migrate container waits for its success.
+            "essential": False,
+            "entryPoint": ["sh", "-c"],
+            "command": [BOOTSTRAP_SCRIPT],
+            "environment": [{"name": k, "value": v} for k, v in sorted(self.plain.items())],
+            "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(self.secrets.items())],
+            "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": BOOTSTRAP_CONTAINER}},
+        }
+
+
+class LagoDatabaseOnServer(pulumi.ComponentResource):
+    """The Lago user's password on a PostgreSQL server the platform runs, and, when the server's
+    security group is given, the rules that admit the tasks to it. No instance."""
+
+    host: pulumi.Input[str]
+    port: int
+    password: pulumi.Output[str]
+    """The Lago user's password, a secret output; stored only in Secrets Manager and the encrypted state."""
+
+    def __init__(
+        self,
+        name: str,
+        lago: DatabaseSettings,
+        server: ExistingDatabase,
+        client_group_ids: dict[str, pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        """``client_group_ids``: the security groups of the tasks that connect, by kind."""
+        super().__init__("lago:aws:DatabaseOnServer", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Generated once, kept in state: later updates never change it.
+        password = random.RandomPassword(f"{name}-password", length=40, special=False, opts=child)
+        if server.security_group_id is not None:
+            for kind, group_id in client_group_ids.items():
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-in-from-{kind}",
+                    security_group_id=server.security_group_id,
+                    referenced_security_group_id=group_id,
+                    ip_protocol="tcp",
+                    from_port=server.port,
+                    to_port=server.port,
+                    description=f"Lago {kind} to PostgreSQL",
+                    opts=child,
+                )
+        self._lago = lago
+        self._server = server
+        self.host = server.host
+        self.port = server.port
+        self.password = pulumi.Output.secret(password.result)
+        self.register_outputs({"host": self.host, "port": self.port})
+
+    def bootstrap(self, password_arn: pulumi.Input[str], password_ref: pulumi.Input[str]) -> Bootstrap:
+        """The migrate task's bootstrap, given where the store keeps the Lago user's password."""
+        admin = self._server.admin_secret_arn
+        return Bootstrap(
+            # The official image's client, of the major version the stack declares.
+            image=f"postgres:{self._lago.version}-alpine",
+            plain={
+                "PGHOST": self.host,
+                "PGPORT": str(self.port),
+                # The maintenance database every PostgreSQL server (and RDS) has.
+                "PGDATABASE": "postgres",
+                "PGSSLMODE": "require",
+                "PGCONNECT_TIMEOUT": "30",
+                "LAGO_DATABASE_USER": self._lago.user,
+                "LAGO_DATABASE_NAME": self._lago.name,
+            },
+            secrets={
+                # ECS reads one key of a JSON secret as ARN:json-key:version-stage:version-id.
+                "PGUSER": pulumi.Output.concat(admin, ":username::"),
+                "PGPASSWORD": pulumi.Output.concat(admin, ":password::"),
+                PASSWORD_VARIABLE: password_ref,
+            },
+            secret_arns=[admin, password_arn],
+        )

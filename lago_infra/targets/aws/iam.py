@@ -17,9 +17,12 @@ _ASSUME_ECS_TASKS = json.dumps(
 )
 
 
-def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource) -> aws.iam.Role:
+def execution_role(
+    name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource, key_grants: Sequence[dict[str, Any]] = ()
+) -> aws.iam.Role:
     """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
-    ``grants`` are further statements (registry credentials, the pull-through cache)."""
+    ``grants`` are further statements (registry credentials, the pull-through cache),
+    ``key_grants`` the use of a KMS key the platform brings (``kms.task_grants``)."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
     aws.iam.RolePolicyAttachment(
@@ -36,18 +39,20 @@ def execution_role(name: str, secret_arns: Sequence[pulumi.Input[str]], grants: 
         aws.iam.RolePolicy(
             f"{name}-images", role=role.id, policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
         )
+    _key_policy(name, role, key_grants)
     return role
 
 
-def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource) -> aws.iam.Role:
+def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()) -> aws.iam.Role:
     """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
     endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset. With ECS Exec, also the SSM channels
-    ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions)."""
+    ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions).
+    ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``)."""
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
     aws.iam.RolePolicy(
         f"{name}-files",
         role=role.id,
-        policy=bucket_policy(bucket_arn),
+        policy=bucket_policy(bucket_arn, grants),
         opts=pulumi.ResourceOptions(parent=role),
     )
     if ecs_exec:
@@ -71,19 +76,20 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
     return role
 
 
-def bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """What Lago's Rails code does with its files bucket, and nothing more."""
-    return pulumi.Output.from_input(bucket_arn).apply(
-        lambda arn: json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
-                    # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
-                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": f"{arn}/*"},
-                ],
-            }
-        )
+def bucket_policy(bucket_arn: pulumi.Input[str], key_grants: Sequence[dict[str, Any]] = ()) -> pulumi.Output[str]:
+    """What Lago's Rails code does with its files bucket, and nothing more; ``key_grants``: the use
+    of a KMS key the platform brings for the bucket's objects (``kms.task_grants``)."""
+    arn = pulumi.Output.from_input(bucket_arn)
+    return pulumi.Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
+                # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": pulumi.Output.concat(arn, "/*")},
+                *key_grants,
+            ],
+        }
     )
 
 
@@ -98,3 +104,11 @@ def secrets_policy(secret_arns: Sequence[pulumi.Input[str]], kms_key_arn: Option
         return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
     return pulumi.Output.all(kms_key_arn or "", *secret_arns).apply(document)
+
+
+def _key_policy(name: str, role: aws.iam.Role, grants: Sequence[dict[str, Any]]) -> None:
+    """``grants`` (which may hold the key's ARN as an output) as the role's ``-key`` policy."""
+    if grants:
+        aws.iam.RolePolicy(
+            f"{name}-key", role=role.id, policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
+        )

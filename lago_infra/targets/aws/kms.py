@@ -1,4 +1,6 @@
-"""One customer-managed KMS key per stack, for everything that stores Lago's data or logs.
+"""One customer-managed KMS key per stack, for everything that stores Lago's data or logs (or a
+key the platform brings, whose policy is the platform's: ``task_grants`` then gives the task
+roles what they need as IAM statements).
 
 RDS, ElastiCache, S3 and Secrets Manager use the key on behalf of a caller in the account (the
 same shape as AWS's own ``aws/<service>`` key policies: ``kms:ViaService`` + ``kms:CallerAccount``),
@@ -12,7 +14,7 @@ from AWS services and encrypted topics".
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -86,3 +88,30 @@ class StackKey(pulumi.ComponentResource):
         aws.kms.Alias(f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         self.arn = key.arn
         self.register_outputs({"arn": self.arn})
+
+
+def use_through(key_arn: pulumi.Input[str], service: str, region: str, actions: Sequence[str]) -> dict:
+    """An IAM statement letting a role use the key only through ``service`` in ``region`` (the
+    ``kms:ViaService`` condition): what the task roles need whichever key the stack uses. With the
+    stack's own key its policy grants the same already; a key the platform brings may only let IAM
+    policies decide (KMS Developer Guide, "Allows access to the AWS account and enables IAM policies")."""
+    return {
+        "Effect": "Allow",
+        "Action": list(actions),
+        "Resource": key_arn,
+        "Condition": {"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
+    }
+
+
+def task_grants(brought_key_arn: Optional[pulumi.Input[str]], region: str) -> dict[str, list[dict]]:
+    """Statements for the ECS roles when the stack encrypts with a key the platform brings:
+    ``execution`` (the agent decrypts the secrets a task reads) and ``backend`` (Rails reads and
+    writes SSE-KMS objects in the bucket). Empty otherwise: AWS-managed keys need none, and the
+    stack's own key grants the same in its policy."""
+    key_arn = brought_key_arn
+    if key_arn is None:
+        return {"execution": [], "backend": []}
+    return {
+        "execution": [use_through(key_arn, "secretsmanager", region, ["kms:Decrypt"])],
+        "backend": [use_through(key_arn, "s3", region, ["kms:Decrypt", "kms:GenerateDataKey"])],
+    }

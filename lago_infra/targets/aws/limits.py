@@ -131,6 +131,18 @@ ALB_DNS_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,252}\.elb\.amazonaws\.com(\.cn
 #: pulumi_aws.lb.ListenerRule ``priority``: "between 1 and 50000 ... A listener can't have multiple
 #: rules with the same priority" (so a range is handed to this stack, and AWS refuses a taken one).
 LISTENER_RULE_PRIORITIES = (1, 50000)
+#: A complete secret ARN: the name, a hyphen and the six characters Secrets Manager appends
+#: (Secrets Manager User Guide, "Secret ARN"). ECS reads a JSON key of a secret (``ARN:key::``)
+#: only through the complete ARN, and an IAM policy's Resource matches only it. ``!`` too: the
+#: secrets RDS manages for a master user are named ``rds!db-<uuid>`` / ``rds!cluster-<uuid>``
+#: (RDS User Guide, "Password management with Amazon RDS and AWS Secrets Manager").
+SECRET_COMPLETE_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$")
+#: KMS key ARN (KMS Developer Guide, "Key ARN": ``arn:aws:kms:region:account:key/key-id``, the id
+#: a UUID or, for a multi-Region key, ``mrk-`` and 32 hex digits). A key ARN, not an alias: RDS,
+#: ElastiCache and CloudWatch Logs take the key's ARN (pulumi-aws ``kms_key_id`` docstrings).
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
+#: A DNS host name or IPv4 address (RFC 1123: labels of letters, digits and hyphens, at most 253 characters).
+HOST_NAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 #: RDS DB instance classes (RDS User Guide, "DB instance class types"): ``db.<family>.<size>``.
 RDS_INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$")
 #: ElastiCache node types (ElastiCache User Guide, "Supported node types"): ``cache.<family>.<size>``.

@@ -31,9 +31,12 @@ def handler(event, context):
             code = container.get("exitCode")
             if code == 0:
                 return {"taskArn": task_arn, "exitCode": 0}
+            # Every container's exit: a container the migrate one waits for (a database
+            # bootstrap) may be the one that failed, and then migrate never started.
+            exits = ", ".join(f"{c['name']}: {c.get('exitCode')}" for c in task["containers"])
             raise RuntimeError(
-                f"Lago migrations failed (exit code {code}, {task.get('stoppedReason', 'no reason given')}); "
-                f"task {task_arn}. Read the migrate log stream, fix the cause, then run pulumi up again"
+                f"Lago migrations failed (exit codes {exits}; {task.get('stoppedReason', 'no reason given')}); "
+                f"task {task_arn}. Read the log stream of the container that failed, fix the cause, then run pulumi up again"
             )
         time.sleep(POLL_SECONDS)
     raise RuntimeError(

@@ -30,7 +30,7 @@ from typing import Any, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from ...config.alerts import Alerts
+from ...config.alerts import Alerts, Thresholds
 
 GIB = 1024**3
 
@@ -51,7 +51,8 @@ class AwsSignals:
     """Where the signals come from: ids of what the stack created (or was given). The ALB and ECS
     ones are None when there is no such thing to watch."""
 
-    database_id: pulumi.Input[str]
+    #: None where the platform runs the database: no database alarms.
+    database_id: Optional[pulumi.Input[str]]
     database_storage_gib: int
     database_max_connections: Optional[int]
     redis: Sequence[RedisGroup]
@@ -157,17 +158,8 @@ class LagoAlarms(pulumi.ComponentResource):
             minutes = t.workers_at_ceiling_minutes
             specs.append(_Alarm(f"{role}-at-ceiling", f"{role} at its autoscaling ceiling ({ceiling}) for {minutes} minutes: the queue is likely growing (lago:alerts.thresholds.workersAtCeilingMinutes)",
                                 "ECS/ContainerInsights", "RunningTaskCount", {**ecs, "ServiceName": s.services[role]}, "Minimum", "GreaterThanOrEqualToThreshold", ceiling, periods=max(1, minutes // 5), period=300))
-        db = {"DBInstanceIdentifier": s.database_id}
-        free_bytes = s.database_storage_gib * GIB * t.database_free_storage_percent / 100
-        specs += [
-            _Alarm("database-cpu", f"database CPU above {t.database_cpu_percent:g} % for 15 minutes", "AWS/RDS", "CPUUtilization", db, "Average", "GreaterThanThreshold", t.database_cpu_percent, periods=3, period=300),
-            _Alarm("database-free-storage", f"database free storage below {t.database_free_storage_percent:g} % of the {s.database_storage_gib} GiB allocated at creation",
-                   "AWS/RDS", "FreeStorageSpace", db, "Minimum", "LessThanThreshold", free_bytes, periods=2, period=300),
-        ]
-        if s.database_max_connections:
-            limit = s.database_max_connections * t.database_connections_percent / 100
-            specs.append(_Alarm("database-connections", f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
-                                "AWS/RDS", "DatabaseConnections", db, "Maximum", "GreaterThanThreshold", round(limit), periods=5))
+        if s.database_id is not None:
+            specs += self._database(s, t)
         for g in s.redis:
             for n in range(1, g.nodes + 1):
                 node = pulumi.Output.format("{0}-{1:03d}", g.group_id, n)
@@ -185,6 +177,21 @@ class LagoAlarms(pulumi.ComponentResource):
         if s.certificate_arn is not None:
             specs.append(_Alarm("certificate-expiry", f"the edge certificate expires in fewer than {t.certificate_days} days (ACM renews DNS-validated certificates itself: renewal is failing)",
                                 "AWS/CertificateManager", "DaysToExpiry", {"CertificateArn": s.certificate_arn}, "Minimum", "LessThanThreshold", t.certificate_days, periods=1, period=86400))
+        return specs
+
+    def _database(self, s: AwsSignals, t: Thresholds) -> list[_Alarm]:
+        """The RDS instance's alarms (none where the platform runs the database)."""
+        db = {"DBInstanceIdentifier": s.database_id}
+        free_bytes = s.database_storage_gib * GIB * t.database_free_storage_percent / 100
+        specs = [
+            _Alarm("database-cpu", f"database CPU above {t.database_cpu_percent:g} % for 15 minutes", "AWS/RDS", "CPUUtilization", db, "Average", "GreaterThanThreshold", t.database_cpu_percent, periods=3, period=300),
+            _Alarm("database-free-storage", f"database free storage below {t.database_free_storage_percent:g} % of the {s.database_storage_gib} GiB allocated at creation",
+                   "AWS/RDS", "FreeStorageSpace", db, "Minimum", "LessThanThreshold", free_bytes, periods=2, period=300),
+        ]
+        if s.database_max_connections:
+            limit = s.database_max_connections * t.database_connections_percent / 100
+            specs.append(_Alarm("database-connections", f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
+                                "AWS/RDS", "DatabaseConnections", db, "Maximum", "GreaterThanThreshold", round(limit), periods=5))
         return specs
 
     def _alarm(self, a: _Alarm) -> aws.cloudwatch.MetricAlarm:

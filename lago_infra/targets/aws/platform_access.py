@@ -31,10 +31,12 @@ class LagoPlatformAccess(pulumi.ComponentResource):
         secret_arns: Sequence[pulumi.Input[str]],
         kms_key_arn: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
+        key_grants: Sequence[dict] = (),
     ):
+        """``key_grants``: the use of a KMS key the platform brings, for the bucket's objects."""
         super().__init__("lago:aws:PlatformAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        files = aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn), opts=child)
+        files = aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn, key_grants), opts=child)
         secrets = aws.iam.Policy(
             f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn), opts=child
         )

@@ -1,6 +1,6 @@
 """ElastiCache (Valkey or Redis OSS) replication groups: TLS in transit, encrypted at rest, an
 auth token. One for the Sidekiq queue (``noeviction``) and, optionally, one for the Rails cache
-(``allkeys-lru``)."""
+(``allkeys-lru``). Or endpoints the platform runs (``brought_endpoint``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from ...config.model import Protection
+from ...lago.environment import RedisEndpoint
 from .security import REDIS_PORT
-from .settings import Redis
+from .settings import ExistingRedisEndpoint, Redis
 
 
 class LagoRedis(pulumi.ComponentResource):
@@ -85,3 +86,14 @@ def subnet_group(name: str, subnet_ids: Sequence[pulumi.Input[str]], parent: pul
     return aws.elasticache.SubnetGroup(
         name, subnet_ids=list(subnet_ids), description="Lago Redis", opts=pulumi.ResourceOptions(parent=parent)
     )
+
+
+def brought_endpoint(name: str, endpoint: ExistingRedisEndpoint, parent: pulumi.Resource) -> RedisEndpoint:
+    """A Redis the platform runs, as Lago reaches it. The AUTH token is read from the platform's
+    secret during the deployment (through the component's provider), as a secret output: Lago's
+    ActionCable URL must carry it inline, so lago-infra keeps its own copies of the URLs."""
+    password = None
+    if endpoint.auth_token_secret_arn is not None:
+        version = aws.secretsmanager.get_secret_version_output(secret_id=endpoint.auth_token_secret_arn, opts=pulumi.InvokeOutputOptions(parent=parent))
+        password = pulumi.Output.secret(version.secret_string)
+    return RedisEndpoint(host=endpoint.host, port=endpoint.port, tls=endpoint.tls, password=password)

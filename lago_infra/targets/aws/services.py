@@ -20,6 +20,7 @@ from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Image, Tier
 from . import iam, tags
 from .containers import container, definitions, fargate_size, scratch_volumes
+from .database import Bootstrap
 from .edge import LagoEdge
 from .migrations import MIGRATE_CONTAINER, LagoMigrations
 from .security import LagoSecurityGroups
@@ -52,6 +53,10 @@ class ServicesArgs:
     #: Production baseline: the stack's KMS key for the log group, read-only root filesystems.
     kms_key_arn: Optional[pulumi.Input[str]] = None
     read_only_root: bool = False
+    #: IAM statements for a KMS key the platform brings, by role kind (``kms.task_grants``).
+    key_grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: A container the migrate task runs to success before migrating (``database.Bootstrap``).
+    before_migrate: Optional[Bootstrap] = None
 
 
 def unique_scope(project: str, stack: str) -> str:
@@ -110,7 +115,7 @@ class LagoServices(pulumi.ComponentResource):
                 )
             )
             self.cluster_name, self.cluster_arn = cluster.name, cluster.arn
-        self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self)
+        self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self, grants=args.key_grants.get("backend", ()))
         self.task_role_arn = self._task_role.arn
         self.execution_role_arns = {}
         self._images = _ImageSource(f"{name}-images", args.images, args.region, self)
@@ -156,10 +161,16 @@ class LagoServices(pulumi.ComponentResource):
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
         spec = container(rd, a.secret_refs, log, image=self._images.reference(rd), repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
+        specs = [spec]
+        secret_arns = [a.secret_arns[n] for n in rd.env.secret_names]
         if container_name:
             spec["name"] = container_name
-        secret_arns = [a.secret_arns[n] for n in sorted(rd.env.secret)]
-        execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self)
+            if a.before_migrate is not None:
+                first = a.before_migrate.container(log)
+                spec["dependsOn"] = [{"containerName": first["name"], "condition": "SUCCESS"}]
+                specs = [first, spec]
+                secret_arns += a.before_migrate.secret_arns
+        execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()))
         self.execution_role_arns[rd.name] = execution.arn
         task = aws.ecs.TaskDefinition(
             f"{name}",
@@ -171,8 +182,8 @@ class LagoServices(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=a.settings.cpu_architecture),
             execution_role_arn=execution.arn,
             task_role_arn=self._task_role.arn if rd.role.backend else None,
-            container_definitions=definitions([spec]),
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes([spec])] or None,
+            container_definitions=definitions(specs),
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes(specs)] or None,
             tags=tags.role(rd.name),
             opts=self._child,
         )

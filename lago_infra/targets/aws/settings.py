@@ -76,6 +76,11 @@ def _cluster(value: str) -> str:
 
 ClusterRef = brought_id(_cluster)
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
+BroughtSecretArn = brought_id(
+    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf")
+)
+KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"))
+HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"))
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
 
@@ -108,20 +113,80 @@ class Network(Section):
     are ignored."""
 
 
+class ExistingDatabase(Section):
+    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer,
+    reachable from the stack's private subnets). lago-infra creates no instance, subnet group or
+    parameter group; it manages only the Lago database and user on it (``lago:database.name`` /
+    ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each
+    migration run, a bootstrap container in the migrate task creates the user if missing, sets its
+    password to the stack's, and creates the database owned by it if missing; it never drops or
+    revokes anything. Connections use TLS (``sslmode=require``). pg_partman maintenance is the
+    platform's to set up on its server."""
+
+    host: HostName
+    """The server's endpoint (an RDS address, an Aurora cluster writer endpoint)."""
+    port: int = Field(5432, ge=1, le=65535)
+    """The server's port."""
+    admin_secret_arn: BroughtSecretArn
+    """Secrets Manager secret holding ``{"username": …, "password": …}`` (the form of RDS's managed
+    master user secret) of a role that may create roles and databases (``CREATEROLE`` and
+    ``CREATEDB``, as RDS's master user has). Only the bootstrap container reads it, through the
+    migrate task's execution role, which lago-infra grants ``secretsmanager:GetSecretValue`` on
+    this ARN. A secret encrypted with a customer-managed key needs that key to let the role decrypt
+    (it does when the key is ``baseline.existingKmsKeyArn``)."""
+    security_group_id: Optional[SecurityGroupId] = None
+    """The server's security group: lago-infra adds one ingress rule on the server's port for each
+    group of tasks that use the database (api, worker, clock; migrate runs in the worker group).
+    Unset: nothing of the platform's is touched, and the output
+    ``database_client_security_group_ids`` names the groups the server must admit."""
+
+
 class Database(Section):
     instance_class: InstanceClass = "db.t4g.micro"
+    """RDS instance class of the new instance."""
     allocated_storage: int = Field(20, ge=20, le=65536)
     """GiB at creation; gp3 grows itself up to ``maxAllocatedStorage``."""
     max_allocated_storage: int = Field(100, ge=20, le=65536)
+    """The ceiling, in GiB, of RDS storage autoscaling."""
     multi_az: bool = False
+    """A standby in another availability zone, with automatic failover."""
     backup_retention_days: int = Field(1, ge=1, le=35)
+    """Days RDS keeps automated backups (point-in-time recovery within them)."""
     final_snapshot: bool = False
     """Snapshot on destroy, under a name of its own so a second destroy does not collide."""
     performance_insights: bool = False
+    """RDS Performance Insights (7 days, free tier of retention)."""
     log_exports: bool = False
     """Export the postgresql and upgrade logs to CloudWatch Logs."""
     subnets: Literal["isolated", "private"] = "isolated"
     """Subnets the database lives in: ``isolated`` have no route out at all."""
+    existing: Optional[ExistingDatabase] = None
+    """Use a PostgreSQL server the platform runs: no RDS instance; only the Lago database, user and
+    secrets are managed (see its keys). The instance keys above are then unused."""
+    existing_url_secret_arn: Optional[BroughtSecretArn] = None
+    """Use a database the platform fully manages: a Secrets Manager secret whose whole value is
+    Lago's ``postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`` URL (user and password
+    percent-encoded). Nothing at all is created for the database: DATABASE_URL reaches the
+    containers as a reference to this secret, which ECS reads with the tasks' execution roles
+    (lago-infra grants them ``secretsmanager:GetSecretValue`` on it; a secret encrypted with a
+    customer-managed key other than the stack's needs that key to let them decrypt). The schema,
+    pool sizes and prepared statements still come from ``lago:database``; the database, user,
+    TLS and network path are the platform's. Exclusive with ``existing``."""
+
+    @model_validator(mode="after")
+    def _one_existing(self) -> "Database":
+        if self.existing is not None and self.existing_url_secret_arn is not None:
+            raise ValueError(
+                "existing and existingUrlSecretArn are two ways to bring a database; give one. "
+                "Fix: keep lago:aws.database.existing to have lago-infra manage the Lago database and user on your server, "
+                "or lago:aws.database.existingUrlSecretArn to manage nothing but the reference"
+            )
+        return self
+
+    @property
+    def brought(self) -> bool:
+        """The platform runs the server: lago-infra creates no RDS instance."""
+        return self.existing is not None or self.existing_url_secret_arn is not None
 
     @model_validator(mode="after")
     def _storage(self) -> "Database":
@@ -133,16 +198,51 @@ class Database(Section):
         return self
 
 
+class ExistingRedisEndpoint(Section):
+    """One Redis (or Valkey) endpoint the platform runs, reachable from the stack's private subnets."""
+
+    host: HostName
+    """The primary endpoint (one that follows failover). No cluster mode: Lago needs a single shard."""
+    port: int = Field(6379, ge=1, le=65535)
+    """The endpoint's port."""
+    tls: bool = True
+    """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain
+    to a public CA (ElastiCache's and MemoryDB's do)."""
+    auth_token_secret_arn: Optional[BroughtSecretArn] = None
+    """Secrets Manager secret whose whole value is the AUTH token (password). lago-infra reads it
+    during ``pulumi up`` (it goes, as a secret, into the stack state) to build REDIS_URL,
+    REDIS_PASSWORD and ActionCable's URL, which it keeps in its own secrets: a rotated token reaches
+    the containers at the next ``pulumi up``. Unset: no AUTH."""
+
+
+class ExistingRedis(Section):
+    """Redis endpoints the platform runs: no replication group, subnet group or parameter group is
+    created, and the Redis alarms of the baseline are off. The queue Redis must not evict keys:
+    ``maxmemory-policy noeviction`` (Sidekiq loses jobs otherwise); a separate cache may evict
+    (``allkeys-lru``)."""
+
+    queue: ExistingRedisEndpoint
+    """Sidekiq's queue (REDIS_URL) and ActionCable's; also the cache (database 1) when ``cache`` is unset."""
+    cache: Optional[ExistingRedisEndpoint] = None
+    """The Rails cache (LAGO_REDIS_CACHE_URL). Unset: the queue Redis, whatever ``lago:redis.separateCache`` says."""
+
+
 class Redis(Section):
     engine: Literal["valkey", "redis"] = "valkey"
+    """ElastiCache engine of the new replication groups."""
     engine_version: Optional[NonEmpty] = None
     """Major.minor as ElastiCache names it (Valkey 7.2-8.2; Redis OSS ends at 7.1). Unset: the newest the
     engine has (Valkey 8.0, Redis 7.1).
     """
     node_type: NodeType = "cache.t4g.micro"
+    """ElastiCache node type of each node."""
     replicas: int = Field(0, ge=0, le=5)
     """Read replicas per group; one or more turns on Multi-AZ with automatic failover."""
     snapshot_retention_days: int = Field(0, ge=0, le=35)
+    """Days ElastiCache keeps daily snapshots; 0 takes none."""
+    existing: Optional[ExistingRedis] = None
+    """Use Redis endpoints the platform runs instead of new ElastiCache groups (see its keys). The
+    keys above are then unused."""
 
     @model_validator(mode="after")
     def _version(self) -> "Redis":
@@ -164,6 +264,8 @@ class Redis(Section):
 
 
 class Storage(Section):
+    """The S3 bucket of Lago's files (invoices, exports)."""
+
     versioning: bool = False
     """Keep overwritten and deleted files as old versions."""
     noncurrent_version_days: int = Field(30, ge=1)
@@ -325,6 +427,19 @@ class Baseline(Section):
     kms: bool = False
     """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch
     Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    """
+    existing_kms_key_arn: Optional[KmsKeyArn] = None
+    """A symmetric KMS key the platform owns, used instead of a new one (whatever ``kms`` says) for all
+    the stack encrypts: RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. No
+    key or alias is created. lago-infra grants its own roles what they need as IAM statements (the
+    execution roles decrypt secrets, the backend task role reads and writes the bucket, each through
+    its service only). The key policy must: let IAM policies of the account use the key (the default
+    ``arn:aws:iam::ACCOUNT:root`` statement); allow the ``logs.REGION.amazonaws.com`` service principal
+    ``kms:Encrypt*``, ``kms:Decrypt*``, ``kms:ReEncrypt*``, ``kms:GenerateDataKey*``, ``kms:Describe*``
+    for the account's log groups; allow ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com``
+    ``kms:Decrypt`` and ``kms:GenerateDataKey*`` (alarms and ECS events publish to the encrypted topic);
+    and let whoever runs ``pulumi up`` create grants (RDS and ElastiCache use grants). Changing it on an
+    existing stack replaces RDS and Redis.
     """
     enhanced_monitoring_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 0
     """RDS Enhanced Monitoring interval in seconds; 0 turns it off."""
