@@ -49,9 +49,8 @@ def test_the_package_names_its_components_and_version():
     assert all(r["isComponent"] and r["description"] for r in s["resources"].values())
 
 
-def test_every_input_and_nested_property_has_a_description_or_is_known_undocumented():
-    """Every field's description reaches the schema; the only properties without one are the
-    settings fields that have no description yet (listed by ``generate.undocumented``)."""
+def test_every_input_and_nested_property_has_a_description():
+    """Every settings field's description reaches the schema, and every type has one."""
     s = schema()
     bare = []
     for token, resource in s["resources"].items():
@@ -60,11 +59,7 @@ def test_every_input_and_nested_property_has_a_description_or_is_known_undocumen
     for token, typ in s["types"].items():
         assert typ.get("description"), f"type {token} has no description"
         bare += [f"{token}.{name}" for name, prop in typ["properties"].items() if not prop.get("description")]
-    # A bare property is exactly a field without a description of its own and no section doc.
-    undocumented = set(generate.undocumented())
-    for where in bare:
-        leaf = where.rsplit(".", 1)[-1]
-        assert any(key.removeprefix("lago:").rsplit(".", 1)[-1] == leaf for key in undocumented), f"{where} lost its description"
+    assert not bare
 
 
 def test_key_inputs_are_typed_for_other_languages():
@@ -136,10 +131,8 @@ def test_which_output_annotations_the_schema_can_state(annotation, stated):
     assert (generate.output_annotation(annotation) is not None) is stated
 
 
-def test_a_missing_description_is_named_when_descriptions_are_required(monkeypatch):
+def test_a_field_without_a_description_stops_the_generation_naming_its_key(monkeypatch):
     monkeypatch.setattr(LagoSettings.model_fields["webhook_attempts"], "description", None)
-    assert "lago:webhookAttempts" in generate.undocumented()
-    monkeypatch.setattr(generate, "REQUIRE_DESCRIPTIONS", True)
     with pytest.raises(generate.UndocumentedFields, match="lago:webhookAttempts"):
         generate.build()
 

@@ -725,6 +725,7 @@ class LocalSettings(TypedDict):
     postgres_image: NotRequired[str]
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NotRequired[str]
+    """Redis image with tag; one container holds the Sidekiq queue and, on its own database, the Rails cache."""
     existing_network: NotRequired[str]
     """A Docker network the containers join instead of a new one (its name or id), e.g. the one a reverse proxy of the platform already serves. lago-infra then creates no network and never removes it; every alias Lago's containers answer to there is prefixed with the component name (``lago-db``, ``lago-redis``, ``lago-pdf`` ...) so none shadows a platform container's name."""
 

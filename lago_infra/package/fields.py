@@ -95,16 +95,5 @@ def one_line(text: Optional[str]) -> str:
 
 
 def description(field: FieldInfo, annotation_note: str) -> str:
-    """The field's own description (its docstring), else its section's class docstring, then
-    whatever the schema type cannot say. Empty when neither exists."""
-    own = one_line(field.description)
-    if not own:
-        model = next((a for a in _flatten(field.annotation) if inspect.isclass(a) and issubclass(a, BaseModel)), None)
-        own = one_line(model.__doc__) if model is not None and model.__doc__ else ""
-    return " ".join(p for p in (own, annotation_note) if p)
-
-
-def _flatten(annotation: Any):
-    yield annotation
-    for arg in get_args(annotation):
-        yield from _flatten(arg)
+    """The field's description (its docstring), then whatever the schema type cannot say."""
+    return " ".join(p for p in (one_line(field.description), annotation_note) if p)

@@ -44,10 +44,6 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "LagoDocker": ("local", "one Docker host (Lago's compose layout)"),
 }
 
-#: Whether a field without a description stops the generation. Off until every settings file
-#: documents its fields (the section's class docstring stands in meanwhile); see ``undocumented``.
-REQUIRE_DESCRIPTIONS = False
-
 
 class UndocumentedFields(ValueError):
     """Settings fields without a description: the schema and the reference would show nothing."""
@@ -171,10 +167,10 @@ def build() -> tuple[dict[str, Section], dict[str, Section], list[str]]:
             f"without lago:target and the other targets' sections. Keys left out take the preset's value."
         )
         components[component] = Section(f"{component}Args", doc, builder.keys(LagoSettings, (), skip=("target", *others)))
-    undocumented = sorted(set(builder.undocumented))
-    if REQUIRE_DESCRIPTIONS and undocumented:
-        raise UndocumentedFields(undocumented)
-    return builder.sections, components, undocumented
+    # Every key is described: the schema, the reference and help() all show it.
+    if builder.undocumented:
+        raise UndocumentedFields(sorted(set(builder.undocumented)))
+    return builder.sections, components
 
 
 def _docstring(text: str, indent: str) -> str:
@@ -195,7 +191,7 @@ def _typed_dict(section: Section) -> list[str]:
 @docs.file_generator(ARGS_FILE)
 def args_module() -> str:
     """The generated module's text."""
-    nested, components, _ = build()
+    nested, components = build()
     lines = [
         '"""Typed args of the component package (other Pulumi languages), generated from the settings',
         "models by lago_infra.package.generate: do not edit; `python -m lago_infra docs` rewrites it.",
@@ -213,12 +209,6 @@ def args_module() -> str:
     for section in [*nested.values(), *components.values()]:
         lines += _typed_dict(section)
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def undocumented() -> list[str]:
-    """Settings keys that have no description of their own (the reference and the schema then
-    show their section's docstring, or nothing)."""
-    return build()[2]
 
 
 def component_target(component: str) -> str:
