@@ -113,6 +113,9 @@ def test_a_brought_key_is_granted_to_the_task_roles_through_its_services_only():
 def test_on_a_brought_server_no_database_resource_is_created():
     plan = everything_brought("server")
     assert not [t for t in types(plan) if t.startswith(DATABASE_TYPES)]
+    # Nor a security group of ours for a server the platform's own groups guard.
+    groups = {g.name for g in resources(plan, "aws:ec2/securityGroup:SecurityGroup")}
+    assert "lago-sg-api" in groups and not {"lago-sg-database", "lago-sg-redis"} & groups
     # The platform watches its own server and Redis; the stack's other alarms stay.
     assert data_alarms(prod_with("{}")) and not data_alarms(plan)
     assert resources(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
@@ -184,6 +187,8 @@ def test_a_url_secret_creates_nothing_for_the_database_and_is_referenced_as_is()
 def test_brought_redis_creates_no_elasticache_and_reaches_containers_as_references():
     plan = plan_with(redis=BROUGHT_REDIS)
     assert not [t for t in types(plan) if t.startswith("aws:elasticache/")]
+    groups = {g.name for g in resources(plan, "aws:ec2/securityGroup:SecurityGroup")}
+    assert "lago-sg-database" in groups and "lago-sg-redis" not in groups
     assert stored(plan, "REDIS_URL") == f"rediss://{QUEUE}:6379/0"
     assert stored(plan, "LAGO_REDIS_CACHE_URL") == f"rediss://{CACHE}:6380/0"
     token = stored(plan, "REDIS_PASSWORD")

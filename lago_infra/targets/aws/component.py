@@ -15,7 +15,7 @@ from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, documented_init, role_environments
 from . import checks, tags
 from .baseline import AwsBaseline
-from .data import AwsData, held_references
+from .data import AwsData, held_references, own_data_groups
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
 from .platform_access import LagoPlatformAccess
@@ -139,7 +139,9 @@ class LagoAws(LagoTarget):
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
         brought_alb = cfg.edge.existing.security_group_id if cfg.edge.existing is not None else None
-        security = LagoSecurityGroups(f"{name}-sg", network.vpc_id, public_ports, opts=child, brought_alb=brought_alb, external_runtime=not managed)
+        security = LagoSecurityGroups(
+            f"{name}-sg", network.vpc_id, public_ports, opts=child, brought_alb=brought_alb, external_runtime=not managed, data_groups=own_data_groups(cfg)
+        )
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
         # New RDS and ElastiCache, or what the platform brings (lago:aws.database/redis.existing…).

@@ -22,7 +22,7 @@ from .database import PASSWORD_VARIABLE, Bootstrap, LagoDatabase, LagoDatabaseOn
 from .observability import RedisGroup
 from .redis import LagoRedis, brought_endpoint, subnet_group
 from .secrets_store import LagoSecretStore
-from .security import BACKEND_GROUPS, LagoSecurityGroups
+from .security import BACKEND_GROUPS, DATA_GROUPS, LagoSecurityGroups
 from .settings import AwsSettings
 
 
@@ -142,6 +142,12 @@ class AwsData:
         names = ("database_endpoint", "redis_queue_endpoint", "redis_cache_endpoint", "database_client_security_group_ids")
         outputs = self.outputs()
         return {n: outputs[n] for n in names if outputs[n] is not None}
+
+
+def own_data_groups(cfg: AwsSettings) -> tuple[str, ...]:
+    """The data tier's security groups lago-infra creates: one for each piece it runs itself."""
+    brought = {"database": cfg.database.existing is not None or cfg.database.existing_url_secret_arn is not None, "redis": cfg.redis.existing is not None}
+    return tuple(kind for kind in DATA_GROUPS if not brought[kind])
 
 
 def held_references(deployment: LagoDeployment) -> dict[str, pulumi.Input[str]]:

@@ -23,7 +23,7 @@ REDIS_PORT = 6379
 
 #: Groups of tasks that talk to the database and Redis.
 BACKEND_GROUPS = ("api", "worker", "clock")
-#: The data tier's groups, in every mode.
+#: The data tier's groups, for the pieces lago-infra runs itself (none for a brought server).
 DATA_GROUPS = ("database", "redis")
 TASK_GROUPS = ("front", "api", "worker", "clock", "pdf")
 
@@ -33,7 +33,8 @@ class LagoSecurityGroups(pulumi.ComponentResource):
 
     groups: dict[str, aws.ec2.SecurityGroup]
     """By kind: alb (unless brought), front, api, worker, clock, pdf, database, redis; with an
-    external runtime only clients, database, redis."""
+    external runtime only clients, database, redis. No database or redis group where the
+    platform runs that piece (its own groups admit the tasks)."""
     alb_id: Optional[pulumi.Output[str]]
     """The ALB's group (created or brought); None with an external runtime."""
 
@@ -46,14 +47,15 @@ class LagoSecurityGroups(pulumi.ComponentResource):
         *,
         brought_alb: Optional[pulumi.Input[str]] = None,
         external_runtime: bool = False,
+        data_groups: tuple[str, ...] = DATA_GROUPS,
     ):
         super().__init__("lago:aws:SecurityGroups", name, None, opts)
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
         if external_runtime:
-            kinds: tuple[str, ...] = ("clients", *DATA_GROUPS)
+            kinds: tuple[str, ...] = ("clients", *data_groups)
         else:
-            kinds = (*(() if brought_alb is not None else ("alb",)), *TASK_GROUPS, *DATA_GROUPS)
+            kinds = (*(() if brought_alb is not None else ("alb",)), *TASK_GROUPS, *data_groups)
         self.groups = {
             kind: aws.ec2.SecurityGroup(
                 f"{name}-{kind}",
@@ -68,7 +70,8 @@ class LagoSecurityGroups(pulumi.ComponentResource):
         if external_runtime:
             self.alb_id = None
             for target, port in (("database", POSTGRES_PORT), ("redis", REDIS_PORT)):
-                self._allow("clients", target, port, egress=True)
+                if target in self.groups:
+                    self._allow("clients", target, port, egress=True)
             self.register_outputs({})
             return
         self.alb_id = pulumi.Output.from_input(brought_alb) if brought_alb is not None else self.groups["alb"].id
@@ -94,8 +97,9 @@ class LagoSecurityGroups(pulumi.ComponentResource):
         for source in ("api", "worker"):
             self._allow(source, "pdf", PDF_PORT)
         for source in BACKEND_GROUPS:
-            self._allow(source, "database", POSTGRES_PORT)
-            self._allow(source, "redis", REDIS_PORT)
+            for target, port in (("database", POSTGRES_PORT), ("redis", REDIS_PORT)):
+                if target in g:
+                    self._allow(source, target, port)
         # Tasks reach image registries, Secrets Manager, S3, SMTP and webhook endpoints anywhere.
         for kind in ("front", "api", "worker", "clock", "pdf"):
             aws.vpc.SecurityGroupEgressRule(
