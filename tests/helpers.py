@@ -53,26 +53,17 @@ def descendants(plan: Plan, urn: str) -> list[Registration]:
     return [r for r in plan.resources if r.urn != urn and inside(r.urn)]
 
 
-def refused(plan_config, config: dict[str, Any], *fragments: str) -> str:
+def refused(plan_config, config: dict[str, Any], *fragments: str, none_of: str | None = None) -> str:
     """The one message a stack with ``config`` gets (a ConfigError before the program, or the
-    program's own clean stop), checked for each of ``fragments`` and for the absence of a traceback."""
+    program's own clean stop), checked for each of ``fragments`` and for the absence of a
+    traceback; with ``none_of`` (a type prefix such as ``gcp:``), also that a program which
+    stopped had registered nothing of it."""
     with pytest.raises((ConfigError, ProgramFailed)) as caught:
         plan_config(config)
     message = str(caught.value)
     assert "Traceback" not in message
     for fragment in fragments:
         assert fragment in message, message
+    if none_of is not None and isinstance(caught.value, ProgramFailed):
+        assert not [r for r in caught.value.registrations if r.type.startswith(none_of)]
     return message
-
-
-def through_one_provider(plan: Plan, package: str, invokes: list[tuple[str, str]]) -> tuple[list[Registration], set[str]]:
-    """Asserts that every ``package`` resource and every recorded invoke (token, provider
-    reference) went through the program's one explicit provider; returns those resources and
-    the invoke tokens."""
-    [provider] = plan.by_type(f"pulumi:providers:{package}")
-    reference = provider.urn + "::"
-    resources = [r for r in plan.resources if r.type.startswith(f"{package}:")]
-    strays = [r.name for r in resources if not (r.provider or "").startswith(reference)]
-    assert not strays, strays
-    assert all(ref.startswith(reference) for _, ref in invokes), invokes
-    return resources, {token for token, _ in invokes}
