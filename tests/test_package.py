@@ -14,6 +14,7 @@ from pulumi.errors import InputPropertiesError
 from lago_infra.config import ConfigError
 from lago_infra.config.model import LagoSettings
 from lago_infra.package import generate
+from lago_infra.package.hosting import settings_from_args
 from lago_infra.package.provider import LagoProvider
 from lago_infra.plan import run_plan
 
@@ -203,8 +204,21 @@ def test_bad_inputs_are_one_message_per_property_without_a_traceback():
     error = caught.value
     paths = {e["property_path"] for e in error.errors}
     assert paths == {"runtime", "roles.clock"}
-    assert "the args of LagoDocker 'billing'" in error.message and "Traceback" not in error.message
+    assert error.message.startswith("Invalid args of LagoDocker 'billing' (2 problems)") and "Traceback" not in error.message
     assert all("Fix:" in e["reason"] for e in error.errors)
+
+
+def test_fixes_name_the_inputs_not_the_stack_file():
+    """A stack file's fix (``pulumi config set --secret --path lago:...``) becomes the input to set."""
+    with pytest.raises(InputPropertiesError) as caught:
+        LagoProvider().construct("billing", f"{PACKAGE}:index:LagoAws", {"features": {"signup": False}}, None)
+    [error] = caught.value.errors
+    assert error["property_path"] == "organization"
+    assert "set the input organization.password (a secret)" in error["reason"]
+    # A secret passed as a plain value by a program is no plain-text stack file: accepted.
+    settings = settings_from_args("aws", "LagoAws", "billing", {"secret_env": {"STRIPE_API_KEY": "x"}, "smtp": {"address": "smtp.test", "from_email": "a@b.test", "password": "p"}})
+    assert settings.smtp.password.get_secret_value() == "p"
+    assert "pulumi config" not in caught.value.message and "lago:" not in caught.value.message
 
 
 def test_a_setting_the_cloud_refuses_is_a_property_error_too(tmp_path):
@@ -216,7 +230,7 @@ def test_a_setting_the_cloud_refuses_is_a_property_error_too(tmp_path):
     )
     error = plan.outputs["error"]
     assert [e["property_path"] for e in error["errors"]] == ["roles.api.memory"]
-    assert "the args of LagoAws 'billing'" in error["message"] and "Fix:" in error["errors"][0]["reason"]
+    assert error["message"].startswith("Invalid args of LagoAws 'billing'") and "Fix:" in error["errors"][0]["reason"]
     # Nothing of AWS's registered: only the package's component itself.
     assert not [r for r in plan.resources if r.type.startswith("aws:")]
 

@@ -11,6 +11,7 @@ from typing import Any, Optional, get_origin
 import pulumi
 from pulumi.provider.experimental.util import camel_case
 from pydantic import BaseModel, SecretStr
+from pydantic.alias_generators import to_camel
 
 from .. import config
 from ..config.model import LagoSettings
@@ -63,7 +64,8 @@ def settings_from_args(target: str, component: str, name: str, args: Any) -> Lag
     values["target"] = target
     # Every value reaches the component from a program, never in clear text from a stack file:
     # there is no plain-text secret to refuse, and the secrets are wrapped as secrets on the way.
-    raw = config.RawConfig(values, secret_keys=set(values), source=f"the args of {component} '{name}'")
+    # Either spelling of each key (the typed args give snake_case, the model reads camelCase).
+    raw = config.RawConfig(values, secret_keys={*values, *map(to_camel, values)}, source=f"the args of {component} '{name}'")
     return config.validate(raw, warn=pulumi.log.warn)
 
 

@@ -8,6 +8,7 @@ traceback."""
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib.metadata import version
 from typing import Optional
@@ -24,11 +25,30 @@ from .hosted import COMPONENTS
 from .hosting import PACKAGE
 
 
-def _as_property_errors(error: ConfigError) -> InputPropertiesError:
+#: A stack file's fix (``pulumi config set --secret --path lago:smtp.password VALUE``), which
+#: for a component's caller is an input to set.
+_CONFIG_SET = re.compile(r"(?:run )?`?pulumi config set (?P<secret>--secret )?(?:--path )?'?lago:(?P<key>[\w.]+)'?(?: (?P<value>[^`)]*))?`?")
+
+
+def _input_to_set(m: re.Match) -> str:
+    value = m["value"] or ""
+    example = f" to {value}" if value and not value.isupper() else ""  # not a placeholder (VALUE)
+    return f"set the input {m['key']}{example}" + (" (a secret)" if m["secret"] else "")
+
+
+def _for_args(text: str) -> str:
+    """A message written for stack files, said of the component's inputs."""
+    return _CONFIG_SET.sub(_input_to_set, text).replace("lago:", "")
+
+
+def _as_property_errors(error: ConfigError, component: str, name: str) -> InputPropertiesError:
     """Each problem as a property error: ``lago:smtp.port`` is the ``smtp.port`` argument."""
+    reasons = [(p.key.removeprefix("lago:"), _for_args(f"{p.what}. Fix: {p.fix}")) for p in error.problems]
+    n = len(reasons)
+    head = f"Invalid args of {component} '{name}' ({n} problem{'s' if n != 1 else ''}); nothing was created:"
     return InputPropertiesError(
-        error.render(),
-        [{"property_path": p.key.removeprefix("lago:"), "reason": f"{p.what}. Fix: {p.fix}"} for p in error.problems],
+        "\n".join([head, *(f"  - {path}: {reason}" for path, reason in reasons)]),
+        [{"property_path": path, "reason": reason} for path, reason in reasons],
     )
 
 
@@ -43,11 +63,11 @@ class LagoProvider(ComponentProvider):
         try:
             return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as error:
-            inner = error.inner
+            inner, component = error.inner, resource_type.rsplit(":", 1)[-1]
             if isinstance(inner, SettingError):
-                inner = inner.as_config_error(f"the args of {resource_type.rsplit(':', 1)[-1]} '{name}'")
+                inner = inner.as_config_error(component)
             if isinstance(inner, ConfigError):
-                raise _as_property_errors(inner) from None
+                raise _as_property_errors(inner, component, name) from None
             raise
 
 
