@@ -276,9 +276,12 @@ def test_a_brought_server_needs_the_migrate_task(tmp_path, capsys):
 
 
 def test_every_field_of_the_data_sections_is_described():
+    from lago_infra.config.base import describe
     from lago_infra.targets.aws import settings
 
     sections = (settings.Database, settings.ExistingDatabase, settings.Redis, settings.ExistingRedis, settings.ExistingRedisEndpoint, settings.Storage, settings.Baseline)
+    for section in sections:
+        describe(section)
     undescribed = [f"{s.__name__}.{n}" for s in sections for n, f in s.model_fields.items() if not f.description]
     assert undescribed == []
 

@@ -133,7 +133,7 @@ def test_which_output_annotations_the_schema_can_state(annotation, stated):
 
 
 def test_a_field_without_a_description_stops_the_generation_naming_its_key(monkeypatch):
-    monkeypatch.setattr(LagoSettings.model_fields["webhook_attempts"], "description", None)
+    monkeypatch.setattr(LagoSettings.model_fields["webhook_attempts"], "description", "")
     with pytest.raises(generate.UndocumentedFields, match="lago:webhookAttempts"):
         generate.build()
 

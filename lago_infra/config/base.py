@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import ipaddress
-from typing import Annotated, Any, Callable
+import sys
+from typing import Annotated, Any, Callable, Iterator, get_args
 
 import pulumi
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, WithJsonSchema
@@ -12,16 +16,14 @@ from pydantic.alias_generators import to_camel
 
 class Section(BaseModel):
     """A block of stack config. Keys are camelCase in the stack file (``maxReplicas``); Python code
-    may use either spelling."""
+    may use either spelling. The docstring under each field is its description (see
+    :func:`describe`)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",
         validate_default=True,
-        # The docstring under each field is its description: the generated reference and the
-        # component package's schema both read it from there.
-        use_attribute_docstrings=True,
     )
 
 
@@ -114,3 +116,40 @@ def secret_paths(model: BaseModel, prefix: tuple[str, ...] = ()) -> list[tuple[s
                 elif isinstance(v, BaseModel):
                     found.extend(secret_paths(v, (*prefix, key, str(k))))
     return found
+
+
+def describe(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` and every settings model below it, with each field's description taken from the
+    docstring under the field, for the readers of descriptions (the generated reference, the
+    component package's schema, the README's tables). Done on demand rather than by pydantic's
+    ``use_attribute_docstrings``, which parses a module once per class as it is imported: a tenth
+    of a second that every plan would pay for text it never shows."""
+    for name, field in model.model_fields.items():
+        if field.description is None:
+            field.description = _docstrings(model.__module__).get(model.__qualname__, {}).get(name)
+        for nested in _models_in(field.annotation):
+            describe(nested)
+    return model
+
+
+@functools.cache
+def _docstrings(module: str) -> dict[str, dict[str, str]]:
+    """By class, by field: the string right after each annotated field of ``module``'s classes."""
+    tree = ast.parse(inspect.getsource(sys.modules[module]))
+    found: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields = found.setdefault(node.name, {})
+        for stmt, after in zip(node.body, node.body[1:]):
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and isinstance(after, ast.Expr):
+                if isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
+                    fields[stmt.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models_in(arg)

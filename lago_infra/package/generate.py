@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from pulumi.provider.experimental.util import camel_case
 
 from .. import docs
+from ..config.base import describe
 from ..config.model import LagoSettings, PRESETS, TARGET_SECTIONS
 from .fields import FieldType, description, field_type, one_line
 
@@ -155,9 +156,10 @@ class _Builder:
         self.sections[name] = self.sections.pop(name)
 
 
-def build() -> tuple[dict[str, Section], dict[str, Section], list[str]]:
-    """Nested types (in definition order), each component's args, and the keys without a
-    description."""
+def build() -> tuple[dict[str, Section], dict[str, Section]]:
+    """Nested types (in definition order) and each component's args; raises
+    :class:`UndocumentedFields` naming every key without a description."""
+    describe(LagoSettings)
     builder = _Builder()
     components: dict[str, Section] = {}
     for component, (target, where) in COMPONENTS.items():

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import docs
-from ..config.base import deep_merge
+from ..config.base import deep_merge, describe
 from ..config.model import PRESETS, TARGET_SECTIONS, LagoSettings
 from ..config.shape import model_in
 from .fields import description, field_type, one_line
@@ -96,6 +96,7 @@ def _rows(model: type[BaseModel], path: tuple[str, ...], presets: dict[str, dict
 
 
 def configuration() -> str:
+    describe(LagoSettings)
     presets = {p: preset_values(p) for p in PRESETS}
     lines = [
         "## Configuration (`lago:` keys)",

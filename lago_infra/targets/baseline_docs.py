@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from .. import docs
 from ..config.alerts import Thresholds
+from ..config.base import describe
 from .aws.settings import PRESETS as AWS_PRESETS
 from .aws.settings import Baseline as AwsBaseline
 from .gcp.settings import PRESETS as GCP_PRESETS
@@ -19,6 +20,7 @@ from .gcp.settings import Baseline as GcpBaseline
 
 def field_docs(cls: type[BaseModel]) -> dict[str, str]:
     """Each field's description (the docstring under it), on one line."""
+    describe(cls)
     missing = sorted(n for n, f in cls.model_fields.items() if not f.description)
     if missing:
         raise ValueError(f"{cls.__qualname__}: fields without a description: {', '.join(missing)}")
