@@ -67,3 +67,16 @@ def refused(plan_config, config: dict[str, Any], *fragments: str, none_of: str |
     if none_of is not None and isinstance(caught.value, ProgramFailed):
         assert not [r for r in caught.value.registrations if r.type.startswith(none_of)]
     return message
+
+
+def through_one_provider(plan: Plan, package: str, invokes: list[tuple[str, str]]) -> tuple[list[Registration], set[str]]:
+    """Asserts that every ``package`` resource and every recorded invoke (token, provider
+    reference) went through the program's one explicit provider; returns those resources and
+    the invoke tokens."""
+    [provider] = plan.by_type(f"pulumi:providers:{package}")
+    reference = provider.urn + "::"
+    resources = [r for r in plan.resources if r.type.startswith(f"{package}:")]
+    strays = [r.name for r in resources if not (r.provider or "").startswith(reference)]
+    assert not strays, strays
+    assert all(ref.startswith(reference) for _, ref in invokes), invokes
+    return resources, {token for token, _ in invokes}
