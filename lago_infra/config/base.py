@@ -6,12 +6,13 @@ import ast
 import functools
 import inspect
 import ipaddress
-import sys
-from typing import Annotated, Any, Callable, Iterator, get_args
+from typing import Annotated, Any, Callable
 
 import pulumi
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, WithJsonSchema
 from pydantic.alias_generators import to_camel
+
+from .shape import model_in
 
 
 class Section(BaseModel):
@@ -126,30 +127,25 @@ def describe(model: type[BaseModel]) -> type[BaseModel]:
     of a second that every plan would pay for text it never shows."""
     for name, field in model.model_fields.items():
         if field.description is None:
-            field.description = _docstrings(model.__module__).get(model.__qualname__, {}).get(name)
-        for nested in _models_in(field.annotation):
+            field.description = attribute_docstrings(model).get(name, ("", ""))[1] or None
+        nested = model_in(field.annotation)
+        if nested is not None:
             describe(nested)
     return model
 
 
 @functools.cache
-def _docstrings(module: str) -> dict[str, dict[str, str]]:
-    """By class, by field: the string right after each annotated field of ``module``'s classes."""
-    tree = ast.parse(inspect.getsource(sys.modules[module]))
-    found: dict[str, dict[str, str]] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        fields = found.setdefault(node.name, {})
-        for stmt, after in zip(node.body, node.body[1:]):
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and isinstance(after, ast.Expr):
-                if isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
-                    fields[stmt.target.id] = inspect.cleandoc(after.value.value)
+def attribute_docstrings(cls: type) -> dict[str, tuple[str, str]]:
+    """The annotated attributes of ``cls``'s own body, each with its annotation as written and the
+    docstring under it ("" without one). Docstrings of attributes exist only in the source."""
+    try:
+        tree = ast.parse(inspect.getsource(cls).lstrip())
+    except (OSError, TypeError, IndentationError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    found: dict[str, tuple[str, str]] = {}
+    for node, after in zip(body, [*body[1:], None]):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            text = after.value.value if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) else ""
+            found[node.target.id] = (ast.unparse(node.annotation), inspect.cleandoc(text) if isinstance(text, str) else "")
     return found
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in get_args(annotation):
-        yield from _models_in(arg)

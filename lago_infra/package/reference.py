@@ -10,7 +10,6 @@ outputs) that other Pulumi languages use.
 
 from __future__ import annotations
 
-import ast
 import inspect
 import json
 from typing import Any, Iterator, Optional
@@ -19,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import docs
-from ..config.base import deep_merge, describe
+from ..config.base import attribute_docstrings, deep_merge, describe
 from ..config.model import PRESETS, TARGET_SECTIONS, LagoSettings
 from ..config.shape import model_in
 from .fields import description, field_type, one_line
@@ -127,15 +126,9 @@ def attribute_docs(cls: type) -> dict[str, tuple[str, str]]:
     for klass in cls.__mro__:
         if klass.__module__.startswith(("pulumi.", "builtins")) or klass is object:
             continue
-        try:
-            tree = ast.parse(inspect.getsource(klass).lstrip())
-        except (OSError, TypeError, IndentationError):
-            continue
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for node, after in zip(body, [*body[1:], None]):
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and not node.target.id.startswith("_"):
-                doc = after.value.value if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) else ""
-                found.setdefault(node.target.id, (ast.unparse(node.annotation), one_line(str(doc))))
+        for name, (annotation, doc) in attribute_docstrings(klass).items():
+            if not name.startswith("_"):
+                found.setdefault(name, (annotation, one_line(doc)))
     return found
 
 
