@@ -14,7 +14,7 @@ from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init, role_environments
+from ..base import LagoTarget, component_props, documented_init, role_environments, shared_secrets
 from . import apis, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
@@ -228,10 +228,7 @@ class LagoGcp(LagoTarget):
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
 
-        # Every role gets the same variable from the same endpoint, so one secret per name.
-        values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password}
-        for rd in self.deployment.roles:
-            values.update(rd.env.secret)
+        values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password, **shared_secrets(self.deployment)}
         store = LagoSecretStore(
             f"{name}-sm",
             SecretStoreArgs(
