@@ -67,7 +67,7 @@ Outputs:
 """
 
 
-def documented_init(where: str, target: str, outputs: str) -> Callable[[_Init], _Init]:
+def target_init(where: str, target: str, outputs: str) -> Callable[[_Init], _Init]:
     """A target component's ``__init__``, given its docstring (what ``help()`` shows: the
     arguments every target takes alike, then ``outputs``, one ``name: meaning`` entry a line,
     continuation lines indented) and refusing settings for another target before anything runs:

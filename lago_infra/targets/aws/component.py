@@ -12,7 +12,7 @@ from ...lago import urls
 from ...lago.environment import Endpoints, LagoDeployment, S3Storage
 from ...lago.roles import PDF_PORT, Tier
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init, role_environments
+from ..base import LagoTarget, component_props, target_init, role_environments
 from . import checks, tags
 from .baseline import AwsBaseline
 from .data import AwsData, held_references, own_data_groups
@@ -98,7 +98,7 @@ class LagoAws(LagoTarget):
     isolated_subnet_ids: pulumi.Output[list[str]]
     """Subnets of the database and Redis."""
 
-    @documented_init(
+    @target_init(
         "AWS",
         "aws",
         """

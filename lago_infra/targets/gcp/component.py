@@ -14,7 +14,7 @@ from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init, role_environments, shared_secrets
+from ..base import LagoTarget, component_props, target_init, role_environments, shared_secrets
 from . import apis, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
@@ -112,7 +112,7 @@ class LagoGcp(LagoTarget):
     subnetwork_id: pulumi.Output[str]
     """The Direct VPC egress subnetwork of the Cloud Run roles."""
 
-    @documented_init(
+    @target_init(
         "Google Cloud",
         "gcp",
         """

@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, documented_init
+from ..base import LagoTarget, component_props, target_init
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
@@ -28,7 +28,7 @@ class LagoDocker(LagoTarget):
     network_id: pulumi.Output[str]
     """The Docker network every container joins: the one created, or ``lago:local.existingNetwork``."""
 
-    @documented_init(
+    @target_init(
         "Docker",
         "local",
         """
