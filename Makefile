@@ -6,7 +6,7 @@ STACK  ?= local
 FORMAT ?= text
 STAMP  := $(VENV)/.installed
 
-.PHONY: help plan plans test bench install lock clean
+.PHONY: help plan plans test bench install deps lock clean
 .DEFAULT_GOAL := plan
 
 help: ## This list of targets
@@ -20,7 +20,7 @@ plans: $(STAMP) ## Offline plan of every stack under stacks/, one summary line e
 	@for f in stacks/Pulumi.*.yaml; do s=$${f#stacks/Pulumi.}; s=$${s%.yaml}; \
 	  printf '%-10s ' $$s; $(PY) -m lago_infra plan --stack $$s | head -n 1; done
 
-test: $(STAMP) ## The whole offline test suite
+test: $(STAMP) deps ## The whole offline test suite (with the Debian packages of `make deps`)
 	@$(PY) -m pytest -q
 
 bench: $(STAMP) ## Plan time of every stack against importing the SDK classes it uses
@@ -28,14 +28,24 @@ bench: $(STAMP) ## Plan time of every stack against importing the SDK classes it
 
 install: $(STAMP) ## Create .venv from requirements.lock (plan and test do it on first run)
 
+#: What the tests run besides Python: a real PostgreSQL with pg_cron and pg_partman (the SQL and
+#: scripts that run inside the clouds) and shellcheck (those scripts, the workflows' shell).
+DEBIAN_PACKAGES := postgresql-15 postgresql-client-15 postgresql-15-cron postgresql-15-partman shellcheck
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps: ## Install the Debian packages the tests need (PostgreSQL 15, pg_cron, pg_partman, shellcheck)
+	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; }
+
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,policy]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,policy,lint,docs]'
 	@touch $@
 
 lock: ## Re-pin requirements.lock from a fresh resolution of pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[test,policy]'
+	.lock-venv/bin/pip install --quiet -e '.[test,policy,lint,docs]'
 	{ head -n 2 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 

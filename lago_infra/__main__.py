@@ -23,8 +23,9 @@ OK, FINDINGS, BAD_CONFIG = 0, 1, 2
 EXIT_CODES = f"""\
 exit codes:
   {OK}  the plan was printed (with --policy: no mandatory rule failed)
-  {FINDINGS}  --policy found a mandatory violation, or the program failed in a way no check covers
-     (a bug: the message says so; --traceback shows where)
+  {FINDINGS}  --policy found a mandatory violation; the plan creates a resource before what its cloud
+     needs to exist first (each such pair is listed with the cloud's source); or the program
+     failed in a way no check covers (a bug: the message says so; --traceback shows where)
   {BAD_CONFIG}  the stack, its file or the command line is wrong: one message names the file, each
      key, what is wrong and how to fix it; nothing was planned
 """
@@ -178,6 +179,14 @@ def planned(args: argparse.Namespace):
             f"program):\n  {type(error).__name__}: {error}\nRun again with --traceback to see where.",
             file=sys.stderr,
         )
+        return FINDINGS
+    # The engine creates in dependency order, which the mocks do not check: a resource created
+    # before what its cloud needs first fails (or races) the first `pulumi up`.
+    from .plan import ordering
+
+    out_of_order = ordering.violations(result.resources)
+    if out_of_order:
+        print(ordering.report(out_of_order), file=sys.stderr)
         return FINDINGS
     return result
 

@@ -21,6 +21,32 @@ def stack_plan(stack: str) -> Plan:
     return run_plan(stack=stack)
 
 
+#: Every example program with each of its stacks (an example without a stack file plans with an
+#: empty one, as ``pulumi stack init`` then ``up`` would). ``platform-yaml`` is planned through the
+#: component package (tests/test_package.py).
+EXAMPLE_STACKS: list[tuple[str, str]] = [
+    ("embedded", "dev"),
+    ("platform-aws", "managed"),
+    ("platform-aws", "external"),
+    ("platform-gcp", "dev"),
+]
+
+
+@functools.lru_cache(maxsize=None)
+def example_plan(example: str, stack: str) -> Plan:
+    """The offline plan of ``examples/<example>`` with its stack ``stack`` (cached)."""
+    import tempfile
+
+    project = PROJECT_DIR / "examples" / example
+    stack_file = project / f"Pulumi.{stack}.yaml"
+    if stack_file.exists():
+        return run_plan(config_file=stack_file, project_dir=project, prevalidate=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / f"Pulumi.{stack}.yaml"
+        empty.write_text("config: {}\n")
+        return run_plan(config_file=empty, project_dir=project, prevalidate=False)
+
+
 @pytest.fixture
 def plan_of() -> Callable[[str], Plan]:
     """The plan of a stack file under stacks/ (cached)."""
@@ -54,3 +80,32 @@ def dev(request, plan_of) -> Plan:
 @pytest.fixture
 def prod(request, plan_of) -> Plan:
     return plan_of(f"{request.module.TARGET}-prod")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (tests/postgres.py) with pg_cron loaded for database ``lago``
+    and pg_partman available, shared by the session: tests create their own roles and
+    databases on it, with names of their own."""
+    from tests import postgres as pg
+
+    server = pg.start(pg.CRON_SETTINGS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_server():
+    """Starts servers of a test's own (``postgres_server(settings, files=..., hba=...)``), stopped after it."""
+    from tests import postgres as pg
+
+    started: list = []
+
+    def make(settings=None, **kwargs):
+        server = pg.start(settings, **kwargs)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()

@@ -1,0 +1,52 @@
+"""The vocabulary of the clouds' creation-order tables (``targets/<cloud>/ordering.py``):
+"A must exist before B", each pair with the cloud's source. Data only; the plan tooling checks
+plans against the tables (``lago_infra.plan.ordering``), and deploy code makes each resource wait
+on what its table says it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Protocol
+
+
+class Registered(Protocol):
+    """What a rule reads of a resource: its type token and its inputs."""
+
+    type: str
+    inputs: dict[str, Any]
+
+
+#: A predicate over a registration's recorded inputs; ``None`` matches every resource of the type.
+Where = Optional[Callable[[dict[str, Any]], bool]]
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Resources of ``type`` (a Pulumi type token) whose inputs satisfy ``where``."""
+
+    type: str
+    where: Where = None
+    #: Says what ``where`` selects, for messages (``"internet-facing"``).
+    described: str = ""
+
+    def matches(self, r: Registered) -> bool:
+        return r.type == self.type and (self.where is None or bool(self.where(r.inputs)))
+
+    def __str__(self) -> str:
+        short = self.type.split(":")[-1]
+        return f"{short} ({self.described})" if self.described else short
+
+
+@dataclass(frozen=True)
+class MustExistBefore:
+    """``first`` must exist before ``then`` is created: the cloud refuses, or races, otherwise."""
+
+    first: Selector
+    then: Selector
+    #: Why, in one sentence a reviewer understands.
+    why: str
+    #: Where the cloud says so (a documentation URL, or the provider's source).
+    source: str
+    #: Relate each ``then`` to the ``first`` resources that reach the same resource of this type
+    #: (see the module's docstring); ``None``: to every ``first`` of the same provider.
+    via: Optional[str] = None

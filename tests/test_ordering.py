@@ -1,0 +1,96 @@
+"""Creation order: every shipped stack and every example plan waits, resource by resource, on what
+its cloud needs to exist first (the tables in ``targets/<cloud>/ordering.py``); the checker finds a
+resource that does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from lago_infra.plan import ordering
+from lago_infra.plan.monitor import Registration
+
+from .conftest import EXAMPLE_STACKS, STACKS, example_plan, stack_plan
+
+
+def _reg(name: str, type_: str, deps: tuple[str, ...] = (), parent: str | None = None, provider: str = "p", **inputs) -> Registration:
+    return Registration(
+        urn=name, type=type_, name=name, parent=parent, custom=True, dependencies=list(deps), protect=False,
+        retain_on_delete=False, ignore_changes=[], delete_before_replace=False, provider=provider, inputs=inputs,
+    )
+
+
+GATEWAY_FIRST = ordering.MustExistBefore(
+    first=ordering.Selector("t:gateway"),
+    then=ordering.Selector("t:lb", lambda i: not i.get("internal"), "internet-facing"),
+    why="an internet-facing load balancer needs the VPC's gateway",
+    source="https://example.test/source",
+    via="t:vpc",
+)
+
+
+def test_a_resource_that_does_not_wait_for_a_related_first_is_reported():
+    vpc, other_vpc = _reg("vpc", "t:vpc"), _reg("vpc2", "t:vpc")
+    gateway = _reg("gw", "t:gateway", ("vpc",))
+    subnet = _reg("subnet", "t:subnet", ("vpc",))
+    unrelated_gateway = _reg("gw2", "t:gateway", ("vpc2",))
+    racing = _reg("lb", "t:lb", ("subnet",))
+    internal = _reg("lb-internal", "t:lb", ("subnet",), internal=True)
+    found = ordering.violations([vpc, other_vpc, gateway, subnet, unrelated_gateway, racing, internal], [GATEWAY_FIRST])
+    assert [(v.first.name, v.then.name) for v in found] == [("gw", "lb")]
+    assert "lb (t:lb) does not wait for gw (t:gateway)" in str(found[0])
+    assert "https://example.test/source" in ordering.report(found)
+
+
+def test_waiting_through_a_dependency_or_a_parent_component_counts():
+    vpc, gateway, subnet = _reg("vpc", "t:vpc"), _reg("gw", "t:gateway", ("vpc",)), _reg("subnet", "t:subnet", ("vpc",))
+    route = _reg("route", "t:route", ("gw",))
+    component = _reg("edge", "t:component", ("route",))
+    through_dependency = _reg("lb1", "t:lb", ("subnet", "route"))
+    through_parent = _reg("lb2", "t:lb", ("subnet",), parent="edge")
+    assert ordering.violations([vpc, gateway, subnet, route, component, through_dependency, through_parent], [GATEWAY_FIRST]) == []
+
+
+def test_a_rule_without_via_relates_every_resource_of_the_same_provider():
+    rule = ordering.MustExistBefore(ordering.Selector("t:api"), ordering.Selector("t:thing"), "the API is enabled first", "src")
+    api, waits, races = _reg("api", "t:api"), _reg("a", "t:thing", ("api",)), _reg("b", "t:thing")
+    elsewhere = _reg("c", "t:thing", provider="other")
+    assert [v.then.name for v in ordering.violations([api, waits, races, elsewhere], [rule])] == ["b"]
+
+
+def test_every_rule_cites_its_source_and_says_why():
+    from lago_infra.targets.aws.ordering import RULES as AWS
+    from lago_infra.targets.gcp.ordering import RULES as GCP
+
+    for rule in (*AWS, *GCP):
+        assert rule.source.startswith("https://"), rule
+        assert rule.why, rule
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_shipped_stack_creates_in_an_order_its_cloud_accepts(stack):
+    found = ordering.violations(stack_plan(stack).resources)
+    assert not found, ordering.report(found)
+
+
+@pytest.mark.parametrize(("example", "stack"), EXAMPLE_STACKS)
+def test_every_example_creates_in_an_order_its_cloud_accepts(example, stack):
+    found = ordering.violations(example_plan(example, stack).resources)
+    assert not found, ordering.report(found)
+
+
+def test_the_plan_command_refuses_a_plan_out_of_order(monkeypatch, capsys):
+    """``plan`` of a stack whose program creates something before what it needs exits 1 and names
+    the pair with its source (here a rule the local stack breaks: the front before the network)."""
+    from lago_infra.__main__ import FINDINGS, main
+
+    rule = ordering.MustExistBefore(
+        ordering.Selector("docker:index/container:Container", lambda i: i.get("name") == "lago-front", "the front"),
+        ordering.Selector("docker:index/network:Network"),
+        "a made-up pair for this test",
+        "https://example.test/made-up",
+    )
+    monkeypatch.setattr(ordering, "rules_for", lambda resources: [rule])
+    assert main(["plan", "--stack", "local"]) == FINDINGS
+    err = capsys.readouterr().err
+    assert "lago-network (docker:index/network:Network) does not wait for lago-front" in err
+    assert "https://example.test/made-up" in err
