@@ -99,6 +99,26 @@ USER_TAGS_MAX = TAGS_PER_RESOURCE_MAX - OWN_TAGS
 #: The regions the pinned provider knows (pulumi_aws.Region, the provider's region enum).
 REGIONS: frozenset[str] = frozenset(r.value for r in aws.Region)
 
+#: AWS partitions, by the pattern of their regions' names, most specific first (botocore's
+#: ``data/endpoints.json``, each partition's ``regionRegex``; an ARN's second field is the
+#: partition: AWS General Reference, "Amazon Resource Names (ARNs)").
+PARTITIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^cn-\w+-\d+$"), "aws-cn"),
+    (re.compile(r"^us-gov-\w+-\d+$"), "aws-us-gov"),
+    (re.compile(r"^us-iso-\w+-\d+$"), "aws-iso"),
+    (re.compile(r"^us-isob-\w+-\d+$"), "aws-iso-b"),
+    (re.compile(r"^eu-isoe-\w+-\d+$"), "aws-iso-e"),
+    (re.compile(r"^us-isof-\w+-\d+$"), "aws-iso-f"),
+    (re.compile(r"^eusc-de-\w+-\d+$"), "aws-eusc"),
+    (re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$"), "aws"),
+)
+
+
+def partition_of(region: str) -> str | None:
+    """The partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov`` ...), None when no
+    partition's pattern matches."""
+    return next((partition for pattern, partition in PARTITIONS if pattern.match(region)), None)
+
 #: ACM certificate ARN (ACM API Reference, "CertificateArn": ``arn:aws:acm:region:account:certificate/uuid``).
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 #: Route 53 hosted zone id (Route 53 API Reference, "HostedZone Id": up to 32 characters,
