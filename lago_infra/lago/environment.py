@@ -18,7 +18,21 @@ from ..config.errors import SettingError
 from ..config.model import LagoSettings, RoleSize
 from ..secrets import LagoSecretValues
 from . import handoff, urls
-from .roles import DEDICATED_QUEUES, Image, Role, Tier, roles_for, sidekiq_flag
+from .roles import (
+    CLOCK_EXIT_S,
+    DEDICATED_QUEUES,
+    PUMA_EXIT_S,
+    PUMA_WORKER_SHUTDOWN_SLEEP_S,
+    SIDEKIQ_EXIT_S,
+    Image,
+    Role,
+    Stop,
+    Tier,
+    roles_for,
+    sidekiq_command,
+    sidekiq_flag,
+    sidekiq_timeout,
+)
 from .variables import CATALOGUE
 
 Str = pulumi.Input[str]
@@ -137,6 +151,12 @@ class RoleDeployment:
     image: str
     size: RoleSize
     env: RoleEnvironment
+    #: The container command (the catalogue's, or Sidekiq with a shutdown timeout the target's
+    #: kill grace allows); empty means the image's own default.
+    argv: tuple[str, ...] = ()
+    #: Seconds from SIGTERM until the process has exited without losing work; None for a role
+    #: that holds no job (``roles.Stop.NONE``). The target's kill grace must be at least this.
+    shutdown_need: Optional[int] = None
 
     @property
     def name(self) -> str:
@@ -144,7 +164,7 @@ class RoleDeployment:
 
     @property
     def command(self) -> list[str]:
-        return list(self.role.command)
+        return list(self.argv)
 
     @property
     def min_replicas(self) -> int:
@@ -163,16 +183,34 @@ class LagoDeployment:
     """The roles to run, each with image, command, size and environment."""
 
     def __init__(
-        self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues, component: Optional[pulumi.Resource] = None
+        self,
+        settings: LagoSettings,
+        endpoints: Endpoints,
+        secrets: LagoSecretValues,
+        component: Optional[pulumi.Resource] = None,
+        *,
+        max_stop_grace: Optional[int] = None,
     ):
+        """``max_stop_grace``: the longest a target's runtime waits between SIGTERM and SIGKILL
+        (Cloud Run's fixed 10 s, Fargate's 120 s); None where the target sets any grace a role
+        needs. Sidekiq's shutdown timeout is shortened to fit it."""
         _check_cable(endpoints)
         self.settings = settings
         #: The target component that runs these roles (how the plan tells two deployments apart).
         self.component = component
         self.endpoints = endpoints
         self.secrets = secrets
+        #: Sidekiq's shutdown timeout on this target.
+        self.sidekiq_timeout = sidekiq_timeout(max_stop_grace)
         self.roles: list[RoleDeployment] = [
-            RoleDeployment(role, self._image(role), self._size(role), self._environment(role))
+            RoleDeployment(
+                role,
+                self._image(role),
+                self._size(role),
+                self._environment(role),
+                argv=sidekiq_command(role, self.sidekiq_timeout),
+                shutdown_need=self.shutdown_need(role),
+            )
             for role in roles_for(settings.dedicated_queues)
         ]
         handoff.record(self)
@@ -352,6 +390,17 @@ class LagoDeployment:
                 secret["LAGO_ORG_API_KEY"] = pulumi.Output.secret(org.api_key.get_secret_value())
 
     # -- derived values ----------------------------------------------------------------------------
+
+    def shutdown_need(self, role: Role) -> Optional[int]:
+        """Seconds ``role`` needs between SIGTERM and its exit to lose no work (see ``roles.Stop``)."""
+        if role.stop is Stop.SIDEKIQ:
+            return self.sidekiq_timeout + SIDEKIQ_EXIT_S
+        if role.stop is Stop.PUMA:
+            clustered = self.settings.api.web_concurrency >= 1
+            return PUMA_EXIT_S + (PUMA_WORKER_SHUTDOWN_SLEEP_S if clustered else 0)
+        if role.stop is Stop.PROMPT:
+            return CLOCK_EXIT_S
+        return None
 
     @property
     def cache_endpoint(self) -> RedisEndpoint:

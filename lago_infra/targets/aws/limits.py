@@ -247,6 +247,12 @@ ECS_HEALTH_START_PERIOD_MAX = 300
 #: ELB API Reference, CreateTargetGroup: ``UnhealthyThresholdCount`` 2-10.
 ALB_UNHEALTHY_THRESHOLD_MAX = 10
 
+#: ECS API Reference, ContainerDefinition ``stopTimeout`` (botocore's ecs service model): seconds
+#: between SIGTERM and SIGKILL; on Fargate "the max stop timeout value is 120 seconds and if the
+#: parameter is not specified, the default value of 30 seconds is used".
+ECS_STOP_TIMEOUT_DEFAULT = 30
+ECS_STOP_TIMEOUT_MAX = 120
+
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 

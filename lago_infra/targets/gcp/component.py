@@ -226,7 +226,11 @@ class LagoGcp(LagoTarget):
             pdf_url=pdf_url,
             cable=cable,
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
+        # Cloud Run kills an instance RUN_STOP_GRACE_S after SIGTERM, whatever is set: Sidekiq's
+        # shutdown timeout is fitted under it. The platform's own runtime (external) sets its grace.
+        self.deployment = LagoDeployment(
+            settings, endpoints, secrets.values, component=self, max_stop_grace=limits.RUN_STOP_GRACE_S if managed else None
+        )
 
         values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password, **shared_secrets(self.deployment)}
         store = LagoSecretStore(

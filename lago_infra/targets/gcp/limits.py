@@ -172,6 +172,10 @@ RUN_TASK_RETRIES = (0, 10)
 #: A startup probe may run at most 240 s in all: initial delay plus period x failure threshold
 #: (https://cloud.google.com/run/docs/configuring/healthchecks#startup-probe).
 RUN_STARTUP_PROBE_MAX_S = 240
+#: Cloud Run sends SIGTERM to an instance it shuts down and SIGKILL 10 seconds later, for services,
+#: jobs and worker pools alike; no setting changes it
+#: (https://cloud.google.com/run/docs/container-contract, "Instance shutdown").
+RUN_STOP_GRACE_S = 10
 #: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
 #: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
 RUN_MAX_INSTANCES = 100

@@ -13,12 +13,20 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, target_init
+from ..base import LagoTarget, component_props, kill_grace, target_init
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
 
 _STORAGE_PATH = "/app/storage"
+#: Seconds ``docker stop`` waits between SIGTERM and SIGKILL unless told otherwise
+#: (https://docs.docker.com/reference/cli/docker/container/stop/). The provider's delete stops a
+#: container only when ``destroy_grace_seconds`` is set, and otherwise removes it by force
+#: (kreuzwerker/terraform-provider-docker, internal/provider/resource_docker_container_funcs.go,
+#: ``resourceDockerContainerDelete``).
+DOCKER_STOP_TIMEOUT_DEFAULT = 10
+#: Seconds Postgres and Redis get to shut down cleanly when stopped or replaced.
+DATA_STOP_GRACE_S = 30
 
 
 class LagoDocker(LagoTarget):
@@ -150,6 +158,9 @@ class LagoDocker(LagoTarget):
             healthcheck=_healthcheck(["CMD-SHELL", f"pg_isready -U {db.user} -d {db.name} -h localhost"], start="10s"),
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("db")])],
             restart="unless-stopped",
+            # A clean shutdown (a checkpoint) when stopped or replaced, rather than a forced kill.
+            stop_timeout=DATA_STOP_GRACE_S,
+            destroy_grace_seconds=DATA_STOP_GRACE_S,
             wait=True,
             wait_timeout=120,
             opts=self._child,
@@ -172,6 +183,10 @@ class LagoDocker(LagoTarget):
             healthcheck=_healthcheck(["CMD-SHELL", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG'], start="5s"),
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("redis")])],
             restart="unless-stopped",
+            # Redis writes its append-only file out on SIGTERM; a forced kill loses the last
+            # second of enqueued jobs.
+            stop_timeout=DATA_STOP_GRACE_S,
+            destroy_grace_seconds=DATA_STOP_GRACE_S,
             wait=True,
             wait_timeout=60,
             opts=self._child,
@@ -215,6 +230,7 @@ class LagoDocker(LagoTarget):
         # `docker ps`, depends_on conditions and the provider's `wait` read. Plain Docker
         # restarts nothing on "unhealthy"; `restart: unless-stopped` restarts a process that exits.
         health = rd.role.liveness
+        grace = kill_grace(rd, DOCKER_STOP_TIMEOUT_DEFAULT)
         containers = []
         for i in range(count):
             suffix = "" if count == 1 else f"-{i + 1}"
@@ -235,6 +251,13 @@ class LagoDocker(LagoTarget):
                     ),
                     networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host(rd.name)])],
                     restart="unless-stopped",
+                    # SIGTERM, then SIGKILL `grace` seconds later: on `docker stop` and a daemon
+                    # restart (stop_timeout), and when a release replaces the container
+                    # (destroy_grace_seconds: without it the provider removes a running container
+                    # by force, killing Sidekiq before it hands its jobs back).
+                    stop_signal="SIGTERM" if grace is not None else None,
+                    stop_timeout=grace,
+                    destroy_grace_seconds=grace,
                     # Wait for healthy, so what depends on this role starts after it serves.
                     wait=health is not None,
                     wait_timeout=300 if health is not None else None,
