@@ -253,6 +253,15 @@ class Api(Section):
     """RAILS_MAX_THREADS: puma threads per process."""
     web_concurrency: int = Field(0, ge=0, le=16)
     """WEB_CONCURRENCY: puma worker processes (0 = single process)."""
+    parallel_threads: int = Field(0, ge=0, le=16)
+    """LAGO_PARALLEL_THREADS_COUNT: threads an invoice preview computes its charges in (0: one after
+    another, Lago's default). Each holds a database connection of its own while the request's thread
+    holds one, so the api's derived pool is ``threads × (1 + parallelThreads)``."""
+
+    @property
+    def connections_needed(self) -> int:
+        """Connections one puma process may hold at once: each thread's, and its preview's threads'."""
+        return self.threads * (1 + self.parallel_threads)
 
 
 class RoleSize(Section):
@@ -493,12 +502,17 @@ class LagoSettings(Section):
                     "is off on a prod stack, which loses data on a mistaken destroy",
                     "remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended",
                 ))
-        pool, threads = self.database.pool, self.api.threads
-        if pool.web is not None and pool.web < threads:
+        pool, needed = self.database.pool, self.api.connections_needed
+        if pool.web is not None and pool.web < needed:
             problems.append((
                 ("database", "pool", "web"),
-                f"({pool.web}) is below api.threads ({threads}): requests would wait for connections",
-                f"raise lago:database.pool.web to at least {threads} or remove it",
+                (
+                    f"({pool.web}) is below api.threads ({needed})"
+                    if not self.api.parallel_threads
+                    else f"({pool.web}) is below what the api's threads hold at once ({needed}: api.threads x (1 + api.parallelThreads))"
+                )
+                + ": requests would wait for connections",
+                f"raise lago:database.pool.web to at least {needed} or remove it",
             ))
         if pool.worker is not None and pool.worker < self.workers.concurrency:
             problems.append((

@@ -299,6 +299,9 @@ class LagoDeployment:
                 plain[var] = str(value)
         if role.tier is Tier.WEB:
             plain.update(RAILS_MAX_THREADS=str(s.api.threads), WEB_CONCURRENCY=str(s.api.web_concurrency), PORT=str(role.port))
+            if s.api.parallel_threads:
+                # lago-api v1.51.0 Invoices::PreviewService (the api's invoice previews only).
+                plain["LAGO_PARALLEL_THREADS_COUNT"] = str(s.api.parallel_threads)
         if role.tier is Tier.WORKER:
             plain["SIDEKIQ_CONCURRENCY"] = str(s.workers.concurrency)
 
@@ -412,14 +415,15 @@ class LagoDeployment:
         return self.endpoints.cable if self.endpoints.cable is not None else self.endpoints.queue
 
     def database_pool(self, tier: Tier) -> int:
-        """DATABASE_POOL: a connection per puma thread (api) or Sidekiq thread plus Sidekiq's own
-        two housekeeping threads (workers); the clock and migrations need few."""
+        """DATABASE_POOL: a connection per puma thread and per thread of its invoice previews (api),
+        or per Sidekiq thread plus Sidekiq's own two housekeeping threads (workers); the clock and
+        migrations need few."""
         s = self.settings
         configured = getattr(s.database.pool, _TIER_FIELD[tier], None)
         if configured is not None:
             return configured
         return {
-            Tier.WEB: s.api.threads,
+            Tier.WEB: s.api.connections_needed,
             Tier.WORKER: s.workers.concurrency + 2,
             Tier.CLOCK: 2,
             Tier.MIGRATE: 2,

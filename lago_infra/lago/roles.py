@@ -7,6 +7,7 @@ themselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
@@ -32,9 +33,27 @@ PDF_PORT = 3000
 #: Sidekiq's liveness server (config/initializers/sidekiq.rb): ``GET /`` answers 200 once Redis pings.
 WORKER_LIVENESS_PORT = 8080
 
-#: ``config/database.yml`` opens two pools per process (``primary`` and ``events``), both sized
-#: ``DATABASE_POOL`` and both on ``DATABASE_URL``: the worst case is twice the pool per process.
-CONNECTION_POOLS_PER_PROCESS = 2
+#: lago-api's ``config/database.yml`` (production) opens, in every Rails process, pools each sized
+#: ``DATABASE_POOL``: ``primary`` and ``events`` (``EventsRecord``, since v0.49.0-beta) up to
+#: v1.51.0; the releases after it add ``direct`` (getlago/lago-api#6029, on main), which stays on
+#: ``DATABASE_URL`` even when the other two go through a proxy.
+LAST_TWO_POOL_VERSION = (1, 51, 0)
+
+
+def connection_pools(version: Optional[str]) -> int:
+    """Pools per Rails process for Lago ``version`` (``v1.51.0``); a version that cannot be read
+    (a digest, a branch) counts as the newest."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", version or "")
+    if match and tuple(int(n) for n in match.groups()) <= LAST_TWO_POOL_VERSION:
+        return 2
+    return 3
+
+
+def image_version(image: str) -> Optional[str]:
+    """The tag of an image reference (``getlago/api:v1.51.0`` -> ``v1.51.0``), None without one."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.rsplit(":", 1)[1] if ":" in last else None
 
 #: Path prefixes of the api that no public edge may serve (the path itself and everything below
 #: it). lago-api mounts an unauthenticated Prometheus exporter at ``/metrics``, always

@@ -126,7 +126,7 @@ _BACKEND: list[Variable] = [
     *_owned("lago:organization", "LAGO_CREATE_ORG", "LAGO_ORG_NAME", "LAGO_ORG_USER_EMAIL"),
     *_owned("lago:organization", "LAGO_ORG_USER_PASSWORD", "LAGO_ORG_API_KEY", secret=True),
     *_owned("fixed by lago-infra (production)", "RAILS_ENV", "RAILS_LOG_TO_STDOUT"),
-    *_owned("lago:api", "RAILS_MAX_THREADS", "RAILS_MIN_THREADS", "WEB_CONCURRENCY", "PORT"),
+    *_owned("lago:api", "RAILS_MAX_THREADS", "RAILS_MIN_THREADS", "WEB_CONCURRENCY", "PORT", "LAGO_PARALLEL_THREADS_COUNT"),
     *_owned("lago:workers", "SIDEKIQ_CONCURRENCY"),
     *_owned("lago:workers.dedicated", *[sidekiq_flag(q) for q in DEDICATED_QUEUES]),
     # Free: read by Lago, no typed key here.
@@ -149,7 +149,6 @@ _BACKEND: list[Variable] = [
         "LAGO_DISABLE_LIFETIME_USAGE_REFRESH",
         "LAGO_DISABLE_SCHEMA_DUMP",
         "LAGO_EVENTS_BATCH_MAX_LENGTH",
-        "LAGO_PARALLEL_THREADS_COUNT",
         "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL",
         "LAGO_SIDEKIQ_MAX_DEAD_JOBS",
         "LAGO_SIDEKIQ_STATSD_ENDPOINT",

@@ -163,6 +163,8 @@ class Api(TypedDict):
     """RAILS_MAX_THREADS: puma threads per process."""
     web_concurrency: NotRequired[int]
     """WEB_CONCURRENCY: puma worker processes (0 = single process)."""
+    parallel_threads: NotRequired[int]
+    """LAGO_PARALLEL_THREADS_COUNT: threads an invoice preview computes its charges in (0: one after another, Lago's default). Each holds a database connection of its own while the request's thread holds one, so the api's derived pool is ``threads × (1 + parallelThreads)``."""
 
 
 class RoleSize(TypedDict):

@@ -10,7 +10,6 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
@@ -287,7 +286,7 @@ class LagoGcp(LagoTarget):
                 worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names} if managed else {},
                 database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
                 # A brought instance's size is the platform's: no connections threshold from a tier.
-                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
+                database_max_connections=limits.cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
                 redis=redis_ids,
                 endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain and managed else {},
             )
