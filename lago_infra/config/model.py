@@ -80,6 +80,16 @@ class Images(Section):
     """Full reference with tag: Gotenberg is versioned apart from Lago."""
 
 
+def _http_url(v: str) -> str:
+    """A base URL with scheme and no trailing slash."""
+    if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
+        raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
+    return v.rstrip("/")
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
 class Urls(Section):
     """Public URLs, when something in front of the target (a CDN, another proxy) decides them.
     Left unset, each target derives them from its own edge."""
@@ -92,11 +102,7 @@ class Urls(Section):
     @field_validator("front", "api")
     @classmethod
     def _http(cls, v: Optional[str]) -> Optional[str]:
-        if v is None:
-            return v
-        if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
-            raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
-        return v.rstrip("/")
+        return None if v is None else _http_url(v)
 
 
 def _hostname(value: str) -> str:
@@ -184,6 +190,20 @@ class Sentry(Section):
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
     traces_sample_rate: Optional[float] = Field(None, ge=0, le=1)
     """Share of requests traced, 0 to 1 (SENTRY_TRACES_SAMPLE_RATE)."""
+    front_dsn: Optional[str] = None
+    """DSN of the front's project (the configuration page's SENTRY_DSN_FRONT; the front reads it as
+    SENTRY_DSN); unset, the front reports to ``dsn``."""
+
+
+class Superset(Section):
+    """Lago's Superset dashboards: the api signs in to Superset and the browser embeds them."""
+
+    url: HttpUrl
+    """Superset's base URL as the browser reaches it (SUPERSET_URL; LAGO_SUPERSET_URL on the front)."""
+    username: NonEmpty
+    """The Superset user the api signs in as (SUPERSET_USERNAME)."""
+    password: Secret
+    """Its password (SUPERSET_PASSWORD); a ``secure:`` value."""
 
 
 class Organization(Section):
@@ -406,6 +426,8 @@ class LagoSettings(Section):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value."""
     sentry: Optional[Sentry] = None
     """Error reporting to Sentry; unset, none."""
+    superset: Optional[Superset] = None
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: Optional[Organization] = None
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: int = Field(3, ge=1, le=25)
@@ -474,6 +496,16 @@ class LagoSettings(Section):
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
                 problems.append(((other,), *wrong_target_section(other, self.target)))
+        version = tuple(int(n) for n in self.version.lstrip("v").split("."))
+        for where, names in (("env", self.env), ("secretEnv", self.secret_env)):
+            for name in names:
+                var = CATALOGUE[name]
+                if var.ignored_by(version):
+                    problems.append((
+                        (where, name),
+                        f"{var.versions_note}, and this stack runs Lago {self.version}, which ignores it",
+                        f"remove lago:{where}.{name}, or set lago:version to a release that reads it",
+                    ))
         if self.runtime == "external" and self.target == "local":
             problems.append((
                 ("runtime",),

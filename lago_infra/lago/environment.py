@@ -258,7 +258,9 @@ class LagoDeployment:
             }
         )
         if s.sentry:
-            env.plain["SENTRY_DSN"] = s.sentry.dsn
+            env.plain["SENTRY_DSN"] = s.sentry.front_dsn or s.sentry.dsn
+        if s.superset:
+            env.plain["LAGO_SUPERSET_URL"] = s.superset.url
         env.plain.update(_read_by("front", s.env))
         return env
 
@@ -384,6 +386,9 @@ class LagoDeployment:
                 plain["SENTRY_ENVIRONMENT"] = s.sentry.environment
             if s.sentry.traces_sample_rate is not None:
                 plain["SENTRY_TRACES_SAMPLE_RATE"] = str(s.sentry.traces_sample_rate)
+        if s.superset:
+            plain.update(SUPERSET_URL=s.superset.url, SUPERSET_USERNAME=s.superset.username)
+            secret["SUPERSET_PASSWORD"] = pulumi.Output.secret(s.superset.password.get_secret_value())
         if s.organization and role.one_shot:
             # Read by migrate's signup:seed_organization only.
             org = s.organization

@@ -89,6 +89,19 @@ class Sentry(TypedDict):
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
     traces_sample_rate: NotRequired[float]
     """Share of requests traced, 0 to 1 (SENTRY_TRACES_SAMPLE_RATE)."""
+    front_dsn: NotRequired[str]
+    """DSN of the front's project (the configuration page's SENTRY_DSN_FRONT; the front reads it as SENTRY_DSN); unset, the front reports to ``dsn``."""
+
+
+class Superset(TypedDict):
+    """Lago's Superset dashboards: the api signs in to Superset and the browser embeds them."""
+
+    url: str
+    """Superset's base URL as the browser reaches it (SUPERSET_URL; LAGO_SUPERSET_URL on the front)."""
+    username: str
+    """The Superset user the api signs in as (SUPERSET_USERNAME)."""
+    password: pulumi.Input[str]
+    """Its password (SUPERSET_PASSWORD); a ``secure:`` value. Secret: the component stores it encrypted."""
 
 
 class Organization(TypedDict):
@@ -761,6 +774,8 @@ class LagoAwsArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]
@@ -820,6 +835,8 @@ class LagoGcpArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]
@@ -879,6 +896,8 @@ class LagoDockerArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]
