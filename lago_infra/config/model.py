@@ -265,7 +265,9 @@ class Redis(Section):
     separate_cache: bool = False
     """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
     cache_pool_size: Optional[int] = Field(None, ge=1)
-    """LAGO_REDIS_CACHE_POOL_SIZE."""
+    """LAGO_REDIS_CACHE_POOL_SIZE, connections to the cache per process; unset, one per thread that
+    may use it (the api's threads and their preview threads, a worker's Sidekiq concurrency), and
+    Lago's 5 for the clock and migrations."""
 
 
 class Api(Section):

@@ -127,6 +127,8 @@ class Endpoints:
 #: evict either; entries expire by their TTL, and a cache that fills memory makes writes fail,
 #: enqueues included. Size the queue Redis for both, or give the stack a separate cache.
 CACHE_DB = 1
+#: Lago's own LAGO_REDIS_CACHE_POOL_SIZE default (config/environments/production.rb, v1.51.0).
+LAGO_CACHE_POOL_DEFAULT = 5
 
 
 @dataclass
@@ -323,8 +325,7 @@ class LagoDeployment:
         secret["LAGO_REDIS_CACHE_URL"] = _redis_url(cache)
         if cache.password is not None:
             secret["LAGO_REDIS_CACHE_PASSWORD"] = pulumi.Output.secret(cache.password)
-        if s.redis.cache_pool_size is not None:
-            plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(s.redis.cache_pool_size)
+        plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(self.cache_pool_size(role.tier))
         # config/cable.yml reads this URL alone: no REDIS_PASSWORD, no ssl_params. The
         # credentials go inside it, which makes the whole URL a secret.
         secret["LAGO_REDIS_CABLE_URL"] = _redis_url(self.cable_endpoint, with_password=True)
@@ -418,6 +419,17 @@ class LagoDeployment:
     @property
     def cable_endpoint(self) -> RedisEndpoint:
         return self.endpoints.cable if self.endpoints.cable is not None else self.endpoints.queue
+
+    def cache_pool_size(self, tier: Tier) -> int:
+        """LAGO_REDIS_CACHE_POOL_SIZE: Lago's default is 5 connections a process
+        (config/environments/production.rb, v1.51.0), fewer than a worker's Sidekiq threads or the
+        api's threads with their preview threads, which would then queue for the cache. Sized like
+        the database pool, unless ``lago:redis.cachePoolSize`` says."""
+        configured = self.settings.redis.cache_pool_size
+        if configured is not None:
+            return configured
+        s = self.settings
+        return {Tier.WEB: s.api.connections_needed, Tier.WORKER: s.workers.concurrency}.get(tier, LAGO_CACHE_POOL_DEFAULT)
 
     def database_pool(self, tier: Tier) -> int:
         """DATABASE_POOL: a connection per puma thread and per thread of its invoice previews (api),

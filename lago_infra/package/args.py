@@ -166,7 +166,7 @@ class Redis(TypedDict):
     separate_cache: NotRequired[bool]
     """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
     cache_pool_size: NotRequired[int]
-    """LAGO_REDIS_CACHE_POOL_SIZE."""
+    """LAGO_REDIS_CACHE_POOL_SIZE, connections to the cache per process; unset, one per thread that may use it (the api's threads and their preview threads, a worker's Sidekiq concurrency), and Lago's 5 for the clock and migrations."""
 
 
 class Api(TypedDict):
@@ -740,7 +740,7 @@ class LocalSettings(TypedDict):
     postgres_image: NotRequired[str]
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NotRequired[str]
-    """Redis image with tag; one container holds the Sidekiq queue and, on its own database, the Rails cache."""
+    """Redis image with tag, of the queue Redis (which also holds the Rails cache on its own database) and, with ``lago:redis.separateCache``, of the cache Redis."""
     existing_network: NotRequired[str]
     """A Docker network the containers join instead of a new one (its name or id), e.g. the one a reverse proxy of the platform already serves. lago-infra then creates no network and never removes it; every alias Lago's containers answer to there is prefixed with the component name (``lago-db``, ``lago-redis``, ``lago-pdf`` ...) so none shadows a platform container's name."""
 
