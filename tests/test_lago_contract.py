@@ -71,7 +71,7 @@ def test_typed_keys_and_free_variables_reach_lago(plan_config):
             "lago:googleAuth": {"clientId": "cid", "clientSecret": {"secure": "v1:x"}},
             "lago:license": {"secure": "v1:y"},
             "lago:organization": {"name": "Acme", "email": "ops@acme.test", "password": {"secure": "v1:z"}},
-            "lago:database": {"schema": "billing", "timeouts": {"statement": {"web": 30000}}},
+            "lago:database": {"timeouts": {"statement": {"web": 30000}}},
             "lago:env": {"LAGO_LOG_LEVEL": "warn", "NANGO_PUBLIC_KEY": "pk"},
         }
     )
@@ -80,7 +80,7 @@ def test_typed_keys_and_free_variables_reach_lago(plan_config):
     assert front["LAGO_DISABLE_PDF_GENERATION"] == "true"
     assert api["GOOGLE_AUTH_CLIENT_ID"] == "cid" and api["GOOGLE_AUTH_CLIENT_SECRET"] == "[secret]"
     assert api["LAGO_LICENSE"] == "[secret]"
-    assert api["POSTGRES_SCHEMA"] == "billing" and api["LAGO_DATABASE_STATEMENT_TIMEOUT"] == "30000"
+    assert api["POSTGRES_SCHEMA"] == "public" and api["LAGO_DATABASE_STATEMENT_TIMEOUT"] == "30000"
     assert "LAGO_DATABASE_STATEMENT_TIMEOUT" not in plan.roles["worker"]["env"]
     assert api["LAGO_LOG_LEVEL"] == "warn" and "LAGO_LOG_LEVEL" not in front
     assert front["NANGO_PUBLIC_KEY"] == "pk" and "NANGO_PUBLIC_KEY" not in api

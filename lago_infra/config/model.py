@@ -250,7 +250,22 @@ class Database(Section):
     user: NonEmpty = "lago"
     """Role Lago connects as; its password is generated once."""
     schema_: NonEmpty = Field("public", alias="schema")
-    """Schema Lago's tables live in (POSTGRES_SCHEMA)."""
+    """Schema Lago's tables live in (POSTGRES_SCHEMA): ``public``, the only one Lago's migrations
+    create their tables in. To keep Lago apart from other applications, give it its own database
+    (``name``)."""
+
+    @field_validator("schema_")
+    @classmethod
+    def _public_only(cls, v: str) -> str:
+        if v != "public":
+            raise ValueError(
+                f"'{v}' is not a schema Lago can install into: Lago's initial migration (lago-api v1.51.0, "
+                "db/migrate/20250122112050_initial_migration.rb) creates its extensions, types and tables as public.<name>, "
+                "and nothing in Lago creates another schema, while the app reads only POSTGRES_SCHEMA: a fresh install "
+                "would not find its own tables. Fix: remove lago:database.schema; to keep Lago apart from other "
+                "applications, give it a database of its own (lago:database.name)"
+            )
+        return v
     version: int = Field(16, ge=15, le=17)
     """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: TierValues = TierValues()

@@ -149,7 +149,7 @@ class Database(TypedDict):
     user: NotRequired[str]
     """Role Lago connects as; its password is generated once."""
     schema_: NotRequired[str]
-    """Schema Lago's tables live in (POSTGRES_SCHEMA)."""
+    """Schema Lago's tables live in (POSTGRES_SCHEMA): ``public``, the only one Lago's migrations create their tables in. To keep Lago apart from other applications, give it its own database (``name``)."""
     version: NotRequired[int]
     """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: NotRequired[TierValues]
