@@ -179,8 +179,8 @@ def test_alarm_dimensions_name_the_stacks_own_resources(plan_of):
     assert found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].startswith("lago-redis-queue-") and found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].endswith("-002")
     assert found["clock-not-running"]["dimensions"]["ServiceName"].startswith("lago-ecs-clock") and found["clock-not-running"]["treatMissingData"] == "breaching"
     assert found["worker-at-ceiling"]["threshold"] == 8  # the prod preset's worker maxReplicas
-    # db.m7g.large: 8 GiB -> 901 connections by RDS's formula; 80 % of it.
-    assert found["database-connections"]["threshold"] == round(901 * 0.8)
+    # db.m7g.large: 8 GiB, 814 connections by RDS's formula on DBInstanceClassMemory; 80 % of it.
+    assert found["database-connections"]["threshold"] == round(814 * 0.8)
     assert found["database-free-storage"]["threshold"] == 50 * 1024**3 * 0.10
     rate = found["api-5xx-rate"]
     assert [q["id"] for q in rate["metricQueries"]] == ["errors", "edge", "requests", "rate"] and rate["threshold"] == 5

@@ -119,7 +119,7 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     clock = found["clock-not-running"]["conditions"][0]["conditionAbsent"]
     assert 'worker_pool_name="lago-clock"' in clock["filter"]
     db = found["database-connections"]["conditions"][0]["conditionThreshold"]
-    assert 'database_id="lago-prod-example:lago-db-pg"' in db["filter"] and db["thresholdValue"] == 320  # 80 % of max_connections 400
+    assert 'database_id="lago-prod-example:lago-db-pg"' in db["filter"] and db["thresholdValue"] == 640  # 80 % of max_connections 800
     evictions = found["redis-queue-evictions"]["conditions"][0]["conditionThreshold"]
     assert "instances/lago-redis" in evictions["filter"] and evictions["thresholdValue"] == 0
     assert "conditionMatchedLog" in found["crashes"]["conditions"][0] and found["crashes"]["alertStrategy"]["notificationRateLimit"]

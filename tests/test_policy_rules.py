@@ -204,7 +204,7 @@ def test_max_connections_from_the_database_resource(stacks):
     from lago_infra.policy.targets import TARGETS
 
     aws, gcp = copy.deepcopy(stacks["aws"]), copy.deepcopy(stacks["gcp"])
-    assert TARGETS["aws"].max_connections(aws)[0] == 450  # db.t4g.medium: 4 GiB / 9531392
+    assert TARGETS["aws"].max_connections(aws)[0] == 392  # db.t4g.medium: DBInstanceClassMemory / 9531392
     one(aws, "aws:rds/parameterGroup:ParameterGroup").inputs["parameters"].append({"name": "max_connections", "value": "250"})
     assert TARGETS["aws"].max_connections(aws)[0] == 250
     assert TARGETS["gcp"].max_connections(gcp)[0] == 400  # 7.5 GiB tier

@@ -80,6 +80,16 @@ class Images(Section):
     """Full reference with tag: Gotenberg is versioned apart from Lago."""
 
 
+def _http_url(v: str) -> str:
+    """A base URL with scheme and no trailing slash."""
+    if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
+        raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
+    return v.rstrip("/")
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
 class Urls(Section):
     """Public URLs, when something in front of the target (a CDN, another proxy) decides them.
     Left unset, each target derives them from its own edge."""
@@ -92,11 +102,7 @@ class Urls(Section):
     @field_validator("front", "api")
     @classmethod
     def _http(cls, v: Optional[str]) -> Optional[str]:
-        if v is None:
-            return v
-        if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
-            raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
-        return v.rstrip("/")
+        return None if v is None else _http_url(v)
 
 
 def _hostname(value: str) -> str:
@@ -184,6 +190,20 @@ class Sentry(Section):
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
     traces_sample_rate: Optional[float] = Field(None, ge=0, le=1)
     """Share of requests traced, 0 to 1 (SENTRY_TRACES_SAMPLE_RATE)."""
+    front_dsn: Optional[str] = None
+    """DSN of the front's project (the configuration page's SENTRY_DSN_FRONT; the front reads it as
+    SENTRY_DSN); unset, the front reports to ``dsn``."""
+
+
+class Superset(Section):
+    """Lago's Superset dashboards: the api signs in to Superset and the browser embeds them."""
+
+    url: HttpUrl
+    """Superset's base URL as the browser reaches it (SUPERSET_URL; LAGO_SUPERSET_URL on the front)."""
+    username: NonEmpty
+    """The Superset user the api signs in as (SUPERSET_USERNAME)."""
+    password: Secret
+    """Its password (SUPERSET_PASSWORD); a ``secure:`` value."""
 
 
 class Organization(Section):
@@ -230,7 +250,22 @@ class Database(Section):
     user: NonEmpty = "lago"
     """Role Lago connects as; its password is generated once."""
     schema_: NonEmpty = Field("public", alias="schema")
-    """Schema Lago's tables live in (POSTGRES_SCHEMA)."""
+    """Schema Lago's tables live in (POSTGRES_SCHEMA): ``public``, the only one Lago's migrations
+    create their tables in. To keep Lago apart from other applications, give it its own database
+    (``name``)."""
+
+    @field_validator("schema_")
+    @classmethod
+    def _public_only(cls, v: str) -> str:
+        if v != "public":
+            raise ValueError(
+                f"'{v}' is not a schema Lago can install into: Lago's initial migration (lago-api v1.51.0, "
+                "db/migrate/20250122112050_initial_migration.rb) creates its extensions, types and tables as public.<name>, "
+                "and nothing in Lago creates another schema, while the app reads only POSTGRES_SCHEMA: a fresh install "
+                "would not find its own tables. Fix: remove lago:database.schema; to keep Lago apart from other "
+                "applications, give it a database of its own (lago:database.name)"
+            )
+        return v
     version: int = Field(16, ge=15, le=17)
     """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: TierValues = TierValues()
@@ -245,7 +280,9 @@ class Redis(Section):
     separate_cache: bool = False
     """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
     cache_pool_size: Optional[int] = Field(None, ge=1)
-    """LAGO_REDIS_CACHE_POOL_SIZE."""
+    """LAGO_REDIS_CACHE_POOL_SIZE, connections to the cache per process; unset, one per thread that
+    may use it (the api's threads and their preview threads, a worker's Sidekiq concurrency), and
+    Lago's 5 for the clock and migrations."""
 
 
 class Api(Section):
@@ -253,6 +290,15 @@ class Api(Section):
     """RAILS_MAX_THREADS: puma threads per process."""
     web_concurrency: int = Field(0, ge=0, le=16)
     """WEB_CONCURRENCY: puma worker processes (0 = single process)."""
+    parallel_threads: int = Field(0, ge=0, le=16)
+    """LAGO_PARALLEL_THREADS_COUNT: threads an invoice preview computes its charges in (0: one after
+    another, Lago's default). Each holds a database connection of its own while the request's thread
+    holds one, so the api's derived pool is ``threads × (1 + parallelThreads)``."""
+
+    @property
+    def connections_needed(self) -> int:
+        """Connections one puma process may hold at once: each thread's, and its preview's threads'."""
+        return self.threads * (1 + self.parallel_threads)
 
 
 class RoleSize(Section):
@@ -397,6 +443,8 @@ class LagoSettings(Section):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value."""
     sentry: Optional[Sentry] = None
     """Error reporting to Sentry; unset, none."""
+    superset: Optional[Superset] = None
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: Optional[Organization] = None
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: int = Field(3, ge=1, le=25)
@@ -465,6 +513,16 @@ class LagoSettings(Section):
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
                 problems.append(((other,), *wrong_target_section(other, self.target)))
+        version = tuple(int(n) for n in self.version.lstrip("v").split("."))
+        for where, names in (("env", self.env), ("secretEnv", self.secret_env)):
+            for name in names:
+                var = CATALOGUE[name]
+                if var.ignored_by(version):
+                    problems.append((
+                        (where, name),
+                        f"{var.versions_note}, and this stack runs Lago {self.version}, which ignores it",
+                        f"remove lago:{where}.{name}, or set lago:version to a release that reads it",
+                    ))
         if self.runtime == "external" and self.target == "local":
             problems.append((
                 ("runtime",),
@@ -493,12 +551,17 @@ class LagoSettings(Section):
                     "is off on a prod stack, which loses data on a mistaken destroy",
                     "remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended",
                 ))
-        pool, threads = self.database.pool, self.api.threads
-        if pool.web is not None and pool.web < threads:
+        pool, needed = self.database.pool, self.api.connections_needed
+        if pool.web is not None and pool.web < needed:
             problems.append((
                 ("database", "pool", "web"),
-                f"({pool.web}) is below api.threads ({threads}): requests would wait for connections",
-                f"raise lago:database.pool.web to at least {threads} or remove it",
+                (
+                    f"({pool.web}) is below api.threads ({needed})"
+                    if not self.api.parallel_threads
+                    else f"({pool.web}) is below what the api's threads hold at once ({needed}: api.threads x (1 + api.parallelThreads))"
+                )
+                + ": requests would wait for connections",
+                f"raise lago:database.pool.web to at least {needed} or remove it",
             ))
         if pool.worker is not None and pool.worker < self.workers.concurrency:
             problems.append((

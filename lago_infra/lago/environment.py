@@ -18,7 +18,21 @@ from ..config.errors import SettingError
 from ..config.model import LagoSettings, RoleSize
 from ..secrets import LagoSecretValues
 from . import handoff, urls
-from .roles import DEDICATED_QUEUES, Image, Role, Tier, roles_for, sidekiq_flag
+from .roles import (
+    CLOCK_EXIT_S,
+    DEDICATED_QUEUES,
+    PUMA_EXIT_S,
+    PUMA_WORKER_SHUTDOWN_SLEEP_S,
+    SIDEKIQ_EXIT_S,
+    Image,
+    Role,
+    Stop,
+    Tier,
+    roles_for,
+    sidekiq_command,
+    sidekiq_flag,
+    sidekiq_timeout,
+)
 from .variables import CATALOGUE
 
 Str = pulumi.Input[str]
@@ -113,6 +127,8 @@ class Endpoints:
 #: evict either; entries expire by their TTL, and a cache that fills memory makes writes fail,
 #: enqueues included. Size the queue Redis for both, or give the stack a separate cache.
 CACHE_DB = 1
+#: Lago's own LAGO_REDIS_CACHE_POOL_SIZE default (config/environments/production.rb, v1.51.0).
+LAGO_CACHE_POOL_DEFAULT = 5
 
 
 @dataclass
@@ -137,6 +153,12 @@ class RoleDeployment:
     image: str
     size: RoleSize
     env: RoleEnvironment
+    #: The container command (the catalogue's, or Sidekiq with a shutdown timeout the target's
+    #: kill grace allows); empty means the image's own default.
+    argv: tuple[str, ...] = ()
+    #: Seconds from SIGTERM until the process has exited without losing work; None for a role
+    #: that holds no job (``roles.Stop.NONE``). The target's kill grace must be at least this.
+    shutdown_need: Optional[int] = None
 
     @property
     def name(self) -> str:
@@ -144,7 +166,7 @@ class RoleDeployment:
 
     @property
     def command(self) -> list[str]:
-        return list(self.role.command)
+        return list(self.argv)
 
     @property
     def min_replicas(self) -> int:
@@ -163,16 +185,34 @@ class LagoDeployment:
     """The roles to run, each with image, command, size and environment."""
 
     def __init__(
-        self, settings: LagoSettings, endpoints: Endpoints, secrets: LagoSecretValues, component: Optional[pulumi.Resource] = None
+        self,
+        settings: LagoSettings,
+        endpoints: Endpoints,
+        secrets: LagoSecretValues,
+        component: Optional[pulumi.Resource] = None,
+        *,
+        max_stop_grace: Optional[int] = None,
     ):
+        """``max_stop_grace``: the longest a target's runtime waits between SIGTERM and SIGKILL
+        (Cloud Run's fixed 10 s, Fargate's 120 s); None where the target sets any grace a role
+        needs. Sidekiq's shutdown timeout is shortened to fit it."""
         _check_cable(endpoints)
         self.settings = settings
         #: The target component that runs these roles (how the plan tells two deployments apart).
         self.component = component
         self.endpoints = endpoints
         self.secrets = secrets
+        #: Sidekiq's shutdown timeout on this target.
+        self.sidekiq_timeout = sidekiq_timeout(max_stop_grace)
         self.roles: list[RoleDeployment] = [
-            RoleDeployment(role, self._image(role), self._size(role), self._environment(role))
+            RoleDeployment(
+                role,
+                self._image(role),
+                self._size(role),
+                self._environment(role),
+                argv=sidekiq_command(role, self.sidekiq_timeout),
+                shutdown_need=self.shutdown_need(role),
+            )
             for role in roles_for(settings.dedicated_queues)
         ]
         handoff.record(self)
@@ -220,7 +260,9 @@ class LagoDeployment:
             }
         )
         if s.sentry:
-            env.plain["SENTRY_DSN"] = s.sentry.dsn
+            env.plain["SENTRY_DSN"] = s.sentry.front_dsn or s.sentry.dsn
+        if s.superset:
+            env.plain["LAGO_SUPERSET_URL"] = s.superset.url
         env.plain.update(_read_by("front", s.env))
         return env
 
@@ -261,6 +303,9 @@ class LagoDeployment:
                 plain[var] = str(value)
         if role.tier is Tier.WEB:
             plain.update(RAILS_MAX_THREADS=str(s.api.threads), WEB_CONCURRENCY=str(s.api.web_concurrency), PORT=str(role.port))
+            if s.api.parallel_threads:
+                # lago-api v1.51.0 Invoices::PreviewService (the api's invoice previews only).
+                plain["LAGO_PARALLEL_THREADS_COUNT"] = str(s.api.parallel_threads)
         if role.tier is Tier.WORKER:
             plain["SIDEKIQ_CONCURRENCY"] = str(s.workers.concurrency)
 
@@ -280,8 +325,7 @@ class LagoDeployment:
         secret["LAGO_REDIS_CACHE_URL"] = _redis_url(cache)
         if cache.password is not None:
             secret["LAGO_REDIS_CACHE_PASSWORD"] = pulumi.Output.secret(cache.password)
-        if s.redis.cache_pool_size is not None:
-            plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(s.redis.cache_pool_size)
+        plain["LAGO_REDIS_CACHE_POOL_SIZE"] = str(self.cache_pool_size(role.tier))
         # config/cable.yml reads this URL alone: no REDIS_PASSWORD, no ssl_params. The
         # credentials go inside it, which makes the whole URL a secret.
         secret["LAGO_REDIS_CABLE_URL"] = _redis_url(self.cable_endpoint, with_password=True)
@@ -343,6 +387,9 @@ class LagoDeployment:
                 plain["SENTRY_ENVIRONMENT"] = s.sentry.environment
             if s.sentry.traces_sample_rate is not None:
                 plain["SENTRY_TRACES_SAMPLE_RATE"] = str(s.sentry.traces_sample_rate)
+        if s.superset:
+            plain.update(SUPERSET_URL=s.superset.url, SUPERSET_USERNAME=s.superset.username)
+            secret["SUPERSET_PASSWORD"] = pulumi.Output.secret(s.superset.password.get_secret_value())
         if s.organization and role.one_shot:
             # Read by migrate's signup:seed_organization only.
             org = s.organization
@@ -353,6 +400,17 @@ class LagoDeployment:
 
     # -- derived values ----------------------------------------------------------------------------
 
+    def shutdown_need(self, role: Role) -> Optional[int]:
+        """Seconds ``role`` needs between SIGTERM and its exit to lose no work (see ``roles.Stop``)."""
+        if role.stop is Stop.SIDEKIQ:
+            return self.sidekiq_timeout + SIDEKIQ_EXIT_S
+        if role.stop is Stop.PUMA:
+            clustered = self.settings.api.web_concurrency >= 1
+            return PUMA_EXIT_S + (PUMA_WORKER_SHUTDOWN_SLEEP_S if clustered else 0)
+        if role.stop is Stop.PROMPT:
+            return CLOCK_EXIT_S
+        return None
+
     @property
     def cache_endpoint(self) -> RedisEndpoint:
         e = self.endpoints
@@ -362,15 +420,27 @@ class LagoDeployment:
     def cable_endpoint(self) -> RedisEndpoint:
         return self.endpoints.cable if self.endpoints.cable is not None else self.endpoints.queue
 
+    def cache_pool_size(self, tier: Tier) -> int:
+        """LAGO_REDIS_CACHE_POOL_SIZE: Lago's default is 5 connections a process
+        (config/environments/production.rb, v1.51.0), fewer than a worker's Sidekiq threads or the
+        api's threads with their preview threads, which would then queue for the cache. Sized like
+        the database pool, unless ``lago:redis.cachePoolSize`` says."""
+        configured = self.settings.redis.cache_pool_size
+        if configured is not None:
+            return configured
+        s = self.settings
+        return {Tier.WEB: s.api.connections_needed, Tier.WORKER: s.workers.concurrency}.get(tier, LAGO_CACHE_POOL_DEFAULT)
+
     def database_pool(self, tier: Tier) -> int:
-        """DATABASE_POOL: a connection per puma thread (api) or Sidekiq thread plus Sidekiq's own
-        two housekeeping threads (workers); the clock and migrations need few."""
+        """DATABASE_POOL: a connection per puma thread and per thread of its invoice previews (api),
+        or per Sidekiq thread plus Sidekiq's own two housekeeping threads (workers); the clock and
+        migrations need few."""
         s = self.settings
         configured = getattr(s.database.pool, _TIER_FIELD[tier], None)
         if configured is not None:
             return configured
         return {
-            Tier.WEB: s.api.threads,
+            Tier.WEB: s.api.connections_needed,
             Tier.WORKER: s.workers.concurrency + 2,
             Tier.CLOCK: 2,
             Tier.MIGRATE: 2,

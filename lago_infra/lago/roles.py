@@ -7,6 +7,7 @@ themselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
@@ -32,9 +33,27 @@ PDF_PORT = 3000
 #: Sidekiq's liveness server (config/initializers/sidekiq.rb): ``GET /`` answers 200 once Redis pings.
 WORKER_LIVENESS_PORT = 8080
 
-#: ``config/database.yml`` opens two pools per process (``primary`` and ``events``), both sized
-#: ``DATABASE_POOL`` and both on ``DATABASE_URL``: the worst case is twice the pool per process.
-CONNECTION_POOLS_PER_PROCESS = 2
+#: lago-api's ``config/database.yml`` (production) opens, in every Rails process, pools each sized
+#: ``DATABASE_POOL``: ``primary`` and ``events`` (``EventsRecord``, since v0.49.0-beta) up to
+#: v1.51.0; the releases after it add ``direct`` (getlago/lago-api#6029, on main), which stays on
+#: ``DATABASE_URL`` even when the other two go through a proxy.
+LAST_TWO_POOL_VERSION = (1, 51, 0)
+
+
+def connection_pools(version: Optional[str]) -> int:
+    """Pools per Rails process for Lago ``version`` (``v1.51.0``); a version that cannot be read
+    (a digest, a branch) counts as the newest."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", version or "")
+    if match and tuple(int(n) for n in match.groups()) <= LAST_TWO_POOL_VERSION:
+        return 2
+    return 3
+
+
+def image_version(image: str) -> Optional[str]:
+    """The tag of an image reference (``getlago/api:v1.51.0`` -> ``v1.51.0``), None without one."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.rsplit(":", 1)[1] if ":" in last else None
 
 #: Path prefixes of the api that no public edge may serve (the path itself and everything below
 #: it). lago-api mounts an unauthenticated Prometheus exporter at ``/metrics``, always
@@ -62,6 +81,49 @@ PG_PARTMAN_MAINTENANCE = "CALL partman.run_maintenance_proc()"
 #: Without S3/GCS, files also go to ``/app/storage`` (DISK_STORAGE_PATH), which targets add themselves.
 RAILS_WRITABLE_PATHS = ("/app/tmp", "/tmp")
 DISK_STORAGE_PATH = "/app/storage"
+
+# -- shutdown --------------------------------------------------------------------------------------
+#
+# A runtime that stops a container sends SIGTERM, waits its kill grace, then SIGKILL. What each
+# process does in between, and so how long it needs, is Lago's; the grace is the target's.
+
+#: Sidekiq's shutdown timeout: ``timeout: 25`` in every ``config/sidekiq/*.yml`` a start script
+#: loads (lago-api v1.51.0 and main). On SIGTERM Sidekiq (open source, no super_fetch) stops
+#: fetching, lets running jobs finish for this long, then pushes the unfinished ones back to Redis
+#: and exits. Killed before that, those jobs are lost. ``-t N`` on the command line overrides the
+#: file (sidekiq/sidekiq ``lib/sidekiq/cli.rb``, ``setup_options``: the file's options are merged
+#: under the command line's); no variable or ERB in Lago's files sets it.
+SIDEKIQ_TIMEOUT_S = 25
+#: What Sidekiq needs after its timeout: push the unfinished jobs back, run its shutdown hooks and
+#: exit. Its own default leaves 5 s (25 s under the 30 s Heroku gives, as ``cli.rb`` says).
+SIDEKIQ_EXIT_S = 5
+#: The shortest shutdown timeout worth running: below it a target's grace is too short for Sidekiq.
+SIDEKIQ_TIMEOUT_MIN_S = 1
+#: Puma (config/puma.rb, v1.51.0): on SIGTERM it closes its listener and finishes the requests in
+#: flight, then Rails runs its exit hooks (the Karafka producer's close). The edge stops routing
+#: to an instance before its runtime signals it (the ALB's deregistration delay, Cloud Run), so
+#: only requests already in flight remain: seconds allowed for them and the exit.
+PUMA_EXIT_S = 3
+#: Clustered puma (WEB_CONCURRENCY >= 1): each worker first sleeps 5 s in ``before_worker_shutdown``
+#: ("let k8s remove from endpoints"), config/puma.rb.
+PUMA_WORKER_SHUTDOWN_SLEEP_S = 5
+#: The clock (clockwork) exits on SIGTERM at once: an enqueue is one Redis command.
+CLOCK_EXIT_S = 3
+
+
+class Stop(str, Enum):
+    """How a role stops on SIGTERM, which decides its shutdown need (``LagoDeployment.shutdown_need``)."""
+
+    #: Sidekiq: the shutdown timeout, then the unfinished jobs go back to Redis.
+    SIDEKIQ = "sidekiq"
+    #: Puma: finish the requests in flight.
+    PUMA = "puma"
+    #: Exits at once, nothing in flight worth waiting for (the clock).
+    PROMPT = "prompt"
+    #: Holds no job: a request cut short fails to its caller, which retries (the browser; the
+    #: Sidekiq job that asked for a PDF). Or runs to completion (migrate), stopped by no rollout.
+    NONE = "none"
+
 
 DEFAULT_VERSION = "v1.51.0"
 DEFAULT_API_IMAGE = "getlago/api"
@@ -165,6 +227,10 @@ class Role:
     #: must stay writable — the front writes env-config.js into the web root that holds the app
     #: itself; Gotenberg runs as a non-root user and Chromium writes under its home directory.
     writable_paths: Optional[tuple[str, ...]] = None
+    #: How it stops on SIGTERM (its shutdown need).
+    stop: Stop = Stop.NONE
+    #: Sidekiq roles: the config file its start script loads (for a command with ``-t``).
+    sidekiq_config: Optional[str] = None
 
     @property
     def backend(self) -> bool:
@@ -199,15 +265,19 @@ API = Role(
     liveness=HealthCheck(path="/ready", port=API_PORT, start_period=60),
     public=True,
     writable_paths=RAILS_WRITABLE_PATHS,
+    stop=Stop.PUMA,
 )
 WORKER = Role(
     name="worker",
     image=Image.API,
+    # `exec bundle exec sidekiq -C config/sidekiq/sidekiq.yml`
     command=("./scripts/start.worker.sh",),
     tier=Tier.WORKER,
     # Sidekiq's liveness server pings Redis on every request: the window rides out a failover.
     liveness=HealthCheck(path="/", port=WORKER_LIVENESS_PORT, start_period=60, failure_window=180),
     writable_paths=RAILS_WRITABLE_PATHS,
+    stop=Stop.SIDEKIQ,
+    sidekiq_config="config/sidekiq/sidekiq.yml",
 )
 CLOCK = Role(
     name="clock",
@@ -216,6 +286,7 @@ CLOCK = Role(
     tier=Tier.CLOCK,
     singleton=True,
     writable_paths=RAILS_WRITABLE_PATHS,
+    stop=Stop.PROMPT,
 )
 FRONT = Role(
     name="front",
@@ -251,12 +322,35 @@ def dedicated_worker(queue: str) -> Role:
     return Role(
         name=f"worker-{queue.replace('_', '-')}",
         image=Image.API,
+        # Each is `exec bundle exec sidekiq -C config/sidekiq/sidekiq_<queue>.yml` (v1.51.0).
         command=(f"./scripts/start.{queue}.worker.sh",),
         tier=Tier.WORKER,
         liveness=WORKER.liveness,
         queue=queue,
         writable_paths=WORKER.writable_paths,
+        stop=Stop.SIDEKIQ,
+        sidekiq_config=f"config/sidekiq/sidekiq_{queue}.yml",
     )
+
+
+def sidekiq_timeout(max_grace: Optional[int]) -> int:
+    """Sidekiq's shutdown timeout under a runtime that kills at most ``max_grace`` seconds after
+    SIGTERM (None: the runtime's grace can be set as long as needed): Lago's own 25 s where it
+    fits with Sidekiq's exit, else what does."""
+    if max_grace is None:
+        return SIDEKIQ_TIMEOUT_S
+    timeout = min(SIDEKIQ_TIMEOUT_S, max_grace - SIDEKIQ_EXIT_S)
+    if timeout < SIDEKIQ_TIMEOUT_MIN_S:
+        raise ValueError(f"a kill grace of {max_grace}s leaves Sidekiq no time to push unfinished jobs back ({SIDEKIQ_EXIT_S}s)")
+    return timeout
+
+
+def sidekiq_command(role: Role, timeout: int) -> tuple[str, ...]:
+    """The role's command: its start script under Lago's own timeout, else what the script runs
+    (``exec bundle exec sidekiq -C <file>``) with ``-t``."""
+    if role.sidekiq_config is None or timeout == SIDEKIQ_TIMEOUT_S:
+        return role.command
+    return ("bundle", "exec", "sidekiq", "-C", role.sidekiq_config, "-t", str(timeout))
 
 
 def sidekiq_flag(queue: str) -> str:

@@ -28,6 +28,16 @@ class Variable:
     #: Why it cannot be set at all: it enqueues work for a process no role runs, so jobs would
     #: pile up unprocessed without an error anywhere.
     refused: Optional[str] = None
+    #: Lago releases that read it, (first, last) as ``(major, minor, patch)``; None: every release.
+    #: Set on a release that ignores it, it would do nothing, silently.
+    read_from: Optional[tuple[int, int, int]] = None
+    read_until: Optional[tuple[int, int, int]] = None
+    #: Why it is read by some releases only, and what replaces it in the others.
+    versions_note: str = ""
+
+    def ignored_by(self, version: tuple[int, int, int]) -> bool:
+        """True when Lago ``version`` does not read this variable."""
+        return (self.read_from is not None and version < self.read_from) or (self.read_until is not None and version > self.read_until)
 
 
 def _owned(owner: str, *names: str, secret: bool = False) -> list[Variable]:
@@ -98,8 +108,28 @@ _BACKEND: list[Variable] = [
         "LAGO_GCS_GSA_EMAIL",
         "LAGO_GCS_KEYFILE_JSON_PATH",
     ),
-    *_owned("lago:storage", "LAGO_AWS_S3_ACCESS_KEY_ID", "LAGO_AWS_S3_SECRET_ACCESS_KEY", secret=True),
-    *_owned("lago:database", "DATABASE_POOL", "DATABASE_PREPARED_STATEMENTS", "POSTGRES_SCHEMA", "DATABASE_PROXY_URL"),
+    *_owned("computed from the target's storage", "LAGO_AWS_S3_ACCESS_KEY_ID", "LAGO_AWS_S3_SECRET_ACCESS_KEY", secret=True),
+    *_owned("lago:database.pool", "DATABASE_POOL"),
+    *_owned("lago:database.preparedStatements", "DATABASE_PREPARED_STATEMENTS"),
+    *_owned("lago:database.schema", "POSTGRES_SCHEMA"),
+    # RDS Proxy: v1.51.0 patches its connections for the proxy when this is set
+    # (config/initializers/rds_proxy.rb); DATABASE_URL must then point at the proxy (a brought
+    # database: lago:aws.database.existingUrlSecretArn). The releases after replace it with
+    # DATABASE_PROXY_URL (config/database.yml on lago-api main).
+    Variable(
+        "DATABASE_VIA_RDS_PROXY",
+        read_until=(1, 51, 0),
+        versions_note="is read up to Lago v1.51.0 only; later releases take the proxy's URL as DATABASE_PROXY_URL (lago:secretEnv)",
+    ),
+    Variable(
+        "DATABASE_PROXY_URL",
+        secret=True,
+        read_from=(1, 52, 0),
+        versions_note=(
+            "is read only by Lago releases after v1.51.0 (config/database.yml on lago-api main); v1.51.0 reaches RDS Proxy "
+            "through DATABASE_URL pointing at the proxy (lago:aws.database.existingUrlSecretArn) and DATABASE_VIA_RDS_PROXY=true in lago:env"
+        ),
+    ),
     *_owned(
         "lago:database.timeouts",
         "LAGO_DATABASE_STATEMENT_TIMEOUT",
@@ -123,14 +153,21 @@ _BACKEND: list[Variable] = [
     *_owned("lago:oauthProxyUrl", "LAGO_OAUTH_PROXY_URL"),
     *_owned("lago:license", "LAGO_LICENSE", secret=True),
     *_owned("lago:sentry", "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_TRACES_SAMPLE_RATE"),
+    # The configuration page's name for the front's DSN; the front image reads it as SENTRY_DSN.
+    *_owned("lago:sentry.frontDsn", "SENTRY_DSN_FRONT"),
+    # The Superset dashboards (app/services/auth/superset_service.rb, v1.51.0): the api signs in
+    # with these and hands the URL to the browser, which embeds the dashboards from it.
+    *_owned("lago:superset", "SUPERSET_URL", "SUPERSET_USERNAME"),
+    *_owned("lago:superset", "SUPERSET_PASSWORD", secret=True),
     *_owned("lago:organization", "LAGO_CREATE_ORG", "LAGO_ORG_NAME", "LAGO_ORG_USER_EMAIL"),
     *_owned("lago:organization", "LAGO_ORG_USER_PASSWORD", "LAGO_ORG_API_KEY", secret=True),
     *_owned("fixed by lago-infra (production)", "RAILS_ENV", "RAILS_LOG_TO_STDOUT"),
-    *_owned("lago:api", "RAILS_MAX_THREADS", "RAILS_MIN_THREADS", "WEB_CONCURRENCY", "PORT"),
+    *_owned("lago:api", "RAILS_MAX_THREADS", "WEB_CONCURRENCY", "PORT", "LAGO_PARALLEL_THREADS_COUNT"),
     *_owned("lago:workers", "SIDEKIQ_CONCURRENCY"),
     *_owned("lago:workers.dedicated", *[sidekiq_flag(q) for q in DEDICATED_QUEUES]),
     # Free: read by Lago, no typed key here.
     *_free(
+        "RAILS_MIN_THREADS",
         "LAGO_REDIS_SIDEKIQ_SENTINELS",
         "LAGO_REDIS_SIDEKIQ_MASTER_NAME",
         "LAGO_REDIS_SIDEKIQ_RETRY_WINDOW_SECONDS",
@@ -149,7 +186,6 @@ _BACKEND: list[Variable] = [
         "LAGO_DISABLE_LIFETIME_USAGE_REFRESH",
         "LAGO_DISABLE_SCHEMA_DUMP",
         "LAGO_EVENTS_BATCH_MAX_LENGTH",
-        "LAGO_PARALLEL_THREADS_COUNT",
         "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL",
         "LAGO_SIDEKIQ_MAX_DEAD_JOBS",
         "LAGO_SIDEKIQ_STATSD_ENDPOINT",
@@ -229,7 +265,7 @@ _FRONT: list[Variable] = [
     Variable("API_URL", owner="computed from the target's edge (override with lago:urls)", readers=("front",)),
     Variable("APP_ENV", owner="fixed by lago-infra (production)", readers=("front",)),
     Variable("NANGO_PUBLIC_KEY", readers=("front",)),
-    Variable("LAGO_SUPERSET_URL", readers=("front",)),
+    Variable("LAGO_SUPERSET_URL", owner="lago:superset", readers=("front",)),
 ]
 
 CATALOGUE: dict[str, Variable] = {v.name: v for v in (*_BACKEND, *_FRONT)}

@@ -89,6 +89,19 @@ class Sentry(TypedDict):
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
     traces_sample_rate: NotRequired[float]
     """Share of requests traced, 0 to 1 (SENTRY_TRACES_SAMPLE_RATE)."""
+    front_dsn: NotRequired[str]
+    """DSN of the front's project (the configuration page's SENTRY_DSN_FRONT; the front reads it as SENTRY_DSN); unset, the front reports to ``dsn``."""
+
+
+class Superset(TypedDict):
+    """Lago's Superset dashboards: the api signs in to Superset and the browser embeds them."""
+
+    url: str
+    """Superset's base URL as the browser reaches it (SUPERSET_URL; LAGO_SUPERSET_URL on the front)."""
+    username: str
+    """The Superset user the api signs in as (SUPERSET_USERNAME)."""
+    password: pulumi.Input[str]
+    """Its password (SUPERSET_PASSWORD); a ``secure:`` value. Secret: the component stores it encrypted."""
 
 
 class Organization(TypedDict):
@@ -136,7 +149,7 @@ class Database(TypedDict):
     user: NotRequired[str]
     """Role Lago connects as; its password is generated once."""
     schema_: NotRequired[str]
-    """Schema Lago's tables live in (POSTGRES_SCHEMA)."""
+    """Schema Lago's tables live in (POSTGRES_SCHEMA): ``public``, the only one Lago's migrations create their tables in. To keep Lago apart from other applications, give it its own database (``name``)."""
     version: NotRequired[int]
     """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: NotRequired[TierValues]
@@ -153,7 +166,7 @@ class Redis(TypedDict):
     separate_cache: NotRequired[bool]
     """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
     cache_pool_size: NotRequired[int]
-    """LAGO_REDIS_CACHE_POOL_SIZE."""
+    """LAGO_REDIS_CACHE_POOL_SIZE, connections to the cache per process; unset, one per thread that may use it (the api's threads and their preview threads, a worker's Sidekiq concurrency), and Lago's 5 for the clock and migrations."""
 
 
 class Api(TypedDict):
@@ -163,6 +176,8 @@ class Api(TypedDict):
     """RAILS_MAX_THREADS: puma threads per process."""
     web_concurrency: NotRequired[int]
     """WEB_CONCURRENCY: puma worker processes (0 = single process)."""
+    parallel_threads: NotRequired[int]
+    """LAGO_PARALLEL_THREADS_COUNT: threads an invoice preview computes its charges in (0: one after another, Lago's default). Each holds a database connection of its own while the request's thread holds one, so the api's derived pool is ``threads × (1 + parallelThreads)``."""
 
 
 class RoleSize(TypedDict):
@@ -725,7 +740,7 @@ class LocalSettings(TypedDict):
     postgres_image: NotRequired[str]
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NotRequired[str]
-    """Redis image with tag; one container holds the Sidekiq queue and, on its own database, the Rails cache."""
+    """Redis image with tag, of the queue Redis (which also holds the Rails cache on its own database) and, with ``lago:redis.separateCache``, of the cache Redis."""
     existing_network: NotRequired[str]
     """A Docker network the containers join instead of a new one (its name or id), e.g. the one a reverse proxy of the platform already serves. lago-infra then creates no network and never removes it; every alias Lago's containers answer to there is prefixed with the component name (``lago-db``, ``lago-redis``, ``lago-pdf`` ...) so none shadows a platform container's name."""
 
@@ -759,6 +774,8 @@ class LagoAwsArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]
@@ -818,6 +835,8 @@ class LagoGcpArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]
@@ -877,6 +896,8 @@ class LagoDockerArgs(TypedDict):
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value. Secret: the component stores it encrypted."""
     sentry: NotRequired[Sentry]
     """Error reporting to Sentry; unset, none."""
+    superset: NotRequired[Superset]
+    """Superset for Lago's analytics dashboards; unset, none."""
     organization: NotRequired[Organization]
     """The first organisation and its admin, seeded by the migrations; required when sign-up is closed."""
     webhook_attempts: NotRequired[int]

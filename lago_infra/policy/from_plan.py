@@ -41,7 +41,9 @@ def views_of_plan(plan: "Plan") -> list[StackView]:
             resources=own,
             outputs=dict(plan.outputs),
             roles={
-                role: RoleView(role, dict(plan.roles[key]["env"]), plan.roles[key]["replicas"]["min"], plan.roles[key]["replicas"]["max"])
+                role: RoleView(
+                    role, dict(plan.roles[key]["env"]), plan.roles[key]["replicas"]["min"], plan.roles[key]["replicas"]["max"], plan.roles[key]["image"]
+                )
                 for role, key in component["roles"].items()
             },
             prod=component["preset"] == "prod",

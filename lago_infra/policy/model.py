@@ -42,6 +42,8 @@ class RoleView:
     env: dict[str, Any]
     min_replicas: int = 1
     max_replicas: int = 1
+    #: The image reference it runs (its tag is Lago's version); empty when unknown.
+    image: str = ""
 
 
 @dataclass

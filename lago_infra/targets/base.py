@@ -10,7 +10,7 @@ import pulumi
 
 from ..config.errors import SettingError
 from ..config.model import LagoSettings
-from ..lago.environment import LagoDeployment
+from ..lago.environment import LagoDeployment, RoleDeployment
 
 
 def component_props(settings: LagoSettings) -> dict[str, str]:
@@ -27,6 +27,22 @@ def shared_secrets(deployment: LagoDeployment) -> dict[str, pulumi.Output[str]]:
         for variable, value in rd.env.secret.items():
             values.setdefault(variable, value)
     return values
+
+
+#: Seconds a target's kill grace keeps beyond a role's shutdown need, where the target can set it:
+#: signal delivery and the container's own teardown.
+GRACE_MARGIN_S = 5
+
+
+def kill_grace(rd: RoleDeployment, default: int, maximum: Optional[int] = None) -> Optional[int]:
+    """The seconds between SIGTERM and SIGKILL a target gives ``rd``: its runtime's ``default``
+    unless the role's shutdown need (``LagoDeployment.shutdown_need``) and a margin ask for more,
+    never above the runtime's ``maximum`` (the deployment fitted Sidekiq's timeout under it). None
+    for a role that holds no job: the runtime's default stands."""
+    if rd.shutdown_need is None:
+        return None
+    grace = max(default, rd.shutdown_need + GRACE_MARGIN_S)
+    return grace if maximum is None else min(grace, maximum)
 
 
 def role_environments(deployment: LagoDeployment, references: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[dict[str, Any]]:

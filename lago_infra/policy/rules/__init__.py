@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sidekiq-web-private", True, "LAGO_SIDEKIQ_WEB is off when the api is public", "remove lago:features.sidekiqWeb", lago.sidekiq_web),
     Rule("urls-consistent", True, "LAGO_API_URL and LAGO_FRONT_URL are the same base URLs on every backend role, and the front's API_URL equals LAGO_API_URL", "set lago:urls once", lago.urls),
     Rule("required-variables", True, "every backend role (and the front) has the variables Lago needs to boot", "build environments with LagoDeployment", lago.required_variables),
-    Rule("connections-fit", True, "sum over backend roles of max replicas x processes x DATABASE_POOL x pools fits the database's max_connections minus a reserve", "lower replicas or pools, or raise max_connections", lago.connections),
+    Rule("connections-fit", True, "sum over backend roles of max replicas x deployment surge x processes x DATABASE_POOL x pools (by Lago version) fits the database's max_connections minus a reserve", "lower replicas or pools, or raise max_connections", lago.connections),
     _target_rule("health-checks", True, "every role with a health endpoint (api, workers, front, pdf) is probed", "add the role's probe"),
     _target_rule("log-retention", True, "log groups / log buckets have a retention period; every ECS container sends its logs", "set retentionInDays / retentionDays"),
     _target_rule("alarms", False, "alarms exist for the database, Redis and the load balancer (or Cloud Run), and each notifies someone", "lago:<target>.baseline.alarms=true and lago:alerts.emails (or an existing topic / channel)"),

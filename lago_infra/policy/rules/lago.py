@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ...lago.roles import CONNECTION_POOLS_PER_PROCESS, DEDICATED_QUEUES, dedicated_worker, sidekiq_flag
+from ...lago.roles import DEDICATED_QUEUES, connection_pools, dedicated_worker, image_version, sidekiq_flag
 from ...lago.variables import REQUIRED_BACKEND, REQUIRED_FRONT
 from ..model import StackView, Violation
 from ..targets import TARGETS
 from ..targets.base import ROLES_BY_NAME, as_int
 
-#: Connections kept free for psql, maintenance and a deploy's overlap, at least this many...
+#: Connections kept free for psql and maintenance, at least this many...
 RESERVE_MIN = 10
 #: ...or this share of max_connections, whichever is larger.
 RESERVE_SHARE = 0.1
@@ -79,7 +79,11 @@ def required_variables(view: StackView) -> Iterable[Violation]:
 
 
 def connections(view: StackView) -> Iterable[Violation]:
-    limit, source = TARGETS[view.target].max_connections(view)
+    """The worst case: every backend role at its ceiling, times the deployment's surge (old and new
+    side by side), times its processes, times its pool, times the pools each process opens for the
+    Lago version it runs; migrate runs once, beside the old release."""
+    target = TARGETS[view.target]
+    limit, source = target.max_connections(view)
     if limit is None and source is None:
         return  # the stack creates no database server (one is brought): its size is the platform's
     if limit is None:
@@ -87,16 +91,19 @@ def connections(view: StackView) -> Iterable[Violation]:
         return
     terms, total = [], 0
     for role in _backend(view):
+        spec = ROLES_BY_NAME[role.name]
         processes = max(1, as_int(role.env.get("WEB_CONCURRENCY")) or 0) if role.name == "api" else 1
         pool = as_int(role.env.get("DATABASE_POOL")) or 10  # Lago's own default
-        used = role.max_replicas * processes * pool * CONNECTION_POOLS_PER_PROCESS
+        pools = connection_pools(image_version(role.image))
+        running = 1 if spec.one_shot else role.max_replicas * target.deploy_surge(view, role.name) // 100
+        used = running * processes * pool * pools
         total += used
-        terms.append(f"{role.name} {role.max_replicas}x{processes}x{pool}x{CONNECTION_POOLS_PER_PROCESS}={used}")
+        terms.append(f"{role.name} {running}x{processes}x{pool}x{pools}={used}")
     reserve = max(RESERVE_MIN, int(limit * RESERVE_SHARE))
     if total > limit - reserve:
         yield Violation(
             "database",
-            f"worst case {total} connections ({' + '.join(terms)}; replicas x processes x DATABASE_POOL x pools) "
-            f"exceeds max_connections {limit} ({source}) minus a reserve of {reserve} = {limit - reserve}",
+            f"worst case {total} connections ({' + '.join(terms)}; instances during a deployment x processes x DATABASE_POOL "
+            f"x pools per process) exceeds max_connections {limit} ({source}) minus a reserve of {reserve} = {limit - reserve}",
             "lower maxReplicas, DATABASE_POOL (lago:database.pool) or workers.concurrency, or raise max_connections",
         )

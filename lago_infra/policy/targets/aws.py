@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any, Iterable, Optional
 
+from ...targets.aws import limits
 from ..model import SECRET, Resource, RoleView, StackView, Violation
 from .base import ROLES_BY_NAME, WORLD, TargetPolicy, as_int, is_true, missing, role_of, unprotected
 
@@ -31,9 +32,6 @@ SCALING_TARGET = "aws:appautoscaling/target:Target"
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
-#: RDS's default max_connections is LEAST({DBInstanceClassMemory/9531392}, 5000).
-_RDS_BYTES_PER_CONNECTION = 9531392
-_SIZE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192, "16xlarge": 256}
 
 
 # -- roles ---------------------------------------------------------------------------------------
@@ -61,7 +59,7 @@ def roles(resources: list[Resource], masked: bool) -> dict[str, RoleView]:
         for c in container_definitions(task):
             role = role_of(c.get("name"), task.inputs.get("family"), task.name)
             if role and role not in found:
-                found[role] = RoleView(role, _container_env(c))
+                found[role] = RoleView(role, _container_env(c), image=str(c.get("image") or ""))
     for service in (r for r in resources if r.type == SERVICE):
         role = role_of(service.inputs.get("name"), service.name)
         count = as_int(service.inputs.get("desiredCount"))
@@ -75,6 +73,19 @@ def roles(resources: list[Resource], masked: bool) -> dict[str, RoleView]:
     return found
 
 
+#: ECS API Reference, DeploymentConfiguration ``maximumPercent``: tasks allowed RUNNING or PENDING
+#: during a rolling deployment, in percent of ``desiredCount``; 200 unless the service says.
+ECS_MAXIMUM_PERCENT_DEFAULT = 200
+
+
+def deploy_surge(view: StackView, role: str) -> int:
+    """A role's service's ``deploymentMaximumPercent``: old and new tasks side by side."""
+    for service in view.of_type(SERVICE):
+        if role_of(service.inputs.get("name"), service.name) == role:
+            return as_int(service.inputs.get("deploymentMaximumPercent")) or ECS_MAXIMUM_PERCENT_DEFAULT
+    return ECS_MAXIMUM_PERCENT_DEFAULT
+
+
 # -- the database --------------------------------------------------------------------------------
 
 
@@ -86,17 +97,6 @@ def _parameters(view: StackView, db: Resource) -> dict[str, str]:
     return {}
 
 
-def rds_class_max_connections(instance_class: str) -> Optional[int]:
-    """RDS PostgreSQL's default max_connections for an instance class from its nominal memory
-    (the engine uses a little less), or None for a class this table does not know."""
-    match = re.match(r"^db\.([a-z])\d+[a-z]*\.(\w+)$", instance_class or "")
-    if not match or match.group(2) not in _SIZE_GIB:
-        return None
-    family, size = match.groups()
-    gib = _SIZE_GIB[size] * (2 if family in "rx" else 1)
-    return min(gib * 1024**3 // _RDS_BYTES_PER_CONNECTION, 5000)
-
-
 def max_connections(view: StackView) -> tuple[Optional[int], str]:
     dbs = view.of_type(*RDS)
     if not dbs:
@@ -106,10 +106,10 @@ def max_connections(view: StackView) -> tuple[Optional[int], str]:
     if configured:
         return configured, f"{db.name} parameter group max_connections"
     instance_class = str(db.inputs.get("instanceClass", ""))
-    default = rds_class_max_connections(instance_class)
+    default = limits.rds_default_max_connections(instance_class)
     if default is None:
         return None, f"instance class {instance_class or '(unset)'} has no known default"
-    return default, f"{instance_class} default, LEAST(memory/9531392, 5000)"
+    return default, f"{instance_class} default, LEAST(DBInstanceClassMemory/9531392, 5000)"
 
 
 def _database_encrypted(db: Resource, view: StackView) -> Optional[str]:
@@ -257,6 +257,7 @@ TARGET = TargetPolicy(
     provider="aws:",
     roles=roles,
     max_connections=max_connections,
+    deploy_surge=deploy_surge,
     api_public=lambda view: not view.of_type(*LOAD_BALANCER) or any(not is_true(lb.inputs.get("internal")) for lb in view.of_type(*LOAD_BALANCER)),
     checks={
         "database-encrypted": lambda v: missing(v, RDS, lambda r: _database_encrypted(r, v), "set storageEncrypted=true and keep rds.force_ssl=1"),

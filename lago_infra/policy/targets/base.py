@@ -32,6 +32,9 @@ class TargetPolicy:
     max_connections: Callable[[StackView], tuple[Optional[int], str]]
     #: True when the api is reachable from outside the host / network.
     api_public: Callable[[StackView], bool]
+    #: How many of a role's instances may run at once during a deployment, in percent of its
+    #: count (old and new side by side), by role name.
+    deploy_surge: Callable[[StackView, str], int] = lambda view, role: 100
     #: Rule id -> this target's check. A rule a target does not list does not apply to it.
     checks: dict[str, Check] = field(default_factory=dict)
 

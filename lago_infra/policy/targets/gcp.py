@@ -6,6 +6,7 @@ import dataclasses
 import re
 from typing import Any, Iterable, Optional
 
+from ...targets.gcp import limits
 from ..model import SECRET, Resource, RoleView, StackView, Violation
 from .base import ROLES_BY_NAME, WORLD, TargetPolicy, as_int, is_true, missing, role_of, unprotected
 
@@ -20,9 +21,6 @@ FIREWALL = ("gcp:compute/firewall:Firewall",)
 ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
 LOG_BUCKET = ("gcp:logging/projectBucketConfig:ProjectBucketConfig",)
 
-#: Cloud SQL for PostgreSQL's default max_connections by the tier's memory (GiB lower bound).
-_DEFAULT_BY_MEMORY = ((120, 1000), (60, 800), (30, 600), (15, 500), (7.5, 400), (6, 200), (3.75, 100), (1.7, 50), (0, 25))
-_SHARED_CORE_GIB = {"db-f1-micro": 0.6, "db-g1-small": 1.7}
 
 
 # -- roles ---------------------------------------------------------------------------------------
@@ -55,23 +53,17 @@ def roles(resources: list[Resource], masked: bool) -> dict[str, RoleView]:
         scaling = (r.inputs.get("template") or {}).get("scaling") or r.inputs.get("scaling") or {}
         low = as_int(scaling.get("minInstanceCount")) or as_int(scaling.get("manualInstanceCount")) or 1
         high = as_int(scaling.get("maxInstanceCount")) or as_int(scaling.get("manualInstanceCount")) or low
-        found[role] = RoleView(role, _container_env(containers[0]), low, high)
+        found[role] = RoleView(role, _container_env(containers[0]), low, high, image=str(containers[0].get("image") or ""))
     return found
 
 
+#: A new revision of a service or worker pool starts its instances while the old revision's still
+#: run, until traffic (or the instance split) has moved (https://cloud.google.com/run/docs/rollouts-rollbacks-traffic-migration):
+#: twice the instances at worst. The migration job runs one task.
+RUN_ROLLOUT_SURGE = 200
+
+
 # -- the database --------------------------------------------------------------------------------
-
-
-def _tier_memory_gib(tier: str) -> Optional[float]:
-    if tier in _SHARED_CORE_GIB:
-        return _SHARED_CORE_GIB[tier]
-    custom = re.match(r"^db-custom-(\d+)-(\d+)$", tier)
-    if custom:
-        return int(custom.group(2)) / 1024
-    optimized = re.match(r"^db-perf-optimized-N-(\d+)$", tier)
-    if optimized:
-        return int(optimized.group(1)) * 8
-    return None
 
 
 def max_connections(view: StackView) -> tuple[Optional[int], Optional[str]]:
@@ -87,19 +79,10 @@ def max_connections(view: StackView) -> tuple[Optional[int], Optional[str]]:
         if isinstance(flag, dict) and flag.get("name") == "max_connections" and as_int(flag.get("value")):
             return as_int(flag.get("value")), f"{db.name} database flag max_connections"
     tier = str(db.get("settings.tier", ""))
-    gib = _tier_memory_gib(tier)
+    gib = limits.sql_tier_memory_gib(tier)
     if gib is None:
         return None, f"tier {tier or '(unset)'} has no known default"
-    return cloud_sql_max_connections(tier), f"tier {tier} default ({gib:g} GiB)"
-
-
-def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Optional[int]:
-    """The instance's max_connections: the flag when set, else Cloud SQL's default for the tier's
-    memory, or None for a tier this table does not know."""
-    if configured:
-        return configured
-    gib = _tier_memory_gib(tier)
-    return None if gib is None else next(n for floor, n in _DEFAULT_BY_MEMORY if gib >= floor)
+    return limits.cloud_sql_max_connections(tier), f"tier {tier} default ({gib:g} GiB)"
 
 
 def _sql_encrypted(db: Resource) -> Optional[str]:
@@ -177,6 +160,7 @@ TARGET = TargetPolicy(
     provider="gcp:",
     roles=roles,
     max_connections=max_connections,
+    deploy_surge=lambda view, role: RUN_ROLLOUT_SURGE,
     # Cloud Run behind the external load balancer: the api is always public.
     api_public=lambda view: True,
     checks={

@@ -112,6 +112,9 @@ TARGET = TargetPolicy(
     provider="docker:",
     roles=roles,
     max_connections=max_connections,
+    # A Docker host runs one container per name: a release's container never runs beside the one
+    # it replaces.
+    deploy_surge=lambda view, role: 100,
     api_public=api_public,
     checks={
         "database-private": _no_host_ports(_postgres, "the Postgres container"),

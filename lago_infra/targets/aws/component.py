@@ -13,7 +13,7 @@ from ...lago.environment import Endpoints, LagoDeployment, S3Storage
 from ...lago.roles import PDF_PORT, Tier
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments
-from . import checks, tags
+from . import checks, limits, tags
 from .baseline import AwsBaseline
 from .data import AwsData, held_references, own_data_groups
 from .edge import EdgeArgs, LagoEdge
@@ -179,7 +179,11 @@ class LagoAws(LagoTarget):
             front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
+        # ECS stops a task with SIGTERM and SIGKILL at most ECS_STOP_TIMEOUT_MAX later; the platform's
+        # own runtime (external) sets its grace itself.
+        self.deployment = LagoDeployment(
+            settings, endpoints, secrets.values, component=self, max_stop_grace=limits.ECS_STOP_TIMEOUT_MAX if managed else None
+        )
 
         store = LagoSecretStore(
             f"{name}-secret", data.stored(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key

@@ -15,6 +15,7 @@ import pulumi
 
 from ...lago.environment import RoleDeployment
 from ...lago.roles import HealthCheck
+from ..base import kill_grace
 from . import limits
 
 #: Seconds between container health checks.
@@ -57,9 +58,11 @@ def container(
         c["portMappings"] = [{"name": rd.name, "containerPort": rd.role.port, "protocol": "tcp", "appProtocol": "http"}]
     if rd.role.liveness is not None:
         c["healthCheck"] = health_check(rd.role.liveness)
-    if rd.role.queue is not None or rd.name == "worker":
-        # Sidekiq needs time to hand unfinished jobs back to Redis on SIGTERM.
-        c["stopTimeout"] = 60
+    grace = kill_grace(rd, limits.ECS_STOP_TIMEOUT_DEFAULT, limits.ECS_STOP_TIMEOUT_MAX)
+    if grace is not None:
+        # SIGTERM to SIGKILL: long enough for the role's shutdown (Sidekiq hands unfinished jobs
+        # back to Redis only when its timeout ends).
+        c["stopTimeout"] = grace
     if read_only_root and rd.role.writable_paths is not None:
         c["readonlyRootFilesystem"] = True
         # Fargate task storage (bind mounts without a host path): empty at start, root-owned 0755

@@ -16,8 +16,8 @@ import pulumi
 
 from ...config.model import LagoSettings
 from ...lago.environment import DatabaseEndpoint, DatabaseUrlSecret, LagoDeployment, RedisEndpoint
-from ...policy.targets.aws import rds_class_max_connections
 from ..base import shared_secrets
+from . import limits
 from .database import PASSWORD_VARIABLE, Bootstrap, LagoDatabase, LagoDatabaseOnServer
 from .observability import RedisGroup
 from .redis import LagoRedis, brought_endpoint, subnet_group
@@ -115,7 +115,7 @@ class AwsData:
         return dict(
             database_id=self._db.identifier if isinstance(self._db, LagoDatabase) else None,
             database_storage_gib=db.allocated_storage,
-            database_max_connections=rds_class_max_connections(db.instance_class),
+            database_max_connections=limits.rds_default_max_connections(db.instance_class),
             redis=[RedisGroup(label, g.group_id, g.nodes, queue=label == "queue") for label, g in (("queue", self._queue), ("cache", self._cache)) if g is not None],
         )
 

@@ -247,6 +247,55 @@ ECS_HEALTH_START_PERIOD_MAX = 300
 #: ELB API Reference, CreateTargetGroup: ``UnhealthyThresholdCount`` 2-10.
 ALB_UNHEALTHY_THRESHOLD_MAX = 10
 
+#: ECS API Reference, ContainerDefinition ``stopTimeout`` (botocore's ecs service model): seconds
+#: between SIGTERM and SIGKILL; on Fargate "the max stop timeout value is 120 seconds and if the
+#: parameter is not specified, the default value of 30 seconds is used".
+ECS_STOP_TIMEOUT_DEFAULT = 30
+ECS_STOP_TIMEOUT_MAX = 120
+
+# -- RDS for PostgreSQL's default max_connections -------------------------------------------------
+
+#: RDS User Guide, "Maximum number of database connections" (CHAP_Limits, RDS_Limits.MaxConnections):
+#: RDS for PostgreSQL defaults ``max_connections`` to ``LEAST({DBInstanceClassMemory/9531392}, 5000)``.
+RDS_BYTES_PER_CONNECTION = 9531392
+RDS_MAX_CONNECTIONS_CAP = 5000
+#: ``DBInstanceClassMemory`` is the class's memory "less the memory used by RDS processes that manage
+#: the instance" (RDS User Guide, "DB parameter formula variables"); AWS publishes no figure per class.
+#: Reading ``SHOW max_connections`` on default parameter groups gives 198 on 2 GiB, 413 on 4 GiB, 856
+#: on 8 GiB and 1660 on 15.25 GiB, i.e. 248 to 527 MiB held back, growing with the class. This model
+#: holds back a fixed part and a share of the memory, at or above every one of those readings (the
+#: 15.25 GiB reading taken as the 16 GiB this model gives an r-family large), so the default it
+#: computes is never above the instance's own.
+RDS_RESERVED_BYTES = 260 * 1024**2
+RDS_RESERVED_SHARE = 0.065
+#: Memory of an RDS instance class, by size, for the general-purpose and burstable families (m, t);
+#: memory-optimised r and z have twice as much per size, x four times (RDS User Guide, "DB instance
+#: class types", hardware specifications).
+_RDS_SIZE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16}
+_RDS_FAMILY_FACTOR = {"m": 1, "t": 1, "r": 2, "z": 2, "x": 4}
+
+
+def rds_instance_memory_gib(instance_class: str) -> int | None:
+    """Nominal memory of ``instance_class`` (``db.m7g.large`` -> 8), None for a class not modelled."""
+    match = re.match(r"^db\.([a-z])[a-z0-9-]*\.(micro|small|medium|large|xlarge|(\d+)xlarge)$", instance_class or "")
+    if not match or match.group(1) not in _RDS_FAMILY_FACTOR:
+        return None
+    family, size, multiple = match.groups()
+    gib = 16 * int(multiple) if multiple else _RDS_SIZE_GIB[size]
+    return gib * _RDS_FAMILY_FACTOR[family]
+
+
+def rds_default_max_connections(instance_class: str) -> int | None:
+    """RDS for PostgreSQL's default ``max_connections`` on ``instance_class``, from
+    ``DBInstanceClassMemory`` as modelled above; None for a class not modelled."""
+    gib = rds_instance_memory_gib(instance_class)
+    if gib is None:
+        return None
+    memory = gib * 1024**3
+    class_memory = memory - RDS_RESERVED_BYTES - int(memory * RDS_RESERVED_SHARE)
+    return min(class_memory // RDS_BYTES_PER_CONNECTION, RDS_MAX_CONNECTIONS_CAP)
+
+
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 

@@ -491,7 +491,10 @@ class AwsSettings(Section):
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "network": {"azCount": 2, "nat": "single"},
-        "database": {"instanceClass": "db.t4g.micro", "multiAz": False, "backupRetentionDays": 1, "finalSnapshot": False},
+        # db.t4g.small: RDS's default max_connections on a micro (about 80) is below the dev stack's
+        # worst case while a deployment runs old and new tasks side by side (the lago policy rule
+        # `connections` shows the arithmetic).
+        "database": {"instanceClass": "db.t4g.small", "multiAz": False, "backupRetentionDays": 1, "finalSnapshot": False},
         "redis": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
         "storage": {"versioning": False},
         # ARM64 on regular Fargate: cheaper for the whole stack than X86_64 with Spot workers,

@@ -10,7 +10,6 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...policy.targets.gcp import cloud_sql_max_connections
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
@@ -226,7 +225,11 @@ class LagoGcp(LagoTarget):
             pdf_url=pdf_url,
             cable=cable,
         )
-        self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
+        # Cloud Run kills an instance RUN_STOP_GRACE_S after SIGTERM, whatever is set: Sidekiq's
+        # shutdown timeout is fitted under it. The platform's own runtime (external) sets its grace.
+        self.deployment = LagoDeployment(
+            settings, endpoints, secrets.values, component=self, max_stop_grace=limits.RUN_STOP_GRACE_S if managed else None
+        )
 
         values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password, **shared_secrets(self.deployment)}
         store = LagoSecretStore(
@@ -283,7 +286,7 @@ class LagoGcp(LagoTarget):
                 worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names} if managed else {},
                 database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
                 # A brought instance's size is the platform's: no connections threshold from a tier.
-                database_max_connections=cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
+                database_max_connections=limits.cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
                 redis=redis_ids,
                 endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain and managed else {},
             )

@@ -172,6 +172,10 @@ RUN_TASK_RETRIES = (0, 10)
 #: A startup probe may run at most 240 s in all: initial delay plus period x failure threshold
 #: (https://cloud.google.com/run/docs/configuring/healthchecks#startup-probe).
 RUN_STARTUP_PROBE_MAX_S = 240
+#: Cloud Run sends SIGTERM to an instance it shuts down and SIGKILL 10 seconds later, for services,
+#: jobs and worker pools alike; no setting changes it
+#: (https://cloud.google.com/run/docs/container-contract, "Instance shutdown").
+RUN_STOP_GRACE_S = 10
 #: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
 #: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
 RUN_MAX_INSTANCES = 100
@@ -238,6 +242,34 @@ def sql_retention_problem(edition: str, log_days: int, backups: int) -> Optional
 
 #: PostgreSQL max_connections Cloud SQL accepts (https://cloud.google.com/sql/docs/postgres/flags#postgres-m).
 SQL_MAX_CONNECTIONS = (14, 262143)
+#: Cloud SQL for PostgreSQL's default max_connections by the tier's memory (GiB lower bound, value)
+#: (https://cloud.google.com/sql/docs/postgres/flags#postgres-m, ``max_connections``).
+SQL_DEFAULT_MAX_CONNECTIONS = ((120, 1000), (60, 800), (30, 600), (15, 500), (7.5, 400), (6, 200), (3.75, 100), (1.7, 50), (0, 25))
+#: Memory of the shared-core tiers (https://cloud.google.com/sql/docs/postgres/instance-settings).
+SQL_SHARED_CORE_GIB = {"db-f1-micro": 0.6, "db-g1-small": 1.7}
+
+
+def sql_tier_memory_gib(tier: str) -> Optional[float]:
+    """A Cloud SQL tier's memory: shared-core, ``db-custom-CPUS-MIB`` or ``db-perf-optimized-N-CPUS``
+    (8 GiB a vCPU); None for a tier not modelled."""
+    if tier in SQL_SHARED_CORE_GIB:
+        return SQL_SHARED_CORE_GIB[tier]
+    custom = re.match(r"^db-custom-(\d+)-(\d+)$", tier)
+    if custom:
+        return int(custom.group(2)) / 1024
+    optimized = re.match(r"^db-perf-optimized-N-(\d+)$", tier)
+    if optimized:
+        return int(optimized.group(1)) * 8
+    return None
+
+
+def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Optional[int]:
+    """The instance's max_connections: the flag when set, else Cloud SQL's default for the tier's
+    memory, or None for a tier this table does not know."""
+    if configured:
+        return configured
+    gib = sql_tier_memory_gib(tier)
+    return None if gib is None else next(n for floor, n in SQL_DEFAULT_MAX_CONNECTIONS if gib >= floor)
 
 # -- Memorystore -----------------------------------------------------------------------------------
 

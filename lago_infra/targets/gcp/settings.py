@@ -356,8 +356,10 @@ PRESETS: dict[str, dict[str, Any]] = {
             "backupsRetained": 14,
             "logRetentionDays": 7,
             "finalBackupDays": 30,
-            # Two pools per process: api 6 x 6 + workers 8 x 24 + clock + migrate stays under 400.
-            "maxConnections": 400,
+            # The worst case at v1.51.0 (two pools a process), with old and new revisions side by
+            # side: api 12 x 3 x 2 + workers 16 x 12 x 2 + pdfs and webhook 4 x 12 x 2 each + clock 2 x 2
+            # x 2 + migrate 4 = 660, under 800 less a 10 % reserve (the lago policy rule `connections`).
+            "maxConnections": 800,
             "maintenanceDay": 7,
             "maintenanceHour": 3,
             "queryInsights": True,

@@ -13,12 +13,22 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, target_init
+from ..base import LagoTarget, component_props, kill_grace, target_init
 from .settings import LocalSettings
 
 __all__ = ["LagoDocker"]
 
 _STORAGE_PATH = "/app/storage"
+#: Seconds ``docker stop`` waits between SIGTERM and SIGKILL unless told otherwise
+#: (https://docs.docker.com/reference/cli/docker/container/stop/). The provider's delete stops a
+#: container only when ``destroy_grace_seconds`` is set, and otherwise removes it by force
+#: (kreuzwerker/terraform-provider-docker, internal/provider/resource_docker_container_funcs.go,
+#: ``resourceDockerContainerDelete``).
+DOCKER_STOP_TIMEOUT_DEFAULT = 10
+#: Seconds Postgres and Redis get to shut down cleanly when stopped or replaced.
+DATA_STOP_GRACE_S = 30
+#: The cache Redis's memory ceiling on a Docker host: past it, the least recently used keys go.
+CACHE_MAXMEMORY = "256mb"
 
 
 class LagoDocker(LagoTarget):
@@ -60,6 +70,9 @@ class LagoDocker(LagoTarget):
         redis_password = random.RandomPassword(f"{name}-redis-password", length=32, special=False, opts=self._data_opts(settings))
         postgres = self._postgres(settings, local, db_password.result)
         redis = self._redis(settings, local, redis_password.result)
+        # lago:redis.separateCache: a second Redis for the Rails cache, evicting the least recently
+        # used keys, so a full cache never refuses the queue's writes.
+        cache = self._redis(settings, local, redis_password.result, cache=True) if settings.redis.separate_cache else None
         storage = docker.Volume(f"{name}-storage", name=f"{name}-storage", opts=self._data_opts(settings))
 
         front_url = settings.urls.front or urls.http_url("http", "localhost", local.front_port)
@@ -68,16 +81,18 @@ class LagoDocker(LagoTarget):
             database=DatabaseEndpoint(
                 host=self._host("db"), port=5432, user=settings.database.user, password=db_password.result, name=settings.database.name
             ),
-            # Inside the private Docker network: TLS would only add certificates to manage. The
-            # Rails cache and ActionCable share this Redis (the cache on its own database).
+            # Inside the private Docker network: TLS would only add certificates to manage.
+            # ActionCable shares the queue Redis, and so does the cache (on its own database)
+            # unless it has its own.
             queue=RedisEndpoint(host=self._host("redis"), port=6379, tls=False, password=redis_password.result),
+            cache=RedisEndpoint(host=self._host("redis-cache"), port=6379, tls=False, password=redis_password.result) if cache else None,
             storage=DiskStorage(),
             api_url=api_url,
             front_url=front_url,
             pdf_url=urls.http_url("http", self._host("pdf"), PDF_PORT),
         )
         self.deployment = LagoDeployment(settings, endpoints, secrets.values, component=self)
-        backing = [postgres, redis]
+        backing = [postgres, redis, *([cache] if cache else [])]
         volumes = [docker.ContainerVolumeArgs(volume_name=storage.name, container_path=_STORAGE_PATH)]
 
         pdf = self._run(self.deployment.role("pdf"), depends_on=[])
@@ -150,28 +165,40 @@ class LagoDocker(LagoTarget):
             healthcheck=_healthcheck(["CMD-SHELL", f"pg_isready -U {db.user} -d {db.name} -h localhost"], start="10s"),
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("db")])],
             restart="unless-stopped",
+            # A clean shutdown (a checkpoint) when stopped or replaced, rather than a forced kill.
+            stop_timeout=DATA_STOP_GRACE_S,
+            destroy_grace_seconds=DATA_STOP_GRACE_S,
             wait=True,
             wait_timeout=120,
             opts=self._child,
         )
 
-    def _redis(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
-        name = self._name
-        # Append-only Sidekiq queue: jobs not yet run are data too.
-        data = docker.Volume(f"{name}-redis-data", name=f"{name}-redis-data", opts=self._data_opts(settings))
+    def _redis(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str], cache: bool = False) -> docker.Container:
+        """The queue Redis (append-only, ``noeviction``: jobs not yet run are data too), or with
+        ``cache`` the cache Redis (nothing on disk, ``allkeys-lru`` within ``CACHE_MAXMEMORY``)."""
+        name = f"{self._name}-redis-cache" if cache else f"{self._name}-redis"
+        volumes = []
+        if not cache:
+            data = docker.Volume(f"{name}-data", name=f"{name}-data", opts=self._data_opts(settings))
+            volumes = [docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")]
         # The password reaches redis-server through the environment, not its command line, so
-        # it never shows in `docker inspect` args or `ps`. noeviction: Sidekiq must never lose jobs.
-        serve = 'exec redis-server --appendonly yes --maxmemory-policy noeviction --requirepass "$REDIS_PASSWORD"'
+        # it never shows in `docker inspect` args or `ps`.
+        policy = f"--save '' --appendonly no --maxmemory {CACHE_MAXMEMORY} --maxmemory-policy allkeys-lru" if cache else "--appendonly yes --maxmemory-policy noeviction"
+        serve = f'exec redis-server {policy} --requirepass "$REDIS_PASSWORD"'
         return docker.Container(
-            f"{name}-redis",
-            name=f"{name}-redis",
+            name,
+            name=name,
             image=self._image(local.redis_image).image_id,
             command=["sh", "-c", serve],
             envs=[pulumi.Output.concat("REDIS_PASSWORD=", password)],
-            volumes=[docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")],
+            volumes=volumes,
             healthcheck=_healthcheck(["CMD-SHELL", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG'], start="5s"),
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("redis")])],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host("redis-cache" if cache else "redis")])],
             restart="unless-stopped",
+            # Redis writes its append-only file out on SIGTERM; a forced kill loses the last
+            # second of enqueued jobs.
+            stop_timeout=DATA_STOP_GRACE_S,
+            destroy_grace_seconds=DATA_STOP_GRACE_S,
             wait=True,
             wait_timeout=60,
             opts=self._child,
@@ -215,6 +242,7 @@ class LagoDocker(LagoTarget):
         # `docker ps`, depends_on conditions and the provider's `wait` read. Plain Docker
         # restarts nothing on "unhealthy"; `restart: unless-stopped` restarts a process that exits.
         health = rd.role.liveness
+        grace = kill_grace(rd, DOCKER_STOP_TIMEOUT_DEFAULT)
         containers = []
         for i in range(count):
             suffix = "" if count == 1 else f"-{i + 1}"
@@ -235,6 +263,13 @@ class LagoDocker(LagoTarget):
                     ),
                     networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self._network_id, aliases=[self._host(rd.name)])],
                     restart="unless-stopped",
+                    # SIGTERM, then SIGKILL `grace` seconds later: on `docker stop` and a daemon
+                    # restart (stop_timeout), and when a release replaces the container
+                    # (destroy_grace_seconds: without it the provider removes a running container
+                    # by force, killing Sidekiq before it hands its jobs back).
+                    stop_signal="SIGTERM" if grace is not None else None,
+                    stop_timeout=grace,
+                    destroy_grace_seconds=grace,
                     # Wait for healthy, so what depends on this role starts after it serves.
                     wait=health is not None,
                     wait_timeout=300 if health is not None else None,

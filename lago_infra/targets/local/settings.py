@@ -25,8 +25,8 @@ class LocalSettings(Section):
     postgres_image: Optional[str] = None
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NonEmpty = "redis:7-alpine"
-    """Redis image with tag; one container holds the Sidekiq queue and, on its own database, the Rails
-    cache."""
+    """Redis image with tag, of the queue Redis (which also holds the Rails cache on its own database)
+    and, with ``lago:redis.separateCache``, of the cache Redis."""
     existing_network: Optional[NonEmpty] = None
     """A Docker network the containers join instead of a new one (its name or id), e.g. the one a
     reverse proxy of the platform already serves. lago-infra then creates no network and never
