@@ -25,7 +25,7 @@ def _header(est: Estimate) -> str:
     at = "at every replica count" if round(lo, 2) == round(hi, 2) else "from the minimum to the maximum replica counts"
     return (
         f"Monthly estimate of stack '{est.stack}' ({est.cloud}, {est.region}{factor}): {span(est.monthly)} {at}. "
-        f"List prices dated {est.prices_dated}, USD, before tax, free tiers, credits and discounts."
+        f"List prices dated {est.prices_dated}, USD, before tax, credits and discounts (free allowances only where a line says so)."
     )
 
 

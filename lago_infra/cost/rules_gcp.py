@@ -210,12 +210,14 @@ def direct_vpc(res: Resource) -> dict | None:
     traffic goes through the VPC (``egress: ALL_TRAFFIC``), else None. With the default
     PRIVATE_RANGES_ONLY only private ranges go through the VPC, so Cloud NAT serves nothing.
     https://cloud.google.com/run/docs/configuring/vpc-direct-vpc"""
+    interface = direct_vpc_any(res)
+    return interface if interface is not None and vpc_access(res).get("egress") == "ALL_TRAFFIC" else None
+
+
+def vpc_access(res: Resource) -> dict:
+    """A Cloud Run resource's ``vpcAccess`` (a job keeps it in its task template)."""
     template = res["inputs"].get("template") or {}
-    access = template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
-    interfaces = access.get("networkInterfaces") or []
-    if not interfaces or access.get("egress") != "ALL_TRAFFIC":
-        return None
-    return interfaces[0]
+    return template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
 
 
 def _last(path: Any) -> str:
@@ -425,9 +427,7 @@ def log_sources(ctx: Context) -> list[LogSource]:
 
 def direct_vpc_any(res: Resource) -> dict | None:
     """The Direct VPC interface of a Cloud Run resource, whatever its egress setting."""
-    template = res["inputs"].get("template") or {}
-    access = template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
-    return (access.get("networkInterfaces") or [None])[0]
+    return (vpc_access(res).get("networkInterfaces") or [None])[0]
 
 
 def logging_lines(ctx: Context) -> Iterable[Line]:
