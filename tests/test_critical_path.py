@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from lago_infra.__main__ import main
 from lago_infra.cost import critical_path as cp
 from lago_infra.cost.cli import bumped_plan, with_property_dependencies
@@ -102,7 +104,7 @@ def test_critical_path_command(capsys):
 def test_the_iam_propagation_pause_is_counted(plan_of):
     """Item 6: the pause is a dynamic resource that sleeps its ``seconds``; it is no component, and
     the roles that need the grants wait for it."""
-    plan = with_property_dependencies(plan_of("gcp-prod"))
+    plan = copy.deepcopy(with_property_dependencies(plan_of("gcp-prod")))  # the plan is shared: change a copy
     pause = next(r for r in plan["resources"] if r["type"] == "pulumi-python:dynamic:Resource")
     assert duration(pause).create == pause["inputs"]["seconds"] == 120
     base = cp.first_up(plan).wall
