@@ -160,7 +160,6 @@ def test_forwarding_rules_share_the_flat_price_of_the_first_five(plan_of):
 def test_every_line_names_its_source_and_every_price_is_dated(plan_of):
     for table in (prices_aws, prices_gcp):
         assert table.DATED
-        assert table.REFERENCE_REGION in table.REGION_FACTORS
         for key, price in table.PRICES.items():
             assert price.source.startswith("https://"), key
     for stack in STACKS:
@@ -174,9 +173,40 @@ def test_another_region_applies_its_factor_and_warns_when_unknown(plan_of):
     base = estimate(d).monthly
     text = json.dumps(d).replace("europe-west1", "asia-south2")
     est = estimate(json.loads(text))
-    assert est.region == "asia-south2" and est.region_factor == prices_gcp.DEFAULT_FACTOR
+    assert est.region == "asia-south2" and set(est.region_factors.values()) == {prices_gcp.DEFAULT_FACTOR}
     assert est.monthly[0] == pytest.approx(base[0] * prices_gcp.DEFAULT_FACTOR, rel=1e-3)
     assert any("asia-south2" in w for w in est.warnings)
+
+
+@pytest.mark.parametrize("table", [prices_aws, prices_gcp], ids=["aws", "gcp"])
+def test_every_price_has_a_sourced_factor_in_every_region(table):
+    """Item 4: a factor per service and region, each read from a pricing page; the reference region
+    is 1.0 and confirmed, the others say when they are not."""
+    from lago_infra.cost import regions
+
+    for region in table.REGIONS:
+        factors, _, warning = regions.factors(table, region)
+        assert not warning
+        for key in table.PRICES:
+            factor = factors.get(regions.service_of(key, factors))
+            assert factor is not None, (region, key)
+            assert factor.source.startswith("https://")
+            if region == table.REFERENCE_REGION:
+                assert factor.value == 1.0 and not factor.unconfirmed
+
+
+def test_regional_factors_differ_by_service(plan_of):
+    """Fargate in Frankfurt is 15 % dearer than in Ireland, RDS about 7 %: one flat factor per
+    region priced both alike."""
+    d = doc(plan_of, "aws-prod")
+    base = estimate(d)
+    frankfurt = estimate(json.loads(json.dumps(d).replace("eu-west-1", "eu-central-1")))
+    assert frankfurt.region == "eu-central-1"
+    task = line(frankfurt, "lago-ecs-api").monthly[0] / line(base, "lago-ecs-api").monthly[0]
+    db = line(frankfurt, "lago-db").monthly[0] / line(base, "lago-db").monthly[0]
+    assert task == pytest.approx(1.15) and db == pytest.approx(1.07)
+    assert frankfurt.region_factors["fargate"] == 1.15 and frankfurt.region_factors["rds"] == 1.07
+    assert "unconfirmed" in line(frankfurt, "lago-db").note
 
 
 def test_the_json_shape_other_tools_read(plan_of):
@@ -254,3 +284,129 @@ def test_tasks_on_ec2_capacity_are_unpriced_and_autoscaling_alarms_are_priced(pl
     del service["capacityProviderStrategies"]
     service["launchType"] = "EC2"
     assert [u.rsplit("::", 1)[1] for u in estimate(d).unpriced] == ["lago-ecs-api"]
+
+
+def _runs_through_nat(r: dict) -> bool:
+    template = r["inputs"].get("template") or {}
+    access = template.get("vpcAccess") or {}
+    return bool(access.get("networkInterfaces")) and access.get("egress") == "ALL_TRAFFIC"
+
+
+@pytest.mark.parametrize("stack,instances", [("gcp-dev", (2, 5)), ("gcp-prod", (11, 27))])
+def test_cloud_nat_bills_every_cloud_run_instance_behind_it(plan_of, stack, instances):
+    """Item 1: Google bills a NAT gateway per instance with a NAT assignment, and every Cloud Run
+    instance with Direct VPC egress counts: the count is summed from the plan's services and
+    worker pools, not a fixed four."""
+    d = doc(plan_of, stack)
+    runners = [r for r in d["resources"] if r["type"] in ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/workerPool:WorkerPool")]
+    assert all(_runs_through_nat(r) for r in runners)
+    nat = line(estimate(d), "lago-net-nat")
+    lo, hi = instances
+    assert f"{lo}–{hi} Cloud Run instances" in nat.quantity
+    fixed = 730 * 0.005 + 20 * 0.045  # the address and the data processed
+    assert nat.monthly[0] == pytest.approx(fixed + lo * 730 * 0.0014, abs=0.01)
+    assert nat.monthly[1] == pytest.approx(fixed + hi * 730 * 0.0014, abs=0.01)
+    # A role that sends only private ranges through the VPC takes no NAT assignment.
+    clock = one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-clock")
+    clock["inputs"]["template"]["vpcAccess"]["egress"] = "PRIVATE_RANGES_ONLY"
+    assert f"{lo - 1}–{hi - 1} Cloud Run instances" in line(estimate(d), "lago-net-nat").quantity
+
+
+def test_cloud_nat_beyond_32_instances_bills_the_flat_rate(plan_of):
+    d = doc(plan_of, "gcp-prod")
+    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["maxInstanceCount"] = 40
+    nat = line(estimate(d), "lago-net-nat")
+    assert nat.monthly[1] == pytest.approx(730 * (0.044 + 0.005) + 20 * 0.045 + 4 * 5 / 60 * 0.0014, abs=0.01)
+
+
+def test_cloud_logging_lines_follow_what_the_plan_turns_on(plan_of):
+    """Item 2: the prod plan keeps `_Default` 365 days, logs every load-balancer request, turns on
+    storage Data Access logs and Cloud SQL connection and pgaudit logs, and samples flow logs at
+    100 %: each has its line, and a line goes when the plan turns its logging off."""
+    d = doc(plan_of, "gcp-prod")
+    est = estimate(d)
+    names = {l.name for l in est.lines}
+    assert {"lago-edge-api-backend (request logs)", "lago-edge-front-backend (request logs)", "lago-baseline-storage-audit (Data Access logs)",
+            "lago-db-instance (logs)", "lago-net-run-subnet (flow logs)", "lago-baseline-log-retention (log retention)"} <= names
+    assert all(f"lago-{r} (logs)" in names for r in d["roles"] if r != "migrate")
+    retention = line(est, "lago-baseline-log-retention (log retention)")
+    assert retention.monthly[0] > 1 and "365-day" in retention.quantity
+    assert line(est, "lago-net-run-subnet (flow logs)").monthly[0] > 1  # vended logs: no free allowance
+    # Retention within the free 30 days, request logging off, flow logs off: their lines go.
+    one(d, "gcp:logging/projectBucketConfig:ProjectBucketConfig", "lago-baseline-log-retention")["inputs"]["retentionDays"] = 30
+    one(d, "gcp:compute/backendService:BackendService", "lago-edge-api-backend")["inputs"]["logConfig"]["enable"] = False
+    one(d, "gcp:compute/subnetwork:Subnetwork", "lago-net-run-subnet")["inputs"].pop("logConfig")
+    names = {l.name for l in estimate(d).lines}
+    assert "lago-baseline-log-retention (log retention)" not in names and "lago-edge-api-backend (request logs)" not in names
+    assert "lago-net-run-subnet (flow logs)" not in names and "lago-edge-front-backend (request logs)" in names
+
+
+def test_cloud_logging_bills_beyond_the_free_allowance(plan_of):
+    d = doc(plan_of, "gcp-prod")
+    est = estimate(d)
+    logs = [l for l in est.lines if l.unit_price.endswith("beyond 50 GiB per project")]
+    assert logs and all(l.monthly[0] == 0 for l in logs)  # 45 GiB at the minimum: within the free 50
+    assert sum(l.monthly[1] for l in logs) > 0  # 60 GiB at the maximum
+    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["minInstanceCount"] = 60
+    logs = [l for l in estimate(d).lines if l.unit_price.endswith("beyond 50 GiB per project")]
+    total = sum(float(l.quantity.split()[0].split("–")[0]) for l in logs)
+    assert sum(l.monthly[0] for l in logs) == pytest.approx((total - 50) * 0.5, rel=0.01)
+
+
+def test_one_line_per_rds_log_export(plan_of):
+    """Item 3: the plan creates the export log groups itself (with a retention): their lines price
+    them, and the database adds none; an export whose group the plan does not create is priced once,
+    by the database, as a group without retention."""
+    d = doc(plan_of, "aws-prod")
+    db = one(d, "aws:rds/instance:Instance", "lago-db")["inputs"]
+    kinds = db["enabledCloudwatchLogsExports"]
+    assert kinds
+
+    def priced(est, kind):
+        group = f"/aws/rds/instance/{db['identifier']}/{kind}"
+        return [l for l in est.lines if f"'s {kind} log here" in l.note or group in l.note]
+
+    est = estimate(d)
+    assert all(len(priced(est, k)) == 1 for k in kinds)
+    assert not any("log export" in l.name for l in est.lines)
+    d["resources"] = [r for r in d["resources"] if r["name"] != "lago-db-log-upgrade"]
+    est = estimate(d)
+    assert all(len(priced(est, k)) == 1 for k in kinds)
+    assert line(est, "lago-db (upgrade log export)").monthly[0] > 0
+
+
+def test_cloudwatch_storage_is_billed_compressed(plan_of):
+    est = estimate(doc(plan_of, "aws-prod"))
+    group = line(est, "lago-db-log-postgresql")  # 1 GB a month kept 365 days
+    assert group.monthly[0] == pytest.approx(0.57 + 365 / 30 * 0.15 * 0.03, abs=0.005)
+
+
+def test_load_balancer_capacity_units_come_from_the_request_volume(plan_of):
+    """Item 5: an idle dev load balancer uses about no LCU; a flat 1 LCU overstated it."""
+    from lago_infra.cost import assumptions as A
+
+    est = estimate(doc(plan_of, "aws-dev"))
+    alb = line(est, "lago-edge-alb")
+    units = float(alb.quantity.split(", ")[1].split()[0])
+    assert 0 < units < 0.25
+    assert alb.monthly[0] == pytest.approx(730 * (0.0252 + units * 0.008), abs=0.05)
+    assert any(f"{A.REQUESTS_MILLIONS:g} million requests" in a and "LCU" in a for a in est.assumptions)
+
+
+def test_key_rotations_accumulate_versions(plan_of):
+    """Item 5: every rotation of a Google key adds an active version that bills; AWS bills $1 a
+    month for each of a key's first two rotations."""
+    gcp = estimate(doc(plan_of, "gcp-prod"))
+    key = line(gcp, "lago-baseline-key")  # rotated every 90 days
+    assert key.quantity.startswith("5 SOFTWARE key versions") and key.monthly[0] == pytest.approx(5 * 0.06)
+    d = doc(plan_of, "aws-prod")
+    assert line(estimate(d), "lago-baseline-key").monthly[0] == pytest.approx(2.0)  # one yearly rotation
+    one(d, "aws:kms/key:Key", "lago-baseline-key")["inputs"]["rotationPeriodInDays"] = 90
+    assert line(estimate(d), "lago-baseline-key").monthly[0] == pytest.approx(3.0)  # capped at two
+
+
+def test_cloud_run_free_requests_are_shared_among_request_billed_services(plan_of):
+    est = estimate(doc(plan_of, "gcp-prod"))
+    requests = [l for l in est.lines if l.name.endswith("(requests)")]
+    assert len(requests) == 3
+    assert sum(l.monthly[0] for l in requests) == pytest.approx((3 * 5 - 2) * 0.40, abs=0.001)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from lago_infra.__main__ import main
 from lago_infra.cost import critical_path as cp
 from lago_infra.cost.cli import bumped_plan, with_property_dependencies
@@ -94,5 +96,51 @@ def test_gcp_bump_reruns_the_migrations(plan_of):
 def test_critical_path_command(capsys):
     assert main(["plan", "--stack", "gcp-prod", "--critical-path"]) == 0
     out = capsys.readouterr().out
-    assert "first `pulumi up`: about" in out and "version bump: about" in out
+    assert "first `pulumi up`: `pulumi up` finishes in about" in out and "version bump: `pulumi up` finishes in about" in out
+    assert "Everything works (HTTPS included) after up to" in out
     assert "gcp:sql/databaseInstance:DatabaseInstance  lago-db-instance" in out
+
+
+def test_the_iam_propagation_pause_is_counted(plan_of):
+    """Item 6: the pause is a dynamic resource that sleeps its ``seconds``; it is no component, and
+    the roles that need the grants wait for it."""
+    plan = copy.deepcopy(with_property_dependencies(plan_of("gcp-prod")))  # the plan is shared: change a copy
+    pause = next(r for r in plan["resources"] if r["type"] == "pulumi-python:dynamic:Resource")
+    assert duration(pause).create == pause["inputs"]["seconds"] == 120
+    base = cp.first_up(plan).wall
+    pause["inputs"]["seconds"] = 3600  # long enough to lead the path: proves what waits on it
+    up = cp.first_up(plan)
+    assert up.wall >= base + 3600 - 30 * 60
+    assert any(s.name == "lago-iam-propagation" and s.seconds == 3600 for s in up.path)
+
+
+def test_shared_core_cloud_sql_takes_about_25_minutes(plan_of):
+    plan = with_property_dependencies(plan_of("gcp-dev"))
+    db = next(r for r in plan["resources"] if r["type"] == "gcp:sql/databaseInstance:DatabaseInstance")
+    assert db["inputs"]["settings"]["tier"] == "db-g1-small"
+    assert duration(db).create == 25 * 60
+    assert cp.first_up(plan).wall > 25 * 60 + 5 * 60  # the database, then the migrations
+
+
+def test_https_works_after_the_managed_certificate_provisions(plan_of):
+    """Item 6: `pulumi up` returns before a Google-managed certificate is active (up to an hour
+    after DNS points at the load balancer): two figures. ACM certificates are validated during the
+    deploy: one."""
+    gcp = cp.first_up(with_property_dependencies(plan_of("gcp-prod")))
+    cert = next(s for s in gcp.settling if s.type == "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    assert cert.seconds == 3600
+    assert cert.start >= max(s.finish for s in gcp.path if s.type == "gcp:compute/globalForwardingRule:GlobalForwardingRule")
+    assert gcp.ready == cert.start + 3600 > gcp.wall
+    aws = cp.first_up(with_property_dependencies(plan_of("aws-prod")))
+    assert aws.settling == [] and aws.ready == aws.wall
+
+
+def test_a_first_gcp_deploy_waits_for_api_enablement_and_direct_vpc_start_up(plan_of):
+    plan = with_property_dependencies(plan_of("gcp-prod"))
+    up = cp.first_up(plan)
+    assert up.path[0].type == "gcp:projects/service:Service" and up.path[0].seconds >= 60
+    edge = next(e for e in up.ordering_only if e.before == up.path[0].name)
+    assert "API is enabled" in edge.reason
+    job = next(r for r in plan["resources"] if r["type"] == "gcp:cloudrunv2/job:Job")
+    plain = {**job, "inputs": {k: v for k, v in job["inputs"].items() if k != "template"} | {"runExecutionToken": "x"}}
+    assert duration(job).create == duration(plain).create + 60

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 #: Requests reaching the load balancer (AWS LCUs, WAF, Cloud Armor) and Cloud Run, per month.
 REQUESTS_MILLIONS = 5.0
-#: Average ALB load in Load Balancer Capacity Units: one LCU is 25 new connections/s, 3,000 active
-#: connections, 1 GB/hour processed or 1,000 rule evaluations/s; a billing back office stays under one.
-ALB_LCU = 1.0
+#: What each request through an AWS load balancer moves (request and response), KB: with
+#: REQUESTS_MILLIONS it gives the LCUs (the rule derives them; an idle dev ALB uses about none).
+ALB_KB_PER_REQUEST = 20.0
+#: Share of requests that open a new connection (browsers and API clients keep theirs alive).
+ALB_NEW_CONNECTION_SHARE = 0.5
 #: Data through each NAT gateway (image pulls, calls to payment providers and webhooks), GB/month.
 NAT_GB_PER_GATEWAY = 20.0
 #: Data through a Google load balancer, GB/month.
@@ -20,8 +22,25 @@ LOG_GB_PER_TASK = 1.0
 LOG_GB_OTHER = 1.0
 #: A log group with no retention keeps everything: priced at this many months of logs.
 LOG_MONTHS_UNBOUNDED = 12
-#: Cloud Logging: GiB free per project and month.
+#: CloudWatch Logs stores logs compressed: the stored size as a share of the ingested size (the AWS
+#: Pricing Calculator's figure).
+LOG_COMPRESSED_SHARE = 0.15
+#: Cloud Logging: GiB free per project and month (not for vended network logs).
 LOGGING_FREE_GIB = 50.0
+#: Cloud Run writes one request log entry per request a service serves, KiB each.
+RUN_REQUEST_LOG_KIB = 1.0
+#: A load balancer request log entry (request, response, backend, security policy), KiB.
+LB_REQUEST_LOG_KIB = 1.5
+#: Operations on object storage a month (invoices and exports written, files read), each one Data
+#: Access audit log entry when those logs are on, of AUDIT_LOG_KIB.
+STORAGE_OPERATIONS = 500_000
+AUDIT_LOG_KIB = 2.0
+#: Cloud SQL's PostgreSQL log with connection, slow-statement or pgaudit logging on, GiB/month.
+SQL_LOG_GIB = 1.0
+#: VPC flow logs: flows each instance keeps busy (database, two Redis, egress), one record per flow
+#: and aggregation interval at 100 % sampling, of FLOW_RECORD_KIB (half that without metadata).
+FLOWS_PER_INSTANCE = 4
+FLOW_RECORD_KIB = 1.0
 #: Container Insights (standard) publishes cluster metrics plus, per service, service and task
 #: family metrics, each billed as a custom metric.
 INSIGHTS_CLUSTER_METRICS = 9
@@ -35,7 +54,9 @@ JOB_MINUTES = 5.0
 REQUEST_BILLED_BUSY = 0.25
 #: Cached images behind an ECR pull-through cache rule, GB.
 ECR_CACHE_GB = 3.0
-#: Instances behind a Cloud NAT gateway (Cloud Run instances with direct VPC egress count as VMs).
-NAT_INSTANCES = 4
+#: Cloud Run's free requests per billing account and month (request-based billing).
+RUN_FREE_REQUESTS_MILLIONS = 2.0
+#: Key material older than this many months is priced as kept (rotations accumulate versions).
+KEY_HORIZON_MONTHS = 12
 #: Backups stored beyond the free allowance (Cloud SQL), as a fraction of the disk.
 SQL_BACKUP_FRACTION = 1.0

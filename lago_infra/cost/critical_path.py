@@ -60,18 +60,40 @@ NEEDED: dict[tuple[str, str], str] = {
         "a Service Connect client only reaches endpoints registered before its tasks start, so the "
         "backend services start after pdf "
         "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
+    ("gcp:projects/service:Service", "*"):
+        "a project creates a service's resources only once its API is enabled (https://cloud.google.com/service-usage/docs/enable-disable)",
     ("aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway"):
         "a public NAT gateway needs the VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html)",
 }
 
 
 @dataclass
+class Settling:
+    """A resource that keeps working after the engine is done with it (a managed certificate)."""
+
+    name: str
+    type: str
+    #: When it starts (the last resource that uses it is up) and how long it may take after that.
+    start: int
+    seconds: int
+    why: str
+    source: str
+
+
+@dataclass
 class Timeline:
     kind: str  # "first up" or "version bump"
+    #: When `pulumi up` finishes.
     wall: int
     path: list[Step]
     ordering_only: list[Edge] = field(default_factory=list)
     changed: int = 0
+    #: What still settles after `pulumi up` finishes, and when everything works (HTTPS included).
+    settling: list[Settling] = field(default_factory=list)
+
+    @property
+    def ready(self) -> int:
+        return max([self.wall] + [s.start + s.seconds for s in self.settling])
 
 
 def _graph(plan: dict[str, Any]) -> tuple[dict[str, Resource], dict[str, set[str]]]:
@@ -143,7 +165,7 @@ def _timeline(plan: dict[str, Any], weight: dict[str, int], kind: str, info: dic
         for u in chain
         if weight[u] > 0
     ]
-    timeline = Timeline(kind, wall, path, changed=changed)
+    timeline = Timeline(kind, wall, path, changed=changed, settling=_settling(by_urn, preds, finish, weight, info))
     # Ordering-only edges on the path: what removing each one would save.
     for before, after in zip(chain, chain[1:]):
         if weight[before] == 0 or before not in by_urn[after].get("dependencies", []):
@@ -153,9 +175,33 @@ def _timeline(plan: dict[str, Any], weight: dict[str, int], kind: str, info: dic
         cut = {u: set(p) for u, p in preds.items()}
         cut[after].discard(before)
         shorter = max(_longest(by_urn, cut, weight)[0].values(), default=0)
-        reason = NEEDED.get((by_urn[before]["type"], by_urn[after]["type"]), "")
+        pair = (by_urn[before]["type"], by_urn[after]["type"])
+        reason = NEEDED.get(pair) or NEEDED.get((pair[0], "*"), "")
         timeline.ordering_only.append(Edge(by_urn[before]["name"], by_urn[after]["name"], wall - shorter, reason))
     return timeline
+
+
+def _settling(by_urn: dict[str, Resource], preds: dict[str, set[str]], finish: dict[str, int], weight: dict[str, int],
+              info: dict[str, Duration]) -> list[Settling]:
+    """Resources that settle after the engine is done with them, each starting once the last
+    resource that depends on it (directly or not) has finished: a certificate provisions once the
+    proxy and forwarding rule that serve it exist."""
+    users: dict[str, set[str]] = {u: set() for u in by_urn}
+    for u, ps in preds.items():
+        for p in ps:
+            users[p].add(u)
+    out = []
+    for u, d in info.items():
+        if not d.settles or weight.get(u, 0) == 0:
+            continue
+        seen, todo = set(), [u]
+        while todo:
+            for v in users[todo.pop()] - seen:
+                seen.add(v)
+                todo.append(v)
+        start = max([finish[u]] + [finish[v] for v in seen if not is_component(by_urn[v]["type"])])
+        out.append(Settling(by_urn[u]["name"], by_urn[u]["type"], start, d.settles, d.why, d.source))
+    return out
 
 
 def _refers(res: Resource, other: Resource, by_urn: dict[str, Resource]) -> bool:
@@ -212,7 +258,12 @@ def as_text(stack: str, timelines: list[Timeline]) -> str:
     out = [f"Deploy-time estimate of stack '{stack}' (typical durations per resource type; unbounded parallelism):"]
     for t in timelines:
         extra = f", {t.changed} resources change" if t.kind == "version bump" else ""
-        out += ["", f"{t.kind}: about {minutes(t.wall)}{extra}. Critical path:"]
+        out += ["", f"{t.kind}: `pulumi up` finishes in about {minutes(t.wall)}{extra}."]
+        for s in t.settling:
+            out.append(f"  {s.name} ({s.type}) settles after that: up to {minutes(s.seconds)} from {minutes(s.start)} ({s.why}).")
+        if t.settling:
+            out.append(f"  Everything works (HTTPS included) after up to {minutes(t.ready)}.")
+        out.append("  Critical path:")
         if not t.path:
             out.append("  (nothing waits)")
         for step in t.path:
@@ -223,7 +274,7 @@ def as_text(stack: str, timelines: list[Timeline]) -> str:
             for e in t.ordering_only:
                 verdict = f"needed: {e.reason}" if e.reason else "no known reason: a candidate to run in parallel"
                 out.append(f"    {e.before} -> {e.after} ({verdict}); removing it would save {minutes(e.seconds_saved)}")
-    sources = sorted({s.source for t in timelines for s in t.path if s.source.startswith("http")})
+    sources = sorted({s.source for t in timelines for s in [*t.path, *t.settling] if s.source.startswith("http")})
     if sources:
         out += ["", "Durations from:"] + [f"  {s}" for s in sources]
     return "\n".join(out)

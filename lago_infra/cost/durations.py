@@ -21,6 +21,10 @@ class Duration:
     update: int
     source: str
     why: str = ""
+    #: Seconds the resource keeps settling after the engine is done with it, counted from when the
+    #: last resource that uses it is up (a managed certificate provisions once its load balancer
+    #: serves and DNS points at it): what separates "`pulumi up` finishes" from "it works".
+    settles: int = 0
 
 
 RDS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html"
@@ -41,6 +45,14 @@ RUN = "https://cloud.google.com/run/docs/deploying"
 RUN_JOB = "https://cloud.google.com/run/docs/execute/jobs"
 GLB = "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless"
 CERT = "https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs"
+RUN_DIRECT_VPC = "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc"
+SERVICE_USAGE = "https://cloud.google.com/service-usage/docs/enable-disable"
+IAM_PROPAGATION = "https://cloud.google.com/iam/docs/access-change-propagation"
+#: Shared-core Cloud SQL instances take about 25 minutes to create (PostgreSQL's have been seen
+#: past 30): the Google-maintained module raised its timeout for them
+#: (github.com/terraform-google-modules/terraform-google-sql-db/pull/425) and the provider's tests
+#: moved off them (github.com/GoogleCloudPlatform/magic-modules/pull/6986).
+SQL_SHARED_CORE = "https://github.com/terraform-google-modules/terraform-google-sql-db/pull/425"
 API = "the cloud's API answers in seconds; no readiness wait"
 
 #: A quick API call: create or update returns within seconds.
@@ -78,12 +90,15 @@ _FIXED: dict[str, Duration] = {
     "gcp:compute/targetHttpProxy:TargetHttpProxy": Duration(20, 15, GLB),
     "gcp:compute/targetHttpsProxy:TargetHttpsProxy": Duration(20, 15, GLB),
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": Duration(
-        15, 15, CERT, "the call returns at once; provisioning (up to 60 min after DNS points at the load balancer) is not awaited"
+        15, 15, CERT, "the call returns at once; Google provisions it up to 60 min after the domain's DNS points at the load balancer",
+        settles=3600,
     ),
+    # Enabling an API is an operation the provider waits for; a project's first enablements are the
+    # slowest, and a newly enabled API can refuse calls for a short while after.
+    "gcp:projects/service:Service": Duration(60, 5, SERVICE_USAGE, "enabling an API (a first deploy waits for it)"),
     "gcp:sql/database:Database": Duration(20, 10, SQL),
     "gcp:sql/user:User": Duration(20, 10, SQL),
     "gcp:serviceaccount/account:Account": Duration(10, 5, API),
-    "gcp:cloudrunv2/workerPool:WorkerPool": Duration(60, 60, RUN, "a new revision and its instances start"),
     # Local
     "docker:index/remoteImage:RemoteImage": Duration(45, 45, "https://docs.docker.com/reference/cli/docker/image/pull/", "image pull, cached after the first"),
 }
@@ -113,8 +128,15 @@ def _ecs_service(res: Resource) -> Duration:
     return Duration(create, create + (60 if behind_lb else 30), ECS_TF, "waits for steady state (tasks running and healthy)")
 
 
+#: Cloud SQL tiers on a shared core.
+SHARED_CORE_TIERS = {"db-f1-micro", "db-g1-small"}
+
+
 def _cloud_sql(res: Resource) -> Duration:
-    regional = (res["inputs"].get("settings") or {}).get("availabilityType") == "REGIONAL"
+    settings = res["inputs"].get("settings") or {}
+    regional = settings.get("availabilityType") == "REGIONAL"
+    if settings.get("tier") in SHARED_CORE_TIERS:
+        return Duration(1500, 0, SQL_SHARED_CORE, f"shared-core {settings['tier']}: about 25 min to create")
     return Duration(900 if regional else 540, 0, SQL_HA if regional else SQL, "REGIONAL: primary and standby in two zones" if regional else "ZONAL instance")
 
 
@@ -123,15 +145,46 @@ def _memorystore(res: Resource) -> Duration:
     return Duration(720 if ha else 360, 0, MEMORYSTORE, "STANDARD_HA: primary and replica" if ha else "BASIC instance")
 
 
+#: Direct VPC egress: "connection establishment delays of a minute or more on instance startup".
+DIRECT_VPC_START = 60
+
+
+def _direct_vpc(res: Resource) -> bool:
+    template = res["inputs"].get("template") or {}
+    access = template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
+    return bool(access.get("networkInterfaces"))
+
+
 def _run_service(res: Resource) -> Duration:
+    if _direct_vpc(res):
+        return Duration(60 + DIRECT_VPC_START, 60 + DIRECT_VPC_START, RUN_DIRECT_VPC,
+                        "the provider waits until the new revision serves; Direct VPC egress delays instance start-up a minute or more")
     return Duration(60, 60, RUN, "the provider waits until the new revision serves")
+
+
+def _worker_pool(res: Resource) -> Duration:
+    if _direct_vpc(res):
+        return Duration(60 + DIRECT_VPC_START, 60 + DIRECT_VPC_START, RUN_DIRECT_VPC,
+                        "a new revision and its instances start; Direct VPC egress delays start-up a minute or more")
+    return Duration(60, 60, RUN, "a new revision and its instances start")
 
 
 def _run_job(res: Resource) -> Duration:
     """With ``runExecutionToken`` the provider starts an execution and waits for it: the migrations."""
+    vpc = DIRECT_VPC_START if _direct_vpc(res) else 0
     if res["inputs"].get("runExecutionToken"):
-        return Duration(240, 120, RUN_JOB, "runs the migrations and waits (a fresh database takes longest)")
+        why = "runs the migrations and waits (a fresh database takes longest)" + ("; Direct VPC egress delays its start" if vpc else "")
+        return Duration(240 + vpc, 120 + vpc, RUN_JOB, why)
     return Duration(15, 10, RUN_JOB)
+
+
+def _dynamic(res: Resource) -> Duration:
+    """A dynamic resource runs in the program's own process; the IAM propagation pause sleeps the
+    ``seconds`` it is given, on create and whenever the grants it follows change."""
+    seconds = int(res["inputs"].get("seconds") or 0)
+    if seconds:
+        return Duration(seconds, seconds, IAM_PROPAGATION, f"a deliberate {seconds} s pause while IAM grants propagate")
+    return QUICK
 
 
 _BY_INPUTS: dict[str, Callable[[Resource], Duration]] = {
@@ -142,13 +195,17 @@ _BY_INPUTS: dict[str, Callable[[Resource], Duration]] = {
     "gcp:redis/instance:Instance": _memorystore,
     "gcp:cloudrunv2/service:Service": _run_service,
     "gcp:cloudrunv2/job:Job": _run_job,
+    "gcp:cloudrunv2/workerPool:WorkerPool": _worker_pool,
+    "pulumi-python:dynamic:Resource": _dynamic,
 }
 
 
 def is_component(type_: str) -> bool:
-    """Component resources (``lago:aws:Database``, the stack) have no provider call of their own."""
+    """Component resources (``lago:aws:Database``, the stack) have no provider call of their own.
+    Dynamic resources (``pulumi-python:dynamic:Resource``) look alike but are custom resources: the
+    program's own process runs them."""
     parts = type_.split(":")
-    return len(parts) == 3 and "/" not in parts[1]
+    return len(parts) == 3 and "/" not in parts[1] and parts[1] != "dynamic"
 
 
 def duration(res: Resource) -> Duration:

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from . import free
-from .model import HOURS_PER_MONTH, Estimate, Line, Price
+from . import free, regions
+from .model import HOURS_PER_MONTH, Estimate, Factor, Line, Price
 
 Resource = dict[str, Any]
 Rule = Callable[[Resource, "Context"], Iterable[Line]]
@@ -28,11 +28,16 @@ def rule(*types: str) -> Callable[[Rule], Rule]:
 
 @dataclass
 class Context:
-    """What a rule sees: the whole plan (to follow references), the price table and the region."""
+    """What a rule sees: the whole plan (to follow references), the price table and the region's
+    factors per service."""
 
     plan: dict[str, Any]
     prices: dict[str, Price]
-    factor: float
+    #: The region's factors by service (price key or key prefix); ``default`` for anything else.
+    factors: dict[str, Factor] = field(default_factory=dict)
+    default: float = 1.0
+    #: Factors the lines used, by service: what the estimate reports.
+    used: dict[str, float] = field(default_factory=dict)
     by_urn: dict[str, Resource] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -61,12 +66,20 @@ class Context:
         """Resources of ``type_`` that depend on ``res`` or are its children."""
         return [r for r in self.of_type(type_) if res["urn"] in r.get("dependencies", []) or r.get("parent") == res["urn"]]
 
+    def factor(self, key: str) -> float:
+        """The regional factor of the service a price key belongs to."""
+        service = regions.service_of(key, self.factors)
+        found = self.factors.get(service)
+        value = found.value if found else self.default
+        self.used[service] = value
+        return value
+
     def rate(self, key: str) -> float:
         """The price per unit in this region."""
-        return self.prices[key].amount * self.factor
+        return self.prices[key].amount * self.factor(key)
 
     def price_text(self, *keys: str) -> str:
-        return " + ".join(self.prices[k].text(self.factor) for k in keys)
+        return " + ".join(self.prices[k].text(self.factor(k)) for k in keys)
 
     def sources(self, *keys: str) -> str:
         return " ".join(dict.fromkeys(self.prices[k].source for k in keys))
@@ -74,6 +87,10 @@ class Context:
     def note(self, *keys: str, extra: str = "") -> str:
         parts = [extra] if extra else []
         parts += [f"unconfirmed: {self.prices[k].unconfirmed}" for k in keys if self.prices[k].unconfirmed]
+        for k in keys:
+            found = self.factors.get(regions.service_of(k, self.factors))
+            if found and found.value != 1.0 and found.unconfirmed:
+                parts.append(f"regional factor ×{found.value:g} unconfirmed: {found.unconfirmed}")
         return "; ".join(dict.fromkeys(parts))
 
     def assume(self, sentence: str) -> None:
@@ -151,20 +168,19 @@ def cloud_of(plan: dict[str, Any]) -> str:
 def estimate(plan_doc: dict[str, Any]) -> Estimate:
     """The monthly estimate of a plan (the dict of ``plan --format json``, ``Plan.to_json()``)."""
     from . import rules_aws, rules_gcp  # noqa: F401  (registers the rules)
-    from . import regions
 
     cloud = cloud_of(plan_doc)
     table = regions.table(cloud)
     region = regions.region_of(plan_doc, cloud)
-    factor, region_warning = regions.factor(table, region)
-    ctx = Context(plan=plan_doc, prices=table.PRICES if table else {}, factor=factor)
+    factors, default, region_warning = regions.factors(table, region)
+    ctx = Context(plan=plan_doc, prices=table.PRICES if table else {}, factors=factors, default=default)
     if region_warning:
         ctx.warnings.append(region_warning)
     est = Estimate(
         stack=str(plan_doc.get("stack", "")),
         cloud=cloud,
         region=region,
-        region_factor=factor,
+        region_factors={},
         prices_dated=table.DATED if table else "",
     )
     for res in plan_doc["resources"]:
@@ -178,6 +194,7 @@ def estimate(plan_doc: dict[str, Any]) -> Estimate:
     est.unpriced.extend(u for u in ctx.unpriced_urns if u not in est.unpriced)
     est.assumptions = ctx.assumptions
     est.warnings = ctx.warnings
+    est.region_factors = dict(sorted(ctx.used.items()))
     return est
 
 

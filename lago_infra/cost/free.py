@@ -63,7 +63,6 @@ FREE_TYPES: dict[str, str] = {
     "aws:cloudwatch/eventTarget:EventTarget": "no charge",
     # GCP.
     "gcp:compute/network:Network": "no charge",
-    "gcp:compute/subnetwork:Subnetwork": "no charge",
     "gcp:compute/router:Router": "no charge (Cloud NAT is billed on its own line)",
     "gcp:compute/firewall:Firewall": "no charge",
     "gcp:servicenetworking/connection:Connection": "no charge",
@@ -88,12 +87,13 @@ FREE_TYPES: dict[str, str] = {
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": "IAM has no charge",
     "gcp:monitoring/dashboard:Dashboard": "Cloud Monitoring dashboards are free",
     "gcp:monitoring/notificationChannel:NotificationChannel": "no charge",
-    "gcp:logging/projectBucketConfig:ProjectBucketConfig": "retention within the default 30 days is free",
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": "retention within 30 days is free; longer retention is priced on the Cloud Logging lines",
     "gcp:logging/projectSink:ProjectSink": "routing has no charge; the destination bills",
     "gcp:compute/sSLPolicy:SSLPolicy": "no charge",
     "gcp:projects/service:Service": "enabling an API has no charge",
     "pulumi-python:dynamic:Resource": "runs inside the program (the GCP IAM propagation pause)",
-    "gcp:projects/iAMAuditConfig:IAMAuditConfig": "no charge itself; the Data Access logs it turns on bill as log volume (usage)",
+    "gcp:compute/subnetwork:Subnetwork": "no charge (its flow logs are priced on the Cloud Logging lines)",
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig": "no charge itself; the Data Access logs it turns on are priced on the Cloud Logging lines",
     "gcp:projects/serviceIdentity:ServiceIdentity": "a Google service agent: no charge",
     "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": "free up to 1 million executions a month; one check every 5 minutes from 6 regions runs about 52,000",
 }

@@ -26,6 +26,17 @@ class Price:
         return f"${_figure(self.amount * factor)}/{self.unit}"
 
 
+@dataclass(frozen=True)
+class Factor:
+    """A service's price in one region divided by its price in the table's reference region, read
+    from the regional table of the service's pricing page (``source``)."""
+
+    value: float
+    source: str
+    #: Set when the regional figure could not be checked against the page when the table was dated.
+    unconfirmed: str = ""
+
+
 @dataclass
 class Line:
     urn: str
@@ -47,8 +58,9 @@ class Estimate:
     stack: str
     cloud: str
     region: str
-    #: Multiplier applied to the reference region's prices (1.0 in the reference region).
-    region_factor: float
+    #: Multiplier applied to the reference region's prices, per service (price-key prefix) used by
+    #: the lines: 1.0 everywhere in the reference region.
+    region_factors: dict[str, float]
     prices_dated: str
     lines: list[Line] = field(default_factory=list)
     #: URNs of resources that bill but have no price rule: never counted as zero silently.
@@ -79,7 +91,7 @@ class Estimate:
             "stack": self.stack,
             "cloud": self.cloud,
             "region": self.region,
-            "region_factor": self.region_factor,
+            "region_factors": dict(self.region_factors),
             "prices_dated": self.prices_dated,
             "currency": "USD",
             "monthly": {"min": lo, "max": hi},

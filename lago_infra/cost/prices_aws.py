@@ -3,7 +3,7 @@
 One table, dated. Every price names the public pricing page it comes from. A figure marked
 ``unconfirmed`` is the best figure known when the table was dated that could not be checked
 against the page offline (the estimate says so next to the line). Other regions: prices times a
-documented factor (``REGION_FACTORS``), an approximation the output flags.
+factor per service and region (``REGION_FACTORS``), each from the service's regional table.
 
 Checked when dated, against copies of the pricing pages: Fargate's Linux x86 and ARM rates, RDS
 t4g and gp3 rates and ElastiCache's Valkey discount (20% below Redis OSS, node-based) in their
@@ -14,16 +14,10 @@ ECR) are the pages' eu-west-1 figures as known when dated, not re-checked offlin
 
 from __future__ import annotations
 
-from .model import Price
+from .model import Factor, Price
 
 DATED = "2026-11-21"
 REFERENCE_REGION = "eu-west-1"
-
-#: Other regions relative to eu-west-1, from comparing the same pages' regional tables: the US
-#: regions are a little cheaper, Frankfurt a little dearer. Any region not listed uses DEFAULT_FACTOR
-#: (a deliberately pessimistic figure) and the estimate warns.
-REGION_FACTORS = {"eu-west-1": 1.0, "us-east-1": 0.92, "us-east-2": 0.92, "us-west-2": 0.92, "eu-central-1": 1.08}
-DEFAULT_FACTOR = 1.15
 
 FARGATE = "https://aws.amazon.com/fargate/pricing/"
 RDS = "https://aws.amazon.com/rds/postgresql/pricing/"
@@ -39,6 +33,11 @@ SNS = "https://aws.amazon.com/sns/pricing/"
 LAMBDA = "https://aws.amazon.com/lambda/pricing/"
 ECR = "https://aws.amazon.com/ecr/pricing/"
 ROUTE53 = "https://aws.amazon.com/route53/pricing/"
+EC2 = "https://aws.amazon.com/ec2/pricing/on-demand/"
+EBS = "https://aws.amazon.com/ebs/pricing/"
+#: The AWS Pricing Calculator's CloudWatch Logs estimate: "log volume archived is estimated to be
+#: 15% of ingested log volume (due to compression)".
+CALCULATOR = "https://calculator.aws/#/createCalculator/CloudWatch"
 
 _EU = "eu-west-1 premium over the confirmed us-east-1 rate not re-checked"
 _SPOT = (
@@ -86,8 +85,13 @@ PRICES: dict[str, Price] = {
     # Secrets, keys, observability.
     "secret.month": Price(0.40, "secret-month", SECRETS),
     "kms.key": Price(1.00, "key-month", KMS),
+    # "If you enable automatic key rotation, each newly generated backing key costs an additional
+    # $1/month"; since April 2024 the increase stops after the second rotation.
+    "kms.rotation": Price(1.00, "rotated key material-month (first two rotations)", KMS,
+                          unconfirmed="the cap at two rotations (announced April 2024) not re-checked on the page"),
     "logs.ingest": Price(0.57, "GB ingested", CLOUDWATCH),
-    "logs.store": Price(0.03, "GB-month stored", CLOUDWATCH),
+    # Storage is billed on the compressed size of what the retention keeps.
+    "logs.store": Price(0.03, "GB-month stored (compressed)", CLOUDWATCH),
     "logs.vended": Price(0.57, "GB ingested (vended logs)", CLOUDWATCH),
     "logs.vended_s3": Price(0.25, "GB delivered to S3 (vended logs)", CLOUDWATCH),
     "metric.month": Price(0.30, "metric-month", CLOUDWATCH),
@@ -103,4 +107,73 @@ PRICES: dict[str, Price] = {
     # Storage.
     "s3.standard": Price(0.023, "GB-month", S3),
     "ecr.storage": Price(0.10, "GB-month", ECR),
+    # What a user would otherwise pick: one VM running Lago's compose file (README comparison).
+    "ec2.t3.medium": Price(0.0456, "instance-hour", EC2, unconfirmed="eu-west-1 rate as known, not re-checked"),
+    "ebs.gp3": Price(0.088, "GB-month", EBS, unconfirmed="eu-west-1 rate as known, not re-checked"),
+}
+
+#: Regions the factors below cover; any other region uses DEFAULT_FACTOR and the estimate warns.
+REGIONS = ("eu-west-1", "us-east-1", "us-east-2", "us-west-2", "eu-central-1")
+DEFAULT_FACTOR = 1.15
+
+_AS_KNOWN = "regional rate as known when dated, not re-checked against the page"
+
+
+def _by_region(source: str, us: float, frankfurt: float, unconfirmed: str = _AS_KNOWN) -> dict[str, Factor]:
+    """The reference region, the three US regions (one rate on every page listed here) and Frankfurt."""
+    other = {"us-east-1": us, "us-east-2": us, "us-west-2": us, "eu-central-1": frankfurt}
+    return {"eu-west-1": Factor(1.0, source), **{r: Factor(v, source, unconfirmed) for r, v in other.items()}}
+
+
+def _same_everywhere(source: str, unconfirmed: str = _AS_KNOWN) -> dict[str, Factor]:
+    """Services whose page lists one price for every region listed here."""
+    return {r: Factor(1.0, source, "" if r == REFERENCE_REGION else unconfirmed) for r in REGIONS}
+
+
+#: Price in the region ÷ price in eu-west-1, per service: the prefix of a price key ("fargate" for
+#: "fargate.X86_64.vcpu"), or a whole key where one service's prices move differently ("alb.hour"
+#: and "alb.lcu"). Each factor is the ratio of the figures the service's page gives for the two
+#: regions (shown in the comments, USD).
+REGION_FACTORS: dict[str, dict[str, Factor]] = {
+    # Linux x86 vCPU-hour: 0.04048 in eu-west-1 and the US regions, 0.04656 in eu-central-1.
+    "fargate": _by_region(FARGATE, 1.0, 1.15),
+    "fargate_spot": _by_region(FARGATE, 1.0, 1.15, "Spot moves with spare capacity; the on-demand ratio is assumed"),
+    # db.m7g.large: 0.184 eu-west-1, 0.168 us-east-1, about 0.197 eu-central-1 (t4g within 2%).
+    "rds": _by_region(RDS, 0.91, 1.07),
+    # gp3 GB-month: 0.127 eu-west-1, 0.115 us-east-1, 0.137 eu-central-1.
+    "rds.gp3": _by_region(RDS, 0.906, 1.079),
+    "rds.gp2": _by_region(RDS, 0.906, 1.079),
+    # Node-hours follow RDS's regional spread.
+    "elasticache": _by_region(ELASTICACHE, 0.91, 1.07, "assumed to follow the RDS instance ratios"),
+    "elasticache.valkey_factor": _same_everywhere(ELASTICACHE),
+    # NAT gateway hour and GB: 0.048 eu-west-1, 0.045 US, 0.052 eu-central-1.
+    "nat": _by_region(VPC, 0.9375, 1.083),
+    "ipv4": _same_everywhere(VPC),
+    # Interface endpoint AZ-hour: 0.011 eu-west-1, 0.01 US, 0.012 eu-central-1.
+    "endpoint": _by_region(VPC, 0.909, 1.091),
+    # ALB/NLB hour: 0.0252 eu-west-1, 0.0225 US, 0.027 eu-central-1; the LCU price is the same.
+    "alb.hour": _by_region(ELB, 0.893, 1.071),
+    "alb.lcu": _same_everywhere(ELB),
+    "nlb.hour": _by_region(ELB, 0.893, 1.071),
+    "nlb.lcu": _same_everywhere(ELB),
+    "route53": _same_everywhere(ROUTE53),
+    "secret": _same_everywhere(SECRETS),
+    "kms": _same_everywhere(KMS, unconfirmed=""),  # one price on the page, no regional table
+    # Logs ingested GB: 0.57 eu-west-1, 0.50 US, 0.63 eu-central-1; stored: 0.03, 0.03, 0.0324.
+    "logs": _by_region(CLOUDWATCH, 0.877, 1.105),
+    "logs.store": _by_region(CLOUDWATCH, 1.0, 1.08),
+    "logs.vended_s3": _same_everywhere(CLOUDWATCH),
+    "metric": _same_everywhere(CLOUDWATCH),
+    "insights": _same_everywhere(CLOUDWATCH),
+    "alarm": _same_everywhere(CLOUDWATCH),
+    "dashboard": _same_everywhere(CLOUDWATCH),
+    "waf": _same_everywhere(WAF),
+    "sns": _same_everywhere(SNS),
+    "lambda": _same_everywhere(LAMBDA),
+    # S3 Standard GB-month: 0.023 eu-west-1 and US, 0.0245 eu-central-1.
+    "s3": _by_region(S3, 1.0, 1.065),
+    "ecr": _same_everywhere(ECR),
+    # t3.medium hour: 0.0456 eu-west-1, 0.0416 US, 0.048 eu-central-1; gp3 GB-month 0.088, 0.08, 0.0952.
+    "ec2": _by_region(EC2, 0.912, 1.053),
+    "ebs": _by_region(EBS, 0.909, 1.082),
 }

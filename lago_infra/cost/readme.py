@@ -8,7 +8,7 @@ import yaml
 
 from .. import docs
 from ..plan.runner import PROJECT_DIR
-from . import critical_path, estimate
+from . import alternatives, critical_path, estimate
 from .critical_path import minutes
 from .model import TIERS, Estimate
 from .render import span
@@ -47,10 +47,11 @@ def cost_table(target: str) -> str:
     first = next(iter(ests.values()))
     out += [
         "",
-        f"Minimum – maximum replica counts; list prices for {first.region} dated {first.prices_dated}, before tax, free tiers "
-        "and discounts. Generated from the plans: `python -m lago_infra cost --stack NAME` itemizes every line with its "
-        "quantity, unit price and pricing page (`--format markdown|json`).",
+        f"Minimum – maximum replica counts; list prices for {first.region} dated {first.prices_dated}, before tax, credits and "
+        "discounts (free allowances only where a line says so). Generated from the plans: `python -m lago_infra cost --stack "
+        "NAME` itemizes every line with its quantity, unit price and pricing page (`--format markdown|json`).",
     ]
+    out += _compared(target, ests)
     unpriced = [f"`{s}`: {len(e.unpriced)} unpriced resources" for s, e in ests.items() if e.unpriced]
     warnings = sorted({f"`{s}`: {w}" for s, e in ests.items() for w in e.warnings})
     assumptions = list(dict.fromkeys(a for e in ests.values() for a in e.assumptions))
@@ -60,6 +61,26 @@ def cost_table(target: str) -> str:
     return "\n".join(out)
 
 
+def _compared(target: str, ests: dict[str, Estimate]) -> list[str]:
+    """Each stack beside what a user would otherwise pick."""
+    first = next(iter(ests.values()))
+    vm = alternatives.one_vm(target, first.region)
+    if vm is None:
+        return []
+    out = ["", "Compared with what you would otherwise run Lago on:", "",
+           f"- {vm.name}: about {span((vm.monthly, vm.monthly))} ({vm.what}).",
+           f"- {alternatives.helm_text()}: " + "; ".join(f"`{s}`'s data tier is {span(e.by('tier').get('data', (0, 0)))}" for s, e in ests.items())
+           + "."]
+    for s, e in ests.items():
+        data = e.by("tier").get("data", (0.0, 0.0))
+        rest = (e.monthly[0] - data[0], e.monthly[1] - data[1])
+        lo, hi = (round(x / vm.monthly) for x in e.monthly)
+        times = f"{lo}×" if lo == hi else f"{lo}–{hi}×"
+        out.append(f"- `{s}`: {span(e.monthly)}, about {times} the VM: {span(data)} for the managed database, Redis and object storage "
+                   f"(the `data` tier: backups and patching by the cloud), {span(rest)} for everything else.")
+    return out
+
+
 def _cell(pair: tuple[float, float] | None) -> str:
     return "—" if pair is None else span(pair)
 
@@ -67,18 +88,26 @@ def _cell(pair: tuple[float, float] | None) -> str:
 def deploy_table(target: str) -> str:
     from .cli import bumped_plan, with_property_dependencies
 
-    out = ["| stack | first `pulumi up` | version bump | critical path of the first `pulumi up` |", "|---|---|---|---|"]
+    out = ["| stack | first `pulumi up` finishes | HTTPS works | version bump | critical path of the first `pulumi up` |",
+           "|---|---|---|---|---|"]
     for s in _stacks_of(target):
         before = with_property_dependencies(_plan(s))
         up = critical_path.first_up(before)
         bump = critical_path.update(before, bumped_plan(s, None))
         chain = " → ".join(f"{step.name} ({minutes(step.seconds)})" for step in up.path if step.seconds >= 30)
-        out.append(f"| `{s}` | ≈ {minutes(up.wall)} | ≈ {minutes(bump.wall)} ({bump.changed} resources) | {chain} |")
+        https = f"up to {minutes(up.ready)}" if up.ready > up.wall else "when `pulumi up` finishes"
+        if target == "aws" and not any(r["type"] == "aws:acm/certificate:Certificate" for r in before["resources"]):
+            https = "— (plain HTTP: no certificate)"
+        out.append(f"| `{s}` | ≈ {minutes(up.wall)} | {https} | ≈ {minutes(bump.wall)} ({bump.changed} resources) | {chain} |")
     out += [
         "",
         "Typical durations per resource type, not measurements (steps under 30 s left out of the chain). A resource "
         "starts when its dependencies finish, a component finishes when its last child does, and independent steps run "
         "in parallel; the version bump plans the same stack with the next patch version and times only what changes. "
+        "HTTPS works when `pulumi up` finishes where the certificate is validated during the deploy (ACM) or Google serves "
+        "the service's own URL; a Google-managed "
+        "certificate provisions after it, up to 60 minutes once the domain's DNS points at the load balancer (the figure "
+        "assumes DNS is pointed as soon as the address exists). "
         "`python -m lago_infra plan --stack NAME --critical-path` prints each step with its source, and every "
         "ordering-only edge on the path (a dependency none of the inputs use) with the time it costs.",
     ]

@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from . import prices_aws, prices_gcp
+from .model import Factor
 
 _TABLES = {"aws": prices_aws, "gcp": prices_gcp}
 
@@ -38,12 +39,19 @@ def region_of(plan: dict[str, Any], cloud: str) -> str:
     return ""
 
 
-def factor(tbl: ModuleType | None, region: str) -> tuple[float, str]:
-    """The multiplier for ``region`` and a warning when it is only the default guess."""
+def factors(tbl: ModuleType | None, region: str) -> tuple[dict[str, Factor], float, str]:
+    """The factors of ``region``'s services (by price key or key prefix), the factor for anything
+    they do not cover, and a warning when the region has no table at all (a rough guess then)."""
     if tbl is None:
-        return 1.0, ""
-    if region in tbl.REGION_FACTORS:
-        return tbl.REGION_FACTORS[region], ""
-    return tbl.DEFAULT_FACTOR, (
-        f"no regional factor for {region}: {tbl.REFERENCE_REGION} prices x{tbl.DEFAULT_FACTOR} (a rough, pessimistic guess)"
+        return {}, 1.0, ""
+    table = {service: by_region[region] for service, by_region in tbl.REGION_FACTORS.items() if region in by_region}
+    if table:
+        return table, tbl.DEFAULT_FACTOR, ""
+    return {}, tbl.DEFAULT_FACTOR, (
+        f"no regional factors for {region}: {tbl.REFERENCE_REGION} prices x{tbl.DEFAULT_FACTOR} (a rough, pessimistic guess)"
     )
+
+
+def service_of(key: str, table: dict[str, Factor]) -> str:
+    """The entry of the factor table a price key falls under: the whole key, else its prefix."""
+    return key if key in table else key.split(".", 1)[0]

@@ -19,12 +19,13 @@ def span(pair: tuple[float, float]) -> str:
 def _header(est: Estimate) -> str:
     if est.cloud not in ("aws", "gcp"):
         return f"Monthly estimate of stack '{est.stack}' ({est.cloud}): nothing in this plan bills a cloud account."
-    factor = "" if est.region_factor == 1 else f" (×{est.region_factor:g} of the reference region's prices)"
+    moved = {s: f for s, f in est.region_factors.items() if f != 1}
+    factor = "" if not moved else " (regional factors: " + ", ".join(f"{s} ×{f:g}" for s, f in moved.items()) + ")"
     lo, hi = est.monthly
     at = "at every replica count" if round(lo, 2) == round(hi, 2) else "from the minimum to the maximum replica counts"
     return (
         f"Monthly estimate of stack '{est.stack}' ({est.cloud}, {est.region}{factor}): {span(est.monthly)} {at}. "
-        f"List prices dated {est.prices_dated}, USD, before tax, free tiers, credits and discounts."
+        f"List prices dated {est.prices_dated}, USD, before tax, credits and discounts (free allowances only where a line says so)."
     )
 
 

@@ -14,6 +14,8 @@ SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
 CAPACITY = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+RDS = "aws:rds/instance:Instance"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 #: "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider."
 #: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
@@ -175,12 +177,13 @@ def _retained_months(days: int | None) -> float:
     return A.LOG_MONTHS_UNBOUNDED if not days else days / 30
 
 
-@rule("aws:cloudwatch/logGroup:LogGroup")
+@rule(LOG_GROUP)
 def log_group(res: Resource, ctx: Context) -> Iterable[Line]:
     """Ingestion and storage. Groups that task definitions write to take the per-task volume times
     the running tasks; others a flat volume. Storage holds what the retention keeps."""
     writers = [td for td in ctx.referrers(res, TASK_DEFINITION)]
     services = [s for s in ctx.of_type(SERVICE) if task_definition(s, ctx) in writers]
+    exported = next(((db, kind) for db in ctx.of_type(RDS) for kind in exports(db) if export_group(db, kind) == res["inputs"].get("name")), None)
     if services:
         tasks = running_tasks(ctx, services)
         gb = (A.LOG_GB_PER_TASK * tasks[0], A.LOG_GB_PER_TASK * tasks[1])
@@ -193,16 +196,24 @@ def log_group(res: Resource, ctx: Context) -> Iterable[Line]:
     if not days:
         ctx.assume(f"A log group without retention keeps everything: storage priced at {A.LOG_MONTHS_UNBOUNDED} months of logs.")
     infrequent = res["inputs"].get("logGroupClass") == "INFREQUENT_ACCESS"
-    ingest = ctx.rate("logs.ingest") * (0.5 if infrequent else 1)
-    kept = f"{days} days" if days else "no expiry"
+    notes = ["Infrequent Access class: half the ingestion price"] if infrequent else []
+    if exported:
+        notes.append(f"RDS exports {exported[0]['name']}'s {exported[1]} log here")
     return [
-        ctx.line(res, "secrets/observability", f"{_range(*gb)} GB/month ingested, kept {kept}", ("logs.ingest", "logs.store"),
-                 (gb[0] * (ingest + months * ctx.rate("logs.store")), gb[1] * (ingest + months * ctx.rate("logs.store"))),
-                 note="Infrequent Access class: half the ingestion price" if infrequent else "", role=None)
+        ctx.line(res, "secrets/observability", f"{_range(*gb)} GB/month ingested, kept {'no expiry' if not days else f'{days} days'}",
+                 ("logs.ingest", "logs.store"), (gb[0] * _per_gb_logged(ctx, days, infrequent), gb[1] * _per_gb_logged(ctx, days, infrequent)),
+                 note="; ".join(notes), role=None)
     ]
 
 
-@rule("aws:rds/instance:Instance")
+def _per_gb_logged(ctx: Context, days: int | None, infrequent: bool = False) -> float:
+    """What one GB a month written to a log group costs: ingestion, and storage of what the
+    retention keeps, billed on the compressed size."""
+    ctx.assume(f"CloudWatch Logs stores logs compressed to {A.LOG_COMPRESSED_SHARE:.0%} of the ingested size (the AWS Pricing Calculator's figure).")
+    return ctx.rate("logs.ingest") * (0.5 if infrequent else 1) + _retained_months(days) * A.LOG_COMPRESSED_SHARE * ctx.rate("logs.store")
+
+
+@rule(RDS)
 def rds(res: Resource, ctx: Context) -> Iterable[Line]:
     i = res["inputs"]
     cls, multi = i.get("instanceClass", ""), bool(i.get("multiAz"))
@@ -224,14 +235,25 @@ def rds(res: Resource, ctx: Context) -> Iterable[Line]:
         ctx.unpriced(res, f"no price for RDS storage type {storage_type}")
     if (i.get("performanceInsightsRetentionPeriod") or 7) > 7:
         ctx.unpriced(res, "Performance Insights retention beyond the free 7 days is not priced")
-    exports = i.get("enabledCloudwatchLogsExports") or []
-    if exports:
+    groups = {r["inputs"].get("name") for r in ctx.of_type(LOG_GROUP)}
+    for kind in exports(res):
+        if export_group(res, kind) in groups:
+            continue  # the plan creates this log group (with its retention): its own line prices it
         ctx.assume(f"Log groups no task writes to (flow, database, WAF logs): {A.LOG_GB_OTHER:g} GB a month each.")
-        per = ctx.rate("logs.ingest") + _retained_months(None) * ctx.rate("logs.store")
-        lines.append(ctx.line(res, "secrets/observability", f"{len(exports)} exported logs × {A.LOG_GB_OTHER:g} GB/month, no expiry",
-                              ("logs.ingest", "logs.store"), same(len(exports) * A.LOG_GB_OTHER * per), name=f"{res['name']} (log exports)",
-                              note="RDS creates these log groups without retention"))
+        lines.append(ctx.line(res, "secrets/observability", f"{A.LOG_GB_OTHER:g} GB/month ingested, no expiry", ("logs.ingest", "logs.store"),
+                              same(A.LOG_GB_OTHER * _per_gb_logged(ctx, None)), name=f"{res['name']} ({kind} log export)",
+                              note=f"RDS creates {export_group(res, kind)} without retention (the plan does not create it)"))
     return lines
+
+
+def exports(db: Resource) -> list[str]:
+    return list(db["inputs"].get("enabledCloudwatchLogsExports") or [])
+
+
+def export_group(db: Resource, kind: str) -> str:
+    """The log group RDS writes an export to.
+    https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html"""
+    return f"/aws/rds/instance/{db['inputs'].get('identifier') or db['name']}/{kind}"
 
 
 @rule("aws:elasticache/replicationGroup:ReplicationGroup")
@@ -274,9 +296,11 @@ def load_balancer(res: Resource, ctx: Context) -> Iterable[Line]:
         ctx.unpriced(res, f"no price for a {kind} load balancer")
         return []
     hour, lcu = ("alb.hour", "alb.lcu") if kind == "application" else ("nlb.hour", "nlb.lcu")
-    ctx.assume(f"The load balancer averages {A.ALB_LCU:g} capacity unit (LCU) over the month.")
-    lines = [ctx.line(res, "edge", f"1 {kind} load balancer, {A.ALB_LCU:g} LCU", (hour, lcu),
-                      hourly(ctx.rate(hour) + A.ALB_LCU * ctx.rate(lcu)), role=None)]
+    units = capacity_units()
+    ctx.assume(f"The load balancer carries {A.REQUESTS_MILLIONS:g} million requests a month of {A.ALB_KB_PER_REQUEST:g} KB each, "
+               f"{A.ALB_NEW_CONNECTION_SHARE:.0%} on a new connection: {units:.2f} capacity unit (LCU) on average.")
+    lines = [ctx.line(res, "edge", f"1 {kind} load balancer, {units:.2f} LCU", (hour, lcu),
+                      hourly(ctx.rate(hour) + units * ctx.rate(lcu)), role=None)]
     if not i.get("internal"):
         # An internet-facing ALB holds at least one public IPv4 address per enabled zone.
         zones = len(i.get("subnets") or i.get("subnetMappings") or []) or 2
@@ -284,6 +308,16 @@ def load_balancer(res: Resource, ctx: Context) -> Iterable[Line]:
                               hourly(ctx.rate("ipv4.hour"), (zones, zones)), role=None, name=f"{res['name']} (public IPs)",
                               note="a busy load balancer adds nodes and addresses"))
     return lines
+
+
+def capacity_units() -> float:
+    """Average LCUs: the largest of the dimensions AWS bills (25 new connections a second, 1 GB an
+    hour processed; 3,000 active connections and 1,000 rule evaluations a second stay far below at
+    these volumes). https://aws.amazon.com/elasticloadbalancing/pricing/"""
+    per_second = A.REQUESTS_MILLIONS * 1e6 / (HOURS_PER_MONTH * 3600)
+    new_connections = per_second * A.ALB_NEW_CONNECTION_SHARE / 25
+    processed = A.REQUESTS_MILLIONS * 1e6 * A.ALB_KB_PER_REQUEST / 1e6 / HOURS_PER_MONTH
+    return max(new_connections, processed)
 
 
 @rule("aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -309,8 +343,19 @@ def secret(res: Resource, ctx: Context) -> Iterable[Line]:
 
 @rule("aws:kms/key:Key")
 def kms_key(res: Resource, ctx: Context) -> Iterable[Line]:
-    return [ctx.line(res, "secrets/observability", "1 customer managed key", ("kms.key",), same(ctx.rate("kms.key")), role=None,
-                     note="requests ($0.03 per 10,000) left out")]
+    """A key and, with automatic rotation, $1 a month per rotation up to the second one."""
+    i = res["inputs"]
+    rotations = 0
+    if i.get("enableKeyRotation"):
+        days = int(i.get("rotationPeriodInDays") or 365)
+        rotations = min(2, int(A.KEY_HORIZON_MONTHS * 365 / 12 // days))
+        ctx.assume(f"Rotated keys are priced after {A.KEY_HORIZON_MONTHS} months of rotations (older versions stay enabled and bill).")
+    if not rotations:
+        return [ctx.line(res, "secrets/observability", "1 customer managed key", ("kms.key",), same(ctx.rate("kms.key")), role=None,
+                         note="requests ($0.03 per 10,000) left out")]
+    return [ctx.line(res, "secrets/observability", f"1 customer managed key, {rotations} rotation{'s' if rotations > 1 else ''} after "
+                     f"{A.KEY_HORIZON_MONTHS} months", ("kms.key", "kms.rotation"), same(ctx.rate("kms.key") + rotations * ctx.rate("kms.rotation")),
+                     role=None, note="requests ($0.03 per 10,000) left out; rotations beyond the second add nothing")]
 
 
 @rule("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")

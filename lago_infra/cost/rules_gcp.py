@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import assumptions as A
@@ -102,12 +103,23 @@ def run_service(res: Resource, ctx: Context) -> Iterable[Line]:
         f"serves {A.REQUEST_BILLED_BUSY:.0%} of the month; {A.REQUESTS_MILLIONS:g} million requests a month each."
     )
     at_max = hi * busy * A.REQUEST_BILLED_BUSY + lo * idle * (1 - A.REQUEST_BILLED_BUSY)
-    requests = A.REQUESTS_MILLIONS * ctx.rate("run.requests")
     return [
         ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, request-based billing",
                  ("run.request.vcpu", "run.request.gib", "run.request.idle_vcpu", "run.request.idle_gib"), (lo * idle, at_max), note=note),
-        ctx.line(res, "compute", f"{A.REQUESTS_MILLIONS:g}M requests", ("run.requests",), same(requests), name=f"{res['name']} (requests)"),
+        _requests(res, ctx),
     ]
+
+
+def _requests(res: Resource, ctx: Context) -> Line:
+    """The request fee of a request-billed service. The free requests (per billing account) are
+    shared among the plan's request-billed services in proportion: each bills its share beyond."""
+    billed_services = [s for s in ctx.of_type(SERVICE) if not instance_billed(s["inputs"].get("template") or {})]
+    total = A.REQUESTS_MILLIONS * len(billed_services)
+    beyond = max(0.0, total - A.RUN_FREE_REQUESTS_MILLIONS) / total if total else 0.0
+    ctx.assume(f"Cloud Run's {A.RUN_FREE_REQUESTS_MILLIONS:g} million free requests a month (per billing account) go to this stack, "
+               "shared among its request-billed services.")
+    return ctx.line(res, "compute", f"{A.REQUESTS_MILLIONS:g}M requests, {A.REQUESTS_MILLIONS * beyond:.2f}M beyond its share of the free requests",
+                    ("run.requests",), same(A.REQUESTS_MILLIONS * beyond * ctx.rate("run.requests")), name=f"{res['name']} (requests)")
 
 
 @rule(WORKER_POOL)
@@ -193,15 +205,68 @@ def memorystore(res: Resource, ctx: Context) -> Iterable[Line]:
     return [ctx.line(res, "data", f"{gb:g} GB {tier} ({_capacity_tier(gb)})", (key,), hourly(gb * ctx.rate(key)), role=None)]
 
 
+def direct_vpc(res: Resource) -> dict | None:
+    """The Direct VPC egress interface of a Cloud Run service, worker pool or job whose internet
+    traffic goes through the VPC (``egress: ALL_TRAFFIC``), else None. With the default
+    PRIVATE_RANGES_ONLY only private ranges go through the VPC, so Cloud NAT serves nothing.
+    https://cloud.google.com/run/docs/configuring/vpc-direct-vpc"""
+    interface = direct_vpc_any(res)
+    return interface if interface is not None and vpc_access(res).get("egress") == "ALL_TRAFFIC" else None
+
+
+def vpc_access(res: Resource) -> dict:
+    """A Cloud Run resource's ``vpcAccess`` (a job keeps it in its task template)."""
+    template = res["inputs"].get("template") or {}
+    return template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
+
+
+def _last(path: Any) -> str:
+    return str(path or "").rsplit("/", 1)[-1]
+
+
+def nat_clients(nat: Resource, ctx: Context) -> list[Resource]:
+    """The Cloud Run resources a NAT gateway serves: Direct VPC egress into its router's network
+    (and one of its subnetworks, when it lists them)."""
+    i = nat["inputs"]
+    router = next((r for r in ctx.of_type("gcp:compute/router:Router") if r["inputs"].get("name") == i.get("router") or r["name"] == i.get("router")), None)
+    network = _last((router or {}).get("inputs", {}).get("network"))
+    listed = {_last(s.get("name")) for s in i.get("subnetworks") or []}
+    out = []
+    for r in (r for t in (SERVICE, WORKER_POOL, JOB) for r in ctx.of_type(t)):
+        nic = direct_vpc(r)
+        if nic is None or (network and _last(nic.get("network")) != network):
+            continue
+        if i.get("sourceSubnetworkIpRangesToNat") == "LIST_OF_SUBNETWORKS" and _last(nic.get("subnetwork")) not in listed:
+            continue
+        out.append(r)
+    return out
+
+
 @rule("gcp:compute/routerNat:RouterNat")
 def cloud_nat(res: Resource, ctx: Context) -> Iterable[Line]:
+    """Google bills a NAT gateway per VM instance with a NAT assignment, and every Cloud Run
+    instance with Direct VPC egress counts; from 33 instances on, one flat hourly rate.
+    https://cloud.google.com/nat/pricing"""
     i = res["inputs"]
-    vms = min(A.NAT_INSTANCES, 32)
+    clients = nat_clients(res, ctx)
+    lo = sum(instances(r)[0] for r in clients if r["type"] != JOB)
+    hi = sum(instances(r)[1] for r in clients if r["type"] != JOB)
+    # A job's tasks hold an assignment only while they run.
+    job_hours = sum(A.JOB_RUNS_PER_MONTH * A.JOB_MINUTES / 60 * int((r["inputs"].get("template") or {}).get("taskCount") or 1)
+                    for r in clients if r["type"] == JOB)
     ips = max(1, len(i.get("natIps") or [])) if i.get("natIpAllocateOption") == "MANUAL_ONLY" else 1
-    ctx.assume(f"Cloud NAT serves {A.NAT_INSTANCES} instances and processes {A.NAT_GB_PER_GATEWAY:g} GB a month; automatic allocation uses one address.")
-    monthly = HOURS_PER_MONTH * (vms * ctx.rate("nat.vm_hour") + ips * ctx.rate("ip.external_in_use")) + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")
-    return [ctx.line(res, "network", f"1 gateway, {vms} instances, {ips} address, {A.NAT_GB_PER_GATEWAY:g} GB", ("nat.vm_hour", "ip.external_in_use", "nat.gb"),
-                     same(monthly), role=None)]
+    ctx.assume(f"Cloud NAT processes {A.NAT_GB_PER_GATEWAY:g} GB a month; automatic allocation uses one address.")
+
+    def monthly(n: int) -> float:
+        gateway = n * ctx.rate("nat.vm_hour") if n <= 32 else ctx.rate("nat.max_hour")
+        return HOURS_PER_MONTH * (gateway + ips * ctx.rate("ip.external_in_use")) + job_hours * ctx.rate("nat.vm_hour") \
+            + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")
+
+    keys = ("nat.vm_hour", "nat.max_hour", "ip.external_in_use", "nat.gb") if hi > 32 else ("nat.vm_hour", "ip.external_in_use", "nat.gb")
+    names = ", ".join(r["name"] for r in clients)
+    return [ctx.line(res, "network", f"1 gateway, {_range(lo, hi)} Cloud Run instances with Direct VPC egress, {ips} address, "
+                     f"{A.NAT_GB_PER_GATEWAY:g} GB", keys, (monthly(lo), monthly(hi)), role=None,
+                     note=f"instances summed from {names}" if names else "no Cloud Run resource uses this gateway")]
 
 
 @rule(*FORWARDING_RULES)
@@ -253,9 +318,21 @@ def bucket(res: Resource, ctx: Context) -> Iterable[Line]:
 def crypto_key(res: Resource, ctx: Context) -> Iterable[Line]:
     level = ((res["inputs"].get("versionTemplate") or {}).get("protectionLevel") or "SOFTWARE").upper()
     key = "kms.hsm" if level == "HSM" else "kms.software"
-    rotation = "; each rotation adds an active version" if res["inputs"].get("rotationPeriod") else ""
-    return [ctx.line(res, "secrets/observability", f"1 {level} key version", (key,), same(ctx.rate(key)), role=None,
-                     note=f"operations left out{rotation}")]
+    versions = key_versions(res["inputs"].get("rotationPeriod"))
+    note = "operations left out"
+    if versions > 1:
+        ctx.assume(f"Rotated keys are priced after {A.KEY_HORIZON_MONTHS} months of rotations (older versions stay enabled and bill).")
+        note += f"; each rotation adds an active version: {versions} after {A.KEY_HORIZON_MONTHS} months, and one more per rotation after that"
+    return [ctx.line(res, "secrets/observability", f"{versions} {level} key version{'s' if versions > 1 else ''}", (key,),
+                     same(versions * ctx.rate(key)), role=None, note=note)]
+
+
+def key_versions(rotation_period: Any) -> int:
+    """Active versions of a key after KEY_HORIZON_MONTHS: one, plus one per rotation (``7776000s``)."""
+    seconds = float(str(rotation_period).rstrip("s")) if rotation_period else 0.0
+    if not seconds:
+        return 1
+    return 1 + int(A.KEY_HORIZON_MONTHS * 365 / 12 * 86400 // seconds)
 
 
 @rule("gcp:compute/securityPolicy:SecurityPolicy")
@@ -274,25 +351,125 @@ def alert_policy(res: Resource, ctx: Context) -> Iterable[Line]:
                      same(conditions * ctx.rate("alert.condition")), role=None)]
 
 
-def logging_ingestion(ctx: Context) -> Iterable[Line]:
-    """Cloud Logging has no resource in the plan: the containers' logs, above the free allowance."""
-    if not ctx.prices or "logging.ingest" not in ctx.prices:
-        return []
+BUCKET_CONFIG = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
+AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
+SQL_LOG_FLAGS = {"log_connections", "log_disconnections", "log_min_duration_statement", "log_lock_waits", "cloudsql.enable_pgaudit"}
+#: Seconds of each VPC flow log aggregation interval.
+FLOW_INTERVALS = {"INTERVAL_5_SEC": 5, "INTERVAL_30_SEC": 30, "INTERVAL_1_MIN": 60, "INTERVAL_5_MIN": 300, "INTERVAL_10_MIN": 600,
+                  "INTERVAL_15_MIN": 900}
+KIB_PER_GIB = 2**20
+
+
+@dataclass
+class LogSource:
+    """Logs something in the plan writes to the project's ``_Default`` bucket, GiB a month."""
+
+    res: Resource
+    name: str
+    what: str
+    gib: tuple[float, float]
+    vended: bool = False
+    role: str | None = None
+
+
+def log_sources(ctx: Context) -> list[LogSource]:
+    """Every log the plan turns on, with the volume its stated assumptions give."""
+    out: list[LogSource] = []
     runners = [r for t in (SERVICE, WORKER_POOL) for r in ctx.of_type(t)]
-    if not runners:
+    if runners:
+        ctx.assume(f"Container logs: {A.LOG_GB_PER_TASK:g} GB per running task or instance and month.")
+    for r in runners:
+        lo, hi = instances(r)
+        gib = [A.LOG_GB_PER_TASK * lo, A.LOG_GB_PER_TASK * hi]
+        what = "container logs"
+        if r["type"] == SERVICE:
+            requests = A.REQUESTS_MILLIONS * 1e6 * A.RUN_REQUEST_LOG_KIB / KIB_PER_GIB
+            gib = [gib[0] + requests, gib[1] + requests]
+            what = f"container logs and {A.REQUESTS_MILLIONS:g}M request log entries"
+            ctx.assume(f"Cloud Run writes one request log entry of {A.RUN_REQUEST_LOG_KIB:g} KiB per request.")
+        out.append(LogSource(r, f"{r['name']} (logs)", what, (gib[0], gib[1]), role=ctx.role_of(r)))
+    backends = [b for b in ctx.of_type("gcp:compute/backendService:BackendService") if (b["inputs"].get("logConfig") or {}).get("enable")]
+    for b in backends:
+        sample = float((b["inputs"].get("logConfig") or {}).get("sampleRate", 1.0))
+        gib = A.REQUESTS_MILLIONS * 1e6 / len(backends) * sample * A.LB_REQUEST_LOG_KIB / KIB_PER_GIB
+        ctx.assume(f"Load balancer request logs: {A.LB_REQUEST_LOG_KIB:g} KiB per logged request, the requests shared evenly among the backends.")
+        out.append(LogSource(b, f"{b['name']} (request logs)", f"request logs, {sample:.0%} sampled", (gib, gib)))
+    for audit in ctx.of_type(AUDIT_CONFIG):
+        kinds = [c.get("logType") for c in audit["inputs"].get("auditLogConfigs") or [] if c.get("logType") in ("DATA_READ", "DATA_WRITE")]
+        if not kinds:
+            continue  # ADMIN_READ entries are few
+        gib = A.STORAGE_OPERATIONS * A.AUDIT_LOG_KIB / KIB_PER_GIB
+        ctx.assume(f"Data Access audit logs: {A.STORAGE_OPERATIONS:,} operations a month, one entry of {A.AUDIT_LOG_KIB:g} KiB each.")
+        out.append(LogSource(audit, f"{audit['name']} (Data Access logs)", f"{'/'.join(kinds)} audit entries for {audit['inputs'].get('service')}",
+                             (gib, gib)))
+    for db in ctx.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
+        flags = {f.get("name") for f in (db["inputs"].get("settings") or {}).get("databaseFlags") or [] if str(f.get("value")).lower() not in ("off", "-1")}
+        if flags & SQL_LOG_FLAGS:
+            ctx.assume(f"Cloud SQL with connection, slow-statement or pgaudit logging writes {A.SQL_LOG_GIB:g} GiB of logs a month.")
+            out.append(LogSource(db, f"{db['name']} (logs)", ", ".join(sorted(flags & SQL_LOG_FLAGS)), (A.SQL_LOG_GIB, A.SQL_LOG_GIB)))
+    for subnet in ctx.of_type("gcp:compute/subnetwork:Subnetwork"):
+        cfg = subnet["inputs"].get("logConfig")
+        if not cfg:
+            continue
+        name = _last(subnet["inputs"].get("name")) or subnet["name"]
+        on_it = [r for r in runners if _last((direct_vpc_any(r) or {}).get("subnetwork")) == name]
+        interval = FLOW_INTERVALS.get(cfg.get("aggregationInterval") or "INTERVAL_5_SEC", 5)
+        record = A.FLOW_RECORD_KIB * (0.5 if cfg.get("metadata") == "EXCLUDE_ALL_METADATA" else 1.0)
+        per_instance = A.FLOWS_PER_INSTANCE * (HOURS_PER_MONTH * 3600 / interval) * float(cfg.get("flowSampling", 0.5)) * record / KIB_PER_GIB
+        lo, hi = (sum(instances(r)[k] for r in on_it) for k in (0, 1))
+        ctx.assume(f"VPC flow logs: {A.FLOWS_PER_INSTANCE} busy flows per instance, one {A.FLOW_RECORD_KIB:g} KiB record per flow and "
+                   "aggregation interval at 100 % sampling.")
+        out.append(LogSource(subnet, f"{subnet['name']} (flow logs)",
+                             f"flow records of {_range(lo, hi)} instances every {interval} s, {float(cfg.get('flowSampling', 0.5)):.0%} sampled",
+                             (lo * per_instance, hi * per_instance), vended=True))
+    return out
+
+
+def direct_vpc_any(res: Resource) -> dict | None:
+    """The Direct VPC interface of a Cloud Run resource, whatever its egress setting."""
+    return (vpc_access(res).get("networkInterfaces") or [None])[0]
+
+
+def logging_lines(ctx: Context) -> Iterable[Line]:
+    """Cloud Logging bills what the plan's logs write beyond the project's free 50 GiB (vended
+    network logs from the first GiB, at their own rate) and, for a ``_Default`` bucket kept longer
+    than 30 days, each GiB-month beyond them. The free allowance is shared among the sources in
+    proportion to their volume. https://cloud.google.com/stackdriver/pricing"""
+    if "logging.ingest" not in ctx.prices:
         return []
-    lo = sum(instances(r)[0] for r in runners)
-    hi = sum(instances(r)[1] for r in runners)
-    ctx.assume(f"Container logs: {A.LOG_GB_PER_TASK:g} GB per running task or instance and month.")
-    ctx.assume(f"Cloud Logging: the first {A.LOGGING_FREE_GIB:g} GiB of a project each month are free; the default 30-day retention is free.")
-    billed = lambda n: max(0.0, n * A.LOG_GB_PER_TASK - A.LOGGING_FREE_GIB) * ctx.rate("logging.ingest")
-    stack = next(r for r in ctx.plan["resources"] if r["type"] == "pulumi:pulumi:Stack")
-    return [ctx.line(stack, "secrets/observability", f"{_range(lo * A.LOG_GB_PER_TASK, hi * A.LOG_GB_PER_TASK)} GiB/month of container logs",
-                     ("logging.ingest",), (billed(lo), billed(hi)), role=None, name="Cloud Logging ingestion")]
+    sources = log_sources(ctx)
+    lines = []
+    ctx.assume(f"Cloud Logging: the first {A.LOGGING_FREE_GIB:g} GiB of a project each month are free (not for vended network logs), "
+               "shared among the sources in proportion.")
+    total = [sum(s.gib[k] for s in sources if not s.vended) for k in (0, 1)]
+    share = [max(0.0, t - A.LOGGING_FREE_GIB) / t if t else 0.0 for t in total]
+    for s in sources:
+        if s.vended:
+            monthly = (s.gib[0] * ctx.rate("logging.vended"), s.gib[1] * ctx.rate("logging.vended"))
+            keys: tuple[str, ...] = ("logging.vended",)
+            note = ""
+        else:
+            monthly = (s.gib[0] * share[0] * ctx.rate("logging.ingest"), s.gib[1] * share[1] * ctx.rate("logging.ingest"))
+            keys = ("logging.ingest",)
+            note = f"the project's {A.LOGGING_FREE_GIB:g} GiB free covers {_range(round(100 * (1 - share[0])), round(100 * (1 - share[1])))} % of it"
+        lines.append(ctx.line(s.res, "secrets/observability", f"{_range(round(s.gib[0], 2), round(s.gib[1], 2))} GiB/month: {s.what}", keys,
+                              monthly, role=s.role, name=s.name, note=note))
+    for bucket in ctx.of_type(BUCKET_CONFIG):
+        days = int(bucket["inputs"].get("retentionDays") or 30)
+        if bucket["inputs"].get("bucketId") != "_Default" or days <= 30:
+            continue
+        months = (days - 30) / 30
+        kept = [sum(s.gib[k] for s in sources) * months for k in (0, 1)]
+        ctx.assume("Log retention is priced once the bucket holds a full retention period of logs.")
+        lines.append(ctx.line(bucket, "secrets/observability",
+                              f"{_range(round(kept[0]), round(kept[1]))} GiB-months kept beyond 30 days ({days}-day retention)", ("logging.retention",),
+                              (kept[0] * ctx.rate("logging.retention"), kept[1] * ctx.rate("logging.retention")), role=None,
+                              name=f"{bucket['name']} (log retention)"))
+    return lines
 
 
 def _gcp_only(ctx: Context) -> Iterable[Line]:
-    return logging_ingestion(ctx) if any(r["type"].startswith("gcp:") for r in ctx.plan["resources"]) else []
+    return logging_lines(ctx) if any(r["type"].startswith("gcp:") for r in ctx.plan["resources"]) else []
 
 
 STACK_RULES.append(_gcp_only)
