@@ -25,6 +25,22 @@ import pulumi_tls as tls
 from .config.model import BroughtSecrets
 
 
+#: What stops working when a generated value changes, by the suffix of its generator's name
+#: (``<component>-<suffix>``), as lago-api uses each (v1.51.0):
+LOST_WHEN_REGENERATED: dict[str, str] = {
+    # app/services/utils/auth_token.rb signs login tokens with it (HS256), and
+    # app/services/customer_portal/generate_url_service.rb signs customer-portal links.
+    "secret-key-base": "every user is logged out and every customer-portal link already sent stops working",
+    # app/models/webhook.rb signs webhooks with it (RS256).
+    "rsa-key": "webhook receivers that check signatures with the old public key reject every webhook until they fetch the new one",
+    # config/application.rb: Active Record encryption; app/models/concerns/secrets_storable.rb
+    # encrypts the stored credentials of integrations and payment providers.
+    "encryption-primary-key": "the integration and payment-provider credentials stored in the database can no longer be decrypted",
+    "encryption-deterministic-key": "the integration and payment-provider credentials stored in the database can no longer be decrypted",
+    "encryption-key-derivation-salt": "the integration and payment-provider credentials stored in the database can no longer be decrypted",
+}
+
+
 @dataclass(frozen=True)
 class LagoSecretValues:
     """The five values every backend role needs, each a secret output."""

@@ -31,3 +31,18 @@ def plans(stack: str, changes: dict[str, Any], base_changes: dict[str, Any] | No
     """(base, head): ``stack`` before and after ``changes``."""
     base_changes = base_changes or {}
     return planned(stack, base_changes), planned(stack, deep_merge(base_changes, changes))
+
+
+#: The golden diffs (tests/golden/diff-<name>.md): name → (stack, base changes, head changes).
+SCENARIOS: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "version-bump": ("aws-dev", {}, {"lago:version": "v1.52.0"}),
+    "downgrade": ("aws-dev", {"lago:version": "v1.52.0"}, {"lago:version": "v1.51.0"}),
+    "database-major": ("aws-dev", {}, {"lago:database": {"version": 17}}),
+    "deferred-resize": ("aws-prod", {}, {"lago:aws": {"database": {"instanceClass": "db.m7g.xlarge"}}}),
+    "tags-only": ("aws-dev", {}, {"lago:tags": {"team": "billing"}}),
+}
+
+
+def scenario(name: str) -> tuple[dict, dict]:
+    stack, base, head = SCENARIOS[name]
+    return plans(stack, head, base)

@@ -1,22 +1,27 @@
-"""plan diff on real offline plans of modified stack files: what changes, what is dangerous,
-and the exit code a pipeline reads."""
+"""plan diff on real offline plans of modified stack files: what changes, what the cloud will do,
+what is dangerous, and the exit code a pipeline reads."""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from lago_infra.__main__ import main
 from lago_infra.plan import run_plan
 from lago_infra.review import dangers, diff, exit_code
-from lago_infra.review.danger import EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_DANGER, EXIT_NO_CHANGES
+from lago_infra.review.comment import review
+from lago_infra.review.danger import EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_DANGER, EXIT_NO_CHANGES, HOLDS_DATA
+from lago_infra.review.effects import notices
 from lago_infra.review.flatten import flatten
-from lago_infra.review.report import as_text
-from lago_infra.review.replacements import TABLE
+from lago_infra.review.report import as_markdown, as_text
+from lago_infra.secrets import LOST_WHEN_REGENERATED
 
-from .review_fixtures import planned, plans
+from .review_fixtures import SCENARIOS, planned, plans, scenario
 
+GOLDEN = Path(__file__).parent / "golden"
 BUMP = {"lago:version": "v1.52.0"}
 #: Where Lago's roles run, per target: a version bump may touch these and nothing else.
 SERVICE_TYPES = {
@@ -34,8 +39,32 @@ SERVICE_TYPES = {
 }
 
 
+def _edit(plans_: tuple[dict, dict], type_: str, **inputs) -> tuple:
+    """The diff of ``plans_`` after setting ``inputs`` on the head's first resource of ``type_``."""
+    base, head = plans_
+    resource = next(r for r in head["resources"] if r["type"] == type_)
+    resource["inputs"].update(inputs)
+    return diff(base, head), resource
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_golden_diffs(name):
+    """What a reviewer reads for each kind of change (the Markdown of one stack, without the cost,
+    which tests/test_review_comment.py covers). Regenerate after a reviewed change:
+    UPDATE_GOLDEN=1 make test."""
+    r = review(*scenario(name))
+    text = as_markdown(r.diff, r.flags, None, notices=r.notices)
+    golden = GOLDEN / f"diff-{name}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+# -- item: migrations are visible; a downgrade is dangerous --------------------------------------
+
+
 @pytest.mark.parametrize("stack", ["local", "aws-dev", "gcp-prod"])
-def test_version_bump_changes_only_services_without_danger(stack):
+def test_version_bump_changes_only_services_and_says_migrations_run(stack):
     base, head = plans(stack, BUMP)
     d = diff(base, head)
     flags = dangers(d)
@@ -45,9 +74,94 @@ def test_version_bump_changes_only_services_without_danger(stack):
     assert exit_code(d, flags) == EXIT_CHANGES
     images = {c.path: (c.old, c.new) for c in d.roles if c.path.endswith(".image")}
     assert images["api.image"] == ("getlago/api:v1.51.0", "getlago/api:v1.52.0")
+    [migrations] = [n for n in notices(d) if n.kind == "migrations"]
+    assert migrations.message.startswith("migrations will run for getlago/api:v1.52.0")
+    assert "do not roll back" in migrations.message
 
 
-def test_version_bump_shows_the_image_inside_the_container_definitions():
+def test_the_migrations_runner_is_replaced_not_updated():
+    """The Invocation's input names the new migrate revision; with the default lifecycle scope
+    that is a new invocation (terraform-provider-aws lambda/invocation.go), so the task runs."""
+    d = diff(*plans("aws-dev", BUMP))
+    run = next(r for r in d.resources if r.type == "aws:lambda/invocation:Invocation")
+    assert run.kind == "replace" and run.replaced_by == ["input.taskDefinition"]
+    assert any("lago-ecs-migrate-run is replaced, which runs the migrate task again" in n.message for n in notices(d))
+
+
+def test_a_cloud_run_job_whose_token_changes_runs_an_execution():
+    d, job = _edit(plans("gcp-dev", {}), "gcp:cloudrunv2/job:Job", runExecutionToken="a-new-token")
+    assert next(r for r in d.resources if r.name == job["name"]).kind == "update"
+    assert any("gets a new runExecutionToken, which starts an execution" in n.message for n in notices(d))
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "local"])
+def test_a_downgrade_is_dangerous(stack):
+    d = diff(*plans(stack, {"lago:version": "v1.51.0"}, {"lago:version": "v1.52.0"}))
+    flags = dangers(d)
+    [downgrade] = [f for f in flags if f.kind == "downgrade"]
+    assert "v1.52.0 → v1.51.0 is a downgrade" in downgrade.message and "do not roll back" in downgrade.message
+    assert exit_code(d, flags) == EXIT_DANGER
+
+
+def test_an_upgrade_with_image_tags_that_are_not_versions_is_not_guessed():
+    base, head = plans("aws-dev", {})
+    head["roles"]["migrate"]["image"] = "registry.example.com/lago/api@sha256:0123"
+    flags = [f for f in dangers(diff(base, head)) if f.kind == "downgrade"]
+    assert flags and "cannot tell an upgrade from a downgrade" in flags[0].message
+
+
+# -- item: what the cloud will actually do -------------------------------------------------------
+
+
+def test_a_major_version_aws_refuses_is_not_called_an_upgrade():
+    """RDS refuses a major EngineVersion while AllowMajorVersionUpgrade is off (botocore rds
+    ModifyDBInstance), and the instance has it off: the change fails, it does not upgrade."""
+    d = diff(*plans("aws-dev", {"lago:database": {"version": 17}}))
+    flags = dangers(d)
+    assert [f.kind for f in flags] == ["refused"]
+    assert "RDS refuses it" in flags[0].message and "`pulumi up` fails there" in flags[0].message
+    assert not [n for n in notices(d) if n.kind == "deferred"], "a refused change is not waiting for a window"
+    assert exit_code(d, flags) == EXIT_DANGER
+
+
+def test_a_major_version_with_upgrades_allowed_is_an_irreversible_deferred_upgrade():
+    d, _ = _edit(plans("aws-dev", {"lago:database": {"version": 17}}), "aws:rds/instance:Instance", allowMajorVersionUpgrade=True)
+    assert [f.kind for f in dangers(d)] == ["engine-major"]
+    [deferred] = [n for n in notices(d) if n.kind == "deferred"]
+    assert "`engineVersion` 16 → 17 waits for the next maintenance window" in deferred.message
+
+
+@pytest.mark.parametrize("stack", ["local", "gcp-dev"])
+def test_a_database_major_upgrade_elsewhere_is_dangerous(stack):
+    d = diff(*plans(stack, {"lago:database": {"version": 17}}))
+    flags = dangers(d)
+    assert [f.kind for f in flags] == ["engine-major"]
+    assert exit_code(d, flags) == EXIT_DANGER
+
+
+def test_a_resize_without_apply_immediately_waits_for_the_window_and_its_alarm_does_not():
+    d = diff(*scenario("deferred-resize"))
+    found = {n.kind: n for n in notices(d)}
+    assert "db.m7g.large → db.m7g.xlarge waits for the next maintenance window (sun:03:30-sun:04:30 UTC)" in found["deferred"].message
+    assert found["at-once"].name == "lago-baseline-alarms-database-connections"
+    assert "threshold 721 → 1442 changes at once" in found["at-once"].message
+    assert dangers(d) == []
+
+
+def test_apply_immediately_defers_nothing():
+    d, _ = _edit(scenario("deferred-resize"), "aws:rds/instance:Instance", applyImmediately=True)
+    assert not [n for n in notices(d) if n.kind in ("deferred", "at-once")]
+
+
+def test_a_tags_only_change_updates_task_definitions_in_place():
+    d = diff(*scenario("tags-only"))
+    task_definitions = [r for r in d.resources if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
+    assert task_definitions and {r.kind for r in task_definitions} == {"update"}
+    assert d.of_kind("replace") == []
+    assert dangers(d) == []
+
+
+def test_a_container_definition_change_replaces_the_task_definition():
     d = diff(*plans("aws-dev", BUMP))
     api = next(r for r in d.resources if r.name == "lago-ecs-api" and r.type.startswith("aws:ecs/taskDefinition"))
     assert api.kind == "replace"
@@ -56,24 +170,28 @@ def test_version_bump_shows_the_image_inside_the_container_definitions():
     assert "containerDefinitions.api.image: getlago/api:v1.51.0 → getlago/api:v1.52.0" in as_text(d, [])
 
 
-@pytest.mark.parametrize(
-    "stack, changes, resource",
-    [
-        ("aws-dev", {"lago:database": {"name": "billing"}}, "lago-db"),
-    ],
-)
+# -- item: replacement rules with sources; unknown is unknown -------------------------------------
+
+
+def test_a_type_without_a_rule_is_unknown_not_updated():
+    d, listener = _edit(plans("aws-dev", {}), "aws:lb/listener:Listener", port=8443)
+    changed = next(r for r in d.resources if r.urn == listener["urn"])
+    assert changed.kind == "unknown" and changed.unknown == ["port"]
+    assert "in place or replaced: not known offline for port" in as_text(d, [])
+
+
+def test_an_input_a_rule_does_not_list_is_unknown_and_dangerous_on_data():
+    d, db = _edit(plans("aws-dev", {}), "aws:rds/instance:Instance", someFutureInput="x")
+    assert next(r for r in d.resources if r.urn == db["urn"]).kind == "unknown"
+    [flag] = dangers(d)
+    assert flag.kind == "maybe-replaced" and "`someFutureInput`" in flag.message
+
+
+@pytest.mark.parametrize("stack, changes, resource", [("aws-dev", {"lago:database": {"name": "billing"}}, "lago-db")])
 def test_changed_database_identifier_is_dangerous(stack, changes, resource):
     d = diff(*plans(stack, changes))
     flags = dangers(d)
     assert any(f.kind == "data-loss" and f.name == resource for f in flags)
-    assert exit_code(d, flags) == EXIT_DANGER
-
-
-@pytest.mark.parametrize("stack", ["aws-dev", "local"])
-def test_database_major_upgrade_is_dangerous(stack):
-    d = diff(*plans(stack, {"lago:database": {"version": 17}}))
-    flags = dangers(d)
-    assert [f.kind for f in flags if f.kind == "engine-major"] == ["engine-major"]
     assert exit_code(d, flags) == EXIT_DANGER
 
 
@@ -95,13 +213,53 @@ def test_protection_off_in_prod_is_dangerous(stack, base):
     assert exit_code(d, dangers(d)) == EXIT_DANGER
 
 
-def test_regenerated_secret_is_dangerous():
-    base = run_plan(stack="local").to_json()
+def _regenerate(stack: str, name: str) -> tuple:
+    base = planned(stack, {})
     head = json.loads(json.dumps(base))
-    password = next(r for r in head["resources"] if r["type"] == "random:index/randomPassword:RandomPassword")
-    password["inputs"]["length"] = 48
-    flags = dangers(diff(base, head))
-    assert {f.kind for f in flags} == {"data-loss", "secret-regenerated"}
+    generated = next(r for r in head["resources"] if r["name"] == name)
+    generated["inputs"]["byteLength" if "byteLength" in generated["inputs"] else "length"] += 8
+    d = diff(base, head)
+    return d, dangers(d), notices(d)
+
+
+def test_a_regenerated_lago_secret_names_what_stops_working():
+    _, flags, _ = _regenerate("local", "lago-secrets-encryption-primary-key")
+    assert [f.kind for f in flags] == ["secret-regenerated"]
+    assert "payment-provider credentials stored in the database can no longer be decrypted" in flags[0].message
+    _, flags, _ = _regenerate("aws-prod", "lago-secrets-secret-key-base")
+    assert "every user is logged out" in flags[0].message and "It is protected" in flags[0].message
+
+
+def test_a_regenerated_password_is_a_new_credential_not_lost_data():
+    _, flags, _ = _regenerate("aws-dev", "lago-db-password")
+    [flag] = flags
+    assert "a new password for lago-db, lago-secret-database-url" in flag.message
+    assert "encrypted" not in flag.message
+
+
+def test_a_random_suffix_that_names_a_snapshot_loses_nothing():
+    d, flags, found = _regenerate("aws-prod", "lago-db-final-snapshot")
+    assert flags == [] and exit_code(d, flags) == EXIT_CHANGES
+    [note] = [n for n in found if n.kind == "name-only"]
+    assert "nothing stored is lost" in note.message and "lago-db" in note.message
+
+
+def test_every_lago_secret_generator_says_what_its_loss_costs(plan_of):
+    """LOST_WHEN_REGENERATED is keyed by the generators' names: a generator added or renamed in
+    lago_infra/secrets.py without its entry would fall back to a vague message."""
+    generators = [r.name for r in plan_of("aws-prod").resources if r.type.startswith(("random:", "tls:")) and "lago:index:LagoSecrets$" in r.urn]
+    assert len(generators) == 5
+    for name in generators:
+        assert any(name.endswith(f"-{suffix}") for suffix in LOST_WHEN_REGENERATED), name
+
+
+def test_every_data_type_has_a_replacement_rule():
+    from lago_infra.review.replacements import TABLE
+
+    assert set(HOLDS_DATA) <= set(TABLE)
+
+
+# -- plumbing -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("stack, role", [("aws-prod", "worker"), ("local", "worker")])
@@ -140,12 +298,6 @@ def test_json_string_inputs_are_diffed_structurally():
     assert flatten({"c": containers}) == {"c.api.environment.X": "1", "c.api.image": "a:1"}
 
 
-def test_every_replacement_rule_cites_its_source():
-    for type_, rule in TABLE.items():
-        assert rule.source.startswith("https://"), type_
-        assert rule.inputs, type_
-
-
 def test_bad_input_is_one_message_and_exit_2(tmp_path, capsys):
     (tmp_path / "x.json").write_text('{"not": "a plan"}')
     assert main(["plan", "diff", str(tmp_path / "x.json"), str(tmp_path / "x.json")]) == EXIT_BAD_INPUT
@@ -168,3 +320,34 @@ def test_help_documents_the_exit_codes(capsys):
     out = capsys.readouterr().out
     for code in (EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DANGER, EXIT_BAD_INPUT):
         assert f"  {code} " in out
+
+
+def test_every_replacement_rule_cites_the_provider_schema_it_was_read_from():
+    from lago_infra.review.replacements import TABLE
+
+    repository = {"aws": "hashicorp/terraform-provider-aws", "gcp": "hashicorp/terraform-provider-google", "random": "hashicorp/terraform-provider-random"}
+    repository |= {"tls": "hashicorp/terraform-provider-tls", "docker": "kreuzwerker/terraform-provider-docker"}
+    for type_, rule in TABLE.items():
+        assert rule.source.startswith(repository[type_.split(":")[0]] + " "), type_
+        assert rule.source.endswith(".go"), type_
+        assert rule.replaces or rule.updates, type_
+
+
+def test_rules_decide_by_the_longest_path_and_their_conditions():
+    from lago_infra.review.replacements import REPLACE, TABLE, UNKNOWN, UPDATE
+
+    sql = TABLE["gcp:sql/databaseInstance:DatabaseInstance"]
+    assert sql.decide("settings.tier") == UPDATE and sql.decide("settings.collation") == REPLACE
+    pool = TABLE["gcp:cloudrunv2/workerPool:WorkerPool"]
+    assert pool.decide("template.containers.worker.image") == UPDATE
+    assert pool.decide("template.containers.worker.dependsOn") == REPLACE
+    redis = TABLE["gcp:redis/instance:Instance"]
+    assert redis.decide("redisVersion", "REDIS_7_2", "REDIS_7_0") == REPLACE
+    assert redis.decide("redisVersion", "REDIS_7_0", "REDIS_7_2") == UPDATE
+    subnet = TABLE["gcp:compute/subnetwork:Subnetwork"]
+    assert subnet.decide("ipCidrRange", "10.0.0.0/20", "10.0.0.0/16") == UPDATE
+    assert subnet.decide("ipCidrRange", "10.0.0.0/16", "10.0.0.0/20") == REPLACE
+    invocation = TABLE["aws:lambda/invocation:Invocation"]
+    assert invocation.decide("input.x", 1, 2, {}) == REPLACE
+    assert invocation.decide("input.x", 1, 2, {"lifecycleScope": "CRUD"}) == UPDATE
+    assert TABLE["aws:ecs/service:Service"].decide("capacityProviderStrategies") == UNKNOWN

@@ -1,21 +1,28 @@
-"""Danger flags: the changes a reviewer must not approve without meaning to.
+"""Danger flags: the changes a reviewer must not approve without meaning to. Each names what is
+really lost or what really happens.
 
 - a replacement or removal of anything that holds data or identity (database, Redis, bucket,
-  secret, generated key or password, network): its contents or its identity are gone;
+  data volume, secret, encryption key, network): its contents or its identity are gone;
+- a generated value generated anew: what stops working depends on what it is (Lago's own secrets
+  say it in ``lago_infra/secrets.py``; a password is a new credential for what reads it);
 - a change that turns protection off (Pulumi ``protect`` / ``retainOnDelete``, the cloud's
   deletion protection, a bucket's ``forceDestroy``);
-- a changed input of a generated secret (every such input regenerates the value);
-- a major engine version change of a database (an in-place upgrade cannot be rolled back);
+- a database major version change: refused by RDS while ``allowMajorVersionUpgrade`` is off,
+  otherwise an upgrade that cannot be rolled back;
+- a Lago downgrade: Lago's migrations do not roll back;
+- a change of a resource that holds data which the replacement table does not know: it may be
+  replaced (``replacements.py``);
 - a ``lago:name`` change (every resource is renamed, so deleted and created anew).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
+from ..secrets import LOST_WHEN_REGENERATED
 from .diff import ABSENT, PlanDiff, ResourceChange
+from .effects import major, one_shot_roles, refused_major, version
 
 #: Resource types that hold data or identity, and what a reviewer calls them.
 HOLDS_DATA: dict[str, str] = {
@@ -29,10 +36,6 @@ HOLDS_DATA: dict[str, str] = {
     "docker:index/volume:Volume": "data volume",
     "aws:secretsmanager/secret:Secret": "secret",
     "gcp:secretmanager/secret:Secret": "secret",
-    "random:index/randomPassword:RandomPassword": "generated secret",
-    "random:index/randomString:RandomString": "generated secret",
-    "random:index/randomId:RandomId": "generated secret",
-    "tls:index/privateKey:PrivateKey": "generated key",
     "aws:kms/key:Key": "encryption key",
     "gcp:kms/cryptoKey:CryptoKey": "encryption key",
     "aws:ec2/vpc:Vpc": "network",
@@ -42,7 +45,28 @@ HOLDS_DATA: dict[str, str] = {
     "docker:index/network:Network": "network",
 }
 
-GENERATED = {t for t, what in HOLDS_DATA.items() if what.startswith("generated")}
+#: Generated values (pulumi-random, pulumi-tls).
+GENERATED = {
+    "random:index/randomPassword:RandomPassword",
+    "random:index/randomString:RandomString",
+    "random:index/randomId:RandomId",
+    "tls:index/privateKey:PrivateKey",
+}
+
+_LAGO_SECRETS = "lago:index:LagoSecrets"
+_SECRET_VERSIONS = ("aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion")
+
+#: What is lost when a resource of each kind is replaced or removed.
+_CONSEQUENCE = {
+    "database": "its data is lost unless restored from a backup",
+    "Redis": "its data (queued jobs, cache) is lost",
+    "bucket": "its files are lost unless restored from a backup",
+    "data volume": "its data is lost unless restored from a backup",
+    "secret": "a new secret with a new ARN or name takes its place and its value is written again from the stack; "
+    "anything outside the stack that reads the old one breaks",
+    "encryption key": "what it encrypts stays readable only while the old key exists, and the old key is scheduled for deletion",
+    "network": "everything inside it is recreated",
+}
 
 #: Inputs that protect a resource from deletion, and the value that means "off".
 _PROTECTION_OFF: dict[str, Any] = {
@@ -55,17 +79,13 @@ _PROTECTION_OFF: dict[str, Any] = {
     "skipFinalSnapshot": True,  # RDS: no snapshot when deleted
 }
 
-#: Inputs that carry a database's engine version, per type.
-_ENGINE_VERSION = {
-    "aws:rds/instance:Instance": "engineVersion",
-    "gcp:sql/databaseInstance:DatabaseInstance": "databaseVersion",
-    "docker:index/remoteImage:RemoteImage": "name",  # postgres:<major>-alpine locally
-}
+_RDS = "aws:rds/instance:Instance"
+_CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 
 
 @dataclass(frozen=True)
 class Danger:
-    kind: str  # data-loss | protection-off | secret-regenerated | engine-major | renamed
+    kind: str  # data-loss | secret-regenerated | protection-off | engine-major | refused | downgrade | maybe-replaced | renamed
     name: str
     message: str
 
@@ -84,21 +104,137 @@ def dangers(d: PlanDiff) -> list[Danger]:
                 "the resource name prefix (lago:name) changed: every resource is deleted and created anew under the new names, data included",
             )
         )
+    found += _downgrade(d)
     for r in d.resources:
         what = HOLDS_DATA.get(r.type)
-        if r.type in GENERATED and _is_trigger(r, d):
-            what = None
         if what and r.kind in ("replace", "remove"):
             verb = "replaced" if r.kind == "replace" else "removed"
             why = f" (changed: {', '.join(r.replaced_by)})" if r.replaced_by else ""
-            guard = " (it is protected: `pulumi up` stops before deleting it until protection is lifted)" if _protected(r, d) else ""
-            found.append(Danger("data-loss", r.name, f"{what} {r.name} is {verb}{why}: {_consequence(what)}{guard}"))
-        if what and r.type in GENERATED and r.kind == "replace":
-            found.append(Danger("secret-regenerated", r.name, f"{r.name}: its inputs changed ({', '.join(r.replaced_by)}), so a new value is generated and the old one is lost"))
+            readers = f" Read by: {', '.join(r.dependents)}." if what == "encryption key" and r.dependents else ""
+            guard = " It is protected: `pulumi up` stops before deleting it until protection is lifted." if _protected(r, d) else ""
+            found.append(Danger("data-loss", r.name, f"{what} {r.name} is {verb}{why}: {_CONSEQUENCE[what]}.{readers}{guard}"))
+        if what and r.kind == "unknown":
+            found.append(
+                Danger(
+                    "maybe-replaced",
+                    r.name,
+                    f"{what} {r.name}: whether {', '.join(f'`{p}`' for p in r.unknown)} changes in place is not known offline; "
+                    f"if the provider replaces it, {_CONSEQUENCE[what]}. Check the real preview.",
+                )
+            )
+        if r.type in GENERATED and r.kind in ("replace", "remove") and not _is_trigger(r, d):
+            purpose = generated_purpose(r, d)
+            if purpose is not None:
+                verb = "generated anew" if r.kind == "replace" else "removed"
+                why = f" (changed: {', '.join(r.replaced_by)})" if r.replaced_by else ""
+                guard = " It is protected: `pulumi up` stops before deleting it until protection is lifted." if _protected(r, d) else ""
+                found.append(Danger("secret-regenerated", r.name, f"{r.name} is {verb}{why}: {purpose}.{guard}"))
         found += _protection_off(r)
-        found += _engine_major(r)
+        found += _engine_major(r, d)
     found += _local_postgres_major(d)
     return found
+
+
+# -- generated values ---------------------------------------------------------------------------
+
+
+def generated_purpose(r: ResourceChange, d: PlanDiff) -> Optional[str]:
+    """What stops working when a generated value changes; None for a value that only names
+    something (a random suffix), which loses nothing by itself."""
+    if f"{_LAGO_SECRETS}$" in r.urn:
+        suffix = next((s for s in LOST_WHEN_REGENERATED if r.name.endswith(f"-{s}")), None)
+        if suffix is not None:
+            return LOST_WHEN_REGENERATED[suffix]
+        return "a secret Lago reads changes; what stops working is not known to this review (add it to lago_infra/secrets.py)"
+    if r.type == "random:index/randomPassword:RandomPassword":
+        readers = _readers(r, d)
+        return (
+            f"a new password for {', '.join(readers) or 'what reads it'}: every role keeps the old one until it restarts, "
+            "so connections fail in between"
+        )
+    if r.type == "tls:index/privateKey:PrivateKey":
+        return f"a new key for {', '.join(_readers(r, d)) or 'what reads it'}: what was signed or encrypted with the old one no longer verifies"
+    return None
+
+
+def _readers(r: ResourceChange, d: PlanDiff) -> list[str]:
+    """Resources that read a generated value: its siblings and the secret versions that store it."""
+    doc = d.head if r.kind != "remove" else d.base
+    parent = next((x.get("parent") for x in doc["resources"] if x["urn"] == r.urn), None)
+    return sorted(
+        x["name"]
+        for x in doc["resources"]
+        if r.urn in x.get("dependencies", []) and (x.get("parent") == parent or x["type"] in _SECRET_VERSIONS)
+    )
+
+
+def _is_trigger(r: ResourceChange, d: PlanDiff) -> bool:
+    """A generated value with ``keepers`` is a trigger, not a secret: the keepers exist to
+    regenerate it when they change (e.g. to run a job once per release)."""
+    doc = next((x for x in (d.head if r.kind != "remove" else d.base)["resources"] if x["urn"] == r.urn), {})
+    return bool(doc.get("inputs", {}).get("keepers"))
+
+
+def _protected(r: ResourceChange, d: PlanDiff) -> bool:
+    return any(x["urn"] == r.urn and x.get("protect") for x in d.base["resources"])
+
+
+# -- versions -----------------------------------------------------------------------------------
+
+
+def _downgrade(d: PlanDiff) -> list[Danger]:
+    """Lago's release, from the image of the role that runs its migrations."""
+    roles = one_shot_roles(d.head) or [n for n in d.head.get("roles", {}) if n.rsplit("/", 1)[-1] == "api"]
+    for change in d.roles:
+        if change.path not in {f"{role}.image" for role in roles}:
+            continue
+        old, new = version(change.old), version(change.new)
+        if old is None or new is None:
+            if ABSENT not in (change.old, change.new):
+                return [
+                    Danger(
+                        "downgrade",
+                        change.path,
+                        f"Lago's image {change.old} → {change.new}: the tags are not versions, so this review cannot tell an "
+                        "upgrade from a downgrade, and Lago's migrations do not roll back. Check the release before approving.",
+                    )
+                ]
+            return []
+        if new < old:
+            return [
+                Danger(
+                    "downgrade",
+                    change.path,
+                    f"Lago {_tag(change.old)} → {_tag(change.new)} is a downgrade: Lago's migrations do not roll back, so "
+                    f"{_tag(change.new)} would run against a database migrated for {_tag(change.old)}. Going back means "
+                    "restoring the backup taken before the upgrade (README, Upgrade Lago).",
+                )
+            ]
+        return []
+    return []
+
+
+def _engine_major(r: ResourceChange, d: PlanDiff) -> list[Danger]:
+    key = {_RDS: "engineVersion", _CLOUD_SQL: "databaseVersion"}.get(r.type)
+    if key is None or r.kind not in ("update", "replace", "unknown"):
+        return []
+    out = []
+    for c in r.changes:
+        if c.path != key or major(c.old) is None or major(c.new) is None or major(c.old) == major(c.new):
+            continue
+        if refused_major(r, c, d):
+            out.append(
+                Danger(
+                    "refused",
+                    r.name,
+                    f"{r.name}: engine {c.old} → {c.new} is a major version change with allowMajorVersionUpgrade off: RDS "
+                    "refuses it (ModifyDBInstance: major version upgrades must be allowed), so `pulumi up` fails there. "
+                    "Upgrade out of band first (README, Upgrade PostgreSQL's major version).",
+                )
+            )
+        else:
+            out.append(Danger("engine-major", r.name, f"{r.name}: database engine {c.old} → {c.new} is a major upgrade in place, which cannot be rolled back"))
+    return out
 
 
 def _local_postgres_major(d: PlanDiff) -> list[Danger]:
@@ -108,7 +244,7 @@ def _local_postgres_major(d: PlanDiff) -> list[Danger]:
     def majors(kind: str) -> dict[str, str]:
         images = [r for r in d.of_kind(kind) if r.type == "docker:index/remoteImage:RemoteImage"]
         names = [next((c.old if kind == "remove" else c.new) for c in r.changes if c.path == "name") for r in images]
-        return {_major(n): n for n in names if str(n).startswith("postgres:") and _major(n)}
+        return {m: n for n in names if str(n).startswith("postgres:") and (m := major(n))}
 
     old, new = majors("remove"), majors("add")
     return [
@@ -119,55 +255,17 @@ def _local_postgres_major(d: PlanDiff) -> list[Danger]:
     ]
 
 
-def _protected(r: ResourceChange, d: PlanDiff) -> bool:
-    return any(x["urn"] == r.urn and x.get("protect") for x in d.base["resources"])
-
-
-def _is_trigger(r: ResourceChange, d: PlanDiff) -> bool:
-    """A generated value with ``keepers`` is a trigger, not a secret: the keepers exist to
-    regenerate it when they change (e.g. to run a job once per release)."""
-    doc = next((x for x in (d.head if r.kind != "remove" else d.base)["resources"] if x["urn"] == r.urn), {})
-    return bool(doc.get("inputs", {}).get("keepers"))
-
-
-def _consequence(what: str) -> str:
-    if what in ("database", "Redis", "bucket", "data volume"):
-        return "its data is lost unless restored from a backup"
-    if what in ("network",):
-        return "everything inside it is recreated"
-    return "everything that used it (sessions, encrypted data, tokens) stops working"
+# -- protection and names -----------------------------------------------------------------------
 
 
 def _protection_off(r: ResourceChange) -> list[Danger]:
-    if r.kind not in ("update", "replace"):
+    if r.kind not in ("update", "replace", "unknown"):
         return []
     return [
         Danger("protection-off", r.name, f"{r.name}: {c.path} {_show(c.old)} → {_show(c.new)} turns protection off")
         for c in r.changes
         if c.path in _PROTECTION_OFF and c.new == _PROTECTION_OFF[c.path] and c.old != c.new
     ]
-
-
-def _engine_major(r: ResourceChange) -> list[Danger]:
-    key = _ENGINE_VERSION.get(r.type)
-    if key is None or r.kind not in ("update", "replace"):
-        return []
-    out = []
-    for c in r.changes:
-        if c.path != key:
-            continue
-        if r.type.startswith("docker:") and not str(c.new).startswith("postgres:"):
-            continue
-        old, new = _major(c.old), _major(c.new)
-        if old is not None and new is not None and old != new:
-            out.append(Danger("engine-major", r.name, f"{r.name}: database engine {c.old} → {c.new} is a major upgrade, which cannot be rolled back"))
-    return out
-
-
-def _major(version: Any) -> str | None:
-    """The major version in "16.4", "POSTGRES_16", "postgres:16-alpine"."""
-    match = re.search(r"(\d+)", str(version)) if version not in (None, ABSENT) else None
-    return match.group(1) if match else None
 
 
 def _renamed_roots(d: PlanDiff) -> list[tuple[str, str]]:
@@ -180,6 +278,10 @@ def _renamed_roots(d: PlanDiff) -> list[tuple[str, str]]:
 
     before, after = roots(d.base), roots(d.head)
     return [(before[t], after[t]) for t in sorted(before.keys() & after.keys()) if before[t] != after[t]]
+
+
+def _tag(image: Any) -> str:
+    return str(image).rsplit(":", 1)[-1]
 
 
 def _show(value: Any) -> str:

@@ -3,8 +3,9 @@
 Resources are matched by URN. A URN present only in the head is *added*, only in the base
 *removed* (a renamed resource is both: Pulumi deletes and creates it unless an alias says
 otherwise). A resource in both whose inputs changed is *replaced* when one of the changed inputs
-forces it (``replacements.TABLE``), otherwise *updated*. Role environments, images, commands and
-replica ranges are diffed too, and stack outputs. Values are those of the plan files: a secret is
+forces it (``replacements.TABLE``), *updated* when the table says every changed input updates in
+place, and *unknown* when the table does not know one of them (never guessed). Role
+environments, images, commands and replica ranges are diffed too, and stack outputs. Values are those of the plan files: a secret is
 ``[secret]`` there and stays so here.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .flatten import flatten
-from .replacements import replacing_paths
+from .replacements import classify
 
 ABSENT = "(absent)"
 
@@ -42,7 +43,7 @@ class Change:
 
 @dataclass
 class ResourceChange:
-    kind: str  # add | remove | replace | update
+    kind: str  # add | remove | replace | update | unknown
     urn: str
     type: str
     name: str
@@ -52,6 +53,8 @@ class ResourceChange:
     #: Resources of the head that read this one's outputs: they change too under a real engine
     #: when it is replaced (new ids), which the offline mocks cannot show.
     dependents: list[str] = field(default_factory=list)
+    #: Changed input paths the replacement table does not know (kind == "unknown").
+    unknown: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +65,7 @@ class ResourceChange:
             "changes": [c.to_json() for c in self.changes],
             "replaced_by": self.replaced_by,
             "dependents": self.dependents,
+            "unknown": self.unknown,
         }
 
 
@@ -83,7 +87,7 @@ class PlanDiff:
         return [r for r in self.resources if r.kind == kind]
 
     def counts(self) -> dict[str, int]:
-        return {k: len(self.of_kind(k)) for k in ("add", "replace", "update", "remove")}
+        return {k: len(self.of_kind(k)) for k in ("add", "replace", "update", "unknown", "remove")}
 
 
 def load(path: Path | str) -> dict[str, Any]:
@@ -122,10 +126,13 @@ def diff(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
             changes = _changes(_state(before), _state(after))
             if not changes:
                 continue
-            forced = replacing_paths(after["type"], [c.path for c in changes if not c.path.startswith("(")])
-            kind = "replace" if forced else "update"
+            # Resource options (the "(protect)" pseudo-inputs) never replace anything.
+            verdict = classify(after["type"], [(c.path, c.old, c.new) for c in changes if not c.path.startswith("(")], after.get("inputs"))
+            forced = verdict.replacing
             resources.append(
-                ResourceChange(kind, urn, after["type"], after["name"], changes, forced, sorted(dependents.get(urn, [])) if forced else [])
+                ResourceChange(
+                    verdict.kind, urn, after["type"], after["name"], changes, forced, sorted(dependents.get(urn, [])) if forced else [], verdict.unknown
+                )
             )
     return PlanDiff(
         stack=head["stack"],

@@ -5,13 +5,19 @@ the database, a Redis, the storage, the secret store, the container runtime) and
 roles; edges from what each role is handed (its environment: a ``DATABASE_URL`` means it talks
 to the database) and from the resources' own links (a local container's volume mounts and
 image). Nothing is drawn per target by hand: a new resource type shows once it is in the table.
+
+A reviewer reads it by tier, left to right: the edge, the web roles (what browsers reach), the
+background roles, the internal services, the data. Edges are drawn between tiers where every
+role of a tier does the same (``web --> data`` when each web role uses every store), and from a
+single role only where it differs from its tier, so a prod stack draws about ten edges, not
+one per role and store.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from .. import docs
 from ..lago.roles import DEDICATED_QUEUES, roles_for
@@ -87,6 +93,12 @@ class Chart:
 
 def flowchart(plan: dict[str, Any]) -> str:
     """The Mermaid source (``flowchart LR``) of a plan document (``Plan.to_json()``)."""
+    return _render(build(plan))
+
+
+def build(plan: dict[str, Any]) -> Chart:
+    """The chart's nodes and every edge, one per role and what it uses (before ``_render``
+    draws them by tier)."""
     chart = Chart()
     resources = plan["resources"]
     by_urn = {r["urn"]: r for r in resources}
@@ -146,7 +158,7 @@ def flowchart(plan: dict[str, Any]) -> str:
             chart.link("secrets", rid, dotted=True)
     if "edge" in chart.nodes:
         chart.edges.insert(0, ("user", "edge", "-->"))
-    return _render(chart)
+    return chart
 
 
 def _redis_use(name: str) -> str:
@@ -191,15 +203,78 @@ def _docker_parts(chart: Chart, resources: list[dict[str, Any]], by_urn: dict[st
     return set()
 
 
+#: The tiers a reviewer reads, left to right: (subgraph id, title).
+_TIERS = (("web", "Web"), ("background", "Background"), ("internal", "Internal services"))
+_DATA = ("db", "queue", "cache", "cable", "storage")
+
+
+def _tier(name: str) -> str:
+    """A role's tier: what browsers reach, what runs behind, what only other roles call."""
+    spec = {role.name: role for role in roles_for(list(DEDICATED_QUEUES))}.get(name.rsplit("/", 1)[-1])
+    if spec is not None and spec.public:
+        return "web"
+    if spec is not None and spec.port is not None and not spec.backend:
+        return "internal"
+    return "background"
+
+
 def _render(chart: Chart) -> str:
+    roles = {n.id: n for n in chart.roles}
+    tiers = {tid: [n for n in chart.roles if _tier(n.label.split(" ", 1)[0]) == tid] for tid, _ in _TIERS}
+    data = [nid for nid in _DATA if nid in chart.nodes]
     lines = ["flowchart LR"]
-    lines += [f"  {n.render()}" for n in chart.nodes.values() if n.id in ("user", "edge")]
-    lines.append(f'  subgraph runtime["{chart.runtime}"]')
-    lines += [f"    {n.render()}" for n in chart.roles]
-    lines.append("  end")
-    lines += [f"  {n.render()}" for n in chart.nodes.values() if n.id not in ("user", "edge")]
-    lines += [f"  {a} {arrow} {b}" for a, b, arrow in chart.edges]
+    lines += [f"  {chart.nodes[n].render()}" for n in ("user", "edge") if n in chart.nodes]
+    for tid, title in _TIERS:
+        if tiers[tid]:
+            lines.append(f'  subgraph {tid}["{title} · {chart.runtime}"]')
+            lines += [f"    {n.render()}" for n in tiers[tid]]
+            lines.append("  end")
+    if data:
+        lines.append('  subgraph data["Data"]')
+        lines += [f"    {chart.nodes[n].render()}" for n in data]
+        lines.append("  end")
+    lines += [f"  {n.render()}" for nid, n in chart.nodes.items() if nid not in ("user", "edge", *data)]
+
+    # Who uses what, per role, from the chart's edges.
+    uses: dict[str, set[str]] = {rid: set() for rid in roles}
+    reads_secrets: set[str] = set()
+    edges: list[tuple[str, str, str]] = []
+    for a, b, arrow in chart.edges:
+        if a in roles:
+            uses[a].add(b)
+        elif a == "secrets" and b in roles:
+            reads_secrets.add(b)
+        else:
+            edges.append((a, b, arrow))
+    # The edge reaches every web role: one arrow into the tier.
+    web = {n.id for n in tiers["web"]}
+    for source in ("edge", "user"):
+        if web and all((source, w, "-->") in edges for w in web):
+            edges = [e for e in edges if not (e[0] == source and e[1] in web)] + [(source, "web", "-->")]
+    for tid, _ in _TIERS:
+        members = [n.id for n in tiers[tid]]
+        if not members:
+            continue
+        # What every role of the tier uses is drawn once, from the tier; the rest from each role.
+        common = set.intersection(*(uses[m] for m in members)) - set(members)
+        edges += [(tid, target, "-->") for target in _collapsed(common, data)]
+        for m in members:
+            edges += [(m, target, "-->") for target in _collapsed(uses[m] - common, data)]
+        if set(members) <= reads_secrets:
+            edges.append(("secrets", tid, "-.->"))
+        else:
+            edges += [("secrets", m, "-.->") for m in members if m in reads_secrets]
+    seen: set[tuple[str, str, str]] = set()
+    lines += [f"  {a} {arrow} {b}" for a, b, arrow in edges if not ((a, b, arrow) in seen or seen.add((a, b, arrow)))]
     return "\n".join(lines)
+
+
+def _collapsed(targets: set[str], data: list[str]) -> list[str]:
+    """``targets`` in reading order, every data store at once as the ``data`` subgraph."""
+    if data and set(data) <= targets:
+        targets = (targets - set(data)) | {"data"}
+    order = [*_DATA, "data"]
+    return sorted(targets, key=lambda t: (order.index(t) if t in order else len(order), t))
 
 
 def _role_id(name: str) -> str:
