@@ -367,28 +367,3 @@ def test_a_data_tier_alone_lets_the_platforms_pods_use_a_brought_key_for_the_fil
     plan = data_tier_alone(plan_config, {"baseline": {"existingKmsKeyArn": KEY}})
     files = json.loads(named(plan, "-platform-files", "aws:iam/policy:Policy").inputs["policy"])["Statement"]
     assert {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}} in files
-
-
-def test_a_failed_bootstrap_is_named_when_the_migrations_fail(monkeypatch):
-    """The runner Lambda, with a fake ECS: the bootstrap exited 1, so migrate never started."""
-    import importlib.util
-    import sys
-    import types as modules
-
-    class FakeEcs:
-        def list_tasks(self, **_):
-            return {"taskArns": ["arn:task/1"]}
-
-        def describe_tasks(self, **_):
-            containers = [{"name": "db-bootstrap", "exitCode": 1}, {"name": "migrate"}]
-            return {"tasks": [{"lastStatus": "STOPPED", "containers": containers, "stoppedReason": "Essential container in task exited"}]}
-
-    monkeypatch.setitem(sys.modules, "boto3", modules.SimpleNamespace(client=lambda _: FakeEcs()))
-    source = PROJECT_DIR / "lago_infra" / "targets" / "aws" / "migrate_lambda.py"
-    spec = importlib.util.spec_from_file_location("migrate_lambda_under_test", source)
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
-    context = modules.SimpleNamespace(get_remaining_time_in_millis=lambda: 600_000)
-    with pytest.raises(RuntimeError) as failed:
-        runner.handler({"cluster": "c", "family": "f", "container": "migrate"}, context)
-    assert "db-bootstrap: 1" in str(failed.value) and "migrate: None" in str(failed.value)

@@ -80,14 +80,6 @@ def test_the_runner_may_start_only_the_migrate_task(dev):
     assert run["Resource"].endswith("-ecs-migrate:*")
 
 
-def test_runner_lambda_source_waits_and_fails_clearly():
-    from lago_infra.targets.aws.migrations import LAMBDA_SOURCE
-
-    source = LAMBDA_SOURCE.read_text()
-    compile(source, "index.py", "exec")
-    assert "run_task" in source and "describe_tasks" in source and "list_tasks" in source
-
-
 # -- item 8 / issue 8: health, /metrics, secret rotation, pg_partman, protected secrets ---------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import pulumi_aws as aws
 
@@ -249,6 +250,87 @@ ALB_UNHEALTHY_THRESHOLD_MAX = 10
 
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
+
+# -- the ECS calls the migrations runner makes ----------------------------------------------------
+
+#: ListTasks' filters (ECS API Reference, ListTasks request parameters): ``cluster`` names where
+#: to list, ``nextToken`` / ``maxResults`` page, the rest filter.
+ECS_LIST_TASKS_FILTERS = ("containerInstance", "family", "startedBy", "serviceName", "desiredStatus", "launchType", "daemonName")
+
+
+@dataclass(frozen=True)
+class CallConstraint:
+    """A rule AWS states for one parameter of one API operation, which its API accepts as valid
+    syntax but refuses at run time. ``says`` is the API reference's own sentence, as botocore's
+    service model carries it (``botocore/data/<service>/<version>/service-2.json``, the
+    operation's input shape); ``holds`` checks a call's parameters against it."""
+
+    service: str
+    operation: str
+    parameter: str
+    says: str
+    holds: Callable[[dict[str, Any]], bool]
+
+
+#: Every constraint of the calls ``migrate_lambda.py`` makes (ECS API Reference: ListTasks,
+#: RunTask, DescribeTasks; the same text as botocore's ``ecs/2014-11-13/service-2.json``).
+#: The tests record each call the handler makes and check it against these.
+ECS_RUNNER_CALLS: tuple[CallConstraint, ...] = (
+    CallConstraint(
+        "ecs", "ListTasks", "startedBy",
+        "When you specify startedBy as the filter, it must be the only filter that you use.",
+        lambda p: "startedBy" not in p or not [f for f in ECS_LIST_TASKS_FILTERS if f != "startedBy" and f in p],
+    ),
+    CallConstraint("ecs", "ListTasks", "maxResults", "This value can be between 1 and 100.", lambda p: 1 <= p.get("maxResults", 1) <= 100),
+    CallConstraint("ecs", "RunTask", "count", "You can specify up to 10 tasks for each call.", lambda p: 1 <= p.get("count", 1) <= 10),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy",
+        "If a capacityProviderStrategy is specified, the launchType parameter must be omitted.",
+        lambda p: not ("capacityProviderStrategy" in p and "launchType" in p),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy",
+        "A capacity provider strategy can contain a maximum of 20 capacity providers.",
+        lambda p: len(p.get("capacityProviderStrategy", ())) <= 20,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy.weight",
+        "at least one of the capacity providers must have a weight value greater than zero",
+        lambda p: not p.get("capacityProviderStrategy") or any(i.get("weight", 0) > 0 for i in p["capacityProviderStrategy"]),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "taskDefinition",
+        "When you specify a task definition, you must either specify a specific revision, or all revisions in the ARN.",
+        lambda p: bool(re.search(r":(\d+|\*)$", p.get("taskDefinition", ""))),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration",
+        "This parameter is required for task definitions that use the awsvpc network mode",
+        # Every task definition of this target is awsvpc (Fargate).
+        lambda p: bool(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets")),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.subnets",
+        "There's a limit of 16 subnets that can be specified.",
+        lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets", ())) <= 16,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.securityGroups",
+        "There's a limit of 5 security groups that can be specified.",
+        lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("securityGroups", ())) <= 5,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "propagateTags",
+        "An error will be received if you specify the SERVICE option when running a task.",
+        lambda p: p.get("propagateTags") != "SERVICE",
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "startedBy",
+        "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.",
+        lambda p: bool(re.fullmatch(r"[A-Za-z0-9/_-]{1,128}", p.get("startedBy", "x"))),
+    ),
+    CallConstraint("ecs", "DescribeTasks", "tasks", "A list of up to 100 task IDs or full ARN entries.", lambda p: 1 <= len(p.get("tasks", ())) <= 100),
+)
 
 # -- address space ---------------------------------------------------------------------------------
 
