@@ -31,10 +31,10 @@ zones = aws.get_availability_zones(state="available").names[:2]
 vpc = aws.ec2.Vpc("platform", cidr_block="10.20.0.0/16", enable_dns_hostnames=True, enable_dns_support=True)
 gateway = aws.ec2.InternetGateway("platform", vpc_id=vpc.id)
 public_routes = aws.ec2.RouteTable("platform-public", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)])
-public, private = [], []
+public, private, public_associations = [], [], []
 for i, zone in enumerate(zones):
     subnet = aws.ec2.Subnet(f"platform-public-{zone}", vpc_id=vpc.id, cidr_block=f"10.20.{i}.0/24", availability_zone=zone)
-    aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id)
+    public_associations.append(aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id))
     public.append(subnet)
 address = aws.ec2.Eip("platform-nat", domain="vpc")
 nat = aws.ec2.NatGateway("platform", allocation_id=address.id, subnet_id=public[0].id)
@@ -60,7 +60,15 @@ alb_group = aws.ec2.SecurityGroup(
     ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"])],
     egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"])],
 )
-alb = aws.lb.LoadBalancer("platform", load_balancer_type="application", subnets=[s.id for s in public], security_groups=[alb_group.id], drop_invalid_header_fields=True)
+# Internet-facing: AWS refuses it until the subnets route to an attached gateway.
+alb = aws.lb.LoadBalancer(
+    "platform",
+    load_balancer_type="application",
+    subnets=[s.id for s in public],
+    security_groups=[alb_group.id],
+    drop_invalid_header_fields=True,
+    opts=pulumi.ResourceOptions(depends_on=[gateway, public_routes, *public_associations]),
+)
 certificate = aws.acm.Certificate("platform", domain_name=f"*.{ZONE}", validation_method="DNS")
 validation = certificate.domain_validation_options[0]
 record = aws.route53.Record(

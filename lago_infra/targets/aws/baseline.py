@@ -33,6 +33,8 @@ class AwsBaseline(pulumi.ComponentResource):
     """IAM statements by ECS role kind (``execution``, ``backend``) for a brought key (``kms.task_grants``)."""
     access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
     """Where the ALB writes its access logs."""
+    log_delivery: list[pulumi.Resource] = []
+    """What a writer into the log bucket waits for: its policy (the ALB with access logs)."""
     monitoring: dict[str, pulumi.Input] = {}
     """``monitoring_interval`` / ``monitoring_role_arn`` for the database (empty: off)."""
     log_bucket: Optional[LogBucket] = None
@@ -57,10 +59,12 @@ class AwsBaseline(pulumi.ComponentResource):
             self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)
         if settings.access_logs:
             self.access_logs = aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=ALB_PREFIX, enabled=True)
+            self.log_delivery = [self.log_bucket.policy]
         if settings.enhanced_monitoring_seconds:
-            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": self._monitoring_role().arn}
+            role, attachment = self._monitoring_role()
+            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": role.arn, "monitoring_after": [attachment]}
 
-    def _monitoring_role(self) -> aws.iam.Role:
+    def _monitoring_role(self) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
         role = aws.iam.Role(
             f"{self._name}-rds-monitoring",
             assume_role_policy=json.dumps(
@@ -69,13 +73,13 @@ class AwsBaseline(pulumi.ComponentResource):
             opts=self._child,
         )
         # The AWS-managed policy RDS documents for Enhanced Monitoring (RDS user guide, "Setting up and enabling Enhanced Monitoring").
-        aws.iam.RolePolicyAttachment(
+        attachment = aws.iam.RolePolicyAttachment(
             f"{self._name}-rds-monitoring",
             role=role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
             opts=pulumi.ResourceOptions(parent=role),
         )
-        return role
+        return role, attachment
 
     def watch(
         self,

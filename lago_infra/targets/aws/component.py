@@ -161,7 +161,17 @@ class LagoAws(LagoTarget):
         if managed:
             edge = LagoEdge(
                 f"{name}-edge",
-                EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.alb_id, baseline.access_logs),
+                EdgeArgs(
+                    cfg.edge,
+                    settings.domain,
+                    settings.urls,
+                    protection,
+                    network.vpc_id,
+                    network.public_subnet_ids,
+                    security.alb_id,
+                    baseline.access_logs,
+                    after=[*network.internet, *baseline.log_delivery],
+                ),
                 opts=child,
             )
             front_url, api_url = edge.front_url, edge.api_url

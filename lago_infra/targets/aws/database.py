@@ -41,8 +41,10 @@ class LagoDatabase(pulumi.ComponentResource):
         kms_key_arn: Optional[pulumi.Input[str]] = None,
         monitoring_interval: int = 0,
         monitoring_role_arn: Optional[pulumi.Input[str]] = None,
+        monitoring_after: Sequence[pulumi.Resource] = (),
     ):
-        """``kms_key_arn`` and Enhanced Monitoring come from the production baseline."""
+        """``kms_key_arn`` and Enhanced Monitoring (its role, and the role's policy attachment
+        the instance waits for) come from the production baseline."""
         super().__init__("lago:aws:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Generated here rather than RDS-managed: a managed password rotates on its own schedule
@@ -120,7 +122,7 @@ class LagoDatabase(pulumi.ComponentResource):
             monitoring_interval=monitoring_interval,
             monitoring_role_arn=monitoring_role_arn,
             enabled_cloudwatch_logs_exports=exports,
-            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=log_groups),
+            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=[*log_groups, *monitoring_after]),
         )
         self.identifier = self.instance.identifier
         self.host = self.instance.address

@@ -31,6 +31,9 @@ class LogBucket(pulumi.ComponentResource):
 
     bucket: pulumi.Output[str]
     arn: pulumi.Output[str]
+    policy: aws.s3.BucketPolicy
+    """Every writer waits for it: a writer denied at its first delivery fails (ELB's test object)
+    or makes AWS attach a policy of its own, which replaces this one (flow logs)."""
 
     def __init__(self, name: str, account: str, region: str, retention_days: int, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:LogBucket", name, None, opts)
@@ -64,7 +67,7 @@ class LogBucket(pulumi.ComponentResource):
         # ones from the log-delivery service principal. Both are admitted, each to its prefix only.
         # Through this component's provider: the ELB account of the embedding program's region.
         elb_account = aws.elb.get_service_account(opts=pulumi.InvokeOptions(parent=self)).arn
-        aws.s3.BucketPolicy(
+        self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,
             policy=bucket.arn.apply(lambda arn: log_bucket_policy(arn, account, region, elb_account)),
@@ -122,7 +125,11 @@ def log_bucket_policy(arn: str, account: str, region: str, elb_account_arn: str)
 def log_access(name: str, bucket: pulumi.Input[str], log_bucket: LogBucket, parent: pulumi.Resource) -> aws.s3.BucketLogging:
     """Server access logs of ``bucket`` into the log bucket, under ``s3/<name>/``."""
     return aws.s3.BucketLogging(
-        f"{name}-access-logs", bucket=bucket, target_bucket=log_bucket.bucket, target_prefix=f"{S3_PREFIX}/{name}/", opts=pulumi.ResourceOptions(parent=parent)
+        f"{name}-access-logs",
+        bucket=bucket,
+        target_bucket=log_bucket.bucket,
+        target_prefix=f"{S3_PREFIX}/{name}/",
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket.policy]),
     )
 
 
@@ -138,5 +145,5 @@ def flow_logs(name: str, vpc_id: pulumi.Input[str], log_bucket: LogBucket, paren
         max_aggregation_interval=600,
         destination_options=aws.ec2.FlowLogDestinationOptionsArgs(file_format="parquet", hive_compatible_partitions=True, per_hour_partition=True),
         tags={"Name": f"{name}-flow-logs"},
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket]),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket.policy]),
     )

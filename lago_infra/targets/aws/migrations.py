@@ -66,7 +66,7 @@ class LagoMigrations(pulumi.ComponentResource):
         super().__init__("lago:aws:Migrations", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(f"{name}-runner", assume_role_policy=_ASSUME_LAMBDA, description="Lago migrate runner", opts=child)
-        aws.iam.RolePolicyAttachment(
+        logs = aws.iam.RolePolicyAttachment(
             f"{name}-runner-logs",
             role=role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -90,7 +90,8 @@ class LagoMigrations(pulumi.ComponentResource):
             description="Runs Lago's migrate task once and waits for it",
             # Into the stack's log group (with its retention), not an unbounded /aws/lambda/ one.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            # IAM is eventually consistent: the role's rights exist before the function runs.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, logs]),
         )
         event = pulumi.Output.all(
             cluster=cluster_name,

@@ -133,7 +133,7 @@ class LagoServices(pulumi.ComponentResource):
             security_group_ids=[args.security.groups["worker"].id],
             assign_public_ip=args.assign_public_ip,
             log_group=self._logs,
-            after=[*args.prerequisites, *self._capacity],
+            after=[*args.prerequisites, *self._capacity, *self._images.rules],
             opts=self._child,
         )
         self.services = {}
@@ -145,7 +145,7 @@ class LagoServices(pulumi.ComponentResource):
             if rd.name in args.edge.target_groups and not args.edge.serving:
                 continue  # phase one of certificate validation: no listener takes its target group yet
             needs = args.prerequisites if rd.role.backend or rd.role.image is Image.FRONT else args.egress or args.prerequisites
-            after: list[pulumi.Resource] = [*needs, *self._capacity, *args.edge.attachments.get(rd.name, [])]
+            after: list[pulumi.Resource] = [*needs, *self._capacity, *self._images.rules, *args.edge.attachments.get(rd.name, [])]
             if rd.role.backend or rd.role.image is Image.FRONT:
                 # A new release's api, workers, clock and front start only on a migrated schema.
                 after.append(self.migrations.done)
@@ -156,7 +156,7 @@ class LagoServices(pulumi.ComponentResource):
 
     # -- one role --------------------------------------------------------------------------------
 
-    def _task(self, rd: RoleDeployment, container_name: Optional[str] = None) -> tuple[aws.ecs.TaskDefinition, aws.iam.Role]:
+    def _task(self, rd: RoleDeployment, container_name: Optional[str] = None) -> tuple[aws.ecs.TaskDefinition, iam.GrantedRole]:
         name, a = f"{self._name}-{rd.name}", self._args
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
@@ -185,7 +185,8 @@ class LagoServices(pulumi.ComponentResource):
             container_definitions=definitions(specs),
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes(specs)] or None,
             tags=tags.role(rd.name),
-            opts=self._child,
+            # IAM is eventually consistent: the roles' rights exist before anything uses the task.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution.policies, *(self._task_role.policies if rd.role.backend else ())]),
         )
         return task, execution
 
@@ -297,6 +298,8 @@ class _ImageSource:
         self._settings = settings
         self._registry: Optional[str] = None
         self.credentials: Optional[str] = None
+        #: The pull-through cache rule: every pull through it waits for it.
+        self.rules: list[pulumi.Resource] = []
         #: Extra statements the execution role needs.
         self.execution_grants: list[dict[str, Any]] = []
         arn = settings.docker_hub_credentials_arn
@@ -309,13 +312,13 @@ class _ImageSource:
             )
         elif settings.pull_through_cache:
             prefix = name.lower()[:30]
-            aws.ecr.PullThroughCacheRule(
+            self.rules.append(aws.ecr.PullThroughCacheRule(
                 name,
                 ecr_repository_prefix=prefix,
                 upstream_registry_url="registry-1.docker.io",
                 credential_arn=arn,
                 opts=pulumi.ResourceOptions(parent=parent),
-            )
+            ))
             account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=parent)).account_id
             self._registry = f"{account}.dkr.ecr.{region}.amazonaws.com/{prefix}"
             # The first pull of an image creates its repository and imports it from upstream.
