@@ -118,11 +118,27 @@ def test_a_new_secret_value_changes_the_task_definitions_that_read_it(plan):
         assert refs["DATABASE_URL"].endswith(":::" + version_id)
 
 
-def test_pg_partman_maintenance_runs_on_rds(plan):
+def test_pg_partman_maintenance_runs_through_pg_cron_on_rds(plan, postgres_server):
+    """RDS preloads only what AWS documents (pg_cron, no pg_partman background worker); a real
+    server started with the parameter group's own settings lets Lago's user create pg_cron in
+    Lago's database and schedule pg_partman's maintenance there."""
+    from lago_infra.lago.roles import PG_PARTMAN_MAINTENANCE
+    from lago_infra.targets.aws import limits
+
     params = {p["name"]: p for p in named(plan, "-db-params").inputs["parameters"]}
-    assert "pg_partman_bgw" in params["shared_preload_libraries"]["value"]
-    assert params["pg_partman_bgw.dbname"]["value"] == plan.settings.database.name
+    assert not [name for name in params if name.startswith("pg_partman_bgw")]
+    preload = params["shared_preload_libraries"]["value"].split(",")
+    assert set(preload) <= set(limits.RDS_PRELOAD_LIBRARIES) and "pg_cron" in preload
     assert params["shared_preload_libraries"]["applyMethod"] == "pending-reboot"
+    database = params["cron.database_name"]["value"]
+    assert database == plan.settings.database.name
+
+    server = postgres_server({"shared_preload_libraries": f"'{params['shared_preload_libraries']['value']}'", "cron.database_name": f"'{database}'"})
+    server.psql(f"CREATE DATABASE {database}")
+    lago = server.url(database=database)
+    server.psql("CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman; CREATE EXTENSION IF NOT EXISTS pg_cron", url=lago)
+    server.psql(f"SELECT cron.schedule('lago-partman-maintenance', '@hourly', '{PG_PARTMAN_MAINTENANCE}')", url=lago)
+    assert server.value("SELECT command FROM cron.job", url=lago) == PG_PARTMAN_MAINTENANCE
 
 
 def test_prod_protects_the_secrets(dev, prod):

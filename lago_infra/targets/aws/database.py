@@ -13,6 +13,7 @@ import pulumi_random as random
 
 from ...config.model import Database as DatabaseSettings
 from ...config.model import Protection
+from . import limits
 from .security import POSTGRES_PORT
 from .settings import Database, ExistingDatabase
 
@@ -60,14 +61,13 @@ class LagoDatabase(pulumi.ComponentResource):
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
                 # Statements slower than a second land in the exported postgresql log.
                 aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
-                # Lago's migrations partition enriched_events monthly when pg_partman exists; its
-                # background worker runs the maintenance that creates next month's partition
-                # (RDS User Guide, "Managing PostgreSQL partitions with the pg_partman extension").
-                # Static: applied at the first reboot, which creation is.
-                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value="pg_stat_statements,pg_partman_bgw", apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.dbname", value=lago.name, apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.interval", value="3600", apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.role", value=lago.user, apply_method="pending-reboot"),
+                # Lago's migrations partition enriched_events monthly when pg_partman exists, and
+                # partman.run_maintenance_proc() must then run hourly: the migrate role schedules
+                # it with pg_cron in Lago's database, as AWS documents for RDS (limits.py, "RDS
+                # for PostgreSQL": RDS offers no pg_partman background worker). Static: applied
+                # at the first reboot, which creation is.
+                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value=",".join(limits.RDS_PRELOAD_LIBRARIES), apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(name=limits.RDS_CRON_DATABASE_PARAMETER, value=lago.name, apply_method="pending-reboot"),
             ],
             opts=child,
         )

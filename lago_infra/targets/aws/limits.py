@@ -251,6 +251,28 @@ ALB_UNHEALTHY_THRESHOLD_MAX = 10
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 
+# -- RDS for PostgreSQL ------------------------------------------------------------------------------
+
+#: The libraries this target preloads on RDS (``shared_preload_libraries``, a static parameter).
+#: What AWS documents RDS for PostgreSQL loading: "Typically, the default DB parameter group loads
+#: only the pg_stat_statements, but several other modules are available to add to the list. For
+#: example, you can add scheduling capability by adding the pg_cron module" (RDS User Guide,
+#: "Using PostgreSQL extensions with Amazon RDS for PostgreSQL",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Extensions.html).
+#: pg_partman's background worker (``pg_partman_bgw``) is not among the modules AWS documents,
+#: and its ``pg_partman_bgw.*`` settings are not RDS parameters (a parameter group takes only
+#: its family's parameters): AWS documents partition maintenance on RDS as
+#: ``partman.run_maintenance_proc()`` scheduled with pg_cron (RDS User Guide, "Managing
+#: PostgreSQL partitions with the pg_partman extension", "Configuring partition maintenance
+#: using the run_maintenance_proc function",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL_Partitions.html).
+RDS_PRELOAD_LIBRARIES = ("pg_stat_statements", "pg_cron")
+#: pg_cron runs its jobs in one database, ``cron.database_name`` (``postgres`` unless set), a
+#: static RDS parameter; the extension is created in that database (RDS User Guide, "Scheduling
+#: maintenance with the PostgreSQL pg_cron extension",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL_pg_cron.html).
+RDS_CRON_DATABASE_PARAMETER = "cron.database_name"
+
 # -- the ECS calls the migrations runner makes ----------------------------------------------------
 
 #: ListTasks' filters (ECS API Reference, ListTasks request parameters): ``cluster`` names where
