@@ -240,3 +240,23 @@ def test_alarms_without_container_insights_are_refused(plan_config):
 
     with pytest.raises(ConfigError, match=r"lago:aws.*containerInsights"):
         plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}}})
+
+
+def test_the_flow_log_writers_objects_are_the_ones_the_policy_admits(plan_of):
+    """VPC User Guide, "Flow log files: S3 bucket structure": with Hive-compatible partitions an
+    object's key is ``<prefix>/AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=...``,
+    otherwise ``<prefix>/AWSLogs/<account>/vpcflowlogs/<region>/<year>/...``."""
+    import fnmatch
+
+    from lago_infra.plan.mocks.aws import ACCOUNT
+
+    prod = plan_of("aws-prod")
+    (flow,) = resources(prod, "aws:ec2/flowLog:FlowLog")
+    bucket_arn, prefix = flow.inputs["logDestination"].split("/", 1)
+    if flow.inputs["destinationOptions"]["hiveCompatiblePartitions"]:
+        key = f"{prefix}AWSLogs/aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=01/day=01/hour=00/x.parquet"
+    else:
+        key = f"{prefix}AWSLogs/{ACCOUNT}/vpcflowlogs/eu-west-1/2026/01/01/00/x.parquet"
+    policy = json.loads(named(prod, "-baseline-logs-policy").inputs["policy"])
+    [writer] = [s for s in policy["Statement"] if s["Sid"] == "FlowLogsWrite"]
+    assert fnmatch.fnmatchcase(f"{bucket_arn}/{key}", writer["Resource"]), (key, writer["Resource"])

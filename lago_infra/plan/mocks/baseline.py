@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...targets.aws import limits
 from . import RESOURCES, call, digest, resource
 from .aws import ACCOUNT, INVOKES, _generic, _region
 from .gcp import PROJECT_NUMBER
@@ -67,10 +68,14 @@ def _security_policy(args):
 
 @call("aws:elb/getServiceAccount:getServiceAccount")
 def _elb_account(args):
-    # The regional ELB log-delivery account (eu-west-1's, from the ELB user guide); a fake elsewhere.
+    # As the provider: the regional ELB account where one exists, "unsupported AWS Region"
+    # elsewhere (every region opened since August 2022; limits.ELB_LOG_ACCOUNTS).
     INVOKES.append((args.token, args.provider or ""))
-    account = {"eu-west-1": "156460612806"}.get(_region(args), "000000000000")
-    return {"arn": f"arn:aws:iam::{account}:root", "id": account}
+    region = (args.args or {}).get("region") or _region(args)
+    account = limits.ELB_LOG_ACCOUNTS.get(region)
+    if account is None:
+        raise Exception(f"unsupported AWS Region: {region}")
+    return {"arn": f"arn:{limits.partition_of(region)}:iam::{account}:root", "id": account, "region": region}
 
 
 def _adding(type_: str, extra):

@@ -251,6 +251,56 @@ ALB_UNHEALTHY_THRESHOLD_MAX = 10
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 
+# -- ELB access-log delivery ------------------------------------------------------------------------
+
+#: The Elastic Load Balancing account that delivers ALB access logs, for each region opened before
+#: August 2022 (ELB User Guide, "Enable access logs for your Application Load Balancer", step
+#: "Attach a policy to your S3 bucket": "Regions available before August 2022" grant this account;
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+#: The pinned provider knows exactly these (terraform-provider-aws
+#: internal/service/elb/service_account_data_source.go, ``accountIDPerRegionMap``): its
+#: ``aws.elb.get_service_account`` answers "unsupported AWS Region" anywhere else.
+ELB_LOG_ACCOUNTS: dict[str, str] = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-gov-east-1": "190560391635",
+    "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+#: Regions opened since August 2022 deliver ALB access logs as this service principal instead
+#: (same page: "Regions available as of August 2022 or later").
+ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def elb_log_writer(region: str) -> dict[str, str]:
+    """The ``Principal`` a log bucket's policy admits for ALB access logs in ``region``."""
+    account = ELB_LOG_ACCOUNTS.get(region)
+    if account is None:
+        return {"Service": ELB_LOG_DELIVERY_PRINCIPAL}
+    return {"AWS": f"arn:{partition_of(region) or 'aws'}:iam::{account}:root"}
+
+
 # -- RDS for PostgreSQL ------------------------------------------------------------------------------
 
 #: The libraries this target preloads on RDS (``shared_preload_libraries``, a static parameter).
