@@ -148,6 +148,14 @@ def test_prod_protects_the_secrets(dev, prod):
     assert generated and all(r.protect for r in generated)
 
 
+def test_a_secrets_value_can_be_rotated_on_prod(prod):
+    """The README's rotation runbook (``config set --secret``, then ``up``) replaces the secret's
+    version (``secret_string`` forces a new one): the version is no data of its own, so it is never
+    protected, while the secret that holds it is."""
+    versions = resources(prod, "aws:secretsmanager/secretVersion:SecretVersion")
+    assert versions and not [v.name for v in versions if v.protect]
+
+
 # -- item 9: images -------------------------------------------------------------------------------------
 
 
