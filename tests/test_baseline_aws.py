@@ -59,6 +59,16 @@ def test_one_rotating_protected_key_encrypts_every_data_store_and_log(plan_of):
     assert named(prod, "-db", "aws:rds/instance:Instance").inputs["performanceInsightsKmsKeyId"] in arns
 
 
+def test_the_key_outlives_the_stack_whenever_a_final_snapshot_does(plan_of, plan_config):
+    """The final snapshot is encrypted with the stack's key: destroying the stack must not
+    schedule that key's deletion, or the snapshot is unreadable 30 days later."""
+    prod = plan_of("aws-prod")
+    assert named(prod, "-db", "aws:rds/instance:Instance").inputs["finalSnapshotIdentifier"]
+    assert the_key(prod).retain_on_delete
+    no_snapshot = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:preset": "prod", "lago:aws": {"database": {"finalSnapshot": False}}})
+    assert not the_key(no_snapshot).retain_on_delete
+
+
 # -- logs -------------------------------------------------------------------------------------
 
 

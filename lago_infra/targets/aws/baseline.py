@@ -40,7 +40,19 @@ class AwsBaseline(pulumi.ComponentResource):
     log_bucket: Optional[LogBucket] = None
     alarms: Optional[LagoAlarms] = None
 
-    def __init__(self, name: str, settings: Baseline, alerts: Alerts, protection: Protection, region: str, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        settings: Baseline,
+        alerts: Alerts,
+        protection: Protection,
+        region: str,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        outlived_by_snapshot: bool = False,
+    ):
+        """``outlived_by_snapshot``: the database leaves a final snapshot on destroy, encrypted with
+        the stack's key: the key is then kept on destroy (``retain_on_delete``)."""
         super().__init__("lago:aws:Baseline", name, None, opts)
         self._name = name
         self._settings = settings
@@ -53,7 +65,7 @@ class AwsBaseline(pulumi.ComponentResource):
             # The platform's key: nothing is created, and the key policy is the platform's.
             self.kms_key_arn = pulumi.Output.from_input(settings.existing_kms_key_arn)
         elif settings.kms:
-            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child).arn
+            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child, retain=outlived_by_snapshot).arn
         self.key_grants = kms.task_grants(settings.existing_kms_key_arn, region)
         if settings.access_logs or settings.flow_logs:
             self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)

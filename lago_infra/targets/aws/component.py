@@ -134,7 +134,11 @@ class LagoAws(LagoTarget):
         protection = settings.protection
 
         # First: the KMS key and log bucket the data services and the ALB are created with.
-        baseline = AwsBaseline(f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child)
+        # A final snapshot of a database the stack creates outlives it, encrypted with its key.
+        rds = cfg.database.existing is None and cfg.database.existing_url_secret_arn is None
+        baseline = AwsBaseline(
+            f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child, outlived_by_snapshot=rds and cfg.database.final_snapshot
+        )
         key = dict(kms_key_arn=baseline.kms_key_arn)
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]

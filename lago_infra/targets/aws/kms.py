@@ -71,7 +71,9 @@ class StackKey(pulumi.ComponentResource):
 
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None, *, retain: bool = False):
+        """``retain``: keep the key when the stack is destroyed (a final snapshot encrypted with
+        it outlives the stack, and is unreadable once the key is deleted)."""
         super().__init__("lago:aws:StackKey", name, None, opts)
         key = aws.kms.Key(
             f"{name}",
@@ -83,7 +85,7 @@ class StackKey(pulumi.ComponentResource):
             deletion_window_in_days=30,
             policy=key_policy(account, region),
             # Without the key, every backup and snapshot it encrypted is unreadable.
-            opts=pulumi.ResourceOptions(parent=self, protect=protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=retain),
         )
         aws.kms.Alias(f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         self.arn = key.arn
