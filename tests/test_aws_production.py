@@ -19,18 +19,69 @@ def task_containers(plan, role):
 # -- item 3: two stacks in one account and region ----------------------------------------------------
 
 
-def test_account_wide_names_carry_the_project_and_stack(plan_config):
-    a = plan_config(BASE, stack="one")
-    b = plan_config(BASE, stack="two")
+#: Inputs that carry a physical name AWS wants unique in the account (and region), by type.
+ACCOUNT_WIDE = {
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:servicediscovery/httpNamespace:HttpNamespace": "name",
+    "aws:ecs/taskDefinition:TaskDefinition": "family",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:kms/alias:Alias": "name",
+    "aws:wafv2/webAcl:WebAcl": "name",
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "ecrRepositoryPrefix",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+}
+PROD_WITH_EVERYTHING = {
+    **BASE,
+    "lago:preset": "prod",
+    "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"},
+    "lago:aws": {
+        "images": {"dockerHubCredentialsArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/dockerhub-AbCdEf"},
+        "edge": {"route53ZoneId": "Z0123456789EXAMPLE"},
+    },
+}
 
-    def unique_names(plan):
-        names = {r.inputs["name"] for r in plan.by_type("aws:cloudwatch/logGroup:LogGroup")}
-        names |= {r.inputs["name"] for r in plan.by_type("aws:servicediscovery/httpNamespace:HttpNamespace")}
-        names |= {r.inputs["family"] for r in plan.by_type(TASK)}
-        names |= {r.inputs["identifier"] for r in plan.by_type("aws:rds/instance:Instance")}
-        return names
 
-    assert unique_names(a) and not unique_names(a) & unique_names(b)
+def physical_names(plan) -> set[tuple[str, str]]:
+    return {(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs}
+
+
+def test_two_stacks_share_no_account_wide_name(plan_config):
+    one, two = physical_names(plan_config(PROD_WITH_EVERYTHING, stack="one")), physical_names(plan_config(PROD_WITH_EVERYTHING, stack="two"))
+    # Every kind is there to compare: a kind missing from the plans would prove nothing.
+    assert {t for t, _ in one} == set(ACCOUNT_WIDE)
+    assert not one & two, one & two
+
+
+def test_a_long_account_wide_name_stays_within_its_limit_and_unique():
+    from lago_infra.targets.aws import limits, names
+
+    long = [names.account_wide(f"a-very-long-component-name-{i}-ecs-images", limits.ECR_REPOSITORY_PREFIX_MAX, lower=True) for i in range(3)]
+    assert all(len(n) <= limits.ECR_REPOSITORY_PREFIX_MAX and n == n.lower() for n in long) and len(set(long)) == 3
+
+
+TWO_COMPONENTS = """
+import pulumi
+from lago_infra import config
+from lago_infra.targets.aws.component import LagoAws
+
+settings = config.load()
+LagoAws("lago", settings)
+LagoAws("billing", settings.model_copy(update={"name": "billing"}))
+"""
+
+
+def test_two_components_in_one_program_share_no_account_wide_name(tmp_path):
+    import yaml
+
+    from lago_infra.plan import run_plan
+
+    (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(TWO_COMPONENTS)
+    (tmp_path / "Pulumi.both.yaml").write_text(yaml.safe_dump({"config": PROD_WITH_EVERYTHING}))
+    plan = run_plan(config_file=tmp_path / "Pulumi.both.yaml", project_dir=tmp_path)
+    names = [(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs]
+    assert {t for t, _ in names} == set(ACCOUNT_WIDE)
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
 # -- item 5: services wait for what attaches their target group --------------------------------------

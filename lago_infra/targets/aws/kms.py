@@ -19,6 +19,8 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from . import limits, names
+
 #: Services that use the key for a caller in this account.
 VIA_SERVICES = ("rds", "elasticache", "s3", "secretsmanager")
 
@@ -67,7 +69,7 @@ def key_policy(account: str, region: str, partition: str = "aws") -> str:
 
 
 class StackKey(pulumi.ComponentResource):
-    """The key and an alias ``alias/<name>`` that says whose it is."""
+    """The key and an alias ``alias/<name>-<project>-<stack>`` that says whose it is."""
 
     arn: pulumi.Output[str]
 
@@ -87,7 +89,9 @@ class StackKey(pulumi.ComponentResource):
             # Without the key, every backup and snapshot it encrypted is unreadable.
             opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=retain),
         )
-        aws.kms.Alias(f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
+        # Unique per project and stack: an alias names one key in the account and region.
+        alias = "alias/" + names.account_wide(name, limits.KMS_ALIAS_MAX - len("alias/"))
+        aws.kms.Alias(f"{name}-alias", name=alias, target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         self.arn = key.arn
         self.register_outputs({"arn": self.arn})
 

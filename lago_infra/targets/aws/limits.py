@@ -61,6 +61,19 @@ NAME_LIMITS: dict[str, NameLimit] = {
     "aws:lambda/function:Function": NameLimit(64, "-ecs-migrate-runner"),
 }
 
+#: Names AWS takes as given, made unique per project and stack by ``names.account_wide``:
+#: ECR CreatePullThroughCacheRule ``ecrRepositoryPrefix``: 2-30 lowercase characters (ECR API
+#: Reference); WAFV2 CreateWebACL ``Name``: 1-128 characters (WAFV2 API Reference); CloudWatch
+#: PutDashboard ``DashboardName``: up to 255 (CloudWatch API Reference); KMS CreateAlias
+#: ``AliasName``: up to 256, beginning ``alias/`` (KMS API Reference); a log group for WAF logs
+#: must be named ``aws-waf-logs-...`` (WAF Developer Guide, "Sending web ACL traffic logs to an
+#: Amazon CloudWatch Logs log group").
+ECR_REPOSITORY_PREFIX_MAX = 30
+WAF_WEB_ACL_NAME_MAX = 128
+DASHBOARD_NAME_MAX = 255
+KMS_ALIAS_MAX = 256
+WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
+
 #: IAM ``name_prefix`` limit (pulumi_aws.iam.Role docstring: "conflicts with name, up to 38").
 IAM_ROLE_NAME_PREFIX_MAX = 38
 

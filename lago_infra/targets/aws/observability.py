@@ -31,6 +31,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ...config.alerts import Alerts, Thresholds
+from . import limits, names
 
 GIB = 1024**3
 
@@ -282,7 +283,10 @@ class LagoAlarms(pulumi.ComponentResource):
                 ]})
 
             body = pulumi.Output.all(*[pulumi.Output.all(**spec.dimensions) for spec in specs]).apply(metrics)
-        aws.cloudwatch.Dashboard(f"{self._name}-dashboard", dashboard_name=self._name, dashboard_body=body, opts=self._child)
+        # Unique per project and stack: PutDashboard overwrites a dashboard of the same name.
+        aws.cloudwatch.Dashboard(
+            f"{self._name}-dashboard", dashboard_name=names.account_wide(self._name, limits.DASHBOARD_NAME_MAX), dashboard_body=body, opts=self._child
+        )
 
 
 def _json(value: Any) -> pulumi.Output[str]:

@@ -9,7 +9,6 @@ Redis and is retried across its failure window (``lago.roles``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -18,7 +17,8 @@ import pulumi_aws as aws
 
 from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Image, Tier
-from . import iam, tags
+from . import iam, limits, names, tags
+from .names import unique_scope
 from .containers import container, definitions, fargate_size, scratch_volumes
 from .database import Bootstrap
 from .edge import LagoEdge
@@ -57,11 +57,6 @@ class ServicesArgs:
     key_grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: A container the migrate task runs to success before migrating (``database.Bootstrap``).
     before_migrate: Optional[Bootstrap] = None
-
-
-def unique_scope(project: str, stack: str) -> str:
-    """``project-stack`` in the characters task families, log groups and namespaces all accept."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", f"{project}-{stack}")
 
 
 class LagoServices(pulumi.ComponentResource):
@@ -311,7 +306,7 @@ class _ImageSource:
                 resource=parent,
             )
         elif settings.pull_through_cache:
-            prefix = name.lower()[:30]
+            prefix = names.account_wide(name, limits.ECR_REPOSITORY_PREFIX_MAX, lower=True)
             self.rules.append(aws.ecr.PullThroughCacheRule(
                 name,
                 ecr_repository_prefix=prefix,

@@ -17,6 +17,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import limits, names
+
 #: (priority, rule group, rules set to count instead of block)
 MANAGED_RULE_GROUPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (10, "AWSManagedRulesAmazonIpReputationList", ()),
@@ -77,7 +79,8 @@ class LagoWaf(pulumi.ComponentResource):
             )
         self.web_acl = aws.wafv2.WebAcl(
             f"{name}",
-            name=name,
+            # Unique per project and stack: a regional web ACL's name is the account's.
+            name=names.account_wide(name, limits.WAF_WEB_ACL_NAME_MAX),
             scope="REGIONAL",
             description="Lago: AWS managed rules and a rate limit",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
