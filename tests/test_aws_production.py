@@ -146,6 +146,14 @@ def test_alb_and_containers_probe_liveness_never_the_database(plan):
     assert worker["retries"] * worker["interval"] >= 180
 
 
+def test_the_alb_closes_idle_connections_before_its_targets_do(plan):
+    """AWS asks for a target keep-alive longer than the ALB's idle timeout: a connection the
+    target closed first and the ALB reuses is a 502 (Puma and the front's nginx keep 65 s)."""
+    from lago_infra.targets.aws import limits
+
+    assert named(plan, "-edge-alb", "aws:lb/loadBalancer:LoadBalancer").inputs["idleTimeout"] < limits.TARGET_KEEPALIVE_SECONDS == 65
+
+
 def test_private_paths_are_denied_at_the_public_edge(plan):
     from lago_infra.lago.roles import PRIVATE_API_PATHS
 

@@ -130,7 +130,8 @@ class LagoEdge(pulumi.ComponentResource):
             # Requests with malformed headers are dropped rather than passed to Rails.
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.protection.deletion_protection,
-            idle_timeout=120,
+            # Shorter than the targets' keep-alive, or the ALB reuses connections they closed (502s).
+            idle_timeout=limits.ALB_IDLE_TIMEOUT_SECONDS,
             access_logs=args.access_logs,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
         )

@@ -261,6 +261,17 @@ ECS_HEALTH_START_PERIOD_MAX = 300
 #: ELB API Reference, CreateTargetGroup: ``UnhealthyThresholdCount`` 2-10.
 ALB_UNHEALTHY_THRESHOLD_MAX = 10
 
+#: The shortest keep-alive of the ALB's targets: Puma's ``persistent_timeout`` (65 s by default
+#: since Puma 7, ``PUMA_PERSISTENT_TIMEOUT``) and the front's nginx ``keepalive_timeout`` (65 s).
+TARGET_KEEPALIVE_SECONDS = 65
+#: ELB Application Load Balancers guide, "Connection idle timeout": "we recommend that you
+#: configure the idle timeout of your application to be larger than the idle timeout configured
+#: for the load balancer" (a target that closes a kept-alive connection first makes the ALB answer
+#: 502 on it). 60 s is the ALB's default, under the targets' 65.
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
+ALB_IDLE_TIMEOUT_SECONDS = 60
+assert ALB_IDLE_TIMEOUT_SECONDS < TARGET_KEEPALIVE_SECONDS
+
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
 
