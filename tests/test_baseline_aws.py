@@ -126,6 +126,37 @@ def test_waf_with_managed_rules_and_a_rate_limit_guards_the_alb(plan_of):
     assert assoc.inputs["resourceArn"].split(":")[-1].startswith("loadbalancer/lago-edge-alb")
 
 
+def test_the_rate_limit_spares_the_machine_to_machine_api(plan_of):
+    """A customer's backend sending events (``/api/v1/events``) from one address is never
+    rate-limited; the front and the browser's paths are. A scope-down statement decides what the
+    rate-based rule counts and blocks (WAF Developer Guide, "Rate-based rule statement")."""
+    import fnmatch
+
+    (acl,) = resources(plan_of("aws-prod"), "aws:wafv2/webAcl:WebAcl")
+    rule = next(r for r in acl.inputs["rules"] if r["name"] == "rate-limit-per-address")["statement"]["rateBasedStatement"]
+    scope = rule.get("scopeDownStatement")
+    assert scope, "the rate limit counts every path, the events api included"
+    match = scope["notStatement"]["statement"]["byteMatchStatement"]
+    assert match["fieldToMatch"] == {"uriPath": {}} and match["positionalConstraint"] == "STARTS_WITH"
+
+    def limited(path: str) -> bool:
+        return not fnmatch.fnmatchcase(path, match["searchString"] + "*")
+
+    assert not limited("/api/v1/events") and not limited("/api/v1/events/batch")
+    assert limited("/") and limited("/graphql") and limited("/users/password/new")
+
+
+def test_the_waf_logs_every_request_without_credentials(plan_of):
+    prod = plan_of("aws-prod")
+    (acl,) = resources(prod, "aws:wafv2/webAcl:WebAcl")
+    (logging,) = resources(prod, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    assert acl.urn in logging.property_dependencies["resourceArn"]
+    [group] = [r for r in resources(prod, "aws:cloudwatch/logGroup:LogGroup") if r.urn in logging.property_dependencies["logDestinationConfigs"]]
+    # WAF delivers to CloudWatch Logs only into a group named aws-waf-logs-...
+    assert group.inputs["name"].startswith("aws-waf-logs-") and group.inputs["retentionInDays"] == 365
+    assert {f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]} == {"authorization", "cookie"}
+
+
 # -- database and containers ------------------------------------------------------------------
 
 

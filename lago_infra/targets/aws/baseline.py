@@ -101,12 +101,14 @@ class AwsBaseline(pulumi.ComponentResource):
         alb_arn: Optional[pulumi.Input[str]],
         buckets: dict[str, pulumi.Input[str]],
         signals: AwsSignals,
+        log_retention_days: int = 30,
     ) -> None:
-        """The controls that attach to what the target built. Call once, last."""
+        """The controls that attach to what the target built. Call once, last.
+        ``log_retention_days``: CloudWatch Logs retention of the WAF's log group."""
         s = self._settings
         # None: no ALB of this stack's own (a brought listener's owner decides its WAF).
         if s.waf and alb_arn is not None:
-            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child)
+            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child, log_retention_days=log_retention_days, kms_key_arn=self.kms_key_arn)
         if new_vpc and s.lock_default_security_group:
             # Adopts the VPC's default group and removes every rule: nothing can use it by accident
             # (CIS AWS 5.4, Security Hub EC2.2).

@@ -247,6 +247,7 @@ class LagoAws(LagoTarget):
             # Only an ALB of this stack's own: a brought one's WAF is its owner's.
             alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
             buckets={"files": storage.id},
+            log_retention_days=cfg.services.log_retention_days,
             signals=AwsSignals(
                 **data.signals(),
                 kms_key_arn=baseline.kms_key_arn,

@@ -78,6 +78,7 @@ WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 IAM_ROLE_NAME_PREFIX_MAX = 38
 
 #: CloudWatch Logs API, CreateLogGroup: 1-512 characters of ``[.\-_/#A-Za-z0-9]``.
+LOG_GROUP_NAME_MAX = 512
 LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 #: Cloud Map API, CreateHttpNamespace ``Name``: up to 1024 characters.
 NAMESPACE_NAME_MAX = 1024
