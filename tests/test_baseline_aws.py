@@ -157,6 +157,58 @@ def test_the_waf_logs_every_request_without_credentials(plan_of):
     assert {f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]} == {"authorization", "cookie"}
 
 
+def _events_matching(plan, event) -> list[str]:
+    """The stack's EventBridge rules whose pattern matches ``event``, by EventBridge's matching
+    as moto implements it."""
+    from moto.events.models import EventPattern
+
+    return [r.name.split("-alarms-", 1)[1] for r in resources(plan, "aws:cloudwatch/eventRule:EventRule") if EventPattern.load(r.inputs["eventPattern"]).matches_event(event)]
+
+
+def _task_stopped(plan, group: str, exit_code: int, cluster_arn: str | None = None) -> dict:
+    """An "ECS Task State Change" event as ECS sends it (ECS Developer Guide, "Amazon ECS task
+    state change events")."""
+    cluster = cluster_arn or plan.states[named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").urn]["arn"]
+    return {
+        "version": "0", "id": "1", "detail-type": "ECS Task State Change", "source": "aws.ecs", "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [f"{cluster.replace(':cluster/', ':task/')}/abc"],
+        "detail": {
+            "clusterArn": cluster, "group": group, "lastStatus": "STOPPED", "desiredStatus": "STOPPED",
+            "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
+            "containers": [{"name": "c", "exitCode": exit_code, "lastStatus": "STOPPED"}],
+        },
+    }
+
+
+def _deployment_failed(service_arn: str) -> dict:
+    """An "ECS Deployment State Change" event (ECS Developer Guide, "Amazon ECS service deployment
+    state change events"): its resources hold the service's ARN."""
+    return {
+        "version": "0", "id": "2", "detail-type": "ECS Deployment State Change", "source": "aws.ecs", "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [service_arn],
+        "detail": {"eventType": "ERROR", "eventName": "SERVICE_DEPLOYMENT_FAILED", "deploymentId": "ecs-svc/1", "reason": "circuit breaker"},
+    }
+
+
+def test_a_crashed_service_task_pages_and_a_finished_migration_does_not(plan_of):
+    prod = plan_of("aws-prod")
+    api = prod.states[named(prod, "-ecs-api", "aws:ecs/service:Service").urn]
+    assert _events_matching(prod, _task_stopped(prod, f"service:{api['name']}", 1)) == ["task-crashed"]
+    migrate_family = named(prod, "-ecs-migrate", "aws:ecs/taskDefinition:TaskDefinition").inputs["family"]
+    # Every release's migrate task stops with EssentialContainerExited: no page for it.
+    assert _events_matching(prod, _task_stopped(prod, f"family:{migrate_family}", 0)) == []
+    # Another workload on the same cluster (a brought one runs the platform's) is not Lago's.
+    assert _events_matching(prod, _task_stopped(prod, "service:platform-billing-exporter", 1)) == []
+
+
+def test_a_rolled_back_deployment_of_the_stacks_service_pages(plan_of):
+    prod = plan_of("aws-prod")
+    api = prod.states[named(prod, "-ecs-api", "aws:ecs/service:Service").urn]
+    assert _events_matching(prod, _deployment_failed(api["arn"])) == ["deployment-failed"]
+    other = api["arn"].rsplit("/", 1)[0] + "/platform-service"
+    assert _events_matching(prod, _deployment_failed(other)) == []
+
+
 # -- database and containers ------------------------------------------------------------------
 
 

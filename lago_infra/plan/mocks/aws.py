@@ -143,6 +143,21 @@ def _invocation(args):
     return {"result": '{"exitCode": 0}'}
 
 
+@resource("aws:ecs/cluster:Cluster")
+def _cluster(args):
+    name = _named(args)
+    return {"name": name, "arn": f"arn:aws:ecs:{_region(args)}:{ACCOUNT}:cluster/{name}"}
+
+
+@resource("aws:ecs/service:Service")
+def _service(args):
+    # ECS's long ARN format: the cluster's name, then the service's.
+    name = _named(args)
+    cluster = str(args.inputs.get("cluster") or "default").rsplit("/", 1)[-1]
+    arn = f"arn:aws:ecs:{_region(args)}:{ACCOUNT}:service/{cluster}/{name}"
+    return {"__id": arn, "name": name, "arn": arn}
+
+
 @resource("aws:appautoscaling/target:Target")
 def _scaling_target(args):
     return {"arn": _arn(args, "application-autoscaling", "scalable-target")}
@@ -153,8 +168,6 @@ for _token in (
     "aws:ec2/vpc:Vpc",
     "aws:ec2/subnet:Subnet",
     "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ecs/cluster:Cluster",
-    "aws:ecs/service:Service",
     "aws:lambda/function:Function",
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     "aws:iam/role:Role",

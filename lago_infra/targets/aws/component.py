@@ -238,6 +238,7 @@ class LagoAws(LagoTarget):
                 cluster_name=services.cluster_name,
                 cluster_arn=services.cluster_arn,
                 services={role: svc.name for role, svc in services.services.items()},
+                service_arns={role: svc.arn for role, svc in services.services.items()},
                 worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
                 certificate_arn=edge.certificate_arn,
             )
