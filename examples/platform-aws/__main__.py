@@ -1,15 +1,23 @@
 """A platform team's AWS program that adds Lago to what it already runs.
 
 The first half stands in for the platform: a VPC with public and private subnets in two zones,
-an ECS cluster with the Fargate capacity providers, a Cloud Map namespace, an internet-facing ALB
-with its HTTPS listener, and the Route 53 zone of its domain. The second half is Lago: one
+an ECS cluster with the Fargate capacity providers, a Cloud Map namespace, and an internet-facing
+ALB with its HTTPS listener. The second half is Lago: one
 ``LagoAws`` component handed those pieces as Outputs. It creates none of them; it adds its target
 groups and host rules (priorities 100-119) to the listener, its services to the cluster, its
 records to the zone, and its own database, Redis, bucket and secrets.
 
+What it needs: an AWS account, and a public Route 53 hosted zone that DNS already delegates to
+(the zone your registrar's NS records point at), its name in ``platform-aws:zone``. Both
+certificates (the platform's wildcard and Lago's) are validated by DNS records in that zone: in
+a zone nothing delegates to, ACM never sees them and each validation fails after 75 minutes.
+
     cd examples/platform-aws
-    pulumi stack init managed && pulumi up       # Lago's roles on the platform's cluster
-    pulumi stack init external && pulumi up      # lagoRuntime: external, the data tier only
+    pulumi stack init managed
+    pulumi config set platform-aws:zone billing.your-domain.com   # your delegated zone
+    pulumi up                                    # Lago's roles on the platform's cluster
+    pulumi stack init external && pulumi config set platform-aws:zone billing.your-domain.com
+    pulumi up                                    # lagoRuntime: external, the data tier only
 
 Offline, as the test suite does: ``run_plan(config_file=Path("Pulumi.managed.yaml"),
 project_dir=Path("."))`` from ``lago_infra.plan``.
@@ -21,8 +29,9 @@ import pulumi_aws as aws
 from lago_infra.config import LagoSettings
 from lago_infra.targets.aws.component import LagoAws
 
-ZONE = "billing.example.com"
 config = pulumi.Config()
+# The platform's public hosted zone, delegated already: found, never created (see above).
+ZONE = config.require("zone")
 runtime = config.get("lagoRuntime") or "managed"
 
 # -- the platform ---------------------------------------------------------------------------------
@@ -52,7 +61,7 @@ cluster = aws.ecs.Cluster(
 )
 aws.ecs.ClusterCapacityProviders("platform", cluster_name=cluster.name, capacity_providers=["FARGATE", "FARGATE_SPOT"])
 
-dns = aws.route53.Zone("platform", name=ZONE)
+dns = aws.route53.get_zone_output(name=ZONE, private_zone=False)
 alb_group = aws.ec2.SecurityGroup(
     "platform-alb",
     vpc_id=vpc.id,
