@@ -167,11 +167,13 @@ class Bootstrap:
     secrets: dict[str, pulumi.Input[str]]
     secret_arns: list[pulumi.Input[str]]
 
-    def container(self, log: dict[str, Any]) -> dict[str, Any]:
-        """The container definition; ``log`` is the task's awslogs group and region."""
-        return {
+    def container(self, log: dict[str, Any], image: Optional[str] = None, repository_credentials: Optional[str] = None) -> dict[str, Any]:
+        """The container definition; ``log`` is the task's awslogs group and region, ``image``
+        where the task pulls ``self.image`` from (the stack's image source), with
+        ``repository_credentials`` for Docker Hub."""
+        spec: dict[str, Any] = {
             "name": BOOTSTRAP_CONTAINER,
-            "image": self.image,
+            "image": image or self.image,
             # Not essential: it exits when done, and the migrate container waits for its success.
             "essential": False,
             "entryPoint": ["sh", "-c"],
@@ -180,6 +182,9 @@ class Bootstrap:
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(self.secrets.items())],
             "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": BOOTSTRAP_CONTAINER}},
         }
+        if repository_credentials:
+            spec["repositoryCredentials"] = {"credentialsParameter": repository_credentials}
+        return spec
 
 
 class LagoDatabaseOnServer(pulumi.ComponentResource):

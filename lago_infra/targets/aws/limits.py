@@ -61,6 +61,12 @@ NAME_LIMITS: dict[str, NameLimit] = {
     "aws:lambda/function:Function": NameLimit(64, "-ecs-migrate-runner"),
 }
 
+#: Docker's official images as Amazon ECR Public serves them (ECR Public Gallery, "Docker
+#: Official Images", https://gallery.ecr.aws/docker/library/postgres): pulled without Docker
+#: Hub's anonymous limit (ECR Public User Guide, "Amazon ECR Public service quotas":
+#: unauthenticated pulls are limited per IP per second, not per six hours).
+ECR_PUBLIC_DOCKER_OFFICIAL = "public.ecr.aws/docker/library"
+
 #: Names AWS takes as given, made unique per project and stack by ``names.account_wide``:
 #: ECR CreatePullThroughCacheRule ``ecrRepositoryPrefix``: 2-30 lowercase characters (ECR API
 #: Reference); WAFV2 CreateWebACL ``Name``: 1-128 characters (WAFV2 API Reference); CloudWatch

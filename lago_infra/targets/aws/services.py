@@ -161,7 +161,8 @@ class LagoServices(pulumi.ComponentResource):
         if container_name:
             spec["name"] = container_name
             if a.before_migrate is not None:
-                first = a.before_migrate.container(log)
+                image, credentials = self._images.official(a.before_migrate.image)
+                first = a.before_migrate.container(log, image=image, repository_credentials=credentials)
                 spec["dependsOn"] = [{"containerName": first["name"], "condition": "SUCCESS"}]
                 specs = [first, spec]
                 secret_arns += a.before_migrate.secret_arns
@@ -321,6 +322,17 @@ class _ImageSource:
         elif arn:
             self.credentials = arn
             self.execution_grants.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arn})
+
+    def official(self, image: str) -> tuple[str, Optional[str]]:
+        """Where a task pulls one of Docker's official images (``postgres:15-alpine``), and the
+        credentials to pull it with: through the pull-through cache when there is one, from
+        Docker Hub with the stack's credentials when given, else from ECR Public's copy of
+        Docker's official images, so no task pulls Docker Hub anonymously for it."""
+        if self._registry:
+            return f"{self._registry}/library/{image}", None
+        if self.credentials:
+            return image, self.credentials
+        return f"{limits.ECR_PUBLIC_DOCKER_OFFICIAL}/{image}", None
 
     def reference(self, rd: RoleDeployment) -> str:
         image = rd.image
