@@ -51,3 +51,37 @@ def test_the_mock_refuses_the_elb_account_where_the_provider_does(region):
 def test_the_mock_answers_the_providers_account_where_it_has_one():
     call = types.SimpleNamespace(token="aws:elb/getServiceAccount:getServiceAccount", provider="", args={"region": "cn-north-1"})
     assert baseline_mocks._elb_account(call)["arn"] == "arn:aws-cn:iam::638102146993:root"
+
+
+# -- item 15: partitions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", ["dev", "prod"])
+def test_a_govcloud_stack_writes_every_arn_in_its_partition(plan_config, preset):
+    """Managed policies, log and key conditions, the ELB account: all ``arn:aws-us-gov:``."""
+    import re
+
+    config = {**PROD, "aws:region": "us-gov-west-1"} if preset == "prod" else {"lago:target": "aws", "aws:region": "us-gov-west-1"}
+    plan = plan_config(config)
+    written = json.dumps([r.inputs for r in plan.resources if r.type.startswith("aws:")])
+    assert "arn:aws-us-gov:" in written
+    assert not re.findall(r"arn:aws:[^\"]{0,80}", written)
+    if preset == "prod":
+        assert alb_writer(plan) == {"AWS": "arn:aws-us-gov:iam::048591011584:root"}
+
+
+@pytest.mark.parametrize("region", ["cn-north-1", "cn-northwest-1"])
+def test_a_china_region_is_refused_with_the_reason(plan_config, region):
+    from .helpers import refused
+
+    message = refused(plan_config, {"lago:target": "aws", "aws:region": region}, "aws:region", "aws-cn", "amazonaws.com.cn", none_of="aws:")
+    assert "aws-us-gov" in message
+
+
+def test_every_partition_of_a_known_region_is_supported_or_refused_with_a_reason():
+    from lago_infra.targets.aws.checks import region_problems
+
+    for region in limits.REGIONS:
+        partition = limits.partition_of(region)
+        assert partition, region
+        assert (partition in limits.SUPPORTED_PARTITIONS) == (not list(region_problems(region))), region

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...targets.aws import limits
 from . import RESOURCES, call, digest, resource
-from .aws import ACCOUNT, INVOKES, _generic, _region
+from .aws import ACCOUNT, INVOKES, _generic, _partition, _region
 from .gcp import PROJECT_NUMBER
 
 
@@ -12,27 +12,28 @@ from .gcp import PROJECT_NUMBER
 
 
 @call("aws:index/getPartition:getPartition")
-def _partition(args):
-    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+def _get_partition(args):
+    partition = _partition(args)
+    return {"partition": partition, "dnsSuffix": "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com", "id": partition}
 
 
 @resource("aws:kms/key:Key")
 def _kms_key(args):
     key_id = f"{digest(args.name, length=8)}-{digest(args.name, 'k', length=4)}-4{digest(args.name, 'i', length=3)}-a{digest(args.name, 'd', length=3)}-{digest(args.name, 'x', length=12)}"
-    return {"__id": key_id, "keyId": key_id, "arn": f"arn:aws:kms:{_region(args)}:{ACCOUNT}:key/{key_id}"}
+    return {"__id": key_id, "keyId": key_id, "arn": f"arn:{_partition(args)}:kms:{_region(args)}:{ACCOUNT}:key/{key_id}"}
 
 
 @resource("aws:sns/topic:Topic")
 def _topic(args):
     name = args.inputs.get("name") or f"{args.name}-{digest(args.name, length=7)}"
-    arn = f"arn:aws:sns:{_region(args)}:{ACCOUNT}:{name}"
+    arn = f"arn:{_partition(args)}:sns:{_region(args)}:{ACCOUNT}:{name}"
     return {"__id": arn, "arn": arn, "name": name}
 
 
 @resource("aws:wafv2/webAcl:WebAcl")
 def _web_acl(args):
     name = args.inputs.get("name", args.name)
-    return {"arn": f"arn:aws:wafv2:{_region(args)}:{ACCOUNT}:regional/webacl/{name}/{digest(args.name, length=8)}"}
+    return {"arn": f"arn:{_partition(args)}:wafv2:{_region(args)}:{ACCOUNT}:regional/webacl/{name}/{digest(args.name, length=8)}"}
 
 
 @resource("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/metricAlarm:MetricAlarm")

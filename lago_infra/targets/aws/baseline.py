@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from ...config.alerts import Alerts
 from ...config.model import Protection
-from . import kms
+from . import kms, limits
 from .kms import StackKey
 from .logbucket import ALB_PREFIX, LogBucket, flow_logs, log_access
 from .observability import AwsSignals, LagoAlarms
@@ -88,7 +88,7 @@ class AwsBaseline(pulumi.ComponentResource):
         attachment = aws.iam.RolePolicyAttachment(
             f"{self._name}-rds-monitoring",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            policy_arn=limits.managed_policy(self.region, "service-role/AmazonRDSEnhancedMonitoringRole"),
             opts=pulumi.ResourceOptions(parent=role),
         )
         return role, attachment

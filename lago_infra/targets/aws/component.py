@@ -131,6 +131,8 @@ class LagoAws(LagoTarget):
         child = pulumi.ResourceOptions(parent=self)
         # The provider this component runs with (an embedding program's, or the default one).
         region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        # An embedding program's provider may name a region the stack's config does not.
+        checks.check_region(region)
         protection = settings.protection
 
         # First: the KMS key and log bucket the data services and the ALB are created with.

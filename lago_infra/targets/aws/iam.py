@@ -10,6 +10,8 @@ from typing import Any, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from . import limits
+
 _ASSUME_ECS_TASKS = json.dumps(
     {
         "Version": "2012-10-17",
@@ -33,7 +35,13 @@ class GrantedRole:
 
 
 def execution_role(
-    name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource, key_grants: Sequence[dict[str, Any]] = ()
+    name: str,
+    secret_arns: Sequence[pulumi.Input[str]],
+    grants: Sequence[dict[str, Any]],
+    parent: pulumi.Resource,
+    key_grants: Sequence[dict[str, Any]] = (),
+    *,
+    region: str,
 ) -> GrantedRole:
     """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
     ``grants`` are further statements (registry credentials, the pull-through cache),
@@ -42,7 +50,10 @@ def execution_role(
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
     granted = GrantedRole(role)
     granted.policies.append(aws.iam.RolePolicyAttachment(
-        name, role=role.name, policy_arn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", opts=pulumi.ResourceOptions(parent=role)
+        name,
+        role=role.name,
+        policy_arn=limits.managed_policy(region, "service-role/AmazonECSTaskExecutionRolePolicy"),
+        opts=pulumi.ResourceOptions(parent=role),
     ))
     if secret_arns:
         granted.policies.append(aws.iam.RolePolicy(

@@ -25,8 +25,8 @@ from . import limits, names
 VIA_SERVICES = ("rds", "elasticache", "s3", "secretsmanager")
 
 
-def key_policy(account: str, region: str, partition: str = "aws") -> str:
-    root = f"arn:{partition}:iam::{account}:root"
+def key_policy(account: str, region: str) -> str:
+    root = limits.arn(region, "iam", "root", account=account, in_region=False)
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -53,7 +53,7 @@ def key_policy(account: str, region: str, partition: str = "aws") -> str:
                     "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     "Resource": "*",
                     # Only for this account's log groups in this region.
-                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account}:log-group:*"}},
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": limits.arn(region, "logs", "log-group:*", account=account)}},
                 },
                 {
                     "Sid": "AlarmsAndEventsPublishToEncryptedTopic",

@@ -140,6 +140,32 @@ def partition_of(region: str) -> str | None:
     partition's pattern matches."""
     return next((partition for pattern, partition in PARTITIONS if pattern.match(region)), None)
 
+
+#: The partitions this target deploys to: every ARN it writes takes the region's partition
+#: (``arn(...)``), and their service principals and endpoint names are the commercial ones
+#: (``<service>.amazonaws.com``, ``com.amazonaws.<region>.s3``; botocore's ``endpoints.json``:
+#: both partitions' ``dnsSuffix`` is ``amazonaws.com``).
+SUPPORTED_PARTITIONS = ("aws", "aws-us-gov")
+#: Why the others are refused: China's partition names its endpoints and several service
+#: principals under ``amazonaws.com.cn`` (``logs.<region>.amazonaws.com.cn``, the S3 gateway
+#: endpoint ``cn.com.amazonaws.<region>.s3``; botocore's ``endpoints.json``, partition
+#: ``aws-cn``), and the ISO partitions lack services this target uses (ECR pull-through cache,
+#: WAF, Fargate ARM64), none of which the plan could check.
+UNSUPPORTED_PARTITION_REASON = {
+    "aws-cn": "China's partition names endpoints and service principals under amazonaws.com.cn, which this target does not build",
+}
+
+
+def arn(region: str, service: str, resource: str, *, account: str = "", in_region: bool = True) -> str:
+    """An ARN in ``region``'s partition (AWS General Reference, "Amazon Resource Names":
+    ``arn:partition:service:region:account-id:resource``)."""
+    return f"arn:{partition_of(region) or 'aws'}:{service}:{region if in_region else ''}:{account}:{resource}"
+
+
+def managed_policy(region: str, name: str) -> str:
+    """An AWS managed policy's ARN in ``region``'s partition (``arn:aws-us-gov:iam::aws:policy/...``)."""
+    return arn(region, "iam", f"policy/{name}", account="aws", in_region=False)
+
 #: ACM certificate ARN (ACM API Reference, "CertificateArn": ``arn:aws:acm:region:account:certificate/uuid``).
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 #: Route 53 hosted zone id (Route 53 API Reference, "HostedZone Id": up to 32 characters,

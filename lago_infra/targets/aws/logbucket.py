@@ -111,7 +111,7 @@ def log_bucket_policy(arn: str, account: str, region: str) -> str:
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": "s3:PutObject",
                     "Resource": f"{arn}/{FLOW_PREFIX}/AWSLogs/{flow_account_path(account)}/*",
-                    "Condition": {"StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}},
+                    "Condition": {"StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)}},
                 },
                 {
                     "Sid": "FlowLogsCheck",
@@ -119,7 +119,7 @@ def log_bucket_policy(arn: str, account: str, region: str) -> str:
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
                     "Resource": arn,
-                    "Condition": {"StringEquals": own, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}},
+                    "Condition": {"StringEquals": own, "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)}},
                 },
             ],
         }

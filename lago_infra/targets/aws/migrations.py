@@ -60,6 +60,7 @@ class LagoMigrations(pulumi.ComponentResource):
         security_group_ids: Sequence[pulumi.Input[str]],
         assign_public_ip: bool,
         log_group: aws.cloudwatch.LogGroup,
+        region: str,
         after: Sequence[pulumi.Resource],
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
@@ -69,7 +70,7 @@ class LagoMigrations(pulumi.ComponentResource):
         logs = aws.iam.RolePolicyAttachment(
             f"{name}-runner-logs",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            policy_arn=limits.managed_policy(region, "service-role/AWSLambdaBasicExecutionRole"),
             opts=pulumi.ResourceOptions(parent=role),
         )
         policy = aws.iam.RolePolicy(

@@ -128,6 +128,7 @@ class LagoServices(pulumi.ComponentResource):
             security_group_ids=[args.security.groups["worker"].id],
             assign_public_ip=args.assign_public_ip,
             log_group=self._logs,
+            region=args.region,
             after=[*args.prerequisites, *self._capacity, *self._images.rules],
             opts=self._child,
         )
@@ -166,7 +167,9 @@ class LagoServices(pulumi.ComponentResource):
                 spec["dependsOn"] = [{"containerName": first["name"], "condition": "SUCCESS"}]
                 specs = [first, spec]
                 secret_arns += a.before_migrate.secret_arns
-        execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()))
+        execution = iam.execution_role(
+            f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()), region=a.region
+        )
         self.execution_role_arns[rd.name] = execution.arn
         task = aws.ecs.TaskDefinition(
             f"{name}",
