@@ -143,12 +143,31 @@ PASSWORD_VARIABLE = "LAGO_DATABASE_PASSWORD"
 # privilege before it finds the database exists. GRANT … TO CURRENT_USER: since PostgreSQL 16 a
 # CREATEROLE user may give a database to a role only after it is granted that role (PostgreSQL
 # docs, CREATE DATABASE "OWNER" and CREATE ROLE "CREATEROLE"); before 16 it is a harmless no-op.
+# pg_partman: Lago's SetupPartman migration runs CREATE EXTENSION IF NOT EXISTS pg_partman
+# wherever the server offers it, and on RDS an untrusted extension needs rds_superuser, which
+# the Lago user is not. So where the admin may (a superuser, or a member of rds_superuser: RDS's
+# master user), the bootstrap creates it in Lago's database first and grants the Lago user what
+# pg_partman's own docs ask for a non-superuser (the schema, its tables, its functions and
+# procedures); Lago's IF NOT EXISTS then finds it. Elsewhere it does nothing.
 # psql interpolates :'var' (a literal) and :"var" (an identifier), quoted by psql itself.
 BOOTSTRAP_SQL = """\
 SELECT format('CREATE ROLE %I LOGIN', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'lago_user')\\gexec
 ALTER ROLE :"lago_user" WITH LOGIN CREATEDB PASSWORD :'lago_password';
 GRANT :"lago_user" TO CURRENT_USER;
 SELECT format('CREATE DATABASE %I OWNER %I', :'lago_database', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'lago_database')\\gexec
+\\connect :"lago_database"
+SELECT statement FROM (VALUES
+  (1, 'CREATE SCHEMA IF NOT EXISTS partman'),
+  (2, 'CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman'),
+  (3, format('GRANT ALL ON SCHEMA partman TO %I', :'lago_user')),
+  (4, format('GRANT ALL ON ALL TABLES IN SCHEMA partman TO %I', :'lago_user')),
+  (5, format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO %I', :'lago_user')),
+  (6, format('GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO %I', :'lago_user'))
+) AS partman(step, statement)
+WHERE EXISTS (SELECT FROM pg_available_extensions WHERE name = 'pg_partman')
+  AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = 'rds_superuser' AND pg_has_role(current_user, r.oid, 'MEMBER')))
+ORDER BY step\\gexec
 """
 BOOTSTRAP_SCRIPT = (
     'exec psql --no-psqlrc -v ON_ERROR_STOP=1 -v lago_user="$LAGO_DATABASE_USER" '
