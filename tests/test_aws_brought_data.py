@@ -124,7 +124,10 @@ def test_on_a_brought_server_no_database_resource_is_created():
 def test_a_bootstrap_readies_the_lago_database_and_user_before_migrate():
     plan = everything_brought("server")
     bootstrap, migrate = containers(plan, "migrate")
-    assert (bootstrap["name"], bootstrap["essential"], bootstrap["image"]) == ("db-bootstrap", False, "postgres:16-alpine")
+    assert (bootstrap["name"], bootstrap["essential"]) == ("db-bootstrap", False)
+    # Through the stack's pull-through cache, as the migrate container's image (item 14).
+    registry = migrate["image"].split("/getlago/")[0]
+    assert bootstrap["image"] == f"{registry}/library/postgres:16-alpine"
     assert migrate["dependsOn"] == [{"containerName": "db-bootstrap", "condition": "SUCCESS"}]
     env = {e["name"]: e["value"] for e in bootstrap["environment"]}
     assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"], env["LAGO_DATABASE_USER"], env["LAGO_DATABASE_NAME"]) == (SERVER, "5432", "require", "lago", "lago")
@@ -138,6 +141,18 @@ def test_a_bootstrap_readies_the_lago_database_and_user_before_migrate():
     # Only the migrate task's execution role reads the admin secret.
     readers = [r.name for r in resources(plan, "aws:iam/rolePolicy:RolePolicy") if r.name.endswith("-execution-secrets") and ADMIN in r.inputs["policy"]]
     assert readers == ["lago-ecs-migrate-execution-secrets"]
+
+
+def test_the_bootstrap_image_is_never_an_anonymous_docker_hub_pull(plan_config):
+    """With Docker Hub credentials and no cache, it pulls with them, as Lago's images do; with
+    neither (dev), from ECR Public's copy of Docker's official image instead of Docker Hub."""
+    hub = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"
+    with_credentials = plan_with(database=ON_SERVER, images={"pullThroughCache": False, "dockerHubCredentialsArn": hub})
+    bootstrap, _ = containers(with_credentials, "migrate")
+    assert bootstrap["image"] == "postgres:16-alpine" and bootstrap["repositoryCredentials"] == {"credentialsParameter": hub}
+    dev = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"version": 16}, "lago:aws": {"database": ON_SERVER}})
+    bootstrap, _ = containers(dev, "migrate")
+    assert bootstrap["image"] == "public.ecr.aws/docker/library/postgres:16-alpine" and "repositoryCredentials" not in bootstrap
 
 
 def test_database_url_names_the_brought_server_and_stays_a_reference():
@@ -367,28 +382,3 @@ def test_a_data_tier_alone_lets_the_platforms_pods_use_a_brought_key_for_the_fil
     plan = data_tier_alone(plan_config, {"baseline": {"existingKmsKeyArn": KEY}})
     files = json.loads(named(plan, "-platform-files", "aws:iam/policy:Policy").inputs["policy"])["Statement"]
     assert {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}} in files
-
-
-def test_a_failed_bootstrap_is_named_when_the_migrations_fail(monkeypatch):
-    """The runner Lambda, with a fake ECS: the bootstrap exited 1, so migrate never started."""
-    import importlib.util
-    import sys
-    import types as modules
-
-    class FakeEcs:
-        def list_tasks(self, **_):
-            return {"taskArns": ["arn:task/1"]}
-
-        def describe_tasks(self, **_):
-            containers = [{"name": "db-bootstrap", "exitCode": 1}, {"name": "migrate"}]
-            return {"tasks": [{"lastStatus": "STOPPED", "containers": containers, "stoppedReason": "Essential container in task exited"}]}
-
-    monkeypatch.setitem(sys.modules, "boto3", modules.SimpleNamespace(client=lambda _: FakeEcs()))
-    source = PROJECT_DIR / "lago_infra" / "targets" / "aws" / "migrate_lambda.py"
-    spec = importlib.util.spec_from_file_location("migrate_lambda_under_test", source)
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
-    context = modules.SimpleNamespace(get_remaining_time_in_millis=lambda: 600_000)
-    with pytest.raises(RuntimeError) as failed:
-        runner.handler({"cluster": "c", "family": "f", "container": "migrate"}, context)
-    assert "db-bootstrap: 1" in str(failed.value) and "migrate: None" in str(failed.value)

@@ -335,7 +335,7 @@ def test_platform_example_puts_lago_on_the_platforms_pieces():
     plan = run_plan(config_file=EXAMPLE / "Pulumi.managed.yaml", project_dir=EXAMPLE, prevalidate=False)
     lago = _inside(plan, "billing")
     made = {r.type for r in lago}
-    for kind in ("aws:ec2/vpc:Vpc", "aws:ecs/cluster:Cluster", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener", "aws:route53/zone:Zone", "aws:servicediscovery/httpNamespace:HttpNamespace"):
+    for kind in ("aws:ec2/vpc:Vpc", "aws:ecs/cluster:Cluster", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener", "aws:servicediscovery/httpNamespace:HttpNamespace"):
         assert kind not in made, kind
         assert plan.by_type(kind), f"the platform half makes its {kind}"
     listener = plan.states[plan.one("aws:lb/listener:Listener", "platform-https").urn]["arn"]
@@ -345,6 +345,25 @@ def test_platform_example_puts_lago_on_the_platforms_pieces():
     assert all(100 <= r.inputs["priority"] <= 119 for r in rules)
     assert {s.inputs["cluster"] for s in plan.by_type("aws:ecs/service:Service")} == {cluster}
     assert set(plan.outputs["lago_services"]) == {"api", "front", "worker", "clock", "pdf"}
+
+
+def test_platform_example_validates_its_certificates_in_a_delegated_zone_it_does_not_create():
+    """A zone the program created would be delegated to by nothing: ACM would never see the
+    validation records and both validations would fail after 75 minutes. The example looks up
+    the platform's zone (which its docstring says must be delegated) and creates none."""
+    import yaml
+
+    from lago_infra.plan.mocks.aws import _zone
+
+    stack = EXAMPLE / "Pulumi.managed.yaml"
+    plan = run_plan(config_file=stack, project_dir=EXAMPLE, prevalidate=False)
+    assert not plan.by_type("aws:route53/zone:Zone")
+    zone = yaml.safe_load(stack.read_text())["config"]["platform-aws:zone"]
+    zone_id = _zone(type("Call", (), {"args": {"name": zone}})())["zoneId"]
+    records = plan.by_type("aws:route53/record:Record")
+    validations = [r for r in records if r.inputs.get("type") == "CNAME"]
+    assert len(validations) >= 2 and {r.inputs["zoneId"] for r in records} == {zone_id}
+    assert "delegat" in (EXAMPLE / "__main__.py").read_text()
 
 
 def test_platform_example_external_stack_is_the_data_tier():

@@ -19,18 +19,69 @@ def task_containers(plan, role):
 # -- item 3: two stacks in one account and region ----------------------------------------------------
 
 
-def test_account_wide_names_carry_the_project_and_stack(plan_config):
-    a = plan_config(BASE, stack="one")
-    b = plan_config(BASE, stack="two")
+#: Inputs that carry a physical name AWS wants unique in the account (and region), by type.
+ACCOUNT_WIDE = {
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:servicediscovery/httpNamespace:HttpNamespace": "name",
+    "aws:ecs/taskDefinition:TaskDefinition": "family",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:kms/alias:Alias": "name",
+    "aws:wafv2/webAcl:WebAcl": "name",
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "ecrRepositoryPrefix",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+}
+PROD_WITH_EVERYTHING = {
+    **BASE,
+    "lago:preset": "prod",
+    "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"},
+    "lago:aws": {
+        "images": {"dockerHubCredentialsArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/dockerhub-AbCdEf"},
+        "edge": {"route53ZoneId": "Z0123456789EXAMPLE"},
+    },
+}
 
-    def unique_names(plan):
-        names = {r.inputs["name"] for r in plan.by_type("aws:cloudwatch/logGroup:LogGroup")}
-        names |= {r.inputs["name"] for r in plan.by_type("aws:servicediscovery/httpNamespace:HttpNamespace")}
-        names |= {r.inputs["family"] for r in plan.by_type(TASK)}
-        names |= {r.inputs["identifier"] for r in plan.by_type("aws:rds/instance:Instance")}
-        return names
 
-    assert unique_names(a) and not unique_names(a) & unique_names(b)
+def physical_names(plan) -> set[tuple[str, str]]:
+    return {(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs}
+
+
+def test_two_stacks_share_no_account_wide_name(plan_config):
+    one, two = physical_names(plan_config(PROD_WITH_EVERYTHING, stack="one")), physical_names(plan_config(PROD_WITH_EVERYTHING, stack="two"))
+    # Every kind is there to compare: a kind missing from the plans would prove nothing.
+    assert {t for t, _ in one} == set(ACCOUNT_WIDE)
+    assert not one & two, one & two
+
+
+def test_a_long_account_wide_name_stays_within_its_limit_and_unique():
+    from lago_infra.targets.aws import limits, names
+
+    long = [names.account_wide(f"a-very-long-component-name-{i}-ecs-images", limits.ECR_REPOSITORY_PREFIX_MAX, lower=True) for i in range(3)]
+    assert all(len(n) <= limits.ECR_REPOSITORY_PREFIX_MAX and n == n.lower() for n in long) and len(set(long)) == 3
+
+
+TWO_COMPONENTS = """
+import pulumi
+from lago_infra import config
+from lago_infra.targets.aws.component import LagoAws
+
+settings = config.load()
+LagoAws("lago", settings)
+LagoAws("billing", settings.model_copy(update={"name": "billing"}))
+"""
+
+
+def test_two_components_in_one_program_share_no_account_wide_name(tmp_path):
+    import yaml
+
+    from lago_infra.plan import run_plan
+
+    (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(TWO_COMPONENTS)
+    (tmp_path / "Pulumi.both.yaml").write_text(yaml.safe_dump({"config": PROD_WITH_EVERYTHING}))
+    plan = run_plan(config_file=tmp_path / "Pulumi.both.yaml", project_dir=tmp_path)
+    names = [(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs]
+    assert {t for t, _ in names} == set(ACCOUNT_WIDE)
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
 # -- item 5: services wait for what attaches their target group --------------------------------------
@@ -80,14 +131,6 @@ def test_the_runner_may_start_only_the_migrate_task(dev):
     assert run["Resource"].endswith("-ecs-migrate:*")
 
 
-def test_runner_lambda_source_waits_and_fails_clearly():
-    from lago_infra.targets.aws.migrations import LAMBDA_SOURCE
-
-    source = LAMBDA_SOURCE.read_text()
-    compile(source, "index.py", "exec")
-    assert "run_task" in source and "describe_tasks" in source and "list_tasks" in source
-
-
 # -- item 8 / issue 8: health, /metrics, secret rotation, pg_partman, protected secrets ---------------
 
 
@@ -101,6 +144,14 @@ def test_alb_and_containers_probe_liveness_never_the_database(plan):
     worker = task_containers(plan, "worker")[0]["healthCheck"]
     # The worker's probe pings Redis: retried across a failover (about three minutes).
     assert worker["retries"] * worker["interval"] >= 180
+
+
+def test_the_alb_closes_idle_connections_before_its_targets_do(plan):
+    """AWS asks for a target keep-alive longer than the ALB's idle timeout: a connection the
+    target closed first and the ALB reuses is a 502 (Puma and the front's nginx keep 65 s)."""
+    from lago_infra.targets.aws import limits
+
+    assert named(plan, "-edge-alb", "aws:lb/loadBalancer:LoadBalancer").inputs["idleTimeout"] < limits.TARGET_KEEPALIVE_SECONDS == 65
 
 
 def test_private_paths_are_denied_at_the_public_edge(plan):
@@ -126,11 +177,27 @@ def test_a_new_secret_value_changes_the_task_definitions_that_read_it(plan):
         assert refs["DATABASE_URL"].endswith(":::" + version_id)
 
 
-def test_pg_partman_maintenance_runs_on_rds(plan):
+def test_pg_partman_maintenance_runs_through_pg_cron_on_rds(plan, postgres_server):
+    """RDS preloads only what AWS documents (pg_cron, no pg_partman background worker); a real
+    server started with the parameter group's own settings lets Lago's user create pg_cron in
+    Lago's database and schedule pg_partman's maintenance there."""
+    from lago_infra.lago.roles import PG_PARTMAN_MAINTENANCE
+    from lago_infra.targets.aws import limits
+
     params = {p["name"]: p for p in named(plan, "-db-params").inputs["parameters"]}
-    assert "pg_partman_bgw" in params["shared_preload_libraries"]["value"]
-    assert params["pg_partman_bgw.dbname"]["value"] == plan.settings.database.name
+    assert not [name for name in params if name.startswith("pg_partman_bgw")]
+    preload = params["shared_preload_libraries"]["value"].split(",")
+    assert set(preload) <= set(limits.RDS_PRELOAD_LIBRARIES) and "pg_cron" in preload
     assert params["shared_preload_libraries"]["applyMethod"] == "pending-reboot"
+    database = params["cron.database_name"]["value"]
+    assert database == plan.settings.database.name
+
+    server = postgres_server({"shared_preload_libraries": f"'{params['shared_preload_libraries']['value']}'", "cron.database_name": f"'{database}'"})
+    server.psql(f"CREATE DATABASE {database}")
+    lago = server.url(database=database)
+    server.psql("CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman; CREATE EXTENSION IF NOT EXISTS pg_cron", url=lago)
+    server.psql(f"SELECT cron.schedule('lago-partman-maintenance', '@hourly', '{PG_PARTMAN_MAINTENANCE}')", url=lago)
+    assert server.value("SELECT command FROM cron.job", url=lago) == PG_PARTMAN_MAINTENANCE
 
 
 def test_prod_protects_the_secrets(dev, prod):
@@ -138,6 +205,14 @@ def test_prod_protects_the_secrets(dev, prod):
     assert not any(s.protect for s in resources(dev, "aws:secretsmanager/secret:Secret"))
     generated = [r for r in prod.resources if r.type.startswith(("random:", "tls:")) and "-secrets-" in r.name]
     assert generated and all(r.protect for r in generated)
+
+
+def test_a_secrets_value_can_be_rotated_on_prod(prod):
+    """The README's rotation runbook (``config set --secret``, then ``up``) replaces the secret's
+    version (``secret_string`` forces a new one): the version is no data of its own, so it is never
+    protected, while the secret that holds it is."""
+    versions = resources(prod, "aws:secretsmanager/secretVersion:SecretVersion")
+    assert versions and not [v.name for v in versions if v.protect]
 
 
 # -- item 9: images -------------------------------------------------------------------------------------

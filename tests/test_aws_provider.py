@@ -88,6 +88,10 @@ def test_an_explicit_provider_reaches_the_external_runtime(tmp_path):
 
 
 def test_an_explicit_provider_reaches_the_production_baselines_lookups(tmp_path):
-    """The account (KMS key policy, alarm topic) and the ELB log-delivery account of the region."""
-    _, tokens = plan_through_provider(tmp_path, **{"lago:preset": "prod"})
-    assert {"aws:index/getCallerIdentity:getCallerIdentity", "aws:elb/getServiceAccount:getServiceAccount"} <= tokens
+    """The account (KMS key policy, alarm topic), and the provider's region's ELB log-delivery
+    account in the log bucket's policy."""
+    plan, tokens = plan_through_provider(tmp_path, **{"lago:preset": "prod"})
+    assert "aws:index/getCallerIdentity:getCallerIdentity" in tokens
+    [policy] = [r for r in plan.by_type("aws:s3/bucketPolicy:BucketPolicy") if r.name.endswith("-logs-policy")]
+    [alb] = [s for s in json.loads(policy.inputs["policy"])["Statement"] if s["Sid"] == "AlbAccessLogs"]
+    assert alb["Principal"] == {"AWS": "arn:aws:iam::797873946194:root"}

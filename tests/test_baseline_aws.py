@@ -59,6 +59,16 @@ def test_one_rotating_protected_key_encrypts_every_data_store_and_log(plan_of):
     assert named(prod, "-db", "aws:rds/instance:Instance").inputs["performanceInsightsKmsKeyId"] in arns
 
 
+def test_the_key_outlives_the_stack_whenever_a_final_snapshot_does(plan_of, plan_config):
+    """The final snapshot is encrypted with the stack's key: destroying the stack must not
+    schedule that key's deletion, or the snapshot is unreadable 30 days later."""
+    prod = plan_of("aws-prod")
+    assert named(prod, "-db", "aws:rds/instance:Instance").inputs["finalSnapshotIdentifier"]
+    assert the_key(prod).retain_on_delete
+    no_snapshot = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:preset": "prod", "lago:aws": {"database": {"finalSnapshot": False}}})
+    assert not the_key(no_snapshot).retain_on_delete
+
+
 # -- logs -------------------------------------------------------------------------------------
 
 
@@ -114,6 +124,89 @@ def test_waf_with_managed_rules_and_a_rate_limit_guards_the_alb(plan_of):
     assert "AWSManagedRulesCommonRuleSet" in rules
     (assoc,) = resources(prod, "aws:wafv2/webAclAssociation:WebAclAssociation")
     assert assoc.inputs["resourceArn"].split(":")[-1].startswith("loadbalancer/lago-edge-alb")
+
+
+def test_the_rate_limit_spares_the_machine_to_machine_api(plan_of):
+    """A customer's backend sending events (``/api/v1/events``) from one address is never
+    rate-limited; the front and the browser's paths are. A scope-down statement decides what the
+    rate-based rule counts and blocks (WAF Developer Guide, "Rate-based rule statement")."""
+    import fnmatch
+
+    (acl,) = resources(plan_of("aws-prod"), "aws:wafv2/webAcl:WebAcl")
+    rule = next(r for r in acl.inputs["rules"] if r["name"] == "rate-limit-per-address")["statement"]["rateBasedStatement"]
+    scope = rule.get("scopeDownStatement")
+    assert scope, "the rate limit counts every path, the events api included"
+    match = scope["notStatement"]["statement"]["byteMatchStatement"]
+    assert match["fieldToMatch"] == {"uriPath": {}} and match["positionalConstraint"] == "STARTS_WITH"
+
+    def limited(path: str) -> bool:
+        return not fnmatch.fnmatchcase(path, match["searchString"] + "*")
+
+    assert not limited("/api/v1/events") and not limited("/api/v1/events/batch")
+    assert limited("/") and limited("/graphql") and limited("/users/password/new")
+
+
+def test_the_waf_logs_every_request_without_credentials(plan_of):
+    prod = plan_of("aws-prod")
+    (acl,) = resources(prod, "aws:wafv2/webAcl:WebAcl")
+    (logging,) = resources(prod, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    assert acl.urn in logging.property_dependencies["resourceArn"]
+    [group] = [r for r in resources(prod, "aws:cloudwatch/logGroup:LogGroup") if r.urn in logging.property_dependencies["logDestinationConfigs"]]
+    # WAF delivers to CloudWatch Logs only into a group named aws-waf-logs-...
+    assert group.inputs["name"].startswith("aws-waf-logs-") and group.inputs["retentionInDays"] == 365
+    assert {f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]} == {"authorization", "cookie"}
+
+
+def _events_matching(plan, event) -> list[str]:
+    """The stack's EventBridge rules whose pattern matches ``event``, by EventBridge's matching
+    as moto implements it."""
+    from moto.events.models import EventPattern
+
+    return [r.name.split("-alarms-", 1)[1] for r in resources(plan, "aws:cloudwatch/eventRule:EventRule") if EventPattern.load(r.inputs["eventPattern"]).matches_event(event)]
+
+
+def _task_stopped(plan, group: str, exit_code: int, cluster_arn: str | None = None) -> dict:
+    """An "ECS Task State Change" event as ECS sends it (ECS Developer Guide, "Amazon ECS task
+    state change events")."""
+    cluster = cluster_arn or plan.states[named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").urn]["arn"]
+    return {
+        "version": "0", "id": "1", "detail-type": "ECS Task State Change", "source": "aws.ecs", "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [f"{cluster.replace(':cluster/', ':task/')}/abc"],
+        "detail": {
+            "clusterArn": cluster, "group": group, "lastStatus": "STOPPED", "desiredStatus": "STOPPED",
+            "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
+            "containers": [{"name": "c", "exitCode": exit_code, "lastStatus": "STOPPED"}],
+        },
+    }
+
+
+def _deployment_failed(service_arn: str) -> dict:
+    """An "ECS Deployment State Change" event (ECS Developer Guide, "Amazon ECS service deployment
+    state change events"): its resources hold the service's ARN."""
+    return {
+        "version": "0", "id": "2", "detail-type": "ECS Deployment State Change", "source": "aws.ecs", "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [service_arn],
+        "detail": {"eventType": "ERROR", "eventName": "SERVICE_DEPLOYMENT_FAILED", "deploymentId": "ecs-svc/1", "reason": "circuit breaker"},
+    }
+
+
+def test_a_crashed_service_task_pages_and_a_finished_migration_does_not(plan_of):
+    prod = plan_of("aws-prod")
+    api = prod.states[named(prod, "-ecs-api", "aws:ecs/service:Service").urn]
+    assert _events_matching(prod, _task_stopped(prod, f"service:{api['name']}", 1)) == ["task-crashed"]
+    migrate_family = named(prod, "-ecs-migrate", "aws:ecs/taskDefinition:TaskDefinition").inputs["family"]
+    # Every release's migrate task stops with EssentialContainerExited: no page for it.
+    assert _events_matching(prod, _task_stopped(prod, f"family:{migrate_family}", 0)) == []
+    # Another workload on the same cluster (a brought one runs the platform's) is not Lago's.
+    assert _events_matching(prod, _task_stopped(prod, "service:platform-billing-exporter", 1)) == []
+
+
+def test_a_rolled_back_deployment_of_the_stacks_service_pages(plan_of):
+    prod = plan_of("aws-prod")
+    api = prod.states[named(prod, "-ecs-api", "aws:ecs/service:Service").urn]
+    assert _events_matching(prod, _deployment_failed(api["arn"])) == ["deployment-failed"]
+    other = api["arn"].rsplit("/", 1)[0] + "/platform-service"
+    assert _events_matching(prod, _deployment_failed(other)) == []
 
 
 # -- database and containers ------------------------------------------------------------------
@@ -240,3 +333,23 @@ def test_alarms_without_container_insights_are_refused(plan_config):
 
     with pytest.raises(ConfigError, match=r"lago:aws.*containerInsights"):
         plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}}})
+
+
+def test_the_flow_log_writers_objects_are_the_ones_the_policy_admits(plan_of):
+    """VPC User Guide, "Flow log files: S3 bucket structure": with Hive-compatible partitions an
+    object's key is ``<prefix>/AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=...``,
+    otherwise ``<prefix>/AWSLogs/<account>/vpcflowlogs/<region>/<year>/...``."""
+    import fnmatch
+
+    from lago_infra.plan.mocks.aws import ACCOUNT
+
+    prod = plan_of("aws-prod")
+    (flow,) = resources(prod, "aws:ec2/flowLog:FlowLog")
+    bucket_arn, prefix = flow.inputs["logDestination"].split("/", 1)
+    if flow.inputs["destinationOptions"]["hiveCompatiblePartitions"]:
+        key = f"{prefix}AWSLogs/aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=01/day=01/hour=00/x.parquet"
+    else:
+        key = f"{prefix}AWSLogs/{ACCOUNT}/vpcflowlogs/eu-west-1/2026/01/01/00/x.parquet"
+    policy = json.loads(named(prod, "-baseline-logs-policy").inputs["policy"])
+    [writer] = [s for s in policy["Statement"] if s["Sid"] == "FlowLogsWrite"]
+    assert fnmatch.fnmatchcase(f"{bucket_arn}/{key}", writer["Resource"]), (key, writer["Resource"])

@@ -67,9 +67,11 @@ def test_aws_prod_first_up_waits_on_the_multi_az_database(plan_of):
     plan = with_property_dependencies(plan_of("aws-prod"))
     up = cp.first_up(plan)
     types = [s.type for s in up.path]
-    # The services come after the database; only their alarms (seconds to create) may follow them.
+    # The services come after the database; only what watches them (alarms, the crash and
+    # rollback rules that name them: seconds to create) may follow them.
     assert DB in types and SERVICE in types[types.index(DB):]
-    assert set(types[len(types) - types[::-1].index(SERVICE):]) <= {"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard"}
+    watching = {"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"}
+    assert set(types[len(types) - types[::-1].index(SERVICE):]) <= watching
     assert up.wall == up.path[-1].finish
     # Each step starts once the one before it has finished.
     for before, after in zip(up.path, up.path[1:]):

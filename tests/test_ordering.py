@@ -94,3 +94,31 @@ def test_the_plan_command_refuses_a_plan_out_of_order(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "lago-network (docker:index/network:Network) does not wait for lago-front" in err
     assert "https://example.test/made-up" in err
+
+
+def test_first_through_places_a_first_by_one_input_only():
+    """A role policy is the policy of its ``role``: naming another role in its document (the
+    runner's iam:PassRole) does not make it that role's policy."""
+    rule = ordering.MustExistBefore(
+        ordering.Selector("t:policy"), ordering.Selector("t:task"), "a role's policies first", "src", via="t:role", first_through="role"
+    )
+    runner, execution = _reg("runner", "t:role"), _reg("execution", "t:role")
+    own = _reg("own", "t:policy", ("execution",))
+    own.property_dependencies = {"role": ["execution"]}
+    passes = _reg("passes", "t:policy", ("runner", "execution"))
+    passes.property_dependencies = {"role": ["runner"], "policy": ["execution"]}
+    task = _reg("task", "t:task", ("execution",))
+    found = ordering.violations([runner, execution, own, passes, task], [rule])
+    assert [(v.first.name, v.then.name) for v in found] == [("own", "task")]
+
+
+def test_then_through_places_a_then_by_one_input_only():
+    rule = ordering.MustExistBefore(
+        ordering.Selector("t:policy"), ordering.Selector("t:logging"), "the target's policy first", "src", via="t:bucket", then_through="target"
+    )
+    files, logs = _reg("files", "t:bucket"), _reg("logs", "t:bucket")
+    files_policy, logs_policy = _reg("files-policy", "t:policy", ("files",)), _reg("logs-policy", "t:policy", ("logs",))
+    logging = _reg("logging", "t:logging", ("files", "logs"))
+    logging.property_dependencies = {"bucket": ["files"], "target": ["logs"]}
+    found = ordering.violations([files, logs, files_policy, logs_policy, logging], [rule])
+    assert [v.first.name for v in found] == ["logs-policy"]

@@ -1,15 +1,23 @@
 """A platform team's AWS program that adds Lago to what it already runs.
 
 The first half stands in for the platform: a VPC with public and private subnets in two zones,
-an ECS cluster with the Fargate capacity providers, a Cloud Map namespace, an internet-facing ALB
-with its HTTPS listener, and the Route 53 zone of its domain. The second half is Lago: one
+an ECS cluster with the Fargate capacity providers, a Cloud Map namespace, and an internet-facing
+ALB with its HTTPS listener. The second half is Lago: one
 ``LagoAws`` component handed those pieces as Outputs. It creates none of them; it adds its target
 groups and host rules (priorities 100-119) to the listener, its services to the cluster, its
 records to the zone, and its own database, Redis, bucket and secrets.
 
+What it needs: an AWS account, and a public Route 53 hosted zone that DNS already delegates to
+(the zone your registrar's NS records point at), its name in ``platform-aws:zone``. Both
+certificates (the platform's wildcard and Lago's) are validated by DNS records in that zone: in
+a zone nothing delegates to, ACM never sees them and each validation fails after 75 minutes.
+
     cd examples/platform-aws
-    pulumi stack init managed && pulumi up       # Lago's roles on the platform's cluster
-    pulumi stack init external && pulumi up      # lagoRuntime: external, the data tier only
+    pulumi stack init managed
+    pulumi config set platform-aws:zone billing.your-domain.com   # your delegated zone
+    pulumi up                                    # Lago's roles on the platform's cluster
+    pulumi stack init external && pulumi config set platform-aws:zone billing.your-domain.com
+    pulumi up                                    # lagoRuntime: external, the data tier only
 
 Offline, as the test suite does: ``run_plan(config_file=Path("Pulumi.managed.yaml"),
 project_dir=Path("."))`` from ``lago_infra.plan``.
@@ -21,8 +29,9 @@ import pulumi_aws as aws
 from lago_infra.config import LagoSettings
 from lago_infra.targets.aws.component import LagoAws
 
-ZONE = "billing.example.com"
 config = pulumi.Config()
+# The platform's public hosted zone, delegated already: found, never created (see above).
+ZONE = config.require("zone")
 runtime = config.get("lagoRuntime") or "managed"
 
 # -- the platform ---------------------------------------------------------------------------------
@@ -31,10 +40,10 @@ zones = aws.get_availability_zones(state="available").names[:2]
 vpc = aws.ec2.Vpc("platform", cidr_block="10.20.0.0/16", enable_dns_hostnames=True, enable_dns_support=True)
 gateway = aws.ec2.InternetGateway("platform", vpc_id=vpc.id)
 public_routes = aws.ec2.RouteTable("platform-public", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)])
-public, private = [], []
+public, private, public_associations = [], [], []
 for i, zone in enumerate(zones):
     subnet = aws.ec2.Subnet(f"platform-public-{zone}", vpc_id=vpc.id, cidr_block=f"10.20.{i}.0/24", availability_zone=zone)
-    aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id)
+    public_associations.append(aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id))
     public.append(subnet)
 address = aws.ec2.Eip("platform-nat", domain="vpc")
 nat = aws.ec2.NatGateway("platform", allocation_id=address.id, subnet_id=public[0].id)
@@ -52,7 +61,7 @@ cluster = aws.ecs.Cluster(
 )
 aws.ecs.ClusterCapacityProviders("platform", cluster_name=cluster.name, capacity_providers=["FARGATE", "FARGATE_SPOT"])
 
-dns = aws.route53.Zone("platform", name=ZONE)
+dns = aws.route53.get_zone_output(name=ZONE, private_zone=False)
 alb_group = aws.ec2.SecurityGroup(
     "platform-alb",
     vpc_id=vpc.id,
@@ -60,7 +69,15 @@ alb_group = aws.ec2.SecurityGroup(
     ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"])],
     egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"])],
 )
-alb = aws.lb.LoadBalancer("platform", load_balancer_type="application", subnets=[s.id for s in public], security_groups=[alb_group.id], drop_invalid_header_fields=True)
+# Internet-facing: AWS refuses it until the subnets route to an attached gateway.
+alb = aws.lb.LoadBalancer(
+    "platform",
+    load_balancer_type="application",
+    subnets=[s.id for s in public],
+    security_groups=[alb_group.id],
+    drop_invalid_header_fields=True,
+    opts=pulumi.ResourceOptions(depends_on=[gateway, public_routes, *public_associations]),
+)
 certificate = aws.acm.Certificate("platform", domain_name=f"*.{ZONE}", validation_method="DNS")
 validation = certificate.domain_validation_options[0]
 record = aws.route53.Record(

@@ -80,12 +80,16 @@ class _Graph:
         self._waits[urn] = result
         return result
 
-    def reached(self, urn: str, type_: str) -> set[str]:
+    def reached(self, urn: str, type_: str, through: Optional[str] = None) -> set[str]:
         """The resources of ``type_`` that ``urn`` is or depends on (not through its parents:
-        a parent component is not what a resource is placed in)."""
+        a parent component is not what a resource is placed in); with ``through``, only by way
+        of the resources that input of ``urn`` uses."""
         seen: set[str] = set()
         todo = [urn]
         found: set[str] = set()
+        start = self.by_urn.get(urn)
+        if through is not None and start is not None:
+            todo = list(start.property_dependencies.get(through, ()))
         while todo:
             u = todo.pop()
             r = self.by_urn.get(u)
@@ -113,8 +117,8 @@ def violations(resources: Sequence[Registration], rules: Optional[Sequence[MustE
             if rule.via is None:
                 related = [f for f in firsts if f.provider == then.provider]
             else:
-                placed = graph.reached(then.urn, rule.via)
-                related = [f for f in firsts if placed & graph.reached(f.urn, rule.via)]
+                placed = graph.reached(then.urn, rule.via, rule.then_through)
+                related = [f for f in firsts if placed & graph.reached(f.urn, rule.via, rule.first_through)]
             found.extend(Violation(rule, f, then) for f in related if f.urn != then.urn and f.urn not in waits)
     return found
 

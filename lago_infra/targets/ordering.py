@@ -50,3 +50,9 @@ class MustExistBefore:
     #: Relate each ``then`` to the ``first`` resources that reach the same resource of this type
     #: (see the module's docstring); ``None``: to every ``first`` of the same provider.
     via: Optional[str] = None
+    #: With ``via``: the input of ``first`` that places it (a role policy is the policy of its
+    #: ``role``, whatever other roles its document names); ``None``: all its dependencies.
+    first_through: Optional[str] = None
+    #: The same for ``then``: the input that places it (server access logging is delivered to
+    #: its ``targetBucket``, not to the bucket it logs).
+    then_through: Optional[str] = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pulumi
 
+from ...targets.aws import limits
 from . import RESOURCES, call, digest, resource
 
 ACCOUNT = "123456789012"
@@ -21,6 +22,11 @@ def _region(args=None) -> str:
     provider = getattr(args, "provider", None) or ""
     explicit = PROVIDER_REGIONS.get(provider.rsplit("::", 1)[-1])
     return explicit or pulumi.Config("aws").get("region") or "eu-west-1"
+
+
+def _partition(args=None) -> str:
+    """The partition of the region a resource or invoke is made in, as its real ARNs carry."""
+    return limits.partition_of(_region(args)) or "aws"
 
 
 @resource("pulumi:providers:aws")
@@ -47,7 +53,7 @@ def _get_zones(args):
 
 
 def _arn(args, service: str, kind: str) -> str:
-    return f"arn:aws:{service}:{_region(args)}:{ACCOUNT}:{kind}/{args.name}-{digest(args.name, length=6)}"
+    return f"arn:{_partition(args)}:{service}:{_region(args)}:{ACCOUNT}:{kind}/{args.name}-{digest(args.name, length=6)}"
 
 
 def _named(args) -> str:
@@ -79,7 +85,7 @@ def _alb(args):
 @resource("aws:s3/bucket:Bucket")
 def _bucket(args):
     bucket = f"{args.inputs.get('bucketPrefix', args.name + '-')}{digest(args.name, length=12)}"
-    return {"__id": bucket, "bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+    return {"__id": bucket, "bucket": bucket, "arn": f"arn:{_partition(args)}:s3:::{bucket}"}
 
 
 @resource("aws:acm/certificate:Certificate")
@@ -113,19 +119,27 @@ def _record(args):
 def _secret(args):
     prefix = args.inputs.get("namePrefix", args.name + "-")
     name = f"{prefix}{digest(args.name, length=6)}"
-    return {"__id": f"arn:aws:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "arn": f"arn:aws:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "name": name}
+    return {"__id": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "arn": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "name": name}
+
+
+@call("aws:route53/getZone:getZone")
+def _zone(args):
+    # A zone of the account: the real lookup fails where none of that name exists.
+    name = str((args.args or {}).get("name", "")).rstrip(".")
+    zone_id = "Z" + digest(name, length=20).upper()
+    return {"zoneId": zone_id, "id": zone_id, "name": name, "privateZone": False, "nameServers": [f"ns-1.awsdns-{digest(name, length=2)}.com"]}
 
 
 @call("aws:index/getCallerIdentity:getCallerIdentity")
 def _caller(args):
     INVOKES.append((args.token, args.provider or ""))
-    return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/plan", "userId": "PLAN", "id": ACCOUNT}
+    return {"accountId": ACCOUNT, "arn": f"arn:{_partition(args)}:iam::{ACCOUNT}:user/plan", "userId": "PLAN", "id": ACCOUNT}
 
 
 @resource("aws:ecs/taskDefinition:TaskDefinition")
 def _task_definition(args):
     family = args.inputs.get("family", args.name)
-    base = f"arn:aws:ecs:{_region(args)}:{ACCOUNT}:task-definition/{family}"
+    base = f"arn:{_partition(args)}:ecs:{_region(args)}:{ACCOUNT}:task-definition/{family}"
     # Each registration is a new revision in ECS: a changed definition gets a new ARN here too,
     # so what reads the ARN (the migrations' Invocation) shows as changing in a plan diff.
     revision = 1 + int(digest(*(args.inputs.get(k) for k in ("containerDefinitions", "cpu", "memory", "runtimePlatform")), length=6), 16) % 9999
@@ -143,6 +157,21 @@ def _invocation(args):
     return {"result": '{"exitCode": 0}'}
 
 
+@resource("aws:ecs/cluster:Cluster")
+def _cluster(args):
+    name = _named(args)
+    return {"name": name, "arn": f"arn:{_partition(args)}:ecs:{_region(args)}:{ACCOUNT}:cluster/{name}"}
+
+
+@resource("aws:ecs/service:Service")
+def _service(args):
+    # ECS's long ARN format: the cluster's name, then the service's.
+    name = _named(args)
+    cluster = str(args.inputs.get("cluster") or "default").rsplit("/", 1)[-1]
+    arn = f"arn:{_partition(args)}:ecs:{_region(args)}:{ACCOUNT}:service/{cluster}/{name}"
+    return {"__id": arn, "name": name, "arn": arn}
+
+
 @resource("aws:appautoscaling/target:Target")
 def _scaling_target(args):
     return {"arn": _arn(args, "application-autoscaling", "scalable-target")}
@@ -153,8 +182,6 @@ for _token in (
     "aws:ec2/vpc:Vpc",
     "aws:ec2/subnet:Subnet",
     "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ecs/cluster:Cluster",
-    "aws:ecs/service:Service",
     "aws:lambda/function:Function",
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     "aws:iam/role:Role",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ...targets.aws import limits
 from . import RESOURCES, call, digest, resource
-from .aws import ACCOUNT, INVOKES, _generic, _region
+from .aws import ACCOUNT, INVOKES, _generic, _partition, _region
 from .gcp import PROJECT_NUMBER
 
 
@@ -11,27 +12,28 @@ from .gcp import PROJECT_NUMBER
 
 
 @call("aws:index/getPartition:getPartition")
-def _partition(args):
-    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+def _get_partition(args):
+    partition = _partition(args)
+    return {"partition": partition, "dnsSuffix": "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com", "id": partition}
 
 
 @resource("aws:kms/key:Key")
 def _kms_key(args):
     key_id = f"{digest(args.name, length=8)}-{digest(args.name, 'k', length=4)}-4{digest(args.name, 'i', length=3)}-a{digest(args.name, 'd', length=3)}-{digest(args.name, 'x', length=12)}"
-    return {"__id": key_id, "keyId": key_id, "arn": f"arn:aws:kms:{_region(args)}:{ACCOUNT}:key/{key_id}"}
+    return {"__id": key_id, "keyId": key_id, "arn": f"arn:{_partition(args)}:kms:{_region(args)}:{ACCOUNT}:key/{key_id}"}
 
 
 @resource("aws:sns/topic:Topic")
 def _topic(args):
     name = args.inputs.get("name") or f"{args.name}-{digest(args.name, length=7)}"
-    arn = f"arn:aws:sns:{_region(args)}:{ACCOUNT}:{name}"
+    arn = f"arn:{_partition(args)}:sns:{_region(args)}:{ACCOUNT}:{name}"
     return {"__id": arn, "arn": arn, "name": name}
 
 
 @resource("aws:wafv2/webAcl:WebAcl")
 def _web_acl(args):
     name = args.inputs.get("name", args.name)
-    return {"arn": f"arn:aws:wafv2:{_region(args)}:{ACCOUNT}:regional/webacl/{name}/{digest(args.name, length=8)}"}
+    return {"arn": f"arn:{_partition(args)}:wafv2:{_region(args)}:{ACCOUNT}:regional/webacl/{name}/{digest(args.name, length=8)}"}
 
 
 @resource("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/metricAlarm:MetricAlarm")
@@ -67,10 +69,14 @@ def _security_policy(args):
 
 @call("aws:elb/getServiceAccount:getServiceAccount")
 def _elb_account(args):
-    # The regional ELB log-delivery account (eu-west-1's, from the ELB user guide); a fake elsewhere.
+    # As the provider: the regional ELB account where one exists, "unsupported AWS Region"
+    # elsewhere (every region opened since August 2022; limits.ELB_LOG_ACCOUNTS).
     INVOKES.append((args.token, args.provider or ""))
-    account = {"eu-west-1": "156460612806"}.get(_region(args), "000000000000")
-    return {"arn": f"arn:aws:iam::{account}:root", "id": account}
+    region = (args.args or {}).get("region") or _region(args)
+    account = limits.ELB_LOG_ACCOUNTS.get(region)
+    if account is None:
+        raise Exception(f"unsupported AWS Region: {region}")
+    return {"arn": f"arn:{limits.partition_of(region)}:iam::{account}:root", "id": account, "region": region}
 
 
 def _adding(type_: str, extra):

@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from ...config.alerts import Alerts
 from ...config.model import Protection
-from . import kms
+from . import kms, limits
 from .kms import StackKey
 from .logbucket import ALB_PREFIX, LogBucket, flow_logs, log_access
 from .observability import AwsSignals, LagoAlarms
@@ -33,12 +33,26 @@ class AwsBaseline(pulumi.ComponentResource):
     """IAM statements by ECS role kind (``execution``, ``backend``) for a brought key (``kms.task_grants``)."""
     access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
     """Where the ALB writes its access logs."""
+    log_delivery: list[pulumi.Resource] = []
+    """What a writer into the log bucket waits for: its policy (the ALB with access logs)."""
     monitoring: dict[str, pulumi.Input] = {}
     """``monitoring_interval`` / ``monitoring_role_arn`` for the database (empty: off)."""
     log_bucket: Optional[LogBucket] = None
     alarms: Optional[LagoAlarms] = None
 
-    def __init__(self, name: str, settings: Baseline, alerts: Alerts, protection: Protection, region: str, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        settings: Baseline,
+        alerts: Alerts,
+        protection: Protection,
+        region: str,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        outlived_by_snapshot: bool = False,
+    ):
+        """``outlived_by_snapshot``: the database leaves a final snapshot on destroy, encrypted with
+        the stack's key: the key is then kept on destroy (``retain_on_delete``)."""
         super().__init__("lago:aws:Baseline", name, None, opts)
         self._name = name
         self._settings = settings
@@ -51,16 +65,18 @@ class AwsBaseline(pulumi.ComponentResource):
             # The platform's key: nothing is created, and the key policy is the platform's.
             self.kms_key_arn = pulumi.Output.from_input(settings.existing_kms_key_arn)
         elif settings.kms:
-            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child).arn
+            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child, retain=outlived_by_snapshot).arn
         self.key_grants = kms.task_grants(settings.existing_kms_key_arn, region)
         if settings.access_logs or settings.flow_logs:
             self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)
         if settings.access_logs:
             self.access_logs = aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=ALB_PREFIX, enabled=True)
+            self.log_delivery = [self.log_bucket.policy]
         if settings.enhanced_monitoring_seconds:
-            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": self._monitoring_role().arn}
+            role, attachment = self._monitoring_role()
+            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": role.arn, "monitoring_after": [attachment]}
 
-    def _monitoring_role(self) -> aws.iam.Role:
+    def _monitoring_role(self) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
         role = aws.iam.Role(
             f"{self._name}-rds-monitoring",
             assume_role_policy=json.dumps(
@@ -69,13 +85,13 @@ class AwsBaseline(pulumi.ComponentResource):
             opts=self._child,
         )
         # The AWS-managed policy RDS documents for Enhanced Monitoring (RDS user guide, "Setting up and enabling Enhanced Monitoring").
-        aws.iam.RolePolicyAttachment(
+        attachment = aws.iam.RolePolicyAttachment(
             f"{self._name}-rds-monitoring",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            policy_arn=limits.managed_policy(self.region, "service-role/AmazonRDSEnhancedMonitoringRole"),
             opts=pulumi.ResourceOptions(parent=role),
         )
-        return role
+        return role, attachment
 
     def watch(
         self,
@@ -85,12 +101,14 @@ class AwsBaseline(pulumi.ComponentResource):
         alb_arn: Optional[pulumi.Input[str]],
         buckets: dict[str, pulumi.Input[str]],
         signals: AwsSignals,
+        log_retention_days: int = 30,
     ) -> None:
-        """The controls that attach to what the target built. Call once, last."""
+        """The controls that attach to what the target built. Call once, last.
+        ``log_retention_days``: CloudWatch Logs retention of the WAF's log group."""
         s = self._settings
         # None: no ALB of this stack's own (a brought listener's owner decides its WAF).
         if s.waf and alb_arn is not None:
-            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child)
+            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child, log_retention_days=log_retention_days, kms_key_arn=self.kms_key_arn)
         if new_vpc and s.lock_default_security_group:
             # Adopts the VPC's default group and removes every rule: nothing can use it by accident
             # (CIS AWS 5.4, Security Hub EC2.2).

@@ -20,12 +20,34 @@ def problems(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]
     yield from _brought_listener(settings)
     yield from _external_urls(settings)
     yield from _brought_database(settings)
-    if region is not None and region not in limits.REGIONS:
+    if region is not None:
+        yield from region_problems(region)
+
+
+def region_problems(region: str) -> Iterator[Problem]:
+    """A region AWS or this target cannot deploy to (the stack's ``aws:region``, or the region of
+    an embedding program's provider)."""
+    if region not in limits.REGIONS:
         yield Problem("aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1")
+        return
+    partition = limits.partition_of(region)
+    if partition not in limits.SUPPORTED_PARTITIONS:
+        reason = limits.UNSUPPORTED_PARTITION_REASON.get(partition, "this target uses services that partition lacks, and cannot check which")
+        yield Problem(
+            "aws:region",
+            f"'{region}' is in the {partition} partition: {reason}",
+            f"deploy in a region of the {' or '.join(limits.SUPPORTED_PARTITIONS)} partition",
+        )
 
 
 def check(settings: LagoSettings, region: Optional[str]) -> None:
     for problem in problems(settings, region):
+        raise SettingError(problem.key, problem.what, problem.fix)
+
+
+def check_region(region: str) -> None:
+    """``region_problems`` as one clear error (the provider's region, once known)."""
+    for problem in region_problems(region):
         raise SettingError(problem.key, problem.what, problem.fix)
 
 

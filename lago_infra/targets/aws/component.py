@@ -131,10 +131,16 @@ class LagoAws(LagoTarget):
         child = pulumi.ResourceOptions(parent=self)
         # The provider this component runs with (an embedding program's, or the default one).
         region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        # An embedding program's provider may name a region the stack's config does not.
+        checks.check_region(region)
         protection = settings.protection
 
         # First: the KMS key and log bucket the data services and the ALB are created with.
-        baseline = AwsBaseline(f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child)
+        # A final snapshot of a database the stack creates outlives it, encrypted with its key.
+        rds = cfg.database.existing is None and cfg.database.existing_url_secret_arn is None
+        baseline = AwsBaseline(
+            f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child, outlived_by_snapshot=rds and cfg.database.final_snapshot
+        )
         key = dict(kms_key_arn=baseline.kms_key_arn)
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
@@ -161,7 +167,17 @@ class LagoAws(LagoTarget):
         if managed:
             edge = LagoEdge(
                 f"{name}-edge",
-                EdgeArgs(cfg.edge, settings.domain, settings.urls, protection, network.vpc_id, network.public_subnet_ids, security.alb_id, baseline.access_logs),
+                EdgeArgs(
+                    cfg.edge,
+                    settings.domain,
+                    settings.urls,
+                    protection,
+                    network.vpc_id,
+                    network.public_subnet_ids,
+                    security.alb_id,
+                    baseline.access_logs,
+                    after=[*network.internet, *baseline.log_delivery],
+                ),
                 opts=child,
             )
             front_url, api_url = edge.front_url, edge.api_url
@@ -228,6 +244,7 @@ class LagoAws(LagoTarget):
                 cluster_name=services.cluster_name,
                 cluster_arn=services.cluster_arn,
                 services={role: svc.name for role, svc in services.services.items()},
+                service_arns={role: svc.arn for role, svc in services.services.items()},
                 worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
                 certificate_arn=edge.certificate_arn,
             )
@@ -237,6 +254,7 @@ class LagoAws(LagoTarget):
             # Only an ALB of this stack's own: a brought one's WAF is its owner's.
             alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
             buckets={"files": storage.id},
+            log_retention_days=cfg.services.log_retention_days,
             signals=AwsSignals(
                 **data.signals(),
                 kms_key_arn=baseline.kms_key_arn,

@@ -13,6 +13,7 @@ import pulumi_random as random
 
 from ...config.model import Database as DatabaseSettings
 from ...config.model import Protection
+from . import limits
 from .security import POSTGRES_PORT
 from .settings import Database, ExistingDatabase
 
@@ -41,8 +42,10 @@ class LagoDatabase(pulumi.ComponentResource):
         kms_key_arn: Optional[pulumi.Input[str]] = None,
         monitoring_interval: int = 0,
         monitoring_role_arn: Optional[pulumi.Input[str]] = None,
+        monitoring_after: Sequence[pulumi.Resource] = (),
     ):
-        """``kms_key_arn`` and Enhanced Monitoring come from the production baseline."""
+        """``kms_key_arn`` and Enhanced Monitoring (its role, and the role's policy attachment
+        the instance waits for) come from the production baseline."""
         super().__init__("lago:aws:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Generated here rather than RDS-managed: a managed password rotates on its own schedule
@@ -58,14 +61,13 @@ class LagoDatabase(pulumi.ComponentResource):
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
                 # Statements slower than a second land in the exported postgresql log.
                 aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
-                # Lago's migrations partition enriched_events monthly when pg_partman exists; its
-                # background worker runs the maintenance that creates next month's partition
-                # (RDS User Guide, "Managing PostgreSQL partitions with the pg_partman extension").
-                # Static: applied at the first reboot, which creation is.
-                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value="pg_stat_statements,pg_partman_bgw", apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.dbname", value=lago.name, apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.interval", value="3600", apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name="pg_partman_bgw.role", value=lago.user, apply_method="pending-reboot"),
+                # Lago's migrations partition enriched_events monthly when pg_partman exists, and
+                # partman.run_maintenance_proc() must then run hourly: the migrate role schedules
+                # it with pg_cron in Lago's database, as AWS documents for RDS (limits.py, "RDS
+                # for PostgreSQL": RDS offers no pg_partman background worker). Static: applied
+                # at the first reboot, which creation is.
+                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value=",".join(limits.RDS_PRELOAD_LIBRARIES), apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(name=limits.RDS_CRON_DATABASE_PARAMETER, value=lago.name, apply_method="pending-reboot"),
             ],
             opts=child,
         )
@@ -120,7 +122,7 @@ class LagoDatabase(pulumi.ComponentResource):
             monitoring_interval=monitoring_interval,
             monitoring_role_arn=monitoring_role_arn,
             enabled_cloudwatch_logs_exports=exports,
-            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=log_groups),
+            opts=pulumi.ResourceOptions(parent=self, protect=protection.protect, depends_on=[*log_groups, *monitoring_after]),
         )
         self.identifier = self.instance.identifier
         self.host = self.instance.address
@@ -141,12 +143,31 @@ PASSWORD_VARIABLE = "LAGO_DATABASE_PASSWORD"
 # privilege before it finds the database exists. GRANT … TO CURRENT_USER: since PostgreSQL 16 a
 # CREATEROLE user may give a database to a role only after it is granted that role (PostgreSQL
 # docs, CREATE DATABASE "OWNER" and CREATE ROLE "CREATEROLE"); before 16 it is a harmless no-op.
+# pg_partman: Lago's SetupPartman migration runs CREATE EXTENSION IF NOT EXISTS pg_partman
+# wherever the server offers it, and on RDS an untrusted extension needs rds_superuser, which
+# the Lago user is not. So where the admin may (a superuser, or a member of rds_superuser: RDS's
+# master user), the bootstrap creates it in Lago's database first and grants the Lago user what
+# pg_partman's own docs ask for a non-superuser (the schema, its tables, its functions and
+# procedures); Lago's IF NOT EXISTS then finds it. Elsewhere it does nothing.
 # psql interpolates :'var' (a literal) and :"var" (an identifier), quoted by psql itself.
 BOOTSTRAP_SQL = """\
 SELECT format('CREATE ROLE %I LOGIN', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'lago_user')\\gexec
 ALTER ROLE :"lago_user" WITH LOGIN CREATEDB PASSWORD :'lago_password';
 GRANT :"lago_user" TO CURRENT_USER;
 SELECT format('CREATE DATABASE %I OWNER %I', :'lago_database', :'lago_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'lago_database')\\gexec
+\\connect :"lago_database"
+SELECT statement FROM (VALUES
+  (1, 'CREATE SCHEMA IF NOT EXISTS partman'),
+  (2, 'CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman'),
+  (3, format('GRANT ALL ON SCHEMA partman TO %I', :'lago_user')),
+  (4, format('GRANT ALL ON ALL TABLES IN SCHEMA partman TO %I', :'lago_user')),
+  (5, format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO %I', :'lago_user')),
+  (6, format('GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO %I', :'lago_user'))
+) AS partman(step, statement)
+WHERE EXISTS (SELECT FROM pg_available_extensions WHERE name = 'pg_partman')
+  AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = 'rds_superuser' AND pg_has_role(current_user, r.oid, 'MEMBER')))
+ORDER BY step\\gexec
 """
 BOOTSTRAP_SCRIPT = (
     'exec psql --no-psqlrc -v ON_ERROR_STOP=1 -v lago_user="$LAGO_DATABASE_USER" '
@@ -165,11 +186,13 @@ class Bootstrap:
     secrets: dict[str, pulumi.Input[str]]
     secret_arns: list[pulumi.Input[str]]
 
-    def container(self, log: dict[str, Any]) -> dict[str, Any]:
-        """The container definition; ``log`` is the task's awslogs group and region."""
-        return {
+    def container(self, log: dict[str, Any], image: Optional[str] = None, repository_credentials: Optional[str] = None) -> dict[str, Any]:
+        """The container definition; ``log`` is the task's awslogs group and region, ``image``
+        where the task pulls ``self.image`` from (the stack's image source), with
+        ``repository_credentials`` for Docker Hub."""
+        spec: dict[str, Any] = {
             "name": BOOTSTRAP_CONTAINER,
-            "image": self.image,
+            "image": image or self.image,
             # Not essential: it exits when done, and the migrate container waits for its success.
             "essential": False,
             "entryPoint": ["sh", "-c"],
@@ -178,6 +201,9 @@ class Bootstrap:
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(self.secrets.items())],
             "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": BOOTSTRAP_CONTAINER}},
         }
+        if repository_credentials:
+            spec["repositoryCredentials"] = {"credentialsParameter": repository_credentials}
+        return spec
 
 
 class LagoDatabaseOnServer(pulumi.ComponentResource):

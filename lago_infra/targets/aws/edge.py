@@ -42,6 +42,10 @@ class EdgeArgs:
     security_group_id: pulumi.Input[str]
     #: Production baseline: where the ALB writes its access logs.
     access_logs: Optional[aws.lb.LoadBalancerAccessLogsArgs] = None
+    #: What the ALB waits for: the VPC's gateway and public routes (AWS refuses an
+    #: internet-facing load balancer before them), the log bucket's policy (ELB writes a test
+    #: object as soon as access logs are on).
+    after: Sequence[pulumi.Resource] = ()
 
 
 class LagoEdge(pulumi.ComponentResource):
@@ -126,9 +130,10 @@ class LagoEdge(pulumi.ComponentResource):
             # Requests with malformed headers are dropped rather than passed to Rails.
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.protection.deletion_protection,
-            idle_timeout=120,
+            # Shorter than the targets' keep-alive, or the ALB reuses connections they closed (502s).
+            idle_timeout=limits.ALB_IDLE_TIMEOUT_SECONDS,
             access_logs=args.access_logs,
-            opts=self._child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
         )
         self.dns_name = self.alb.dns_name
         self.zone_id = self.alb.zone_id
@@ -291,7 +296,7 @@ class LagoEdge(pulumi.ComponentResource):
             conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[path, f"{path}/*"]))]
             if host:
                 conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
-            aws.lb.ListenerRule(
+            rule = aws.lb.ListenerRule(
                 f"{self._name}-{label}-private-{path.strip('/').replace('/', '-')}",
                 listener_arn=listener_arn,
                 priority=next(priorities),
@@ -304,6 +309,8 @@ class LagoEdge(pulumi.ComponentResource):
                 ],
                 opts=pulumi.ResourceOptions(parent=parent),
             )
+            # The api serves once its private paths are closed at the edge.
+            self.attachments["api"].append(rule)
 
     def _certificate(self, domain: Domain, zone_id: Optional[str], wait: bool = True) -> pulumi.Output[str]:
         name = self._name

@@ -4,10 +4,13 @@ task's secrets, and one task role (the backend's identity) that may use the buck
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
+
+from . import limits
 
 _ASSUME_ECS_TASKS = json.dumps(
     {
@@ -17,46 +20,71 @@ _ASSUME_ECS_TASKS = json.dumps(
 )
 
 
+@dataclass
+class GrantedRole:
+    """A role and what grants it its rights. IAM is eventually consistent: whatever assumes or
+    passes the role (a task definition, a function, its invocation) waits for ``policies``
+    (``targets/aws/ordering.py``)."""
+
+    role: aws.iam.Role
+    policies: list[pulumi.Resource] = field(default_factory=list)
+
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        return self.role.arn
+
+
 def execution_role(
-    name: str, secret_arns: Sequence[pulumi.Input[str]], grants: Sequence[dict[str, Any]], parent: pulumi.Resource, key_grants: Sequence[dict[str, Any]] = ()
-) -> aws.iam.Role:
+    name: str,
+    secret_arns: Sequence[pulumi.Input[str]],
+    grants: Sequence[dict[str, Any]],
+    parent: pulumi.Resource,
+    key_grants: Sequence[dict[str, Any]] = (),
+    *,
+    region: str,
+) -> GrantedRole:
     """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
     ``grants`` are further statements (registry credentials, the pull-through cache),
     ``key_grants`` the use of a KMS key the platform brings (``kms.task_grants``)."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
-    aws.iam.RolePolicyAttachment(
-        name, role=role.name, policy_arn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", opts=pulumi.ResourceOptions(parent=role)
-    )
+    granted = GrantedRole(role)
+    granted.policies.append(aws.iam.RolePolicyAttachment(
+        name,
+        role=role.name,
+        policy_arn=limits.managed_policy(region, "service-role/AmazonECSTaskExecutionRolePolicy"),
+        opts=pulumi.ResourceOptions(parent=role),
+    ))
     if secret_arns:
-        aws.iam.RolePolicy(
+        granted.policies.append(aws.iam.RolePolicy(
             f"{name}-secrets",
             role=role.id,
             policy=secrets_policy(secret_arns),
             opts=pulumi.ResourceOptions(parent=role),
-        )
+        ))
     if grants:
-        aws.iam.RolePolicy(
+        granted.policies.append(aws.iam.RolePolicy(
             f"{name}-images", role=role.id, policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
-        )
-    _key_policy(name, role, key_grants)
-    return role
+        ))
+    granted.policies += _key_policy(name, role, key_grants)
+    return granted
 
 
-def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()) -> aws.iam.Role:
+def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()) -> GrantedRole:
     """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
     endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset. With ECS Exec, also the SSM channels
     ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions).
     ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``)."""
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
-    aws.iam.RolePolicy(
+    granted = GrantedRole(role)
+    granted.policies.append(aws.iam.RolePolicy(
         f"{name}-files",
         role=role.id,
         policy=bucket_policy(bucket_arn, grants),
         opts=pulumi.ResourceOptions(parent=role),
-    )
+    ))
     if ecs_exec:
-        aws.iam.RolePolicy(
+        granted.policies.append(aws.iam.RolePolicy(
             f"{name}-exec",
             role=role.id,
             policy=json.dumps(
@@ -72,8 +100,8 @@ def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, 
                 }
             ),
             opts=pulumi.ResourceOptions(parent=role),
-        )
-    return role
+        ))
+    return granted
 
 
 def bucket_policy(bucket_arn: pulumi.Input[str], key_grants: Sequence[dict[str, Any]] = ()) -> pulumi.Output[str]:
@@ -106,9 +134,12 @@ def secrets_policy(secret_arns: Sequence[pulumi.Input[str]], kms_key_arn: Option
     return pulumi.Output.all(kms_key_arn or "", *secret_arns).apply(document)
 
 
-def _key_policy(name: str, role: aws.iam.Role, grants: Sequence[dict[str, Any]]) -> None:
+def _key_policy(name: str, role: aws.iam.Role, grants: Sequence[dict[str, Any]]) -> list[pulumi.Resource]:
     """``grants`` (which may hold the key's ARN as an output) as the role's ``-key`` policy."""
-    if grants:
+    if not grants:
+        return []
+    return [
         aws.iam.RolePolicy(
             f"{name}-key", role=role.id, policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
         )
+    ]

@@ -19,12 +19,14 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from . import limits, names
+
 #: Services that use the key for a caller in this account.
 VIA_SERVICES = ("rds", "elasticache", "s3", "secretsmanager")
 
 
-def key_policy(account: str, region: str, partition: str = "aws") -> str:
-    root = f"arn:{partition}:iam::{account}:root"
+def key_policy(account: str, region: str) -> str:
+    root = limits.arn(region, "iam", "root", account=account, in_region=False)
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -51,7 +53,7 @@ def key_policy(account: str, region: str, partition: str = "aws") -> str:
                     "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     "Resource": "*",
                     # Only for this account's log groups in this region.
-                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account}:log-group:*"}},
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": limits.arn(region, "logs", "log-group:*", account=account)}},
                 },
                 {
                     "Sid": "AlarmsAndEventsPublishToEncryptedTopic",
@@ -67,11 +69,13 @@ def key_policy(account: str, region: str, partition: str = "aws") -> str:
 
 
 class StackKey(pulumi.ComponentResource):
-    """The key and an alias ``alias/<name>`` that says whose it is."""
+    """The key and an alias ``alias/<name>-<project>-<stack>`` that says whose it is."""
 
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None, *, retain: bool = False):
+        """``retain``: keep the key when the stack is destroyed (a final snapshot encrypted with
+        it outlives the stack, and is unreadable once the key is deleted)."""
         super().__init__("lago:aws:StackKey", name, None, opts)
         key = aws.kms.Key(
             f"{name}",
@@ -83,9 +87,11 @@ class StackKey(pulumi.ComponentResource):
             deletion_window_in_days=30,
             policy=key_policy(account, region),
             # Without the key, every backup and snapshot it encrypted is unreadable.
-            opts=pulumi.ResourceOptions(parent=self, protect=protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=retain),
         )
-        aws.kms.Alias(f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
+        # Unique per project and stack: an alias names one key in the account and region.
+        alias = "alias/" + names.account_wide(name, limits.KMS_ALIAS_MAX - len("alias/"))
+        aws.kms.Alias(f"{name}-alias", name=alias, target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         self.arn = key.arn
         self.register_outputs({"arn": self.arn})
 

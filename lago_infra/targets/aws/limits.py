@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import pulumi_aws as aws
 
@@ -60,10 +61,30 @@ NAME_LIMITS: dict[str, NameLimit] = {
     "aws:lambda/function:Function": NameLimit(64, "-ecs-migrate-runner"),
 }
 
+#: Docker's official images as Amazon ECR Public serves them (ECR Public Gallery, "Docker
+#: Official Images", https://gallery.ecr.aws/docker/library/postgres): pulled without Docker
+#: Hub's anonymous limit (ECR Public User Guide, "Amazon ECR Public service quotas":
+#: unauthenticated pulls are limited per IP per second, not per six hours).
+ECR_PUBLIC_DOCKER_OFFICIAL = "public.ecr.aws/docker/library"
+
+#: Names AWS takes as given, made unique per project and stack by ``names.account_wide``:
+#: ECR CreatePullThroughCacheRule ``ecrRepositoryPrefix``: 2-30 lowercase characters (ECR API
+#: Reference); WAFV2 CreateWebACL ``Name``: 1-128 characters (WAFV2 API Reference); CloudWatch
+#: PutDashboard ``DashboardName``: up to 255 (CloudWatch API Reference); KMS CreateAlias
+#: ``AliasName``: up to 256, beginning ``alias/`` (KMS API Reference); a log group for WAF logs
+#: must be named ``aws-waf-logs-...`` (WAF Developer Guide, "Sending web ACL traffic logs to an
+#: Amazon CloudWatch Logs log group").
+ECR_REPOSITORY_PREFIX_MAX = 30
+WAF_WEB_ACL_NAME_MAX = 128
+DASHBOARD_NAME_MAX = 255
+KMS_ALIAS_MAX = 256
+WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
+
 #: IAM ``name_prefix`` limit (pulumi_aws.iam.Role docstring: "conflicts with name, up to 38").
 IAM_ROLE_NAME_PREFIX_MAX = 38
 
 #: CloudWatch Logs API, CreateLogGroup: 1-512 characters of ``[.\-_/#A-Za-z0-9]``.
+LOG_GROUP_NAME_MAX = 512
 LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 #: Cloud Map API, CreateHttpNamespace ``Name``: up to 1024 characters.
 NAMESPACE_NAME_MAX = 1024
@@ -118,6 +139,32 @@ def partition_of(region: str) -> str | None:
     """The partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov`` ...), None when no
     partition's pattern matches."""
     return next((partition for pattern, partition in PARTITIONS if pattern.match(region)), None)
+
+
+#: The partitions this target deploys to: every ARN it writes takes the region's partition
+#: (``arn(...)``), and their service principals and endpoint names are the commercial ones
+#: (``<service>.amazonaws.com``, ``com.amazonaws.<region>.s3``; botocore's ``endpoints.json``:
+#: both partitions' ``dnsSuffix`` is ``amazonaws.com``).
+SUPPORTED_PARTITIONS = ("aws", "aws-us-gov")
+#: Why the others are refused: China's partition names its endpoints and several service
+#: principals under ``amazonaws.com.cn`` (``logs.<region>.amazonaws.com.cn``, the S3 gateway
+#: endpoint ``cn.com.amazonaws.<region>.s3``; botocore's ``endpoints.json``, partition
+#: ``aws-cn``), and the ISO partitions lack services this target uses (ECR pull-through cache,
+#: WAF, Fargate ARM64), none of which the plan could check.
+UNSUPPORTED_PARTITION_REASON = {
+    "aws-cn": "China's partition names endpoints and service principals under amazonaws.com.cn, which this target does not build",
+}
+
+
+def arn(region: str, service: str, resource: str, *, account: str = "", in_region: bool = True) -> str:
+    """An ARN in ``region``'s partition (AWS General Reference, "Amazon Resource Names":
+    ``arn:partition:service:region:account-id:resource``)."""
+    return f"arn:{partition_of(region) or 'aws'}:{service}:{region if in_region else ''}:{account}:{resource}"
+
+
+def managed_policy(region: str, name: str) -> str:
+    """An AWS managed policy's ARN in ``region``'s partition (``arn:aws-us-gov:iam::aws:policy/...``)."""
+    return arn(region, "iam", f"policy/{name}", account="aws", in_region=False)
 
 #: ACM certificate ARN (ACM API Reference, "CertificateArn": ``arn:aws:acm:region:account:certificate/uuid``).
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
@@ -296,8 +343,172 @@ def rds_default_max_connections(instance_class: str) -> int | None:
     return min(class_memory // RDS_BYTES_PER_CONNECTION, RDS_MAX_CONNECTIONS_CAP)
 
 
+#: The shortest keep-alive of the ALB's targets: Puma's ``persistent_timeout`` (65 s by default
+#: since Puma 7, ``PUMA_PERSISTENT_TIMEOUT``) and the front's nginx ``keepalive_timeout`` (65 s).
+TARGET_KEEPALIVE_SECONDS = 65
+#: ELB Application Load Balancers guide, "Connection idle timeout": "we recommend that you
+#: configure the idle timeout of your application to be larger than the idle timeout configured
+#: for the load balancer" (a target that closes a kept-alive connection first makes the ALB answer
+#: 502 on it). 60 s is the ALB's default, under the targets' 65.
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
+ALB_IDLE_TIMEOUT_SECONDS = 60
+assert ALB_IDLE_TIMEOUT_SECONDS < TARGET_KEEPALIVE_SECONDS
+
 #: Lambda Developer Guide, "Lambda quotas": a function runs at most 900 seconds.
 LAMBDA_TIMEOUT_MAX = 900
+
+# -- ELB access-log delivery ------------------------------------------------------------------------
+
+#: The Elastic Load Balancing account that delivers ALB access logs, for each region opened before
+#: August 2022 (ELB User Guide, "Enable access logs for your Application Load Balancer", step
+#: "Attach a policy to your S3 bucket": "Regions available before August 2022" grant this account;
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+#: The pinned provider knows exactly these (terraform-provider-aws
+#: internal/service/elb/service_account_data_source.go, ``accountIDPerRegionMap``): its
+#: ``aws.elb.get_service_account`` answers "unsupported AWS Region" anywhere else.
+ELB_LOG_ACCOUNTS: dict[str, str] = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-gov-east-1": "190560391635",
+    "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+#: Regions opened since August 2022 deliver ALB access logs as this service principal instead
+#: (same page: "Regions available as of August 2022 or later").
+ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def elb_log_writer(region: str) -> dict[str, str]:
+    """The ``Principal`` a log bucket's policy admits for ALB access logs in ``region``."""
+    account = ELB_LOG_ACCOUNTS.get(region)
+    if account is None:
+        return {"Service": ELB_LOG_DELIVERY_PRINCIPAL}
+    return {"AWS": f"arn:{partition_of(region) or 'aws'}:iam::{account}:root"}
+
+
+# -- RDS for PostgreSQL ------------------------------------------------------------------------------
+
+#: The libraries this target preloads on RDS (``shared_preload_libraries``, a static parameter).
+#: What AWS documents RDS for PostgreSQL loading: "Typically, the default DB parameter group loads
+#: only the pg_stat_statements, but several other modules are available to add to the list. For
+#: example, you can add scheduling capability by adding the pg_cron module" (RDS User Guide,
+#: "Using PostgreSQL extensions with Amazon RDS for PostgreSQL",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Extensions.html).
+#: pg_partman's background worker (``pg_partman_bgw``) is not among the modules AWS documents,
+#: and its ``pg_partman_bgw.*`` settings are not RDS parameters (a parameter group takes only
+#: its family's parameters): AWS documents partition maintenance on RDS as
+#: ``partman.run_maintenance_proc()`` scheduled with pg_cron (RDS User Guide, "Managing
+#: PostgreSQL partitions with the pg_partman extension", "Configuring partition maintenance
+#: using the run_maintenance_proc function",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL_Partitions.html).
+RDS_PRELOAD_LIBRARIES = ("pg_stat_statements", "pg_cron")
+#: pg_cron runs its jobs in one database, ``cron.database_name`` (``postgres`` unless set), a
+#: static RDS parameter; the extension is created in that database (RDS User Guide, "Scheduling
+#: maintenance with the PostgreSQL pg_cron extension",
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL_pg_cron.html).
+RDS_CRON_DATABASE_PARAMETER = "cron.database_name"
+
+# -- the ECS calls the migrations runner makes ----------------------------------------------------
+
+#: ListTasks' filters (ECS API Reference, ListTasks request parameters): ``cluster`` names where
+#: to list, ``nextToken`` / ``maxResults`` page, the rest filter.
+ECS_LIST_TASKS_FILTERS = ("containerInstance", "family", "startedBy", "serviceName", "desiredStatus", "launchType", "daemonName")
+
+
+@dataclass(frozen=True)
+class CallConstraint:
+    """A rule AWS states for one parameter of one API operation, which its API accepts as valid
+    syntax but refuses at run time. ``says`` is the API reference's own sentence, as botocore's
+    service model carries it (``botocore/data/<service>/<version>/service-2.json``, the
+    operation's input shape); ``holds`` checks a call's parameters against it."""
+
+    service: str
+    operation: str
+    parameter: str
+    says: str
+    holds: Callable[[dict[str, Any]], bool]
+
+
+#: Every constraint of the calls ``migrate_lambda.py`` makes (ECS API Reference: ListTasks,
+#: RunTask, DescribeTasks; the same text as botocore's ``ecs/2014-11-13/service-2.json``).
+#: The tests record each call the handler makes and check it against these.
+ECS_RUNNER_CALLS: tuple[CallConstraint, ...] = (
+    CallConstraint(
+        "ecs", "ListTasks", "startedBy",
+        "When you specify startedBy as the filter, it must be the only filter that you use.",
+        lambda p: "startedBy" not in p or not [f for f in ECS_LIST_TASKS_FILTERS if f != "startedBy" and f in p],
+    ),
+    CallConstraint("ecs", "ListTasks", "maxResults", "This value can be between 1 and 100.", lambda p: 1 <= p.get("maxResults", 1) <= 100),
+    CallConstraint("ecs", "RunTask", "count", "You can specify up to 10 tasks for each call.", lambda p: 1 <= p.get("count", 1) <= 10),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy",
+        "If a capacityProviderStrategy is specified, the launchType parameter must be omitted.",
+        lambda p: not ("capacityProviderStrategy" in p and "launchType" in p),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy",
+        "A capacity provider strategy can contain a maximum of 20 capacity providers.",
+        lambda p: len(p.get("capacityProviderStrategy", ())) <= 20,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "capacityProviderStrategy.weight",
+        "at least one of the capacity providers must have a weight value greater than zero",
+        lambda p: not p.get("capacityProviderStrategy") or any(i.get("weight", 0) > 0 for i in p["capacityProviderStrategy"]),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "taskDefinition",
+        "When you specify a task definition, you must either specify a specific revision, or all revisions in the ARN.",
+        lambda p: bool(re.search(r":(\d+|\*)$", p.get("taskDefinition", ""))),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration",
+        "This parameter is required for task definitions that use the awsvpc network mode",
+        # Every task definition of this target is awsvpc (Fargate).
+        lambda p: bool(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets")),
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.subnets",
+        "There's a limit of 16 subnets that can be specified.",
+        lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets", ())) <= 16,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.securityGroups",
+        "There's a limit of 5 security groups that can be specified.",
+        lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("securityGroups", ())) <= 5,
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "propagateTags",
+        "An error will be received if you specify the SERVICE option when running a task.",
+        lambda p: p.get("propagateTags") != "SERVICE",
+    ),
+    CallConstraint(
+        "ecs", "RunTask", "startedBy",
+        "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.",
+        lambda p: bool(re.fullmatch(r"[A-Za-z0-9/_-]{1,128}", p.get("startedBy", "x"))),
+    ),
+    CallConstraint("ecs", "DescribeTasks", "tasks", "A list of up to 100 task IDs or full ARN entries.", lambda p: 1 <= len(p.get("tasks", ())) <= 100),
+)
 
 # -- address space ---------------------------------------------------------------------------------
 

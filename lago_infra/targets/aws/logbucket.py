@@ -16,12 +16,18 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import limits
 from .storage import _deny_insecure_transport, private_bucket
 
 #: Key prefixes per writer; each writer may write only under its own.
 ALB_PREFIX = "alb"
 S3_PREFIX = "s3"
 FLOW_PREFIX = "vpc-flow"
+#: Flow logs in Hive-compatible partitions: the objects' keys then name the account as
+#: ``AWSLogs/aws-account-id=<account>/``, and the bucket policy must admit that path (VPC User
+#: Guide, "Flow logs: S3 bucket permissions": with Hive-compatible prefixes the resource is
+#: ``.../AWSLogs/aws-account-id=<account>/*``).
+FLOW_HIVE_PARTITIONS = True
 #: Days an overwritten or deleted log version is kept.
 NONCURRENT_DAYS = 30
 
@@ -31,6 +37,9 @@ class LogBucket(pulumi.ComponentResource):
 
     bucket: pulumi.Output[str]
     arn: pulumi.Output[str]
+    policy: aws.s3.BucketPolicy
+    """Every writer waits for it: a writer denied at its first delivery fails (ELB's test object)
+    or makes AWS attach a policy of its own, which replaces this one (flow logs)."""
 
     def __init__(self, name: str, account: str, region: str, retention_days: int, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:LogBucket", name, None, opts)
@@ -60,14 +69,13 @@ class LogBucket(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[versioning]),
         )
-        # Regions opened before August 2022 deliver ALB logs from a regional ELB account; newer
-        # ones from the log-delivery service principal. Both are admitted, each to its prefix only.
-        # Through this component's provider: the ELB account of the embedding program's region.
-        elb_account = aws.elb.get_service_account(opts=pulumi.InvokeOptions(parent=self)).arn
-        aws.s3.BucketPolicy(
+        # ALB access logs come from the region's ELB account, or, in regions opened since
+        # August 2022 (where the provider's aws.elb.get_service_account has none), from the
+        # log-delivery service principal (limits.elb_log_writer).
+        self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,
-            policy=bucket.arn.apply(lambda arn: log_bucket_policy(arn, account, region, elb_account)),
+            policy=bucket.arn.apply(lambda arn: log_bucket_policy(arn, account, region)),
             # S3 refuses a policy while the public access block is being written.
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[block]),
         )
@@ -76,7 +84,7 @@ class LogBucket(pulumi.ComponentResource):
         self.register_outputs({"bucket": self.bucket})
 
 
-def log_bucket_policy(arn: str, account: str, region: str, elb_account_arn: str) -> str:
+def log_bucket_policy(arn: str, account: str, region: str) -> str:
     own = {"aws:SourceAccount": account}
     alb_objects = f"{arn}/{ALB_PREFIX}/AWSLogs/{account}/*"
     return json.dumps(
@@ -86,8 +94,7 @@ def log_bucket_policy(arn: str, account: str, region: str, elb_account_arn: str)
                 # The same TLS-only statement as Lago's file bucket.
                 *json.loads(_deny_insecure_transport(arn))["Statement"],
                 # ELB user guide, "Enable access logs for your Application Load Balancer".
-                {"Sid": "AlbAccessLogsRegionalAccount", "Effect": "Allow", "Principal": {"AWS": elb_account_arn}, "Action": "s3:PutObject", "Resource": alb_objects},
-                {"Sid": "AlbAccessLogsService", "Effect": "Allow", "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject", "Resource": alb_objects},
+                {"Sid": "AlbAccessLogs", "Effect": "Allow", "Principal": limits.elb_log_writer(region), "Action": "s3:PutObject", "Resource": alb_objects},
                 # S3 user guide, "Permissions for log delivery".
                 {
                     "Sid": "S3ServerAccessLogs",
@@ -103,8 +110,8 @@ def log_bucket_policy(arn: str, account: str, region: str, elb_account_arn: str)
                     "Effect": "Allow",
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": "s3:PutObject",
-                    "Resource": f"{arn}/{FLOW_PREFIX}/AWSLogs/{account}/*",
-                    "Condition": {"StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}},
+                    "Resource": f"{arn}/{FLOW_PREFIX}/AWSLogs/{flow_account_path(account)}/*",
+                    "Condition": {"StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)}},
                 },
                 {
                     "Sid": "FlowLogsCheck",
@@ -112,17 +119,26 @@ def log_bucket_policy(arn: str, account: str, region: str, elb_account_arn: str)
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
                     "Resource": arn,
-                    "Condition": {"StringEquals": own, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}},
+                    "Condition": {"StringEquals": own, "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)}},
                 },
             ],
         }
     )
 
 
+def flow_account_path(account: str) -> str:
+    """The account's part of a flow log object's key (``FLOW_HIVE_PARTITIONS``)."""
+    return f"aws-account-id={account}" if FLOW_HIVE_PARTITIONS else account
+
+
 def log_access(name: str, bucket: pulumi.Input[str], log_bucket: LogBucket, parent: pulumi.Resource) -> aws.s3.BucketLogging:
     """Server access logs of ``bucket`` into the log bucket, under ``s3/<name>/``."""
     return aws.s3.BucketLogging(
-        f"{name}-access-logs", bucket=bucket, target_bucket=log_bucket.bucket, target_prefix=f"{S3_PREFIX}/{name}/", opts=pulumi.ResourceOptions(parent=parent)
+        f"{name}-access-logs",
+        bucket=bucket,
+        target_bucket=log_bucket.bucket,
+        target_prefix=f"{S3_PREFIX}/{name}/",
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket.policy]),
     )
 
 
@@ -136,7 +152,7 @@ def flow_logs(name: str, vpc_id: pulumi.Input[str], log_bucket: LogBucket, paren
         log_destination=pulumi.Output.concat(log_bucket.arn, f"/{FLOW_PREFIX}/"),
         # 60 s aggregation is the most detailed; 600 is the default.
         max_aggregation_interval=600,
-        destination_options=aws.ec2.FlowLogDestinationOptionsArgs(file_format="parquet", hive_compatible_partitions=True, per_hour_partition=True),
+        destination_options=aws.ec2.FlowLogDestinationOptionsArgs(file_format="parquet", hive_compatible_partitions=FLOW_HIVE_PARTITIONS, per_hour_partition=True),
         tags={"Name": f"{name}-flow-logs"},
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket]),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket.policy]),
     )

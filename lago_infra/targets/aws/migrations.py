@@ -60,16 +60,17 @@ class LagoMigrations(pulumi.ComponentResource):
         security_group_ids: Sequence[pulumi.Input[str]],
         assign_public_ip: bool,
         log_group: aws.cloudwatch.LogGroup,
+        region: str,
         after: Sequence[pulumi.Resource],
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
         super().__init__("lago:aws:Migrations", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(f"{name}-runner", assume_role_policy=_ASSUME_LAMBDA, description="Lago migrate runner", opts=child)
-        aws.iam.RolePolicyAttachment(
+        logs = aws.iam.RolePolicyAttachment(
             f"{name}-runner-logs",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            policy_arn=limits.managed_policy(region, "service-role/AWSLambdaBasicExecutionRole"),
             opts=pulumi.ResourceOptions(parent=role),
         )
         policy = aws.iam.RolePolicy(
@@ -90,7 +91,8 @@ class LagoMigrations(pulumi.ComponentResource):
             description="Runs Lago's migrate task once and waits for it",
             # Into the stack's log group (with its retention), not an unbounded /aws/lambda/ one.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            # IAM is eventually consistent: the role's rights exist before the function runs.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, logs]),
         )
         event = pulumi.Output.all(
             cluster=cluster_name,

@@ -29,6 +29,10 @@ class LagoNetwork(pulumi.ComponentResource):
     """For the database and Redis: no route out at all."""
     tasks_need_public_ip: bool
     """True when tasks must run in public subnets to reach image registries (no NAT)."""
+    internet: list[pulumi.Resource]
+    """What makes the public subnets public (the gateway, the default route, the subnets'
+    route table associations): an internet-facing load balancer waits for them. Empty for a
+    brought VPC, which is public already."""
 
     def __init__(self, name: str, settings: Network, region: str, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:aws:Network", name, None, opts)
@@ -41,6 +45,7 @@ class LagoNetwork(pulumi.ComponentResource):
             self.private_subnet_ids = [pulumi.Output.from_input(s) for s in ex.private_subnet_ids]
             self.isolated_subnet_ids = [pulumi.Output.from_input(s) for s in (ex.isolated_subnet_ids or ex.private_subnet_ids)]
             self.tasks_need_public_ip = False
+            self.internet = []
         else:
             self._build(settings, region)
         self.register_outputs({"vpc_id": self.vpc_id})
@@ -83,7 +88,8 @@ class LagoNetwork(pulumi.ComponentResource):
 
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=self._child)
         public_rt = self._route_table("public", vpc, list(zip(zones, subnets["public"])))
-        aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._child)
+        public_default = aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._child)
+        self.internet = [igw, public_default, *self._associations]
 
         nat_count = {"none": 0, "single": 1, "perAz": len(zones)}[settings.nat]
         nats = []
@@ -127,8 +133,9 @@ class LagoNetwork(pulumi.ComponentResource):
 
     def _route_table(self, label: str, vpc: aws.ec2.Vpc, subnets: list[tuple[str, aws.ec2.Subnet]]) -> aws.ec2.RouteTable:
         rt = aws.ec2.RouteTable(f"{self._name}-{label}", vpc_id=vpc.id, tags={"Name": f"{self._name}-{label}"}, opts=self._child)
-        for zone, subnet in subnets:
-            aws.ec2.RouteTableAssociation(f"{self._name}-{label}-{zone}", route_table_id=rt.id, subnet_id=subnet.id, opts=self._child)
+        self._associations = [
+            aws.ec2.RouteTableAssociation(f"{self._name}-{label}-{zone}", route_table_id=rt.id, subnet_id=subnet.id, opts=self._child) for zone, subnet in subnets
+        ]
         return rt
 
 

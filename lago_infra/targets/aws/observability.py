@@ -3,8 +3,9 @@
 What each alarm watches and why (thresholds are ``lago:alerts.thresholds.*``):
 - api: share of 5xx answers (the api's own and the ALB's) and p99 latency at the ALB; targets
   unhealthy for 10 minutes, or no healthy target at all (api, front).
-- tasks: every ECS task whose essential container exits (a crash; a crash loop sends one message
-  per restart), and every deployment the circuit breaker rolls back, as EventBridge events.
+- tasks: every task of the stack's services whose essential container exits (a crash; a crash
+  loop sends one message per restart), and every deployment of them the circuit breaker rolls
+  back, as EventBridge events.
 - clock: no running clock task for 5 minutes (Container Insights ``RunningTaskCount``).
 - worker backlog: Sidekiq's queue length and latency are not observable without changing Lago
   (ElastiCache exports no list lengths; Lago's Sidekiq exporter is mounted only with
@@ -31,6 +32,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ...config.alerts import Alerts, Thresholds
+from . import limits, names
 
 GIB = 1024**3
 
@@ -61,8 +63,9 @@ class AwsSignals:
     target_groups: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     cluster_name: Optional[pulumi.Input[str]] = None
     cluster_arn: Optional[pulumi.Input[str]] = None
-    #: ECS service names by role, and the worker roles' (min, max) replicas.
+    #: ECS service names and ARNs by role, and the worker roles' (min, max) replicas.
     services: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    service_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     worker_ceilings: dict[str, int] = field(default_factory=dict)
     certificate_arn: Optional[pulumi.Input[str]] = None
     kms_key_arn: Optional[pulumi.Input[str]] = None
@@ -113,7 +116,7 @@ class LagoAlarms(pulumi.ComponentResource):
             self.alarms = {s.label: self._alarm(s) for s in specs}
             if signals.alb_arn_suffix is not None and "api" in signals.target_groups:
                 self.alarms["api-5xx-rate"] = self._error_rate(signals, alerts.thresholds.api_error_percent)
-            if signals.cluster_arn is not None:
+            if signals.cluster_arn is not None and signals.services:
                 self._crash_events(signals)
         if dashboard:
             self._dashboard(specs, region)
@@ -248,11 +251,31 @@ class LagoAlarms(pulumi.ComponentResource):
     # -- events ----------------------------------------------------------------------------------
 
     def _crash_events(self, s: AwsSignals) -> None:
+        roles = sorted(s.services)
         patterns = {
-            # A stopped task whose essential container exited on its own: a crash.
-            "task-crashed": {"source": ["aws.ecs"], "detail-type": ["ECS Task State Change"], "detail": {"clusterArn": [s.cluster_arn], "lastStatus": ["STOPPED"], "stopCode": ["EssentialContainerExited"]}},
-            # The circuit breaker gave up on a deployment (and rolled it back).
-            "deployment-failed": {"source": ["aws.ecs"], "detail-type": ["ECS Deployment State Change"], "resources": [{"prefix": s.cluster_arn}], "detail": {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]}},
+            # A stopped task of one of the stack's services whose essential container exited on
+            # its own: a crash. By service (the task's group, "service:<name>"): the migrate task
+            # also stops with EssentialContainerExited, exit 0 or not (a failed migration fails
+            # the pulumi up instead), and a brought cluster runs the platform's tasks too.
+            "task-crashed": {
+                "source": ["aws.ecs"],
+                "detail-type": ["ECS Task State Change"],
+                "detail": {
+                    "clusterArn": [s.cluster_arn],
+                    "group": [pulumi.Output.concat("service:", s.services[r]) for r in roles],
+                    "lastStatus": ["STOPPED"],
+                    "stopCode": ["EssentialContainerExited"],
+                },
+            },
+            # The circuit breaker gave up on a deployment (and rolled it back). The event's
+            # resources hold the service's ARN, not the cluster's (ECS Developer Guide, "Amazon
+            # ECS service deployment state change events").
+            "deployment-failed": {
+                "source": ["aws.ecs"],
+                "detail-type": ["ECS Deployment State Change"],
+                "resources": [s.service_arns[r] for r in roles],
+                "detail": {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]},
+            },
         }
         for label, pattern in patterns.items():
             rule = aws.cloudwatch.EventRule(f"{self._name}-{label}", description=f"Lago: {label.replace('-', ' ')}", event_pattern=_json(pattern), opts=self._child)
@@ -282,7 +305,10 @@ class LagoAlarms(pulumi.ComponentResource):
                 ]})
 
             body = pulumi.Output.all(*[pulumi.Output.all(**spec.dimensions) for spec in specs]).apply(metrics)
-        aws.cloudwatch.Dashboard(f"{self._name}-dashboard", dashboard_name=self._name, dashboard_body=body, opts=self._child)
+        # Unique per project and stack: PutDashboard overwrites a dashboard of the same name.
+        aws.cloudwatch.Dashboard(
+            f"{self._name}-dashboard", dashboard_name=names.account_wide(self._name, limits.DASHBOARD_NAME_MAX), dashboard_body=body, opts=self._child
+        )
 
 
 def _json(value: Any) -> pulumi.Output[str]:

@@ -53,7 +53,9 @@ class LagoSecretStore(pulumi.ComponentResource):
                 f"{name}-{slug}",
                 secret_id=secret.id,
                 secret_string=pulumi.Output.secret(values[variable]),
-                opts=pulumi.ResourceOptions(parent=secret),
+                # Not protected, unlike its secret: a new value replaces the version (secret_string
+                # forces a new one), and the rotation runbook must not stop on it.
+                opts=pulumi.ResourceOptions(parent=secret, protect=False),
             )
             self.arns[variable] = secret.arn
             self.references[variable] = pulumi.Output.concat(secret.arn, ":::", version.version_id)

@@ -9,7 +9,6 @@ Redis and is retried across its failure window (``lago.roles``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -18,7 +17,8 @@ import pulumi_aws as aws
 
 from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Image, Tier
-from . import iam, tags
+from . import iam, limits, names, tags
+from .names import unique_scope
 from .containers import container, definitions, fargate_size, scratch_volumes
 from .database import Bootstrap
 from .edge import LagoEdge
@@ -57,11 +57,6 @@ class ServicesArgs:
     key_grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: A container the migrate task runs to success before migrating (``database.Bootstrap``).
     before_migrate: Optional[Bootstrap] = None
-
-
-def unique_scope(project: str, stack: str) -> str:
-    """``project-stack`` in the characters task families, log groups and namespaces all accept."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", f"{project}-{stack}")
 
 
 class LagoServices(pulumi.ComponentResource):
@@ -133,7 +128,8 @@ class LagoServices(pulumi.ComponentResource):
             security_group_ids=[args.security.groups["worker"].id],
             assign_public_ip=args.assign_public_ip,
             log_group=self._logs,
-            after=[*args.prerequisites, *self._capacity],
+            region=args.region,
+            after=[*args.prerequisites, *self._capacity, *self._images.rules],
             opts=self._child,
         )
         self.services = {}
@@ -145,7 +141,7 @@ class LagoServices(pulumi.ComponentResource):
             if rd.name in args.edge.target_groups and not args.edge.serving:
                 continue  # phase one of certificate validation: no listener takes its target group yet
             needs = args.prerequisites if rd.role.backend or rd.role.image is Image.FRONT else args.egress or args.prerequisites
-            after: list[pulumi.Resource] = [*needs, *self._capacity, *args.edge.attachments.get(rd.name, [])]
+            after: list[pulumi.Resource] = [*needs, *self._capacity, *self._images.rules, *args.edge.attachments.get(rd.name, [])]
             if rd.role.backend or rd.role.image is Image.FRONT:
                 # A new release's api, workers, clock and front start only on a migrated schema.
                 after.append(self.migrations.done)
@@ -156,7 +152,7 @@ class LagoServices(pulumi.ComponentResource):
 
     # -- one role --------------------------------------------------------------------------------
 
-    def _task(self, rd: RoleDeployment, container_name: Optional[str] = None) -> tuple[aws.ecs.TaskDefinition, aws.iam.Role]:
+    def _task(self, rd: RoleDeployment, container_name: Optional[str] = None) -> tuple[aws.ecs.TaskDefinition, iam.GrantedRole]:
         name, a = f"{self._name}-{rd.name}", self._args
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
@@ -166,11 +162,14 @@ class LagoServices(pulumi.ComponentResource):
         if container_name:
             spec["name"] = container_name
             if a.before_migrate is not None:
-                first = a.before_migrate.container(log)
+                image, credentials = self._images.official(a.before_migrate.image)
+                first = a.before_migrate.container(log, image=image, repository_credentials=credentials)
                 spec["dependsOn"] = [{"containerName": first["name"], "condition": "SUCCESS"}]
                 specs = [first, spec]
                 secret_arns += a.before_migrate.secret_arns
-        execution = iam.execution_role(f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()))
+        execution = iam.execution_role(
+            f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()), region=a.region
+        )
         self.execution_role_arns[rd.name] = execution.arn
         task = aws.ecs.TaskDefinition(
             f"{name}",
@@ -185,7 +184,8 @@ class LagoServices(pulumi.ComponentResource):
             container_definitions=definitions(specs),
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes(specs)] or None,
             tags=tags.role(rd.name),
-            opts=self._child,
+            # IAM is eventually consistent: the roles' rights exist before anything uses the task.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution.policies, *(self._task_role.policies if rd.role.backend else ())]),
         )
         return task, execution
 
@@ -297,6 +297,8 @@ class _ImageSource:
         self._settings = settings
         self._registry: Optional[str] = None
         self.credentials: Optional[str] = None
+        #: The pull-through cache rule: every pull through it waits for it.
+        self.rules: list[pulumi.Resource] = []
         #: Extra statements the execution role needs.
         self.execution_grants: list[dict[str, Any]] = []
         arn = settings.docker_hub_credentials_arn
@@ -308,14 +310,14 @@ class _ImageSource:
                 resource=parent,
             )
         elif settings.pull_through_cache:
-            prefix = name.lower()[:30]
-            aws.ecr.PullThroughCacheRule(
+            prefix = names.account_wide(name, limits.ECR_REPOSITORY_PREFIX_MAX, lower=True)
+            self.rules.append(aws.ecr.PullThroughCacheRule(
                 name,
                 ecr_repository_prefix=prefix,
                 upstream_registry_url="registry-1.docker.io",
                 credential_arn=arn,
                 opts=pulumi.ResourceOptions(parent=parent),
-            )
+            ))
             account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=parent)).account_id
             self._registry = f"{account}.dkr.ecr.{region}.amazonaws.com/{prefix}"
             # The first pull of an image creates its repository and imports it from upstream.
@@ -323,6 +325,17 @@ class _ImageSource:
         elif arn:
             self.credentials = arn
             self.execution_grants.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arn})
+
+    def official(self, image: str) -> tuple[str, Optional[str]]:
+        """Where a task pulls one of Docker's official images (``postgres:15-alpine``), and the
+        credentials to pull it with: through the pull-through cache when there is one, from
+        Docker Hub with the stack's credentials when given, else from ECR Public's copy of
+        Docker's official images, so no task pulls Docker Hub anonymously for it."""
+        if self._registry:
+            return f"{self._registry}/library/{image}", None
+        if self.credentials:
+            return image, self.credentials
+        return f"{limits.ECR_PUBLIC_DOCKER_OFFICIAL}/{image}", None
 
     def reference(self, rd: RoleDeployment) -> str:
         image = rd.image

@@ -421,9 +421,12 @@ class Baseline(Section):
     lock_default_security_group: bool = True
     """Strip every rule from a new VPC's default security group."""
     waf: bool = False
-    """AWS WAF on the ALB: AWS managed rule groups and a per-address rate limit."""
+    """AWS WAF on the ALB: AWS managed rule groups, a per-address rate limit, and request logs
+    (authorization header and cookies redacted) in CloudWatch Logs."""
     waf_rate_limit: int = Field(2000, ge=10, le=2000000000)
-    """Requests per 5 minutes one address may send before WAF blocks it."""
+    """Requests per 5 minutes one address may send before WAF blocks it, counting everything but
+    Lago's machine-to-machine api under ``/api/`` (a customer's backend sends its events from few
+    addresses)."""
     kms: bool = False
     """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch
     Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.

@@ -8,6 +8,12 @@ Rule groups (AWS WAF developer guide, "AWS Managed Rules rule groups list"):
 - ``AWSManagedRulesAmazonIpReputationList`` (addresses AWS has seen attacking, 25 WCU).
 - ``AWSManagedRulesSQLiRuleSet`` (Lago runs on PostgreSQL, 200 WCU).
 The total stays under the 1,500 WCU a web ACL includes in its base price.
+
+The rate limit counts per address only what a browser sends: Lago's api under ``/api/`` is
+machine to machine (a customer's backend sends its events from a few addresses, often over 7 a
+second), and authenticated by API key; blocking it would drop billing events. Every request is
+logged (``WebAclLoggingConfiguration``, to a log group named ``aws-waf-logs-...``), with the
+``authorization`` header and cookies redacted, so a false positive can be traced to its rule.
 """
 
 from __future__ import annotations
@@ -16,6 +22,13 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
+
+from . import limits, names
+
+#: Paths the per-address rate limit leaves alone: the machine-to-machine api (API keys).
+RATE_LIMIT_EXEMPT_PREFIX = "/api/"
+#: Headers whose values never reach the WAF log: Lago's API key (Bearer) and session cookies.
+REDACTED_HEADERS = ("authorization", "cookie")
 
 #: (priority, rule group, rules set to count instead of block)
 MANAGED_RULE_GROUPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
@@ -35,7 +48,16 @@ class LagoWaf(pulumi.ComponentResource):
 
     web_acl: aws.wafv2.WebAcl
 
-    def __init__(self, name: str, alb_arn: pulumi.Input[str], rate_limit: int, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        alb_arn: pulumi.Input[str],
+        rate_limit: int,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        log_retention_days: int = 30,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
+    ):
         super().__init__("lago:aws:Waf", name, None, opts)
         rules = [
             aws.wafv2.WebAclRuleArgs(
@@ -44,7 +66,24 @@ class LagoWaf(pulumi.ComponentResource):
                 priority=1,
                 action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
                 statement=aws.wafv2.WebAclRuleStatementArgs(
-                    rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(aggregate_key_type="IP", limit=rate_limit, evaluation_window_sec=300)
+                    rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(
+                        aggregate_key_type="IP",
+                        limit=rate_limit,
+                        evaluation_window_sec=300,
+                        # Counted and limited: every request but the machine-to-machine api's.
+                        scope_down_statement={
+                            "not_statement": {
+                                "statement": {
+                                    "byte_match_statement": {
+                                        "field_to_match": {"uri_path": {}},
+                                        "positional_constraint": "STARTS_WITH",
+                                        "search_string": RATE_LIMIT_EXEMPT_PREFIX,
+                                        "text_transformations": [{"priority": 0, "type": "NONE"}],
+                                    }
+                                }
+                            }
+                        },
+                    )
                 ),
                 visibility_config=aws.wafv2.WebAclRuleVisibilityConfigArgs(**_visibility(f"{name}-rate-limit")),
             )
@@ -77,7 +116,8 @@ class LagoWaf(pulumi.ComponentResource):
             )
         self.web_acl = aws.wafv2.WebAcl(
             f"{name}",
-            name=name,
+            # Unique per project and stack: a regional web ACL's name is the account's.
+            name=names.account_wide(name, limits.WAF_WEB_ACL_NAME_MAX),
             scope="REGIONAL",
             description="Lago: AWS managed rules and a rate limit",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
@@ -87,5 +127,19 @@ class LagoWaf(pulumi.ComponentResource):
         )
         aws.wafv2.WebAclAssociation(
             f"{name}-alb", resource_arn=alb_arn, web_acl_arn=self.web_acl.arn, opts=pulumi.ResourceOptions(parent=self.web_acl)
+        )
+        logs = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=limits.WAF_LOG_GROUP_PREFIX + names.account_wide(name, limits.LOG_GROUP_NAME_MAX - len(limits.WAF_LOG_GROUP_PREFIX)),
+            retention_in_days=log_retention_days,
+            kms_key_id=kms_key_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.wafv2.WebAclLoggingConfiguration(
+            f"{name}-logging",
+            resource_arn=self.web_acl.arn,
+            log_destination_configs=[logs.arn],
+            redacted_fields=[{"single_header": {"name": header}} for header in REDACTED_HEADERS],
+            opts=pulumi.ResourceOptions(parent=self.web_acl),
         )
         self.register_outputs({"arn": self.web_acl.arn})
