@@ -195,16 +195,13 @@ def test_a_non_ascii_domain_is_refused_with_its_ascii_form_or_as_invalid(label):
 @given(cidr=st.sampled_from(["banana", "10.0.0.0/33", "10.0.0.1/16", "::1/128", "300.0.0.0/8", ""]) | st.text(max_size=18))
 def test_the_cidr_type_turns_every_bad_range_into_a_problem(cidr):
     """Any ValueError a validator raises (here the Cidr type's) ends as a Problem with its key."""
-    from pydantic import ValidationError
-
     from lago_infra.config.base import Cidr, Section
-    from lago_infra.config.errors import problems_from
 
     class Net(Section):
         cidr: Cidr
 
     try:
         Net(cidr=cidr)
-    except ValidationError as exc:
-        (problem,) = problems_from(exc, lambda loc: [], lambda loc: False)
+    except ConfigError as error:
+        (problem,) = error.problems
         assert problem.key == "lago:cidr" and problem.fix

@@ -8,10 +8,11 @@ with their target and bring their own preset defaults.
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
 from ..lago.variables import CATALOGUE
@@ -434,6 +435,21 @@ class LagoSettings(Section):
     gcp: Optional[GcpSettings] = None
     """The GCP target's own keys; project and region are the provider's unless set here."""
 
+    #: Where these settings were read (a stack file's path, a component's args), when
+    #: ``config.validate`` read them; None when a program built them with the classes.
+    _read_from: Any = PrivateAttr(default=None)
+
+    def came_from(self, source: Any) -> "LagoSettings":
+        """Record where the settings were read, for the messages of the checks a target runs on
+        them later (a brought piece in another region, a name too long)."""
+        self._read_from = source
+        return self
+
+    @property
+    def read_from(self) -> Any:
+        """The stack file (or component args) the settings were read from; None if built in Python."""
+        return self._read_from
+
     # -- presets ---------------------------------------------------------------------------------
 
     @model_validator(mode="before")
@@ -460,7 +476,7 @@ class LagoSettings(Section):
     # -- cross-key rules -------------------------------------------------------------------------
 
     @model_validator(mode="after")
-    def _consistent(self) -> "LagoSettings":
+    def _consistent(self, info: ValidationInfo) -> "LagoSettings":
         problems: list[tuple[tuple[str, ...], str, str]] = []
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
@@ -513,6 +529,9 @@ class LagoSettings(Section):
                 f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
                 f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
             ))
+        # The chosen target's checks of the whole settings (sizes, tags, brought pieces), in the
+        # same round as every key above.
+        problems += _target_problems(self, (info.context or {}).get("provider") or {})
         if problems:
             raise Invalid(*problems)
         return self
@@ -524,6 +543,25 @@ class LagoSettings(Section):
     @property
     def dedicated_queues(self) -> tuple[str, ...]:
         return tuple(q for q in DEDICATED_QUEUES if q in self.workers.dedicated)
+
+
+#: Each target's checks of the whole settings, ``module:function`` returning a list of
+#: ``Problem``s; the module is imported when its target is chosen.
+TARGET_CHECKS = {
+    "local": "lago_infra.targets.local.checks:settings_problems",
+    "aws": "lago_infra.targets.aws.checks:settings_problems",
+    "gcp": "lago_infra.targets.gcp.preflight:settings_problems",
+}
+
+
+def _target_problems(settings: "LagoSettings", provider: dict[str, Any]) -> list:
+    """The target's problems with ``settings``; ``provider`` holds the stack's provider keys
+    (``aws:region`` ...) when a stack file is read, so brought pieces are compared with them in
+    this round too (settings built in Python are compared by the component, with its provider)."""
+    if getattr(settings, settings.target) is None:
+        return []  # built without its section (model_construct): nothing of the target to check
+    module, _, function = TARGET_CHECKS[settings.target].partition(":")
+    return getattr(importlib.import_module(module), function)(settings, provider)
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}

@@ -23,10 +23,19 @@ class RawConfig:
 
     values: dict[str, Any]
     secret_keys: set[str] = field(default_factory=set)
-    source: str = "stack config"
+    #: The stack file read (its path), or ``errors.ArgsOf`` for a component's args.
+    source: Any = "stack config"
     #: Every other key of the stack, in full (``aws:region``, ``pulumi:tags``), for the checks of
-    #: provider keys and namespaces; their values are not needed.
+    #: provider keys and namespaces.
     others: set[str] = field(default_factory=set)
+    #: The values of the provider keys the targets' checks compare brought pieces with
+    #: (``aws:region``, ``gcp:project`` ...: :data:`PROVIDER_KEYS`), parsed.
+    provider: dict[str, Any] = field(default_factory=dict)
+
+
+#: Provider keys whose values the targets' checks read: where the stack deploys, and the
+#: accounts the AWS provider is pinned to.
+PROVIDER_KEYS = ("aws:region", "aws:allowedAccountIds", "aws:forbiddenAccountIds", "gcp:project", "gcp:region")
 
 
 def parse_value(text: Any) -> Any:
@@ -51,7 +60,8 @@ def from_runtime() -> RawConfig:
         values[key] = parse_value(runtime_config.get_config(full))
         if runtime_config.is_config_secret(full):
             secret.add(key)
-    return RawConfig(values, secret, stack_file_name(), {k for k in keys if not k.startswith(prefix)})
+    provider = {k: parse_value(runtime_config.get_config(k)) for k in PROVIDER_KEYS if k in keys}
+    return RawConfig(values, secret, stack_file_name(), {k for k in keys if not k.startswith(prefix)}, provider)
 
 
 def stack_file_name() -> str:

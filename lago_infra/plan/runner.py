@@ -23,7 +23,7 @@ from pulumi.runtime.stack import run_in_stack
 from .. import config
 from ..config.base import deep_merge
 from ..config.errors import SettingError
-from ..config.source import NAMESPACE, STACK_FILE_ENV, RawConfig, StackFileError, parse_value, read_stack_file
+from ..config.source import NAMESPACE, PROVIDER_KEYS, STACK_FILE_ENV, RawConfig, StackFileError, parse_value, read_stack_file
 from ..lago import handoff
 from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
@@ -39,11 +39,24 @@ class ProjectNotFound(StackFileError):
 
 
 class ProgramFailed(Exception):
-    """The program stopped itself with a clean error (as ``pulumi up`` would report it)."""
+    """The program stopped itself with a clean error (as ``pulumi up`` would report it): a
+    ``pulumi.RunError``, such as the ``ConfigError`` a component raises for bad input (``error``)."""
 
-    def __init__(self, message: str, registrations: list[Registration]):
+    def __init__(self, message: str, registrations: list[Registration], error: Optional[BaseException] = None):
         super().__init__(message)
         self.registrations = registrations
+        self.error = error
+
+
+class ProgramRefused(ProgramFailed, config.ConfigError):
+    """The program refused its input: a ``ConfigError`` raised inside it (by the ready program
+    from the stack file, by a component from its args, by settings built in Python). Both a
+    failed program (what it had registered) and the ``ConfigError`` (its problems)."""
+
+    def __init__(self, error: config.ConfigError, registrations: list[Registration]):
+        config.ConfigError.__init__(self, error.source, error.problems, error.warnings)
+        self.registrations = registrations
+        self.error = error
 
 
 #: lago-infra's own project (its ``Pulumi.yaml`` and stack program), in a checkout.
@@ -196,11 +209,15 @@ def run_plan(
         {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)},
         source,
         {k for k in values if not k.startswith(prefix)},
+        {k: parse_value(values[k]) for k in PROVIDER_KEYS if k in values},
     )
     # A program of one's own that builds its settings in code has no lago: keys to check here;
     # it validates them itself as it builds its components.
     builds_its_own = not raw.values and project_dir.resolve() != _OWN_PROJECT
-    settings = config.validate(raw) if prevalidate and not builds_its_own else None
+    # This project's own program deploys with the stack's default providers: its brought pieces
+    # are compared with their region and project in this round too.
+    own = project_dir.resolve() == _OWN_PROJECT
+    settings = config.validate(raw, default_providers=own) if prevalidate and not builds_its_own else None
 
     monitor = RecordingMonitor(LagoMocks())
     loop = asyncio.new_event_loop()
@@ -228,10 +245,12 @@ def run_plan(
         try:
             with _without_source_positions():
                 loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+        except config.ConfigError as error:
+            raise ProgramRefused(error, monitor.registrations) from None
+        except SettingError as error:  # raised outside a component, by a program of one's own
+            raise ProgramRefused(error.as_config_error(source), monitor.registrations) from None
         except pulumi.RunError as error:
-            raise ProgramFailed(str(error), monitor.registrations) from None
-        except SettingError as error:  # a program that does not convert it itself
-            raise error.as_config_error(source) from None
+            raise ProgramFailed(str(error), monitor.registrations, error) from None
         finally:
             sys.path.remove(str(project_dir))
         roles, components = loop.run_until_complete(_resolve_roles())

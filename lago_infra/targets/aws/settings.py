@@ -48,20 +48,20 @@ SubnetId = brought_id(_form(limits.SUBNET_ID, "a subnet id", "subnet-0123456789a
 VpcCidr = Annotated[Cidr, AfterValidator(_vpc_cidr)]
 InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS instance class", "db.t4g.micro or db.m7g.large")]
 NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
-ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"))
+ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"), "zone_id")
 CertificateArn = brought_id(
-    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
+    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"), "arn"
 )
 SecurityGroupId = brought_id(_form(limits.SECURITY_GROUP_ID, "a security group id", "sg-0123456789abcdef0"))
 ListenerArn = brought_id(
-    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2")
+    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2"), "arn"
 )
 LoadBalancerArn = brought_id(
-    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188")
+    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188"), "arn"
 )
-AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"))
+AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"), "dns_name")
 NamespaceArn = brought_id(
-    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456")
+    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456"), "arn"
 )
 
 
@@ -74,13 +74,13 @@ def _cluster(value: str) -> str:
     )
 
 
-ClusterRef = brought_id(_cluster)
+ClusterRef = brought_id(_cluster, "arn")
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
 BroughtSecretArn = brought_id(
-    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf")
+    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf"), "arn"
 )
-KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"))
-HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"))
+KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"), "arn")
+HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"), "address")
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
 
