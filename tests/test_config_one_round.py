@@ -54,7 +54,7 @@ def test_gcp_every_size_and_label_google_refuses_is_one_message(tmp_path, capsys
     assert code == 2
     assert set(problem_keys(err)) == {
         "lago:roles.api.memory", "lago:roles.worker.memory", "lago:tags.app", "lago:tags.Cost Center",
-        "lago:gcp.redis.existing.cache",
+        "lago:gcp.redis.existing.cache", "lago:gcp.redis.existing",  # and the network it needs
     }
 
 

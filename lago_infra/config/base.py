@@ -8,6 +8,7 @@ import contextvars
 import functools
 import inspect
 import ipaddress
+import re
 from typing import Annotated, Any, Callable, Iterator
 
 import pulumi
@@ -114,6 +115,19 @@ def _cidr(value: str) -> str:
 
 #: An IPv4 CIDR block written as its network address (``10.0.0.0/16``, not ``10.0.0.1/16``).
 Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
+
+#: An e-mail address as mail servers and Lago's User model take it: one ``@``, a dotted domain.
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an e-mail address. Fix: give an address such as billing@example.com")
+    return value
+
+
+#: An e-mail address (``billing@example.com``).
+Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_email)]
 
 
 def brought_id(check: Callable[[str], str], attribute: str = "id") -> Any:

@@ -233,7 +233,10 @@ def problems_from(exc: ValidationError, siblings_of, hide_input, bounds_of=lambd
             what = f"{msg[0].lower()}{msg[1:]}{shown}"
             if err["type"] in RANGE_ERRORS and _range_text(bounds_of(loc)):
                 what = f"must be {_range_text(bounds_of(loc))}{shown}"
-        problems.append(Problem(key, what, _fix_for(err, key, siblings_of(loc), bounds_of(loc))))
+        fix = _fix_for(err, key, siblings_of(loc), bounds_of(loc))
+        if err["type"] == "missing" and hide_input(loc):
+            fix = fix.replace("pulumi config set --path", "pulumi config set --secret --path")
+        problems.append(Problem(key, what, fix))
     return problems
 
 

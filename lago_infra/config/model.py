@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import ipaddress
 import re
 from typing import Annotated, Any, Literal, Optional
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
+from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
-from .base import NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
+from .base import EMAIL, Email, NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
 from .errors import Invalid
 from .shape import normalise
 
@@ -70,14 +73,51 @@ def wrong_target_section(section: str, target: str) -> tuple[str, str]:
 CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
 
 
+def image_tag(reference: str) -> Optional[str]:
+    """The tag (``v1.51.0``) or digest (``sha256:...``) of an image reference, None without one.
+    A registry's port (``registry.example.com:5000/lago/api``) is no tag: only the last path
+    part carries one (Docker's reference grammar)."""
+    if "@" in reference:
+        return reference.rsplit("@", 1)[1]
+    last = reference.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
+
+
+def _repository(value: str) -> str:
+    tag = image_tag(value)
+    if tag is not None and "@" in value:
+        bare = value.rsplit("@", 1)[0]
+        raise ValueError(
+            f"'{value}' has a digest, and lago:version gives the tag. "
+            f"Fix: give the repository alone, {bare} (on AWS, pin digests with lago:aws.images.digests)"
+        )
+    if tag is not None:
+        bare = value[: -len(tag) - 1]
+        raise ValueError(
+            f"'{value}' has a tag ({tag}), and lago:version gives the tag: the image would be {bare}:{tag}:VERSION. "
+            f"Fix: give the repository alone, {bare} (and the release with lago:version)"
+        )
+    return value
+
+
+def _tagged(value: str) -> str:
+    if image_tag(value) is None:
+        raise ValueError(f"'{value}' has no tag, so it would pull :latest, which moves. Fix: give the tag, e.g. {value}:8.15")
+    return value
+
+
+Repository = Annotated[NonEmpty, AfterValidator(_repository)]
+Tagged = Annotated[NonEmpty, AfterValidator(_tagged)]
+
+
 class Images(Section):
     """Image repositories, for registries that mirror Lago's. Tags come from ``lago:version``."""
 
-    api: NonEmpty = DEFAULT_API_IMAGE
+    api: Repository = DEFAULT_API_IMAGE
     """Repository of Lago's api image (every backend role runs it); the tag is ``lago:version``."""
-    front: NonEmpty = DEFAULT_FRONT_IMAGE
+    front: Repository = DEFAULT_FRONT_IMAGE
     """Repository of Lago's front image; the tag is ``lago:version``."""
-    pdf: NonEmpty = DEFAULT_PDF_IMAGE
+    pdf: Tagged = DEFAULT_PDF_IMAGE
     """Full reference with tag: Gotenberg is versioned apart from Lago."""
 
 
@@ -93,11 +133,27 @@ class Urls(Section):
     @field_validator("front", "api")
     @classmethod
     def _http(cls, v: Optional[str]) -> Optional[str]:
-        if v is None:
-            return v
-        if not v.startswith(("http://", "https://")) or "://" == v[-3:]:
-            raise ValueError(f"'{v}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. https://lago.example.com")
-        return v.rstrip("/")
+        return None if v is None else root_url(v, "https://lago.example.com")
+
+
+def root_url(value: str, example: str) -> str:
+    """An http(s) URL Lago joins paths onto (``{LAGO_FRONT_URL}/reset-password/...``, file links
+    on LAGO_API_URL) and compares with the browser's origin (CORS): scheme and host, an optional
+    port, nothing after. A trailing ``/`` is dropped."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. {example}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError:
+        raise ValueError(f"'{value}' has a port that is no number. Fix: give e.g. {example}:8443") from None
+    if parts.path.rstrip("/") or parts.query or parts.fragment or parts.username or parts.password:
+        root = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+        raise ValueError(
+            f"'{value}' is not a root URL: Lago joins its own paths onto it and compares it with the browser's origin. "
+            f"Fix: give the root alone, {root} (serve Lago at the root of its host)"
+        )
+    return value.strip().rstrip("/")
 
 
 def _hostname(value: str) -> str:
@@ -156,8 +212,47 @@ class Features(Section):
     """LAGO_SIDEKIQ_WEB: mounts an unauthenticated /sidekiq on the api. Local target only."""
 
 
+def _smtp_host(value: str) -> str:
+    """A host as Rails' mailer hands it to Net::SMTP (config/environments/production.rb:80): no
+    scheme, no port (that is ``port``). A single label (``mailpit``) is fine on a private network."""
+    host = value.strip()
+    if "://" in host or "/" in host:
+        raise ValueError(f"'{value}' is a URL, not a host. Fix: give the host alone, e.g. smtp.example.com (and the port as lago:smtp.port)")
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit() and ":" not in name:
+        raise ValueError(f"'{value}' holds a port. Fix: give the host alone, {name}, and the port with lago:smtp.port {port}")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    if len(host) > 253 or not all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in host.rstrip(".").split(".")):
+        raise ValueError(f"'{value}' is not a host name. Fix: give the SMTP server's host, e.g. smtp.example.com")
+    return host
+
+
+def _sender(value: str) -> str:
+    """An address, or ``Name <address>`` as ActionMailer's ``from:`` takes it."""
+    address = value.strip()
+    named = re.fullmatch(r"[^<>]*<([^<>]+)>", address)
+    if not EMAIL.match(named.group(1).strip() if named else address):
+        raise ValueError(f"'{value}' is not a sender address. Fix: give billing@example.com or \"Billing <billing@example.com>\"")
+    return address
+
+
+def _sentry_dsn(value: str) -> str:
+    """A DSN as sentry-ruby parses it: ``https://PUBLIC_KEY@HOST/PROJECT_ID``."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.username or not parts.hostname or not re.search(r"/\d+/?$", parts.path):
+        raise ValueError(
+            f"'{value}' is not a Sentry DSN (https://PUBLIC_KEY@HOST/PROJECT_ID). "
+            "Fix: copy the project's DSN from Sentry (Project settings, Client Keys)"
+        )
+    return value.strip()
+
+
 class Smtp(Section):
-    address: NonEmpty
+    address: Annotated[NonEmpty, AfterValidator(_smtp_host)]
     """SMTP server host (LAGO_SMTP_ADDRESS)."""
     port: int = Field(587, ge=1, le=65535)
     """SMTP server port (LAGO_SMTP_PORT); 587 is submission with STARTTLS."""
@@ -167,7 +262,7 @@ class Smtp(Section):
     """SMTP password (LAGO_SMTP_PASSWORD); a ``secure:`` value."""
     domain: Optional[str] = None
     """HELO domain (LAGO_SMTP_DOMAIN)."""
-    from_email: NonEmpty
+    from_email: Annotated[NonEmpty, AfterValidator(_sender)]
     """Sender address of Lago's mail (LAGO_FROM_EMAIL)."""
 
 
@@ -179,7 +274,7 @@ class GoogleAuth(Section):
 
 
 class Sentry(Section):
-    dsn: NonEmpty
+    dsn: Annotated[NonEmpty, AfterValidator(_sentry_dsn)]
     """Project DSN (SENTRY_DSN)."""
     environment: Optional[str] = None
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
@@ -192,7 +287,7 @@ class Organization(Section):
 
     name: NonEmpty
     """Name of the first organisation (LAGO_ORG_NAME)."""
-    email: NonEmpty
+    email: Email
     """E-mail of its first admin (LAGO_ORG_USER_EMAIL)."""
     password: Secret
     """That admin's password (LAGO_ORG_USER_PASSWORD); a ``secure:`` value."""
@@ -392,7 +487,7 @@ class LagoSettings(Section):
     """Mail server for invitations and password resets; unset, Lago sends no mail."""
     google_auth: Optional[GoogleAuth] = None
     """Google sign-in for Lago's users; unset, e-mail and password only."""
-    oauth_proxy_url: str = "https://proxy.getlago.com"
+    oauth_proxy_url: Annotated[str, AfterValidator(lambda v: root_url(v, "https://proxy.getlago.com"))] = "https://proxy.getlago.com"
     """Lago's OAuth proxy for integrations (LAGO_OAUTH_PROXY_URL)."""
     license: Optional[Secret] = None
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value."""
@@ -425,7 +520,8 @@ class LagoSettings(Section):
     ``baseline.alarms``).
     """
     env: dict[PlainVariable, str] = {}
-    """Further Lago variables by name (plain); names owned by a typed key are refused."""
+    """Further Lago variables by name (plain); names owned by a typed key are refused, and so are values
+    Lago cannot parse (``lago_infra/lago/values.py``)."""
     secret_env: dict[SecretVariable, Secret] = {}
     """Further Lago variables holding credentials; each must be a ``secure:`` value."""
     local: Optional[LocalSettings] = None
@@ -449,6 +545,18 @@ class LagoSettings(Section):
     def read_from(self) -> Any:
         """The stack file (or component args) the settings were read from; None if built in Python."""
         return self._read_from
+
+    @field_validator("env")
+    @classmethod
+    def _env_values(cls, env: dict[str, str]) -> dict[str, str]:
+        problems = []
+        for name, value in env.items():
+            problem = value_problem(name, value)
+            if problem:
+                problems.append(((name,), *problem))
+        if problems:
+            raise Invalid(*problems)
+        return env
 
     # -- presets ---------------------------------------------------------------------------------
 

@@ -23,7 +23,10 @@ from pulumi.runtime.stack import run_in_stack
 from .. import config
 from ..config.base import deep_merge
 from ..config.errors import SettingError
-from ..config.source import NAMESPACE, PROVIDER_KEYS, STACK_FILE_ENV, RawConfig, StackFileError, parse_value, read_stack_file
+from ..config.source import (
+    NAMESPACE, PROVIDER_KEYS, STACK_FILE_ENV, RawConfig, StackFileError, environment_error, parse_value, read_resolved_config, read_stack_file,
+    stack_environments,
+)
 from ..lago import handoff
 from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
@@ -171,13 +174,17 @@ def run_plan(
     config_file: Optional[Path] = None,
     project_dir: Optional[Path] = None,
     prevalidate: bool = True,
+    resolved_config: Optional[Path] = None,
 ) -> Plan:
     """Plan one stack offline. Raises ``ConfigError`` (nothing registered) on bad config.
 
     The project is ``project_dir``, else the nearest ``Pulumi.yaml`` above the working directory
     (else above ``config_file``); ``stack`` names ``<stackConfigDir>/Pulumi.<stack>.yaml`` there.
     ``prevalidate=False`` skips the check before the program runs, leaving it to the program
-    itself, as under a real engine (tests use it to show the program stops cleanly too)."""
+    itself, as under a real engine (tests use it to show the program stops cleanly too).
+
+    A stack file that imports Pulumi ESC environments is refused unless ``resolved_config`` (the
+    stack's ``pulumi config --open --json``) gives the values they set."""
     if project_dir is not None:
         if not (Path(project_dir) / "Pulumi.yaml").is_file():
             raise ProjectNotFound(f"{project_dir}: no Pulumi.yaml there. Fix: give --project-dir the directory of the program's Pulumi.yaml")
@@ -201,6 +208,11 @@ def run_plan(
     source = _display(path, project_dir)
     project = proj.name
     values, secret_keys = read_stack_file(path, project) if not fresh else ({}, set())
+    environments = stack_environments(path) if not fresh else []
+    if resolved_config is not None:
+        values, secret_keys = read_resolved_config(Path(resolved_config), values, list(secret_keys))
+    elif environments:
+        raise environment_error(path, stack, environments)
 
     # Validate before the program runs, so bad config registers nothing, not even the stack.
     prefix = f"{NAMESPACE}:"

@@ -295,7 +295,7 @@ RDS_RESERVED_USERNAMES = frozenset({"rdsadmin"})
 #: RDS storage autoscaling: "set the maximum storage threshold to at least 10 percent more than
 #: the current allocated storage", or RDS answers "Invalid max storage size" (RDS User Guide,
 #: "Managing capacity automatically with Amazon RDS storage autoscaling").
-RDS_MAX_STORAGE_HEADROOM = 1.10
+RDS_MAX_STORAGE_HEADROOM_PERCENT = 10
 
 # -- allowed values --------------------------------------------------------------------------------
 
@@ -384,7 +384,8 @@ def _readme_table() -> str:
         rows.append(f"| `{type_token.rsplit(':', 1)[-1]}` | {limit.max_length} | `<name>{limit.longest_tail}`{suffix} | {limit.budget()} |")
     rows += [
         "",
-        f"So `lago:name` holds at most **{budget}** characters on AWS (set by `{token.rsplit(':', 1)[-1]}`), "
+        f"So `lago:name` (in a program of one's own, the component's name, which names the children) holds at most "
+        f"**{budget}** characters on AWS (set by `{token.rsplit(':', 1)[-1]}`), "
         "without `--` or a trailing `-`. Other values checked before anything is created: "
         f"`services.logRetentionDays` in {', '.join(map(str, LOG_RETENTION_DAYS))}; "
         f"Fargate CPU/memory pairs; Spot only with `X86_64`; ElastiCache versions "

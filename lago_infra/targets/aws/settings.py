@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from ...config.base import Cidr, NonEmpty, Section, brought_id, keep_unset
+from ...config.errors import Invalid
 from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
@@ -190,12 +191,23 @@ class Database(Section):
 
     @model_validator(mode="after")
     def _storage(self) -> "Database":
+        key = ("maxAllocatedStorage",)
         if self.max_allocated_storage < self.allocated_storage:
-            raise ValueError(
-                f"maxAllocatedStorage ({self.max_allocated_storage}) is below allocatedStorage ({self.allocated_storage}). "
-                "Fix: raise lago:aws.database.maxAllocatedStorage"
-            )
+            raise Invalid((key, f"{self.max_allocated_storage} GiB is below allocatedStorage ({self.allocated_storage} GiB)", "raise lago:aws.database.maxAllocatedStorage"))
+        least = _at_least(self.allocated_storage, limits.RDS_MAX_STORAGE_HEADROOM_PERCENT)
+        if not self.brought and self.max_allocated_storage < least:
+            raise Invalid((
+                key,
+                f"{self.max_allocated_storage} GiB is less than {limits.RDS_MAX_STORAGE_HEADROOM_PERCENT}% above allocatedStorage "
+                f"({self.allocated_storage} GiB), which RDS refuses (\"Invalid max storage size\")",
+                f"set it to at least {least} (AWS advises 26% above, {_at_least(self.allocated_storage, 26)})",
+            ))
         return self
+
+
+def _at_least(gib: int, percent: int) -> int:
+    """``gib`` plus ``percent``, rounded up to a whole GiB."""
+    return -(-gib * (100 + percent) // 100)
 
 
 class ExistingRedisEndpoint(Section):
@@ -207,7 +219,7 @@ class ExistingRedisEndpoint(Section):
     """The endpoint's port."""
     tls: bool = True
     """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain
-    to a public CA (ElastiCache's and MemoryDB's do)."""
+    to a public CA (ElastiCache's do; MemoryDB runs cluster mode only, which Lago cannot use)."""
     auth_token_secret_arn: Optional[BroughtSecretArn] = None
     """Secrets Manager secret whose whole value is the AUTH token (password). lago-infra reads it
     during ``pulumi up`` (it goes, as a secret, into the stack state) to build REDIS_URL,

@@ -10,6 +10,7 @@ in two rounds that each return every problem they find:
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Optional
 
@@ -85,7 +86,76 @@ def settings_problems(settings: LagoSettings, provider: Mapping[str, Any] = {}) 
     """Every problem Google would have with these settings, whatever the project, region and
     component name; ``LagoSettings`` runs it as it validates, so these are listed with every
     other bad key in one message."""
-    return [*_brought(settings), *_run_sizes(settings), *_labels(settings.tags)]
+    region = settings.gcp.region or provider.get("gcp:region")
+    return [
+        *_brought(settings),
+        *_run_sizes(settings),
+        *_labels(settings.tags),
+        *_brought_network(settings, region if isinstance(region, str) else None),
+        *_subnet_size(settings),
+        *_brought_redis(settings),
+    ]
+
+
+def _brought_network(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]:
+    """The network and subnetwork are one project's, the subnetwork in the region Lago runs in;
+    a brought Cloud SQL instance or Memorystore is reachable only from the platform's network."""
+    g = settings.gcp
+    existing = g.network.existing
+    if existing is None:
+        for key, piece in (("lago:gcp.database.existing", g.database.existing), ("lago:gcp.redis.existing", g.redis.existing)):
+            if piece is not None:
+                yield Problem(
+                    key,
+                    "takes private addresses on the platform's network, but the stack creates a network of its own, from which they are unreachable",
+                    "bring that network with lago:gcp.network.existing (network and subnetwork)",
+                )
+        return
+    network = limits.NAME_PARTS.search(existing.network) if isinstance(existing.network, str) else None
+    subnetwork = limits.NAME_PARTS.search(existing.subnetwork) if isinstance(existing.subnetwork, str) else None
+    if network and subnetwork and network["project"] != subnetwork["project"]:
+        yield Problem(
+            "lago:gcp.network.existing.subnetwork",
+            f"is in project {subnetwork['project']}, but the network is {network['project']}'s: a subnetwork belongs to a network of its own project",
+            "give a subnetwork of the network (with Shared VPC, both are the host project's)",
+        )
+    if subnetwork and region is not None and subnetwork["region"] != region:
+        yield Problem(
+            "lago:gcp.network.existing.subnetwork",
+            f"is in {subnetwork['region']}, but Lago runs in {region}: Cloud Run takes a subnetwork of its own region",
+            f"give a subnetwork in {region}, or deploy to {subnetwork['region']}",
+        )
+
+
+def _subnet_size(settings: LagoSettings) -> Iterator[Problem]:
+    """The subnet the stack creates holds every Cloud Run resource's addresses."""
+    g = settings.gcp
+    if g.network.existing is not None or settings.runtime != "managed":
+        return
+    subnet = ipaddress.ip_network(g.network.subnet_cidr)
+    usable = subnet.num_addresses - limits.SUBNET_RESERVED_ADDRESSES
+    need = limits.run_addresses([size.max_replicas or size.replicas for _, size in _sizes(settings)])
+    if subnet.prefixlen > limits.RUN_SUBNET_PREFIX_MAX or usable < need:
+        fit = next(p for p in range(limits.RUN_SUBNET_PREFIX_MAX, 7, -1) if 2 ** (32 - p) - limits.SUBNET_RESERVED_ADDRESSES >= need)
+        yield Problem(
+            "lago:gcp.network.subnetCidr",
+            f"{subnet} holds {usable} addresses, and Cloud Run reserves them 16 at a time, twice as many as it runs instances: "
+            f"the roles at their maxReplicas hold {need}, and Cloud Run needs a /{limits.RUN_SUBNET_PREFIX_MAX} or larger",
+            f"give a /{fit} or larger, e.g. {ipaddress.ip_network(f'{subnet.network_address}/{fit}', strict=False)}",
+        )
+
+
+def _brought_redis(settings: LagoSettings) -> Iterator[Problem]:
+    existing = settings.gcp.redis.existing
+    if existing is None or existing.cache is None:
+        return
+    queue, cache = existing.queue, existing.cache
+    if isinstance(cache.host, str) and (cache.host, cache.port or limits.REDIS_PORT[cache.tls]) == (queue.host, queue.port or limits.REDIS_PORT[queue.tls]):
+        yield Problem(
+            "lago:gcp.redis.existing.cache",
+            "is the queue's Redis: a separate cache evicts keys (allkeys-lru), and the queue must never",
+            "give a Redis of its own, or remove cache and set lago:redis.separateCache to false (the cache then takes database 1 of the queue Redis)",
+        )
 
 
 def _brought(settings: LagoSettings) -> Iterator[Problem]:
@@ -161,6 +231,9 @@ def placement_problems(
                 if problem := limits.name_problem(kind, derived):
                     found.append(Problem(name_key, f"'{name}' gives a {kind.replace('_', ' ')} name Google refuses: {problem}", f"choose a shorter {'lago:name' if name_key == 'lago:name' else 'component name'}"))
                     break
+    if region is not None and not found:
+        # The provider's region: known only now when the component was given its own provider.
+        found += _brought_network(settings, region)
     placement = Placement(project, region) if project is not None and region is not None else None
     return placement, found
 
