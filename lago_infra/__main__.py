@@ -141,6 +141,11 @@ def _configure_plan(parser: argparse.ArgumentParser):
     parser.add_argument("--project-dir", type=Path, metavar="DIR", help="the Pulumi project to plan (default: found from the current directory)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people (default), json for tools, mermaid for an architecture flowchart")
     parser.add_argument("--detail", action="store_true", help="text format: every input of every resource, not only the ones that matter")
+    parser.add_argument(
+        "--resolved-config", type=Path, metavar="JSON",
+        help="the stack's config with what its Pulumi ESC environments set, as `pulumi config --stack NAME --open --json` "
+        "prints it (needed when the stack file has environment:)",
+    )
     parser.add_argument("--traceback", action="store_true", help="on a failure no check covers, show the Python traceback")
     for mode in PLAN_MODES.values():
         parser.add_argument(mode.flag, action="store_true", help=mode.help)
@@ -165,7 +170,10 @@ def planned(args: argparse.Namespace):
     from .plan import ProgramFailed, run_plan
 
     try:
-        result = run_plan(stack=args.stack if args.config is None else None, config_file=args.config, project_dir=args.project_dir)
+        result = run_plan(
+            stack=args.stack if args.config is None else None, config_file=args.config, project_dir=args.project_dir,
+            resolved_config=getattr(args, "resolved_config", None),
+        )
     except (ConfigError, StackFileError, ProgramFailed) as error:
         # ProgramFailed: the program stopped itself with a clean message (a setting a target
         # cannot honour), as `pulumi up` would report it.

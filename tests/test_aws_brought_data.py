@@ -44,7 +44,13 @@ def prod_with(changes: str) -> Plan:
     return run_plan_with(PROJECT_DIR / "stacks" / "Pulumi.aws-prod.yaml", {"lago:aws": json.loads(changes)})
 
 
+#: The platform's VPC, where its server and Redis live (a VPC of the stack's own cannot reach them).
+PLATFORM_VPC = {"existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}
+
+
 def plan_with(**aws) -> Plan:
+    if "existing" in aws.get("database", {}) or "existing" in aws.get("redis", {}):
+        aws.setdefault("network", PLATFORM_VPC)
     return prod_with(json.dumps(aws, sort_keys=True))
 
 
@@ -306,7 +312,7 @@ import pulumi
 import pulumi_aws as aws
 from lago_infra.config import LagoSettings
 from lago_infra.targets.aws.component import LagoAws
-from lago_infra.targets.aws.settings import AwsSettings, Baseline, Database, ExistingDatabase
+from lago_infra.targets.aws.settings import AwsSettings, Baseline, Database, ExistingDatabase, ExistingVpc, Network
 
 key = aws.kms.Key("platform-key")
 server = aws.rds.Instance("platform-pg", engine="postgres", instance_class="db.m7g.large", manage_master_user_password=True, username="admin")
@@ -316,6 +322,8 @@ settings = LagoSettings(
     aws=AwsSettings(
         baseline=Baseline(existing_kms_key_arn=key.arn),
         database=Database(existing=ExistingDatabase(host=server.address, admin_secret_arn=admin.arn)),
+        # The VPC the server lives in (a VPC of Lago's own could not reach it).
+        network=Network(existing=ExistingVpc(vpc_id="vpc-0123456789abcdef0", public_subnet_ids=["subnet-0000000a", "subnet-0000000b"], private_subnet_ids=["subnet-1000000a", "subnet-1000000b"])),
     ),
 )
 LagoAws("billing", settings)

@@ -64,11 +64,11 @@ def test_prod_without_protection_needs_an_explicit_acknowledgement():
 
 
 def test_secrets_written_in_plain_text_are_refused_without_echoing_them():
-    found, message = problems({"target": "local", "smtp": {"address": "smtp.x", "fromEmail": "a@x", "password": "hunter2"}})
+    found, message = problems({"target": "local", "smtp": {"address": "smtp.x", "fromEmail": "a@x.test", "password": "hunter2"}})
     assert "--secret" in found["lago:smtp.password"].fix
     assert "hunter2" not in message
     # The same value from a secure: key is accepted.
-    validate(RawConfig({"target": "local", "smtp": {"address": "smtp.x", "fromEmail": "a@x", "password": "hunter2"}}, {"smtp"}))
+    validate(RawConfig({"target": "local", "smtp": {"address": "smtp.x", "fromEmail": "a@x.test", "password": "hunter2"}}, {"smtp"}))
 
 
 def test_variables_owned_by_typed_keys_or_holding_credentials_cannot_go_through_env():

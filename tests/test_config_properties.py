@@ -195,16 +195,118 @@ def test_a_non_ascii_domain_is_refused_with_its_ascii_form_or_as_invalid(label):
 @given(cidr=st.sampled_from(["banana", "10.0.0.0/33", "10.0.0.1/16", "::1/128", "300.0.0.0/8", ""]) | st.text(max_size=18))
 def test_the_cidr_type_turns_every_bad_range_into_a_problem(cidr):
     """Any ValueError a validator raises (here the Cidr type's) ends as a Problem with its key."""
-    from pydantic import ValidationError
-
     from lago_infra.config.base import Cidr, Section
-    from lago_infra.config.errors import problems_from
 
     class Net(Section):
         cidr: Cidr
 
     try:
         Net(cidr=cidr)
-    except ValidationError as exc:
-        (problem,) = problems_from(exc, lambda loc: [], lambda loc: False)
+    except ConfigError as error:
+        (problem,) = error.problems
         assert problem.key == "lago:cidr" and problem.fix
+
+
+# -- brought pieces and component args (issue 22) ----------------------------------------------------------
+
+#: Every key of a piece a platform brings, each filled with a well-formed value; the properties
+#: below replace one with anything, or compare them with any region.
+BROUGHT = {
+    "aws": {
+        "aws.network.existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]},
+        "aws.edge.existing": {
+            "listenerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2",
+            "loadBalancerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188",
+            "securityGroupId": "sg-0123456789abcdef0",
+            "dnsName": "platform-1234567890.eu-west-1.elb.amazonaws.com",
+            "zoneId": "Z32O12XQLNTSW2",
+            "rulePriorities": {"from": 100, "to": 119},
+        },
+        "aws.edge.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+        "aws.edge.route53ZoneId": "Z0123456789ABCDEFGHIJ",
+        "aws.services.existingCluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/platform",
+        "aws.services.existingNamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456",
+        "aws.baseline.existingKmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012",
+        "aws.database.existing": {"host": "pg.cluster-abc.eu-west-1.rds.amazonaws.com", "adminSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf"},
+        "aws.redis.existing": {"queue": {"host": "master.platform.abcdef.euw1.cache.amazonaws.com", "authTokenSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf"}},
+        "alerts.snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager",
+    },
+    "gcp": {
+        "gcp.network.existing": {"network": "projects/host-prj/global/networks/core", "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run"},
+        "gcp.database.existing": {"instance": "host-prj:europe-west1:platform-pg", "privateIp": "10.9.0.5"},
+        "gcp.redis.existing": {"queue": {"host": "10.9.1.4", "tls": False}},
+        "gcp.storage.existing": "platform-files",
+        "gcp.serviceAccounts.backend": "lago-backend@host-prj.iam.gserviceaccount.com",
+    },
+}
+
+
+def brought(target: str) -> dict:
+    values: dict = {"target": target, "domain": {"app": "lago.example.com", "api": "api.lago.example.com"}}
+    for path, value in BROUGHT[target].items():
+        put(values, path, json.loads(json.dumps(value)))
+    return values
+
+
+def brought_paths(target: str) -> list[str]:
+    """Each brought key, and each key inside a brought mapping."""
+    paths = []
+    for path, value in BROUGHT[target].items():
+        paths.append(path)
+        if isinstance(value, dict):
+            paths += [f"{path}.{key}" for key in value]
+    return paths
+
+
+regions = st.sampled_from(["eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1", "europe-west1", "us-central1", ""]) | st.text(max_size=12)
+arns = st.builds(
+    lambda partition, service, region, account, resource: f"arn:{partition}:{service}:{region}:{account}:{resource}",
+    st.sampled_from(["aws", "aws-cn", "aws-us-gov", "x"]),
+    st.sampled_from(["elasticloadbalancing", "ecs", "kms", "sns", "secretsmanager", "acm", "servicediscovery"]),
+    regions,
+    st.sampled_from(["123456789012", "210987654321", "", "1"]),
+    st.text(min_size=1, max_size=30),
+)
+
+
+@FAST
+@given(target=st.sampled_from(["aws", "gcp"]), data=st.data(), value=anything | arns, region=regions)
+def test_any_value_of_a_brought_piece_against_any_region_is_settings_or_a_config_error(target, data, value, region):
+    path = data.draw(st.sampled_from(brought_paths(target)))
+    provider = {"aws:region": region, "aws:allowedAccountIds": ["123456789012"]} if target == "aws" else {"gcp:project": "lago-test-1", "gcp:region": region}
+    values = put(brought(target), path, value)
+    try:
+        validate(RawConfig(values, set(), "test", set(provider), provider), default_providers=True)
+    except ConfigError as error:
+        assert all(well_formed(p.key) for p in error.problems), [p.key for p in error.problems]
+        assert all(p.what and p.fix for p in error.problems)
+
+
+@pytest.mark.parametrize("target", ["aws", "gcp"])
+def test_the_brought_pieces_above_are_accepted_in_their_region(target):
+    provider = {"aws:region": "eu-west-1"} if target == "aws" else {"gcp:project": "lago-test-1", "gcp:region": "europe-west1"}
+    validate(RawConfig(brought(target), set(), "test", set(provider), provider), default_providers=True)
+
+
+@FAST
+@given(target=st.sampled_from(["local", "aws", "gcp"]), args=st.dictionaries(st.sampled_from(TOP_KEYS + ["max_replicas", "tpyo", "secret_env"]), anything, max_size=4))
+def test_any_component_args_are_settings_or_a_config_error_naming_the_component(target, args):
+    """The args a component of the package takes (any language), and settings built in Python
+    with the classes: never anything but settings or the one ConfigError."""
+    from lago_infra.package.hosting import settings_from_args
+
+    for build in (lambda: settings_from_args(target, "LagoAws", "billing", args), lambda: LagoSettings(**{**args, "target": target})):
+        try:
+            build()
+        except ConfigError as error:
+            assert error.from_program and error.problems
+            assert str(error).startswith(("Invalid args of LagoAws 'billing'", "Invalid LagoSettings built in Python")), str(error)
+
+
+@FAST
+@given(name=anything, settings=anything, opts=anything)
+def test_any_arguments_of_the_wrong_kind_are_problems_not_exceptions(name, settings, opts):
+    from lago_infra.targets.base import _wrong_arguments
+
+    wrong = _wrong_arguments(name, settings, "aws", "LagoAws", opts)
+    assert {p.key for p in wrong} <= {"name", "settings", "opts", "lago:target"} and "settings" in {p.key for p in wrong}

@@ -42,7 +42,8 @@ def test_prod_preset_reaches_a_target_section_built_in_python():
     assert s.aws.network.nat == "perAz"
     assert s.aws.services.log_retention_days == 365
     assert s.roles.api.replicas == 2 and s.roles.api.max_replicas == 6
-    g = LagoSettings(target="gcp", preset="prod", gcp=GcpSettings(run=Run(autoscale_workers=False)))
+    g = LagoSettings(target="gcp", preset="prod", gcp=GcpSettings(run=Run(always_allocated_cpu=["api"])))
+    assert g.gcp.run.always_allocated_cpu == ["api"]
     assert g.gcp.database.availability == "REGIONAL" and g.gcp.redis.tier == "STANDARD_HA"
 
 

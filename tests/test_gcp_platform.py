@@ -51,7 +51,14 @@ BACKEND = "lago-backend@platform-prj.iam.gserviceaccount.com"
 FRONT = "lago-front@platform-prj.iam.gserviceaccount.com"
 
 
+#: The platform's network, where its Cloud SQL instance and Memorystore take their addresses (a
+#: network of the stack's own cannot reach them).
+PLATFORM_NETWORK = {"existing": {"network": "projects/platform-prj/global/networks/core", "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/run"}}
+
+
 def brought(plan_config, gcp: dict, **extra):
+    if "existing" in gcp.get("database", {}) or "existing" in gcp.get("redis", {}):
+        gcp = {"network": PLATFORM_NETWORK, **gcp}
     return plan_config({**BASE, "lago:preset": "dev", "lago:gcp": gcp, **extra})
 
 
@@ -82,7 +89,7 @@ def test_a_brought_instance_by_name_is_in_lagos_project_and_region(plan_config):
 
 
 def test_guardrails_and_alerts_hold_without_an_instance(plan_config):
-    plan = plan_config({**BASE, "lago:preset": "prod", "lago:protection": {"acknowledgeDataLoss": True}, "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"}, "lago:gcp": {"database": {"existing": PLATFORM_SQL}, "baseline": {"alarms": True}}, "lago:alerts": {"emails": ["ops@example.com"]}})
+    plan = plan_config({**BASE, "lago:preset": "prod", "lago:protection": {"acknowledgeDataLoss": True}, "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"}, "lago:gcp": {"network": PLATFORM_NETWORK, "database": {"existing": PLATFORM_SQL}, "baseline": {"alarms": True}}, "lago:alerts": {"emails": ["ops@example.com"]}})
     assert plan.by_type(SQL) == []
     assert not [v for v in violations(plan) if v.startswith("connections-fit")], violations(plan)
     policies = {r.name for r in plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy")}
@@ -312,7 +319,7 @@ import pulumi_random as random
 from lago_infra.config import LagoSettings
 from lago_infra.targets.gcp.component import LagoGcp
 from lago_infra.targets.gcp.settings import (
-    Bucket, ExistingMemorystore, ExistingRedis, GcpSettings, Memorystore, ServiceAccounts,
+    Bucket, ExistingMemorystore, ExistingNetwork, ExistingRedis, GcpSettings, Memorystore, Network, ServiceAccounts,
 )
 
 # Another resource's outputs stand in for the platform's own instances.
@@ -327,6 +334,8 @@ settings = LagoSettings(
         )),
         storage=Bucket(existing=pulumi.Output.from_input("platform-files")),
         service_accounts=ServiceAccounts(backend=pulumi.Output.from_input("lago-backend@platform-prj.iam.gserviceaccount.com")),
+        # The network the platform's Redis is on.
+        network=Network(existing=ExistingNetwork(network="projects/platform-prj/global/networks/core", subnetwork="projects/platform-prj/regions/europe-west1/subnetworks/run")),
     ),
 )
 lago = LagoGcp("lago", settings)

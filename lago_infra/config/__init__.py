@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 from pydantic import ValidationError
 
 from . import namespaces, shape
-from .base import secret_paths
+from .base import _looks_secret, raw_errors, secret_paths
 from .errors import ConfigError, Problem, key_of, problems_from
 from .model import TARGET_SECTIONS, LagoSettings, wrong_target_section
 from .source import RawConfig, from_runtime
@@ -16,17 +16,20 @@ from .source import RawConfig, from_runtime
 __all__ = ["ConfigError", "LagoSettings", "RawConfig", "load", "validate"]
 
 
-def load() -> LagoSettings:
-    """Settings of the running stack (real engine or offline plan)."""
+def load(default_providers: bool = False) -> LagoSettings:
+    """Settings of the running stack (real engine or offline plan). ``default_providers``: the
+    program deploys them with the stack's default providers (the ready program does), so the
+    pieces they bring are compared with the stack's ``aws:region`` / ``gcp:project`` in the same
+    round as every other key; otherwise the component compares them with its own provider."""
     import pulumi
 
-    return validate(from_runtime(), warn=pulumi.log.warn)
+    return validate(from_runtime(), warn=pulumi.log.warn, default_providers=default_providers)
 
 
-def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None) -> LagoSettings:
+def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None, default_providers: bool = False) -> LagoSettings:
     """The settings, or one ``ConfigError`` with every problem found (keys, values, plain-text
     secrets, provider keys) in one round. ``warn`` receives each warning's text (keys that are
-    probably typos but would not stop a deployment)."""
+    probably typos but would not stop a deployment); ``default_providers`` as for :func:`load`."""
     values, problems = shape.normalise(raw.values, LagoSettings) if isinstance(raw.values, dict) else (raw.values, [])
     target = values.get("target") if isinstance(values, dict) else None
     provider_problems, warnings = namespaces.check(raw.others, target)
@@ -37,7 +40,9 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None) -> Lag
         problems += [_plain_secret_problem(p) for p in shape.plain_secrets(values, LagoSettings, raw.secret_keys)]
     settings = None
     try:
-        settings = LagoSettings.model_validate(values)
+        with raw_errors():
+            # The provider's region and project, for the target's checks of brought pieces.
+            settings = LagoSettings.model_validate(values, context={"provider": raw.provider if default_providers else {}})
     except ValidationError as exc:
         problems += problems_from(
             exc,
@@ -55,6 +60,8 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None) -> Lag
         raise ConfigError(raw.source, problems, warnings)
     for w in warnings:
         (warn or (lambda _: None))(f"{raw.source}: {w.key}: {w.what}. Fix: {w.fix}")
+    # What a target's own checks name when they refuse these settings later (a region, a name).
+    settings.came_from(raw.source)
     return settings
 
 
@@ -78,7 +85,3 @@ def _plain_secret_problem(path: tuple[str, ...]) -> Problem:
         f"run `pulumi config set --secret --path {key} VALUE` so it is stored encrypted",
     )
 
-
-def _looks_secret(loc: tuple[Any, ...]) -> bool:
-    leaf = str(loc[-1]).lower() if loc else ""
-    return any(word in leaf for word in ("password", "secret", "key", "token", "license"))

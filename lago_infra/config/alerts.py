@@ -13,9 +13,7 @@ from typing import Optional
 
 from pydantic import Field, field_validator
 
-from .base import NonEmpty, Section
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from .base import EMAIL, NonEmpty, Section
 
 
 class Thresholds(Section):
@@ -62,7 +60,7 @@ class Alerts(Section):
     @classmethod
     def _emails(cls, emails: list[str]) -> list[str]:
         for e in emails:
-            if not _EMAIL.match(e):
+            if not EMAIL.match(e):
                 raise ValueError(f"'{e}' is not an e-mail address. Fix: give addresses like ops@example.com")
         return emails
 

@@ -3,22 +3,80 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import functools
 import inspect
 import ipaddress
-from typing import Annotated, Any, Callable
+import re
+from typing import Annotated, Any, Callable, Iterator
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, SecretStr, StringConstraints, ValidationError, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
-from .shape import model_in
+from .errors import BuiltInPython, ConfigError, Problem, key_of, problems_from
+from .shape import bounds_of, model_in, siblings_of
+
+#: Set while a reader that words pydantic's errors itself validates (``config.validate``).
+_RAW_ERRORS: contextvars.ContextVar[bool] = contextvars.ContextVar("lago_raw_errors", default=False)
 
 
-class Section(BaseModel):
+@contextlib.contextmanager
+def raw_errors() -> Iterator[None]:
+    """Validation inside this block raises pydantic's own ``ValidationError``: for readers that
+    word the problems themselves (``config.validate`` names the stack file and hides secrets)."""
+    token = _RAW_ERRORS.set(True)
+    try:
+        yield
+    finally:
+        _RAW_ERRORS.reset(token)
+
+
+def _looks_secret(loc: tuple[Any, ...]) -> bool:
+    leaf = str(loc[-1]).lower() if loc else ""
+    return any(word in leaf for word in ("password", "secret", "key", "token", "license", "auth"))
+
+
+def invalid_in_python(model: type[BaseModel], exc: Exception) -> ConfigError:
+    """What settings built with the classes get instead of pydantic's error: the stack file's
+    treatment (each key, what is wrong, the fix), said of the program's input."""
+    source = BuiltInPython(model.__name__)
+    if isinstance(exc, ValidationError):
+        problems = problems_from(exc, lambda loc: siblings_of(model, loc), _looks_secret, lambda loc: bounds_of(model, loc))
+    else:  # a validator that failed otherwise than by design
+        problems = [Problem(key_of(()), f"could not be read ({type(exc).__name__}: {exc})", "check the values against the configuration reference in the README")]
+    return ConfigError(source, problems)
+
+
+#: The errors a validator may raise besides pydantic's own (a validator that failed otherwise
+#: than by design still names the model, not a traceback).
+_BUILD_ERRORS = (ValidationError, TypeError, AttributeError, KeyError)
+
+
+class _Built(type(BaseModel)):  # pydantic's model metaclass
+    """Turns a construction's errors into one ``ConfigError``. A program calls the class
+    (``ExistingVpc(...)``); pydantic builds nested models without calling it, so their errors
+    still gather into the outermost one's, in one round."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if _RAW_ERRORS.get():
+            return super().__call__(*args, **kwargs)
+        try:
+            return super().__call__(*args, **kwargs)
+        except _BUILD_ERRORS as exc:
+            raise invalid_in_python(cls, exc) from None
+
+
+class Section(BaseModel, metaclass=_Built):
     """A block of stack config. Keys are camelCase in the stack file (``maxReplicas``); Python code
     may use either spelling. The docstring under each field is its description (see
-    :func:`describe`)."""
+    :func:`describe`).
+
+    Built in Python (``ExistingVpc(...)``, ``LagoSettings.model_validate({...})``), bad input
+    raises one :class:`~lago_infra.config.errors.ConfigError` naming each key, what is wrong and
+    the fix, as a stack file gets; being a ``pulumi.RunError``, it stops a program without a
+    traceback."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -26,6 +84,15 @@ class Section(BaseModel):
         extra="forbid",
         validate_default=True,
     )
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if _RAW_ERRORS.get():
+            return super().model_validate(obj, *args, **kwargs)
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except _BUILD_ERRORS as exc:
+            raise invalid_in_python(cls, exc) from None
 
 
 #: A value that must come from a ``secure:`` stack value; masked in reprs and logs.
@@ -49,24 +116,52 @@ def _cidr(value: str) -> str:
 #: An IPv4 CIDR block written as its network address (``10.0.0.0/16``, not ``10.0.0.1/16``).
 Cidr = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cidr)]
 
+#: An e-mail address as mail servers and Lago's User model take it: one ``@``, a dotted domain.
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
-def brought_id(check: Callable[[str], str]) -> Any:
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an e-mail address. Fix: give an address such as billing@example.com")
+    return value
+
+
+#: An e-mail address (``billing@example.com``).
+Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_email)]
+
+
+def brought_id(check: Callable[[str], str], attribute: str = "id") -> Any:
     """The type of an id a user brings (a VPC, a subnet, a zone, a certificate, a network). In a
     stack file it is a string, checked by ``check`` (which returns it or raises ``ValueError``); in
     a program of one's own it may also be a ``pulumi.Output`` (another resource's id, a stack
     reference's value), passed through: its value is known only during the deployment, so the
-    cloud checks it then. Every reader takes it as a ``pulumi.Input[str]``."""
+    cloud checks it then. Every reader takes it as a ``pulumi.Input[str]``.
+
+    ``attribute`` is the output of the resource that holds the value (``id``, ``arn``,
+    ``zone_id`` ...): a program that passes the resource itself is told to pass that."""
 
     def validate(value: Any) -> Any:
         if isinstance(value, pulumi.Output):
             return value
+        if isinstance(value, pulumi.Resource):
+            kind = type(value).__name__
+            name = getattr(value, "_name", None) or "the resource"
+            raise ValueError(
+                f"is the {kind} resource {name!r} itself, not its {attribute}. "
+                f"Fix: pass its .{attribute} (a pulumi.Output), e.g. {kind.lower()}.{attribute}"
+            )
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{value!r} is not an id. Fix: give the id as text (or, from Python, a pulumi.Output)")
+            raise ValueError(f"{_short(value)} is not an id. Fix: give the id as text (or, from Python, a pulumi.Output)")
         return check(value.strip())
 
     # Typed Any for pydantic (it cannot build a schema of pulumi.Input's forward-referenced
     # Output); the validator above admits exactly a str or a pulumi.Output.
     return Annotated[Any, PlainValidator(validate), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def set_fields(value: Any) -> Any:

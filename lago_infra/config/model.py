@@ -8,18 +8,22 @@ with their target and bring their own preset defaults.
 from __future__ import annotations
 
 import difflib
+import importlib
+import ipaddress
 import re
 from typing import Annotated, Any, Literal, Optional
+from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
+from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
-from .base import NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
+from .base import EMAIL, Email, NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
 from .errors import Invalid
 from .shape import normalise
 
@@ -69,14 +73,51 @@ def wrong_target_section(section: str, target: str) -> tuple[str, str]:
 CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
 
 
+def image_tag(reference: str) -> Optional[str]:
+    """The tag (``v1.51.0``) or digest (``sha256:...``) of an image reference, None without one.
+    A registry's port (``registry.example.com:5000/lago/api``) is no tag: only the last path
+    part carries one (Docker's reference grammar)."""
+    if "@" in reference:
+        return reference.rsplit("@", 1)[1]
+    last = reference.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
+
+
+def _repository(value: str) -> str:
+    tag = image_tag(value)
+    if tag is not None and "@" in value:
+        bare = value.rsplit("@", 1)[0]
+        raise ValueError(
+            f"'{value}' has a digest, and lago:version gives the tag. "
+            f"Fix: give the repository alone, {bare} (on AWS, pin digests with lago:aws.images.digests)"
+        )
+    if tag is not None:
+        bare = value[: -len(tag) - 1]
+        raise ValueError(
+            f"'{value}' has a tag ({tag}), and lago:version gives the tag: the image would be {bare}:{tag}:VERSION. "
+            f"Fix: give the repository alone, {bare} (and the release with lago:version)"
+        )
+    return value
+
+
+def _tagged(value: str) -> str:
+    if image_tag(value) is None:
+        raise ValueError(f"'{value}' has no tag, so it would pull :latest, which moves. Fix: give the tag, e.g. {value}:8.15")
+    return value
+
+
+Repository = Annotated[NonEmpty, AfterValidator(_repository)]
+Tagged = Annotated[NonEmpty, AfterValidator(_tagged)]
+
+
 class Images(Section):
     """Image repositories, for registries that mirror Lago's. Tags come from ``lago:version``."""
 
-    api: NonEmpty = DEFAULT_API_IMAGE
+    api: Repository = DEFAULT_API_IMAGE
     """Repository of Lago's api image (every backend role runs it); the tag is ``lago:version``."""
-    front: NonEmpty = DEFAULT_FRONT_IMAGE
+    front: Repository = DEFAULT_FRONT_IMAGE
     """Repository of Lago's front image; the tag is ``lago:version``."""
-    pdf: NonEmpty = DEFAULT_PDF_IMAGE
+    pdf: Tagged = DEFAULT_PDF_IMAGE
     """Full reference with tag: Gotenberg is versioned apart from Lago."""
 
 
@@ -102,7 +143,27 @@ class Urls(Section):
     @field_validator("front", "api")
     @classmethod
     def _http(cls, v: Optional[str]) -> Optional[str]:
-        return None if v is None else _http_url(v)
+        return None if v is None else root_url(v, "https://lago.example.com")
+
+
+def root_url(value: str, example: str) -> str:
+    """An http(s) URL Lago joins paths onto (``{LAGO_FRONT_URL}/reset-password/...``, file links
+    on LAGO_API_URL) and compares with the browser's origin (CORS): scheme and host, an optional
+    port, nothing after. A trailing ``/`` is dropped."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' is not an http(s) URL. Fix: give the full URL with scheme, e.g. {example}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError:
+        raise ValueError(f"'{value}' has a port that is no number. Fix: give e.g. {example}:8443") from None
+    if parts.path.rstrip("/") or parts.query or parts.fragment or parts.username or parts.password:
+        root = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+        raise ValueError(
+            f"'{value}' is not a root URL: Lago joins its own paths onto it and compares it with the browser's origin. "
+            f"Fix: give the root alone, {root} (serve Lago at the root of its host)"
+        )
+    return value.strip().rstrip("/")
 
 
 def _hostname(value: str) -> str:
@@ -161,8 +222,47 @@ class Features(Section):
     """LAGO_SIDEKIQ_WEB: mounts an unauthenticated /sidekiq on the api. Local target only."""
 
 
+def _smtp_host(value: str) -> str:
+    """A host as Rails' mailer hands it to Net::SMTP (config/environments/production.rb:80): no
+    scheme, no port (that is ``port``). A single label (``mailpit``) is fine on a private network."""
+    host = value.strip()
+    if "://" in host or "/" in host:
+        raise ValueError(f"'{value}' is a URL, not a host. Fix: give the host alone, e.g. smtp.example.com (and the port as lago:smtp.port)")
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit() and ":" not in name:
+        raise ValueError(f"'{value}' holds a port. Fix: give the host alone, {name}, and the port with lago:smtp.port {port}")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    if len(host) > 253 or not all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in host.rstrip(".").split(".")):
+        raise ValueError(f"'{value}' is not a host name. Fix: give the SMTP server's host, e.g. smtp.example.com")
+    return host
+
+
+def _sender(value: str) -> str:
+    """An address, or ``Name <address>`` as ActionMailer's ``from:`` takes it."""
+    address = value.strip()
+    named = re.fullmatch(r"[^<>]*<([^<>]+)>", address)
+    if not EMAIL.match(named.group(1).strip() if named else address):
+        raise ValueError(f"'{value}' is not a sender address. Fix: give billing@example.com or \"Billing <billing@example.com>\"")
+    return address
+
+
+def _sentry_dsn(value: str) -> str:
+    """A DSN as sentry-ruby parses it: ``https://PUBLIC_KEY@HOST/PROJECT_ID``."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.username or not parts.hostname or not re.search(r"/\d+/?$", parts.path):
+        raise ValueError(
+            f"'{value}' is not a Sentry DSN (https://PUBLIC_KEY@HOST/PROJECT_ID). "
+            "Fix: copy the project's DSN from Sentry (Project settings, Client Keys)"
+        )
+    return value.strip()
+
+
 class Smtp(Section):
-    address: NonEmpty
+    address: Annotated[NonEmpty, AfterValidator(_smtp_host)]
     """SMTP server host (LAGO_SMTP_ADDRESS)."""
     port: int = Field(587, ge=1, le=65535)
     """SMTP server port (LAGO_SMTP_PORT); 587 is submission with STARTTLS."""
@@ -172,7 +272,7 @@ class Smtp(Section):
     """SMTP password (LAGO_SMTP_PASSWORD); a ``secure:`` value."""
     domain: Optional[str] = None
     """HELO domain (LAGO_SMTP_DOMAIN)."""
-    from_email: NonEmpty
+    from_email: Annotated[NonEmpty, AfterValidator(_sender)]
     """Sender address of Lago's mail (LAGO_FROM_EMAIL)."""
 
 
@@ -184,7 +284,7 @@ class GoogleAuth(Section):
 
 
 class Sentry(Section):
-    dsn: NonEmpty
+    dsn: Annotated[NonEmpty, AfterValidator(_sentry_dsn)]
     """Project DSN (SENTRY_DSN)."""
     environment: Optional[str] = None
     """Environment tag of the events (SENTRY_ENVIRONMENT); unset, Lago's default."""
@@ -211,7 +311,7 @@ class Organization(Section):
 
     name: NonEmpty
     """Name of the first organisation (LAGO_ORG_NAME)."""
-    email: NonEmpty
+    email: Email
     """E-mail of its first admin (LAGO_ORG_USER_EMAIL)."""
     password: Secret
     """That admin's password (LAGO_ORG_USER_PASSWORD); a ``secure:`` value."""
@@ -437,7 +537,7 @@ class LagoSettings(Section):
     """Mail server for invitations and password resets; unset, Lago sends no mail."""
     google_auth: Optional[GoogleAuth] = None
     """Google sign-in for Lago's users; unset, e-mail and password only."""
-    oauth_proxy_url: str = "https://proxy.getlago.com"
+    oauth_proxy_url: Annotated[str, AfterValidator(lambda v: root_url(v, "https://proxy.getlago.com"))] = "https://proxy.getlago.com"
     """Lago's OAuth proxy for integrations (LAGO_OAUTH_PROXY_URL)."""
     license: Optional[Secret] = None
     """Lago premium licence key (LAGO_LICENSE); a ``secure:`` value."""
@@ -472,7 +572,8 @@ class LagoSettings(Section):
     ``baseline.alarms``).
     """
     env: dict[PlainVariable, str] = {}
-    """Further Lago variables by name (plain); names owned by a typed key are refused."""
+    """Further Lago variables by name (plain); names owned by a typed key are refused, and so are values
+    Lago cannot parse (``lago_infra/lago/values.py``)."""
     secret_env: dict[SecretVariable, Secret] = {}
     """Further Lago variables holding credentials; each must be a ``secure:`` value."""
     local: Optional[LocalSettings] = None
@@ -481,6 +582,33 @@ class LagoSettings(Section):
     """The AWS target's own keys; the region is the provider's."""
     gcp: Optional[GcpSettings] = None
     """The GCP target's own keys; project and region are the provider's unless set here."""
+
+    #: Where these settings were read (a stack file's path, a component's args), when
+    #: ``config.validate`` read them; None when a program built them with the classes.
+    _read_from: Any = PrivateAttr(default=None)
+
+    def came_from(self, source: Any) -> "LagoSettings":
+        """Record where the settings were read, for the messages of the checks a target runs on
+        them later (a brought piece in another region, a name too long)."""
+        self._read_from = source
+        return self
+
+    @property
+    def read_from(self) -> Any:
+        """The stack file (or component args) the settings were read from; None if built in Python."""
+        return self._read_from
+
+    @field_validator("env")
+    @classmethod
+    def _env_values(cls, env: dict[str, str]) -> dict[str, str]:
+        problems = []
+        for name, value in env.items():
+            problem = value_problem(name, value)
+            if problem:
+                problems.append(((name,), *problem))
+        if problems:
+            raise Invalid(*problems)
+        return env
 
     # -- presets ---------------------------------------------------------------------------------
 
@@ -508,7 +636,7 @@ class LagoSettings(Section):
     # -- cross-key rules -------------------------------------------------------------------------
 
     @model_validator(mode="after")
-    def _consistent(self) -> "LagoSettings":
+    def _consistent(self, info: ValidationInfo) -> "LagoSettings":
         problems: list[tuple[tuple[str, ...], str, str]] = []
         for other in TARGET_SECTIONS:
             if other != self.target and getattr(self, other) is not None:
@@ -576,6 +704,9 @@ class LagoSettings(Section):
                 f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
                 f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
             ))
+        # The chosen target's checks of the whole settings (sizes, tags, brought pieces), in the
+        # same round as every key above.
+        problems += _target_problems(self, (info.context or {}).get("provider") or {})
         if problems:
             raise Invalid(*problems)
         return self
@@ -587,6 +718,25 @@ class LagoSettings(Section):
     @property
     def dedicated_queues(self) -> tuple[str, ...]:
         return tuple(q for q in DEDICATED_QUEUES if q in self.workers.dedicated)
+
+
+#: Each target's checks of the whole settings, ``module:function`` returning a list of
+#: ``Problem``s; the module is imported when its target is chosen.
+TARGET_CHECKS = {
+    "local": "lago_infra.targets.local.checks:settings_problems",
+    "aws": "lago_infra.targets.aws.checks:settings_problems",
+    "gcp": "lago_infra.targets.gcp.preflight:settings_problems",
+}
+
+
+def _target_problems(settings: "LagoSettings", provider: dict[str, Any]) -> list:
+    """The target's problems with ``settings``; ``provider`` holds the stack's provider keys
+    (``aws:region`` ...) when a stack file is read, so brought pieces are compared with them in
+    this round too (settings built in Python are compared by the component, with its provider)."""
+    if getattr(settings, settings.target) is None:
+        return []  # built without its section (model_construct): nothing of the target to check
+    module, _, function = TARGET_CHECKS[settings.target].partition(":")
+    return getattr(importlib.import_module(module), function)(settings, provider)
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}

@@ -23,10 +23,19 @@ class RawConfig:
 
     values: dict[str, Any]
     secret_keys: set[str] = field(default_factory=set)
-    source: str = "stack config"
+    #: The stack file read (its path), or ``errors.ArgsOf`` for a component's args.
+    source: Any = "stack config"
     #: Every other key of the stack, in full (``aws:region``, ``pulumi:tags``), for the checks of
-    #: provider keys and namespaces; their values are not needed.
+    #: provider keys and namespaces.
     others: set[str] = field(default_factory=set)
+    #: The values of the provider keys the targets' checks compare brought pieces with
+    #: (``aws:region``, ``gcp:project`` ...: :data:`PROVIDER_KEYS`), parsed.
+    provider: dict[str, Any] = field(default_factory=dict)
+
+
+#: Provider keys whose values the targets' checks read: where the stack deploys, and the
+#: accounts the AWS provider is pinned to.
+PROVIDER_KEYS = ("aws:region", "aws:allowedAccountIds", "aws:forbiddenAccountIds", "gcp:project", "gcp:region")
 
 
 def parse_value(text: Any) -> Any:
@@ -51,7 +60,8 @@ def from_runtime() -> RawConfig:
         values[key] = parse_value(runtime_config.get_config(full))
         if runtime_config.is_config_secret(full):
             secret.add(key)
-    return RawConfig(values, secret, stack_file_name(), {k for k in keys if not k.startswith(prefix)})
+    provider = {k: parse_value(runtime_config.get_config(k)) for k in PROVIDER_KEYS if k in keys}
+    return RawConfig(values, secret, stack_file_name(), {k for k in keys if not k.startswith(prefix)}, provider)
 
 
 def stack_file_name() -> str:
@@ -128,6 +138,70 @@ def read_stack_file(path: Path, project: str) -> tuple[dict[str, str], list[str]
             secret_keys.append(key)
         values[key] = decoded if isinstance(decoded, str) else _as_text(decoded)
     return values, secret_keys
+
+
+def stack_environments(path: Path) -> list[str]:
+    """The Pulumi ESC environments a stack file imports (``environment:``, a list of names or an
+    inline definition with ``imports:``); ``["(inline)"]`` for an inline one without imports."""
+    try:
+        doc = yaml.load(path.read_text(), Loader=UniqueKeyLoader) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return []  # read_stack_file says what is wrong with the file
+    environment = doc.get("environment") if isinstance(doc, dict) else None
+    if not environment:
+        return []
+    if isinstance(environment, dict):
+        imports = environment.get("imports") or []
+        names = [str(i if not isinstance(i, dict) else next(iter(i), "")) for i in imports] if isinstance(imports, list) else []
+        return names or ["(inline)"]
+    return [str(e) for e in environment] if isinstance(environment, list) else [str(environment)]
+
+
+def environment_error(path: Path, stack: str, environments: list[str]) -> StackFileError:
+    """What a plan says of a stack file whose values come partly from ESC environments it cannot open."""
+    names = ", ".join(environments)
+    return StackFileError(
+        f"{path}: imports the Pulumi ESC environment{'s' if len(environments) > 1 else ''} {names} (environment:), which "
+        "an offline plan cannot open: the keys they set (pulumiConfig) would be missing, so the plan would not be this "
+        f"stack's. Fix: write the stack's resolved config with `pulumi config --stack {stack} --open --json > {stack}.config.json` "
+        f"(secret values stay out of it) and plan with `--resolved-config {stack}.config.json`"
+    )
+
+
+def read_resolved_config(path: Path, values: dict[str, str], secret_keys: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The stack file's ``values`` completed with a stack's resolved config, as ``pulumi config
+    --open --json`` prints it: every key of the stack file and of its ESC environments, each
+    ``{"value": ..., "objectValue": ..., "secret": bool}``, secret values left out.
+
+    A key the stack file holds keeps the stack file's value (its ``secure:`` values are already
+    placeholders); another non-secret key takes the resolved value; a secret scalar takes a
+    stable placeholder, as ``secure:`` values do. A secret structured value cannot be planned
+    without its keys: said, with the fix."""
+    try:
+        resolved = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise StackFileError(f"{path}: no such file. Fix: write it with `pulumi config --stack NAME --open --json > {path}`") from None
+    except (ValueError, OSError) as exc:
+        raise StackFileError(f"{path}: not the JSON `pulumi config --open --json` prints ({exc})") from None
+    if not isinstance(resolved, dict) or not all(isinstance(v, dict) for v in resolved.values()):
+        raise StackFileError(f"{path}: expected the JSON `pulumi config --stack NAME --open --json` prints, a mapping of keys to {{\"value\", \"secret\"}}")
+    merged, secret = dict(values), list(secret_keys)
+    for key, entry in resolved.items():
+        if key in merged:
+            continue
+        if entry.get("secret"):
+            if "objectValue" in entry or str(entry.get("value", "")).startswith(("{", "[")):
+                raise StackFileError(
+                    f"{path}: {key} is a secret structured value, which `pulumi config --json` leaves out, so the plan cannot read its keys. "
+                    f"Fix: keep {key} in the stack file, each secret under it as a secure: value"
+                )
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            merged[key], _ = f"offline-secret-{digest}", secret.append(key)
+        elif "objectValue" in entry:
+            merged[key] = _as_text(entry["objectValue"])
+        elif "value" in entry:
+            merged[key] = str(entry["value"])
+    return merged, secret
 
 
 def _decode(value: Any) -> tuple[Any, bool]:

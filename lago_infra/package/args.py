@@ -368,7 +368,7 @@ class AwsExistingRedisEndpoint(TypedDict):
     port: NotRequired[int]
     """The endpoint's port."""
     tls: NotRequired[bool]
-    """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain to a public CA (ElastiCache's and MemoryDB's do)."""
+    """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain to a public CA (ElastiCache's do; MemoryDB runs cluster mode only, which Lago cannot use)."""
     auth_token_secret_arn: NotRequired[pulumi.Input[str]]
     """Secrets Manager secret whose whole value is the AUTH token (password). lago-infra reads it during ``pulumi up`` (it goes, as a secret, into the stack state) to build REDIS_URL, REDIS_PASSWORD and ActionCable's URL, which it keeps in its own secrets: a rotated token reaches the containers at the next ``pulumi up``. Unset: no AUTH."""
 
@@ -799,7 +799,7 @@ class LagoAwsArgs(TypedDict):
     alerts: NotRequired[Alerts]
     """Where alarms are sent and their thresholds (cloud targets; switched by each target's ``baseline.alarms``)."""
     env: NotRequired[dict[str, str]]
-    """Further Lago variables by name (plain); names owned by a typed key are refused."""
+    """Further Lago variables by name (plain); names owned by a typed key are refused, and so are values Lago cannot parse (``lago_infra/lago/values.py``)."""
     secret_env: NotRequired[dict[str, pulumi.Input[str]]]
     """Further Lago variables holding credentials; each must be a ``secure:`` value. Secret: the component stores it encrypted."""
     aws: NotRequired[AwsSettings]
@@ -860,7 +860,7 @@ class LagoGcpArgs(TypedDict):
     alerts: NotRequired[Alerts]
     """Where alarms are sent and their thresholds (cloud targets; switched by each target's ``baseline.alarms``)."""
     env: NotRequired[dict[str, str]]
-    """Further Lago variables by name (plain); names owned by a typed key are refused."""
+    """Further Lago variables by name (plain); names owned by a typed key are refused, and so are values Lago cannot parse (``lago_infra/lago/values.py``)."""
     secret_env: NotRequired[dict[str, pulumi.Input[str]]]
     """Further Lago variables holding credentials; each must be a ``secure:`` value. Secret: the component stores it encrypted."""
     gcp: NotRequired[GcpSettings]
@@ -921,7 +921,7 @@ class LagoDockerArgs(TypedDict):
     alerts: NotRequired[Alerts]
     """Where alarms are sent and their thresholds (cloud targets; switched by each target's ``baseline.alarms``)."""
     env: NotRequired[dict[str, str]]
-    """Further Lago variables by name (plain); names owned by a typed key are refused."""
+    """Further Lago variables by name (plain); names owned by a typed key are refused, and so are values Lago cannot parse (``lago_infra/lago/values.py``)."""
     secret_env: NotRequired[dict[str, pulumi.Input[str]]]
     """Further Lago variables holding credentials; each must be a ``secure:`` value. Secret: the component stores it encrypted."""
     local: NotRequired[LocalSettings]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.alias_generators import to_camel
 
 from .. import config
+from ..config.errors import ArgsOf
 from ..config.model import LagoSettings
 from ..config.shape import model_in
 from ..targets.base import LagoTarget
@@ -65,7 +66,7 @@ def settings_from_args(target: str, component: str, name: str, args: Any) -> Lag
     # Every value reaches the component from a program, never in clear text from a stack file:
     # there is no plain-text secret to refuse, and the secrets are wrapped as secrets on the way.
     # Either spelling of each key (the typed args give snake_case, the model reads camelCase).
-    raw = config.RawConfig(values, secret_keys={*values, *map(to_camel, values)}, source=f"the args of {component} '{name}'")
+    raw = config.RawConfig(values, secret_keys={*values, *map(to_camel, values)}, source=ArgsOf(component, name))
     return config.validate(raw, warn=pulumi.log.warn)
 
 

@@ -8,7 +8,6 @@ traceback."""
 
 from __future__ import annotations
 
-import re
 import sys
 from importlib.metadata import version
 from typing import Optional
@@ -20,35 +19,17 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
 
-from ..config.errors import ConfigError, SettingError
+from ..config.errors import ArgsOf, ConfigError, SettingError
 from .hosted import COMPONENTS
 from .hosting import PACKAGE
 
 
-#: A stack file's fix (``pulumi config set --secret --path lago:smtp.password VALUE``), which
-#: for a component's caller is an input to set.
-_CONFIG_SET = re.compile(r"(?:run )?`?pulumi config set (?P<secret>--secret )?(?:--path )?'?lago:(?P<key>[\w.]+)'?(?: (?P<value>[^`)]*))?`?")
-
-
-def _input_to_set(m: re.Match) -> str:
-    value = m["value"] or ""
-    example = f" to {value}" if value and not value.isupper() else ""  # not a placeholder (VALUE)
-    return f"set the input {m['key']}{example}" + (" (a secret)" if m["secret"] else "")
-
-
-def _for_args(text: str) -> str:
-    """A message written for stack files, said of the component's inputs."""
-    return _CONFIG_SET.sub(_input_to_set, text).replace("lago:", "")
-
-
 def _as_property_errors(error: ConfigError, component: str, name: str) -> InputPropertiesError:
     """Each problem as a property error: ``lago:smtp.port`` is the ``smtp.port`` argument."""
-    reasons = [(p.key.removeprefix("lago:"), _for_args(f"{p.what}. Fix: {p.fix}")) for p in error.problems]
-    n = len(reasons)
-    head = f"Invalid args of {component} '{name}' ({n} problem{'s' if n != 1 else ''}); nothing was created:"
+    said = ConfigError(ArgsOf(component, name), error.problems, error.warnings)
     return InputPropertiesError(
-        "\n".join([head, *(f"  - {path}: {reason}" for path, reason in reasons)]),
-        [{"property_path": path, "reason": reason} for path, reason in reasons],
+        said.render(),
+        [{"property_path": p.key, "reason": f"{p.what}. Fix: {p.fix}"} for p in said.shown()],
     )
 
 

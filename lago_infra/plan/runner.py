@@ -23,7 +23,10 @@ from pulumi.runtime.stack import run_in_stack
 from .. import config
 from ..config.base import deep_merge
 from ..config.errors import SettingError
-from ..config.source import NAMESPACE, STACK_FILE_ENV, RawConfig, StackFileError, parse_value, read_stack_file
+from ..config.source import (
+    NAMESPACE, PROVIDER_KEYS, STACK_FILE_ENV, RawConfig, StackFileError, environment_error, parse_value, read_resolved_config, read_stack_file,
+    stack_environments,
+)
 from ..lago import handoff
 from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
@@ -39,11 +42,24 @@ class ProjectNotFound(StackFileError):
 
 
 class ProgramFailed(Exception):
-    """The program stopped itself with a clean error (as ``pulumi up`` would report it)."""
+    """The program stopped itself with a clean error (as ``pulumi up`` would report it): a
+    ``pulumi.RunError``, such as the ``ConfigError`` a component raises for bad input (``error``)."""
 
-    def __init__(self, message: str, registrations: list[Registration]):
+    def __init__(self, message: str, registrations: list[Registration], error: Optional[BaseException] = None):
         super().__init__(message)
         self.registrations = registrations
+        self.error = error
+
+
+class ProgramRefused(ProgramFailed, config.ConfigError):
+    """The program refused its input: a ``ConfigError`` raised inside it (by the ready program
+    from the stack file, by a component from its args, by settings built in Python). Both a
+    failed program (what it had registered) and the ``ConfigError`` (its problems)."""
+
+    def __init__(self, error: config.ConfigError, registrations: list[Registration]):
+        config.ConfigError.__init__(self, error.source, error.problems, error.warnings)
+        self.registrations = registrations
+        self.error = error
 
 
 #: lago-infra's own project (its ``Pulumi.yaml`` and stack program), in a checkout.
@@ -158,13 +174,17 @@ def run_plan(
     config_file: Optional[Path] = None,
     project_dir: Optional[Path] = None,
     prevalidate: bool = True,
+    resolved_config: Optional[Path] = None,
 ) -> Plan:
     """Plan one stack offline. Raises ``ConfigError`` (nothing registered) on bad config.
 
     The project is ``project_dir``, else the nearest ``Pulumi.yaml`` above the working directory
     (else above ``config_file``); ``stack`` names ``<stackConfigDir>/Pulumi.<stack>.yaml`` there.
     ``prevalidate=False`` skips the check before the program runs, leaving it to the program
-    itself, as under a real engine (tests use it to show the program stops cleanly too)."""
+    itself, as under a real engine (tests use it to show the program stops cleanly too).
+
+    A stack file that imports Pulumi ESC environments is refused unless ``resolved_config`` (the
+    stack's ``pulumi config --open --json``) gives the values they set."""
     if project_dir is not None:
         if not (Path(project_dir) / "Pulumi.yaml").is_file():
             raise ProjectNotFound(f"{project_dir}: no Pulumi.yaml there. Fix: give --project-dir the directory of the program's Pulumi.yaml")
@@ -188,6 +208,11 @@ def run_plan(
     source = _display(path, project_dir)
     project = proj.name
     values, secret_keys = read_stack_file(path, project) if not fresh else ({}, set())
+    environments = stack_environments(path) if not fresh else []
+    if resolved_config is not None:
+        values, secret_keys = read_resolved_config(Path(resolved_config), values, list(secret_keys))
+    elif environments:
+        raise environment_error(path, stack, environments)
 
     # Validate before the program runs, so bad config registers nothing, not even the stack.
     prefix = f"{NAMESPACE}:"
@@ -196,11 +221,15 @@ def run_plan(
         {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)},
         source,
         {k for k in values if not k.startswith(prefix)},
+        {k: parse_value(values[k]) for k in PROVIDER_KEYS if k in values},
     )
     # A program of one's own that builds its settings in code has no lago: keys to check here;
     # it validates them itself as it builds its components.
     builds_its_own = not raw.values and project_dir.resolve() != _OWN_PROJECT
-    settings = config.validate(raw) if prevalidate and not builds_its_own else None
+    # This project's own program deploys with the stack's default providers: its brought pieces
+    # are compared with their region and project in this round too.
+    own = project_dir.resolve() == _OWN_PROJECT
+    settings = config.validate(raw, default_providers=own) if prevalidate and not builds_its_own else None
 
     monitor = RecordingMonitor(LagoMocks())
     loop = asyncio.new_event_loop()
@@ -228,10 +257,12 @@ def run_plan(
         try:
             with _without_source_positions():
                 loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+        except config.ConfigError as error:
+            raise ProgramRefused(error, monitor.registrations) from None
+        except SettingError as error:  # raised outside a component, by a program of one's own
+            raise ProgramRefused(error.as_config_error(source), monitor.registrations) from None
         except pulumi.RunError as error:
-            raise ProgramFailed(str(error), monitor.registrations) from None
-        except SettingError as error:  # a program that does not convert it itself
-            raise error.as_config_error(source) from None
+            raise ProgramFailed(str(error), monitor.registrations, error) from None
         finally:
             sys.path.remove(str(project_dir))
         roles, components = loop.run_until_complete(_resolve_roles())

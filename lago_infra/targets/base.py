@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping, Optional, TypeVar
 
 import pulumi
 
-from ..config.errors import SettingError
+from ..config.errors import ArgsOf, ConfigError, Problem, SettingError, Source
 from ..config.model import LagoSettings
 from ..lago.environment import LagoDeployment, RoleDeployment
 
@@ -76,8 +76,10 @@ _SHARED_ARGS = """Args:
         is parented to it and so inherits its providers.
 
 Raises:
-    SettingError: a setting the target cannot honour, or settings for another target, before
-        any resource is registered.
+    ConfigError: every setting the target cannot honour (a size, a brought piece in another
+        region, a name too long), settings for another target, or arguments of the wrong
+        kind, in one message, before any resource is registered. A ``pulumi.RunError``: the
+        engine reports it without a traceback.
 
 Outputs:
 """
@@ -92,19 +94,75 @@ def target_init(where: str, target: str, outputs: str) -> Callable[[_Init], _Ini
     def document(init: _Init) -> _Init:
         @functools.wraps(init)
         def checked(self, name: str, settings: LagoSettings, *args: Any, **kwargs: Any) -> None:
-            if settings.target != target:
-                raise SettingError(
-                    "lago:target",
-                    f"is {settings.target}, but {type(self).__name__} deploys to {target}",
-                    f"build the settings with target '{target}' (and its lago:{target} section), or use the {settings.target} component",
-                )
-            init(self, name, settings, *args, **kwargs)
+            component = type(self).__name__
+            args_of = ArgsOf(component, str(name))
+            wrong = _wrong_arguments(name, settings, target, component, kwargs.get("opts", args[0] if args else None))
+            if wrong:
+                raise ConfigError(args_of, wrong)
+            try:
+                init(self, name, settings, *args, **kwargs)
+            except SettingError as error:
+                raise error.as_config_error(input_source(settings, component, name)) from None
 
         own = "\n".join(f"    {line}" for line in inspect.cleandoc(outputs).splitlines())
         checked.__doc__ = f"Lago on {where}, as one component of the calling program.\n\n" + _SHARED_ARGS.replace("{target}", target) + own
         return checked  # type: ignore[return-value]
 
     return document
+
+
+def provider_of(opts: Optional[pulumi.ResourceOptions], package: str) -> Optional[pulumi.ProviderResource]:
+    """The ``package`` provider a component is given (``provider``, ``providers``, or its
+    parent's), if any: what it deploys with instead of the stack's default provider."""
+    if opts is None:
+        return None
+    if opts.provider is not None and opts.provider.package == package:
+        return opts.provider
+    providers = opts.providers
+    found = providers.get(package) if isinstance(providers, Mapping) else next((p for p in providers or [] if p.package == package), None)
+    if found is None and opts.parent is not None:
+        found = opts.parent.get_provider(f"{package}::")
+    return found
+
+
+def input_source(settings: LagoSettings, component: str, name: str) -> Source:
+    """What a component's refusal names: the stack file its settings were read from when the
+    ready program built it (named after ``lago:name``), else the component's args."""
+    read_from = settings.read_from
+    if isinstance(read_from, str) and name == settings.name:
+        return read_from
+    return read_from if isinstance(read_from, ArgsOf) else ArgsOf(component, name)
+
+
+def name_key(settings: LagoSettings, name: str) -> str:
+    """The key a problem with the component's name names: ``lago:name`` where the ready
+    program named the component after it, else the component's ``name`` argument."""
+    return "lago:name" if isinstance(settings.read_from, str) and name == settings.name else "name"
+
+
+def _wrong_arguments(name: Any, settings: Any, target: str, component: str, opts: Any) -> list[Problem]:
+    """Arguments of the wrong kind, said of the argument (a mapping where settings go, a
+    resource's options as a mapping), and settings for another target."""
+    wrong: list[Problem] = []
+    if not isinstance(name, str) or not name.strip():
+        wrong.append(Problem("name", f"is {name!r}, not a name", f"give the component a name, e.g. {component}('billing', settings)"))
+    if not isinstance(settings, LagoSettings):
+        kind = "a mapping" if isinstance(settings, Mapping) else f"a {type(settings).__name__}"
+        wrong.append(Problem(
+            "settings",
+            f"is {kind}, not LagoSettings",
+            "build them with LagoSettings.model_validate({...}) from the keys of a stack file's lago: namespace "
+            f"(target '{target}'), or with the classes: LagoSettings(target='{target}', ...)",
+        ))
+    elif settings.target != target:
+        wrong.append(Problem(
+            "lago:target",
+            f"is {settings.target}, but {component} deploys to {target}",
+            f"build the settings with target '{target}' (and its lago:{target} section), or use the {settings.target} component",
+        ))
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        wrong.append(Problem("opts", f"is {type(opts).__name__}, not pulumi.ResourceOptions", "pass pulumi.ResourceOptions(...) (or nothing)"))
+    return wrong
 
 
 class LagoTarget(pulumi.ComponentResource):

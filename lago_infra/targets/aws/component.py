@@ -12,7 +12,7 @@ from ...lago import urls
 from ...lago.environment import Endpoints, LagoDeployment, S3Storage
 from ...lago.roles import PDF_PORT, Tier
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, target_init, role_environments
+from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, target_init
 from . import checks, limits, tags
 from .baseline import AwsBaseline
 from .data import AwsData, held_references, own_data_groups
@@ -121,8 +121,16 @@ class LagoAws(LagoTarget):
         """,
     )
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        # Before anything is registered: settings AWS would refuse, as one clear message.
-        checks.check(settings, pulumi.Config("aws").get("region"))
+        # Before anything is registered: what AWS would refuse of this component's name and of the
+        # brought pieces in the provider's region, as one clear message.
+        provider = provider_of(opts, "aws")
+        if provider is not None:  # its own region; its accounts are its own business
+            given_region, accounts = aws.get_region(opts=pulumi.InvokeOptions(provider=provider)).region, None
+        else:
+            stack = pulumi.Config("aws")
+            given_region = stack.get("region")
+            accounts = checks.stack_accounts({f"aws:{k}": stack.get_object(k) for k in ("allowedAccountIds", "forbiddenAccountIds")})
+        checks.check(settings, given_region, name, name_key(settings, name), accounts)
         stack_tags = tags.stack_tags(settings.tags, pulumi.get_stack())
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tags.transformation(stack_tags)]))
         super().__init__("lago:aws:LagoAws", name, component_props(settings), opts)

@@ -251,6 +251,99 @@ SSL_POLICIES: frozenset[str] = frozenset(
     }
 )
 
+# -- brought pieces --------------------------------------------------------------------------------
+
+#: An ARN's fields (AWS General Reference, "Amazon Resource Names (ARNs)":
+#: ``arn:partition:service:region:account-id:resource``; region and account are empty for global
+#: resources).
+ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|):(?P<resource>.+)$")
+#: A listener's and a load balancer's ARN, by part: the ALB is ``app/<name>/<id>`` in both.
+LISTENER_ARN_PARTS = re.compile(r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):listener/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)/[0-9a-f]+$")
+LOAD_BALANCER_ARN_PARTS = re.compile(r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):loadbalancer/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)$")
+#: An ALB's DNS name and its parts: ``[internal-]<name>-<number>.<region>.elb.amazonaws.com``
+#: (``.cn`` in China) (ELB Application Load Balancers guide, "DNS name").
+ALB_DNS_PARTS = re.compile(r"^(?P<internal>internal-)?(?P<name>[a-z0-9-]+)-(?P<number>\d+)\.(?P<region>[a-z0-9-]+)\.elb\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
+#: The canonical hosted zone of the Application Load Balancers of each region, which alias
+#: records to an ALB name (AWS General Reference, "Elastic Load Balancing endpoints and quotas",
+#: https://docs.aws.amazon.com/general/latest/gr/elb.html; the same table as the AWS provider's
+#: ``aws_lb_hosted_zone_id``). A region missing here is checked only for not taking another
+#: region's zone.
+ALB_CANONICAL_ZONES: dict[str, str] = {
+    "af-south-1": "Z268VQBMOI5EKX",
+    "ap-east-1": "Z3DQVH9N71FHZ0",
+    "ap-northeast-1": "Z14GRHDCWA56QT",
+    "ap-northeast-2": "ZWKZPGTI48KDX",
+    "ap-northeast-3": "Z5LXEXXYW11ES",
+    "ap-south-1": "ZP97RAFLXTNZK",
+    "ap-south-2": "Z0173938T07WNTVAEPZN",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "ap-southeast-3": "Z08888821HLRG5A9ZRTER",
+    "ap-southeast-4": "Z09517862IB2WZLPXG76F",
+    "ca-central-1": "ZQSVJUPU6J1EY",
+    "ca-west-1": "Z06473681N0SF6OS049SD",
+    "cn-north-1": "Z1GDH35T77C1KE",
+    "cn-northwest-1": "ZM7IZAIOVVDZF",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-central-2": "Z06391101F2ZOEP8P5EB3",
+    "eu-north-1": "Z23TAZ6LKFMNIO",
+    "eu-south-1": "Z3ULH7SSC9OV64",
+    "eu-south-2": "Z0956581394HF5D5LXGAP",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-west-2": "ZHURV8PSTC4K8",
+    "eu-west-3": "Z3Q77PNBQS71R4",
+    "il-central-1": "Z09170902867EHPV2DABU",
+    "me-central-1": "Z08230872XQRWHG2XF6I",
+    "me-south-1": "ZS929ML54UICD",
+    "sa-east-1": "Z2P70J7HTTTPLU",
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-gov-east-1": "Z166TLBEWOO7G0",
+    "us-gov-west-1": "Z33AYJ8TM3BH4J",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+}
+#: An RDS or Aurora endpoint names its region (RDS User Guide, "Finding the connection
+#: information": ``<name>.<id>.<region>.rds.amazonaws.com``). Aurora's reader endpoint is
+#: ``<cluster>.cluster-ro-<id>...`` and a custom endpoint ``<name>.cluster-custom-<id>...``
+#: (Aurora User Guide, "Types of Aurora endpoints"): a reader never takes writes, and a custom
+#: endpoint spreads connections over the instances it lists, readers included.
+RDS_HOST = re.compile(r"^[a-z0-9-]+\.(?P<kind>cluster-ro-|cluster-custom-|cluster-|proxy-)?[a-z0-9]+\.(?P<region>[a-z0-9-]+)\.rds\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
+RDS_READ_ONLY_ENDPOINTS = {"cluster-ro-": "an Aurora reader endpoint", "cluster-custom-": "an Aurora custom endpoint (it spreads connections over readers too)"}
+#: ElastiCache endpoints (ElastiCache User Guide, "Finding connection endpoints"): a cluster-mode
+#: configuration endpoint is ``clustercfg.<group>...`` (``<group>.<id>.clustercfg...`` without
+#: in-transit encryption), a reader endpoint ``replica.<group>...`` (``<group>-ro...``), a
+#: serverless cache ``<name>-<id>.serverless...``. MemoryDB has cluster mode only (MemoryDB
+#: Developer Guide, "Connecting to MemoryDB nodes": ``clustercfg.<cluster>...memorydb...``).
+ELASTICACHE_CLUSTER_MODE_HOST = re.compile(r"(^clustercfg\.|\.clustercfg\.|\.serverless\.[a-z0-9]+\.cache\.amazonaws\.com|\.memorydb\.[a-z0-9-]+\.amazonaws\.com)", re.IGNORECASE)
+ELASTICACHE_READER_HOST = re.compile(r"(^replica\.[^.]+\.[^.]+\.[a-z0-9]+\.cache\.amazonaws\.com|^[a-z0-9-]+-ro\.[^.]+\.ng\.\d+\.[a-z0-9]+\.cache\.amazonaws\.com)", re.IGNORECASE)
+#: A secret RDS manages for a master user is named ``rds!db-<uuid>`` or ``rds!cluster-<uuid>``
+#: and holds ``{"username", "password"}`` (RDS User Guide, "Password management with Amazon RDS
+#: and AWS Secrets Manager"), never a URL.
+RDS_MANAGED_SECRET = re.compile(r":secret:rds![a-z]+-")
+
+#: RDS CreateDBInstance ``DBName`` for PostgreSQL: "1 to 63 letters, numbers, or underscores.
+#: Must begin with a letter ... Can't be a word reserved by the specified database engine";
+#: ``MasterUsername``: "1 to 16 letters, numbers, or underscores. First character must be a
+#: letter. Can't be a reserved word" (botocore's RDS service model).
+RDS_DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+RDS_MASTER_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
+#: PostgreSQL's reserved key words (PostgreSQL documentation, Appendix C "SQL Key Words", the
+#: ones reserved in PostgreSQL; ``pg_get_keywords()`` with ``catcode = 'R'``, which the tests read
+#: from a real PostgreSQL 15). RDS also refuses ``rdsadmin`` as a master user.
+POSTGRES_RESERVED_WORDS: frozenset[str] = frozenset(
+    """all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+    current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct
+    do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit
+    localtime localtimestamp not null offset on only or order placing primary references returning select session_user
+    some symmetric table then to trailing true union unique user using variadic when where window with""".split()
+)
+RDS_RESERVED_USERNAMES = frozenset({"rdsadmin"})
+#: RDS storage autoscaling: "set the maximum storage threshold to at least 10 percent more than
+#: the current allocated storage", or RDS answers "Invalid max storage size" (RDS User Guide,
+#: "Managing capacity automatically with Amazon RDS storage autoscaling").
+RDS_MAX_STORAGE_HEADROOM_PERCENT = 10
+
 # -- allowed values --------------------------------------------------------------------------------
 
 #: pulumi_aws.cloudwatch.LogGroup ``retention_in_days``: "Possible values are: 1, 3, 5, 7, 14, 30,
@@ -551,7 +644,8 @@ def _readme_table() -> str:
         rows.append(f"| `{type_token.rsplit(':', 1)[-1]}` | {limit.max_length} | `<name>{limit.longest_tail}`{suffix} | {limit.budget()} |")
     rows += [
         "",
-        f"So `lago:name` holds at most **{budget}** characters on AWS (set by `{token.rsplit(':', 1)[-1]}`), "
+        f"So `lago:name` (in a program of one's own, the component's name, which names the children) holds at most "
+        f"**{budget}** characters on AWS (set by `{token.rsplit(':', 1)[-1]}`), "
         "without `--` or a trailing `-`. Other values checked before anything is created: "
         f"`services.logRetentionDays` in {', '.join(map(str, LOG_RETENTION_DAYS))}; "
         f"Fargate CPU/memory pairs; Spot only with `X86_64`; ElastiCache versions "

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from ...config.base import Cidr, NonEmpty, Section, brought_id, keep_unset
+from ...config.errors import Invalid
 from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
@@ -48,20 +49,20 @@ SubnetId = brought_id(_form(limits.SUBNET_ID, "a subnet id", "subnet-0123456789a
 VpcCidr = Annotated[Cidr, AfterValidator(_vpc_cidr)]
 InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS instance class", "db.t4g.micro or db.m7g.large")]
 NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
-ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"))
+ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"), "zone_id")
 CertificateArn = brought_id(
-    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012")
+    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"), "arn"
 )
 SecurityGroupId = brought_id(_form(limits.SECURITY_GROUP_ID, "a security group id", "sg-0123456789abcdef0"))
 ListenerArn = brought_id(
-    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2")
+    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2"), "arn"
 )
 LoadBalancerArn = brought_id(
-    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188")
+    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188"), "arn"
 )
-AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"))
+AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"), "dns_name")
 NamespaceArn = brought_id(
-    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456")
+    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456"), "arn"
 )
 
 
@@ -74,13 +75,13 @@ def _cluster(value: str) -> str:
     )
 
 
-ClusterRef = brought_id(_cluster)
+ClusterRef = brought_id(_cluster, "arn")
 SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
 BroughtSecretArn = brought_id(
-    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf")
+    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf"), "arn"
 )
-KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"))
-HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"))
+KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"), "arn")
+HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"), "address")
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
 
@@ -190,12 +191,23 @@ class Database(Section):
 
     @model_validator(mode="after")
     def _storage(self) -> "Database":
+        key = ("maxAllocatedStorage",)
         if self.max_allocated_storage < self.allocated_storage:
-            raise ValueError(
-                f"maxAllocatedStorage ({self.max_allocated_storage}) is below allocatedStorage ({self.allocated_storage}). "
-                "Fix: raise lago:aws.database.maxAllocatedStorage"
-            )
+            raise Invalid((key, f"{self.max_allocated_storage} GiB is below allocatedStorage ({self.allocated_storage} GiB)", "raise lago:aws.database.maxAllocatedStorage"))
+        least = _at_least(self.allocated_storage, limits.RDS_MAX_STORAGE_HEADROOM_PERCENT)
+        if not self.brought and self.max_allocated_storage < least:
+            raise Invalid((
+                key,
+                f"{self.max_allocated_storage} GiB is less than {limits.RDS_MAX_STORAGE_HEADROOM_PERCENT}% above allocatedStorage "
+                f"({self.allocated_storage} GiB), which RDS refuses (\"Invalid max storage size\")",
+                f"set it to at least {least} (AWS advises 26% above, {_at_least(self.allocated_storage, 26)})",
+            ))
         return self
+
+
+def _at_least(gib: int, percent: int) -> int:
+    """``gib`` plus ``percent``, rounded up to a whole GiB."""
+    return -(-gib * (100 + percent) // 100)
 
 
 class ExistingRedisEndpoint(Section):
@@ -207,7 +219,7 @@ class ExistingRedisEndpoint(Section):
     """The endpoint's port."""
     tls: bool = True
     """Connect with TLS (``rediss://``). ActionCable verifies the server certificate, so it must chain
-    to a public CA (ElastiCache's and MemoryDB's do)."""
+    to a public CA (ElastiCache's do; MemoryDB runs cluster mode only, which Lago cannot use)."""
     auth_token_secret_arn: Optional[BroughtSecretArn] = None
     """Secrets Manager secret whose whole value is the AUTH token (password). lago-infra reads it
     during ``pulumi up`` (it goes, as a secret, into the stack state) to build REDIS_URL,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -13,7 +13,7 @@ from ...lago import urls
 from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
-from ..base import LagoTarget, component_props, target_init, role_environments, shared_secrets
+from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, shared_secrets, target_init
 from . import apis, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
@@ -48,19 +48,6 @@ def http_concurrency(settings: LagoSettings) -> dict[str, int]:
         "pdf": PDF_CONCURRENCY,
     }
     return {role: getattr(configured, role) or derived[role] for role in HTTP_ROLES}
-
-
-def explicit_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
-    """The ``gcp.Provider`` the component is given (``provider``, ``providers``, or its parent's), if any."""
-    if opts is None:
-        return None
-    if opts.provider is not None and opts.provider.package == "gcp":
-        return opts.provider
-    providers = opts.providers
-    found = providers.get("gcp") if isinstance(providers, Mapping) else next((p for p in providers or [] if p.package == "gcp"), None)
-    if found is None and opts.parent is not None:
-        found = opts.parent.get_provider("gcp::")
-    return found
 
 
 def _brought_redis(brought: ExistingRedis) -> RedisEndpoint:
@@ -131,7 +118,7 @@ class LagoGcp(LagoTarget):
     )
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
         g: GcpSettings = settings.gcp
-        provider = explicit_provider(opts)
+        provider = provider_of(opts, "gcp")
         if provider is not None:
             # The provider's own project and region (set on it or from its environment), asked
             # of the provider itself: the stack's gcp: config is not what it deploys to.
@@ -141,7 +128,7 @@ class LagoGcp(LagoTarget):
             config = pulumi.Config("gcp")
             given_project, given_region = config.get("project"), config.get("region")
         # Before anything is registered: a refused setting creates nothing.
-        placement = preflight.check(settings, given_project, given_region, explicit_provider=provider is not None)
+        placement = preflight.check(settings, given_project, given_region, explicit_provider=provider is not None, name=name, name_key=name_key(settings, name))
         project, region = placement.project, placement.region
         super().__init__("lago:gcp:LagoGcp", name, component_props(settings), opts)
         managed = settings.runtime == "managed"

@@ -307,6 +307,26 @@ def subnetwork_problem(value: str) -> Optional[str]:
     return f"'{value}' is not a subnetwork's full name. Fix: give projects/PROJECT/regions/REGION/subnetworks/NAME (or its self link)"
 
 
+#: The project (and, of a subnetwork, the region) inside a network's or subnetwork's full name.
+NAME_PARTS = re.compile(r"projects/(?P<project>[^/\s]+)/(?:global|regions/(?P<region>[^/\s]+))/")
+
+#: Cloud Run Direct VPC egress, "IP address allocation"
+#: (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc): Cloud Run reserves addresses 16
+#: at a time (a /28) for each revision, holds twice as many as it runs instances, and needs a
+#: subnet of /26 or larger. Each primary range also keeps 4 addresses for Google
+#: (https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet).
+RUN_IP_BLOCK = 16
+RUN_IPS_PER_INSTANCE = 2
+RUN_SUBNET_PREFIX_MAX = 26
+SUBNET_RESERVED_ADDRESSES = 4
+
+
+def run_addresses(max_instances: list[int]) -> int:
+    """The addresses Cloud Run holds for resources scaled to ``max_instances`` each: twice the
+    instances, in whole blocks per resource."""
+    return sum(-(-RUN_IPS_PER_INSTANCE * n // RUN_IP_BLOCK) * RUN_IP_BLOCK for n in max_instances)
+
+
 # -- data services and identities a user brings ----------------------------------------------------
 
 #: A Cloud SQL instance as the Admin API names it (``sql.Database.instance``, ``sql.User.instance``

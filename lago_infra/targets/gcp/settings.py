@@ -28,10 +28,10 @@ def _accepted(problem_of):
 # Names a user brings: checked when written as text, passed through as pulumi Outputs.
 NetworkName = brought_id(_accepted(limits.network_problem))
 SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
-SqlInstanceName = brought_id(_accepted(limits.sql_instance_problem))
-PrivateAddress = brought_id(_accepted(limits.ipv4_problem))
-ServiceAccountEmail = brought_id(_accepted(limits.service_account_problem))
-BucketName = brought_id(_accepted(limits.bucket_problem))
+SqlInstanceName = brought_id(_accepted(limits.sql_instance_problem), "name")
+PrivateAddress = brought_id(_accepted(limits.ipv4_problem), "private_ip_address")
+ServiceAccountEmail = brought_id(_accepted(limits.service_account_problem), "email")
+BucketName = brought_id(_accepted(limits.bucket_problem), "name")
 
 
 def _brought_secret(value: Any) -> Any:
