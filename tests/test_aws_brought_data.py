@@ -156,7 +156,7 @@ def test_the_bootstrap_image_is_never_an_anonymous_docker_hub_pull(plan_config):
     with_credentials = plan_with(database=ON_SERVER, images={"pullThroughCache": False, "dockerHubCredentialsArn": hub})
     bootstrap, _ = containers(with_credentials, "migrate")
     assert bootstrap["image"] == "postgres:16-alpine" and bootstrap["repositoryCredentials"] == {"credentialsParameter": hub}
-    dev = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"version": 16}, "lago:aws": {"database": ON_SERVER}})
+    dev = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"version": 16}, "lago:aws": {"database": ON_SERVER, "network": PLATFORM_VPC}})
     bootstrap, _ = containers(dev, "migrate")
     assert bootstrap["image"] == "public.ecr.aws/docker/library/postgres:16-alpine" and "repositoryCredentials" not in bootstrap
 

@@ -116,8 +116,6 @@ RULES: dict[str, Check] = {
     "LAGO_WEBHOOK_TIMEOUT_SECONDS": _integer(1, "webhooks time out after that many seconds, and a word reads as 0"),
     # app/services/events/create_batch_service.rb:5.
     "LAGO_EVENTS_BATCH_MAX_LENGTH": _integer(1, "the largest events batch the api takes, and a word reads as 0"),
-    # app/services/invoices/preview_service.rb:223.
-    "LAGO_PARALLEL_THREADS_COUNT": _integer(0, "threads per invoice preview, and a word reads as 0"),
     # config/initializers/sidekiq.rb:69 and :71.
     "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL": _number(0.1, None, "Sidekiq polls its scheduled jobs every that many seconds, and a word reads as 0"),
     "LAGO_SIDEKIQ_MAX_DEAD_JOBS": _integer(0, "dead jobs Sidekiq keeps, and a word reads as 0"),
@@ -167,7 +165,6 @@ RULES: dict[str, Check] = {
     "LAGO_FINANCE_ASSISTANT_URL": _url("Lago calls it"),
     "LAGO_MCP_SERVER_URL": _url("Lago calls it"),
     "LAGO_LICENSE_URL": _url("Lago calls it"),
-    "LAGO_SUPERSET_URL": _url("the front opens it"),
 }
 
 
