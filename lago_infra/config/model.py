@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
+from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION, database_ca_path
 from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
@@ -244,6 +244,33 @@ class Timeouts(Section):
     """lock_timeout per tier, milliseconds."""
 
 
+#: The most CA text lago-infra hands the containers: it travels as a variable of an ECS init
+#: container (whose task definition holds 64 KiB in all) and as a Secret Manager secret. An
+#: RDS region's bundle is under 8 KiB; AWS's global bundle (every region, about 160 KiB) is not
+#: needed, the region's is (targets/aws/truststore.py).
+CA_BUNDLE_MAX = 32 * 1024
+_PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----")
+
+
+def _ca_bundle(v: str) -> str:
+    """PEM text of one or more CA certificates."""
+    text = v.strip()
+    if "PRIVATE KEY" in text:
+        raise ValueError("holds a private key; never put one in a stack file. Fix: give only the CA certificate(s), the -----BEGIN CERTIFICATE----- blocks")
+    if not _PEM_CERTIFICATE.search(text):
+        raise ValueError(
+            "is not PEM certificate text. Fix: give the CA's certificate(s) as PEM, e.g. "
+            "`pulumi config set --path lago:database.sslRootCert -- \"$(cat ca.pem)\"`"
+        )
+    if len(text.encode()) > CA_BUNDLE_MAX:
+        raise ValueError(f"is {len(text.encode())} bytes, more than the {CA_BUNDLE_MAX} the targets can hand a container. Fix: give only the CA(s) of your server's region or chain")
+    return text + "\n"
+
+
+CaBundle = Annotated[str, AfterValidator(_ca_bundle)]
+SslMode = Literal["require", "verify-ca", "verify-full"]
+
+
 class Database(Section):
     name: NonEmpty = "lago"
     """Database Lago uses (created by the target)."""
@@ -274,6 +301,18 @@ class Database(Section):
     """PostgreSQL statement, idle-in-transaction and lock timeouts per tier."""
     prepared_statements: Optional[bool] = None
     """False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning)."""
+    ssl_mode: Optional[SslMode] = None
+    """libpq ``sslmode`` of DATABASE_URL: ``require`` encrypts; ``verify-ca`` also checks the server's
+    certificate against the CA; ``verify-full`` also checks the host name in it. Unset: the
+    target's strongest in the prod preset (AWS ``verify-full`` against RDS's CA bundle of the
+    region; GCP ``verify-ca`` against the Cloud SQL instance's own CA), ``require`` in dev. The
+    local target's PostgreSQL has no TLS: not settable there."""
+    ssl_root_cert: Optional[CaBundle] = None
+    """PEM of the CA certificate(s) that sign the server's certificate, for ``verify-ca`` /
+    ``verify-full``; every role that opens DATABASE_URL gets it as a file. Unset: the target's own
+    (RDS's bundle of the stack's region; the Cloud SQL instance's server CA). Give it for a server
+    signed by another CA (a brought PostgreSQL that is not RDS, a Cloud SQL instance with a
+    customer-managed CA)."""
 
 
 class Redis(Section):
@@ -569,6 +608,7 @@ class LagoSettings(Section):
                 f"({pool.worker}) is below workers.concurrency ({self.workers.concurrency})",
                 f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
             ))
+        problems.extend(_database_tls_problems(self))
         local = self.local if self.target == "local" else None
         if local is not None and local.front_port == local.api_port:
             problems.append((
@@ -587,6 +627,47 @@ class LagoSettings(Section):
     @property
     def dedicated_queues(self) -> tuple[str, ...]:
         return tuple(q for q in DEDICATED_QUEUES if q in self.workers.dedicated)
+
+
+def _database_tls_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str]]:
+    """lago:database.sslMode / sslRootCert that the stack's target cannot honour."""
+    db, problems = s.database, []
+    if s.target == "local":
+        for key, value in (("sslMode", db.ssl_mode), ("sslRootCert", db.ssl_root_cert)):
+            if value is not None:
+                problems.append((
+                    ("database", key),
+                    "is set on the local target, whose PostgreSQL container serves no TLS: it is reached only inside the stack's own Docker network",
+                    f"remove lago:database.{key}",
+                ))
+        return problems
+    if db.ssl_mode == "require" and db.ssl_root_cert is not None:
+        problems.append((
+            ("database", "sslRootCert"),
+            "is given while sslMode is require, which checks no certificate",
+            "set lago:database.sslMode to verify-full (or verify-ca), or remove lago:database.sslRootCert",
+        ))
+    if s.target == "gcp" and db.ssl_mode == "verify-full":
+        # https://cloud.google.com/sql/docs/postgres/authorize-ssl ("CA hierarchies") and
+        # .../configure-ssl-instance: with the per-instance CA the server certificate names the
+        # instance (PROJECT:INSTANCE), not the private IP the roles connect to; with the shared or
+        # a customer-managed CA it names the instance's DNS name, resolvable only through a private
+        # DNS zone. Google verifies the host by DNS name only, never by IP address.
+        problems.append((
+            ("database", "sslMode"),
+            "is verify-full on GCP, where the roles reach Cloud SQL by its private IP, which its server certificate does not name "
+            "(Google's certificates name the instance, or its DNS name under the shared CA), so every connection would fail",
+            "set lago:database.sslMode to verify-ca: with the per-instance CA lago-infra creates the instance with, a certificate that "
+            "chains to the instance's own CA can only be that instance's",
+        ))
+    aws = s.aws if s.target == "aws" else None
+    if aws is not None and aws.database.existing_url_secret_arn is not None and db.ssl_mode is not None:
+        problems.append((
+            ("database", "sslMode"),
+            "is set while lago:aws.database.existingUrlSecretArn brings the whole DATABASE_URL, whose sslmode is the platform's",
+            f"remove lago:database.sslMode and put sslmode (and sslrootcert={database_ca_path()} with lago:database.sslRootCert) in the URL",
+        ))
+    return problems
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}

@@ -158,6 +158,10 @@ class Database(TypedDict):
     """PostgreSQL statement, idle-in-transaction and lock timeouts per tier."""
     prepared_statements: NotRequired[bool]
     """False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning)."""
+    ssl_mode: NotRequired[str]
+    """libpq ``sslmode`` of DATABASE_URL: ``require`` encrypts; ``verify-ca`` also checks the server's certificate against the CA; ``verify-full`` also checks the host name in it. Unset: the target's strongest in the prod preset (AWS ``verify-full`` against RDS's CA bundle of the region; GCP ``verify-ca`` against the Cloud SQL instance's own CA), ``require`` in dev. The local target's PostgreSQL has no TLS: not settable there. One of `require`, `verify-ca`, `verify-full`."""
+    ssl_root_cert: NotRequired[str]
+    """PEM of the CA certificate(s) that sign the server's certificate, for ``verify-ca`` / ``verify-full``; every role that opens DATABASE_URL gets it as a file. Unset: the target's own (RDS's bundle of the stack's region; the Cloud SQL instance's server CA). Give it for a server signed by another CA (a brought PostgreSQL that is not RDS, a Cloud SQL instance with a customer-managed CA)."""
 
 
 class Redis(TypedDict):
@@ -321,7 +325,7 @@ class AwsNetwork(TypedDict):
 
 
 class AwsExistingDatabase(TypedDict):
-    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS (``sslmode=require``). pg_partman maintenance is the platform's to set up on its server."""
+    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's region (``lago:database.sslMode``; ``sslRootCert`` for a server another CA signs). pg_partman maintenance is the platform's to set up on its server."""
 
     host: pulumi.Input[str]
     """The server's endpoint (an RDS address, an Aurora cluster writer endpoint)."""
@@ -548,7 +552,7 @@ class GcpExistingCloudSql(TypedDict):
     instance: pulumi.Input[str]
     """The instance's name (``platform-pg``), or its connection name ``PROJECT:REGION:INSTANCE`` when it lives in another project than Lago's."""
     private_ip: pulumi.Input[str]
-    """The instance's private IP address, which the roles connect to (``sslmode=require``)."""
+    """The instance's private IP address, which the roles connect to (TLS, verified against the instance's server CAs as ``lago:database.sslMode`` says)."""
 
 
 class GcpCloudSql(TypedDict):

@@ -15,7 +15,7 @@ from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments
 from . import checks, limits, tags
 from .baseline import AwsBaseline
-from .data import AwsData, held_references, own_data_groups
+from .data import AwsData, DatabaseTls, held_references, own_data_groups
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
 from .platform_access import LagoPlatformAccess
@@ -132,6 +132,8 @@ class LagoAws(LagoTarget):
         # The provider this component runs with (an embedding program's, or the default one).
         region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
         protection = settings.protection
+        # Before anything is created: how the roles verify PostgreSQL (it may read RDS's CA bundle).
+        database_tls = DatabaseTls.of(settings, cfg, region)
 
         # First: the KMS key and log bucket the data services and the ALB are created with.
         baseline = AwsBaseline(f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child)
@@ -154,6 +156,7 @@ class LagoAws(LagoTarget):
             redis_subnets=network.isolated_subnet_ids,
             monitoring=baseline.monitoring,
             parent=self,
+            tls=database_tls,
             **key,
         )
         storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
+from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint, database_ssl_mode
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments, shared_secrets
@@ -213,9 +213,14 @@ class LagoGcp(LagoTarget):
         # compose file and Helm chart do); Cloud Run reaches its internal-only service by URL.
         pdf_url = run_url("pdf") if managed else urls.http_url("http", "pdf", PDF_PORT)
 
+        # TLS always (the instance takes encrypted connections only); verified against the
+        # instance's own CA in the prod preset. verify-full cannot work: the roles connect to the
+        # private IP, which Cloud SQL's certificates do not name (config.model refuses it).
+        sslmode = database_ssl_mode(settings, "verify-ca")
+        ca_bundle = (settings.database.ssl_root_cert or db.server_ca) if sslmode in VERIFYING_SSL_MODES else None
         endpoints = Endpoints(
             database=DatabaseEndpoint(
-                host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode="require"
+                host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode=sslmode, ca_bundle=ca_bundle
             ),
             queue=queue,
             cache=cache,
@@ -232,6 +237,9 @@ class LagoGcp(LagoTarget):
         )
 
         values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password, **shared_secrets(self.deployment)}
+        # The roles' files (the CA bundle): Cloud Run mounts a Secret Manager secret as a file.
+        files = services.role_files(self.deployment)
+        values.update({key: pulumi.Output.from_input(content) for key, (_, content) in files.items()})
         store = LagoSecretStore(
             f"{name}-sm",
             SecretStoreArgs(
@@ -264,6 +272,7 @@ class LagoGcp(LagoTarget):
                 network_id=network.network_id,
                 subnetwork_id=network.subnetwork_id,
                 secrets=store.refs,
+                files={path: store.refs[key] for key, (path, _) in files.items()},
                 labels=labels,
                 depends_on=[iam_settled, *db.ready, *network.ready],
             )
