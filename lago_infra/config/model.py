@@ -315,6 +315,49 @@ class Database(Section):
     customer-managed CA)."""
 
 
+def _s3_bucket(v: str) -> str:
+    """An S3 bucket name (Amazon S3 User Guide, "General purpose bucket naming rules"), which
+    MinIO, R2 and Wasabi take alike."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", v) or ".." in v or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", v):
+        raise ValueError(
+            f"'{v}' is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit. "
+            "Fix: give the bucket's name as the store shows it, e.g. lago-files"
+        )
+    return v
+
+
+def _endpoint(v: str) -> str:
+    if not v.startswith(("https://", "http://")):
+        raise ValueError(f"'{v}' is not a URL. Fix: give the store's S3 endpoint with its scheme, e.g. https://<account>.r2.cloudflarestorage.com")
+    url = _http_url(v)
+    if "/" in url.split("://", 1)[1]:
+        raise ValueError(f"'{v}' has a path. Fix: give the endpoint alone (scheme, host and port); the bucket is lago:storage.bucket")
+    return url
+
+
+class Storage(Section):
+    """An S3-compatible object store you bring (MinIO, Cloudflare R2, Wasabi, your platform's), used
+    for Lago's files on any target instead of the target's own (no S3 or GCS bucket is created,
+    no local volume). Lago signs download links for ``endpoint`` and redirects the browser there:
+    the containers and your users' browsers must both reach it."""
+
+    endpoint: Annotated[str, AfterValidator(_endpoint)]
+    """The store's S3 API endpoint (LAGO_AWS_S3_ENDPOINT), e.g. https://<account>.r2.cloudflarestorage.com."""
+    bucket: Annotated[str, AfterValidator(_s3_bucket)]
+    """The bucket Lago's files go in (LAGO_AWS_S3_BUCKET); it must exist."""
+    region: NonEmpty = "us-east-1"
+    """The store's region (LAGO_AWS_S3_REGION): ``auto`` for R2, the store's own for Wasabi; the AWS SDK
+    needs one even where the store has none."""
+    access_key_id: Secret
+    """Access key id of a key that may read, write and delete in the bucket (LAGO_AWS_S3_ACCESS_KEY_ID);
+    a ``secure:`` value."""
+    secret_access_key: Secret
+    """Its secret (LAGO_AWS_S3_SECRET_ACCESS_KEY); a ``secure:`` value."""
+    path_style: bool = False
+    """Address the bucket in the path (``endpoint/bucket/key``, LAGO_AWS_S3_PATH_STYLE) instead of the
+    host name (``bucket.endpoint``): MinIO and stores without wildcard DNS need it."""
+
+
 class Redis(Section):
     separate_cache: bool = False
     """A second Redis for the Rails cache (``allkeys-lru``), apart from the Sidekiq queue (``noeviction``)."""
@@ -489,7 +532,10 @@ class LagoSettings(Section):
     webhook_attempts: int = Field(3, ge=1, le=25)
     """Delivery attempts per webhook before Lago gives up (LAGO_WEBHOOK_ATTEMPTS)."""
     database: Database = Database()
-    """Lago's PostgreSQL database: names, version, pools and timeouts."""
+    """Lago's PostgreSQL database: names, version, pools, timeouts and TLS."""
+    storage: Optional[Storage] = None
+    """An S3-compatible store of your own for Lago's files, on any target; unset, the target's own (a
+    local volume or MinIO, an S3 bucket, a GCS bucket)."""
     redis: Redis = Redis()
     """How Lago uses Redis: one for the Sidekiq queue, optionally a second for the Rails cache."""
     api: Api = Api()
@@ -609,12 +655,20 @@ class LagoSettings(Section):
                 f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
             ))
         problems.extend(_database_tls_problems(self))
+        problems.extend(_storage_problems(self))
         local = self.local if self.target == "local" else None
         if local is not None and local.front_port == local.api_port:
             problems.append((
                 ("local", "apiPort"),
                 f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
                 f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
+            ))
+        if local is not None and local.storage == "minio" and local.minio_port in (local.front_port, local.api_port):
+            taken = "apiPort" if local.minio_port == local.api_port else "frontPort"
+            problems.append((
+                ("local", "minioPort"),
+                f"is the same host port as local.{taken} ({local.minio_port}); the second container cannot bind it",
+                "give MinIO another port, e.g. 9000",
             ))
         if problems:
             raise Invalid(*problems)
@@ -668,6 +722,21 @@ def _database_tls_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str
             f"remove lago:database.sslMode and put sslmode (and sslrootcert={database_ca_path()} with lago:database.sslRootCert) in the URL",
         ))
     return problems
+
+
+def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str]]:
+    """lago:storage beside another store the stack was told to use."""
+    if s.storage is None:
+        return []
+    if s.target == "local" and s.local is not None and s.local.storage == "minio":
+        return [(("local", "storage"), "is minio while lago:storage brings a store: Lago writes to one only", "remove lago:local.storage, or lago:storage")]
+    if s.target == "gcp" and s.gcp is not None and s.gcp.storage.existing is not None:
+        return [(
+            ("gcp", "storage", "existing"),
+            "brings a GCS bucket while lago:storage brings an S3-compatible store: Lago writes to one only",
+            "remove lago:gcp.storage.existing, or lago:storage",
+        )]
+    return []
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}

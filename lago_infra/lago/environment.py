@@ -123,6 +123,23 @@ class GcsStorage:
 Storage = Union[DiskStorage, S3Storage, GcsStorage]
 
 
+def brought_storage(settings: LagoSettings) -> Optional[S3Storage]:
+    """The S3-compatible store ``lago:storage`` brings, which every target uses instead of its own
+    (lago-api's ``amazon_compatible_endpoint`` service, chosen by LAGO_AWS_S3_ENDPOINT); None
+    without one. Its keys become secret outputs, for the target's secret store."""
+    store = settings.storage
+    if store is None:
+        return None
+    return S3Storage(
+        bucket=store.bucket,
+        region=store.region,
+        endpoint=store.endpoint,
+        path_style=store.path_style,
+        access_key_id=pulumi.Output.secret(store.access_key_id.get_secret_value()),
+        secret_access_key=pulumi.Output.secret(store.secret_access_key.get_secret_value()),
+    )
+
+
 @dataclass(frozen=True)
 class Endpoints:
     """Where everything Lago talks to lives, as the target built it."""

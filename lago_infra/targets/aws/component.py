@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import Endpoints, LagoDeployment, S3Storage
+from ...lago.environment import Endpoints, LagoDeployment, S3Storage, brought_storage
 from ...lago.roles import PDF_PORT, Tier
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments
@@ -65,7 +65,8 @@ class LagoAws(LagoTarget):
     """The ECS execution role of each role's task (image pull, logs, its own secrets), by role;
     None with an external runtime."""
     bucket_policy_arn: Optional[pulumi.Output[str]]
-    """External runtime: a managed policy for the files bucket, for the platform's pod role."""
+    """External runtime: a managed policy for the files bucket, for the platform's pod role; None
+    with a store of ``lago:storage``."""
     secrets_policy_arn: Optional[pulumi.Output[str]]
     """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
     database_endpoint: Optional[pulumi.Output[str]]
@@ -83,10 +84,10 @@ class LagoAws(LagoTarget):
     """``host:port`` of the Sidekiq queue Redis (created or brought)."""
     redis_cache_endpoint: Optional[pulumi.Output[str]]
     """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache`` (or a brought ``cache``)."""
-    bucket_name: pulumi.Output[str]
-    """The S3 bucket of Lago's files."""
-    bucket_arn: pulumi.Output[str]
-    """Its ARN."""
+    bucket_name: Optional[pulumi.Output[str]]
+    """The S3 bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
+    bucket_arn: Optional[pulumi.Output[str]]
+    """Its ARN; None with a store of ``lago:storage``."""
     secret_arns: pulumi.Output[dict[str, str]]
     """Secrets Manager ARN of each Lago secret variable."""
     vpc_id: pulumi.Output[str]
@@ -159,7 +160,9 @@ class LagoAws(LagoTarget):
             tls=database_tls,
             **key,
         )
-        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
+        # An S3-compatible store of the user's (lago:storage, with its own keys), or a bucket of ours.
+        brought = brought_storage(settings)
+        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key) if brought is None else None
         edge = None
         if managed:
             edge = LagoEdge(
@@ -176,8 +179,8 @@ class LagoAws(LagoTarget):
             database=data.database,
             queue=data.queue,
             cache=data.cache,
-            # No keys: the task role (or the platform's pod role) is found by the AWS SDK.
-            storage=S3Storage(bucket=storage.bucket, region=region),
+            # No keys for our bucket: the task role (or the platform's pod role) is found by the AWS SDK.
+            storage=brought or S3Storage(bucket=storage.bucket, region=region),
             api_url=api_url,
             front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
@@ -209,7 +212,7 @@ class LagoAws(LagoTarget):
                     edge=edge,
                     secret_arns={**store.arns, **held},
                     secret_refs={**store.references, **held},
-                    bucket_arn=storage.arn,
+                    bucket_arn=storage.arn if storage else None,
                     prerequisites=[network, store, *data.resources],
                     egress=[network],
                     read_only_root=cfg.baseline.read_only_root,
@@ -221,7 +224,12 @@ class LagoAws(LagoTarget):
             )
         else:
             access = LagoPlatformAccess(
-                f"{name}-platform", storage.arn, [*store.arns.values(), *held.values()], opts=child, key_grants=baseline.key_grants.get("backend", ()), **key
+                f"{name}-platform",
+                storage.arn if storage else None,
+                [*store.arns.values(), *held.values()],
+                opts=child,
+                key_grants=baseline.key_grants.get("backend", ()),
+                **key,
             )
         runtime_signals: dict[str, Any] = {}
         if services is not None and edge is not None:
@@ -239,7 +247,7 @@ class LagoAws(LagoTarget):
             new_vpc=cfg.network.existing is None,
             # Only an ALB of this stack's own: a brought one's WAF is its owner's.
             alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
-            buckets={"files": storage.id},
+            buckets={"files": storage.id} if storage else {},
             signals=AwsSignals(
                 **data.signals(),
                 kms_key_arn=baseline.kms_key_arn,
@@ -268,8 +276,8 @@ class LagoAws(LagoTarget):
         self.secrets_policy_arn = access.secrets_policy_arn if access else None
         for output, value in data.outputs().items():
             setattr(self, output, value)
-        self.bucket_name = storage.bucket
-        self.bucket_arn = storage.arn
+        self.bucket_name = storage.bucket if storage else None
+        self.bucket_arn = storage.arn if storage else None
         self.secret_arns = pulumi.Output.all(**store.arns)
         self.vpc_id = network.vpc_id
         self.public_subnet_ids = pulumi.Output.all(*network.public_subnet_ids)
@@ -281,17 +289,15 @@ class LagoAws(LagoTarget):
             "front_url": self.front_url,
             "api_url": self.api_url,
             **data.exports(),
-            "bucket": storage.bucket,
+            **({"bucket": storage.bucket} if storage else {}),
             "secret_arns": store.arns,
         }
         if edge is not None and services is not None:
             self._exports.update(alb_dns_name=edge.dns_name, cluster=services.cluster_name)
         if access is not None:
-            self._exports.update(
-                clients_security_group_id=self.clients_security_group_id,
-                bucket_policy_arn=access.bucket_policy_arn,
-                secrets_policy_arn=access.secrets_policy_arn,
-            )
+            self._exports.update(clients_security_group_id=self.clients_security_group_id, secrets_policy_arn=access.secrets_policy_arn)
+            if access.bucket_policy_arn is not None:
+                self._exports["bucket_policy_arn"] = access.bucket_policy_arn
         if edge is not None and edge.validation_records is not None:
             self._exports["certificate_validation_records"] = edge.validation_records
         # Last, every typed output (None where this mode has none).

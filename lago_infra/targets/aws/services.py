@@ -42,7 +42,8 @@ class ServicesArgs:
     #: Secret ARN by variable (for IAM) and the version-pinned reference containers read.
     secret_arns: dict[str, pulumi.Output[str]]
     secret_refs: dict[str, pulumi.Output[str]]
-    bucket_arn: pulumi.Input[str]
+    #: The files bucket the backend's task role may use; None with a store of lago:storage.
+    bucket_arn: Optional[pulumi.Input[str]]
     #: Created before any service: the NAT routes tasks need to pull images, the secrets.
     prerequisites: Sequence[pulumi.Resource]
     #: What a task needs to pull its image (the network and its NAT routes): all that pdf, which

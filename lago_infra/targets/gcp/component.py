@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint, database_ssl_mode
+from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint, brought_storage, database_ssl_mode
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments, shared_secrets
@@ -102,8 +102,8 @@ class LagoGcp(LagoTarget):
     """The instance's private IP address, which the roles connect to."""
     redis_hosts: pulumi.Output[dict[str, str]]
     """Redis hosts by purpose: ``queue``, ``cable``, and ``cache`` with ``lago:redis.separateCache``."""
-    bucket: pulumi.Output[str]
-    """The GCS bucket of Lago's files."""
+    bucket: Optional[pulumi.Output[str]]
+    """The GCS bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
     secret_ids: pulumi.Output[dict[str, str]]
     """Secret Manager secrets by variable, as ``projects/P/secrets/S``; never a value."""
     network_id: pulumi.Output[str]
@@ -176,6 +176,8 @@ class LagoGcp(LagoTarget):
         queue, cache, cable, redis_ids = self._redis(name, settings, keyed, where, labels, baseline.kms_key_name)
         ids = account_ids(name)
         brought = g.service_accounts
+        # An S3-compatible store of the user's (lago:storage, with its own keys), or GCS.
+        brought_store = brought_storage(settings)
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
@@ -183,6 +185,7 @@ class LagoGcp(LagoTarget):
                 display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
                 existing_bucket=g.storage.existing,
                 existing_account=brought.backend,
+                gcs=brought_store is None,
             ),
             opts=child,
         )
@@ -224,7 +227,7 @@ class LagoGcp(LagoTarget):
             ),
             queue=queue,
             cache=cache,
-            storage=GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
+            storage=brought_store or GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
             pdf_url=pdf_url,
@@ -325,7 +328,7 @@ class LagoGcp(LagoTarget):
             "api_url": self.api_url,
             "database_connection_name": db.connection_name,
             "redis_host": queue.host,
-            "bucket": storage.bucket,
+            **({"bucket": storage.bucket} if storage.bucket is not None else {}),
             "service_account": storage.service_account_email,
             "service_accounts": accounts,
             "secret_ids": self.secret_ids,
