@@ -61,10 +61,11 @@ class LagoDocker(LagoTarget):
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
+        self._protect = settings.protection.protect
         self._images: dict[str, docker.RemoteImage] = {}
 
         if local.existing_network is None:
-            network_id: pulumi.Output[str] = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._child).id
+            network_id: pulumi.Output[str] = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._named()).id
         else:
             network_id = pulumi.Output.from_input(local.existing_network)
         self._network_id = network_id
@@ -141,6 +142,25 @@ class LagoDocker(LagoTarget):
         compose file; on a shared one, prefixed so no platform container's name is shadowed."""
         return f"{self._name}-{alias}" if self._shared_network else alias
 
+    def _named(self, depends_on: Sequence[pulumi.Resource] = (), protect: bool = False) -> pulumi.ResourceOptions:
+        """Options of a container, network or volume: each has a fixed Docker name, unique on the
+        engine, so a replacement must remove the old one before it creates the new one (Docker
+        refuses a second container of a name in use). A container is replaced whenever its
+        image, command, environment or labels change (each ``ForceNew`` in the provider,
+        kreuzwerker/terraform-provider-docker ``internal/provider/resource_docker_container.go``),
+        so at every release and every change of a variable; a network or volume only if its name
+        or driver changes. pulumi-docker already asks the engine to delete first (its bridge
+        config sets ``DeleteBeforeReplace`` on containers, ``provider/resources.go``; named
+        networks and volumes get it from the bridge's ``nameRequiresDeleteBeforeReplace``), and
+        the engine follows the provider unless the program says otherwise
+        (pulumi/pulumi ``pkg/resource/deploy/step_generator.go``; Pulumi docs, "deleteBeforeReplace").
+        Said here as well, so it holds under any provider version and shows in the plan."""
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on), protect=protect, delete_before_replace=True)
+
+    def _volume(self, name: str) -> docker.Volume:
+        """A named volume, protected with the data it holds."""
+        return docker.Volume(name, name=name, opts=self._named(protect=self._protect))
+
     def _data_opts(self, settings: LagoSettings) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, protect=settings.protection.protect)
 
@@ -160,7 +180,7 @@ class LagoDocker(LagoTarget):
             return _Files(brought)
         if local.storage == "minio":
             return self._minio(settings, local)
-        volume = docker.Volume(f"{self._name}-storage", name=f"{self._name}-storage", opts=self._data_opts(settings))
+        volume = self._volume(f"{self._name}-storage")
         return _Files(DiskStorage(), volumes=[docker.ContainerVolumeArgs(volume_name=volume.name, container_path=_STORAGE_PATH)])
 
     def _minio(self, settings: LagoSettings, local: LocalSettings) -> "_Files":
@@ -172,7 +192,7 @@ class LagoDocker(LagoTarget):
         published on the same port it listens on inside."""
         name, port = self._name, local.minio_port
         host = f"{self._host('minio')}.localhost"
-        data = docker.Volume(f"{name}-minio-data", name=f"{name}-minio-data", opts=self._data_opts(settings))
+        data = self._volume(f"{name}-minio-data")
         # Generated once, kept with the data they unlock; letters and digits only: the password
         # travels inside MC_HOST_<alias>'s URL.
         password = random.RandomPassword(f"{name}-minio-password", length=40, special=False, opts=self._data_opts(settings)).result
@@ -215,7 +235,7 @@ class LagoDocker(LagoTarget):
 
     def _postgres(self, settings: LagoSettings, local: LocalSettings, password: pulumi.Output[str]) -> docker.Container:
         name, db = self._name, settings.database
-        data = docker.Volume(f"{name}-postgres-data", name=f"{name}-postgres-data", opts=self._data_opts(settings))
+        data = self._volume(f"{name}-postgres-data")
         # The official image has no pg_partman, so Lago's migrations leave enriched_events
         # unpartitioned and no maintenance job is needed (roles.PG_PARTMAN_MAINTENANCE). An image
         # in lago:local.postgresImage that ships pg_partman must bring its own maintenance.
@@ -242,7 +262,7 @@ class LagoDocker(LagoTarget):
         name = f"{self._name}-redis-cache" if cache else f"{self._name}-redis"
         volumes = []
         if not cache:
-            data = docker.Volume(f"{name}-data", name=f"{name}-data", opts=self._data_opts(settings))
+            data = self._volume(f"{name}-data")
             volumes = [docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")]
         # The password reaches redis-server through the environment, not its command line, so
         # it never shows in `docker inspect` args or `ps`.
@@ -276,7 +296,7 @@ class LagoDocker(LagoTarget):
             destroy_grace_seconds=DATA_STOP_GRACE_S,
             wait=True,
             wait_timeout=wait_timeout,
-            opts=self._child,
+            opts=self._named(),
             **args,
         )
 
@@ -293,7 +313,7 @@ class LagoDocker(LagoTarget):
             logs=True,
             must_run=False,
             restart="no",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+            opts=self._named(after),
             **args,
         )
 
@@ -353,7 +373,7 @@ class LagoDocker(LagoTarget):
                     # Wait for healthy, so what depends on this role starts after it serves.
                     wait=health is not None,
                     wait_timeout=300 if health is not None else None,
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+                    opts=self._named(depends_on),
                 )
             )
         return containers
