@@ -95,9 +95,11 @@ class LagoDatabase(pulumi.ComponentResource):
         )
         self.user = user.name
         self.password = pulumi.Output.secret(password.result)
-        # Read, not created: sqladmin's listServerCas, through the component's provider.
+        # Read, not created: sqladmin's listServerCas, through the component's provider. After the
+        # instance it lists: its name is known before it exists, and a preview that creates it
+        # leaves the invoke (and so the CA) unknown rather than asking for an instance not there.
         self.server_ca = gcp.sql.get_ca_certs_output(
-            instance=instance_name, project=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=after)
+            instance=instance_name, project=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[instance] if existing is None else after)
         ).certs.apply(lambda certs: "".join(c.cert.strip() + "\n" for c in certs))
         self.ready = [database, user]
         self.register_outputs({"host": self.host, "connection_name": self.connection_name})
