@@ -235,7 +235,7 @@ def test_every_secret_reaches_containers_as_a_secrets_manager_reference(plan):
 
 def test_execution_roles_read_exactly_their_tasks_secrets(plan):
     for role in ("api", "worker", "clock", "front", "pdf"):
-        used = {s["valueFrom"].split(":::")[0] for c in containers(plan, role) for s in c["secrets"]}
+        used = {s["valueFrom"].split(":::")[0] for c in containers(plan, role) for s in c.get("secrets", [])}
         policies = [r for r in plan.resources if r.name == f"lago-ecs-{role}-execution-secrets"]
         if not used:
             assert not policies, role

@@ -129,14 +129,18 @@ def test_on_a_brought_server_no_database_resource_is_created():
 
 def test_a_bootstrap_readies_the_lago_database_and_user_before_migrate():
     plan = everything_brought("server")
-    bootstrap, migrate = containers(plan, "migrate")
+    bootstrap, migrate, files = containers(plan, "migrate")
     assert (bootstrap["name"], bootstrap["essential"]) == ("db-bootstrap", False)
     # Through the stack's pull-through cache, as the migrate container's image (item 14).
     registry = migrate["image"].split("/getlago/")[0]
     assert bootstrap["image"] == f"{registry}/library/postgres:16-alpine"
-    assert migrate["dependsOn"] == [{"containerName": "db-bootstrap", "condition": "SUCCESS"}]
+    # The CA file first (prod verifies the server), then the bootstrap, then the migrations.
+    assert bootstrap["dependsOn"] == [{"containerName": files["name"], "condition": "SUCCESS"}]
+    assert migrate["dependsOn"] == [{"containerName": files["name"], "condition": "SUCCESS"}, {"containerName": "db-bootstrap", "condition": "SUCCESS"}]
     env = {e["name"]: e["value"] for e in bootstrap["environment"]}
-    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"], env["LAGO_DATABASE_USER"], env["LAGO_DATABASE_NAME"]) == (SERVER, "5432", "require", "lago", "lago")
+    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"], env["LAGO_DATABASE_USER"], env["LAGO_DATABASE_NAME"]) == (SERVER, "5432", "verify-full", "lago", "lago")
+    assert env["PGSSLROOTCERT"] == "/lago-tls/postgres-ca.pem"
+    assert {"sourceVolume": "files-lago-tls", "containerPath": "/lago-tls", "readOnly": True} in bootstrap["mountPoints"]
     secrets = {s["name"]: s["valueFrom"] for s in bootstrap["secrets"]}
     assert (secrets["PGUSER"], secrets["PGPASSWORD"]) == (f"{ADMIN}:username::", f"{ADMIN}:password::")
     assert secrets["LAGO_DATABASE_PASSWORD"].startswith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/LAGO_DATABASE_PASSWORD-")
@@ -154,17 +158,19 @@ def test_the_bootstrap_image_is_never_an_anonymous_docker_hub_pull(plan_config):
     neither (dev), from ECR Public's copy of Docker's official image instead of Docker Hub."""
     hub = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"
     with_credentials = plan_with(database=ON_SERVER, images={"pullThroughCache": False, "dockerHubCredentialsArn": hub})
-    bootstrap, _ = containers(with_credentials, "migrate")
+    bootstrap = containers(with_credentials, "migrate")[0]
     assert bootstrap["image"] == "postgres:16-alpine" and bootstrap["repositoryCredentials"] == {"credentialsParameter": hub}
     dev = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"version": 16}, "lago:aws": {"database": ON_SERVER, "network": PLATFORM_VPC}})
-    bootstrap, _ = containers(dev, "migrate")
+    bootstrap = containers(dev, "migrate")[0]
     assert bootstrap["image"] == "public.ecr.aws/docker/library/postgres:16-alpine" and "repositoryCredentials" not in bootstrap
 
 
 def test_database_url_names_the_brought_server_and_stays_a_reference():
     plan = everything_brought("server")
     url = stored(plan, "DATABASE_URL")
-    assert url.startswith("postgresql://lago:") and f"@{SERVER}:5432/lago?" in url and "sslmode=require" in url
+    assert url.startswith("postgresql://lago:") and f"@{SERVER}:5432/lago?" in url
+    # prod: verified against RDS's CA bundle of the region (an RDS or Aurora server).
+    assert url.endswith("&sslmode=verify-full&sslrootcert=/lago-tls/postgres-ca.pem")
     password = stored(plan, "LAGO_DATABASE_PASSWORD")
     assert f"lago:{password}@" in url, "the bootstrap sets the password DATABASE_URL carries"
     for role in BACKEND:

@@ -105,7 +105,9 @@ def test_services_depend_on_the_listener_rules_of_their_target_group(prod):
 
 def test_migrations_run_once_as_their_own_task_and_gate_every_service(plan):
     migrate = named(plan, "-ecs-migrate", TASK)
-    [spec] = json.loads(migrate.inputs["containerDefinitions"])
+    spec, *files = json.loads(migrate.inputs["containerDefinitions"])
+    # Besides the migrations, only the container writing the database's CA file (prod).
+    assert [c["name"] for c in files] == (["files"] if plan.settings.preset == "prod" else [])
     assert spec["command"] == plan.roles["migrate"]["command"]
     # lago:roles.migrate is the migrate task's size (item 14).
     expected = plan.settings.roles.migrate
@@ -113,7 +115,7 @@ def test_migrations_run_once_as_their_own_task_and_gate_every_service(plan):
     # No service task migrates: scale-outs, restarts and Spot replacements never do.
     for service in resources(plan, SERVICE):
         role = service.name.removeprefix("lago-ecs-")
-        assert [c["name"] for c in task_containers(plan, role)] == [role]
+        assert [c["name"] for c in task_containers(plan, role) if c["name"] != "files"] == [role]
         assert "./scripts/migrate.sh" not in json.dumps(task_containers(plan, role))
     invocation = named(plan, "-ecs-migrate-run", "aws:lambda/invocation:Invocation")
     event = json.loads(invocation.inputs["input"])

@@ -230,8 +230,11 @@ def test_backend_containers_run_read_only_with_scratch_volumes_where_lago_writes
         for c in containers:
             if c["name"] in RAILS:
                 assert c["readonlyRootFilesystem"] is True
-                assert {m["containerPath"] for m in c["mountPoints"]} == {"/app/tmp", "/tmp"}
+                assert {m["containerPath"] for m in c["mountPoints"] if not m["readOnly"]} == {"/app/tmp", "/tmp"}
                 assert {m["sourceVolume"] for m in c["mountPoints"]} <= volumes
+            elif c["name"] == "files":
+                # Writes the database's CA file into its own volume, and nothing else.
+                assert c["readonlyRootFilesystem"] is True and [m["readOnly"] for m in c["mountPoints"]] == [False]
             else:
                 # front writes env-config.js into the web root; Gotenberg runs as a non-root user.
                 assert c["name"] in ("front", "pdf") and not c.get("readonlyRootFilesystem")

@@ -208,6 +208,12 @@ def test_every_secret_reaches_cloud_run_by_reference_only(plan):
             assert plan.outputs["secret_ids"][name].endswith(f"/secrets/{ref['secret']}") and ref["version"] == "1"
             seen.add(name)
         assert not [e for e in envs.values() if e.get("value") == "[secret]"]
+        # Files (the database's CA bundle) are secrets mounted as volumes, at a pinned version.
+        template = reg.inputs["template"].get("template", reg.inputs["template"]) if reg.type == JOB else reg.inputs["template"]
+        for volume in template.get("volumes", []):
+            name = next(k for k, v in plan.outputs["secret_ids"].items() if v.endswith(f"/secrets/{volume['secret']['secret']}"))
+            assert all(item["version"] == "1" for item in volume["secret"]["items"])
+            seen.add(name)
     assert seen == set(plan.outputs["secret_ids"]) - {"DB_PASSWORD"}
 
 

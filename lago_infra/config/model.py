@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION
+from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION, database_ca_path
 from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
@@ -344,6 +344,33 @@ class Timeouts(Section):
     """lock_timeout per tier, milliseconds."""
 
 
+#: The most CA text lago-infra hands the containers: it travels as a variable of an ECS init
+#: container (whose task definition holds 64 KiB in all) and as a Secret Manager secret. An
+#: RDS region's bundle is under 8 KiB; AWS's global bundle (every region, about 160 KiB) is not
+#: needed, the region's is (targets/aws/truststore.py).
+CA_BUNDLE_MAX = 32 * 1024
+_PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----")
+
+
+def _ca_bundle(v: str) -> str:
+    """PEM text of one or more CA certificates."""
+    text = v.strip()
+    if "PRIVATE KEY" in text:
+        raise ValueError("holds a private key; never put one in a stack file. Fix: give only the CA certificate(s), the -----BEGIN CERTIFICATE----- blocks")
+    if not _PEM_CERTIFICATE.search(text):
+        raise ValueError(
+            "is not PEM certificate text. Fix: give the CA's certificate(s) as PEM, e.g. "
+            "`pulumi config set --path lago:database.sslRootCert -- \"$(cat ca.pem)\"`"
+        )
+    if len(text.encode()) > CA_BUNDLE_MAX:
+        raise ValueError(f"is {len(text.encode())} bytes, more than the {CA_BUNDLE_MAX} the targets can hand a container. Fix: give only the CA(s) of your server's region or chain")
+    return text + "\n"
+
+
+CaBundle = Annotated[str, AfterValidator(_ca_bundle)]
+SslMode = Literal["require", "verify-ca", "verify-full"]
+
+
 class Database(Section):
     name: NonEmpty = "lago"
     """Database Lago uses (created by the target)."""
@@ -374,6 +401,61 @@ class Database(Section):
     """PostgreSQL statement, idle-in-transaction and lock timeouts per tier."""
     prepared_statements: Optional[bool] = None
     """False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning)."""
+    ssl_mode: Optional[SslMode] = None
+    """libpq ``sslmode`` of DATABASE_URL: ``require`` encrypts; ``verify-ca`` also checks the server's
+    certificate against the CA; ``verify-full`` also checks the host name in it. Unset: the
+    target's strongest in the prod preset (AWS ``verify-full`` against RDS's CA bundle of the
+    region; GCP ``verify-ca`` against the Cloud SQL instance's own CA), ``require`` in dev. The
+    local target's PostgreSQL has no TLS: not settable there."""
+    ssl_root_cert: Optional[CaBundle] = None
+    """PEM of the CA certificate(s) that sign the server's certificate, for ``verify-ca`` /
+    ``verify-full``; every role that opens DATABASE_URL gets it as a file. Unset: the target's own
+    (RDS's bundle of the stack's region; the Cloud SQL instance's server CA). Give it for a server
+    signed by another CA (a brought PostgreSQL that is not RDS, a Cloud SQL instance with a
+    customer-managed CA)."""
+
+
+def _s3_bucket(v: str) -> str:
+    """An S3 bucket name (Amazon S3 User Guide, "General purpose bucket naming rules"), which
+    MinIO, R2 and Wasabi take alike."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", v) or ".." in v or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", v):
+        raise ValueError(
+            f"'{v}' is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit. "
+            "Fix: give the bucket's name as the store shows it, e.g. lago-files"
+        )
+    return v
+
+
+def _endpoint(v: str) -> str:
+    if not v.startswith(("https://", "http://")):
+        raise ValueError(f"'{v}' is not a URL. Fix: give the store's S3 endpoint with its scheme, e.g. https://<account>.r2.cloudflarestorage.com")
+    url = _http_url(v)
+    if "/" in url.split("://", 1)[1]:
+        raise ValueError(f"'{v}' has a path. Fix: give the endpoint alone (scheme, host and port); the bucket is lago:storage.bucket")
+    return url
+
+
+class Storage(Section):
+    """An S3-compatible object store you bring (MinIO, Cloudflare R2, Wasabi, your platform's), used
+    for Lago's files on any target instead of the target's own (no S3 or GCS bucket is created,
+    no local volume). Lago signs download links for ``endpoint`` and redirects the browser there:
+    the containers and your users' browsers must both reach it."""
+
+    endpoint: Annotated[str, AfterValidator(_endpoint)]
+    """The store's S3 API endpoint (LAGO_AWS_S3_ENDPOINT), e.g. https://<account>.r2.cloudflarestorage.com."""
+    bucket: Annotated[str, AfterValidator(_s3_bucket)]
+    """The bucket Lago's files go in (LAGO_AWS_S3_BUCKET); it must exist."""
+    region: NonEmpty = "us-east-1"
+    """The store's region (LAGO_AWS_S3_REGION): ``auto`` for R2, the store's own for Wasabi; the AWS SDK
+    needs one even where the store has none."""
+    access_key_id: Secret
+    """Access key id of a key that may read, write and delete in the bucket (LAGO_AWS_S3_ACCESS_KEY_ID);
+    a ``secure:`` value."""
+    secret_access_key: Secret
+    """Its secret (LAGO_AWS_S3_SECRET_ACCESS_KEY); a ``secure:`` value."""
+    path_style: bool = False
+    """Address the bucket in the path (``endpoint/bucket/key``, LAGO_AWS_S3_PATH_STYLE) instead of the
+    host name (``bucket.endpoint``): MinIO and stores without wildcard DNS need it."""
 
 
 class Redis(Section):
@@ -550,7 +632,10 @@ class LagoSettings(Section):
     webhook_attempts: int = Field(3, ge=1, le=25)
     """Delivery attempts per webhook before Lago gives up (LAGO_WEBHOOK_ATTEMPTS)."""
     database: Database = Database()
-    """Lago's PostgreSQL database: names, version, pools and timeouts."""
+    """Lago's PostgreSQL database: names, version, pools, timeouts and TLS."""
+    storage: Optional[Storage] = None
+    """An S3-compatible store of your own for Lago's files, on any target; unset, the target's own (a
+    local volume or MinIO, an S3 bucket, a GCS bucket)."""
     redis: Redis = Redis()
     """How Lago uses Redis: one for the Sidekiq queue, optionally a second for the Rails cache."""
     api: Api = Api()
@@ -697,12 +782,21 @@ class LagoSettings(Section):
                 f"({pool.worker}) is below workers.concurrency ({self.workers.concurrency})",
                 f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
             ))
+        problems.extend(_database_tls_problems(self))
+        problems.extend(_storage_problems(self))
         local = self.local if self.target == "local" else None
         if local is not None and local.front_port == local.api_port:
             problems.append((
                 ("local", "apiPort"),
                 f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
                 f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
+            ))
+        if local is not None and local.storage == "minio" and local.minio_port in (local.front_port, local.api_port):
+            taken = "apiPort" if local.minio_port == local.api_port else "frontPort"
+            problems.append((
+                ("local", "minioPort"),
+                f"is the same host port as local.{taken} ({local.minio_port}); the second container cannot bind it",
+                "give MinIO another port, e.g. 9000",
             ))
         # The chosen target's checks of the whole settings (sizes, tags, brought pieces), in the
         # same round as every key above.
@@ -737,6 +831,62 @@ def _target_problems(settings: "LagoSettings", provider: dict[str, Any]) -> list
         return []  # built without its section (model_construct): nothing of the target to check
     module, _, function = TARGET_CHECKS[settings.target].partition(":")
     return getattr(importlib.import_module(module), function)(settings, provider)
+
+
+def _database_tls_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str]]:
+    """lago:database.sslMode / sslRootCert that the stack's target cannot honour."""
+    db, problems = s.database, []
+    if s.target == "local":
+        for key, value in (("sslMode", db.ssl_mode), ("sslRootCert", db.ssl_root_cert)):
+            if value is not None:
+                problems.append((
+                    ("database", key),
+                    "is set on the local target, whose PostgreSQL container serves no TLS: it is reached only inside the stack's own Docker network",
+                    f"remove lago:database.{key}",
+                ))
+        return problems
+    if db.ssl_mode == "require" and db.ssl_root_cert is not None:
+        problems.append((
+            ("database", "sslRootCert"),
+            "is given while sslMode is require, which checks no certificate",
+            "set lago:database.sslMode to verify-full (or verify-ca), or remove lago:database.sslRootCert",
+        ))
+    if s.target == "gcp" and db.ssl_mode == "verify-full":
+        # https://cloud.google.com/sql/docs/postgres/authorize-ssl ("CA hierarchies") and
+        # .../configure-ssl-instance: with the per-instance CA the server certificate names the
+        # instance (PROJECT:INSTANCE), not the private IP the roles connect to; with the shared or
+        # a customer-managed CA it names the instance's DNS name, resolvable only through a private
+        # DNS zone. Google verifies the host by DNS name only, never by IP address.
+        problems.append((
+            ("database", "sslMode"),
+            "is verify-full on GCP, where the roles reach Cloud SQL by its private IP, which its server certificate does not name "
+            "(Google's certificates name the instance, or its DNS name under the shared CA), so every connection would fail",
+            "set lago:database.sslMode to verify-ca: with the per-instance CA lago-infra creates the instance with, a certificate that "
+            "chains to the instance's own CA can only be that instance's",
+        ))
+    aws = s.aws if s.target == "aws" else None
+    if aws is not None and aws.database.existing_url_secret_arn is not None and db.ssl_mode is not None:
+        problems.append((
+            ("database", "sslMode"),
+            "is set while lago:aws.database.existingUrlSecretArn brings the whole DATABASE_URL, whose sslmode is the platform's",
+            f"remove lago:database.sslMode and put sslmode (and sslrootcert={database_ca_path()} with lago:database.sslRootCert) in the URL",
+        ))
+    return problems
+
+
+def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str]]:
+    """lago:storage beside another store the stack was told to use."""
+    if s.storage is None:
+        return []
+    if s.target == "local" and s.local is not None and s.local.storage == "minio":
+        return [(("local", "storage"), "is minio while lago:storage brings a store: Lago writes to one only", "remove lago:local.storage, or lago:storage")]
+    if s.target == "gcp" and s.gcp is not None and s.gcp.storage.existing is not None:
+        return [(
+            ("gcp", "storage", "existing"),
+            "brings a GCS bucket while lago:storage brings an S3-compatible store: Lago writes to one only",
+            "remove lago:gcp.storage.existing, or lago:storage",
+        )]
+    return []
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}

@@ -20,6 +20,7 @@ from ..secrets import LagoSecretValues
 from . import handoff, urls
 from .roles import (
     CLOCK_EXIT_S,
+    database_ca_path,
     DEDICATED_QUEUES,
     PUMA_EXIT_S,
     PUMA_WORKER_SHUTDOWN_SLEEP_S,
@@ -37,6 +38,20 @@ from .variables import CATALOGUE
 
 Str = pulumi.Input[str]
 
+#: The libpq modes that check the server's certificate against ``sslrootcert``: ``verify-ca`` the
+#: chain, ``verify-full`` the chain and the host name in the URL.
+VERIFYING_SSL_MODES = ("verify-ca", "verify-full")
+
+
+def database_ssl_mode(settings: LagoSettings, verified: str) -> str:
+    """The ``sslmode`` Lago connects with on a target whose server enforces TLS and whose CA it
+    knows: ``lago:database.sslMode`` when set, else ``verified`` (the strongest mode the target's
+    server certificate supports) in the prod preset and ``require`` in dev."""
+    configured = settings.database.ssl_mode
+    if configured is not None:
+        return configured
+    return verified if settings.preset == "prod" else "require"
+
 
 @dataclass(frozen=True)
 class DatabaseEndpoint:
@@ -46,8 +61,12 @@ class DatabaseEndpoint:
     #: Secret output (or a value made secret here).
     password: Str
     name: str = "lago"
-    #: ``require`` / ``verify-full`` where the server enforces TLS; None leaves libpq's default.
+    #: ``require``, ``verify-ca`` or ``verify-full`` where the server enforces TLS; None leaves
+    #: libpq's default (a server on the target's private network without TLS).
     sslmode: Optional[str] = None
+    #: PEM of the CA certificates that sign the server's certificate, needed by the verifying
+    #: modes: every role that opens DATABASE_URL gets it as a file (``database_ca_path``).
+    ca_bundle: Optional[Str] = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,9 @@ class DatabaseUrlSecret:
 
     #: What the target's runtime hands a container for the variable (e.g. a Secrets Manager ARN).
     reference: Str
+    #: PEM of the CA that signs the server's certificate, when the platform's URL names
+    #: ``sslrootcert=`` ``database_ca_path()``: delivered as that file like a target's own.
+    ca_bundle: Optional[Str] = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,23 @@ class GcsStorage:
 
 
 Storage = Union[DiskStorage, S3Storage, GcsStorage]
+
+
+def brought_storage(settings: LagoSettings) -> Optional[S3Storage]:
+    """The S3-compatible store ``lago:storage`` brings, which every target uses instead of its own
+    (lago-api's ``amazon_compatible_endpoint`` service, chosen by LAGO_AWS_S3_ENDPOINT); None
+    without one. Its keys become secret outputs, for the target's secret store."""
+    store = settings.storage
+    if store is None:
+        return None
+    return S3Storage(
+        bucket=store.bucket,
+        region=store.region,
+        endpoint=store.endpoint,
+        path_style=store.path_style,
+        access_key_id=pulumi.Output.secret(store.access_key_id.get_secret_value()),
+        secret_access_key=pulumi.Output.secret(store.secret_access_key.get_secret_value()),
+    )
 
 
 @dataclass(frozen=True)
@@ -159,6 +198,11 @@ class RoleDeployment:
     #: Seconds from SIGTERM until the process has exited without losing work; None for a role
     #: that holds no job (``roles.Stop.NONE``). The target's kill grace must be at least this.
     shutdown_need: Optional[int] = None
+    #: Files the container must find at these absolute paths, by path: their content (text, no
+    #: secret). The targets deliver them without a custom image (an init container writing a
+    #: shared task volume on ECS, a Secret Manager volume on Cloud Run, ``files`` in
+    #: ``role_environments`` for a platform's runtime). Today: the database's CA bundle.
+    files: dict[str, Str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -212,6 +256,7 @@ class LagoDeployment:
                 self._environment(role),
                 argv=sidekiq_command(role, self.sidekiq_timeout),
                 shutdown_need=self.shutdown_need(role),
+                files=self._files(role),
             )
             for role in roles_for(settings.dedicated_queues)
         ]
@@ -246,6 +291,17 @@ class LagoDeployment:
         if role.image is Image.FRONT:
             return self._front()
         return RoleEnvironment()
+
+    def _files(self, role: Role) -> dict[str, Str]:
+        """Every role that opens DATABASE_URL (the backend: migrate, api, workers, clock) reads
+        the database's CA bundle when the URL names one."""
+        ca = self.endpoints.database.ca_bundle
+        return {database_ca_path(): ca} if role.backend and ca is not None else {}
+
+    @property
+    def database_ca(self) -> Optional[Str]:
+        """The database's CA bundle (PEM) the backend roles read, None without one."""
+        return self.endpoints.database.ca_bundle
 
     def _front(self) -> RoleEnvironment:
         s = self.settings
@@ -448,10 +504,11 @@ class LagoDeployment:
 
     def _database_url(self, db: DatabaseEndpoint) -> pulumi.Output[str]:
         schema = self.settings.database.schema_
+        rootcert = database_ca_path() if db.ca_bundle is not None else None
         return pulumi.Output.secret(
             pulumi.Output.all(db.user, db.password, db.host, db.port).apply(
                 lambda a: urls.database_url(
-                    user=a[0], password=a[1], host=a[2], port=a[3], database=db.name, schema=schema, sslmode=db.sslmode
+                    user=a[0], password=a[1], host=a[2], port=a[3], database=db.name, schema=schema, sslmode=db.sslmode, sslrootcert=rootcert
                 )
             )
         )

@@ -82,6 +82,18 @@ PG_PARTMAN_MAINTENANCE = "CALL partman.run_maintenance_proc()"
 RAILS_WRITABLE_PATHS = ("/app/tmp", "/tmp")
 DISK_STORAGE_PATH = "/app/storage"
 
+#: Where every role that opens DATABASE_URL finds the CA certificates that sign the PostgreSQL
+#: server's certificate (``sslrootcert`` in the URL). Lago's images ship no such file, so the
+#: targets deliver it there, each its own way, without a custom image
+#: (``environment.RoleDeployment.files``). A directory of its own: runtimes mount it whole.
+DATABASE_CA_DIR = "/lago-tls"
+DATABASE_CA_FILE = "postgres-ca.pem"
+
+
+def database_ca_path() -> str:
+    """The CA file's path inside every container that opens DATABASE_URL."""
+    return f"{DATABASE_CA_DIR}/{DATABASE_CA_FILE}"
+
 # -- shutdown --------------------------------------------------------------------------------------
 #
 # A runtime that stops a container sends SIGTERM, waits its kill grace, then SIGKILL. What each

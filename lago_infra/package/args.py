@@ -158,6 +158,27 @@ class Database(TypedDict):
     """PostgreSQL statement, idle-in-transaction and lock timeouts per tier."""
     prepared_statements: NotRequired[bool]
     """False behind a transaction-mode pooler (PgBouncer, RDS Proxy in transaction pinning)."""
+    ssl_mode: NotRequired[str]
+    """libpq ``sslmode`` of DATABASE_URL: ``require`` encrypts; ``verify-ca`` also checks the server's certificate against the CA; ``verify-full`` also checks the host name in it. Unset: the target's strongest in the prod preset (AWS ``verify-full`` against RDS's CA bundle of the region; GCP ``verify-ca`` against the Cloud SQL instance's own CA), ``require`` in dev. The local target's PostgreSQL has no TLS: not settable there. One of `require`, `verify-ca`, `verify-full`."""
+    ssl_root_cert: NotRequired[str]
+    """PEM of the CA certificate(s) that sign the server's certificate, for ``verify-ca`` / ``verify-full``; every role that opens DATABASE_URL gets it as a file. Unset: the target's own (RDS's bundle of the stack's region; the Cloud SQL instance's server CA). Give it for a server signed by another CA (a brought PostgreSQL that is not RDS, a Cloud SQL instance with a customer-managed CA)."""
+
+
+class Storage(TypedDict):
+    """An S3-compatible object store you bring (MinIO, Cloudflare R2, Wasabi, your platform's), used for Lago's files on any target instead of the target's own (no S3 or GCS bucket is created, no local volume). Lago signs download links for ``endpoint`` and redirects the browser there: the containers and your users' browsers must both reach it."""
+
+    endpoint: str
+    """The store's S3 API endpoint (LAGO_AWS_S3_ENDPOINT), e.g. https://<account>.r2.cloudflarestorage.com."""
+    bucket: str
+    """The bucket Lago's files go in (LAGO_AWS_S3_BUCKET); it must exist."""
+    region: NotRequired[str]
+    """The store's region (LAGO_AWS_S3_REGION): ``auto`` for R2, the store's own for Wasabi; the AWS SDK needs one even where the store has none."""
+    access_key_id: pulumi.Input[str]
+    """Access key id of a key that may read, write and delete in the bucket (LAGO_AWS_S3_ACCESS_KEY_ID); a ``secure:`` value. Secret: the component stores it encrypted."""
+    secret_access_key: pulumi.Input[str]
+    """Its secret (LAGO_AWS_S3_SECRET_ACCESS_KEY); a ``secure:`` value. Secret: the component stores it encrypted."""
+    path_style: NotRequired[bool]
+    """Address the bucket in the path (``endpoint/bucket/key``, LAGO_AWS_S3_PATH_STYLE) instead of the host name (``bucket.endpoint``): MinIO and stores without wildcard DNS need it."""
 
 
 class Redis(TypedDict):
@@ -321,7 +342,7 @@ class AwsNetwork(TypedDict):
 
 
 class AwsExistingDatabase(TypedDict):
-    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS (``sslmode=require``). pg_partman maintenance is the platform's to set up on its server."""
+    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's region (``lago:database.sslMode``; ``sslRootCert`` for a server another CA signs). pg_partman maintenance is the platform's to set up on its server."""
 
     host: pulumi.Input[str]
     """The server's endpoint (an RDS address, an Aurora cluster writer endpoint)."""
@@ -548,7 +569,7 @@ class GcpExistingCloudSql(TypedDict):
     instance: pulumi.Input[str]
     """The instance's name (``platform-pg``), or its connection name ``PROJECT:REGION:INSTANCE`` when it lives in another project than Lago's."""
     private_ip: pulumi.Input[str]
-    """The instance's private IP address, which the roles connect to (``sslmode=require``)."""
+    """The instance's private IP address, which the roles connect to (TLS, verified against the instance's server CAs as ``lago:database.sslMode`` says)."""
 
 
 class GcpCloudSql(TypedDict):
@@ -736,7 +757,11 @@ class LocalSettings(TypedDict):
     bind_address: NotRequired[str]
     """Host address the two ports bind to. Loopback only: Docker publishes the api port with every path on it, including the unauthenticated /metrics (and /sidekiq when enabled) that no edge may serve (roles.PRIVATE_API_PATHS); there is no proxy here to deny them."""
     storage: NotRequired[str]
-    """``volume``: a named volume at /app/storage shared by api and workers. One of `volume`."""
+    """Where Lago's files go: ``volume``, a named volume at /app/storage shared by api and workers (Lago's disk storage); ``minio``, an S3-compatible MinIO container of the stack's own, with its bucket and generated credentials, so Lago stores files as it does on the clouds. A store of your own is ``lago:storage`` instead. One of `volume`, `minio`."""
+    minio_image: NotRequired[str]
+    """MinIO's image with tag (``storage: minio``); it must ship ``mc``, which creates the bucket and checks MinIO's health (MinIO's own images ship it)."""
+    minio_port: NotRequired[int]
+    """Port MinIO listens on, inside the network and on the host's loopback alike (``storage: minio``): download links send the browser to http://minio.localhost:<minioPort>, the name the containers use too."""
     postgres_image: NotRequired[str]
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NotRequired[str]
@@ -781,7 +806,9 @@ class LagoAwsArgs(TypedDict):
     webhook_attempts: NotRequired[int]
     """Delivery attempts per webhook before Lago gives up (LAGO_WEBHOOK_ATTEMPTS)."""
     database: NotRequired[Database]
-    """Lago's PostgreSQL database: names, version, pools and timeouts."""
+    """Lago's PostgreSQL database: names, version, pools, timeouts and TLS."""
+    storage: NotRequired[Storage]
+    """An S3-compatible store of your own for Lago's files, on any target; unset, the target's own (a local volume or MinIO, an S3 bucket, a GCS bucket)."""
     redis: NotRequired[Redis]
     """How Lago uses Redis: one for the Sidekiq queue, optionally a second for the Rails cache."""
     api: NotRequired[Api]
@@ -842,7 +869,9 @@ class LagoGcpArgs(TypedDict):
     webhook_attempts: NotRequired[int]
     """Delivery attempts per webhook before Lago gives up (LAGO_WEBHOOK_ATTEMPTS)."""
     database: NotRequired[Database]
-    """Lago's PostgreSQL database: names, version, pools and timeouts."""
+    """Lago's PostgreSQL database: names, version, pools, timeouts and TLS."""
+    storage: NotRequired[Storage]
+    """An S3-compatible store of your own for Lago's files, on any target; unset, the target's own (a local volume or MinIO, an S3 bucket, a GCS bucket)."""
     redis: NotRequired[Redis]
     """How Lago uses Redis: one for the Sidekiq queue, optionally a second for the Rails cache."""
     api: NotRequired[Api]
@@ -903,7 +932,9 @@ class LagoDockerArgs(TypedDict):
     webhook_attempts: NotRequired[int]
     """Delivery attempts per webhook before Lago gives up (LAGO_WEBHOOK_ATTEMPTS)."""
     database: NotRequired[Database]
-    """Lago's PostgreSQL database: names, version, pools and timeouts."""
+    """Lago's PostgreSQL database: names, version, pools, timeouts and TLS."""
+    storage: NotRequired[Storage]
+    """An S3-compatible store of your own for Lago's files, on any target; unset, the target's own (a local volume or MinIO, an S3 bucket, a GCS bucket)."""
     redis: NotRequired[Redis]
     """How Lago uses Redis: one for the Sidekiq queue, optionally a second for the Rails cache."""
     api: NotRequired[Api]

@@ -39,7 +39,7 @@ class LagoAws(pulumi.ComponentResource):
     execution_role_arns: Optional[pulumi.Output[dict[str, str]]]
     """The ECS execution role of each role's task (image pull, logs, its own secrets), by role; None with an external runtime."""
     bucket_policy_arn: Optional[pulumi.Output[str]]
-    """External runtime: a managed policy for the files bucket, for the platform's pod role."""
+    """External runtime: a managed policy for the files bucket, for the platform's pod role; None with a store of ``lago:storage``."""
     secrets_policy_arn: Optional[pulumi.Output[str]]
     """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
     database_endpoint: Optional[pulumi.Output[str]]
@@ -56,10 +56,10 @@ class LagoAws(pulumi.ComponentResource):
     """``host:port`` of the Sidekiq queue Redis (created or brought)."""
     redis_cache_endpoint: Optional[pulumi.Output[str]]
     """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache`` (or a brought ``cache``)."""
-    bucket_name: pulumi.Output[str]
-    """The S3 bucket of Lago's files."""
-    bucket_arn: pulumi.Output[str]
-    """Its ARN."""
+    bucket_name: Optional[pulumi.Output[str]]
+    """The S3 bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
+    bucket_arn: Optional[pulumi.Output[str]]
+    """Its ARN; None with a store of ``lago:storage``."""
     secret_arns: pulumi.Output[dict[str, str]]
     """Secrets Manager ARN of each Lago secret variable."""
     vpc_id: pulumi.Output[str]
@@ -108,8 +108,8 @@ class LagoGcp(pulumi.ComponentResource):
     """The instance's private IP address, which the roles connect to."""
     redis_hosts: pulumi.Output[dict[str, str]]
     """Redis hosts by purpose: ``queue``, ``cable``, and ``cache`` with ``lago:redis.separateCache``."""
-    bucket: pulumi.Output[str]
-    """The GCS bucket of Lago's files."""
+    bucket: Optional[pulumi.Output[str]]
+    """The GCS bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
     secret_ids: pulumi.Output[dict[str, str]]
     """Secret Manager secrets by variable, as ``projects/P/secrets/S``; never a value."""
     network_id: pulumi.Output[str]

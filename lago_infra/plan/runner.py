@@ -352,6 +352,8 @@ async def _resolve_roles() -> tuple[dict[str, dict[str, Any]], dict[str, dict[st
                 "size": {"cpu": rd.size.cpu, "memory": rd.size.memory},
                 "env": dict(sorted(env.items())),
             }
+            if rd.files:
+                roles[f"{prefix}{rd.name}"]["files"] = {path: await _shown(content) for path, content in sorted(rd.files.items())}
     return roles, components
 
 

@@ -9,7 +9,9 @@ from ..lago.variables import is_secret
 from .model import SECRET
 
 _URL_WITH_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
-_PEM = re.compile(r"-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----")
+#: A private key. A certificate alone is public: the database's CA bundle reaches containers as
+#: plain text (``RoleDeployment.files``), as it does any TLS client.
+_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 #: base64 of "-----BEGIN": how LAGO_RSA_PRIVATE_KEY carries a PEM.
 _PEM_BASE64 = "LS0tLS1CRUdJTi"
 _NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|PRIVATE_KEY|API_KEY|AUTH_STRING|LICENSE)", re.IGNORECASE)
@@ -27,7 +29,7 @@ def value_looks_like_credential(value: Any) -> str | None:
     if _URL_WITH_PASSWORD.search(value):
         return "a URL with a password in it"
     if _PEM.search(value):
-        return "a PEM key or certificate"
+        return "a PEM private key"
     if _PEM_BASE64 in value:
         return "a base64-encoded PEM key"
     return None
@@ -55,8 +57,8 @@ def walk(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
     """Every leaf of a nested input as (path, leaf name, value). ``NAME=value`` strings (Docker
     envs) and ``{"name", "value"}`` pairs (ECS, Cloud Run, parameter lists) yield NAME as the leaf."""
     if isinstance(value, dict):
-        if "secretKeyRef" in value or "valueFrom" in value:
-            return  # a reference to a secret store, not a value
+        if "secretKeyRef" in value or "valueFrom" in value or ("secret" in value and "items" in value):
+            return  # a reference to a secret store (a variable's, a Cloud Run secret volume's), not a value
         if isinstance(value.get("name"), str) and "value" in value:
             yield f"{path}.{value['name']}", value["name"], value["value"]
             return

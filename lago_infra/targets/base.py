@@ -50,7 +50,8 @@ def role_environments(deployment: LagoDeployment, references: Mapping[str, pulum
     image's own), ``plain`` variables and ``secrets`` as ``{VARIABLE: reference}``, where a
     reference is what the cloud's secret store hands a container (a Secrets Manager ARN, a Secret
     Manager version name), never the value; a secret the platform's store holds keeps its own
-    reference (``RoleEnvironment.held``)."""
+    reference (``RoleEnvironment.held``); ``files`` as ``{absolute path: content}``, what the
+    container must find on disk (the database's CA bundle, public: a ConfigMap will do)."""
     return pulumi.Output.from_input(
         {
             rd.name: {
@@ -58,6 +59,7 @@ def role_environments(deployment: LagoDeployment, references: Mapping[str, pulum
                 "command": list(rd.command),
                 "plain": dict(sorted(rd.env.plain.items())),
                 "secrets": {variable: rd.env.held.get(variable) or references[variable] for variable in rd.env.secret_names},
+                "files": dict(sorted(rd.files.items())),
             }
             for rd in deployment.roles
         }

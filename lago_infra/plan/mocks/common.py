@@ -17,6 +17,17 @@ def _bytes(seed: str, n: int) -> bytes:
     return out[:n]
 
 
+def fake_certificates(seed: str, count: int = 1, size: int = 1200) -> str:
+    """``count`` PEM blocks the size of real CA certificates, deterministic; no certificate parses
+    from them (nothing offline verifies one)."""
+    blocks = []
+    for i in range(count):
+        body = base64.b64encode(_bytes(f"{seed}/cert/{i}", size)).decode()
+        lines = "\n".join(body[j : j + 64] for j in range(0, len(body), 64))
+        blocks.append(f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n")
+    return "".join(blocks)
+
+
 @resource("random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString")
 def _password(args):
     length = int(args.inputs.get("length", 16))

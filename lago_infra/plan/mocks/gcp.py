@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from . import call, digest, resource
+from .common import fake_certificates
 
 PROJECT_NUMBER = "123456789012"
 
@@ -105,6 +106,29 @@ def _sql_instance(args):
         "privateIpAddress": _ip(args.name),
         "publicIpAddress": "",
         "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{_project(args)}/instances/{i.get('name')}",
+    }
+
+
+@call("gcp:sql/getCaCerts:getCaCerts")
+def _ca_certs(args):
+    """The instance's trusted server CAs: its own per-instance CA, as Cloud SQL lists it."""
+    placed = _through(args)
+    instance = args.args.get("instance", "")
+    project = args.args.get("project") or placed["project"]
+    return {
+        "instance": instance,
+        "project": project,
+        "activeVersion": digest(instance, "ca", length=40),
+        "certs": [
+            {
+                "cert": fake_certificates(f"cloudsql/{instance}", count=1, size=900),
+                "commonName": "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA,dnQualifier=" + digest(instance, length=36),
+                "createTime": "2026-01-01T00:00:00Z",
+                "expirationTime": "2036-01-01T00:00:00Z",
+                "sha1Fingerprint": digest(instance, "ca", length=40),
+            }
+        ],
+        "id": f"projects/{project}/instances/{instance}",
     }
 
 

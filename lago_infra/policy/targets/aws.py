@@ -206,6 +206,8 @@ def _health(view: StackView) -> Iterable[Violation]:
     checked_by_lb = {role_of(tg.inputs.get("name"), tg.name) for tg in view.of_type(*TARGET_GROUP) if tg.get("healthCheck.enabled", True) is not False and tg.get("healthCheck.path")}
     for task in view.of_type(TASK_DEFINITION):
         for c in container_definitions(task):
+            if c.get("essential") is False:
+                continue  # runs to completion before the role starts (the files container, the bootstrap)
             role = ROLES_BY_NAME.get(role_of(c.get("name"), task.inputs.get("family"), task.name) or "")
             # Liveness in the container, readiness at the load balancer: either one will do here.
             check = role.liveness or role.readiness if role else None

@@ -9,13 +9,13 @@ import pulumi_aws as aws
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import Endpoints, LagoDeployment, S3Storage
+from ...lago.environment import Endpoints, LagoDeployment, S3Storage, brought_storage
 from ...lago.roles import PDF_PORT, Tier
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, target_init
 from . import checks, limits, tags
 from .baseline import AwsBaseline
-from .data import AwsData, held_references, own_data_groups
+from .data import AwsData, DatabaseTls, held_references, own_data_groups
 from .edge import EdgeArgs, LagoEdge
 from .network import LagoNetwork
 from .platform_access import LagoPlatformAccess
@@ -65,7 +65,8 @@ class LagoAws(LagoTarget):
     """The ECS execution role of each role's task (image pull, logs, its own secrets), by role;
     None with an external runtime."""
     bucket_policy_arn: Optional[pulumi.Output[str]]
-    """External runtime: a managed policy for the files bucket, for the platform's pod role."""
+    """External runtime: a managed policy for the files bucket, for the platform's pod role; None
+    with a store of ``lago:storage``."""
     secrets_policy_arn: Optional[pulumi.Output[str]]
     """External runtime: a managed policy reading Lago's secrets, for the platform's pod role."""
     database_endpoint: Optional[pulumi.Output[str]]
@@ -83,10 +84,10 @@ class LagoAws(LagoTarget):
     """``host:port`` of the Sidekiq queue Redis (created or brought)."""
     redis_cache_endpoint: Optional[pulumi.Output[str]]
     """``host:port`` of the cache Redis; None unless ``lago:redis.separateCache`` (or a brought ``cache``)."""
-    bucket_name: pulumi.Output[str]
-    """The S3 bucket of Lago's files."""
-    bucket_arn: pulumi.Output[str]
-    """Its ARN."""
+    bucket_name: Optional[pulumi.Output[str]]
+    """The S3 bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
+    bucket_arn: Optional[pulumi.Output[str]]
+    """Its ARN; None with a store of ``lago:storage``."""
     secret_arns: pulumi.Output[dict[str, str]]
     """Secrets Manager ARN of each Lago secret variable."""
     vpc_id: pulumi.Output[str]
@@ -142,6 +143,8 @@ class LagoAws(LagoTarget):
         # An embedding program's provider may name a region the stack's config does not.
         checks.check_region(region)
         protection = settings.protection
+        # Before anything is created: how the roles verify PostgreSQL (it may read RDS's CA bundle).
+        database_tls = DatabaseTls.of(settings, cfg, region)
 
         # First: the KMS key and log bucket the data services and the ALB are created with.
         # A final snapshot of a database the stack creates outlives it, encrypted with its key.
@@ -168,9 +171,12 @@ class LagoAws(LagoTarget):
             redis_subnets=network.isolated_subnet_ids,
             monitoring=baseline.monitoring,
             parent=self,
+            tls=database_tls,
             **key,
         )
-        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key)
+        # An S3-compatible store of the user's (lago:storage, with its own keys), or a bucket of ours.
+        brought = brought_storage(settings)
+        storage = LagoStorage(f"{name}-files", cfg.storage, protection, opts=child, **key) if brought is None else None
         edge = None
         if managed:
             edge = LagoEdge(
@@ -197,8 +203,8 @@ class LagoAws(LagoTarget):
             database=data.database,
             queue=data.queue,
             cache=data.cache,
-            # No keys: the task role (or the platform's pod role) is found by the AWS SDK.
-            storage=S3Storage(bucket=storage.bucket, region=region),
+            # No keys for our bucket: the task role (or the platform's pod role) is found by the AWS SDK.
+            storage=brought or S3Storage(bucket=storage.bucket, region=region),
             api_url=api_url,
             front_url=front_url,
             pdf_url=urls.http_url("http", "pdf", PDF_PORT),
@@ -230,7 +236,7 @@ class LagoAws(LagoTarget):
                     edge=edge,
                     secret_arns={**store.arns, **held},
                     secret_refs={**store.references, **held},
-                    bucket_arn=storage.arn,
+                    bucket_arn=storage.arn if storage else None,
                     prerequisites=[network, store, *data.resources],
                     egress=[network],
                     read_only_root=cfg.baseline.read_only_root,
@@ -242,7 +248,12 @@ class LagoAws(LagoTarget):
             )
         else:
             access = LagoPlatformAccess(
-                f"{name}-platform", storage.arn, [*store.arns.values(), *held.values()], opts=child, key_grants=baseline.key_grants.get("backend", ()), **key
+                f"{name}-platform",
+                storage.arn if storage else None,
+                [*store.arns.values(), *held.values()],
+                opts=child,
+                key_grants=baseline.key_grants.get("backend", ()),
+                **key,
             )
         runtime_signals: dict[str, Any] = {}
         if services is not None and edge is not None:
@@ -261,7 +272,7 @@ class LagoAws(LagoTarget):
             new_vpc=cfg.network.existing is None,
             # Only an ALB of this stack's own: a brought one's WAF is its owner's.
             alb_arn=edge.alb.arn if edge is not None and edge.alb is not None else None,
-            buckets={"files": storage.id},
+            buckets={"files": storage.id} if storage else {},
             log_retention_days=cfg.services.log_retention_days,
             signals=AwsSignals(
                 **data.signals(),
@@ -291,8 +302,8 @@ class LagoAws(LagoTarget):
         self.secrets_policy_arn = access.secrets_policy_arn if access else None
         for output, value in data.outputs().items():
             setattr(self, output, value)
-        self.bucket_name = storage.bucket
-        self.bucket_arn = storage.arn
+        self.bucket_name = storage.bucket if storage else None
+        self.bucket_arn = storage.arn if storage else None
         self.secret_arns = pulumi.Output.all(**store.arns)
         self.vpc_id = network.vpc_id
         self.public_subnet_ids = pulumi.Output.all(*network.public_subnet_ids)
@@ -304,17 +315,15 @@ class LagoAws(LagoTarget):
             "front_url": self.front_url,
             "api_url": self.api_url,
             **data.exports(),
-            "bucket": storage.bucket,
+            **({"bucket": storage.bucket} if storage else {}),
             "secret_arns": store.arns,
         }
         if edge is not None and services is not None:
             self._exports.update(alb_dns_name=edge.dns_name, cluster=services.cluster_name)
         if access is not None:
-            self._exports.update(
-                clients_security_group_id=self.clients_security_group_id,
-                bucket_policy_arn=access.bucket_policy_arn,
-                secrets_policy_arn=access.secrets_policy_arn,
-            )
+            self._exports.update(clients_security_group_id=self.clients_security_group_id, secrets_policy_arn=access.secrets_policy_arn)
+            if access.bucket_policy_arn is not None:
+                self._exports["bucket_policy_arn"] = access.bucket_policy_arn
         if edge is not None and edge.validation_records is not None:
             self._exports["certificate_validation_records"] = edge.validation_records
         # Last, every typed output (None where this mode has none).

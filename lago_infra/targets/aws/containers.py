@@ -9,6 +9,8 @@ service that reads it (ECS resolves secrets only when a task starts).
 
 from __future__ import annotations
 
+import posixpath
+import shlex
 from typing import Any, Optional
 
 import pulumi
@@ -20,6 +22,54 @@ from . import limits
 
 #: Seconds between container health checks.
 HEALTH_INTERVAL = 15
+#: The container that writes a role's files (``RoleDeployment.files``: the database's CA bundle)
+#: into task volumes before anything else in the task starts. Fargate mounts no config file, and a
+#: custom image is what this avoids: the role's own image (already pulled for the task, nothing
+#: new to trust) runs ``sh`` once, and the containers that read the files wait for it to exit 0
+#: (``dependsOn`` SUCCESS, which ECS allows on a non-essential container only).
+FILES_CONTAINER = "files"
+
+
+def file_volumes(rd: RoleDeployment) -> dict[str, str]:
+    """The task volume of each directory holding one of ``rd``'s files, by directory."""
+    return {d: f"files{d.replace('/', '-')}" for d in sorted({posixpath.dirname(p) for p in rd.files})}
+
+
+def file_mounts(rd: RoleDeployment, read_only: bool = True) -> list[dict[str, Any]]:
+    """Mount points of ``rd``'s file directories: read-only for whoever reads them."""
+    return [{"sourceVolume": v, "containerPath": d, "readOnly": read_only} for d, v in file_volumes(rd).items()]
+
+
+def after_files(rd: RoleDeployment) -> list[dict[str, str]]:
+    """``dependsOn`` of a container that reads ``rd``'s files."""
+    return [{"containerName": FILES_CONTAINER, "condition": "SUCCESS"}] if rd.files else []
+
+
+def files_container(
+    rd: RoleDeployment, log: dict[str, Any], *, image: str, repository_credentials: Optional[str] = None, read_only_root: bool = False
+) -> Optional[dict[str, Any]]:
+    """The container writing ``rd``'s files, each from a variable of its own (their text is no
+    secret: a reviewer reads it in the task definition); None when the role reads none."""
+    if not rd.files:
+        return None
+    variables = {path: f"LAGO_FILE_{i}" for i, path in enumerate(sorted(rd.files))}
+    script = " && ".join(f'printf %s "${var}" > {shlex.quote(path)}' for path, var in variables.items())
+    c: dict[str, Any] = {
+        "name": FILES_CONTAINER,
+        "image": image,
+        "essential": False,
+        "entryPoint": ["sh", "-c"],
+        "command": [script],
+        "environment": [{"name": var, "value": rd.files[path]} for path, var in variables.items()],
+        "mountPoints": file_mounts(rd, read_only=False),
+        "logConfiguration": {"logDriver": "awslogs", "options": {**log, "awslogs-stream-prefix": f"{rd.name}-{FILES_CONTAINER}"}},
+    }
+    if repository_credentials:
+        c["repositoryCredentials"] = {"credentialsParameter": repository_credentials}
+    if read_only_root:
+        # It writes only to its volumes.
+        c["readonlyRootFilesystem"] = True
+    return c
 
 
 def fargate_size(cpu: float, memory: int) -> tuple[str, str]:
@@ -63,13 +113,18 @@ def container(
         # SIGTERM to SIGKILL: long enough for the role's shutdown (Sidekiq hands unfinished jobs
         # back to Redis only when its timeout ends).
         c["stopTimeout"] = grace
+    mounts = file_mounts(rd)
     if read_only_root and rd.role.writable_paths is not None:
         c["readonlyRootFilesystem"] = True
         # Fargate task storage (bind mounts without a host path): empty at start, root-owned 0755
         # (Lago's image runs as root), gone with the task (ECS developer guide, "Bind mounts").
-        c["mountPoints"] = [
+        mounts = [
             {"sourceVolume": f"{c['name']}{path.replace('/', '-')}", "containerPath": path, "readOnly": False} for path in rd.role.writable_paths
-        ]
+        ] + mounts
+    if mounts:
+        c["mountPoints"] = mounts
+    if rd.files:
+        c["dependsOn"] = after_files(rd)
     return c
 
 

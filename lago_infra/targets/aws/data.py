@@ -10,20 +10,46 @@ of its own: the pieces keep their names and their parent, the target.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import pulumi
 
 from ...config.model import LagoSettings
-from ...lago.environment import DatabaseEndpoint, DatabaseUrlSecret, LagoDeployment, RedisEndpoint
+from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, DatabaseUrlSecret, LagoDeployment, RedisEndpoint, database_ssl_mode
 from ..base import shared_secrets
-from . import limits
+from . import limits, truststore
 from .database import PASSWORD_VARIABLE, Bootstrap, LagoDatabase, LagoDatabaseOnServer
 from .observability import RedisGroup
 from .redis import LagoRedis, brought_endpoint, subnet_group
 from .secrets_store import LagoSecretStore
 from .security import BACKEND_GROUPS, DATA_GROUPS, LagoSecurityGroups
 from .settings import AwsSettings
+
+
+@dataclass(frozen=True)
+class DatabaseTls:
+    """How the roles verify PostgreSQL: libpq's ``sslmode`` and the CA bundle (PEM) it checks
+    against, None where the mode checks nothing or the platform's URL says it all."""
+
+    sslmode: Optional[str]
+    ca_bundle: Optional[str]
+
+    @classmethod
+    def of(cls, settings: LagoSettings, cfg: AwsSettings, region: str) -> "DatabaseTls":
+        """RDS (new or brought; rds.force_ssl, or the platform's network): TLS always,
+        ``verify-full`` against RDS's CA bundle of ``region`` in the prod preset. RDS server
+        certificates name the endpoint the roles connect to (the instance's address, an Aurora
+        cluster's endpoints), so the host name checks out. A brought URL: the platform's sslmode,
+        and its CA file when lago:database.sslRootCert gives one. Read before anything is created:
+        a failed download stops the program with nothing registered."""
+        brought_ca = settings.database.ssl_root_cert
+        if cfg.database.existing_url_secret_arn is not None:
+            return cls(None, brought_ca)
+        mode = database_ssl_mode(settings, "verify-full")
+        if mode not in VERIFYING_SSL_MODES:
+            return cls(mode, None)
+        return cls(mode, brought_ca or truststore.rds_ca_bundle(region))
 
 
 class AwsData:
@@ -47,8 +73,10 @@ class AwsData:
         kms_key_arn: Optional[pulumi.Input[str]],
         monitoring: dict[str, pulumi.Input],
         parent: pulumi.Resource,
+        tls: DatabaseTls,
     ):
         self._cfg = cfg
+        self.tls = tls
         self._security = security
         child = pulumi.ResourceOptions(parent=parent)
         protection = settings.protection
@@ -78,13 +106,14 @@ class AwsData:
             if settings.redis.separate_cache:
                 self._cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **args, opts=child)
 
-        # require: TLS always (RDS's parameter group refuses anything else, and a brought server
-        # is reached over the platform's network); verify-full would need the RDS CA bundle inside
-        # Lago's image.
+        # TLS always (RDS's parameter group refuses anything else, and a brought server is
+        # reached over the platform's network), verified as DatabaseTls says.
         self.database = (
-            DatabaseEndpoint(host=self._db.host, port=self._db.port, user=lago.user, password=self._db.password, name=lago.name, sslmode="require")
+            DatabaseEndpoint(
+                host=self._db.host, port=self._db.port, user=lago.user, password=self._db.password, name=lago.name, sslmode=tls.sslmode, ca_bundle=tls.ca_bundle
+            )
             if self._db is not None
-            else DatabaseUrlSecret(reference=cfg.database.existing_url_secret_arn)
+            else DatabaseUrlSecret(reference=cfg.database.existing_url_secret_arn, ca_bundle=tls.ca_bundle)
         )
         brought = cfg.redis.existing
         self.queue = _endpoint(self._queue) if brought is None else brought_endpoint(f"{name}-redis-queue", brought.queue, parent)
@@ -105,7 +134,7 @@ class AwsData:
     def bootstrap(self, store: LagoSecretStore) -> Optional[Bootstrap]:
         """The migrate task's bootstrap on a brought server, else None."""
         if isinstance(self._db, LagoDatabaseOnServer):
-            return self._db.bootstrap(store.arns[PASSWORD_VARIABLE], store.references[PASSWORD_VARIABLE])
+            return self._db.bootstrap(store.arns[PASSWORD_VARIABLE], store.references[PASSWORD_VARIABLE], self.tls.sslmode or "require", self.tls.ca_bundle is not None)
         return None
 
     def signals(self) -> dict:

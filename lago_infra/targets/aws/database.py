@@ -13,6 +13,7 @@ import pulumi_random as random
 
 from ...config.model import Database as DatabaseSettings
 from ...config.model import Protection
+from ...lago.roles import database_ca_path
 from . import limits
 from .security import POSTGRES_PORT
 from .settings import Database, ExistingDatabase
@@ -185,6 +186,9 @@ class Bootstrap:
     #: Variable -> ``valueFrom`` (a secret ARN, with ``:json-key::`` where the secret is JSON).
     secrets: dict[str, pulumi.Input[str]]
     secret_arns: list[pulumi.Input[str]]
+    #: It verifies the server against the roles' CA file (PGSSLROOTCERT), so the task must
+    #: write that file before it starts.
+    reads_ca: bool = False
 
     def container(self, log: dict[str, Any], image: Optional[str] = None, repository_credentials: Optional[str] = None) -> dict[str, Any]:
         """The container definition; ``log`` is the task's awslogs group and region, ``image``
@@ -247,10 +251,13 @@ class LagoDatabaseOnServer(pulumi.ComponentResource):
         self.password = pulumi.Output.secret(password.result)
         self.register_outputs({"host": self.host, "port": self.port})
 
-    def bootstrap(self, password_arn: pulumi.Input[str], password_ref: pulumi.Input[str]) -> Bootstrap:
-        """The migrate task's bootstrap, given where the store keeps the Lago user's password."""
+    def bootstrap(self, password_arn: pulumi.Input[str], password_ref: pulumi.Input[str], sslmode: str = "require", reads_ca: bool = False) -> Bootstrap:
+        """The migrate task's bootstrap, given where the store keeps the Lago user's password,
+        connecting with the roles' ``sslmode`` (and their CA file with ``reads_ca``)."""
         admin = self._server.admin_secret_arn
+        tls = {"PGSSLMODE": sslmode, **({"PGSSLROOTCERT": database_ca_path()} if reads_ca else {})}
         return Bootstrap(
+            reads_ca=reads_ca,
             # The official image's client, of the major version the stack declares.
             image=f"postgres:{self._lago.version}-alpine",
             plain={
@@ -258,7 +265,7 @@ class LagoDatabaseOnServer(pulumi.ComponentResource):
                 "PGPORT": str(self.port),
                 # The maintenance database every PostgreSQL server (and RDS) has.
                 "PGDATABASE": "postgres",
-                "PGSSLMODE": "require",
+                **tls,
                 "PGCONNECT_TIMEOUT": "30",
                 "LAGO_DATABASE_USER": self._lago.user,
                 "LAGO_DATABASE_NAME": self._lago.name,

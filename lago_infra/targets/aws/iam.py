@@ -70,19 +70,23 @@ def execution_role(
     return granted
 
 
-def backend_task_role(name: str, bucket_arn: pulumi.Input[str], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()) -> GrantedRole:
+def backend_task_role(
+    name: str, bucket_arn: Optional[pulumi.Input[str]], ecs_exec: bool, parent: pulumi.Resource, grants: Sequence[dict[str, Any]] = ()
+) -> GrantedRole:
     """The identity Lago's Rails code runs as: the AWS SDK finds it through the ECS credentials
     endpoint, so LAGO_AWS_S3_ACCESS_KEY_ID stays unset. With ECS Exec, also the SSM channels
     ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions).
-    ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``)."""
+    ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``).
+    No ``bucket_arn`` (a store brought with lago:storage, reached with its own keys): no grant on S3."""
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
     granted = GrantedRole(role)
-    granted.policies.append(aws.iam.RolePolicy(
-        f"{name}-files",
-        role=role.id,
-        policy=bucket_policy(bucket_arn, grants),
-        opts=pulumi.ResourceOptions(parent=role),
-    ))
+    if bucket_arn is not None:
+        granted.policies.append(aws.iam.RolePolicy(
+            f"{name}-files",
+            role=role.id,
+            policy=bucket_policy(bucket_arn, grants),
+            opts=pulumi.ResourceOptions(parent=role),
+        ))
     if ecs_exec:
         granted.policies.append(aws.iam.RolePolicy(
             f"{name}-exec",

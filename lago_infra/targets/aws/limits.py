@@ -369,6 +369,11 @@ def fargate_memories(cpu_units: int) -> list[int]:
     return list(range(low, high + 1, step))
 
 
+#: The most a task definition may weigh, container definitions included (Amazon ECS Developer
+#: Guide, "Amazon ECS service quotas": task definition size, 64 KiB, not adjustable). The CA file's
+#: text travels in one (``containers.files_container``).
+ECS_TASK_DEFINITION_MAX_BYTES = 64 * 1024
+
 #: ECS Developer Guide, "AWS Fargate capacity providers": "Fargate Spot ... Linux tasks with the
 #: X86_64 architecture" only; an ARM64 task on FARGATE_SPOT is never placed.
 SPOT_ARCHITECTURES = frozenset({"X86_64"})

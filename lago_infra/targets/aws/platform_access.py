@@ -17,17 +17,17 @@ from . import iam
 
 
 class LagoPlatformAccess(pulumi.ComponentResource):
-    """Two managed policies a platform attaches to its pods' role."""
+    """Two managed policies a platform attaches to its pods' role (one without a bucket of ours)."""
 
-    bucket_policy_arn: pulumi.Output[str]
-    """Read, write and delete Lago's files (the bucket only)."""
+    bucket_policy_arn: Optional[pulumi.Output[str]]
+    """Read, write and delete Lago's files (the bucket only); None with a store of lago:storage."""
     secrets_policy_arn: pulumi.Output[str]
     """Read every secret of the stack's store (and decrypt it with the stack's key)."""
 
     def __init__(
         self,
         name: str,
-        bucket_arn: pulumi.Input[str],
+        bucket_arn: Optional[pulumi.Input[str]],
         secret_arns: Sequence[pulumi.Input[str]],
         kms_key_arn: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
@@ -36,10 +36,14 @@ class LagoPlatformAccess(pulumi.ComponentResource):
         """``key_grants``: the use of a KMS key the platform brings, for the bucket's objects."""
         super().__init__("lago:aws:PlatformAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        files = aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn, key_grants), opts=child)
+        files = (
+            aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn, key_grants), opts=child)
+            if bucket_arn is not None
+            else None
+        )
         secrets = aws.iam.Policy(
             f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn), opts=child
         )
-        self.bucket_policy_arn = files.arn
+        self.bucket_policy_arn = files.arn if files is not None else None
         self.secrets_policy_arn = secrets.arn
         self.register_outputs({"bucket_policy_arn": self.bucket_policy_arn, "secrets_policy_arn": self.secrets_policy_arn})

@@ -19,7 +19,7 @@ from ...lago.environment import LagoDeployment, RoleDeployment
 from ...lago.roles import Image, Tier
 from . import iam, limits, names, tags
 from .names import unique_scope
-from .containers import container, definitions, fargate_size, scratch_volumes
+from .containers import after_files, container, definitions, fargate_size, file_mounts, files_container, scratch_volumes
 from .database import Bootstrap
 from .edge import LagoEdge
 from .migrations import MIGRATE_CONTAINER, LagoMigrations
@@ -42,7 +42,8 @@ class ServicesArgs:
     #: Secret ARN by variable (for IAM) and the version-pinned reference containers read.
     secret_arns: dict[str, pulumi.Output[str]]
     secret_refs: dict[str, pulumi.Output[str]]
-    bucket_arn: pulumi.Input[str]
+    #: The files bucket the backend's task role may use; None with a store of lago:storage.
+    bucket_arn: Optional[pulumi.Input[str]]
     #: Created before any service: the NAT routes tasks need to pull images, the secrets.
     prerequisites: Sequence[pulumi.Resource]
     #: What a task needs to pull its image (the network and its NAT routes): all that pdf, which
@@ -156,16 +157,23 @@ class LagoServices(pulumi.ComponentResource):
         name, a = f"{self._name}-{rd.name}", self._args
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
-        spec = container(rd, a.secret_refs, log, image=self._images.reference(rd), repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
-        specs = [spec]
+        image = self._images.reference(rd)
+        spec = container(rd, a.secret_refs, log, image=image, repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
+        # The role's files (the database's CA bundle) written first, by the role's own image.
+        files = files_container(rd, log, image=image, repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
+        specs = [spec, *([files] if files else [])]
         secret_arns = [a.secret_arns[n] for n in rd.env.secret_names]
         if container_name:
             spec["name"] = container_name
             if a.before_migrate is not None:
                 image, credentials = self._images.official(a.before_migrate.image)
                 first = a.before_migrate.container(log, image=image, repository_credentials=credentials)
-                spec["dependsOn"] = [{"containerName": first["name"], "condition": "SUCCESS"}]
-                specs = [first, spec]
+                if a.before_migrate.reads_ca:
+                    # The bootstrap verifies the server as the roles do, with the same CA file.
+                    first["mountPoints"] = file_mounts(rd)
+                    first["dependsOn"] = after_files(rd)
+                spec["dependsOn"] = [*spec.get("dependsOn", []), {"containerName": first["name"], "condition": "SUCCESS"}]
+                specs = [first, spec, *([files] if files else [])]
                 secret_arns += a.before_migrate.secret_arns
         execution = iam.execution_role(
             f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()), region=a.region

@@ -121,7 +121,8 @@ class ExistingDatabase(Section):
     ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each
     migration run, a bootstrap container in the migrate task creates the user if missing, sets its
     password to the stack's, and creates the database owned by it if missing; it never drops or
-    revokes anything. Connections use TLS (``sslmode=require``). pg_partman maintenance is the
+    revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's
+    region (``lago:database.sslMode``; ``sslRootCert`` for a server another CA signs). pg_partman maintenance is the
     platform's to set up on its server."""
 
     host: HostName

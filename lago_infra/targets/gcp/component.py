@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint
+from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint, brought_storage, database_ssl_mode
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, shared_secrets, target_init
@@ -89,8 +89,8 @@ class LagoGcp(LagoTarget):
     """The instance's private IP address, which the roles connect to."""
     redis_hosts: pulumi.Output[dict[str, str]]
     """Redis hosts by purpose: ``queue``, ``cable``, and ``cache`` with ``lago:redis.separateCache``."""
-    bucket: pulumi.Output[str]
-    """The GCS bucket of Lago's files."""
+    bucket: Optional[pulumi.Output[str]]
+    """The GCS bucket of Lago's files; None with a store of ``lago:storage`` (none is created)."""
     secret_ids: pulumi.Output[dict[str, str]]
     """Secret Manager secrets by variable, as ``projects/P/secrets/S``; never a value."""
     network_id: pulumi.Output[str]
@@ -163,6 +163,8 @@ class LagoGcp(LagoTarget):
         queue, cache, cable, redis_ids = self._redis(name, settings, keyed, where, labels, baseline.kms_key_name)
         ids = account_ids(name)
         brought = g.service_accounts
+        # An S3-compatible store of the user's (lago:storage, with its own keys), or GCS.
+        brought_store = brought_storage(settings)
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
@@ -170,6 +172,7 @@ class LagoGcp(LagoTarget):
                 display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
                 existing_bucket=g.storage.existing,
                 existing_account=brought.backend,
+                gcs=brought_store is None,
             ),
             opts=child,
         )
@@ -200,13 +203,18 @@ class LagoGcp(LagoTarget):
         # compose file and Helm chart do); Cloud Run reaches its internal-only service by URL.
         pdf_url = run_url("pdf") if managed else urls.http_url("http", "pdf", PDF_PORT)
 
+        # TLS always (the instance takes encrypted connections only); verified against the
+        # instance's own CA in the prod preset. verify-full cannot work: the roles connect to the
+        # private IP, which Cloud SQL's certificates do not name (config.model refuses it).
+        sslmode = database_ssl_mode(settings, "verify-ca")
+        ca_bundle = (settings.database.ssl_root_cert or db.server_ca) if sslmode in VERIFYING_SSL_MODES else None
         endpoints = Endpoints(
             database=DatabaseEndpoint(
-                host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode="require"
+                host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode=sslmode, ca_bundle=ca_bundle
             ),
             queue=queue,
             cache=cache,
-            storage=GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
+            storage=brought_store or GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
             pdf_url=pdf_url,
@@ -219,6 +227,9 @@ class LagoGcp(LagoTarget):
         )
 
         values: dict[str, pulumi.Output[str]] = {"DB_PASSWORD": db.password, **shared_secrets(self.deployment)}
+        # The roles' files (the CA bundle): Cloud Run mounts a Secret Manager secret as a file.
+        files = services.role_files(self.deployment)
+        values.update({key: pulumi.Output.from_input(content) for key, (_, content) in files.items()})
         store = LagoSecretStore(
             f"{name}-sm",
             SecretStoreArgs(
@@ -251,6 +262,7 @@ class LagoGcp(LagoTarget):
                 network_id=network.network_id,
                 subnetwork_id=network.subnetwork_id,
                 secrets=store.refs,
+                files={path: store.refs[key] for key, (path, _) in files.items()},
                 labels=labels,
                 depends_on=[iam_settled, *db.ready, *network.ready],
             )
@@ -303,7 +315,7 @@ class LagoGcp(LagoTarget):
             "api_url": self.api_url,
             "database_connection_name": db.connection_name,
             "redis_host": queue.host,
-            "bucket": storage.bucket,
+            **({"bucket": storage.bucket} if storage.bucket is not None else {}),
             "service_account": storage.service_account_email,
             "service_accounts": accounts,
             "secret_ids": self.secret_ids,

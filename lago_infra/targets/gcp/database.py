@@ -51,6 +51,9 @@ class LagoDatabase(pulumi.ComponentResource):
     """Secret."""
     ready: list[pulumi.Resource]
     """The database and user: what migrations must wait for."""
+    server_ca: pulumi.Output[str]
+    """PEM of the CA certificates the instance's server certificate chains to (Cloud SQL's list of
+    trusted server CAs: the current one and, during a rotation, the next), for ``verify-ca``."""
 
     def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("lago:gcp:Database", name, None, opts)
@@ -92,6 +95,12 @@ class LagoDatabase(pulumi.ComponentResource):
         )
         self.user = user.name
         self.password = pulumi.Output.secret(password.result)
+        # Read, not created: sqladmin's listServerCas, through the component's provider. After the
+        # instance it lists: its name is known before it exists, and a preview that creates it
+        # leaves the invoke (and so the CA) unknown rather than asking for an instance not there.
+        self.server_ca = gcp.sql.get_ca_certs_output(
+            instance=instance_name, project=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[instance] if existing is None else after)
+        ).certs.apply(lambda certs: "".join(c.cert.strip() + "\n" for c in certs))
         self.ready = [database, user]
         self.register_outputs({"host": self.host, "connection_name": self.connection_name})
 
@@ -123,8 +132,14 @@ def _instance(name: str, args: DatabaseArgs, parent: pulumi.Resource) -> gcp.sql
             ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
                 ipv4_enabled=False,
                 private_network=where.network_id,
-                # TLS without client certificates: Lago connects with sslmode=require.
+                # TLS without client certificates: Lago connects with sslmode=require, or verify-ca.
                 ssl_mode="ENCRYPTED_ONLY",
+                # A CA of the instance's own (Cloud SQL's default, stated): a server certificate
+                # that chains to it can only be this instance's, which is what verify-ca checks.
+                # The shared CA (GOOGLE_MANAGED_CAS_CA) signs every instance of the region, so
+                # verify-ca would accept any of them, and verify-full needs the instance's DNS
+                # name (https://cloud.google.com/sql/docs/postgres/authorize-ssl, "CA hierarchies").
+                server_ca_mode="GOOGLE_MANAGED_INTERNAL_CA",
             ),
             backup_configuration=gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
                 enabled=True,

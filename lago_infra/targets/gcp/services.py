@@ -10,6 +10,8 @@ serves all three.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
@@ -18,6 +20,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from ...lago.environment import RoleDeployment
+from ...lago.urls import LIBPQ_URL_SH
 from ...lago.roles import PG_PARTMAN_MAINTENANCE, HealthCheck
 from . import limits
 from .secrets_store import SecretRef
@@ -60,8 +63,39 @@ class RunContext:
     subnetwork_id: pulumi.Input[str]
     secrets: Mapping[str, SecretRef]
     labels: Mapping[str, str]
+    #: The roles' files (``RoleDeployment.files``) by path: the secret holding each.
+    files: Mapping[str, SecretRef] = field(default_factory=dict)
     #: IAM grants, database and network the roles need before their first instance starts.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
+
+
+def role_files(deployment) -> dict[str, tuple[str, pulumi.Input[str]]]:
+    """Every file a role reads, by the Secret Manager key that holds it: (path, content)."""
+    files: dict[str, tuple[str, pulumi.Input[str]]] = {}
+    for rd in deployment.roles:
+        for path, content in rd.files.items():
+            key = "FILE_" + re.sub(r"[^A-Z0-9]", "_", posixpath.basename(path).upper())
+            files.setdefault(key, (path, content))
+    return files
+
+
+def _file_volumes(kind: _Kind, rd: RoleDeployment, ctx: RunContext) -> tuple[Optional[list[Any]], Optional[list[Any]]]:
+    """``rd``'s files as Secret Manager volumes: one per directory (Cloud Run mounts a volume
+    whole, hiding what the image has there), each file an item at its pinned version; and the
+    container's mounts of them. (None, None) for a role that reads no file."""
+    if not rd.files:
+        return None, None
+    volumes, mounts = [], []
+    for directory in sorted({posixpath.dirname(p) for p in rd.files}):
+        name = "files" + directory.replace("/", "-")
+        inside = sorted(p for p in rd.files if posixpath.dirname(p) == directory)
+        secrets = {ctx.files[p].secret_id for p in inside}
+        assert len(secrets) == 1, "one secret per directory: Cloud Run mounts one secret a volume"
+        ref = ctx.files[inside[0]]
+        items = [kind.args("VolumeSecretItem", path=posixpath.basename(p), version=ctx.files[p].version) for p in inside]
+        volumes.append(kind.args("Volume", name=name, secret=kind.args("VolumeSecret", secret=ref.secret_id, items=items)))
+        mounts.append(kind.args("ContainerVolumeMount", name=name, mount_path=directory))
+    return volumes, mounts
 
 
 def cloud_run_size(cpu: float, memory: int) -> dict[str, str]:
@@ -137,6 +171,7 @@ def _vpc(kind: _Kind, ctx: RunContext) -> Any:
 
 def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[Sequence[str]] = None, **extra: Any) -> Any:
     port = rd.role.port if kind is SERVICE else None
+    _, mounts = _file_volumes(kind, rd, ctx)
     return kind.args(
         "Container",
         name=rd.name,
@@ -147,6 +182,7 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[
         args=list(args if args is not None else rd.command) or None,
         envs=_env(kind, rd, ctx.secrets, port),
         resources=kind.args("ContainerResources", limits=cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
+        volume_mounts=mounts,
         **extra,
     )
 
@@ -201,11 +237,12 @@ PARTMAN_SCHEDULE_SQL = (
 
 #: The migration task: wait until the database behind DATABASE_URL accepts connections, run the
 #: migration command, then schedule pg_partman's maintenance ($1, SQL). pg_isready and psql are in
-#: Lago's image; the query string is cut off because libpq refuses Rails' search_path parameter.
+#: Lago's image; they take the URL without Rails' search_path, which libpq refuses, and with its
+#: sslmode and sslrootcert, so they verify the server as the roles do (``urls.LIBPQ_URL_SH``).
 #: A failed schedule is reported loudly but does not fail the release (partitions are made three
 #: months ahead; the README says how to schedule by hand).
-_MIGRATE_SCRIPT = (
-    'db="${{DATABASE_URL%%\\?*}}"; sql="$1"; shift; '
+_MIGRATE_SCRIPT = LIBPQ_URL_SH + "; " + (
+    'sql="$1"; shift; '
     "deadline=$(( $(date +%s) + {wait} )); "
     'until pg_isready -q -t 5 -d "$db"; do '
     '[ "$(date +%s)" -ge "$deadline" ] && echo "database unreachable after {wait}s" >&2 && exit 1; '
@@ -298,6 +335,7 @@ def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: R
                 max_retries=MIGRATION_RETRIES,
                 timeout=f"{MIGRATION_TASK_TIMEOUT_S}s",
                 vpc_access=_vpc(JOB, ctx),
+                volumes=_file_volumes(JOB, rd, ctx)[0],
                 containers=[_container(JOB, rd, ctx, args=migrate_args(rd))],
             ),
         ),
@@ -345,6 +383,7 @@ def http_service(
             max_instance_request_concurrency=shape.concurrency,
             scaling=gcp.cloudrunv2.ServiceTemplateScalingArgs(min_instance_count=shape.min_instances, max_instance_count=rd.max_replicas),
             vpc_access=_vpc(SERVICE, ctx),
+            volumes=_file_volumes(SERVICE, rd, ctx)[0],
             containers=[
                 _container(
                     SERVICE,
@@ -386,6 +425,7 @@ def worker_pool(
             labels=_labels(ctx, rd),
             service_account=ctx.service_accounts[account_class(rd)],
             vpc_access=_vpc(WORKER_POOL, ctx),
+            volumes=_file_volumes(WORKER_POOL, rd, ctx)[0],
             containers=[
                 _container(
                     WORKER_POOL,

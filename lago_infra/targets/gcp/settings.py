@@ -89,7 +89,8 @@ class ExistingCloudSql(Section):
     """The instance's name (``platform-pg``), or its connection name ``PROJECT:REGION:INSTANCE`` when it
     lives in another project than Lago's."""
     private_ip: PrivateAddress
-    """The instance's private IP address, which the roles connect to (``sslmode=require``)."""
+    """The instance's private IP address, which the roles connect to (TLS, verified against the
+    instance's server CAs as ``lago:database.sslMode`` says)."""
 
 
 class CloudSql(Section):

@@ -1,4 +1,5 @@
-"""Lago's files in GCS, and the service account every role runs as."""
+"""Lago's files in GCS (unless ``lago:storage`` brings an S3-compatible store), and the service
+account every backend role runs as."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class StorageArgs:
     existing_bucket: Optional[pulumi.Input[str]] = None
     #: ``lago:gcp.serviceAccounts.backend``: an account of the platform's, granted instead of created.
     existing_account: Optional[pulumi.Input[str]] = None
+    #: False when ``lago:storage`` brings a store: no bucket, and no grant on buckets or signing.
+    gcs: bool = True
 
 
 def account_resource_name(email: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -52,8 +55,8 @@ class LagoStorage(pulumi.ComponentResource):
     only and may sign blobs as itself (Lago signs download URLs through IAM, no key file). A
     brought bucket or account is granted the same, and not created."""
 
-    bucket: pulumi.Output[str]
-    """Bucket name."""
+    bucket: Optional[pulumi.Output[str]]
+    """Bucket name; None without GCS (a store of ``lago:storage``)."""
     service_account_email: pulumi.Output[str]
     """The identity of every Cloud Run role."""
     grants: list[pulumi.Resource]
@@ -75,7 +78,10 @@ class LagoStorage(pulumi.ComponentResource):
             if s.versioning
             else []
         )
-        if args.existing_bucket is None:
+        bucket_name: Optional[pulumi.Output[str]] = None
+        if not args.gcs:
+            pass
+        elif args.existing_bucket is None:
             bucket = gcp.storage.Bucket(
                 f"{name}-bucket",
                 name=args.bucket,
@@ -107,18 +113,20 @@ class LagoStorage(pulumi.ComponentResource):
             email = pulumi.Output.from_input(args.existing_account)
             account_name = account_resource_name(email)
         member = pulumi.Output.concat("serviceAccount:", email)
-        object_admin = gcp.storage.BucketIAMMember(
-            f"{name}-runtime-object-admin", bucket=bucket_name, role="roles/storage.objectAdmin", member=member, opts=child
-        )
-        # signBlob on itself: LAGO_GCS_IAM=true signs URLs with the IAM credentials API.
-        token_creator = gcp.serviceaccount.IAMMember(
-            f"{name}-runtime-token-creator",
-            service_account_id=account_name,
-            role="roles/iam.serviceAccountTokenCreator",
-            member=member,
-            opts=child,
-        )
+        self.grants = []
+        if bucket_name is not None:
+            object_admin = gcp.storage.BucketIAMMember(
+                f"{name}-runtime-object-admin", bucket=bucket_name, role="roles/storage.objectAdmin", member=member, opts=child
+            )
+            # signBlob on itself: LAGO_GCS_IAM=true signs URLs with the IAM credentials API.
+            token_creator = gcp.serviceaccount.IAMMember(
+                f"{name}-runtime-token-creator",
+                service_account_id=account_name,
+                role="roles/iam.serviceAccountTokenCreator",
+                member=member,
+                opts=child,
+            )
+            self.grants = [object_admin, token_creator]
         self.bucket = bucket_name
         self.service_account_email = email
-        self.grants = [object_admin, token_creator]
         self.register_outputs({"bucket": self.bucket, "service_account_email": self.service_account_email})

@@ -20,8 +20,18 @@ class LocalSettings(Section):
     it, including the unauthenticated /metrics (and /sidekiq when enabled) that no edge may serve
     (roles.PRIVATE_API_PATHS); there is no proxy here to deny them.
     """
-    storage: Literal["volume"] = "volume"
-    """``volume``: a named volume at /app/storage shared by api and workers."""
+    storage: Literal["volume", "minio"] = "volume"
+    """Where Lago's files go: ``volume``, a named volume at /app/storage shared by api and workers
+    (Lago's disk storage); ``minio``, an S3-compatible MinIO container of the stack's own, with its
+    bucket and generated credentials, so Lago stores files as it does on the clouds. A store of
+    your own is ``lago:storage`` instead."""
+    minio_image: NonEmpty = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"
+    """MinIO's image with tag (``storage: minio``); it must ship ``mc``, which creates the bucket and
+    checks MinIO's health (MinIO's own images ship it)."""
+    minio_port: int = Field(9000, ge=1, le=65535)
+    """Port MinIO listens on, inside the network and on the host's loopback alike (``storage: minio``):
+    download links send the browser to http://minio.localhost:<minioPort>, the name the
+    containers use too."""
     postgres_image: Optional[str] = None
     """Defaults to the official image of ``lago:database.version``."""
     redis_image: NonEmpty = "redis:7-alpine"
@@ -32,7 +42,6 @@ class LocalSettings(Section):
     reverse proxy of the platform already serves. lago-infra then creates no network and never
     removes it; every alias Lago's containers answer to there is prefixed with the component name
     (``lago-db``, ``lago-redis``, ``lago-pdf`` ...) so none shadows a platform container's name."""
-    """Redis image with tag; one container holds the Sidekiq queue and, on its own database, the Rails cache."""
 
     @field_validator("bind_address")
     @classmethod
