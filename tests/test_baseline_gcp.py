@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 
+from lago_infra.policy.targets.gcp import armor_order_problems
 from lago_infra.targets.gcp.armor import WAF_RULES
 
 from .conftest import PROJECT_DIR
@@ -62,10 +63,15 @@ def test_cloud_armor_and_request_logs_on_both_backends(plan_of):
     prod = plan_of("gcp-prod")
     (policy,) = resources(prod, "gcp:compute/securityPolicy:SecurityPolicy")
     rules = {r["priority"]: r for r in policy.inputs["rules"]}
-    assert rules[900]["action"] == "throttle" and rules[900]["rateLimitOptions"]["rateLimitThreshold"] == {"count": 600, "intervalSec": 60}
     for priority, rule_set in WAF_RULES:
         assert rules[priority]["action"] == "deny(403)" and rule_set in rules[priority]["match"]["expr"]["expression"]
+    # The throttle allows every request under the limit: it comes after every WAF rule, or
+    # those never see a request (Cloud Armor: lowest priority number first, first match wins).
+    (throttle,) = [p for p, r in rules.items() if r["action"] == "throttle"]
+    assert rules[throttle]["rateLimitOptions"]["rateLimitThreshold"] == {"count": 600, "intervalSec": 60}
+    assert throttle > max(p for p, _ in WAF_RULES)
     assert rules[2147483647]["action"] == "allow"
+    assert armor_order_problems(policy.inputs["rules"]) == []
     backends = resources(prod, BACKEND_SERVICE)
     assert len(backends) == 2
     for b in backends:

@@ -222,6 +222,30 @@ def sql_tier_problem(tier: str, edition: str) -> Optional[str]:
     return None
 
 
+def sql_default_edition(database_version: Optional[str]) -> str:
+    """The edition Cloud SQL gives an instance whose ``edition`` is unset: ENTERPRISE_PLUS for
+    POSTGRES_16 and later, ENTERPRISE for every other version (pulumi-gcp 10.2.0 docstring of
+    ``sql.DatabaseInstanceSettings.edition``; ENTERPRISE_PLUS then refuses shared-core and
+    custom tiers with "Invalid Tier (...) for (ENTERPRISE_PLUS) Edition")."""
+    m = re.match(r"^POSTGRES_(\d+)$", database_version or "")
+    return "ENTERPRISE_PLUS" if m and int(m[1]) >= 16 else "ENTERPRISE"
+
+
+def sql_settings_problem(
+    tier: str, edition: str, availability: Optional[str] = None, log_days: Optional[int] = None, backups: Optional[int] = None
+) -> Optional[str]:
+    """What Cloud SQL refuses of an instance's machine and backups: the tier against the edition,
+    a shared-core tier made REGIONAL, and (where given) the log retention against the edition and
+    the retained backups. The settings model checks Lago's own instance with it, the guardrails
+    every instance of a plan."""
+    problem = sql_tier_problem(tier, edition)
+    if problem is None and availability == "REGIONAL" and tier in SQL_SHARED_CORE:
+        problem = f"{tier} is a shared-core tier that cannot be REGIONAL. Fix: use a db-custom-* tier or availability ZONAL"
+    if problem is None and log_days is not None:
+        problem = sql_retention_problem(edition, log_days, backups if backups is not None else SQL_BACKUPS_RETAINED[1])
+    return problem
+
+
 def sql_retention_problem(edition: str, log_days: int, backups: int) -> Optional[str]:
     low, high = SQL_LOG_RETENTION_DAYS[edition]
     if not low <= log_days <= high:

@@ -127,13 +127,7 @@ class CloudSql(Section):
 
     @model_validator(mode="after")
     def _cloud_sql_accepts(self) -> "CloudSql":
-        problem = limits.sql_tier_problem(self.tier, self.edition)
-        if problem is None and self.availability == "REGIONAL" and self.tier in limits.SQL_SHARED_CORE:
-            problem = (
-                f"{self.tier} is a shared-core tier that cannot be REGIONAL. "
-                "Fix: set lago:gcp.database.tier to a db-custom-* tier or availability to ZONAL"
-            )
-        problem = problem or limits.sql_retention_problem(self.edition, self.log_retention_days, self.backups_retained)
+        problem = limits.sql_settings_problem(self.tier, self.edition, self.availability, self.log_retention_days, self.backups_retained)
         if problem:
             raise ValueError(problem)
         return self
