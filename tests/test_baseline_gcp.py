@@ -56,6 +56,26 @@ def test_one_rotating_key_encrypts_sql_redis_bucket_and_secrets_after_its_grants
         assert grant_urns <= ancestors_and_deps(prod, r.urn), f"{r.name} may be created before the key grants"
 
 
+def test_each_service_agent_is_created_and_its_grant_applied_before_the_key_is_used(plan_of):
+    """A fresh project has no service agent yet: each one granted the key comes from a
+    ServiceIdentity the grant waits for (the GCS agent from the invoke that creates it), and what
+    uses the key waits for a pause after the grants (IAM changes take minutes to apply)."""
+    prod = plan_of("gcp-prod")
+    identities = {r.urn: r for r in resources(prod, "gcp:projects/serviceIdentity:ServiceIdentity")}
+    assert {r.inputs["service"] for r in identities.values()} == {"sqladmin.googleapis.com", "redis.googleapis.com", "secretmanager.googleapis.com"}
+    grants = resources(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    for g in grants:
+        if "@gs-project-accounts." in g.inputs["member"]:
+            continue
+        assert set(g.dependencies) & set(identities), f"{g.name} grants an agent no ServiceIdentity created"
+    pauses = [p for p in resources(prod, "pulumi-python:dynamic:Resource") if {g.urn for g in grants} <= set(p.dependencies)]
+    assert len(pauses) == 1 and pauses[0].inputs["seconds"] >= 60
+    keyed = [r for r in prod.resources if r.type.startswith("gcp:") and json.dumps(r.inputs).count("cryptoKeys/") and r.type != "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"]
+    assert len(keyed) >= 5
+    for r in keyed:
+        assert pauses[0].urn in ancestors_and_deps(prod, r.urn), f"{r.name} may use the key before its grants apply"
+
+
 # -- edge -------------------------------------------------------------------------------------
 
 

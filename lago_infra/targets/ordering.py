@@ -22,7 +22,8 @@ Where = Optional[Callable[[dict[str, Any]], bool]]
 
 @dataclass(frozen=True)
 class Selector:
-    """Resources of ``type`` (a Pulumi type token) whose inputs satisfy ``where``."""
+    """Resources of ``type`` (a Pulumi type token) whose inputs satisfy ``where``. A type ending in
+    ``/*`` (``gcp:compute/*``) selects every resource of that provider module."""
 
     type: str
     where: Where = None
@@ -30,7 +31,8 @@ class Selector:
     described: str = ""
 
     def matches(self, r: Registered) -> bool:
-        return r.type == self.type and (self.where is None or bool(self.where(r.inputs)))
+        of_type = r.type.startswith(self.type[:-1]) if self.type.endswith("/*") else r.type == self.type
+        return of_type and (self.where is None or bool(self.where(r.inputs)))
 
     def __str__(self) -> str:
         short = self.type.split(":")[-1]
@@ -50,3 +52,6 @@ class MustExistBefore:
     #: Relate each ``then`` to the ``first`` resources that reach the same resource of this type
     #: (see the module's docstring); ``None``: to every ``first`` of the same provider.
     via: Optional[str] = None
+    #: Waiting on one related ``first`` is enough (the same API enabled by the platform and by
+    #: Lago: each resource needs one enablement, not both); False: on every one.
+    any_first: bool = False

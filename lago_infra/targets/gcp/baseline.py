@@ -40,8 +40,8 @@ def sql_logging_flags(slow_statement_ms: int) -> list[tuple[str, str]]:
 class GcpBaseline(pulumi.ComponentResource):
     kms_key_name: Optional[pulumi.Output[str]] = None
     """The stack's CMEK key, or None (Google-managed keys) with ``baseline.cmek`` off."""
-    key_grants: list[pulumi.Resource] = []
-    """What a data service using the key must wait for."""
+    key_ready: list[pulumi.Resource] = []
+    """What a data service using the key must wait for: the pause after the key's grants."""
     security_policy: Optional[pulumi.Output[str]] = None
     sql_flags: list[tuple[str, str]] = []
 
@@ -53,7 +53,6 @@ class GcpBaseline(pulumi.ComponentResource):
         protection: Protection,
         project: str,
         region: str,
-        project_number: pulumi.Input[str],
         *,
         load_balancer: bool,
         after: Sequence[pulumi.Resource] = (),
@@ -65,8 +64,8 @@ class GcpBaseline(pulumi.ComponentResource):
         self._after = list(after)
         self._child = pulumi.ResourceOptions(parent=self, depends_on=self._after)
         if settings.cmek:
-            key = StackCryptoKey(f"{name}-key", project, region, project_number, protection.protect, self._after, opts=self._child)
-            self.kms_key_name, self.key_grants = key.key_id, key.grants
+            key = StackCryptoKey(f"{name}-key", project, region, protection.protect, self._after, opts=self._child)
+            self.kms_key_name, self.key_ready = key.key_id, key.ready
         if settings.armor and load_balancer:
             self.security_policy = LagoArmor(f"{name}-armor", project, settings.armor_rate_limit, self._after, opts=self._child).policy_id
         if settings.sql_logging:

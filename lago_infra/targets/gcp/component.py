@@ -160,13 +160,13 @@ class LagoGcp(LagoTarget):
         domain = settings.domain
         # First: the CMEK key and armor policy the data services and the edge are created with.
         baseline = GcpBaseline(
-            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region, project_number,
+            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region,
             load_balancer=managed and domain is not None, after=enabled, opts=child,
         )
         network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
         # Data services that use the key wait for its grants.
-        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_grants))
+        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_ready))
         db = LagoDatabase(
             f"{name}-db",
             DatabaseArgs(
@@ -180,7 +180,7 @@ class LagoGcp(LagoTarget):
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
-                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_grants], baseline.kms_key_name,
+                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_ready], baseline.kms_key_name,
                 display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
                 existing_bucket=g.storage.existing,
                 existing_account=brought.backend,
@@ -236,7 +236,7 @@ class LagoGcp(LagoTarget):
                 values,
                 pulumi.Output.concat("serviceAccount:", storage.service_account_email),
                 labels,
-                [*enabled, *baseline.key_grants],
+                [*enabled, *baseline.key_ready],
                 kms_key_name=baseline.kms_key_name,
                 region=region,
             ),
