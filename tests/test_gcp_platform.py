@@ -10,6 +10,7 @@ import textwrap
 import pytest
 import yaml
 
+from lago_infra.lago.roles import MIGRATE
 from lago_infra.plan import run_plan, run_plan_with
 from lago_infra.plan.mocks import gcp as gcp_mocks
 from lago_infra.config import ConfigError
@@ -245,6 +246,8 @@ def test_external_runtime_exposes_every_role_with_secret_references(tmp_path):
     assert api["image"] == "getlago/api:v1.51.0"
     assert api["plain"]["LAGO_FRONT_URL"] == "https://lago.example.com" and api["plain"]["LAGO_API_URL"] == "https://api.lago.example.com"
     assert {"DATABASE_URL", "SECRET_KEY_BASE", "REDIS_URL"} <= set(api["secrets"])
+    # The platform's Job runs the same wrapper as Cloud Run: pg_partman's maintenance is scheduled.
+    assert environments["migrate"]["command"] == list(MIGRATE.command) and "DATABASE_URL" in environments["migrate"]["secrets"]
     references = [ref for env in environments.values() for ref in env["secrets"].values()]
     assert references and all(VERSION_NAME.match(ref) for ref in references), references
     # No secret value anywhere in what is exposed.

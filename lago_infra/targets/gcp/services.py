@@ -18,7 +18,8 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from ...lago.environment import RoleDeployment
-from ...lago.roles import PG_PARTMAN_MAINTENANCE, HealthCheck
+from ...lago.migrate import DATABASE_WAIT_S
+from ...lago.roles import HealthCheck
 from . import limits
 from .secrets_store import SecretRef
 
@@ -135,7 +136,7 @@ def _vpc(kind: _Kind, ctx: RunContext) -> Any:
     )
 
 
-def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[Sequence[str]] = None, **extra: Any) -> Any:
+def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -> Any:
     port = rd.role.port if kind is SERVICE else None
     return kind.args(
         "Container",
@@ -144,7 +145,7 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[
         # The catalogue's command is what `docker run IMAGE COMMAND` takes: it replaces the image's
         # CMD and keeps its ENTRYPOINT (Gotenberg's tini, which reaps Chromium's orphans). On
         # Cloud Run that is `args`; `commands` would replace the entrypoint.
-        args=list(args if args is not None else rd.command) or None,
+        args=list(rd.command) or None,
         envs=_env(kind, rd, ctx.secrets, port),
         resources=kind.args("ContainerResources", limits=cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
         **extra,
@@ -177,48 +178,10 @@ def _common(kind: _Kind, name: str, rd: RoleDeployment, ctx: RunContext) -> dict
 #: The migration task's timeout, and how often a failed attempt is tried again.
 MIGRATION_TASK_TIMEOUT_S = 1800
 MIGRATION_RETRIES = 1
-#: How long the task waits for the database to accept connections before migrating. Google
-#: documents that Direct VPC egress may need a minute or more to connect when an instance
-#: starts (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations).
-DATABASE_WAIT_S = 180
 #: The provider waits for the execution `run_execution_token` starts; its default create/update
-#: timeout is 20 minutes. Every attempt, each waiting for the database first, plus a margin.
+#: timeout is 20 minutes. Every attempt, each waiting for the database first (the migrate role's
+#: wrapper, ``lago.migrate``), plus a margin.
 MIGRATION_PROVIDER_TIMEOUT_S = (MIGRATION_RETRIES + 1) * (MIGRATION_TASK_TIMEOUT_S + DATABASE_WAIT_S) + 600
-
-#: Name of the pg_cron job that runs pg_partman's maintenance in Lago's database.
-PARTMAN_CRON_JOB = "lago-partman-maintenance"
-
-#: Where Lago's migrations installed pg_partman, schedule its maintenance hourly with pg_cron
-#: (Cloud SQL has no pg_partman background worker; the instance loads pg_cron for this, and
-#: ``cron.schedule`` with a job name replaces that job, so every run is idempotent).
-PARTMAN_SCHEDULE_SQL = (
-    "DO $do$ BEGIN "
-    "IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman') THEN "
-    "CREATE EXTENSION IF NOT EXISTS pg_cron; "
-    f"PERFORM cron.schedule('{PARTMAN_CRON_JOB}', '@hourly', '{PG_PARTMAN_MAINTENANCE}'); "
-    "END IF; END $do$"
-)
-
-#: The migration task: wait until the database behind DATABASE_URL accepts connections, run the
-#: migration command, then schedule pg_partman's maintenance ($1, SQL). pg_isready and psql are in
-#: Lago's image; the query string is cut off because libpq refuses Rails' search_path parameter.
-#: A failed schedule is reported loudly but does not fail the release (partitions are made three
-#: months ahead; the README says how to schedule by hand).
-_MIGRATE_SCRIPT = (
-    'db="${{DATABASE_URL%%\\?*}}"; sql="$1"; shift; '
-    "deadline=$(( $(date +%s) + {wait} )); "
-    'until pg_isready -q -t 5 -d "$db"; do '
-    '[ "$(date +%s)" -ge "$deadline" ] && echo "database unreachable after {wait}s" >&2 && exit 1; '
-    "sleep 5; done; "
-    '"$@" || exit $?; '
-    'psql "$db" -v ON_ERROR_STOP=1 -qc "$sql" || '
-    'echo "WARNING: pg_partman maintenance is not scheduled (see the README, GCP, pg_partman)" >&2'
-).format(wait=DATABASE_WAIT_S)
-
-
-def migrate_args(rd: RoleDeployment) -> list[str]:
-    """``sh -c SCRIPT NAME SQL COMMAND...``: the role's own command runs unchanged inside."""
-    return ["sh", "-c", _MIGRATE_SCRIPT, rd.name, PARTMAN_SCHEDULE_SQL, *rd.command]
 
 
 @dataclass(frozen=True)
@@ -298,7 +261,9 @@ def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: R
                 max_retries=MIGRATION_RETRIES,
                 timeout=f"{MIGRATION_TASK_TIMEOUT_S}s",
                 vpc_access=_vpc(JOB, ctx),
-                containers=[_container(JOB, rd, ctx, args=migrate_args(rd))],
+                # The role's command: the wrapper that waits for the database, migrates and
+                # schedules pg_partman's maintenance (lago.migrate), as on every runtime.
+                containers=[_container(JOB, rd, ctx)],
             ),
         ),
         opts=_opts(parent, ctx.depends_on, custom_timeouts=pulumi.CustomTimeouts(create=timeout, update=timeout)),
