@@ -9,7 +9,7 @@ import re
 import pytest
 
 from lago_infra.lago.roles import MIGRATE
-from lago_infra.plan import mocks
+from lago_infra.plan import ProgramFailed, mocks
 from lago_infra.policy import evaluate, view_of_plan
 from lago_infra.targets.gcp import limits
 
@@ -163,9 +163,28 @@ def _live_job(token: str, state: str) -> dict:
     }
 
 
+JOB_READ = "gcp:cloudrunv2/getJob:getJob"
+
+
+def reads_of_the_job(monkeypatch, before: dict, after=None) -> list[dict]:
+    """getJob answers ``before`` until the program registered the job, then ``after(token)`` (by
+    default the mocks' own: that execution succeeded). Returns the answers given, in order."""
+    answers: list[dict] = []
+    default = mocks.CALLS[JOB_READ]
+
+    def read(args):
+        job = next((s for s in mocks.REGISTERED.get(JOB, {}).values() if s.get("name") == args.args.get("name")), None)
+        answer = before if job is None else (after(job["runExecutionToken"]) if after else default(args))
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setitem(mocks.CALLS, JOB_READ, read)
+    return answers
+
+
 def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkeypatch):
     def token_with(live):
-        monkeypatch.setitem(mocks.CALLS, "gcp:cloudrunv2/getJob:getJob", lambda args: live)
+        reads_of_the_job(monkeypatch, live)
         p = plan_config(BASE)
         return p, p.one(JOB).inputs["runExecutionToken"]
 
@@ -182,6 +201,68 @@ def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkey
     assert token_with(_live_job(release, "CONDITION_SUCCEEDED"))[1] == release
     # A new release starts from its own token whatever the live job says.
     assert token_with(_live_job("0123abcd", "CONDITION_FAILED"))[1] == release
+
+
+def _failed_job(token: str, state: str = "CONDITION_FAILED") -> dict:
+    return {
+        "runExecutionToken": token,
+        "reconciling": False,
+        "latestCreatedExecutions": [{"name": f"lago-migrate-{token}", "createTime": "t0", "completionTime": "t1"}],
+        "terminalConditions": [{"type": "Ready", "state": state, "reason": "NON_ZERO_EXIT_CODE", "message": "Task lago-migrate-x exited with 1"}],
+    }
+
+
+def test_a_migration_read_back_as_failed_stops_the_up_before_any_role_of_the_release(plan_config, monkeypatch):
+    """Item 11: the provider fails the job only when the API's operation reports an error; the
+    program does not rely on it. It reads the job back after its update, and an execution that
+    did not succeed stops `pulumi up` with the execution's name: no api, front, worker or clock
+    of the release is even registered."""
+    reads_of_the_job(monkeypatch, {}, _failed_job)
+    with pytest.raises(ProgramFailed) as stopped:
+        plan_config(BASE)
+    message = str(stopped.value)
+    assert "Lago's migrations did not succeed" in message and "lago-migrate-" in message and "Traceback" not in message
+    assert "NON_ZERO_EXIT_CODE: Task lago-migrate-x exited with 1" in message
+    registered = {r.name for r in stopped.value.registrations}
+    assert {"lago-migrate"} <= registered
+    assert not registered & {"lago-api", "lago-front", "lago-worker", "lago-clock"}, registered
+    assert not [r for r in stopped.value.registrations if r.type == WORKER_POOL]
+
+
+def test_the_gate_waits_while_the_execution_runs_then_lets_the_release_roll(plan_config, monkeypatch):
+    from lago_infra.targets.gcp import services
+
+    monkeypatch.setattr(services, "GATE_POLL_S", 0)
+    states = ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
+    answers = reads_of_the_job(monkeypatch, {}, lambda token: _failed_job(token, states.pop(0) if len(states) > 1 else states[0]))
+    plan = plan_config(BASE)
+    assert [a["terminalConditions"][0]["state"] for a in answers if a] == ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
+    job = plan.one(JOB)
+    for reg in [*plan.by_type(WORKER_POOL), named(plan, "-api", RUN_SERVICE), named(plan, "-front", RUN_SERVICE)]:
+        assert job.urn in ancestors_and_deps(plan, reg.urn), reg.name
+
+
+def test_what_the_job_says_of_an_execution():
+    from types import SimpleNamespace as O
+
+    from lago_infra.targets.gcp.services import FAILED, RUNNING, SUCCEEDED, migration_outcome
+
+    def job(state, token="t1", done=True, reconciling=False, live="t1"):
+        return O(
+            run_execution_token=live,
+            reconciling=reconciling,
+            terminal_conditions=[O(type="Ready", state=state, reason="R", message="m")],
+            latest_created_executions=[O(name=f"lago-migrate-{token}", completion_time="t" if done else "")],
+        )
+
+    assert migration_outcome(job("CONDITION_SUCCEEDED"), "t1")[0] == SUCCEEDED
+    assert migration_outcome(job("CONDITION_FAILED"), "t1") == (FAILED, "execution lago-migrate-t1 did not succeed (R: m)")
+    assert migration_outcome(job("CONDITION_SUCCEEDED", reconciling=True), "t1")[0] == RUNNING
+    assert migration_outcome(job("CONDITION_RECONCILING"), "t1")[0] == RUNNING
+    assert migration_outcome(job("CONDITION_SUCCEEDED", done=False), "t1")[0] == RUNNING
+    # Ready from an older execution while this token's has not started counts only once it ran.
+    assert migration_outcome(job("CONDITION_SUCCEEDED", live="t0"), "t1")[0] == FAILED
+    assert migration_outcome(O(), "t1")[0] == FAILED
 
 
 # -- items 6-10: billing, concurrency, identities, scaling, init process ------------------------------

@@ -394,14 +394,19 @@ class LagoGcp(LagoTarget):
         run = self._settings.gcp.run
         migrate = services.migration_job(f"{self._name}-migrate", self, self.deployment.role("migrate"), ctx)
         self._run_names["migrate"] = f"{self._name}-migrate"
-        after_migrate = [*ctx.depends_on, migrate]
+        # Not the job alone: the job once its execution is read back as succeeded.
+        gate = services.MigrationGate(migrate, f"{self._name}-migrate", ctx, self)
+
+        def after_migrate() -> list:
+            return [*ctx.depends_on, gate.wait()]
+
         # With a load balancer, the run.app URLs of api and front refuse outside callers.
         public = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if behind_lb else "INGRESS_TRAFFIC_ALL"
         concurrency = http_concurrency(self._settings)
         for role, ingress, deps in (
-            ("pdf", "INGRESS_TRAFFIC_INTERNAL_ONLY", ctx.depends_on),
-            ("api", public, after_migrate),
-            ("front", public, after_migrate),
+            ("pdf", "INGRESS_TRAFFIC_INTERNAL_ONLY", list(ctx.depends_on)),
+            ("api", public, after_migrate()),
+            ("front", public, after_migrate()),
         ):
             rd = self.deployment.role(role)
             shape = services.HttpShape(
@@ -414,5 +419,5 @@ class LagoGcp(LagoTarget):
             self._run_names[role] = names[role]
         for rd in self.deployment.serving:
             if rd.name not in names:
-                services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate, run.autoscale_workers)
+                services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate(), run.autoscale_workers)
                 self._run_names[rd.name] = f"{self._name}-{rd.name}"

@@ -9,7 +9,9 @@ serves all three.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
@@ -152,7 +154,7 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -
     )
 
 
-def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource], **more: Any) -> pulumi.ResourceOptions:
+def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Input[pulumi.Resource]], **more: Any) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=IGNORED_CHANGES, **more)
 
 
@@ -182,6 +184,29 @@ MIGRATION_RETRIES = 1
 #: timeout is 20 minutes. Every attempt, each waiting for the database first (the migrate role's
 #: wrapper, ``lago.migrate``), plus a margin.
 MIGRATION_PROVIDER_TIMEOUT_S = (MIGRATION_RETRIES + 1) * (MIGRATION_TASK_TIMEOUT_S + DATABASE_WAIT_S) + 600
+#: How often the migration gate reads the job while an execution still runs.
+GATE_POLL_S = 15
+
+SUCCEEDED, RUNNING, FAILED = "succeeded", "running", "failed"
+
+
+def migration_outcome(job: Any, token: str) -> tuple[str, str]:
+    """What a ``cloudrunv2.get_job`` result says of the execution ``token`` started: SUCCEEDED,
+    RUNNING or FAILED, and why. With ``run_execution_token`` the job is Ready once that execution
+    succeeded (the API's Job.runExecutionToken); a failed one leaves it not Ready."""
+    live_token = getattr(job, "run_execution_token", None) or ""
+    if live_token != token:
+        return FAILED, f"the live job carries the token {live_token!r}, not this release's {token!r} (changed outside Pulumi?)"
+    ready = next((c for c in getattr(job, "terminal_conditions", None) or [] if c.type == "Ready"), None)
+    execution = next((e for e in getattr(job, "latest_created_executions", None) or [] if (e.name or "").endswith(f"-{token}")), None)
+    if getattr(job, "reconciling", False) or ready is None or ready.state in ("CONDITION_PENDING", "CONDITION_RECONCILING"):
+        return RUNNING, "the job is still reconciling"
+    if execution is not None and not execution.completion_time:
+        return RUNNING, f"execution {execution.name} has not finished"
+    if ready.state == "CONDITION_SUCCEEDED":
+        return SUCCEEDED, ""
+    which = f"execution {execution.name}" if execution is not None else "the execution"
+    return FAILED, f"{which} did not succeed ({ready.reason or ready.state}: {ready.message or 'no message'})"
 
 
 @dataclass(frozen=True)
@@ -205,8 +230,8 @@ def live_migration(project: str, region: str, name: str, parent: pulumi.Resource
     if not job.run_execution_token:
         return None
     finished = [e.name for e in (job.latest_created_executions or []) if e.completion_time]
-    ready = [c.state for c in (job.terminal_conditions or []) if c.type == "Ready"]
-    return LiveMigration(job.run_execution_token, ready == ["CONDITION_SUCCEEDED"], finished[0] if finished else None)
+    succeeded = migration_outcome(job, job.run_execution_token)[0] == SUCCEEDED
+    return LiveMigration(job.run_execution_token, succeeded, finished[0] if finished else None)
 
 
 def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigration]) -> pulumi.Output[str]:
@@ -229,12 +254,67 @@ def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigrat
     return release_token.apply(choose)
 
 
+class MigrationGate:
+    """The job, once the program has read that its execution of this token succeeded: what every
+    role that runs the new release waits for (``wait()`` goes into its ``depends_on``).
+
+    The provider (terraform-provider-google, ``resource_cloud_run_v2_job.go``,
+    ``resourceCloudRunV2JobCreate`` / ``resourceCloudRunV2JobUpdate``) sends the token with the job
+    and waits on the long-running operation the API returns (``CloudRunV2OperationWaitTime``,
+    ``tpgresource.OperationWait``), failing only if that operation carries an error. It never
+    reads the execution itself, and Google documents only that the job "will become ready when
+    the execution is successfully completed". So the outcome is not left to the operation: after
+    the job's create or update, the program reads the job (``cloudrunv2.get_job``) until the
+    execution has finished, and stops ``pulumi up`` with the execution's name unless it succeeded.
+    A preview reads nothing (nothing ran)."""
+
+    def __init__(self, job: gcp.cloudrunv2.Job, name: str, ctx: RunContext, parent: pulumi.Resource):
+        self._job = job
+        self._name, self._ctx = name, ctx
+
+        async def read(token: str) -> Optional[str]:
+            """None once the execution succeeded, else why not (read once for every role)."""
+            if pulumi.runtime.is_dry_run():
+                return None
+            deadline = time.monotonic() + MIGRATION_PROVIDER_TIMEOUT_S
+            while True:
+                live = await pulumi.runtime.invoke_async(
+                    "gcp:cloudrunv2/getJob:getJob",
+                    {"name": name, "project": ctx.project, "location": ctx.region},
+                    # Through the component's provider, as every invoke of the target.
+                    opts=pulumi.InvokeOptions(parent=parent),
+                    typ=gcp.cloudrunv2.GetJobResult,
+                )
+                state, why = migration_outcome(live, token)
+                if state == SUCCEEDED:
+                    return None
+                if state == FAILED or time.monotonic() > deadline:
+                    return why
+                await asyncio.sleep(GATE_POLL_S)
+
+        self._outcome = job.run_execution_token.apply(read)
+
+    def wait(self) -> pulumi.Output[gcp.cloudrunv2.Job]:
+        """For one role's ``depends_on``: the job, or the program stops with why. Each role gets
+        its own error (one error object raised for every role would be chained to itself)."""
+
+        def passed(why: Optional[str]) -> gcp.cloudrunv2.Job:
+            if why is None:
+                return self._job
+            raise pulumi.RunError(
+                f"Lago's migrations did not succeed, so no role rolls to this release: {why}. See its logs with "
+                f"`gcloud run jobs executions list --job {self._name} --region {self._ctx.region} --project {self._ctx.project}`; "
+                "fix the cause and run `pulumi up` again (a new execution runs first)."
+            )
+
+        return self._outcome.apply(passed)
+
+
 def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext) -> gcp.cloudrunv2.Job:
     """A job that runs once per release and must succeed before anything that depends on it.
 
     ``run_execution_token`` makes the provider start an execution when the job is created or the
-    token changes, and wait until it completes: a failed migration fails the update there, and
-    no service or worker pool (all of which depend on the job) rolls to the new release. The
+    token changes; ``MigrationGate`` then holds every role until that execution succeeded. The
     token is ``execution_token``'s: new per release and after a failed execution."""
     release = random.RandomId(
         f"{name}-token",
@@ -291,7 +371,7 @@ def http_service(
     rd: RoleDeployment,
     ctx: RunContext,
     shape: HttpShape,
-    depends_on: Sequence[pulumi.Resource],
+    depends_on: Sequence[pulumi.Input[pulumi.Resource]],
 ) -> gcp.cloudrunv2.Service:
     """api, front or pdf: a request-driven service that autoscales between its bounds."""
     return gcp.cloudrunv2.Service(
@@ -340,7 +420,7 @@ def worker_scaling(rd: RoleDeployment, autoscale: bool) -> Any:
 
 
 def worker_pool(
-    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Resource], autoscale: bool
+    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Input[pulumi.Resource]], autoscale: bool
 ):
     """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock)."""
     return gcp.cloudrunv2.WorkerPool(
