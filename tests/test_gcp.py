@@ -264,10 +264,7 @@ def test_ingress_public_and_internal(dev, prod):
 def test_workers_and_single_clock_are_always_on_worker_pools(plan):
     for reg in plan.by_type(WORKER_POOL):
         scaling, replicas = reg.inputs["scaling"], plan.roles[role_of(reg)]["replicas"]
-        if replicas["max"] > replicas["min"]:
-            assert scaling == {"scalingMode": "AUTOMATIC", "minInstanceCount": replicas["min"], "maxInstanceCount": replicas["max"]}
-        else:
-            assert scaling == {"scalingMode": "MANUAL", "manualInstanceCount": replicas["min"]}
+        assert scaling == {"manualInstanceCount": replicas["min"]}
         assert replicas["min"] >= 1
     assert named(plan, "-clock", WORKER_POOL).inputs["scaling"]["manualInstanceCount"] == 1
 

@@ -11,7 +11,7 @@ import pytest
 from lago_infra.lago.roles import MIGRATE
 from lago_infra.plan import ProgramFailed, mocks
 from lago_infra.policy import evaluate, view_of_plan
-from lago_infra.targets.gcp import limits
+from lago_infra.targets.gcp import limits, services
 
 from . import helpers
 from .helpers import ancestors_and_deps, env_of, named
@@ -304,13 +304,31 @@ def test_front_and_pdf_run_as_accounts_without_grants(plan):
     assert len(set(plan.outputs["service_accounts"].values())) == 3
 
 
-def test_workers_scale_or_the_setting_is_refused(prod, plan_config):
-    worker = named(prod, "-worker", WORKER_POOL)
-    replicas = prod.roles["worker"]["replicas"]
-    assert replicas["max"] > replicas["min"]
-    assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": replicas["min"], "maxInstanceCount": replicas["max"]}
-    extra = {"lago:preset": "dev", "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": False}}}
-    refused(plan_config, extra, "lago:roles.worker.maxReplicas", "autoscaleWorkers")
+def test_the_presets_depend_on_no_pre_ga_worker_scaling(plan, plan_config):
+    """Item 3: Google's GA API scales a worker pool by a fixed count alone
+    (limits.RUN_WORKER_POOL_GA_SCALING); CPU autoscaling is pre-GA. The presets send only GA
+    scaling fields, whatever maxReplicas says; autoscaling is an opt-in that declares a preview
+    launch stage."""
+    for pool in plan.by_type(WORKER_POOL):
+        assert set(pool.inputs["scaling"]) <= set(limits.RUN_WORKER_POOL_GA_SCALING), pool.name
+        assert pool.inputs["launchStage"] in ("GA", "BETA")
+    opted = plan_config({**BASE, "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": True}}})
+    worker = named(opted, "-worker", WORKER_POOL)
+    assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": 1, "maxInstanceCount": 3}
+    assert worker.inputs["launchStage"] == services.AUTOSCALING_LAUNCH_STAGE
+    # The clock never autoscales, opt-in or not.
+    assert named(opted, "-clock", WORKER_POOL).inputs["scaling"] == {"manualInstanceCount": 1}
+
+
+def test_nothing_in_a_worker_pool_stands_between_sigterm_and_the_roles_own_shutdown(plan):
+    """Item 2: Cloud Run stops an instance 10 s after SIGTERM; what the role needs to stop cleanly
+    is its command's (the Lago module's), so each worker pool runs exactly the role's command as
+    args under the image's entrypoint (Lago's start scripts exec Sidekiq: it gets the signal),
+    and a fixed count scales nothing in between rollouts."""
+    for pool in plan.by_type(WORKER_POOL):
+        (c,) = pool.inputs["template"]["containers"]
+        assert c["args"] == plan.roles[role_of(pool)]["command"] and "commands" not in c, pool.name
+        assert "scalingMode" not in pool.inputs["scaling"], pool.name
 
 
 def test_pdf_keeps_gotenbergs_init_process(plan):

@@ -649,7 +649,7 @@ class GcpRun(TypedDict):
     concurrency: NotRequired[GcpConcurrency]
     """Requests per instance of each HTTP role."""
     autoscale_workers: NotRequired[bool]
-    """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it."""
+    """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets): each worker runs exactly ``replicas`` instances, the GA API's fixed count, and ``maxReplicas`` is unused. CPU is a poor signal for Lago's I/O-bound queues: size ``replicas`` and ``lago:workers.concurrency``."""
 
 
 class GcpEdge(TypedDict):

@@ -172,6 +172,13 @@ RUN_TASK_RETRIES = (0, 10)
 #: A startup probe may run at most 240 s in all: initial delay plus period x failure threshold
 #: (https://cloud.google.com/run/docs/configuring/healthchecks#startup-probe).
 RUN_STARTUP_PROBE_MAX_S = 240
+#: Worker pool scaling in Google's GA API: ``manualInstanceCount`` alone. The GA reference of
+#: ``google.cloud.run.v2.WorkerPoolScaling`` (client libraries: Java, .NET, PHP, Ruby, e.g.
+#: https://cloud.google.com/java/docs/reference/google-cloud-run/latest/com.google.cloud.run.v2.WorkerPoolScaling)
+#: has the one field ``manual_instance_count = 6``; ``scalingMode``, ``minInstanceCount`` and
+#: ``maxInstanceCount`` (CPU autoscaling, https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling)
+#: are outside the GA surface, so they need a preview launch stage.
+RUN_WORKER_POOL_GA_SCALING = ("manualInstanceCount",)
 #: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
 #: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
 RUN_MAX_INSTANCES = 100

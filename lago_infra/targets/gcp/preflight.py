@@ -125,14 +125,6 @@ def check(settings: LagoSettings, provider_project: Optional[str], provider_regi
         if problem:
             what, _, fix = problem.partition(" Fix: ")
             raise SettingError(f"{key}.memory", what.rstrip("."), fix)
-        if key.endswith((".worker",)) or ".dedicated." in key:
-            if not g.run.autoscale_workers and (size.max_replicas or size.replicas) > size.replicas:
-                raise SettingError(
-                    f"{key}.maxReplicas",
-                    f"maxReplicas ({size.max_replicas}) above replicas ({size.replicas}) needs worker autoscaling, "
-                    "which lago:gcp.run.autoscaleWorkers turns off",
-                    f"remove {key}.maxReplicas, or set lago:gcp.run.autoscaleWorkers to true",
-                )
 
     if problem := limits.labels_problem(settings.tags, len(RESERVED_LABELS)):
         raise SettingError("lago:tags", problem, "remove some tags")

@@ -45,8 +45,8 @@ class _Kind:
 
 
 SERVICE = _Kind("ServiceTemplate", "GA")
-# Worker pools are a preview API in the provider's version; BETA is accepted for GA features
-# too, and IGNORED_CHANGES keeps the stage read back from causing a diff.
+# Worker pools are GA; BETA admits GA features too and covers a probe or volume still in
+# preview, and IGNORED_CHANGES keeps the stage read back from causing a diff.
 WORKER_POOL = _Kind("WorkerPoolTemplate", "BETA")
 JOB = _Kind("JobTemplateTemplate", "GA")
 
@@ -408,24 +408,48 @@ def http_service(
     )
 
 
+#: The launch stage a worker pool declares with CPU autoscaling (``lago:gcp.run.autoscaleWorkers``).
+#: Google's GA API has no worker-pool autoscaling (``limits.RUN_WORKER_POOL_GA_SCALING``); its docs
+#: do not name the stage that admits it, so the most permissive one: a resource declaring ALPHA
+#: that uses only BETA and GA features reads back as BETA (pulumi-gcp 10.2.0 docstring of
+#: ``cloudrunv2.WorkerPool.launch_stage``).
+AUTOSCALING_LAUNCH_STAGE = "ALPHA"
+
+
+def autoscaled(rd: RoleDeployment, autoscale: bool) -> bool:
+    return autoscale and rd.max_replicas > rd.min_replicas
+
+
 def worker_scaling(rd: RoleDeployment, autoscale: bool) -> Any:
-    """A fixed count, or CPU autoscaling between ``replicas`` and ``maxReplicas``
-    (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling). The pre-flight
-    refuses ``maxReplicas`` above ``replicas`` when autoscaling is off, so nothing is ignored."""
-    if autoscale and rd.max_replicas > rd.min_replicas:
+    """A fixed count (``replicas``): ``manualInstanceCount``, the one scaling field of the GA API,
+    and nothing else. With ``autoscale`` (pre-GA), CPU autoscaling between ``replicas`` and
+    ``maxReplicas`` (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling).
+    The provider never reads ``scalingMode`` back (``flattenCloudRunV2WorkerPoolScalingScalingMode``
+    returns the configured value), so leaving it out shows no diff."""
+    if autoscaled(rd, autoscale):
         return gcp.cloudrunv2.WorkerPoolScalingArgs(
             scaling_mode="AUTOMATIC", min_instance_count=rd.min_replicas, max_instance_count=rd.max_replicas
         )
-    return gcp.cloudrunv2.WorkerPoolScalingArgs(scaling_mode="MANUAL", manual_instance_count=rd.min_replicas)
+    return gcp.cloudrunv2.WorkerPoolScalingArgs(manual_instance_count=rd.min_replicas)
 
 
 def worker_pool(
     name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Input[pulumi.Resource]], autoscale: bool
 ):
-    """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock)."""
+    """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock).
+
+    Nothing here stands between Cloud Run's SIGTERM and the role's own shutdown (Lago's start
+    scripts ``exec`` Sidekiq, so it receives the signal): the container runs the role's command as
+    ``args`` under the image's entrypoint, and a fixed count scales nothing in, so instances stop
+    only on a rollout. An I/O-bound queue (webhooks, payment providers) barely uses CPU while it
+    waits: CPU is no signal for its backlog, and the throughput of a fixed count is
+    ``lago:workers.concurrency`` threads per instance."""
+    common = _common(WORKER_POOL, name, rd, ctx)
+    if autoscaled(rd, autoscale):
+        common["launch_stage"] = AUTOSCALING_LAUNCH_STAGE
     return gcp.cloudrunv2.WorkerPool(
         name,
-        **_common(WORKER_POOL, name, rd, ctx),
+        **common,
         scaling=worker_scaling(rd, autoscale),
         template=gcp.cloudrunv2.WorkerPoolTemplateArgs(
             labels=_labels(ctx, rd),

@@ -231,9 +231,11 @@ class Run(Section):
     """
     concurrency: Concurrency = Concurrency()
     """Requests per instance of each HTTP role."""
-    autoscale_workers: bool = True
-    """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU
-    autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
+    autoscale_workers: bool = False
+    """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool
+    CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets):
+    each worker runs exactly ``replicas`` instances, the GA API's fixed count, and ``maxReplicas`` is unused.
+    CPU is a poor signal for Lago's I/O-bound queues: size ``replicas`` and ``lago:workers.concurrency``.
     """
 
 
