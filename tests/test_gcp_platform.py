@@ -123,7 +123,7 @@ def test_bad_brought_redis_is_refused_by_key(plan_config, redis, extra, key, wor
 
 
 def test_brought_bucket_and_accounts_are_granted_not_created(plan_config):
-    plan = brought(plan_config, {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT}})
+    plan = brought(plan_config, {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT, "crossProject": True}})
     assert plan.by_type(BUCKET) == []
     # Only pdf's account is the stack's own.
     assert [r.inputs["accountId"] for r in plan.by_type(ACCOUNT)] == ["lago-gotenberg"]
@@ -131,11 +131,39 @@ def test_brought_bucket_and_accounts_are_granted_not_created(plan_config):
     assert (grant.inputs["bucket"], grant.inputs["member"], grant.inputs["role"]) == ("platform-files", f"serviceAccount:{BACKEND}", "roles/storage.objectAdmin")
     accessors = plan.by_type(SECRET_GRANT)
     assert accessors and {r.inputs["member"] for r in accessors} == {f"serviceAccount:{BACKEND}"}
-    signer = plan.one("gcp:serviceaccount/iAMMember:IAMMember")
+    signer = plan.one("gcp:serviceaccount/iAMMember:IAMMember", "runtime-token-creator")
     assert signer.inputs["serviceAccountId"] == f"projects/platform-prj/serviceAccounts/{BACKEND}"
     by_role = {r.inputs["labels"]["lago-role"]: r.inputs["template"]["serviceAccount"] for r in plan.by_type(RUN_SERVICE)}
     assert by_role["api"] == BACKEND and by_role["front"] == FRONT and by_role["pdf"].startswith("lago-gotenberg@")
     assert plan.outputs["bucket"] == "platform-files"
+
+
+RUN_AGENT = "@serverless-robot-prod.iam.gserviceaccount.com"
+
+
+def test_an_account_of_another_project_is_refused_until_its_project_allows_it(plan_config):
+    """Item 4: Cloud Run runs as an account of another project only where that project does not
+    enforce iam.disableCrossProjectServiceAccountUsage, which this program can neither read nor
+    set: refused with the fix, nothing created."""
+    refused(plan_config, {"lago:gcp": {"serviceAccounts": {"front": FRONT}}}, "lago:gcp.serviceAccounts.front", "platform-prj",
+            "iam.disableCrossProjectServiceAccountUsage", "crossProject")
+
+
+def test_cloud_runs_agent_may_mint_tokens_for_each_account_of_another_project_before_a_role_runs_as_it(plan_config):
+    """Item 4: once allowed, Cloud Run's service agent (created, as on a fresh project) gets the
+    token creator role on each such account, inside the IAM propagation pause every role waits for;
+    an account of Lago's own project gets nothing."""
+    own = "lago-pdf@lago-test-1.iam.gserviceaccount.com"
+    plan = brought(plan_config, {"serviceAccounts": {"backend": BACKEND, "front": FRONT, "pdf": own, "crossProject": True}})
+    (agent,) = [r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "run.googleapis.com"]
+    grants = [r for r in plan.by_type("gcp:serviceaccount/iAMMember:IAMMember") if RUN_AGENT in r.inputs["member"]]
+    assert {g.inputs["serviceAccountId"] for g in grants} == {f"projects/platform-prj/serviceAccounts/{e}" for e in (BACKEND, FRONT)}
+    assert {g.inputs["role"] for g in grants} == {"roles/iam.serviceAccountTokenCreator"}
+    assert all(agent.urn in g.dependencies for g in grants)
+    pause = plan.one("pulumi-python:dynamic:Resource", "iam-propagation")
+    assert {g.urn for g in grants} <= set(pause.dependencies)
+    same_project = brought(plan_config, {"serviceAccounts": {"pdf": own}})
+    assert not [r for r in same_project.by_type("gcp:serviceaccount/iAMMember:IAMMember") if RUN_AGENT in r.inputs["member"]]
 
 
 @pytest.mark.parametrize(

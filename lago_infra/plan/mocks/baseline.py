@@ -96,6 +96,8 @@ _AGENT_DOMAINS = {
     "secretmanager.googleapis.com": "gcp-sa-secretmanager",
     # https://cloud.google.com/memorystore/docs/redis/cmek
     "redis.googleapis.com": "cloud-redis",
+    # https://cloud.google.com/iam/docs/service-agents (Cloud Run Service Agent)
+    "run.googleapis.com": "serverless-robot-prod",
 }
 
 

@@ -26,7 +26,7 @@ from .propagation import IamPropagation
 from .redis import CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
 from .settings import ExistingRedis, GcpSettings
-from .storage import LagoStorage, StorageArgs
+from .storage import LagoStorage, StorageArgs, account_resource_name
 
 __all__ = ["LagoGcp"]
 
@@ -253,7 +253,8 @@ class LagoGcp(LagoTarget):
         if managed:
             # Cloud Run checks secret access when a revision starts: start none before the grants
             # have propagated.
-            iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants], opts=child)
+            crossing = self._cross_project_grants(name, settings, project, after_apis)
+            iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants, *crossing], opts=child)
             ctx = services.RunContext(
                 project=project,
                 region=region,
@@ -388,6 +389,31 @@ class LagoGcp(LagoTarget):
         if cache is not None:
             watched.append(GcpRedis("cache", f"{instance}-cache", queue=False, high_availability=cache_tier == "STANDARD_HA"))
         return endpoint(queue), endpoint(cache) if cache else None, endpoint(cable, tls=False), watched
+
+    def _cross_project_grants(self, name: str, settings: LagoSettings, project: str, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
+        """Cloud Run's service agent may mint tokens for each brought account of another project
+        (https://cloud.google.com/run/docs/configuring/services/service-identity, "Use service
+        accounts in other projects"; the preflight refused one whose project was not declared
+        to allow it). With ``crossProject``, accounts given as Outputs are granted too: their
+        project is not known before the deployment."""
+        brought = settings.gcp.service_accounts
+        crossing: dict[str, pulumi.Input[str]] = dict(preflight.cross_project_accounts(settings, project))
+        if brought.cross_project:
+            crossing.update({group: email for group in ("backend", "front", "pdf") if isinstance(email := getattr(brought, group), pulumi.Output)})
+        if not crossing:
+            return []
+        # Created on a fresh project (the same ServiceIdentity as the CMEK agents).
+        agent = gcp.projects.ServiceIdentity(f"{name}-run-agent", project=project, service="run.googleapis.com", opts=opts).email
+        return [
+            gcp.serviceaccount.IAMMember(
+                f"{name}-{group}-run-agent-token-creator",
+                service_account_id=account_resource_name(email),
+                role=limits.CROSS_PROJECT_ROLE,
+                member=pulumi.Output.concat("serviceAccount:", agent),
+                opts=opts,
+            )
+            for group, email in sorted(crossing.items())
+        ]
 
     def _run_roles(self, ctx: services.RunContext, names: dict[str, str], behind_lb: bool) -> None:
         """Migrations first; then pdf, api, front as services, the rest as worker pools."""

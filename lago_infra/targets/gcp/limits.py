@@ -346,6 +346,24 @@ REDIS_PORT = {True: 6378, False: 6379}
 SERVICE_ACCOUNT_EMAIL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.(?:gserviceaccount\.com|iam\.gserviceaccount\.com)$")
 
 
+def service_account_project(email: str) -> Optional[str]:
+    """The project id a user-managed account lives in (``NAME@PROJECT.iam.gserviceaccount.com``),
+    or App Engine's default (``PROJECT@appspot.gserviceaccount.com``); None where the email names
+    no project id (Google-managed accounts name a project number)."""
+    name, _, domain = email.partition("@")
+    if domain.endswith(".iam.gserviceaccount.com"):
+        return domain[: -len(".iam.gserviceaccount.com")]
+    return name if domain == "appspot.gserviceaccount.com" else None
+
+
+#: What Cloud Run needs to run as an account of another project
+#: (https://cloud.google.com/run/docs/configuring/services/service-identity, "Use service accounts in
+#: other projects"): the account's project must not enforce this organisation policy constraint,
+#: and Cloud Run's service agent of the deploying project must hold this role on the account.
+CROSS_PROJECT_CONSTRAINT = "iam.disableCrossProjectServiceAccountUsage"
+CROSS_PROJECT_ROLE = "roles/iam.serviceAccountTokenCreator"
+
+
 def service_account_problem(value: str) -> Optional[str]:
     if SERVICE_ACCOUNT_EMAIL.match(value):
         return None

@@ -122,6 +122,20 @@ RULES: list[MustExistBefore] = [
         )
         for run in CLOUD_RUN
     ],
+    # An account of another project: Cloud Run's service agent mints its tokens.
+    *[
+        MustExistBefore(
+            Selector(
+                "gcp:serviceaccount/iAMMember:IAMMember",
+                lambda i: i.get("role") == "roles/iam.serviceAccountTokenCreator" and "@serverless-robot-prod." in str(i.get("member")),
+                "Cloud Run's service agent as token creator",
+            ),
+            Selector(run),
+            "Cloud Run runs as an account of another project only once its service agent may create that account's tokens",
+            "https://cloud.google.com/run/docs/configuring/services/service-identity",
+        )
+        for run in CLOUD_RUN
+    ],
     # Private services access: the peering before a private IP is taken from its range.
     MustExistBefore(
         Selector(CONNECTION),

@@ -78,7 +78,7 @@ def derived_names(name: str, project: str) -> dict[str, list[str]]:
     }
 
 
-def _brought(settings: LagoSettings) -> None:
+def _brought(settings: LagoSettings, project: str) -> None:
     """What the brought pieces and the external runtime need of the other keys."""
     g = settings.gcp
     existing = g.redis.existing
@@ -91,6 +91,7 @@ def _brought(settings: LagoSettings) -> None:
     if existing is not None and existing.cache is not None and not settings.redis.separate_cache:
         raise SettingError("lago:gcp.redis.existing.cache", "is set while lago:redis.separateCache is false", "set lago:redis.separateCache to true, or remove the cache Redis")
     if settings.runtime != "external":
+        _cross_project(settings, project)
         return
     for key in ("front", "api"):
         if getattr(settings.urls, key) is None and settings.domain is None:
@@ -108,12 +109,42 @@ def _brought(settings: LagoSettings) -> None:
             )
 
 
+def cross_project_accounts(settings: LagoSettings, project: str) -> dict[str, str]:
+    """The brought accounts Cloud Run runs as that live in another project than ``project``, by
+    role group (those given as text; an Output's project is not known here)."""
+    brought = settings.gcp.service_accounts
+    found = {}
+    for group in ("backend", "front", "pdf"):
+        email = getattr(brought, group)
+        home = limits.service_account_project(email) if isinstance(email, str) else None
+        if home is not None and home != project:
+            found[group] = email
+    return found
+
+
+def _cross_project(settings: LagoSettings, project: str) -> None:
+    """Cloud Run runs as an account of another project only where that project allows it (an
+    organisation policy this program can neither read nor set): the user says so, or is refused."""
+    others = cross_project_accounts(settings, project)
+    if others and not settings.gcp.service_accounts.cross_project:
+        group, email = next(iter(others.items()))
+        home = limits.service_account_project(email)
+        raise SettingError(
+            f"lago:gcp.serviceAccounts.{group}",
+            f"{email} lives in project {home}, not {project}: Cloud Run may run as it only where {home} does not enforce "
+            f"the organisation policy constraint {limits.CROSS_PROJECT_CONSTRAINT}",
+            f"have it not enforced on {home} (`gcloud resource-manager org-policies disable-enforce {limits.CROSS_PROJECT_CONSTRAINT} "
+            f"--project={home}`), then set lago:gcp.serviceAccounts.crossProject to true (Cloud Run's service agent is then granted "
+            f"{limits.CROSS_PROJECT_ROLE} on the account); or use an account of {project}",
+        )
+
+
 def check(settings: LagoSettings, provider_project: Optional[str], provider_region: Optional[str], explicit_provider: bool = False) -> Placement:
     """``explicit_provider``: the project and region are those of a ``gcp.Provider`` the component
     was given, not the stack's ``gcp:`` config."""
     g = settings.gcp
-    _brought(settings)
     project, project_key = _provider_value(g.project, provider_project, "project", explicit_provider)
+    _brought(settings, project)
     region, region_key = _provider_value(g.region, provider_region, "region", explicit_provider)
     for key, problem in ((project_key, limits.project_problem(project)), (region_key, limits.region_problem(region))):
         if problem:

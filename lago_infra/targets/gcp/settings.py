@@ -289,6 +289,12 @@ class ServiceAccounts(Section):
     """The front's Cloud Run identity (no grant: nginx serving files needs none)."""
     pdf: Optional[ServiceAccountEmail] = None
     """The pdf renderer's Cloud Run identity (no grant)."""
+    cross_project: bool = False
+    """The accounts' own project lets Cloud Run in Lago's project use them: it does not enforce the
+    organisation policy constraint ``iam.disableCrossProjectServiceAccountUsage``. Required (and
+    checked) for an account of another project on Cloud Run; Cloud Run's service agent is then
+    granted ``roles/iam.serviceAccountTokenCreator`` on each such account (also on every account
+    given as a pulumi Output, whose project is not known before the deployment)."""
 
 
 class GcpSettings(Section):
