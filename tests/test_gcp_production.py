@@ -512,3 +512,64 @@ def test_guardrails_hold_the_cable_redis_to_auth_on_the_private_network(prod):
     assert findings_when("cable-instance", authEnabled=False) == {"redis-encrypted"}
     assert findings_when("cable-instance", connectMode="DIRECT_PEERING") == {"redis-encrypted"}
     assert "redis-encrypted" in findings_when("redis-instance", transitEncryptionMode="DISABLED")
+
+
+# -- item 7: images through an Artifact Registry remote repository -----------------------------------
+
+REPOSITORY = "gcp:artifactregistry/repository:Repository"
+DIGEST = "sha256:" + "ab" * 32
+
+
+def test_prod_pulls_every_image_through_a_remote_repository_of_docker_hub(prod, dev):
+    (repository,) = prod.by_type(REPOSITORY)
+    assert repository.inputs["mode"] == "REMOTE_REPOSITORY" and repository.inputs["format"] == "DOCKER"
+    assert repository.inputs["remoteRepositoryConfig"]["dockerRepository"] == {"publicRepository": "DOCKER_HUB"}
+    assert repository.inputs["location"] == "europe-west1"
+    registry = f"europe-west1-docker.pkg.dev/lago-prod-example/{repository.inputs['repositoryId']}/"
+    for reg in run_resources(prod):
+        assert container(reg)["image"] == registry + prod.roles[role_of(reg)]["image"], reg.name
+        assert repository.urn in ancestors_and_deps(prod, reg.urn), reg.name
+    # Scanned by Artifact Analysis (a project-wide switch, on in prod).
+    assert "containerscanning.googleapis.com" in {s.inputs["service"] for s in prod.by_type("gcp:projects/service:Service")}
+    # dev pulls from Docker Hub and scans nothing.
+    assert not dev.by_type(REPOSITORY)
+    assert all(container(reg)["image"] == dev.roles[role_of(reg)]["image"] for reg in run_resources(dev))
+    assert "containerscanning.googleapis.com" not in {s.inputs["service"] for s in dev.by_type("gcp:projects/service:Service")}
+
+
+def test_images_pinned_by_digest_and_pulled_with_docker_hub_credentials(plan_config):
+    version = "projects/platform-prj/secrets/dockerhub-token/versions/3"
+    images = {"remoteRepository": True, "digests": {"api": DIGEST}, "dockerHub": {"username": "lago-ci", "passwordSecretVersion": version}}
+    plan = plan_config({**BASE, "lago:gcp": {"images": images}})
+    api = container(named(plan, "-api", RUN_SERVICE))["image"]
+    assert api.endswith(f"-dockerhub/getlago/api@{DIGEST}")
+    assert container(named(plan, "-front", RUN_SERVICE))["image"].endswith("-dockerhub/getlago/front:v1.51.0")
+    (repository,) = plan.by_type(REPOSITORY)
+    creds = repository.inputs["remoteRepositoryConfig"]["upstreamCredentials"]["usernamePasswordCredentials"]
+    assert creds == {"username": "lago-ci", "passwordSecretVersion": version}
+    (agent,) = [r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "artifactregistry.googleapis.com"]
+    grant = plan.one("gcp:secretmanager/secretIamMember:SecretIamMember", "agent-reads-token")
+    assert grant.inputs["secretId"] == "projects/platform-prj/secrets/dockerhub-token" and agent.urn in grant.dependencies
+    assert grant.inputs["role"] == "roles/secretmanager.secretAccessor"
+
+
+def test_docker_hub_references_as_paths_under_a_mirror():
+    from lago_infra.targets.gcp.images import docker_hub_path, pinned
+
+    assert docker_hub_path("getlago/api:v1.51.0") == "getlago/api:v1.51.0"
+    assert docker_hub_path("postgres:16-alpine") == "library/postgres:16-alpine"
+    assert pinned("getlago/lago-gotenberg:8.15", DIGEST) == f"getlago/lago-gotenberg@{DIGEST}"
+    assert pinned("localhost:5000/lago/api", DIGEST) == f"localhost:5000/lago/api@{DIGEST}"
+    assert pinned("getlago/api:v1", None) == "getlago/api:v1"
+
+
+@pytest.mark.parametrize(
+    "images, key",
+    [
+        ({"scan": True}, "lago:gcp.images"),
+        ({"remoteRepository": True, "digests": {"api": "sha256:short"}}, "lago:gcp.images.digests.api"),
+        ({"remoteRepository": True, "dockerHub": {"username": "u", "passwordSecretVersion": "dockerhub-token"}}, "lago:gcp.images.dockerHub.passwordSecretVersion"),
+    ],
+)
+def test_image_settings_google_would_refuse(plan_config, images, key):
+    refused(plan_config, {"lago:gcp": {"images": images}}, key, "Fix")

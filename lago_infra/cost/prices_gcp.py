@@ -32,6 +32,7 @@ GCS = "https://cloud.google.com/storage/pricing"
 KMS = "https://cloud.google.com/kms/pricing"
 ARMOR = "https://cloud.google.com/armor/pricing"
 MONITORING = "https://cloud.google.com/stackdriver/pricing"
+ARTIFACT_REGISTRY = "https://cloud.google.com/artifact-registry/pricing"
 
 _SQL_REGION = "europe-west1 assumed at the us-central1 rate"
 _REDIS_REGION = "europe-west1 assumed at the us-central1 rate"
@@ -88,6 +89,8 @@ PRICES: dict[str, Price] = {
     "logging.ingest": Price(0.50, "GiB beyond 50 GiB per project", MONITORING),
     # Storage, regional buckets by class.
     "gcs.STANDARD": Price(0.020, "GB-month", GCS),
+    # Artifact Registry storage beyond the free 0.5 GB; pulls within the region are free.
+    "registry.storage": Price(0.10, "GB-month", ARTIFACT_REGISTRY),
     "gcs.NEARLINE": Price(0.010, "GB-month", GCS),
     "gcs.COLDLINE": Price(0.004, "GB-month", GCS),
     "gcs.ARCHIVE": Price(0.0012, "GB-month", GCS),

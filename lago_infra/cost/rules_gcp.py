@@ -258,6 +258,13 @@ def crypto_key(res: Resource, ctx: Context) -> Iterable[Line]:
                      note=f"operations left out{rotation}")]
 
 
+@rule("gcp:artifactregistry/repository:Repository")
+def registry(res: Resource, ctx: Context) -> Iterable[Line]:
+    ctx.assume(f"A pull-through cache holds {A.ECR_CACHE_GB:g} GB of images.")
+    return [ctx.line(res, "compute", f"{A.ECR_CACHE_GB:g} GB cached images", ("registry.storage",), same(A.ECR_CACHE_GB * ctx.rate("registry.storage")), role=None,
+                     note="pulls within the region are free; scanning is billed per image scanned")]
+
+
 @rule("gcp:compute/securityPolicy:SecurityPolicy")
 def armor(res: Resource, ctx: Context) -> Iterable[Line]:
     rules = len(res["inputs"].get("rules") or []) or 1  # the default rule always exists

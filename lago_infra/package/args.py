@@ -661,6 +661,28 @@ class GcpEdge(TypedDict):
     """Fraction of requests the load balancer logs to Cloud Logging (0 turns access logs off)."""
 
 
+class GcpDockerHub(TypedDict):
+    """A Docker Hub account the remote repository pulls with (Docker Hub limits anonymous pulls)."""
+
+    username: str
+    """The account's name."""
+    password_secret_version: pulumi.Input[str]
+    """A Secret Manager version holding its access token (``projects/P/secrets/S/versions/N``). Artifact Registry's service agent is granted ``roles/secretmanager.secretAccessor`` on the secret."""
+
+
+class GcpImages(TypedDict):
+    """Where Cloud Run pulls Lago's images from (``lago:runtime: managed``)."""
+
+    remote_repository: NotRequired[bool]
+    """Pull through an Artifact Registry remote repository of Docker Hub in the stack's region: each image is fetched from Docker Hub once, then served from Google's registry (Docker Hub's pull limits and outages stop mattering once it is cached). Off: Cloud Run pulls from Docker Hub."""
+    docker_hub: NotRequired[GcpDockerHub]
+    """Credentials the remote repository pulls with; None: anonymous pulls."""
+    digests: NotRequired[dict[str, str]]
+    """Pin images by digest (``sha256:…``) by role image: api, front, pdf."""
+    scan: NotRequired[bool]
+    """Enable Artifact Analysis's container scanning (``containerscanning.googleapis.com``), which scans the cached images for vulnerabilities. It is a project-wide switch: every Artifact Registry image of the project is scanned (and billed per image)."""
+
+
 class GcpBaseline(TypedDict):
     """Production baseline controls (README "Production baseline"); each is on in the prod preset. Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
 
@@ -709,6 +731,8 @@ class GcpSettings(TypedDict):
     """Cloud Run (``lago:runtime: managed``)."""
     edge: NotRequired[GcpEdge]
     """The HTTPS load balancer (``lago:domain``)."""
+    images: NotRequired[GcpImages]
+    """Where Cloud Run pulls Lago's images from."""
     baseline: NotRequired[GcpBaseline]
     """Production baseline controls."""
 

@@ -66,6 +66,7 @@ REQUIRED_APIS = (
     "iamcredentials.googleapis.com",  # Lago signs download URLs through signBlob
     "storage.googleapis.com",
     "run.googleapis.com",
+    "artifactregistry.googleapis.com",  # the remote repository of Docker Hub (lago:gcp.images)
     # Production baseline: the CMEK key, alert policies and dashboards, log retention.
     "cloudkms.googleapis.com",
     "monitoring.googleapis.com",

@@ -15,11 +15,12 @@ from ...lago.environment import DatabaseEndpoint, Endpoints, GcsStorage, LagoDep
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, target_init, role_environments, shared_secrets
-from . import apis, limits, preflight, services
+from . import apis, images, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
+from .images import LagoImages
 from .network import LagoNetwork, NetworkArgs, Placement
 from .observability import GcpRedis, GcpSignals
 from .propagation import IamPropagation
@@ -152,7 +153,8 @@ class LagoGcp(LagoTarget):
         self._settings = settings
         labels = {**settings.tags, "app": "lago", "lago-stack": name}
 
-        enabled = apis.enable(name, project, self) if g.enable_apis else []
+        scanning = (images.SCANNING_API,) if managed and g.images.scan else ()
+        enabled = apis.enable(name, project, self, (*apis.REQUIRED_APIS, *scanning)) if g.enable_apis else []
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
         project_number = gcp.organizations.get_project_output(
             project_id=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=enabled)
@@ -255,6 +257,7 @@ class LagoGcp(LagoTarget):
             # have propagated.
             crossing = self._cross_project_grants(name, settings, project, after_apis)
             iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants, *crossing], opts=child)
+            pulled = LagoImages(f"{name}-images", g.images, project, region, labels, enabled, opts=child)
             ctx = services.RunContext(
                 project=project,
                 region=region,
@@ -263,6 +266,7 @@ class LagoGcp(LagoTarget):
                 subnetwork_id=network.subnetwork_id,
                 secrets=store.refs,
                 labels=labels,
+                image=pulled.reference,
                 depends_on=[iam_settled, *db.ready, *network.ready],
             )
             self._run_roles(ctx, service_names, domain is not None)

@@ -346,6 +346,21 @@ REDIS_PORT = {True: 6378, False: 6379}
 SERVICE_ACCOUNT_EMAIL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.(?:gserviceaccount\.com|iam\.gserviceaccount\.com)$")
 
 
+#: A Secret Manager secret version's full name, as Artifact Registry's upstream credentials take
+#: it (pulumi-gcp 10.2.0 docstring of ``password_secret_version``).
+SECRET_VERSION = re.compile(r"^projects/[^/\s]+/secrets/[A-Za-z0-9_-]{1,255}/versions/(?:\d+|latest)$")
+
+
+def secret_version_problem(value: str) -> Optional[str]:
+    if SECRET_VERSION.match(value):
+        return None
+    return f"'{value}' is not a secret version's name. Fix: give projects/PROJECT/secrets/SECRET/versions/N"
+
+
+#: An image digest, as a reference pins it (``IMAGE@sha256:…``).
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
 def service_account_project(email: str) -> Optional[str]:
     """The project id a user-managed account lives in (``NAME@PROJECT.iam.gserviceaccount.com``),
     or App Engine's default (``PROJECT@appspot.gserviceaccount.com``); None where the email names

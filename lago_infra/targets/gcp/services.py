@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -63,6 +63,8 @@ class RunContext:
     subnetwork_id: pulumi.Input[str]
     secrets: Mapping[str, SecretRef]
     labels: Mapping[str, str]
+    #: Each role's image reference (Docker Hub's, or the remote repository's; pinned or not).
+    image: Callable[[RoleDeployment], pulumi.Input[str]] = lambda rd: rd.image
     #: IAM grants, database and network the roles need before their first instance starts.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
@@ -143,7 +145,7 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -
     return kind.args(
         "Container",
         name=rd.name,
-        image=rd.image,
+        image=ctx.image(rd),
         # The catalogue's command is what `docker run IMAGE COMMAND` takes: it replaces the image's
         # CMD and keeps its ENTRYPOINT (Gotenberg's tini, which reaps Chromium's orphans). On
         # Cloud Run that is `args`; `commands` would replace the entrypoint.

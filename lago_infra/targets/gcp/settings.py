@@ -26,6 +26,7 @@ def _accepted(problem_of):
 
 
 # Names a user brings: checked when written as text, passed through as pulumi Outputs.
+SecretVersionName = brought_id(_accepted(limits.secret_version_problem))
 NetworkName = brought_id(_accepted(limits.network_problem))
 SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
 SqlInstanceName = brought_id(_accepted(limits.sql_instance_problem))
@@ -239,6 +240,39 @@ class Run(Section):
     """
 
 
+class DockerHub(Section):
+    """A Docker Hub account the remote repository pulls with (Docker Hub limits anonymous pulls)."""
+
+    username: NonEmpty
+    """The account's name."""
+    password_secret_version: SecretVersionName
+    """A Secret Manager version holding its access token (``projects/P/secrets/S/versions/N``).
+    Artifact Registry's service agent is granted ``roles/secretmanager.secretAccessor`` on the secret."""
+
+
+class Images(Section):
+    """Where Cloud Run pulls Lago's images from (``lago:runtime: managed``)."""
+
+    remote_repository: bool = False
+    """Pull through an Artifact Registry remote repository of Docker Hub in the stack's region: each image is
+    fetched from Docker Hub once, then served from Google's registry (Docker Hub's pull limits and outages
+    stop mattering once it is cached). Off: Cloud Run pulls from Docker Hub."""
+    docker_hub: Optional[DockerHub] = None
+    """Credentials the remote repository pulls with; None: anonymous pulls."""
+    digests: dict[Literal["api", "front", "pdf"], Annotated[str, Field(pattern=limits.DIGEST.pattern)]] = {}
+    """Pin images by digest (``sha256:…``) by role image: api, front, pdf."""
+    scan: bool = False
+    """Enable Artifact Analysis's container scanning (``containerscanning.googleapis.com``), which scans the
+    cached images for vulnerabilities. It is a project-wide switch: every Artifact Registry image of the project
+    is scanned (and billed per image)."""
+
+    @model_validator(mode="after")
+    def _cached(self) -> "Images":
+        if not self.remote_repository and (self.docker_hub is not None or self.scan):
+            raise ValueError("dockerHub and scan serve the remote repository. Fix: set lago:gcp.images.remoteRepository to true, or remove them")
+        return self
+
+
 class Edge(Section):
     """The HTTPS load balancer used when ``lago:domain`` is set."""
 
@@ -320,6 +354,8 @@ class GcpSettings(Section):
     """Cloud Run (``lago:runtime: managed``)."""
     edge: Edge = Edge()
     """The HTTPS load balancer (``lago:domain``)."""
+    images: Images = Images()
+    """Where Cloud Run pulls Lago's images from."""
     baseline: Baseline = Baseline()
     """Production baseline controls."""
 
@@ -367,6 +403,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"tier": "STANDARD_HA", "memorySizeGb": 1, "cacheMemorySizeGb": 1},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
         "run": {"scaleToZero": False},
+        "images": {"remoteRepository": True, "scan": True},
         "baseline": {
             "alarms": True, "dashboard": True, "bucketAuditLogs": True, "flowLogs": True, "sqlLogging": True, "armor": True, "cmek": True,
             # A year of logs: what audits of billing systems ask for.
