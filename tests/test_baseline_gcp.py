@@ -201,3 +201,17 @@ def test_dev_can_turn_the_controls_on(plan_config):
     # existing channel is the only recipient.
     assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(plan, "gcp:compute/securityPolicy:SecurityPolicy")
     assert {tuple(p["notificationChannels"]) for p in policies(plan).values()} == {("projects/lago-dev-example/notificationChannels/42",)}
+
+
+def test_the_projects_logging_settings_are_owned_by_one_switch_and_survive_a_destroy(plan_config, plan_of):
+    """Item 8: the storage audit config and the _Default bucket's retention are the project's, not
+    the stack's: kept on destroy (retainOnDelete), and left alone where another stack or the
+    platform owns them (projectLogging: false), whatever the other keys say."""
+    prod = plan_of("gcp-prod")
+    project_wide = [*resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig"), *resources(prod, "gcp:logging/projectBucketConfig:ProjectBucketConfig")]
+    assert len(project_wide) == 2 and all(r.retain_on_delete for r in project_wide)
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
+    stack["lago:gcp"] = {"baseline": {"projectLogging": False}}
+    plan = plan_config(stack)
+    assert SWITCHES["bucketAuditLogs"](plan) and SWITCHES["logRetentionDays"](plan)
+    assert not SWITCHES["alarms"](plan) and not SWITCHES["cmek"](plan)

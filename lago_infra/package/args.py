@@ -706,6 +706,8 @@ class GcpBaseline(TypedDict):
     """One Cloud KMS key (rotated every 90 days) for Cloud SQL, Memorystore, GCS and Secret Manager. Set it when the stack is created: switching it later replaces the database, Redis and secrets."""
     log_retention_days: NotRequired[int]
     """Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and audit logs land); 0 leaves the project's setting alone (30 days unless changed)."""
+    project_logging: NotRequired[bool]
+    """This stack owns the project's logging settings, which belong to the whole project: Cloud Storage's Data Access audit logs (``bucketAuditLogs``) and the ``_Default`` log bucket's retention (``logRetentionDays``). One stack per project may own them: turn it off in every other stack of the project, and where a platform team owns the project's logging (both keys are then left alone). Destroying the stack leaves both as they are."""
 
 
 class GcpSettings(TypedDict):

@@ -308,6 +308,12 @@ class Baseline(Section):
     """Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and audit logs
     land); 0 leaves the project's setting alone (30 days unless changed).
     """
+    project_logging: bool = True
+    """This stack owns the project's logging settings, which belong to the whole project: Cloud Storage's Data
+    Access audit logs (``bucketAuditLogs``) and the ``_Default`` log bucket's retention (``logRetentionDays``).
+    One stack per project may own them: turn it off in every other stack of the project, and where a platform
+    team owns the project's logging (both keys are then left alone). Destroying the stack leaves both as they are.
+    """
 
 
 class ServiceAccounts(Section):
