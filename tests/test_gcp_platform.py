@@ -4,6 +4,7 @@ external``); asserted on recorded plans."""
 
 from __future__ import annotations
 
+import logging
 import re
 import textwrap
 
@@ -264,6 +265,35 @@ def test_external_runtime_creates_no_container_service_or_load_balancer(tmp_path
     # The roles' identity only: no front or pdf account, nothing on Cloud Run.
     assert [r.inputs["accountId"] for r in plan.by_type(ACCOUNT)] == ["lago-runtime"]
     assert plan.outputs["service_accounts"] == {"backend": plan.outputs["runtime_service_account"]}
+
+
+class _Said(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_external_runtime_on_a_network_of_its_own_says_a_cluster_elsewhere_cannot_reach_it(plan_config):
+    """Item 9: private services of a VPC of the stack's own are unreachable from a GKE cluster in
+    another VPC (peering is not transitive); bringing the cluster's network is the way, and says
+    nothing."""
+    said = _Said()
+    logger = logging.getLogger("lago_infra.plan.engine")
+    logger.addHandler(said)
+    try:
+        plan_config(EXTERNAL)
+        own = [m for m in said.messages if "lago:gcp.network.existing" in m]
+        said.messages.clear()
+        network = {"existing": {"network": "projects/platform-prj/global/networks/gke", "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/gke"}}
+        brought_net = plan_config({**EXTERNAL, "lago:gcp": {"network": network}})
+    finally:
+        logger.removeHandler(said)
+    assert own and "not transitive" in own[0] and "Fix:" in own[0]
+    assert not [m for m in said.messages if "lago:gcp.network.existing" in m]
+    assert not brought_net.by_type("gcp:compute/network:Network")
 
 
 def test_external_runtime_exposes_every_role_with_secret_references(tmp_path):

@@ -508,7 +508,7 @@ class AwsSettings(TypedDict):
 
 
 class GcpExistingNetwork(TypedDict):
-    """A VPC the user already runs. It must already have private services access (a service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
+    """A VPC the user already runs. It must already have private services access (a service-networking connection) for Cloud SQL and Memorystore to take private addresses. With ``lago:runtime: external`` give the network of the platform's runtime (the GKE cluster's): Cloud SQL and Memorystore are reachable from that VPC only, never through a peering of it (VPC peering is not transitive)."""
 
     network: pulumi.Input[str]
     """Network self link or ``projects/P/global/networks/N``."""
@@ -520,7 +520,7 @@ class GcpNetwork(TypedDict):
     """The VPC: created by the stack, or brought with ``existing``."""
 
     existing: NotRequired[GcpExistingNetwork]
-    """Bring your own VPC instead of creating one."""
+    """Bring your own VPC instead of creating one; with ``lago:runtime: external``, the runtime's network."""
     subnet_cidr: NotRequired[str]
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: NotRequired[int]

@@ -52,6 +52,16 @@ def http_concurrency(settings: LagoSettings) -> dict[str, int]:
     return {role: getattr(configured, role) or derived[role] for role in HTTP_ROLES}
 
 
+#: Said when the external runtime gets a network of its own (``lago:gcp.network.existing`` unset).
+ISOLATED_NETWORK = (
+    "lago:runtime is external and lago:gcp.network.existing is unset, so this stack builds a VPC of its own: Cloud SQL and "
+    "Memorystore take private addresses reachable from that VPC alone. A GKE cluster in another VPC cannot reach them, "
+    "even peered with it: they sit in Google's own network, peered to this VPC, and VPC peering is not transitive "
+    "(https://cloud.google.com/vpc/docs/vpc-peering). Fix: give the cluster's network and a subnet of it in "
+    "lago:gcp.network.existing (it needs private services access)."
+)
+
+
 def explicit_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
     """The ``gcp.Provider`` the component is given (``provider``, ``providers``, or its parent's), if any."""
     if opts is None:
@@ -165,6 +175,8 @@ class LagoGcp(LagoTarget):
             f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region,
             load_balancer=managed and domain is not None, after=enabled, opts=child,
         )
+        if not managed and g.network.existing is None:
+            pulumi.log.warn(ISOLATED_NETWORK, resource=self)
         network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
         # Data services that use the key wait for its grants.

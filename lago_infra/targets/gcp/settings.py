@@ -55,7 +55,10 @@ BroughtSecret = Annotated[SecretStr, PlainValidator(_brought_secret), WithJsonSc
 
 class ExistingNetwork(Section):
     """A VPC the user already runs. It must already have private services access (a
-    service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
+    service-networking connection) for Cloud SQL and Memorystore to take private addresses. With
+    ``lago:runtime: external`` give the network of the platform's runtime (the GKE cluster's):
+    Cloud SQL and Memorystore are reachable from that VPC only, never through a peering of it
+    (VPC peering is not transitive)."""
 
     network: NetworkName
     """Network self link or ``projects/P/global/networks/N``."""
@@ -69,7 +72,7 @@ class Network(Section):
     """The VPC: created by the stack, or brought with ``existing``."""
 
     existing: Optional[ExistingNetwork] = None
-    """Bring your own VPC instead of creating one."""
+    """Bring your own VPC instead of creating one; with ``lago:runtime: external``, the runtime's network."""
     subnet_cidr: Cidr = "10.20.0.0/24"
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: int = Field(20, ge=8, le=24)
