@@ -129,7 +129,7 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     prod = plan_of("gcp-prod")
     found = policies(prod)
     assert {
-        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "database-cpu", "database-disk", "database-connections",
+        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "clock-silent", "database-cpu", "database-disk", "database-connections",
         "redis-queue-memory", "redis-queue-connections", "redis-queue-evictions", "redis-queue-replica-lag",
         "redis-cache-memory", "redis-cache-connections", "redis-cache-replica-lag",
         "front-uptime", "api-uptime", "front-certificate", "api-certificate",
@@ -215,3 +215,56 @@ def test_the_projects_logging_settings_are_owned_by_one_switch_and_survive_a_des
     plan = plan_config(stack)
     assert SWITCHES["bucketAuditLogs"](plan) and SWITCHES["logRetentionDays"](plan)
     assert not SWITCHES["alarms"](plan) and not SWITCHES["cmek"](plan)
+
+
+# -- item 10: what drifts, what pages too soon, what cannot be replaced, the clock -------------------
+
+
+def test_the_dashboard_body_is_what_the_monitoring_api_returns(plan_of):
+    """Protocol-buffer JSON leaves out fields at their default: a tile at x 0 or a threshold at 0
+    spelled out differs from what the provider reads back, a diff on every `pulumi up`."""
+    (board,) = resources(plan_of("gcp-prod"), "gcp:monitoring/dashboard:Dashboard")
+
+    def defaults(value, path=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from defaults(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from ([f"{path}[{i}]"] if v == {} else defaults(v, f"{path}[{i}]"))
+        elif value in (0, "", None):
+            yield path
+
+    body = json.loads(board.inputs["dashboardJson"])
+    assert list(defaults(body)) == []
+    assert len(body["mosaicLayout"]["tiles"]) > 3  # tiles at x 0, y 0 are there, without those fields
+
+
+def test_the_api_error_rate_pages_on_a_sustained_share_not_a_single_error(plan_of):
+    rate = policies(plan_of("gcp-prod"))["api-5xx-rate"]["conditions"][0]["conditionThreshold"]
+    assert int(rate["duration"].removesuffix("s")) >= 300
+    assert rate["denominatorFilter"] and rate["aggregations"][0]["perSeriesAligner"] == "ALIGN_RATE"
+
+
+def test_a_new_domain_gets_a_new_certificate_before_the_old_one_goes(plan_config, plan_of):
+    """A managed certificate's domains cannot change: replaced, its new name must differ from the
+    old, which the proxy still uses, so the new one is created first."""
+    prod = plan_of("gcp-prod")
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
+    stack["lago:domain"] = {"app": "billing.example.com", "api": "api.billing.example.com"}
+    moved = plan_config(stack)
+    (old,), (new,) = resources(prod, "gcp:compute/managedSslCertificate:ManagedSslCertificate"), resources(moved, "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    assert old.inputs["name"] != new.inputs["name"] and not new.delete_before_replace
+    assert len(new.inputs["name"]) <= 63
+
+
+def test_a_silent_clock_pages(plan_of):
+    """Clockwork serves no port, so no worker-pool probe can see a stuck clock: its 'Running <job>'
+    lines (clock.rb's handler, one a minute by default) are counted, and their absence pages."""
+    prod = plan_of("gcp-prod")
+    (metric,) = resources(prod, "gcp:logging/metric:Metric")
+    assert 'worker_pool_name="lago-clock"' in metric.inputs["filter"] and '"Running schedule:"' in metric.inputs["filter"]
+    silent = policies(prod)["clock-silent"]["conditions"][0]["conditionAbsent"]
+    assert f'logging.googleapis.com/user/{metric.inputs["name"]}' in silent["filter"]
+    assert int(silent["duration"].removesuffix("s")) >= 600
+    assert named(prod, "-clock-silent", POLICY).inputs["notificationChannels"]
