@@ -299,3 +299,26 @@ def test_cloud_limits_hold_on_every_resource_of_every_example(example, stack):
     cloud = [r for r in RULES if r.id in ("sql-limits", "armor-rule-order")]
     findings = [f for view in views_of_plan(example_plan(example, stack)) for f in evaluate(view, cloud)]
     assert findings == [], "\n".join(f"{f.rule} {f.resource}: {f.message}" for f in findings)
+
+
+def test_a_platforms_own_instance_beside_several_lagos_is_checked_once():
+    """With several Lago components each view holds its own resources; what none holds (a
+    platform's Cloud SQL instance, its security policy) is checked too, once."""
+    from types import SimpleNamespace as O
+
+    from lago_infra.policy import views_of_pack
+
+    def pr(urn, type_, parent=None, **props):
+        return O(urn=urn, resource_type=type_, name=urn, props=props, parent=parent, dependencies=[], opts=O(protect=False))
+
+    a, b = pr("a", "lago:gcp:LagoGcp", preset="dev"), pr("b", "lago:gcp:LagoGcp", preset="dev")
+    shared = pr("shared-pg", SQL, databaseVersion="POSTGRES_16", settings={"tier": "db-custom-2-7680"})
+    throttle_first = [
+        {"priority": 900, "action": "throttle", "match": {"config": {"srcIpRanges": ["*"]}}, "rateLimitOptions": {"conformAction": "allow"}},
+        {"priority": 1000, "action": "deny(403)"},
+    ]
+    armor = pr("edge-armor", ARMOR, name="edge-armor", rules=throttle_first)
+    views = views_of_pack([a, b, pr("a-pg", SQL, parent=a, databaseVersion="POSTGRES_15", settings={"tier": "db-g1-small"}), shared, armor])
+    cloud = [r for r in RULES if r.id in ("sql-limits", "armor-rule-order")]
+    found = [(f.rule, f.resource) for view in views for f in evaluate(view, cloud)]
+    assert sorted(found) == [("armor-rule-order", "edge-armor"), ("sql-limits", "shared-pg")]

@@ -178,7 +178,7 @@ def sql_limits(view: StackView) -> Iterable[Violation]:
     """Every Cloud SQL instance of the plan (Lago's or the platform's own) against the tier and
     retention limits Cloud SQL enforces; an unset edition is the one Cloud SQL picks for the
     version (POSTGRES_16 and later: ENTERPRISE_PLUS, which refuses custom tiers)."""
-    for db in view.of_type(*SQL):
+    for db in view.every(*SQL):
         version = db.inputs.get("databaseVersion")
         given = db.get("settings.edition")
         edition = str(given or limits.sql_default_edition(version))
@@ -240,9 +240,9 @@ def armor_order_problems(rules: list[dict[str, Any]]) -> list[str]:
 
 def armor_order(view: StackView) -> Iterable[Violation]:
     """Every Cloud Armor policy of the plan, its inline rules and its separate rule resources."""
-    policies = view.of_type(SECURITY_POLICY)
+    policies = view.every(SECURITY_POLICY)
     separate: dict[str, list[dict[str, Any]]] = {}
-    for r in view.of_type(SECURITY_POLICY_RULE):
+    for r in view.every(SECURITY_POLICY_RULE):
         separate.setdefault(str(r.inputs.get("securityPolicy")), []).append(r.inputs)
     for policy in policies:
         name = str(policy.inputs.get("name") or policy.name)
