@@ -1,6 +1,7 @@
 """A platform program that already runs a network and a Cloud SQL instance, and adds Lago to them.
 
-The first half stands in for what a platform team owns: a VPC with private services access (the
+The first half stands in for what a platform team owns: the APIs its pieces call, enabled first (a
+fresh project refuses a call to a disabled API), a VPC with private services access (the
 peering Cloud SQL and Memorystore take private addresses through), a subnet with Cloud NAT for
 Cloud Run's Direct VPC egress, and a PostgreSQL instance reachable only on its private IP. The
 second half hands those to ``LagoGcp`` as Outputs. lago-infra then creates no network and no
