@@ -82,8 +82,8 @@ def good_gcp(roles: dict[str, RoleView]) -> StackView:
         target="gcp",
         prod=True,
         resources=[
-            res("gcp:sql/databaseInstance:DatabaseInstance", "lago-db", deletionProtection=True, settings={
-                "tier": "db-custom-2-7680", "availabilityType": "REGIONAL", "deletionProtectionEnabled": True,
+            res("gcp:sql/databaseInstance:DatabaseInstance", "lago-db", deletionProtection=True, databaseVersion="POSTGRES_16", settings={
+                "tier": "db-custom-2-7680", "edition": "ENTERPRISE", "availabilityType": "REGIONAL", "deletionProtectionEnabled": True,
                 "ipConfiguration": {"ipv4Enabled": False, "sslMode": "ENCRYPTED_ONLY"},
                 "backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": True, "backupRetentionSettings": {"retainedBackups": 14}},
                 "finalBackupConfig": {"enabled": True, "retentionDays": 30}}),
@@ -91,6 +91,12 @@ def good_gcp(roles: dict[str, RoleView]) -> StackView:
             res("gcp:storage/bucket:Bucket", "lago-files", publicAccessPrevention="enforced", uniformBucketLevelAccess=True, versioning={"enabled": True}),
             *[res("gcp:cloudrunv2/service:Service", f"lago-{role}", protect=False, template={"containers": [{"name": role, "startupProbe": probe}]})
               for role in ("api", "worker", "front", "pdf")],
+            res("gcp:compute/securityPolicy:SecurityPolicy", "lago-armor", protect=False, name="lago-armor", rules=[
+                {"priority": 1000, "action": "deny(403)", "match": {"expr": {"expression": "evaluatePreconfiguredWaf('sqli-v33-stable')"}}},
+                {"priority": 2000, "action": "throttle", "match": {"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}},
+                 "rateLimitOptions": {"conformAction": "allow", "exceedAction": "deny(429)"}},
+                {"priority": 2147483647, "action": "allow", "match": {"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}},
+            ]),
             res("gcp:monitoring/alertPolicy:AlertPolicy", "lago-alerts", protect=False, notificationChannels=["projects/p/notificationChannels/1"], conditions=[
                 {"conditionThreshold": {"filter": f'resource.type="{t}"'}} for t in ("cloudsql_database", "redis_instance", "https_lb_rule")]),
         ],

@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 
+from lago_infra.policy.targets.gcp import armor_order_problems
 from lago_infra.targets.gcp.armor import WAF_RULES
 
 from .conftest import PROJECT_DIR
@@ -55,6 +56,26 @@ def test_one_rotating_key_encrypts_sql_redis_bucket_and_secrets_after_its_grants
         assert grant_urns <= ancestors_and_deps(prod, r.urn), f"{r.name} may be created before the key grants"
 
 
+def test_each_service_agent_is_created_and_its_grant_applied_before_the_key_is_used(plan_of):
+    """A fresh project has no service agent yet: each one granted the key comes from a
+    ServiceIdentity the grant waits for (the GCS agent from the invoke that creates it), and what
+    uses the key waits for a pause after the grants (IAM changes take minutes to apply)."""
+    prod = plan_of("gcp-prod")
+    identities = {r.urn: r for r in resources(prod, "gcp:projects/serviceIdentity:ServiceIdentity")}
+    assert {r.inputs["service"] for r in identities.values()} == {"sqladmin.googleapis.com", "redis.googleapis.com", "secretmanager.googleapis.com"}
+    grants = resources(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    for g in grants:
+        if "@gs-project-accounts." in g.inputs["member"]:
+            continue
+        assert set(g.dependencies) & set(identities), f"{g.name} grants an agent no ServiceIdentity created"
+    pauses = [p for p in resources(prod, "pulumi-python:dynamic:Resource") if {g.urn for g in grants} <= set(p.dependencies)]
+    assert len(pauses) == 1 and pauses[0].inputs["seconds"] >= 60
+    keyed = [r for r in prod.resources if r.type.startswith("gcp:") and json.dumps(r.inputs).count("cryptoKeys/") and r.type != "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"]
+    assert len(keyed) >= 5
+    for r in keyed:
+        assert pauses[0].urn in ancestors_and_deps(prod, r.urn), f"{r.name} may use the key before its grants apply"
+
+
 # -- edge -------------------------------------------------------------------------------------
 
 
@@ -62,10 +83,15 @@ def test_cloud_armor_and_request_logs_on_both_backends(plan_of):
     prod = plan_of("gcp-prod")
     (policy,) = resources(prod, "gcp:compute/securityPolicy:SecurityPolicy")
     rules = {r["priority"]: r for r in policy.inputs["rules"]}
-    assert rules[900]["action"] == "throttle" and rules[900]["rateLimitOptions"]["rateLimitThreshold"] == {"count": 600, "intervalSec": 60}
     for priority, rule_set in WAF_RULES:
         assert rules[priority]["action"] == "deny(403)" and rule_set in rules[priority]["match"]["expr"]["expression"]
+    # The throttle allows every request under the limit: it comes after every WAF rule, or
+    # those never see a request (Cloud Armor: lowest priority number first, first match wins).
+    (throttle,) = [p for p, r in rules.items() if r["action"] == "throttle"]
+    assert rules[throttle]["rateLimitOptions"]["rateLimitThreshold"] == {"count": 600, "intervalSec": 60}
+    assert throttle > max(p for p, _ in WAF_RULES)
     assert rules[2147483647]["action"] == "allow"
+    assert armor_order_problems(policy.inputs["rules"]) == []
     backends = resources(prod, BACKEND_SERVICE)
     assert len(backends) == 2
     for b in backends:
@@ -103,7 +129,7 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     prod = plan_of("gcp-prod")
     found = policies(prod)
     assert {
-        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "database-cpu", "database-disk", "database-connections",
+        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "clock-silent", "database-cpu", "database-disk", "database-connections",
         "redis-queue-memory", "redis-queue-connections", "redis-queue-evictions", "redis-queue-replica-lag",
         "redis-cache-memory", "redis-cache-connections", "redis-cache-replica-lag",
         "front-uptime", "api-uptime", "front-certificate", "api-certificate",
@@ -175,3 +201,70 @@ def test_dev_can_turn_the_controls_on(plan_config):
     # existing channel is the only recipient.
     assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(plan, "gcp:compute/securityPolicy:SecurityPolicy")
     assert {tuple(p["notificationChannels"]) for p in policies(plan).values()} == {("projects/lago-dev-example/notificationChannels/42",)}
+
+
+def test_the_projects_logging_settings_are_owned_by_one_switch_and_survive_a_destroy(plan_config, plan_of):
+    """Item 8: the storage audit config and the _Default bucket's retention are the project's, not
+    the stack's: kept on destroy (retainOnDelete), and left alone where another stack or the
+    platform owns them (projectLogging: false), whatever the other keys say."""
+    prod = plan_of("gcp-prod")
+    project_wide = [*resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig"), *resources(prod, "gcp:logging/projectBucketConfig:ProjectBucketConfig")]
+    assert len(project_wide) == 2 and all(r.retain_on_delete for r in project_wide)
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
+    stack["lago:gcp"] = {"baseline": {"projectLogging": False}}
+    plan = plan_config(stack)
+    assert SWITCHES["bucketAuditLogs"](plan) and SWITCHES["logRetentionDays"](plan)
+    assert not SWITCHES["alarms"](plan) and not SWITCHES["cmek"](plan)
+
+
+# -- item 10: what drifts, what pages too soon, what cannot be replaced, the clock -------------------
+
+
+def test_the_dashboard_body_is_what_the_monitoring_api_returns(plan_of):
+    """Protocol-buffer JSON leaves out fields at their default: a tile at x 0 or a threshold at 0
+    spelled out differs from what the provider reads back, a diff on every `pulumi up`."""
+    (board,) = resources(plan_of("gcp-prod"), "gcp:monitoring/dashboard:Dashboard")
+
+    def defaults(value, path=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from defaults(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from ([f"{path}[{i}]"] if v == {} else defaults(v, f"{path}[{i}]"))
+        elif value in (0, "", None):
+            yield path
+
+    body = json.loads(board.inputs["dashboardJson"])
+    assert list(defaults(body)) == []
+    assert len(body["mosaicLayout"]["tiles"]) > 3  # tiles at x 0, y 0 are there, without those fields
+
+
+def test_the_api_error_rate_pages_on_a_sustained_share_not_a_single_error(plan_of):
+    rate = policies(plan_of("gcp-prod"))["api-5xx-rate"]["conditions"][0]["conditionThreshold"]
+    assert int(rate["duration"].removesuffix("s")) >= 300
+    assert rate["denominatorFilter"] and rate["aggregations"][0]["perSeriesAligner"] == "ALIGN_RATE"
+
+
+def test_a_new_domain_gets_a_new_certificate_before_the_old_one_goes(plan_config, plan_of):
+    """A managed certificate's domains cannot change: replaced, its new name must differ from the
+    old, which the proxy still uses, so the new one is created first."""
+    prod = plan_of("gcp-prod")
+    stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
+    stack["lago:domain"] = {"app": "billing.example.com", "api": "api.billing.example.com"}
+    moved = plan_config(stack)
+    (old,), (new,) = resources(prod, "gcp:compute/managedSslCertificate:ManagedSslCertificate"), resources(moved, "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    assert old.inputs["name"] != new.inputs["name"] and not new.delete_before_replace
+    assert len(new.inputs["name"]) <= 63
+
+
+def test_a_silent_clock_pages(plan_of):
+    """Clockwork serves no port, so no worker-pool probe can see a stuck clock: its 'Running <job>'
+    lines (clock.rb's handler, one a minute by default) are counted, and their absence pages."""
+    prod = plan_of("gcp-prod")
+    (metric,) = resources(prod, "gcp:logging/metric:Metric")
+    assert 'worker_pool_name="lago-clock"' in metric.inputs["filter"] and '"Running schedule:"' in metric.inputs["filter"]
+    silent = policies(prod)["clock-silent"]["conditions"][0]["conditionAbsent"]
+    assert f'logging.googleapis.com/user/{metric.inputs["name"]}' in silent["filter"]
+    assert int(silent["duration"].removesuffix("s")) >= 600
+    assert named(prod, "-clock-silent", POLICY).inputs["notificationChannels"]

@@ -292,8 +292,16 @@ def _runs_through_nat(r: dict) -> bool:
     return bool(access.get("networkInterfaces")) and access.get("egress") == "ALL_TRAFFIC"
 
 
-@pytest.mark.parametrize("stack,instances", [("gcp-dev", (2, 5)), ("gcp-prod", (11, 27))])
-def test_cloud_nat_bills_every_cloud_run_instance_behind_it(plan_of, stack, instances):
+def _instances(r: dict) -> tuple[int, int]:
+    """The fewest and most instances a Cloud Run service or worker pool runs, as the plan says."""
+    scaling = r["inputs"].get("scaling") or (r["inputs"].get("template") or {}).get("scaling") or {}
+    if "manualInstanceCount" in scaling:
+        return scaling["manualInstanceCount"], scaling["manualInstanceCount"]
+    return scaling.get("minInstanceCount", 0), scaling["maxInstanceCount"]
+
+
+@pytest.mark.parametrize("stack,fewest", [("gcp-dev", 2), ("gcp-prod", 11)])
+def test_cloud_nat_bills_every_cloud_run_instance_behind_it(plan_of, stack, fewest):
     """Item 1: Google bills a NAT gateway per instance with a NAT assignment, and every Cloud Run
     instance with Direct VPC egress counts: the count is summed from the plan's services and
     worker pools, not a fixed four."""
@@ -301,7 +309,8 @@ def test_cloud_nat_bills_every_cloud_run_instance_behind_it(plan_of, stack, inst
     runners = [r for r in d["resources"] if r["type"] in ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/workerPool:WorkerPool")]
     assert all(_runs_through_nat(r) for r in runners)
     nat = line(estimate(d), "lago-net-nat")
-    lo, hi = instances
+    lo, hi = (sum(n) for n in zip(*map(_instances, runners)))
+    assert lo == fewest and hi > lo
     assert f"{lo}–{hi} Cloud Run instances" in nat.quantity
     fixed = 730 * 0.005 + 20 * 0.045  # the address and the data processed
     assert nat.monthly[0] == pytest.approx(fixed + lo * 730 * 0.0014, abs=0.01)
@@ -314,7 +323,7 @@ def test_cloud_nat_bills_every_cloud_run_instance_behind_it(plan_of, stack, inst
 
 def test_cloud_nat_beyond_32_instances_bills_the_flat_rate(plan_of):
     d = doc(plan_of, "gcp-prod")
-    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["maxInstanceCount"] = 40
+    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["manualInstanceCount"] = 40
     nat = line(estimate(d), "lago-net-nat")
     assert nat.monthly[1] == pytest.approx(730 * (0.044 + 0.005) + 20 * 0.045 + 4 * 5 / 60 * 0.0014, abs=0.01)
 
@@ -345,10 +354,10 @@ def test_cloud_logging_bills_beyond_the_free_allowance(plan_of):
     d = doc(plan_of, "gcp-prod")
     est = estimate(d)
     logs = [l for l in est.lines if l.unit_price.endswith("beyond 50 GiB per project")]
-    assert logs and all(l.monthly[0] == 0 for l in logs)  # 45 GiB at the minimum: within the free 50
-    assert sum(l.monthly[1] for l in logs) > 0  # 60 GiB at the maximum
-    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["minInstanceCount"] = 60
+    assert logs and all(l.monthly[0] == 0 for l in logs)  # within the free 50 GiB at the minimum
+    one(d, "gcp:cloudrunv2/workerPool:WorkerPool", "lago-worker")["inputs"]["scaling"]["manualInstanceCount"] = 60
     logs = [l for l in estimate(d).lines if l.unit_price.endswith("beyond 50 GiB per project")]
+    assert sum(l.monthly[1] for l in logs) > 0
     total = sum(float(l.quantity.split()[0].split("–")[0]) for l in logs)
     assert sum(l.monthly[0] for l in logs) == pytest.approx((total - 50) * 0.5, rel=0.01)
 

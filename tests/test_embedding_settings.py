@@ -77,3 +77,5 @@ def test_the_built_package_ships_py_typed(tmp_path, monkeypatch):
     build.build_lib = str(tmp_path)
     dist.run_command("build_py")
     assert (tmp_path / "lago_infra" / "py.typed").is_file()
+    # The migrate role's wrapper, which its command carries (lago_infra/lago/migrate.py reads it).
+    assert (tmp_path / "lago_infra" / "lago" / "migrate.sh").is_file()

@@ -4,12 +4,14 @@ external``); asserted on recorded plans."""
 
 from __future__ import annotations
 
+import logging
 import re
 import textwrap
 
 import pytest
 import yaml
 
+from lago_infra.lago.roles import MIGRATE
 from lago_infra.plan import run_plan, run_plan_with
 from lago_infra.plan.mocks import gcp as gcp_mocks
 from lago_infra.config import ConfigError
@@ -129,7 +131,7 @@ def test_bad_brought_redis_is_refused_by_key(plan_config, redis, extra, key, wor
 
 
 def test_brought_bucket_and_accounts_are_granted_not_created(plan_config):
-    plan = brought(plan_config, {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT}})
+    plan = brought(plan_config, {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT, "crossProject": True}})
     assert plan.by_type(BUCKET) == []
     # Only pdf's account is the stack's own.
     assert [r.inputs["accountId"] for r in plan.by_type(ACCOUNT)] == ["lago-gotenberg"]
@@ -137,11 +139,39 @@ def test_brought_bucket_and_accounts_are_granted_not_created(plan_config):
     assert (grant.inputs["bucket"], grant.inputs["member"], grant.inputs["role"]) == ("platform-files", f"serviceAccount:{BACKEND}", "roles/storage.objectAdmin")
     accessors = plan.by_type(SECRET_GRANT)
     assert accessors and {r.inputs["member"] for r in accessors} == {f"serviceAccount:{BACKEND}"}
-    signer = plan.one("gcp:serviceaccount/iAMMember:IAMMember")
+    signer = plan.one("gcp:serviceaccount/iAMMember:IAMMember", "runtime-token-creator")
     assert signer.inputs["serviceAccountId"] == f"projects/platform-prj/serviceAccounts/{BACKEND}"
     by_role = {r.inputs["labels"]["lago-role"]: r.inputs["template"]["serviceAccount"] for r in plan.by_type(RUN_SERVICE)}
     assert by_role["api"] == BACKEND and by_role["front"] == FRONT and by_role["pdf"].startswith("lago-gotenberg@")
     assert plan.outputs["bucket"] == "platform-files"
+
+
+RUN_AGENT = "@serverless-robot-prod.iam.gserviceaccount.com"
+
+
+def test_an_account_of_another_project_is_refused_until_its_project_allows_it(plan_config):
+    """Item 4: Cloud Run runs as an account of another project only where that project does not
+    enforce iam.disableCrossProjectServiceAccountUsage, which this program can neither read nor
+    set: refused with the fix, nothing created."""
+    refused(plan_config, {"lago:gcp": {"serviceAccounts": {"front": FRONT}}}, "lago:gcp.serviceAccounts.front", "platform-prj",
+            "iam.disableCrossProjectServiceAccountUsage", "crossProject")
+
+
+def test_cloud_runs_agent_may_mint_tokens_for_each_account_of_another_project_before_a_role_runs_as_it(plan_config):
+    """Item 4: once allowed, Cloud Run's service agent (created, as on a fresh project) gets the
+    token creator role on each such account, inside the IAM propagation pause every role waits for;
+    an account of Lago's own project gets nothing."""
+    own = "lago-pdf@lago-test-1.iam.gserviceaccount.com"
+    plan = brought(plan_config, {"serviceAccounts": {"backend": BACKEND, "front": FRONT, "pdf": own, "crossProject": True}})
+    (agent,) = [r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "run.googleapis.com"]
+    grants = [r for r in plan.by_type("gcp:serviceaccount/iAMMember:IAMMember") if RUN_AGENT in r.inputs["member"]]
+    assert {g.inputs["serviceAccountId"] for g in grants} == {f"projects/platform-prj/serviceAccounts/{e}" for e in (BACKEND, FRONT)}
+    assert {g.inputs["role"] for g in grants} == {"roles/iam.serviceAccountTokenCreator"}
+    assert all(agent.urn in g.dependencies for g in grants)
+    pause = plan.one("pulumi-python:dynamic:Resource", "iam-propagation")
+    assert {g.urn for g in grants} <= set(pause.dependencies)
+    same_project = brought(plan_config, {"serviceAccounts": {"pdf": own}})
+    assert not [r for r in same_project.by_type("gcp:serviceaccount/iAMMember:IAMMember") if RUN_AGENT in r.inputs["member"]]
 
 
 @pytest.mark.parametrize(
@@ -244,6 +274,35 @@ def test_external_runtime_creates_no_container_service_or_load_balancer(tmp_path
     assert plan.outputs["service_accounts"] == {"backend": plan.outputs["runtime_service_account"]}
 
 
+class _Said(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_external_runtime_on_a_network_of_its_own_says_a_cluster_elsewhere_cannot_reach_it(plan_config):
+    """Item 9: private services of a VPC of the stack's own are unreachable from a GKE cluster in
+    another VPC (peering is not transitive); bringing the cluster's network is the way, and says
+    nothing."""
+    said = _Said()
+    logger = logging.getLogger("lago_infra.plan.engine")
+    logger.addHandler(said)
+    try:
+        plan_config(EXTERNAL)
+        own = [m for m in said.messages if "lago:gcp.network.existing" in m]
+        said.messages.clear()
+        network = {"existing": {"network": "projects/platform-prj/global/networks/gke", "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/gke"}}
+        brought_net = plan_config({**EXTERNAL, "lago:gcp": {"network": network}})
+    finally:
+        logger.removeHandler(said)
+    assert own and "not transitive" in own[0] and "Fix:" in own[0]
+    assert not [m for m in said.messages if "lago:gcp.network.existing" in m]
+    assert not brought_net.by_type("gcp:compute/network:Network")
+
+
 def test_external_runtime_exposes_every_role_with_secret_references(tmp_path):
     plan = _program(tmp_path, EXTERNAL_PROGRAM, EXTERNAL)
     environments = plan.outputs["role_environments"]
@@ -252,6 +311,8 @@ def test_external_runtime_exposes_every_role_with_secret_references(tmp_path):
     assert api["image"] == "getlago/api:v1.51.0"
     assert api["plain"]["LAGO_FRONT_URL"] == "https://lago.example.com" and api["plain"]["LAGO_API_URL"] == "https://api.lago.example.com"
     assert {"DATABASE_URL", "SECRET_KEY_BASE", "REDIS_URL"} <= set(api["secrets"])
+    # The platform's Job runs the same wrapper as Cloud Run: pg_partman's maintenance is scheduled.
+    assert environments["migrate"]["command"] == list(MIGRATE.command) and "DATABASE_URL" in environments["migrate"]["secrets"]
     references = [ref for env in environments.values() for ref in env["secrets"].values()]
     assert references and all(VERSION_NAME.match(ref) for ref in references), references
     # No secret value anywhere in what is exposed.

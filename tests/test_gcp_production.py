@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from lago_infra.lago.roles import PG_PARTMAN_MAINTENANCE
-from lago_infra.plan import mocks
+from lago_infra.lago.roles import MIGRATE
+from lago_infra.plan import ProgramFailed, mocks
 from lago_infra.policy import evaluate, view_of_plan
-from lago_infra.targets.gcp import limits
+from lago_infra.targets.gcp import limits, services
 
 from . import helpers
 from .helpers import ancestors_and_deps, env_of, named
@@ -142,9 +142,8 @@ def test_provider_waits_longer_than_the_migration_may_run(plan):
 def test_migration_waits_for_the_database_and_never_runs_twice_at_once(plan):
     job = plan.one(JOB)
     assert job.inputs["template"]["taskCount"] == 1 and job.inputs["template"]["parallelism"] == 1
-    args = container(job)["args"]
-    assert args[:2] == ["sh", "-c"] and "pg_isready" in args[2] and '"$@" || exit $?' in args[2]
-    assert args[-len(plan.roles["migrate"]["command"]) :] == plan.roles["migrate"]["command"]
+    # The migrate role's command as every runtime runs it: the wrapper around Lago's migrations.
+    assert container(job)["args"] == list(MIGRATE.command) == plan.roles["migrate"]["command"]
 
 
 def test_roles_start_after_the_grants_have_propagated(plan):
@@ -164,9 +163,28 @@ def _live_job(token: str, state: str) -> dict:
     }
 
 
+JOB_READ = "gcp:cloudrunv2/getJob:getJob"
+
+
+def reads_of_the_job(monkeypatch, before: dict, after=None) -> list[dict]:
+    """getJob answers ``before`` until the program registered the job, then ``after(token)`` (by
+    default the mocks' own: that execution succeeded). Returns the answers given, in order."""
+    answers: list[dict] = []
+    default = mocks.CALLS[JOB_READ]
+
+    def read(args):
+        job = next((s for s in mocks.REGISTERED.get(JOB, {}).values() if s.get("name") == args.args.get("name")), None)
+        answer = before if job is None else (after(job["runExecutionToken"]) if after else default(args))
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setitem(mocks.CALLS, JOB_READ, read)
+    return answers
+
+
 def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkeypatch):
     def token_with(live):
-        monkeypatch.setitem(mocks.CALLS, "gcp:cloudrunv2/getJob:getJob", lambda args: live)
+        reads_of_the_job(monkeypatch, live)
         p = plan_config(BASE)
         return p, p.one(JOB).inputs["runExecutionToken"]
 
@@ -183,6 +201,68 @@ def test_a_failed_migration_runs_again_before_anything_rolls(plan_config, monkey
     assert token_with(_live_job(release, "CONDITION_SUCCEEDED"))[1] == release
     # A new release starts from its own token whatever the live job says.
     assert token_with(_live_job("0123abcd", "CONDITION_FAILED"))[1] == release
+
+
+def _failed_job(token: str, state: str = "CONDITION_FAILED") -> dict:
+    return {
+        "runExecutionToken": token,
+        "reconciling": False,
+        "latestCreatedExecutions": [{"name": f"lago-migrate-{token}", "createTime": "t0", "completionTime": "t1"}],
+        "terminalConditions": [{"type": "Ready", "state": state, "reason": "NON_ZERO_EXIT_CODE", "message": "Task lago-migrate-x exited with 1"}],
+    }
+
+
+def test_a_migration_read_back_as_failed_stops_the_up_before_any_role_of_the_release(plan_config, monkeypatch):
+    """Item 11: the provider fails the job only when the API's operation reports an error; the
+    program does not rely on it. It reads the job back after its update, and an execution that
+    did not succeed stops `pulumi up` with the execution's name: no api, front, worker or clock
+    of the release is even registered."""
+    reads_of_the_job(monkeypatch, {}, _failed_job)
+    with pytest.raises(ProgramFailed) as stopped:
+        plan_config(BASE)
+    message = str(stopped.value)
+    assert "Lago's migrations did not succeed" in message and "lago-migrate-" in message and "Traceback" not in message
+    assert "NON_ZERO_EXIT_CODE: Task lago-migrate-x exited with 1" in message
+    registered = {r.name for r in stopped.value.registrations}
+    assert {"lago-migrate"} <= registered
+    assert not registered & {"lago-api", "lago-front", "lago-worker", "lago-clock"}, registered
+    assert not [r for r in stopped.value.registrations if r.type == WORKER_POOL]
+
+
+def test_the_gate_waits_while_the_execution_runs_then_lets_the_release_roll(plan_config, monkeypatch):
+    from lago_infra.targets.gcp import services
+
+    monkeypatch.setattr(services, "GATE_POLL_S", 0)
+    states = ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
+    answers = reads_of_the_job(monkeypatch, {}, lambda token: _failed_job(token, states.pop(0) if len(states) > 1 else states[0]))
+    plan = plan_config(BASE)
+    assert [a["terminalConditions"][0]["state"] for a in answers if a] == ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
+    job = plan.one(JOB)
+    for reg in [*plan.by_type(WORKER_POOL), named(plan, "-api", RUN_SERVICE), named(plan, "-front", RUN_SERVICE)]:
+        assert job.urn in ancestors_and_deps(plan, reg.urn), reg.name
+
+
+def test_what_the_job_says_of_an_execution():
+    from types import SimpleNamespace as O
+
+    from lago_infra.targets.gcp.services import FAILED, RUNNING, SUCCEEDED, migration_outcome
+
+    def job(state, token="t1", done=True, reconciling=False, live="t1"):
+        return O(
+            run_execution_token=live,
+            reconciling=reconciling,
+            terminal_conditions=[O(type="Ready", state=state, reason="R", message="m")],
+            latest_created_executions=[O(name=f"lago-migrate-{token}", completion_time="t" if done else "")],
+        )
+
+    assert migration_outcome(job("CONDITION_SUCCEEDED"), "t1")[0] == SUCCEEDED
+    assert migration_outcome(job("CONDITION_FAILED"), "t1") == (FAILED, "execution lago-migrate-t1 did not succeed (R: m)")
+    assert migration_outcome(job("CONDITION_SUCCEEDED", reconciling=True), "t1")[0] == RUNNING
+    assert migration_outcome(job("CONDITION_RECONCILING"), "t1")[0] == RUNNING
+    assert migration_outcome(job("CONDITION_SUCCEEDED", done=False), "t1")[0] == RUNNING
+    # Ready from an older execution while this token's has not started counts only once it ran.
+    assert migration_outcome(job("CONDITION_SUCCEEDED", live="t0"), "t1")[0] == FAILED
+    assert migration_outcome(O(), "t1")[0] == FAILED
 
 
 # -- items 6-10: billing, concurrency, identities, scaling, init process ------------------------------
@@ -224,13 +304,31 @@ def test_front_and_pdf_run_as_accounts_without_grants(plan):
     assert len(set(plan.outputs["service_accounts"].values())) == 3
 
 
-def test_workers_scale_or_the_setting_is_refused(prod, plan_config):
-    worker = named(prod, "-worker", WORKER_POOL)
-    replicas = prod.roles["worker"]["replicas"]
-    assert replicas["max"] > replicas["min"]
-    assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": replicas["min"], "maxInstanceCount": replicas["max"]}
-    extra = {"lago:preset": "dev", "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": False}}}
-    refused(plan_config, extra, "lago:roles.worker.maxReplicas", "autoscaleWorkers")
+def test_the_presets_depend_on_no_pre_ga_worker_scaling(plan, plan_config):
+    """Item 3: Google's GA API scales a worker pool by a fixed count alone
+    (limits.RUN_WORKER_POOL_GA_SCALING); CPU autoscaling is pre-GA. The presets send only GA
+    scaling fields, whatever maxReplicas says; autoscaling is an opt-in that declares a preview
+    launch stage."""
+    for pool in plan.by_type(WORKER_POOL):
+        assert set(pool.inputs["scaling"]) <= set(limits.RUN_WORKER_POOL_GA_SCALING), pool.name
+        assert pool.inputs["launchStage"] in ("GA", "BETA")
+    opted = plan_config({**BASE, "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": True}}})
+    worker = named(opted, "-worker", WORKER_POOL)
+    assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": 1, "maxInstanceCount": 3}
+    assert worker.inputs["launchStage"] == services.AUTOSCALING_LAUNCH_STAGE
+    # The clock never autoscales, opt-in or not.
+    assert named(opted, "-clock", WORKER_POOL).inputs["scaling"] == {"manualInstanceCount": 1}
+
+
+def test_nothing_in_a_worker_pool_stands_between_sigterm_and_the_roles_own_shutdown(plan):
+    """Item 2: Cloud Run stops an instance 10 s after SIGTERM; what the role needs to stop cleanly
+    is its command's (the Lago module's), so each worker pool runs exactly the role's command as
+    args under the image's entrypoint (Lago's start scripts exec Sidekiq: it gets the signal),
+    and a fixed count scales nothing in between rollouts."""
+    for pool in plan.by_type(WORKER_POOL):
+        (c,) = pool.inputs["template"]["containers"]
+        assert c["args"] == plan.roles[role_of(pool)]["command"] and "commands" not in c, pool.name
+        assert "scalingMode" not in pool.inputs["scaling"], pool.name
 
 
 def test_pdf_keeps_gotenbergs_init_process(plan):
@@ -350,10 +448,8 @@ def test_a_changed_secret_rolls_the_roles_that_read_it(plan):
 def test_pg_partman_maintenance_is_scheduled_with_pg_cron(plan):
     flags = {f["name"]: f["value"] for f in plan.one(SQL).inputs["settings"]["databaseFlags"]}
     assert flags["cloudsql.enable_pg_cron"] == "on" and flags["cron.database_name"] == plan.one("gcp:sql/database:Database").inputs["name"]
-    # The migration job schedules it, after migrating, where Lago's migrations installed pg_partman.
-    script, _name, sql = container(plan.one(JOB))["args"][2:5]
-    assert script.index('"$@"') < script.index('psql "$db"')
-    assert "pg_partman" in sql and f"cron.schedule('lago-partman-maintenance', '@hourly', '{PG_PARTMAN_MAINTENANCE}')" in sql
+    # The migration job's wrapper schedules it there (tests/test_migrate_wrapper.py runs it).
+    assert container(plan.one(JOB))["args"] == list(MIGRATE.command)
 
 
 def test_actioncable_gets_a_private_redis_it_can_verify(dev, prod):
@@ -416,3 +512,64 @@ def test_guardrails_hold_the_cable_redis_to_auth_on_the_private_network(prod):
     assert findings_when("cable-instance", authEnabled=False) == {"redis-encrypted"}
     assert findings_when("cable-instance", connectMode="DIRECT_PEERING") == {"redis-encrypted"}
     assert "redis-encrypted" in findings_when("redis-instance", transitEncryptionMode="DISABLED")
+
+
+# -- item 7: images through an Artifact Registry remote repository -----------------------------------
+
+REPOSITORY = "gcp:artifactregistry/repository:Repository"
+DIGEST = "sha256:" + "ab" * 32
+
+
+def test_prod_pulls_every_image_through_a_remote_repository_of_docker_hub(prod, dev):
+    (repository,) = prod.by_type(REPOSITORY)
+    assert repository.inputs["mode"] == "REMOTE_REPOSITORY" and repository.inputs["format"] == "DOCKER"
+    assert repository.inputs["remoteRepositoryConfig"]["dockerRepository"] == {"publicRepository": "DOCKER_HUB"}
+    assert repository.inputs["location"] == "europe-west1"
+    registry = f"europe-west1-docker.pkg.dev/lago-prod-example/{repository.inputs['repositoryId']}/"
+    for reg in run_resources(prod):
+        assert container(reg)["image"] == registry + prod.roles[role_of(reg)]["image"], reg.name
+        assert repository.urn in ancestors_and_deps(prod, reg.urn), reg.name
+    # Scanned by Artifact Analysis (a project-wide switch, on in prod).
+    assert "containerscanning.googleapis.com" in {s.inputs["service"] for s in prod.by_type("gcp:projects/service:Service")}
+    # dev pulls from Docker Hub and scans nothing.
+    assert not dev.by_type(REPOSITORY)
+    assert all(container(reg)["image"] == dev.roles[role_of(reg)]["image"] for reg in run_resources(dev))
+    assert "containerscanning.googleapis.com" not in {s.inputs["service"] for s in dev.by_type("gcp:projects/service:Service")}
+
+
+def test_images_pinned_by_digest_and_pulled_with_docker_hub_credentials(plan_config):
+    version = "projects/platform-prj/secrets/dockerhub-token/versions/3"
+    images = {"remoteRepository": True, "digests": {"api": DIGEST}, "dockerHub": {"username": "lago-ci", "passwordSecretVersion": version}}
+    plan = plan_config({**BASE, "lago:gcp": {"images": images}})
+    api = container(named(plan, "-api", RUN_SERVICE))["image"]
+    assert api.endswith(f"-dockerhub/getlago/api@{DIGEST}")
+    assert container(named(plan, "-front", RUN_SERVICE))["image"].endswith("-dockerhub/getlago/front:v1.51.0")
+    (repository,) = plan.by_type(REPOSITORY)
+    creds = repository.inputs["remoteRepositoryConfig"]["upstreamCredentials"]["usernamePasswordCredentials"]
+    assert creds == {"username": "lago-ci", "passwordSecretVersion": version}
+    (agent,) = [r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "artifactregistry.googleapis.com"]
+    grant = plan.one("gcp:secretmanager/secretIamMember:SecretIamMember", "agent-reads-token")
+    assert grant.inputs["secretId"] == "projects/platform-prj/secrets/dockerhub-token" and agent.urn in grant.dependencies
+    assert grant.inputs["role"] == "roles/secretmanager.secretAccessor"
+
+
+def test_docker_hub_references_as_paths_under_a_mirror():
+    from lago_infra.targets.gcp.images import docker_hub_path, pinned
+
+    assert docker_hub_path("getlago/api:v1.51.0") == "getlago/api:v1.51.0"
+    assert docker_hub_path("postgres:16-alpine") == "library/postgres:16-alpine"
+    assert pinned("getlago/lago-gotenberg:8.15", DIGEST) == f"getlago/lago-gotenberg@{DIGEST}"
+    assert pinned("localhost:5000/lago/api", DIGEST) == f"localhost:5000/lago/api@{DIGEST}"
+    assert pinned("getlago/api:v1", None) == "getlago/api:v1"
+
+
+@pytest.mark.parametrize(
+    "images, key",
+    [
+        ({"scan": True}, "lago:gcp.images"),
+        ({"remoteRepository": True, "digests": {"api": "sha256:short"}}, "lago:gcp.images.digests.api"),
+        ({"remoteRepository": True, "dockerHub": {"username": "u", "passwordSecretVersion": "dockerhub-token"}}, "lago:gcp.images.dockerHub.passwordSecretVersion"),
+    ],
+)
+def test_image_settings_google_would_refuse(plan_config, images, key):
+    refused(plan_config, {"lago:gcp": {"images": images}}, key, "Fix")

@@ -35,7 +35,8 @@ def test_exactly_one_clock_and_one_migrate(plan_of, stack):
     roles = plan_of(stack).roles
     assert roles["clock"]["replicas"] == {"min": 1, "max": 1}
     assert roles["migrate"]["replicas"] == {"min": 1, "max": 1}
-    assert roles["migrate"]["command"] == ["./scripts/migrate.sh"]
+    # Lago's migrations, inside the wrapper that waits for the database and schedules pg_partman.
+    assert roles["migrate"]["command"][:2] == ["sh", "-c"] and roles["migrate"]["command"][-1] == "./scripts/migrate.sh"
     assert roles["clock"]["command"] == ["./scripts/start.clock.sh"]
 
 

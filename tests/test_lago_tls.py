@@ -14,12 +14,11 @@ import os
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from lago_infra.lago import roles
-from lago_infra.lago.urls import LIBPQ_URL_SH
 from lago_infra.plan import Plan
 from lago_infra.targets.aws.database import BOOTSTRAP_SCRIPT
 
@@ -101,10 +100,17 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
 
 
+def libpq_url(url: str) -> str:
+    """DATABASE_URL as Rails hands it to libpq: every query key but ``search_path`` (which Rails
+    drops and libpq refuses)."""
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
+    return urlunsplit(parts._replace(query=urlencode(kept, safe="/")))
+
+
 def lago_connects(url: str) -> subprocess.CompletedProcess:
-    """What a role does with DATABASE_URL, through libpq: connect and say whether TLS is on. The
-    query string goes through LIBPQ_URL_SH (libpq refuses Rails' search_path; Rails drops it)."""
-    return run(["sh", "-c", LIBPQ_URL_SH + '; psql "$db" -qAtX -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"'], {"DATABASE_URL": url})
+    """What a role does with DATABASE_URL, through libpq: connect and say whether TLS is on."""
+    return run(["psql", libpq_url(url), "-qAtX", "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"], {})
 
 
 def create_lago_user(server: pg.Server, url: str) -> None:
@@ -219,9 +225,9 @@ def test_the_gcp_url_verifies_the_ca_and_its_migration_wrapper_keeps_the_tls_par
     swap_certificate(server, server_certificate(theirs, "impostor", instance_name))
     refused_ca = lago_connects(url)
     assert refused_ca.returncode != 0 and UNTRUSTED in refused_ca.stderr
-    # The wrapper's own psql refuses it too (it would warn that the schedule failed).
-    wrapped = run(["sh", "-c", LIBPQ_URL_SH + '; psql "$db" -qAtX -c "SELECT 1"'], {"DATABASE_URL": url})
-    assert wrapped.returncode != 0 and UNTRUSTED in wrapped.stderr
+    # The wrapper's own clients refuse it too: it never reaches the migration.
+    wrapped = run([*job[:-1], "sh", "-c", "echo MIGRATED"], {"DATABASE_URL": url, "MIGRATE_DATABASE_WAIT": "4"})
+    assert "MIGRATED" not in wrapped.stdout and (wrapped.returncode != 0 or UNTRUSTED in wrapped.stderr), wrapped.stderr
 
 
 # -- the defaults, and what is refused ------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Callable
 import pytest
 
 from lago_infra.policy import RULES, StackView, evaluate, view_of_plan
+from .conftest import EXAMPLE_STACKS
 from .policy_fixtures import good_aws, good_gcp, res
 
 
@@ -36,7 +37,7 @@ def set_input(type_: str, path: str, value) -> Callable[[StackView], None]:
         inputs = one(view, type_).inputs
         *parents, leaf = path.split(".")
         for p in parents:
-            inputs = inputs[p]
+            inputs = inputs[int(p)] if isinstance(inputs, list) else inputs[p]
         inputs[leaf] = value
 
     return mutate
@@ -51,6 +52,7 @@ def env(role: str, name: str, value) -> Callable[[StackView], None]:
 
 RDS, REDIS = "aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup"
 SQL, MEMORYSTORE, GCS = "gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance", "gcp:storage/bucket:Bucket"
+ARMOR = "gcp:compute/securityPolicy:SecurityPolicy"
 
 
 def unprotect(type_):
@@ -132,6 +134,12 @@ BROKEN = [
     ("local", "health-checks", lambda v: one(v, "docker:index/container:Container", "-api").inputs.pop("healthcheck")),
     ("aws", "health-checks", lambda v: drop(v, "aws:lb/targetGroup:TargetGroup")),
     ("gcp", "health-checks", set_input("gcp:cloudrunv2/service:Service", "template.containers", [{"name": "api"}])),
+    ("gcp", "sql-limits", lambda v: one(v, SQL).inputs["settings"].pop("edition")),
+    ("gcp", "sql-limits", set_input(SQL, "settings.tier", "db-custom-3-7680")),
+    ("gcp", "armor-rule-order", set_input(ARMOR, "rules.1.priority", 900)),
+    ("gcp", "armor-rule-order", lambda v: v.resources.append(res(
+        "gcp:compute/securityPolicyRule:SecurityPolicyRule", "lago-allow-all", protect=False, securityPolicy="lago-armor", priority=10, action="allow",
+        match={"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}))),
     ("aws", "log-retention", set_input("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", 0)),
     ("aws", "alarms", lambda v: drop(v, "aws:cloudwatch/metricAlarm:MetricAlarm")),
     ("gcp", "alarms", lambda v: drop(v, "gcp:monitoring/alertPolicy:AlertPolicy")),
@@ -145,6 +153,7 @@ OVERLAPS = {
     "database-private": {"network-closed"},  # a host port on Postgres
     "redis-private": {"network-closed"},
     "required-variables": {"urls-consistent"},  # the front without API_URL
+    "connections-fit": {"sql-limits"},  # db-f1-micro is shared-core, which a REGIONAL instance refuses
 }
 
 
@@ -162,6 +171,38 @@ def test_a_broken_stack_trips_the_rule(stacks, target, rule_id, breaks):
     tripped = {f.rule for f in evaluate(view)}
     assert rule_id in tripped
     assert tripped - {rule_id} <= OVERLAPS.get(rule_id, set()), tripped
+
+
+def test_armor_order_reads_the_first_match_not_the_list_order():
+    """Cloud Armor sorts by priority: a throttle listed last but numbered first still shadows."""
+    from lago_infra.policy.targets.gcp import armor_order_problems
+
+    deny = {"priority": 1000, "action": "deny(403)", "description": "sqli"}
+    everyone = {"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}
+    throttle = {"priority": 900, "action": "throttle", "match": everyone, "rateLimitOptions": {"conformAction": "allow"}}
+    assert armor_order_problems([deny, throttle]) == ["rule 1000 (sqli) never runs: rule 900 (throttle) matches every request first and lets it through"]
+    # A ban whose conforming requests are denied, a rule in preview, or one for some addresses shadow nothing.
+    assert armor_order_problems([deny, {**throttle, "rateLimitOptions": {"conformAction": "deny(403)"}}]) == []
+    assert armor_order_problems([deny, {**throttle, "preview": True}]) == []
+    assert armor_order_problems([deny, {**throttle, "match": {"config": {"srcIpRanges": ["10.0.0.0/8"]}}}]) == []
+    assert armor_order_problems([deny, {**throttle, "action": "allow", "match": {"expr": {"expression": "true"}}}])
+
+
+def test_an_unset_edition_is_the_one_cloud_sql_picks_for_the_version():
+    from lago_infra.policy.model import Resource
+    from lago_infra.policy.targets.gcp import sql_limits
+
+    def found(version, **settings):
+        view = StackView("gcp", [Resource("u", SQL, "pg", inputs={"databaseVersion": version, "settings": settings})], {}, {})
+        return [v.what for v in sql_limits(view)]
+
+    assert found("POSTGRES_15", tier="db-custom-2-7680") == []
+    (what,) = found("POSTGRES_16", tier="db-custom-2-7680")
+    assert "not an ENTERPRISE_PLUS tier" in what and "Cloud SQL makes POSTGRES_16 ENTERPRISE_PLUS" in what
+    assert found("POSTGRES_17", tier="db-perf-optimized-N-2") == []
+    assert found("POSTGRES_16", tier="db-custom-2-7680", edition="ENTERPRISE") == []
+    assert found("POSTGRES_15", tier="db-g1-small", availabilityType="REGIONAL")
+    assert found("POSTGRES_15", tier="db-custom-2-7680", backupConfiguration={"transactionLogRetentionDays": 14})
 
 
 def test_every_rule_has_a_broken_example():
@@ -245,3 +286,39 @@ def test_every_shipped_stack_passes_every_mandatory_rule(stack):
 
     findings = [f for f in evaluate(view_of_plan(stack_plan(stack))) if f.mandatory]
     assert findings == [], "\n".join(f"{f.rule} {f.resource}: {f.message}" for f in findings)
+
+
+@pytest.mark.parametrize(("example", "stack"), EXAMPLE_STACKS)
+def test_cloud_limits_hold_on_every_resource_of_every_example(example, stack):
+    """The rules for what a cloud refuses or silently skips read every resource of a plan: the
+    examples' own (a platform's Cloud SQL instance beside Lago's database) too."""
+    from lago_infra.policy import views_of_plan
+
+    from .conftest import example_plan
+
+    cloud = [r for r in RULES if r.id in ("sql-limits", "armor-rule-order")]
+    findings = [f for view in views_of_plan(example_plan(example, stack)) for f in evaluate(view, cloud)]
+    assert findings == [], "\n".join(f"{f.rule} {f.resource}: {f.message}" for f in findings)
+
+
+def test_a_platforms_own_instance_beside_several_lagos_is_checked_once():
+    """With several Lago components each view holds its own resources; what none holds (a
+    platform's Cloud SQL instance, its security policy) is checked too, once."""
+    from types import SimpleNamespace as O
+
+    from lago_infra.policy import views_of_pack
+
+    def pr(urn, type_, parent=None, **props):
+        return O(urn=urn, resource_type=type_, name=urn, props=props, parent=parent, dependencies=[], opts=O(protect=False))
+
+    a, b = pr("a", "lago:gcp:LagoGcp", preset="dev"), pr("b", "lago:gcp:LagoGcp", preset="dev")
+    shared = pr("shared-pg", SQL, databaseVersion="POSTGRES_16", settings={"tier": "db-custom-2-7680"})
+    throttle_first = [
+        {"priority": 900, "action": "throttle", "match": {"config": {"srcIpRanges": ["*"]}}, "rateLimitOptions": {"conformAction": "allow"}},
+        {"priority": 1000, "action": "deny(403)"},
+    ]
+    armor = pr("edge-armor", ARMOR, name="edge-armor", rules=throttle_first)
+    views = views_of_pack([a, b, pr("a-pg", SQL, parent=a, databaseVersion="POSTGRES_15", settings={"tier": "db-g1-small"}), shared, armor])
+    cloud = [r for r in RULES if r.id in ("sql-limits", "armor-rule-order")]
+    found = [(f.rule, f.resource) for view in views for f in evaluate(view, cloud)]
+    assert sorted(found) == [("armor-rule-order", "edge-armor"), ("sql-limits", "shared-pg")]

@@ -1,6 +1,7 @@
 """A platform program that already runs a network and a Cloud SQL instance, and adds Lago to them.
 
-The first half stands in for what a platform team owns: a VPC with private services access (the
+The first half stands in for what a platform team owns: the APIs its pieces call, enabled first (a
+fresh project refuses a call to a disabled API), a VPC with private services access (the
 peering Cloud SQL and Memorystore take private addresses through), a subnet with Cloud NAT for
 Cloud Run's Direct VPC egress, and a PostgreSQL instance reachable only on its private IP. The
 second half hands those to ``LagoGcp`` as Outputs. lago-infra then creates no network and no
@@ -23,9 +24,16 @@ from lago_infra.targets.gcp.settings import CloudSql, ExistingCloudSql, Existing
 config = pulumi.Config()
 project, region = config.require("project"), config.require("region")
 platform = gcp.Provider("platform", project=project, region=region)
-on_platform = pulumi.ResourceOptions(provider=platform)
 
 # -- what the platform already runs ---------------------------------------------------------------
+
+# A fresh project has these APIs off: every resource below waits for its API (a call to a disabled
+# API fails with SERVICE_DISABLED). Lago enables the APIs of its own pieces itself.
+apis = [
+    gcp.projects.Service(f"api-{api.split('.')[0]}", service=api, disable_on_destroy=False, opts=pulumi.ResourceOptions(provider=platform))
+    for api in ("compute.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com")
+]
+on_platform = pulumi.ResourceOptions(provider=platform, depends_on=apis)
 
 vpc = gcp.compute.Network("core", name="core", auto_create_subnetworks=False, routing_mode="REGIONAL", opts=on_platform)
 # Cloud Run's Direct VPC egress takes addresses here: a /26 or larger, Private Google Access on.
@@ -56,6 +64,8 @@ postgres = gcp.sql.DatabaseInstance(
     database_version="POSTGRES_16",
     deletion_protection=True,
     settings=gcp.sql.DatabaseInstanceSettingsArgs(
+        # POSTGRES_16 defaults to ENTERPRISE_PLUS, which refuses custom tiers: say the edition.
+        edition="ENTERPRISE",
         tier="db-custom-2-7680",
         availability_type="REGIONAL",
         deletion_protection_enabled=True,
@@ -69,7 +79,7 @@ postgres = gcp.sql.DatabaseInstance(
             gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name="cron.database_name", value="lago"),
         ],
     ),
-    opts=pulumi.ResourceOptions(provider=platform, depends_on=[peering]),
+    opts=pulumi.ResourceOptions(provider=platform, depends_on=[*apis, peering]),
 )
 
 # -- Lago, on what the platform runs ---------------------------------------------------------------

@@ -52,7 +52,7 @@ JOB_RUNS_PER_MONTH = 4
 JOB_MINUTES = 5.0
 #: Active time of a request-billed Cloud Run instance above its minimum, fraction of the month.
 REQUEST_BILLED_BUSY = 0.25
-#: Cached images behind an ECR pull-through cache rule, GB.
+#: Cached images behind an ECR pull-through cache rule or an Artifact Registry remote repository, GB.
 ECR_CACHE_GB = 3.0
 #: Cloud Run's free requests per billing account and month (request-based billing).
 RUN_FREE_REQUESTS_MILLIONS = 2.0

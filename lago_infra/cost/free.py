@@ -89,6 +89,7 @@ FREE_TYPES: dict[str, str] = {
     "gcp:monitoring/notificationChannel:NotificationChannel": "no charge",
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": "retention within 30 days is free; longer retention is priced on the Cloud Logging lines",
     "gcp:logging/projectSink:ProjectSink": "routing has no charge; the destination bills",
+    "gcp:logging/metric:Metric": "one counter series of a few points a minute: far within Cloud Monitoring's free 150 MiB of chargeable metrics a month",
     "gcp:compute/sSLPolicy:SSLPolicy": "no charge",
     "gcp:projects/service:Service": "enabling an API has no charge",
     "pulumi-python:dynamic:Resource": "runs inside the program (the GCP IAM propagation pause)",

@@ -32,6 +32,7 @@ ARMOR = "https://cloud.google.com/armor/pricing"
 MONITORING = "https://cloud.google.com/stackdriver/pricing"
 COMPUTE = "https://cloud.google.com/compute/vm-instance-pricing"
 DISK = "https://cloud.google.com/compute/disks-image-pricing"
+ARTIFACT_REGISTRY = "https://cloud.google.com/artifact-registry/pricing"
 
 _SQL_REGION = "europe-west1 assumed at the us-central1 rate"
 _REDIS_REGION = "europe-west1 assumed at the us-central1 rate"
@@ -95,6 +96,8 @@ PRICES: dict[str, Price] = {
     "logging.retention": Price(0.01, "GiB-month kept beyond 30 days", MONITORING),
     # Storage, regional buckets by class.
     "gcs.STANDARD": Price(0.020, "GB-month", GCS),
+    # Artifact Registry storage beyond the free 0.5 GB; pulls within the region are free.
+    "registry.storage": Price(0.10, "GB-month", ARTIFACT_REGISTRY),
     "gcs.NEARLINE": Price(0.010, "GB-month", GCS),
     "gcs.COLDLINE": Price(0.004, "GB-month", GCS),
     "gcs.ARCHIVE": Price(0.0012, "GB-month", GCS),
@@ -149,4 +152,6 @@ REGION_FACTORS: dict[str, dict[str, Factor]] = {
     # e2-medium hour: about 0.0369 europe-west1, 0.0335 us-central1, 0.0432 London/Frankfurt.
     "gce": _by_region(COMPUTE, 0.908, 1.0, 1.17),
     "pd": _by_region(DISK, 0.909, 1.0, 1.09),
+    # Artifact Registry storage: one price for every region ($0.10 per GB-month beyond 0.5 GB).
+    "registry": _same_everywhere(ARTIFACT_REGISTRY),
 }

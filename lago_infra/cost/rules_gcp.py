@@ -335,6 +335,13 @@ def key_versions(rotation_period: Any) -> int:
     return 1 + int(A.KEY_HORIZON_MONTHS * 365 / 12 * 86400 // seconds)
 
 
+@rule("gcp:artifactregistry/repository:Repository")
+def registry(res: Resource, ctx: Context) -> Iterable[Line]:
+    ctx.assume(f"A pull-through cache holds {A.ECR_CACHE_GB:g} GB of images.")
+    return [ctx.line(res, "compute", f"{A.ECR_CACHE_GB:g} GB cached images", ("registry.storage",), same(A.ECR_CACHE_GB * ctx.rate("registry.storage")), role=None,
+                     note="pulls within the region are free; scanning is billed per image scanned")]
+
+
 @rule("gcp:compute/securityPolicy:SecurityPolicy")
 def armor(res: Resource, ctx: Context) -> Iterable[Line]:
     rules = len(res["inputs"].get("rules") or []) or 1  # the default rule always exists

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
+from . import migrate
+
 #: Queues that Lago can route to a dedicated Sidekiq worker. Each one has a start script
 #: ``./scripts/start.<queue>.worker.sh`` and a routing flag ``SIDEKIQ_<QUEUE>`` (lago-api).
 DEDICATED_QUEUES: tuple[str, ...] = (
@@ -66,13 +68,12 @@ PRIVATE_API_PATHS: tuple[str, ...] = ("/metrics", "/sidekiq")
 #: (``SetupPartman``, ``PartitionEnrichedEvents``, v1.51.0) create the extension in schema
 #: ``partman`` when ``pg_available_extensions`` lists it and partition ``enriched_events`` monthly,
 #: three months ahead. Something must then call this regularly (hourly is plenty), or rows past
-#: the last premade month pile into the default partition:
-#:
-#: * RDS: ``pg_partman_bgw`` in ``shared_preload_libraries`` with ``pg_partman_bgw.dbname`` set to
-#:   Lago's database, ``pg_partman_bgw.role`` to its user, ``pg_partman_bgw.interval`` 3600;
-#: * Cloud SQL: ``cloudsql.enable_pg_cron=on`` and ``cron.schedule`` of this call in Lago's database;
-#: * a PostgreSQL without pg_partman (the official image, the local target): the migrations skip
-#:   partitioning and nothing needs to run.
+#: the last premade month pile into the default partition. The migrate role's wrapper
+#: (``migrate.sh``) schedules it hourly with pg_cron on every runtime, where the server loads
+#: pg_cron for Lago's database (Cloud SQL: ``cloudsql.enable_pg_cron=on`` and
+#: ``cron.database_name``; RDS: ``pg_cron`` in ``shared_preload_libraries`` and
+#: ``cron.database_name``). A PostgreSQL without pg_partman (the official image, the local target):
+#: the migrations skip partitioning and nothing needs to run.
 PG_PARTMAN_MAINTENANCE = "CALL partman.run_maintenance_proc()"
 
 #: Where the Rails image writes at run time (read-only root filesystems need these writable):
@@ -257,9 +258,11 @@ class Role:
 MIGRATE = Role(
     name="migrate",
     image=Image.API,
-    # db:create if needed, db:migrate, roles:seed_predefined, optional organisation seed.
-    # The image default (start.sh) migrates on every boot and skips the role seed: never used here.
-    command=("./scripts/migrate.sh",),
+    # db:create if needed, db:migrate, roles:seed_predefined, optional organisation seed, inside
+    # the wrapper that waits for the database first and schedules pg_partman's maintenance after
+    # (``migrate.sh``). The image default (start.sh) migrates on every boot and skips the role
+    # seed: never used here.
+    command=migrate.command(("./scripts/migrate.sh",)),
     tier=Tier.MIGRATE,
     one_shot=True,
     writable_paths=RAILS_WRITABLE_PATHS,

@@ -31,7 +31,7 @@ def database_url(
     Rails hands ``sslmode`` and ``sslrootcert`` to libpq (ActiveRecord's PostgreSQL adapter keeps
     the URL's query keys libpq knows, ``PG::Connection.conndefaults``, and drops the others, such as
     ``search_path``; Lago sets the schema from POSTGRES_SCHEMA). libpq itself refuses ``search_path``
-    in a URL: scripts that hand DATABASE_URL to psql go through ``LIBPQ_URL_SH``."""
+    in a URL: the migrate wrapper (``migrate.sh``) drops it before it hands DATABASE_URL to psql."""
     query = {"search_path": schema}
     if sslmode:
         query["sslmode"] = sslmode
@@ -41,19 +41,6 @@ def database_url(
         f"postgresql://{_userinfo_part(user)}:{_userinfo_part(password)}@{_host(host)}:{int(port)}"
         f"/{quote(database, safe='')}?{urlencode(query, safe='/')}"
     )
-
-
-#: POSIX sh that sets ``db`` to ``$DATABASE_URL`` as libpq takes it (psql, pg_isready): every
-#: parameter kept (sslmode, sslrootcert and the rest), but ``search_path``, which libpq refuses
-#: ("invalid URI query parameter") and Rails ignores. Credentials stay percent-encoded, so no
-#: value holds ``&``, ``?`` or a space.
-LIBPQ_URL_SH = (
-    'db="${DATABASE_URL%%\\?*}"; q=""; '
-    'case "$DATABASE_URL" in *\\?*) set -f; '
-    'for p in $(printf %s "${DATABASE_URL#*\\?}" | tr "&" " "); do '
-    'case "$p" in search_path=*) ;; *) q="$q${q:+&}$p" ;; esac; done; set +f ;; esac; '
-    'db="$db${q:+?$q}"'
-)
 
 
 def redis_url(*, host: str, port: int | str, tls: bool, db: int = 0, password: Optional[str] = None) -> str:

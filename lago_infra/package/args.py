@@ -544,7 +544,7 @@ class AwsSettings(TypedDict):
 
 
 class GcpExistingNetwork(TypedDict):
-    """A VPC the user already runs. It must already have private services access (a service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
+    """A VPC the user already runs. It must already have private services access (a service-networking connection) for Cloud SQL and Memorystore to take private addresses. With ``lago:runtime: external`` give the network of the platform's runtime (the GKE cluster's): Cloud SQL and Memorystore are reachable from that VPC only, never through a peering of it (VPC peering is not transitive)."""
 
     network: pulumi.Input[str]
     """Network self link or ``projects/P/global/networks/N``."""
@@ -556,7 +556,7 @@ class GcpNetwork(TypedDict):
     """The VPC: created by the stack, or brought with ``existing``."""
 
     existing: NotRequired[GcpExistingNetwork]
-    """Bring your own VPC instead of creating one."""
+    """Bring your own VPC instead of creating one; with ``lago:runtime: external``, the runtime's network."""
     subnet_cidr: NotRequired[str]
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: NotRequired[int]
@@ -662,6 +662,8 @@ class GcpServiceAccounts(TypedDict):
     """The front's Cloud Run identity (no grant: nginx serving files needs none)."""
     pdf: NotRequired[pulumi.Input[str]]
     """The pdf renderer's Cloud Run identity (no grant)."""
+    cross_project: NotRequired[bool]
+    """The accounts' own project lets Cloud Run in Lago's project use them: it does not enforce the organisation policy constraint ``iam.disableCrossProjectServiceAccountUsage``. Required (and checked) for an account of another project on Cloud Run; Cloud Run's service agent is then granted ``roles/iam.serviceAccountTokenCreator`` on each such account (also on every account given as a pulumi Output, whose project is not known before the deployment)."""
 
 
 class GcpConcurrency(TypedDict):
@@ -685,7 +687,7 @@ class GcpRun(TypedDict):
     concurrency: NotRequired[GcpConcurrency]
     """Requests per instance of each HTTP role."""
     autoscale_workers: NotRequired[bool]
-    """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it."""
+    """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets): each worker runs exactly ``replicas`` instances, the GA API's fixed count, and ``maxReplicas`` is unused. CPU is a poor signal for Lago's I/O-bound queues: size ``replicas`` and ``lago:workers.concurrency``."""
 
 
 class GcpEdge(TypedDict):
@@ -693,6 +695,28 @@ class GcpEdge(TypedDict):
 
     log_sample_rate: NotRequired[float]
     """Fraction of requests the load balancer logs to Cloud Logging (0 turns access logs off)."""
+
+
+class GcpDockerHub(TypedDict):
+    """A Docker Hub account the remote repository pulls with (Docker Hub limits anonymous pulls)."""
+
+    username: str
+    """The account's name."""
+    password_secret_version: pulumi.Input[str]
+    """A Secret Manager version holding its access token (``projects/P/secrets/S/versions/N``). Artifact Registry's service agent is granted ``roles/secretmanager.secretAccessor`` on the secret."""
+
+
+class GcpImages(TypedDict):
+    """Where Cloud Run pulls Lago's images from (``lago:runtime: managed``)."""
+
+    remote_repository: NotRequired[bool]
+    """Pull through an Artifact Registry remote repository of Docker Hub in the stack's region: each image is fetched from Docker Hub once, then served from Google's registry (Docker Hub's pull limits and outages stop mattering once it is cached). Off: Cloud Run pulls from Docker Hub."""
+    docker_hub: NotRequired[GcpDockerHub]
+    """Credentials the remote repository pulls with; None: anonymous pulls."""
+    digests: NotRequired[dict[str, str]]
+    """Pin images by digest (``sha256:…``) by role image: api, front, pdf."""
+    scan: NotRequired[bool]
+    """Enable Artifact Analysis's container scanning (``containerscanning.googleapis.com``), which scans the cached images for vulnerabilities. It is a project-wide switch: every Artifact Registry image of the project is scanned (and billed per image)."""
 
 
 class GcpBaseline(TypedDict):
@@ -718,6 +742,8 @@ class GcpBaseline(TypedDict):
     """One Cloud KMS key (rotated every 90 days) for Cloud SQL, Memorystore, GCS and Secret Manager. Set it when the stack is created: switching it later replaces the database, Redis and secrets."""
     log_retention_days: NotRequired[int]
     """Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and audit logs land); 0 leaves the project's setting alone (30 days unless changed)."""
+    project_logging: NotRequired[bool]
+    """This stack owns the project's logging settings, which belong to the whole project: Cloud Storage's Data Access audit logs (``bucketAuditLogs``) and the ``_Default`` log bucket's retention (``logRetentionDays``). One stack per project may own them: turn it off in every other stack of the project, and where a platform team owns the project's logging (both keys are then left alone). Destroying the stack leaves both as they are."""
 
 
 class GcpSettings(TypedDict):
@@ -743,6 +769,8 @@ class GcpSettings(TypedDict):
     """Cloud Run (``lago:runtime: managed``)."""
     edge: NotRequired[GcpEdge]
     """The HTTPS load balancer (``lago:domain``)."""
+    images: NotRequired[GcpImages]
+    """Where Cloud Run pulls Lago's images from."""
     baseline: NotRequired[GcpBaseline]
     """Production baseline controls."""
 

@@ -17,6 +17,10 @@ A rule relates a ``first`` resource to a ``then`` resource in one of two ways:
   subnets are in that VPC; a role's policy attachment and a task definition that uses that role).
   A piece the platform brings (an id, not a resource of the plan) relates nothing: it already
   exists.
+
+A rule with ``any_first`` is kept when ``then`` waits on one of its related ``first`` resources
+(an API enabled twice in one project, by the platform and by Lago). A ``Selector`` whose type ends
+in ``/*`` selects every resource of a provider module.
 """
 
 from __future__ import annotations
@@ -119,7 +123,10 @@ def violations(resources: Sequence[Registration], rules: Optional[Sequence[MustE
             else:
                 placed = graph.reached(then.urn, rule.via, rule.then_through)
                 related = [f for f in firsts if placed & graph.reached(f.urn, rule.via, rule.first_through)]
-            found.extend(Violation(rule, f, then) for f in related if f.urn != then.urn and f.urn not in waits)
+            missing = [f for f in related if f.urn != then.urn and f.urn not in waits]
+            if rule.any_first and len(missing) < len(related):
+                continue
+            found.extend(Violation(rule, f, then) for f in missing)
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import runpy
@@ -248,6 +249,9 @@ def run_plan(
                 dry_run=False,
                 organization="organization",
                 callbacks=None,
+                # The SDK keeps the outputs still pending in the settings: a program that stopped
+                # (ProgramFailed) leaves some behind, bound to its closed loop.
+                outputs=set(),
             )
         )
         runtime_settings.ROOT.set(None)
@@ -258,10 +262,13 @@ def run_plan(
             with _without_source_positions():
                 loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
         except config.ConfigError as error:
+            _settle(loop)
             raise ProgramRefused(error, monitor.registrations) from None
         except SettingError as error:  # raised outside a component, by a program of one's own
+            _settle(loop)
             raise ProgramRefused(error.as_config_error(source), monitor.registrations) from None
         except pulumi.RunError as error:
+            _settle(loop)
             raise ProgramFailed(str(error), monitor.registrations, error) from None
         finally:
             sys.path.remove(str(project_dir))
@@ -289,6 +296,21 @@ def run_plan(
         states={urn: reg.state for urn, reg in monitor.resources.items()},
         registered_outputs=dict(monitor.outputs),
     )
+
+
+def _settle(loop: asyncio.AbstractEventLoop) -> None:
+    """A program that stopped (ProgramFailed) leaves work behind: registrations waiting on what
+    failed, and futures holding its error that nobody awaited. End the first and retrieve the
+    errors of the second here. Left to the garbage collector, each is logged with its traceback
+    whenever a collection runs, and Python 3.11 formats a traceback with ``ast.parse``: run inside
+    another ``ast.parse`` (pytest rewriting a module), that corrupts the outer parse's state."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for stray in gc.get_objects():
+        if isinstance(stray, asyncio.Future) and stray.get_loop() is loop and stray.done() and not stray.cancelled():
+            stray.exception()
 
 
 def run_plan_with(path: Path, changes: dict[str, Any]) -> Plan:

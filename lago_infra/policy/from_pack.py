@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
-from .from_plan import descendants
+from .from_plan import descendants, unowned
 from .model import Resource, StackView
 from .targets import TARGETS
 
@@ -81,6 +81,8 @@ def views_of_pack(policy_resources: Iterable[Any], prod: Optional[bool] = None) 
         own = resources if len(components) == 1 else descendants(resources, component.urn)
         preset_prod = component.inputs.get("preset") == "prod"
         views.append(_view(COMPONENT_TYPES[component.type], own, outputs, preset_prod if prod is None else prod))
+    if len(views) > 1:
+        views[0].unowned = unowned(resources, [c.urn for c in components])
     return views
 
 

@@ -27,6 +27,12 @@ def descendants(resources: list[Resource], root: str) -> list[Resource]:
     return [r for r in resources if r.urn != root and inside(r.parent)]
 
 
+def unowned(resources: list[Resource], components: list[str]) -> list[Resource]:
+    """The resources no component (by URN) holds, the components themselves left out."""
+    held = {r.urn for c in components for r in descendants(resources, c)} | set(components)
+    return [r for r in resources if r.urn not in held and r.type != "pulumi:pulumi:Stack"]
+
+
 def views_of_plan(plan: "Plan") -> list[StackView]:
     """One view per Lago component, keyed on what the component is: its target from its type
     token's recorded target, the prod rules from the preset its settings were built with. A
@@ -49,6 +55,9 @@ def views_of_plan(plan: "Plan") -> list[StackView]:
             prod=component["preset"] == "prod",
             secrets_masked=True,
         ))
+    urns = [c["urn"] for c in plan.components.values() if c["urn"] is not None]
+    if len(views) > 1 and urns:
+        views[0].unowned = unowned(resources, urns)
     return views
 
 

@@ -57,6 +57,14 @@ class StackView:
     #: True when secret values are masked (offline). Pulumi hands policy packs every secret in
     #: plain text with no mark, so there the rules can only judge where a value sits.
     secrets_masked: bool = True
+    #: In a program running several Lago components, the resources none of them holds (a
+    #: platform's own), on the first view only: the rules about what a cloud refuses of any
+    #: resource read them too, once.
+    unowned: list[Resource] = field(default_factory=list)
+
+    def every(self, *types: str) -> list[Resource]:
+        """Resources of ``types`` in the view and among the ``unowned``."""
+        return [r for r in (*self.resources, *self.unowned) if r.type in types]
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]

@@ -22,7 +22,8 @@ Where = Optional[Callable[[dict[str, Any]], bool]]
 
 @dataclass(frozen=True)
 class Selector:
-    """Resources of ``type`` (a Pulumi type token) whose inputs satisfy ``where``."""
+    """Resources of ``type`` (a Pulumi type token) whose inputs satisfy ``where``. A type ending in
+    ``/*`` (``gcp:compute/*``) selects every resource of that provider module."""
 
     type: str
     where: Where = None
@@ -30,7 +31,8 @@ class Selector:
     described: str = ""
 
     def matches(self, r: Registered) -> bool:
-        return r.type == self.type and (self.where is None or bool(self.where(r.inputs)))
+        of_type = r.type.startswith(self.type[:-1]) if self.type.endswith("/*") else r.type == self.type
+        return of_type and (self.where is None or bool(self.where(r.inputs)))
 
     def __str__(self) -> str:
         short = self.type.split(":")[-1]
@@ -56,3 +58,6 @@ class MustExistBefore:
     #: The same for ``then``: the input that places it (server access logging is delivered to
     #: its ``targetBucket``, not to the bucket it logs).
     then_through: Optional[str] = None
+    #: Waiting on one related ``first`` is enough (the same API enabled by the platform and by
+    #: Lago: each resource needs one enablement, not both); False: on every one.
+    any_first: bool = False

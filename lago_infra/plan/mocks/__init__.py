@@ -17,6 +17,9 @@ CallFake = Callable[[pulumi.runtime.MockCallArgs], dict[str, Any]]
 
 RESOURCES: dict[str, ResourceFake] = {}
 CALLS: dict[str, CallFake] = {}
+#: What this plan registered so far, by type token then name: each resource's state, for a fake
+#: that reads back what the program created (as the cloud's read API would). Emptied per plan.
+REGISTERED: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def resource(*types: str):
@@ -42,12 +45,16 @@ def digest(*parts: Any, length: int = 12) -> str:
 
 
 class LagoMocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        REGISTERED.clear()
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
         fake = RESOURCES.get(args.typ)
         if fake is not None:
             state.update(fake(args))
         resource_id = state.pop("__id", None) or f"{args.name}-{digest(args.typ, args.name, length=8)}"
+        REGISTERED.setdefault(args.typ, {})[args.name] = state
         return resource_id, state
 
     def call(self, args: pulumi.runtime.MockCallArgs):

@@ -97,7 +97,14 @@ _adding("aws:rds/instance:Instance", lambda args, state: {"identifier": args.inp
 
 
 # Google service agents, as the documented patterns name them.
-_AGENT_DOMAINS = {"sqladmin.googleapis.com": "gcp-sa-cloud-sql", "secretmanager.googleapis.com": "gcp-sa-secretmanager"}
+_AGENT_DOMAINS = {
+    "sqladmin.googleapis.com": "gcp-sa-cloud-sql",
+    "secretmanager.googleapis.com": "gcp-sa-secretmanager",
+    # https://cloud.google.com/memorystore/docs/redis/cmek
+    "redis.googleapis.com": "cloud-redis",
+    # https://cloud.google.com/iam/docs/service-agents (Cloud Run Service Agent)
+    "run.googleapis.com": "serverless-robot-prod",
+}
 
 
 @resource("gcp:projects/serviceIdentity:ServiceIdentity")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from . import call, digest, resource
+from . import REGISTERED, call, digest, resource
 from .common import fake_certificates
 
 PROJECT_NUMBER = "123456789012"
@@ -59,11 +59,25 @@ def _storage_agent(args):
     return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.args.get("project"), "id": email}
 
 
+def succeeded_job(name: str, token: str) -> dict:
+    """A job whose execution of ``token`` ran to completion and succeeded, as getJob reads it."""
+    return {
+        "name": name,
+        "runExecutionToken": token,
+        "reconciling": False,
+        "terminalConditions": [{"type": "Ready", "state": "CONDITION_SUCCEEDED"}],
+        "latestCreatedExecutions": [{"name": f"{name}-{token}", "createTime": "t0", "completionTime": "t1"}],
+    }
+
+
 @call("gcp:cloudrunv2/getJob:getJob")
 def _job(args):
-    # No job yet: a plan is always of a first release.
+    # Before the job is registered: no job yet (a plan is of a first release). Once registered,
+    # the fake migration has succeeded, as the program reads it back after the job's update.
     _through(args)
-    return {}
+    name = args.args.get("name")
+    job = next((s for s in REGISTERED.get("gcp:cloudrunv2/job:Job", {}).values() if s.get("name") == name), None)
+    return {} if job is None else succeeded_job(name, job.get("runExecutionToken", ""))
 
 
 def _ip(*seed: str) -> str:

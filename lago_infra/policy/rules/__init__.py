@@ -8,6 +8,7 @@ from typing import Iterable
 
 from ..model import Rule, StackView, Violation
 from ..targets import TARGETS
+from ..targets import gcp as gcp_checks
 from . import lago, secrets
 
 #: Rules that guard data against mistakes: they apply to prod stacks only.
@@ -49,6 +50,9 @@ RULES: tuple[Rule, ...] = (
     Rule("connections-fit", True, "sum over backend roles of max replicas x deployment surge x processes x DATABASE_POOL x pools (by Lago version) fits the database's max_connections minus a reserve", "lower replicas or pools, or raise max_connections", lago.connections),
     _target_rule("health-checks", True, "every role with a health endpoint (api, workers, front, pdf) is probed", "add the role's probe"),
     _target_rule("log-retention", True, "log groups / log buckets have a retention period; every ECS container sends its logs", "set retentionInDays / retentionDays"),
+    # On every plan whatever its target: a platform's own instance or policy beside Lago's too.
+    Rule("sql-limits", True, "every Cloud SQL instance's tier fits its edition (unset: ENTERPRISE_PLUS from POSTGRES_16, which refuses custom and shared-core tiers), shared-core tiers stay ZONAL, log retention fits the edition", "set settings.edition=ENTERPRISE or a db-perf-optimized-N-* tier", gcp_checks.sql_limits),
+    Rule("armor-rule-order", True, "no Cloud Armor rule that lets every request through (allow, or a throttle allowing requests under its limit) precedes a deny rule, which would then never run", "give the rate limit and allow rules a higher priority number than every deny rule", gcp_checks.armor_order),
     _target_rule("alarms", False, "alarms exist for the database, Redis and the load balancer (or Cloud Run), and each notifies someone", "lago:<target>.baseline.alarms=true and lago:alerts.emails (or an existing topic / channel)"),
 )
 

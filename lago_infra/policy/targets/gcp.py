@@ -153,6 +153,89 @@ def _not_cable(check):
     return lambda r: None if _is_cable(r) else check(r)
 
 
+# -- what Google refuses, or what silently does nothing, on any plan ---------------------------------
+
+
+def sql_limits(view: StackView) -> Iterable[Violation]:
+    """Every Cloud SQL instance of the plan (Lago's or the platform's own) against the tier and
+    retention limits Cloud SQL enforces; an unset edition is the one Cloud SQL picks for the
+    version (POSTGRES_16 and later: ENTERPRISE_PLUS, which refuses custom tiers)."""
+    for db in view.every(*SQL):
+        version = db.inputs.get("databaseVersion")
+        given = db.get("settings.edition")
+        edition = str(given or limits.sql_default_edition(version))
+        backup = db.get("settings.backupConfiguration", {}) or {}
+        retained = (backup.get("backupRetentionSettings") or {}).get("retainedBackups") if isinstance(backup, dict) else None
+        problem = limits.sql_settings_problem(
+            str(db.get("settings.tier", "")),
+            edition,
+            db.get("settings.availabilityType"),
+            as_int(backup.get("transactionLogRetentionDays")) if isinstance(backup, dict) else None,
+            as_int(retained),
+        )
+        if problem:
+            what, _, fix = problem.partition(" Fix: ")
+            edition_said = "" if given else f" (edition unset: Cloud SQL makes {version} {edition})"
+            yield Violation(db.name, f"{what.rstrip('.')}{edition_said}", fix or None)
+
+
+SECURITY_POLICY = "gcp:compute/securityPolicy:SecurityPolicy"
+SECURITY_POLICY_RULE = "gcp:compute/securityPolicyRule:SecurityPolicyRule"
+#: What ``srcIpRanges`` matching every address looks like.
+_EVERY_ADDRESS = {"*", *WORLD}
+
+
+def _matches_everything(rule: dict[str, Any]) -> bool:
+    match = rule.get("match") or {}
+    ranges = set((match.get("config") or {}).get("srcIpRanges") or [])
+    expression = str((match.get("expr") or {}).get("expression") or "").strip()
+    return bool(ranges & _EVERY_ADDRESS) or expression == "true"
+
+
+def _lets_through(rule: dict[str, Any]) -> bool:
+    """Allows a request it matches: ``allow``, or a throttle / rate-based ban whose conforming
+    requests are allowed (every request under the limit)."""
+    action = str(rule.get("action") or "")
+    if action == "allow":
+        return True
+    return action in ("throttle", "rate_based_ban") and (rule.get("rateLimitOptions") or {}).get("conformAction") == "allow"
+
+
+def armor_order_problems(rules: list[dict[str, Any]]) -> list[str]:
+    """Deny rules that never run: Cloud Armor evaluates rules by priority, lowest number first, and
+    the first match decides (https://cloud.google.com/armor/docs/security-policy-overview, "Rule
+    evaluation order"), so an enforced rule letting every request through shadows every deny rule
+    after it. Rules in preview mode enforce nothing and shadow nothing."""
+    enforced = sorted((r for r in rules if isinstance(r, dict) and not is_true(r.get("preview"))), key=lambda r: as_int(r.get("priority")) or 0)
+    problems = []
+    for i, first in enumerate(enforced):
+        if not (_matches_everything(first) and _lets_through(first)):
+            continue
+        for later in enforced[i + 1 :]:
+            if str(later.get("action") or "").startswith("deny"):
+                problems.append(
+                    f"rule {later.get('priority')} ({later.get('description') or later.get('action')}) never runs: rule "
+                    f"{first.get('priority')} ({first.get('action')}) matches every request first and lets it through"
+                )
+    return problems
+
+
+def armor_order(view: StackView) -> Iterable[Violation]:
+    """Every Cloud Armor policy of the plan, its inline rules and its separate rule resources."""
+    policies = view.every(SECURITY_POLICY)
+    separate: dict[str, list[dict[str, Any]]] = {}
+    for r in view.every(SECURITY_POLICY_RULE):
+        separate.setdefault(str(r.inputs.get("securityPolicy")), []).append(r.inputs)
+    for policy in policies:
+        name = str(policy.inputs.get("name") or policy.name)
+        rules = [*(policy.inputs.get("rules") or []), *separate.pop(name, [])]
+        for problem in armor_order_problems(rules):
+            yield Violation(policy.name, problem)
+    for name, rules in separate.items():
+        for problem in armor_order_problems(rules):
+            yield Violation(name, problem)
+
+
 DATA = (*SQL, *REDIS, *BUCKET)
 
 TARGET = TargetPolicy(

@@ -1,10 +1,17 @@
 """Cloud Armor in front of the load balancer's backends: Google's preconfigured WAF rules
-(ModSecurity CRS 3.3) at the lowest sensitivity, and a per-address rate limit.
+(ModSecurity CRS 3.3) at the lowest sensitivity, then a per-address rate limit.
 
 Sensitivity 1 is Google's recommendation for a first deployment (fewest false positives; Cloud
 Armor docs, "Tune preconfigured WAF rules"). Lago's api takes JSON and GraphQL bodies that
 stricter levels flag. The rate limit answers 429 rather than banning, so a misbehaving
 integration recovers on its own.
+
+Order matters: Cloud Armor evaluates rules by priority, lowest number first, and the first rule
+that matches decides (https://cloud.google.com/armor/docs/security-policy-overview, "Rule
+evaluation order").
+A throttle rule matching every address *allows* each request under its limit, so it must come
+after every deny rule, or no request under the limit ever reaches the WAF rules. The guardrails
+hold every security policy of a plan to that (``policy.targets.gcp.armor_order_problems``).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ WAF_RULES: tuple[tuple[int, str], ...] = (
     (1080, "sessionfixation-v33-stable"),
 )
 
+#: The per-address rate limit: after every WAF rule, before the default rule.
+RATE_LIMIT_PRIORITY = 2000
 #: The default rule's priority: the lowest there is.
 DEFAULT_PRIORITY = 2147483647
 
@@ -43,8 +52,17 @@ class LagoArmor(pulumi.ComponentResource):
     ):
         super().__init__("lago:gcp:Armor", name, None, opts)
         rules = [
+            *[
+                gcp.compute.SecurityPolicyRuleArgs(
+                    priority=priority,
+                    action="deny(403)",
+                    description=rule_set,
+                    match=_expr(f"evaluatePreconfiguredWaf('{rule_set}', {{'sensitivity': 1}})"),
+                )
+                for priority, rule_set in WAF_RULES
+            ],
             gcp.compute.SecurityPolicyRuleArgs(
-                priority=900,
+                priority=RATE_LIMIT_PRIORITY,
                 action="throttle",
                 description="per-address rate limit",
                 match=gcp.compute.SecurityPolicyRuleMatchArgs(versioned_expr="SRC_IPS_V1", config=gcp.compute.SecurityPolicyRuleMatchConfigArgs(src_ip_ranges=["*"])),
@@ -55,15 +73,6 @@ class LagoArmor(pulumi.ComponentResource):
                     rate_limit_threshold=gcp.compute.SecurityPolicyRuleRateLimitOptionsRateLimitThresholdArgs(count=rate_limit_per_minute, interval_sec=60),
                 ),
             ),
-            *[
-                gcp.compute.SecurityPolicyRuleArgs(
-                    priority=priority,
-                    action="deny(403)",
-                    description=rule_set,
-                    match=_expr(f"evaluatePreconfiguredWaf('{rule_set}', {{'sensitivity': 1}})"),
-                )
-                for priority, rule_set in WAF_RULES
-            ],
             gcp.compute.SecurityPolicyRuleArgs(
                 priority=DEFAULT_PRIORITY,
                 action="allow",

@@ -40,8 +40,8 @@ def sql_logging_flags(slow_statement_ms: int) -> list[tuple[str, str]]:
 class GcpBaseline(pulumi.ComponentResource):
     kms_key_name: Optional[pulumi.Output[str]] = None
     """The stack's CMEK key, or None (Google-managed keys) with ``baseline.cmek`` off."""
-    key_grants: list[pulumi.Resource] = []
-    """What a data service using the key must wait for."""
+    key_ready: list[pulumi.Resource] = []
+    """What a data service using the key must wait for: the pause after the key's grants."""
     security_policy: Optional[pulumi.Output[str]] = None
     sql_flags: list[tuple[str, str]] = []
 
@@ -53,7 +53,6 @@ class GcpBaseline(pulumi.ComponentResource):
         protection: Protection,
         project: str,
         region: str,
-        project_number: pulumi.Input[str],
         *,
         load_balancer: bool,
         after: Sequence[pulumi.Resource] = (),
@@ -65,26 +64,30 @@ class GcpBaseline(pulumi.ComponentResource):
         self._after = list(after)
         self._child = pulumi.ResourceOptions(parent=self, depends_on=self._after)
         if settings.cmek:
-            key = StackCryptoKey(f"{name}-key", project, region, project_number, protection.protect, self._after, opts=self._child)
-            self.kms_key_name, self.key_grants = key.key_id, key.grants
+            key = StackCryptoKey(f"{name}-key", project, region, protection.protect, self._after, opts=self._child)
+            self.kms_key_name, self.key_ready = key.key_id, key.ready
         if settings.armor and load_balancer:
             self.security_policy = LagoArmor(f"{name}-armor", project, settings.armor_rate_limit, self._after, opts=self._child).policy_id
         if settings.sql_logging:
             self.sql_flags = sql_logging_flags(settings.slow_statement_ms)
-        if settings.bucket_audit_logs:
+        # The project's own settings, not the stack's: one stack per project owns them
+        # (``projectLogging``), and a destroy leaves them as they are (another stack or the
+        # platform may rely on them).
+        project_wide = pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(retain_on_delete=True))
+        if settings.bucket_audit_logs and settings.project_logging:
             # Authoritative for Cloud Storage's audit config in this project (other services untouched).
             gcp.projects.IAMAuditConfig(
                 f"{name}-storage-audit",
                 project=project,
                 service="storage.googleapis.com",
                 audit_log_configs=[gcp.projects.IAMAuditConfigAuditLogConfigArgs(log_type=t) for t in ("DATA_READ", "DATA_WRITE")],
-                opts=self._child,
+                opts=project_wide,
             )
-        if settings.log_retention_days:
+        if settings.log_retention_days and settings.project_logging:
             # The _Default bucket cannot be created or deleted: this adopts it and sets its
             # retention; destroying the stack leaves the bucket as it is.
             gcp.logging.ProjectBucketConfig(
-                f"{name}-log-retention", project=project, location="global", bucket_id="_Default", retention_days=settings.log_retention_days, opts=self._child
+                f"{name}-log-retention", project=project, location="global", bucket_id="_Default", retention_days=settings.log_retention_days, opts=project_wide
             )
 
     def watch(self, signals: GcpSignals) -> None:

@@ -14,18 +14,19 @@ from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, shared_secrets, target_init
-from . import apis, limits, preflight, services
+from . import apis, images, limits, preflight, services
 from .baseline import GcpBaseline
 from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
+from .images import LagoImages
 from .network import LagoNetwork, NetworkArgs, Placement
 from .observability import GcpRedis, GcpSignals
 from .propagation import IamPropagation
 from .redis import CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
 from .settings import ExistingRedis, GcpSettings
-from .storage import LagoStorage, StorageArgs
+from .storage import LagoStorage, StorageArgs, account_resource_name
 
 __all__ = ["LagoGcp"]
 
@@ -48,6 +49,16 @@ def http_concurrency(settings: LagoSettings) -> dict[str, int]:
         "pdf": PDF_CONCURRENCY,
     }
     return {role: getattr(configured, role) or derived[role] for role in HTTP_ROLES}
+
+
+#: Said when the external runtime gets a network of its own (``lago:gcp.network.existing`` unset).
+ISOLATED_NETWORK = (
+    "lago:runtime is external and lago:gcp.network.existing is unset, so this stack builds a VPC of its own: Cloud SQL and "
+    "Memorystore take private addresses reachable from that VPC alone. A GKE cluster in another VPC cannot reach them, "
+    "even peered with it: they sit in Google's own network, peered to this VPC, and VPC peering is not transitive "
+    "(https://cloud.google.com/vpc/docs/vpc-peering). Fix: give the cluster's network and a subnet of it in "
+    "lago:gcp.network.existing (it needs private services access)."
+)
 
 
 def _brought_redis(brought: ExistingRedis) -> RedisEndpoint:
@@ -138,7 +149,8 @@ class LagoGcp(LagoTarget):
         self._settings = settings
         labels = {**settings.tags, "app": "lago", "lago-stack": name}
 
-        enabled = apis.enable(name, project, self) if g.enable_apis else []
+        scanning = (images.SCANNING_API,) if managed and g.images.scan else ()
+        enabled = apis.enable(name, project, self, (*apis.REQUIRED_APIS, *scanning)) if g.enable_apis else []
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
         project_number = gcp.organizations.get_project_output(
             project_id=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=enabled)
@@ -146,13 +158,15 @@ class LagoGcp(LagoTarget):
         domain = settings.domain
         # First: the CMEK key and armor policy the data services and the edge are created with.
         baseline = GcpBaseline(
-            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region, project_number,
+            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region,
             load_balancer=managed and domain is not None, after=enabled, opts=child,
         )
+        if not managed and g.network.existing is None:
+            pulumi.log.warn(ISOLATED_NETWORK, resource=self)
         network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
         where = network.placement(project, region)
         # Data services that use the key wait for its grants.
-        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_grants))
+        keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_ready))
         db = LagoDatabase(
             f"{name}-db",
             DatabaseArgs(
@@ -168,7 +182,7 @@ class LagoGcp(LagoTarget):
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
-                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_grants], baseline.kms_key_name,
+                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_ready], baseline.kms_key_name,
                 display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
                 existing_bucket=g.storage.existing,
                 existing_account=brought.backend,
@@ -237,7 +251,7 @@ class LagoGcp(LagoTarget):
                 values,
                 pulumi.Output.concat("serviceAccount:", storage.service_account_email),
                 labels,
-                [*enabled, *baseline.key_grants],
+                [*enabled, *baseline.key_ready],
                 kms_key_name=baseline.kms_key_name,
                 region=region,
             ),
@@ -254,7 +268,9 @@ class LagoGcp(LagoTarget):
         if managed:
             # Cloud Run checks secret access when a revision starts: start none before the grants
             # have propagated.
-            iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants], opts=child)
+            crossing = self._cross_project_grants(name, settings, project, after_apis)
+            iam_settled = IamPropagation(f"{name}-iam-propagation", [*store.grants, *storage.grants, *crossing], opts=child)
+            pulled = LagoImages(f"{name}-images", g.images, project, region, labels, enabled, opts=child)
             ctx = services.RunContext(
                 project=project,
                 region=region,
@@ -264,6 +280,7 @@ class LagoGcp(LagoTarget):
                 secrets=store.refs,
                 files={path: store.refs[key] for key, (path, _) in files.items()},
                 labels=labels,
+                image=pulled.reference,
                 depends_on=[iam_settled, *db.ready, *network.ready],
             )
             self._run_roles(ctx, service_names, domain is not None)
@@ -391,19 +408,49 @@ class LagoGcp(LagoTarget):
             watched.append(GcpRedis("cache", f"{instance}-cache", queue=False, high_availability=cache_tier == "STANDARD_HA"))
         return endpoint(queue), endpoint(cache) if cache else None, endpoint(cable, tls=False), watched
 
+    def _cross_project_grants(self, name: str, settings: LagoSettings, project: str, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
+        """Cloud Run's service agent may mint tokens for each brought account of another project
+        (https://cloud.google.com/run/docs/configuring/services/service-identity, "Use service
+        accounts in other projects"; the preflight refused one whose project was not declared
+        to allow it). With ``crossProject``, accounts given as Outputs are granted too: their
+        project is not known before the deployment."""
+        brought = settings.gcp.service_accounts
+        crossing: dict[str, pulumi.Input[str]] = dict(preflight.cross_project_accounts(settings, project))
+        if brought.cross_project:
+            crossing.update({group: email for group in ("backend", "front", "pdf") if isinstance(email := getattr(brought, group), pulumi.Output)})
+        if not crossing:
+            return []
+        # Created on a fresh project (the same ServiceIdentity as the CMEK agents).
+        agent = gcp.projects.ServiceIdentity(f"{name}-run-agent", project=project, service="run.googleapis.com", opts=opts).email
+        return [
+            gcp.serviceaccount.IAMMember(
+                f"{name}-{group}-run-agent-token-creator",
+                service_account_id=account_resource_name(email),
+                role=limits.CROSS_PROJECT_ROLE,
+                member=pulumi.Output.concat("serviceAccount:", agent),
+                opts=opts,
+            )
+            for group, email in sorted(crossing.items())
+        ]
+
     def _run_roles(self, ctx: services.RunContext, names: dict[str, str], behind_lb: bool) -> None:
         """Migrations first; then pdf, api, front as services, the rest as worker pools."""
         run = self._settings.gcp.run
         migrate = services.migration_job(f"{self._name}-migrate", self, self.deployment.role("migrate"), ctx)
         self._run_names["migrate"] = f"{self._name}-migrate"
-        after_migrate = [*ctx.depends_on, migrate]
+        # Not the job alone: the job once its execution is read back as succeeded.
+        gate = services.MigrationGate(migrate, f"{self._name}-migrate", ctx, self)
+
+        def after_migrate() -> list:
+            return [*ctx.depends_on, gate.wait()]
+
         # With a load balancer, the run.app URLs of api and front refuse outside callers.
         public = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if behind_lb else "INGRESS_TRAFFIC_ALL"
         concurrency = http_concurrency(self._settings)
         for role, ingress, deps in (
-            ("pdf", "INGRESS_TRAFFIC_INTERNAL_ONLY", ctx.depends_on),
-            ("api", public, after_migrate),
-            ("front", public, after_migrate),
+            ("pdf", "INGRESS_TRAFFIC_INTERNAL_ONLY", list(ctx.depends_on)),
+            ("api", public, after_migrate()),
+            ("front", public, after_migrate()),
         ):
             rd = self.deployment.role(role)
             shape = services.HttpShape(
@@ -416,5 +463,5 @@ class LagoGcp(LagoTarget):
             self._run_names[role] = names[role]
         for rd in self.deployment.serving:
             if rd.name not in names:
-                services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate, run.autoscale_workers)
+                services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate(), run.autoscale_workers)
                 self._run_names[rd.name] = f"{self._name}-{rd.name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
@@ -104,9 +105,13 @@ class LagoEdge(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # A managed certificate's domains cannot change: new hosts replace it. Named after its hosts,
+        # the new one is created and put on the proxy before the old one is deleted (a fixed name
+        # would collide with the old certificate, which the proxy still uses).
+        hosts = hashlib.sha256(f"{d.app} {d.api}".encode()).hexdigest()[:8]
         certificate = gcp.compute.ManagedSslCertificate(
             f"{name}-cert",
-            name=f"{name}-cert",
+            name=f"{name}-cert-{hosts}",
             project=p,
             managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[d.app, d.api]),
             opts=child,

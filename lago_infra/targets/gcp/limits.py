@@ -176,6 +176,13 @@ RUN_STARTUP_PROBE_MAX_S = 240
 #: jobs and worker pools alike; no setting changes it
 #: (https://cloud.google.com/run/docs/container-contract, "Instance shutdown").
 RUN_STOP_GRACE_S = 10
+#: Worker pool scaling in Google's GA API: ``manualInstanceCount`` alone. The GA reference of
+#: ``google.cloud.run.v2.WorkerPoolScaling`` (client libraries: Java, .NET, PHP, Ruby, e.g.
+#: https://cloud.google.com/java/docs/reference/google-cloud-run/latest/com.google.cloud.run.v2.WorkerPoolScaling)
+#: has the one field ``manual_instance_count = 6``; ``scalingMode``, ``minInstanceCount`` and
+#: ``maxInstanceCount`` (CPU autoscaling, https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling)
+#: are outside the GA surface, so they need a preview launch stage.
+RUN_WORKER_POOL_GA_SCALING = ("manualInstanceCount",)
 #: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
 #: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
 RUN_MAX_INSTANCES = 100
@@ -224,6 +231,30 @@ def sql_tier_problem(tier: str, edition: str) -> Optional[str]:
             f"Fix: e.g. db-custom-{vcpu}-{max(low, min(high, vcpu * 3840))}"
         )
     return None
+
+
+def sql_default_edition(database_version: Optional[str]) -> str:
+    """The edition Cloud SQL gives an instance whose ``edition`` is unset: ENTERPRISE_PLUS for
+    POSTGRES_16 and later, ENTERPRISE for every other version (pulumi-gcp 10.2.0 docstring of
+    ``sql.DatabaseInstanceSettings.edition``; ENTERPRISE_PLUS then refuses shared-core and
+    custom tiers with "Invalid Tier (...) for (ENTERPRISE_PLUS) Edition")."""
+    m = re.match(r"^POSTGRES_(\d+)$", database_version or "")
+    return "ENTERPRISE_PLUS" if m and int(m[1]) >= 16 else "ENTERPRISE"
+
+
+def sql_settings_problem(
+    tier: str, edition: str, availability: Optional[str] = None, log_days: Optional[int] = None, backups: Optional[int] = None
+) -> Optional[str]:
+    """What Cloud SQL refuses of an instance's machine and backups: the tier against the edition,
+    a shared-core tier made REGIONAL, and (where given) the log retention against the edition and
+    the retained backups. The settings model checks Lago's own instance with it, the guardrails
+    every instance of a plan."""
+    problem = sql_tier_problem(tier, edition)
+    if problem is None and availability == "REGIONAL" and tier in SQL_SHARED_CORE:
+        problem = f"{tier} is a shared-core tier that cannot be REGIONAL. Fix: use a db-custom-* tier or availability ZONAL"
+    if problem is None and log_days is not None:
+        problem = sql_retention_problem(edition, log_days, backups if backups is not None else SQL_BACKUPS_RETAINED[1])
+    return problem
 
 
 def sql_retention_problem(edition: str, log_days: int, backups: int) -> Optional[str]:
@@ -365,6 +396,39 @@ REDIS_PORT = {True: 6378, False: 6379}
 #: as NAME_RULES["service_account"]; Google-managed ones (``PROJECT_NUMBER-compute@developer...``)
 #: are other domains (https://cloud.google.com/iam/docs/service-account-overview#types).
 SERVICE_ACCOUNT_EMAIL = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.(?:gserviceaccount\.com|iam\.gserviceaccount\.com)$")
+
+
+#: A Secret Manager secret version's full name, as Artifact Registry's upstream credentials take
+#: it (pulumi-gcp 10.2.0 docstring of ``password_secret_version``).
+SECRET_VERSION = re.compile(r"^projects/[^/\s]+/secrets/[A-Za-z0-9_-]{1,255}/versions/(?:\d+|latest)$")
+
+
+def secret_version_problem(value: str) -> Optional[str]:
+    if SECRET_VERSION.match(value):
+        return None
+    return f"'{value}' is not a secret version's name. Fix: give projects/PROJECT/secrets/SECRET/versions/N"
+
+
+#: An image digest, as a reference pins it (``IMAGE@sha256:…``).
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def service_account_project(email: str) -> Optional[str]:
+    """The project id a user-managed account lives in (``NAME@PROJECT.iam.gserviceaccount.com``),
+    or App Engine's default (``PROJECT@appspot.gserviceaccount.com``); None where the email names
+    no project id (Google-managed accounts name a project number)."""
+    name, _, domain = email.partition("@")
+    if domain.endswith(".iam.gserviceaccount.com"):
+        return domain[: -len(".iam.gserviceaccount.com")]
+    return name if domain == "appspot.gserviceaccount.com" else None
+
+
+#: What Cloud Run needs to run as an account of another project
+#: (https://cloud.google.com/run/docs/configuring/services/service-identity, "Use service accounts in
+#: other projects"): the account's project must not enforce this organisation policy constraint,
+#: and Cloud Run's service agent of the deploying project must hold this role on the account.
+CROSS_PROJECT_CONSTRAINT = "iam.disableCrossProjectServiceAccountUsage"
+CROSS_PROJECT_ROLE = "roles/iam.serviceAccountTokenCreator"
 
 
 def service_account_problem(value: str) -> Optional[str]:

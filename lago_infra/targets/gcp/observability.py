@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -74,6 +74,21 @@ def _q(value: str) -> str:
     return json.dumps(value)
 
 
+def as_returned(value: Any) -> Any:
+    """A dashboard body as the Monitoring API returns it: JSON of protocol buffers leaves out every
+    field at its default (0, false, "", an empty list or message), so a body that spells one (a
+    tile at position 0, a threshold at 0) differs from what the provider reads back, and every
+    ``pulumi up`` would show the dashboard changed
+    (https://protobuf.dev/programming-guides/json/, "Fields ... with the default value are omitted")."""
+    if isinstance(value, dict):
+        kept = {k: as_returned(v) for k, v in value.items()}
+        # False == 0: one test drops both.
+        return {k: v for k, v in kept.items() if v not in (0, "", None, [], {})}
+    if isinstance(value, list):
+        return [item for item in (as_returned(v) for v in value) if item != {}]
+    return value
+
+
 class LagoMonitoring(pulumi.ComponentResource):
     """E-mail channels (and the user's), alert policies, uptime checks, and a dashboard."""
 
@@ -97,6 +112,7 @@ class LagoMonitoring(pulumi.ComponentResource):
         self._project = signals.project
         self._child = pulumi.ResourceOptions(parent=self, depends_on=list(after))
         self.channels, self.policies = [], {}
+        self._clock_runs = self._clock_metric(signals) if alarms and "clock" in signals.worker_pools else None
         uptime = self._uptime_checks(signals) if alarms and signals.endpoints else {}
         specs = self._specs(alerts, signals, uptime)
         if alarms:
@@ -114,6 +130,23 @@ class LagoMonitoring(pulumi.ComponentResource):
             for i, email in enumerate(alerts.emails)
         ]
         return out + [pulumi.Output.from_input(c) for c in alerts.notification_channels]
+
+    def _clock_metric(self, s: GcpSignals) -> gcp.logging.Metric:
+        """The clock's heartbeat: lago-api's clock.rb prints ``Running <job> at <time>`` for every
+        job it runs, one a minute by default and at least every 5 minutes. Clockwork serves no port,
+        and worker-pool probes are HTTP, TCP or gRPC: a stuck clock can be noticed, not probed."""
+        return gcp.logging.Metric(
+            f"{self._name}-clock-runs",
+            name=f"{self._name}-clock-runs",
+            project=self._project,
+            description="Jobs Lago's clock ran (its 'Running <job>' lines)",
+            filter=(
+                f'resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])} '
+                'AND log_id("run.googleapis.com/stdout") AND textPayload:"Running schedule:"'
+            ),
+            metric_descriptor=gcp.logging.MetricMetricDescriptorArgs(metric_kind="DELTA", value_type="INT64"),
+            opts=self._child,
+        )
 
     def _uptime_checks(self, s: GcpSignals) -> dict[str, tuple[str, pulumi.Output[str]]]:
         checks = {}
@@ -178,8 +211,8 @@ class LagoMonitoring(pulumi.ComponentResource):
         api = f'resource.type="cloud_run_revision" AND resource.labels.service_name={_q(s.services["api"])}'
         requests = f'metric.type="run.googleapis.com/request_count" AND {api}'
         specs = [
-            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx over 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
-                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests, duration=0),
+            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx, minute after minute for 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
+                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests),
             _Policy("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
                     f'metric.type="run.googleapis.com/request_latencies" AND {api}', t.api_latency_p99_seconds * 1000, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX"),
         ]
@@ -195,6 +228,10 @@ class LagoMonitoring(pulumi.ComponentResource):
             specs.append(_Policy("clock-not-running", "no clock instance for 10 minutes: billing and other scheduled jobs stop",
                                  f'metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])}',
                                  kind="absent", duration=600, reducer="REDUCE_SUM"))
+        if self._clock_runs is not None:
+            specs.append(_Policy("clock-silent", "the clock ran no job for 15 minutes: it is stuck or stopped, and billing and other scheduled jobs with it",
+                                 self._clock_runs.name.apply(lambda m: f'metric.type="logging.googleapis.com/user/{m}" AND resource.type="cloud_run_worker_pool"'),
+                                 kind="absent", duration=900, reducer="REDUCE_SUM"))
         return specs
 
     def _policy(self, p: _Policy) -> gcp.monitoring.AlertPolicy:
@@ -251,7 +288,7 @@ class LagoMonitoring(pulumi.ComponentResource):
                         "thresholds": [{"value": p.threshold}],
                     }},
                 })
-            return json.dumps({"displayName": f"Lago {self._name}", "mosaicLayout": {"columns": 48, "tiles": out}})
+            return json.dumps(as_returned({"displayName": f"Lago {self._name}", "mosaicLayout": {"columns": 48, "tiles": out}}))
 
         body = pulumi.Output.all(*[p.filter for p in specs]).apply(tiles)
         gcp.monitoring.Dashboard(f"{self._name}-dashboard", project=self._project, dashboard_json=body, opts=self._child)

@@ -189,18 +189,40 @@ def _brought(settings: LagoSettings) -> Iterator[Problem]:
 
 
 def _run_sizes(settings: LagoSettings) -> Iterator[Problem]:
-    g = settings.gcp
     for key, size in _sizes(settings):
         problem = limits.run_size_problem(size.cpu, size.memory)
         if problem:
             yield _problem(f"{key}.memory", problem)
-        if (key.endswith(".worker") or ".dedicated." in key) and not g.run.autoscale_workers and (size.max_replicas or size.replicas) > size.replicas:
-            yield Problem(
-                f"{key}.maxReplicas",
-                f"maxReplicas ({size.max_replicas}) above replicas ({size.replicas}) needs worker autoscaling, "
-                "which lago:gcp.run.autoscaleWorkers turns off",
-                f"remove {key}.maxReplicas, or set lago:gcp.run.autoscaleWorkers to true",
-            )
+
+
+def cross_project_accounts(settings: LagoSettings, project: str) -> dict[str, str]:
+    """The brought accounts Cloud Run runs as that live in another project than ``project``, by
+    role group (those given as text; an Output's project is not known here)."""
+    brought = settings.gcp.service_accounts
+    found = {}
+    for group in ("backend", "front", "pdf"):
+        email = getattr(brought, group)
+        home = limits.service_account_project(email) if isinstance(email, str) else None
+        if home is not None and home != project:
+            found[group] = email
+    return found
+
+
+def _cross_project(settings: LagoSettings, project: str) -> Iterator[Problem]:
+    """Cloud Run runs as an account of another project only where that project allows it (an
+    organisation policy this program can neither read nor set): the user says so, or is refused."""
+    others = cross_project_accounts(settings, project)
+    if others and not settings.gcp.service_accounts.cross_project:
+        group, email = next(iter(others.items()))
+        home = limits.service_account_project(email)
+        yield Problem(
+            f"lago:gcp.serviceAccounts.{group}",
+            f"{email} lives in project {home}, not {project}: Cloud Run may run as it only where {home} does not enforce "
+            f"the organisation policy constraint {limits.CROSS_PROJECT_CONSTRAINT}",
+            f"have it not enforced on {home} (`gcloud resource-manager org-policies disable-enforce {limits.CROSS_PROJECT_CONSTRAINT} "
+            f"--project={home}`), then set lago:gcp.serviceAccounts.crossProject to true (Cloud Run's service agent is then granted "
+            f"{limits.CROSS_PROJECT_ROLE} on the account); or use an account of {project}",
+        )
 
 
 def _labels(tags: dict[str, str]) -> Iterator[Problem]:
@@ -226,6 +248,7 @@ def placement_problems(
         if value is not None and (problem := problem_of(value)):
             found.append(_problem(key, problem))
     if project is not None:
+        found += _cross_project(settings, project)
         for kind, names in derived_names(name, project).items():
             for derived in names:
                 if problem := limits.name_problem(kind, derived):

@@ -9,19 +9,21 @@ serves all three.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import posixpath
 import re
+import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
 from ...lago.environment import RoleDeployment
-from ...lago.urls import LIBPQ_URL_SH
-from ...lago.roles import PG_PARTMAN_MAINTENANCE, HealthCheck
+from ...lago.migrate import DATABASE_WAIT_S
+from ...lago.roles import HealthCheck
 from . import limits
 from .secrets_store import SecretRef
 
@@ -45,8 +47,8 @@ class _Kind:
 
 
 SERVICE = _Kind("ServiceTemplate", "GA")
-# Worker pools are a preview API in the provider's version; BETA is accepted for GA features
-# too, and IGNORED_CHANGES keeps the stage read back from causing a diff.
+# Worker pools are GA; BETA admits GA features too and covers a probe or volume still in
+# preview, and IGNORED_CHANGES keeps the stage read back from causing a diff.
 WORKER_POOL = _Kind("WorkerPoolTemplate", "BETA")
 JOB = _Kind("JobTemplateTemplate", "GA")
 
@@ -65,6 +67,8 @@ class RunContext:
     labels: Mapping[str, str]
     #: The roles' files (``RoleDeployment.files``) by path: the secret holding each.
     files: Mapping[str, SecretRef] = field(default_factory=dict)
+    #: Each role's image reference (Docker Hub's, or the remote repository's; pinned or not).
+    image: Callable[[RoleDeployment], pulumi.Input[str]] = lambda rd: rd.image
     #: IAM grants, database and network the roles need before their first instance starts.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
@@ -169,17 +173,17 @@ def _vpc(kind: _Kind, ctx: RunContext) -> Any:
     )
 
 
-def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[Sequence[str]] = None, **extra: Any) -> Any:
+def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -> Any:
     port = rd.role.port if kind is SERVICE else None
     _, mounts = _file_volumes(kind, rd, ctx)
     return kind.args(
         "Container",
         name=rd.name,
-        image=rd.image,
+        image=ctx.image(rd),
         # The catalogue's command is what `docker run IMAGE COMMAND` takes: it replaces the image's
         # CMD and keeps its ENTRYPOINT (Gotenberg's tini, which reaps Chromium's orphans). On
         # Cloud Run that is `args`; `commands` would replace the entrypoint.
-        args=list(args if args is not None else rd.command) or None,
+        args=list(rd.command) or None,
         envs=_env(kind, rd, ctx.secrets, port),
         resources=kind.args("ContainerResources", limits=cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
         volume_mounts=mounts,
@@ -187,7 +191,7 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, args: Optional[
     )
 
 
-def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource], **more: Any) -> pulumi.ResourceOptions:
+def _opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Input[pulumi.Resource]], **more: Any) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=IGNORED_CHANGES, **more)
 
 
@@ -213,49 +217,33 @@ def _common(kind: _Kind, name: str, rd: RoleDeployment, ctx: RunContext) -> dict
 #: The migration task's timeout, and how often a failed attempt is tried again.
 MIGRATION_TASK_TIMEOUT_S = 1800
 MIGRATION_RETRIES = 1
-#: How long the task waits for the database to accept connections before migrating. Google
-#: documents that Direct VPC egress may need a minute or more to connect when an instance
-#: starts (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations).
-DATABASE_WAIT_S = 180
 #: The provider waits for the execution `run_execution_token` starts; its default create/update
-#: timeout is 20 minutes. Every attempt, each waiting for the database first, plus a margin.
+#: timeout is 20 minutes. Every attempt, each waiting for the database first (the migrate role's
+#: wrapper, ``lago.migrate``), plus a margin.
 MIGRATION_PROVIDER_TIMEOUT_S = (MIGRATION_RETRIES + 1) * (MIGRATION_TASK_TIMEOUT_S + DATABASE_WAIT_S) + 600
+#: How often the migration gate reads the job while an execution still runs.
+GATE_POLL_S = 15
 
-#: Name of the pg_cron job that runs pg_partman's maintenance in Lago's database.
-PARTMAN_CRON_JOB = "lago-partman-maintenance"
-
-#: Where Lago's migrations installed pg_partman, schedule its maintenance hourly with pg_cron
-#: (Cloud SQL has no pg_partman background worker; the instance loads pg_cron for this, and
-#: ``cron.schedule`` with a job name replaces that job, so every run is idempotent).
-PARTMAN_SCHEDULE_SQL = (
-    "DO $do$ BEGIN "
-    "IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman') THEN "
-    "CREATE EXTENSION IF NOT EXISTS pg_cron; "
-    f"PERFORM cron.schedule('{PARTMAN_CRON_JOB}', '@hourly', '{PG_PARTMAN_MAINTENANCE}'); "
-    "END IF; END $do$"
-)
-
-#: The migration task: wait until the database behind DATABASE_URL accepts connections, run the
-#: migration command, then schedule pg_partman's maintenance ($1, SQL). pg_isready and psql are in
-#: Lago's image; they take the URL without Rails' search_path, which libpq refuses, and with its
-#: sslmode and sslrootcert, so they verify the server as the roles do (``urls.LIBPQ_URL_SH``).
-#: A failed schedule is reported loudly but does not fail the release (partitions are made three
-#: months ahead; the README says how to schedule by hand).
-_MIGRATE_SCRIPT = LIBPQ_URL_SH + "; " + (
-    'sql="$1"; shift; '
-    "deadline=$(( $(date +%s) + {wait} )); "
-    'until pg_isready -q -t 5 -d "$db"; do '
-    '[ "$(date +%s)" -ge "$deadline" ] && echo "database unreachable after {wait}s" >&2 && exit 1; '
-    "sleep 5; done; "
-    '"$@" || exit $?; '
-    'psql "$db" -v ON_ERROR_STOP=1 -qc "$sql" || '
-    'echo "WARNING: pg_partman maintenance is not scheduled (see the README, GCP, pg_partman)" >&2'
-).format(wait=DATABASE_WAIT_S)
+SUCCEEDED, RUNNING, FAILED = "succeeded", "running", "failed"
 
 
-def migrate_args(rd: RoleDeployment) -> list[str]:
-    """``sh -c SCRIPT NAME SQL COMMAND...``: the role's own command runs unchanged inside."""
-    return ["sh", "-c", _MIGRATE_SCRIPT, rd.name, PARTMAN_SCHEDULE_SQL, *rd.command]
+def migration_outcome(job: Any, token: str) -> tuple[str, str]:
+    """What a ``cloudrunv2.get_job`` result says of the execution ``token`` started: SUCCEEDED,
+    RUNNING or FAILED, and why. With ``run_execution_token`` the job is Ready once that execution
+    succeeded (the API's Job.runExecutionToken); a failed one leaves it not Ready."""
+    live_token = getattr(job, "run_execution_token", None) or ""
+    if live_token != token:
+        return FAILED, f"the live job carries the token {live_token!r}, not this release's {token!r} (changed outside Pulumi?)"
+    ready = next((c for c in getattr(job, "terminal_conditions", None) or [] if c.type == "Ready"), None)
+    execution = next((e for e in getattr(job, "latest_created_executions", None) or [] if (e.name or "").endswith(f"-{token}")), None)
+    if getattr(job, "reconciling", False) or ready is None or ready.state in ("CONDITION_PENDING", "CONDITION_RECONCILING"):
+        return RUNNING, "the job is still reconciling"
+    if execution is not None and not execution.completion_time:
+        return RUNNING, f"execution {execution.name} has not finished"
+    if ready.state == "CONDITION_SUCCEEDED":
+        return SUCCEEDED, ""
+    which = f"execution {execution.name}" if execution is not None else "the execution"
+    return FAILED, f"{which} did not succeed ({ready.reason or ready.state}: {ready.message or 'no message'})"
 
 
 @dataclass(frozen=True)
@@ -279,8 +267,8 @@ def live_migration(project: str, region: str, name: str, parent: pulumi.Resource
     if not job.run_execution_token:
         return None
     finished = [e.name for e in (job.latest_created_executions or []) if e.completion_time]
-    ready = [c.state for c in (job.terminal_conditions or []) if c.type == "Ready"]
-    return LiveMigration(job.run_execution_token, ready == ["CONDITION_SUCCEEDED"], finished[0] if finished else None)
+    succeeded = migration_outcome(job, job.run_execution_token)[0] == SUCCEEDED
+    return LiveMigration(job.run_execution_token, succeeded, finished[0] if finished else None)
 
 
 def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigration]) -> pulumi.Output[str]:
@@ -303,12 +291,67 @@ def execution_token(release_token: pulumi.Output[str], live: Optional[LiveMigrat
     return release_token.apply(choose)
 
 
+class MigrationGate:
+    """The job, once the program has read that its execution of this token succeeded: what every
+    role that runs the new release waits for (``wait()`` goes into its ``depends_on``).
+
+    The provider (terraform-provider-google, ``resource_cloud_run_v2_job.go``,
+    ``resourceCloudRunV2JobCreate`` / ``resourceCloudRunV2JobUpdate``) sends the token with the job
+    and waits on the long-running operation the API returns (``CloudRunV2OperationWaitTime``,
+    ``tpgresource.OperationWait``), failing only if that operation carries an error. It never
+    reads the execution itself, and Google documents only that the job "will become ready when
+    the execution is successfully completed". So the outcome is not left to the operation: after
+    the job's create or update, the program reads the job (``cloudrunv2.get_job``) until the
+    execution has finished, and stops ``pulumi up`` with the execution's name unless it succeeded.
+    A preview reads nothing (nothing ran)."""
+
+    def __init__(self, job: gcp.cloudrunv2.Job, name: str, ctx: RunContext, parent: pulumi.Resource):
+        self._job = job
+        self._name, self._ctx = name, ctx
+
+        async def read(token: str) -> Optional[str]:
+            """None once the execution succeeded, else why not (read once for every role)."""
+            if pulumi.runtime.is_dry_run():
+                return None
+            deadline = time.monotonic() + MIGRATION_PROVIDER_TIMEOUT_S
+            while True:
+                live = await pulumi.runtime.invoke_async(
+                    "gcp:cloudrunv2/getJob:getJob",
+                    {"name": name, "project": ctx.project, "location": ctx.region},
+                    # Through the component's provider, as every invoke of the target.
+                    opts=pulumi.InvokeOptions(parent=parent),
+                    typ=gcp.cloudrunv2.GetJobResult,
+                )
+                state, why = migration_outcome(live, token)
+                if state == SUCCEEDED:
+                    return None
+                if state == FAILED or time.monotonic() > deadline:
+                    return why
+                await asyncio.sleep(GATE_POLL_S)
+
+        self._outcome = job.run_execution_token.apply(read)
+
+    def wait(self) -> pulumi.Output[gcp.cloudrunv2.Job]:
+        """For one role's ``depends_on``: the job, or the program stops with why. Each role gets
+        its own error (one error object raised for every role would be chained to itself)."""
+
+        def passed(why: Optional[str]) -> gcp.cloudrunv2.Job:
+            if why is None:
+                return self._job
+            raise pulumi.RunError(
+                f"Lago's migrations did not succeed, so no role rolls to this release: {why}. See its logs with "
+                f"`gcloud run jobs executions list --job {self._name} --region {self._ctx.region} --project {self._ctx.project}`; "
+                "fix the cause and run `pulumi up` again (a new execution runs first)."
+            )
+
+        return self._outcome.apply(passed)
+
+
 def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext) -> gcp.cloudrunv2.Job:
     """A job that runs once per release and must succeed before anything that depends on it.
 
     ``run_execution_token`` makes the provider start an execution when the job is created or the
-    token changes, and wait until it completes: a failed migration fails the update there, and
-    no service or worker pool (all of which depend on the job) rolls to the new release. The
+    token changes; ``MigrationGate`` then holds every role until that execution succeeded. The
     token is ``execution_token``'s: new per release and after a failed execution."""
     release = random.RandomId(
         f"{name}-token",
@@ -336,7 +379,9 @@ def migration_job(name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: R
                 timeout=f"{MIGRATION_TASK_TIMEOUT_S}s",
                 vpc_access=_vpc(JOB, ctx),
                 volumes=_file_volumes(JOB, rd, ctx)[0],
-                containers=[_container(JOB, rd, ctx, args=migrate_args(rd))],
+                # The role's command: the wrapper that waits for the database, migrates and
+                # schedules pg_partman's maintenance (lago.migrate), as on every runtime.
+                containers=[_container(JOB, rd, ctx)],
             ),
         ),
         opts=_opts(parent, ctx.depends_on, custom_timeouts=pulumi.CustomTimeouts(create=timeout, update=timeout)),
@@ -364,7 +409,7 @@ def http_service(
     rd: RoleDeployment,
     ctx: RunContext,
     shape: HttpShape,
-    depends_on: Sequence[pulumi.Resource],
+    depends_on: Sequence[pulumi.Input[pulumi.Resource]],
 ) -> gcp.cloudrunv2.Service:
     """api, front or pdf: a request-driven service that autoscales between its bounds."""
     return gcp.cloudrunv2.Service(
@@ -402,24 +447,48 @@ def http_service(
     )
 
 
+#: The launch stage a worker pool declares with CPU autoscaling (``lago:gcp.run.autoscaleWorkers``).
+#: Google's GA API has no worker-pool autoscaling (``limits.RUN_WORKER_POOL_GA_SCALING``); its docs
+#: do not name the stage that admits it, so the most permissive one: a resource declaring ALPHA
+#: that uses only BETA and GA features reads back as BETA (pulumi-gcp 10.2.0 docstring of
+#: ``cloudrunv2.WorkerPool.launch_stage``).
+AUTOSCALING_LAUNCH_STAGE = "ALPHA"
+
+
+def autoscaled(rd: RoleDeployment, autoscale: bool) -> bool:
+    return autoscale and rd.max_replicas > rd.min_replicas
+
+
 def worker_scaling(rd: RoleDeployment, autoscale: bool) -> Any:
-    """A fixed count, or CPU autoscaling between ``replicas`` and ``maxReplicas``
-    (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling). The pre-flight
-    refuses ``maxReplicas`` above ``replicas`` when autoscaling is off, so nothing is ignored."""
-    if autoscale and rd.max_replicas > rd.min_replicas:
+    """A fixed count (``replicas``): ``manualInstanceCount``, the one scaling field of the GA API,
+    and nothing else. With ``autoscale`` (pre-GA), CPU autoscaling between ``replicas`` and
+    ``maxReplicas`` (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling).
+    The provider never reads ``scalingMode`` back (``flattenCloudRunV2WorkerPoolScalingScalingMode``
+    returns the configured value), so leaving it out shows no diff."""
+    if autoscaled(rd, autoscale):
         return gcp.cloudrunv2.WorkerPoolScalingArgs(
             scaling_mode="AUTOMATIC", min_instance_count=rd.min_replicas, max_instance_count=rd.max_replicas
         )
-    return gcp.cloudrunv2.WorkerPoolScalingArgs(scaling_mode="MANUAL", manual_instance_count=rd.min_replicas)
+    return gcp.cloudrunv2.WorkerPoolScalingArgs(manual_instance_count=rd.min_replicas)
 
 
 def worker_pool(
-    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Resource], autoscale: bool
+    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Input[pulumi.Resource]], autoscale: bool
 ):
-    """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock)."""
+    """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock).
+
+    Nothing here stands between Cloud Run's SIGTERM and the role's own shutdown (Lago's start
+    scripts ``exec`` Sidekiq, so it receives the signal): the container runs the role's command as
+    ``args`` under the image's entrypoint, and a fixed count scales nothing in, so instances stop
+    only on a rollout. An I/O-bound queue (webhooks, payment providers) barely uses CPU while it
+    waits: CPU is no signal for its backlog, and the throughput of a fixed count is
+    ``lago:workers.concurrency`` threads per instance."""
+    common = _common(WORKER_POOL, name, rd, ctx)
+    if autoscaled(rd, autoscale):
+        common["launch_stage"] = AUTOSCALING_LAUNCH_STAGE
     return gcp.cloudrunv2.WorkerPool(
         name,
-        **_common(WORKER_POOL, name, rd, ctx),
+        **common,
         scaling=worker_scaling(rd, autoscale),
         template=gcp.cloudrunv2.WorkerPoolTemplateArgs(
             labels=_labels(ctx, rd),

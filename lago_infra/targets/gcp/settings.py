@@ -26,6 +26,7 @@ def _accepted(problem_of):
 
 
 # Names a user brings: checked when written as text, passed through as pulumi Outputs.
+SecretVersionName = brought_id(_accepted(limits.secret_version_problem))
 NetworkName = brought_id(_accepted(limits.network_problem))
 SubnetworkName = brought_id(_accepted(limits.subnetwork_problem))
 SqlInstanceName = brought_id(_accepted(limits.sql_instance_problem), "name")
@@ -54,7 +55,10 @@ BroughtSecret = Annotated[SecretStr, PlainValidator(_brought_secret), WithJsonSc
 
 class ExistingNetwork(Section):
     """A VPC the user already runs. It must already have private services access (a
-    service-networking connection) for Cloud SQL and Memorystore to take private addresses."""
+    service-networking connection) for Cloud SQL and Memorystore to take private addresses. With
+    ``lago:runtime: external`` give the network of the platform's runtime (the GKE cluster's):
+    Cloud SQL and Memorystore are reachable from that VPC only, never through a peering of it
+    (VPC peering is not transitive)."""
 
     network: NetworkName
     """Network self link or ``projects/P/global/networks/N``."""
@@ -68,7 +72,7 @@ class Network(Section):
     """The VPC: created by the stack, or brought with ``existing``."""
 
     existing: Optional[ExistingNetwork] = None
-    """Bring your own VPC instead of creating one."""
+    """Bring your own VPC instead of creating one; with ``lago:runtime: external``, the runtime's network."""
     subnet_cidr: Cidr = "10.20.0.0/24"
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: int = Field(20, ge=8, le=24)
@@ -128,13 +132,7 @@ class CloudSql(Section):
 
     @model_validator(mode="after")
     def _cloud_sql_accepts(self) -> "CloudSql":
-        problem = limits.sql_tier_problem(self.tier, self.edition)
-        if problem is None and self.availability == "REGIONAL" and self.tier in limits.SQL_SHARED_CORE:
-            problem = (
-                f"{self.tier} is a shared-core tier that cannot be REGIONAL. "
-                "Fix: set lago:gcp.database.tier to a db-custom-* tier or availability to ZONAL"
-            )
-        problem = problem or limits.sql_retention_problem(self.edition, self.log_retention_days, self.backups_retained)
+        problem = limits.sql_settings_problem(self.tier, self.edition, self.availability, self.log_retention_days, self.backups_retained)
         if problem:
             raise ValueError(problem)
         return self
@@ -238,10 +236,45 @@ class Run(Section):
     """
     concurrency: Concurrency = Concurrency()
     """Requests per instance of each HTTP role."""
-    autoscale_workers: bool = True
-    """Workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU
-    autoscaling); False keeps exactly ``replicas`` and refuses ``maxReplicas`` above it.
+    autoscale_workers: bool = False
+    """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool
+    CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets):
+    each worker runs exactly ``replicas`` instances, the GA API's fixed count, and ``maxReplicas`` is unused.
+    CPU is a poor signal for Lago's I/O-bound queues: size ``replicas`` and ``lago:workers.concurrency``.
     """
+
+
+class DockerHub(Section):
+    """A Docker Hub account the remote repository pulls with (Docker Hub limits anonymous pulls)."""
+
+    username: NonEmpty
+    """The account's name."""
+    password_secret_version: SecretVersionName
+    """A Secret Manager version holding its access token (``projects/P/secrets/S/versions/N``).
+    Artifact Registry's service agent is granted ``roles/secretmanager.secretAccessor`` on the secret."""
+
+
+class Images(Section):
+    """Where Cloud Run pulls Lago's images from (``lago:runtime: managed``)."""
+
+    remote_repository: bool = False
+    """Pull through an Artifact Registry remote repository of Docker Hub in the stack's region: each image is
+    fetched from Docker Hub once, then served from Google's registry (Docker Hub's pull limits and outages
+    stop mattering once it is cached). Off: Cloud Run pulls from Docker Hub."""
+    docker_hub: Optional[DockerHub] = None
+    """Credentials the remote repository pulls with; None: anonymous pulls."""
+    digests: dict[Literal["api", "front", "pdf"], Annotated[str, Field(pattern=limits.DIGEST.pattern)]] = {}
+    """Pin images by digest (``sha256:…``) by role image: api, front, pdf."""
+    scan: bool = False
+    """Enable Artifact Analysis's container scanning (``containerscanning.googleapis.com``), which scans the
+    cached images for vulnerabilities. It is a project-wide switch: every Artifact Registry image of the project
+    is scanned (and billed per image)."""
+
+    @model_validator(mode="after")
+    def _cached(self) -> "Images":
+        if not self.remote_repository and (self.docker_hub is not None or self.scan):
+            raise ValueError("dockerHub and scan serve the remote repository. Fix: set lago:gcp.images.remoteRepository to true, or remove them")
+        return self
 
 
 class Edge(Section):
@@ -279,6 +312,12 @@ class Baseline(Section):
     """Days the project's ``_Default`` log bucket keeps logs (where Cloud Run, load balancer and audit logs
     land); 0 leaves the project's setting alone (30 days unless changed).
     """
+    project_logging: bool = True
+    """This stack owns the project's logging settings, which belong to the whole project: Cloud Storage's Data
+    Access audit logs (``bucketAuditLogs``) and the ``_Default`` log bucket's retention (``logRetentionDays``).
+    One stack per project may own them: turn it off in every other stack of the project, and where a platform
+    team owns the project's logging (both keys are then left alone). Destroying the stack leaves both as they are.
+    """
 
 
 class ServiceAccounts(Section):
@@ -294,6 +333,12 @@ class ServiceAccounts(Section):
     """The front's Cloud Run identity (no grant: nginx serving files needs none)."""
     pdf: Optional[ServiceAccountEmail] = None
     """The pdf renderer's Cloud Run identity (no grant)."""
+    cross_project: bool = False
+    """The accounts' own project lets Cloud Run in Lago's project use them: it does not enforce the
+    organisation policy constraint ``iam.disableCrossProjectServiceAccountUsage``. Required (and
+    checked) for an account of another project on Cloud Run; Cloud Run's service agent is then
+    granted ``roles/iam.serviceAccountTokenCreator`` on each such account (also on every account
+    given as a pulumi Output, whose project is not known before the deployment)."""
 
 
 class GcpSettings(Section):
@@ -319,6 +364,8 @@ class GcpSettings(Section):
     """Cloud Run (``lago:runtime: managed``)."""
     edge: Edge = Edge()
     """The HTTPS load balancer (``lago:domain``)."""
+    images: Images = Images()
+    """Where Cloud Run pulls Lago's images from."""
     baseline: Baseline = Baseline()
     """Production baseline controls."""
 
@@ -368,6 +415,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"tier": "STANDARD_HA", "memorySizeGb": 1, "cacheMemorySizeGb": 1},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
         "run": {"scaleToZero": False},
+        "images": {"remoteRepository": True, "scan": True},
         "baseline": {
             "alarms": True, "dashboard": True, "bucketAuditLogs": True, "flowLogs": True, "sqlLogging": True, "armor": True, "cmek": True,
             # A year of logs: what audits of billing systems ask for.
