@@ -38,7 +38,7 @@ class LagoPlatformAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         files = aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn, key_grants), opts=child)
         secrets = aws.iam.Policy(
-            f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn), opts=child
+            f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn, single_reads=True), opts=child
         )
         self.bucket_policy_arn = files.arn
         self.secrets_policy_arn = secrets.arn
