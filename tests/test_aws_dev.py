@@ -188,6 +188,7 @@ def test_parameter_names_are_names_ssm_takes(plan_of):
 
 
 def test_parameters_are_secure_strings_in_the_tier_their_size_needs(plan_of):
+    assert resources(plan_of("aws-dev"), PARAMETER)
     for r in resources(plan_of("aws-dev"), PARAMETER):
         assert (r.inputs["type"], r.inputs["tier"], r.inputs["value"]) == ("SecureString", "Intelligent-Tiering", "[secret]")
     model = _ssm_model()["shapes"]
