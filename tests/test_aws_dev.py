@@ -265,6 +265,7 @@ def test_a_platforms_runtime_is_handed_parameter_references(plan_config):
     [policy] = [r for r in resources(plan, "aws:iam/policy:Policy") if r.name.endswith("-platform-secrets")]
     [statement] = json.loads(policy.inputs["policy"])["Statement"]
     assert statement["Action"] == ["ssm:GetParameter", "ssm:GetParameters"]
+    assert {"GetParameter", "GetParameters"} <= set(_ssm_model()["operations"])
     assert all(":ssm:eu-west-1:" in arn for arn in statement["Resource"])
     # The guardrail reads a parameter ARN as a reference, not a credential.
     assert plain_credential("DATABASE_URL", statement["Resource"][0]) is None
