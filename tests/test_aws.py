@@ -45,7 +45,9 @@ def test_new_vpc_spans_two_zones_with_three_tiers(plan):
 
 
 def test_nat_strategy_per_preset(dev, prod):
-    assert len(resources(dev, "aws:ec2/natGateway:NatGateway")) == 1
+    # Dev has none: its tasks run in the public subnets with public addresses (next test).
+    assert not resources(dev, "aws:ec2/natGateway:NatGateway") and not resources(dev, "aws:ec2/eip:Eip")
+    assert all(named(dev, f"-ecs-{role}", SERVICE).inputs["networkConfiguration"]["assignPublicIp"] for role in ("api", "worker", "clock", "front", "pdf"))
     assert len(resources(prod, "aws:ec2/natGateway:NatGateway")) == len({s.inputs["availabilityZone"] for s in resources(prod, "aws:ec2/subnet:Subnet")}) == 3
 
 
@@ -143,10 +145,13 @@ def test_prod_database_is_durable(prod):
     assert db.protect
 
 
-def test_database_url_uses_tls_and_lives_in_secrets_manager(plan):
-    assert env_of(plan, "api")["DATABASE_URL"] == "[secret]"
-    version = named(plan, "-secret-database-url", "aws:secretsmanager/secretVersion:SecretVersion")
+def test_database_url_lives_in_the_stacks_secret_store(dev, prod):
+    for plan in (dev, prod):
+        assert env_of(plan, "api")["DATABASE_URL"] == "[secret]"
+    version = named(prod, "-secret-database-url", "aws:secretsmanager/secretVersion:SecretVersion")
     assert version.inputs["secretString"] == "[secret]"
+    parameter = named(dev, "-secret-database-url", "aws:ssm/parameter:Parameter").inputs
+    assert (parameter["type"], parameter["value"]) == ("SecureString", "[secret]")
 
 
 # -- redis --------------------------------------------------------------------------------------
@@ -220,20 +225,33 @@ def test_lago_uses_the_task_role_not_keys(plan):
 # -- secrets ------------------------------------------------------------------------------------
 
 
-def test_every_secret_reaches_containers_as_a_secrets_manager_reference(plan):
+def test_every_secret_reaches_containers_as_a_reference_into_the_store(plan):
     secret_arns = plan.outputs["secret_arns"]
+    parameters = {r.inputs["name"]: r for r in resources(plan, "aws:ssm/parameter:Parameter")}
     for role, spec in plan.roles.items():
         secret_vars = {k for k, v in spec["env"].items() if v == "[secret]"}
         defs = [containers(plan, role)[0]]
         for c in defs:
             assert {s["name"] for s in c["secrets"]} == secret_vars, role
-            # Pinned to the current version: ``arn:::version-id``.
-            assert all(s["valueFrom"].startswith(secret_arns[s["name"]] + ":::v-") for s in c["secrets"])
+            if plan.settings.aws.secrets.store == "secretsManager":
+                # Pinned to the current version: ``arn:::version-id``.
+                assert all(s["valueFrom"].startswith(secret_arns[s["name"]] + ":::v-") for s in c["secrets"])
+                assert "dockerLabels" not in c
+            else:
+                # A parameter's ARN (ECS pins no parameter version), and the versions it reads as a
+                # label, so a new value changes the task definition.
+                assert all(s["valueFrom"] == secret_arns[s["name"]] for s in c["secrets"])
+                assert all(":ssm:" in s["valueFrom"] and s["valueFrom"].split(":parameter", 1)[1] in parameters for s in c["secrets"])
+                labels = c.get("dockerLabels", {}).get("lago-parameter-versions")
+                label = dict(pair.split("=") for pair in labels.split(",")) if labels else {}
+                assert set(label) == secret_vars and all(v.isdigit() for v in label.values())
             assert not secret_vars & {e["name"] for e in c["environment"]}
             assert "[secret]" not in json.dumps(c)
 
 
 def test_execution_roles_read_exactly_their_tasks_secrets(plan):
+    # ECS Developer Guide, "Required IAM permissions for Amazon ECS secrets".
+    action = {"secretsManager": "secretsmanager:GetSecretValue", "parameterStore": "ssm:GetParameters"}[plan.settings.aws.secrets.store]
     for role in ("api", "worker", "clock", "front", "pdf"):
         used = {s["valueFrom"].split(":::")[0] for c in containers(plan, role) for s in c.get("secrets", [])}
         policies = [r for r in plan.resources if r.name == f"lago-ecs-{role}-execution-secrets"]
@@ -241,7 +259,7 @@ def test_execution_roles_read_exactly_their_tasks_secrets(plan):
             assert not policies, role
             continue
         statement = json.loads(policies[0].inputs["policy"])["Statement"]
-        assert statement == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(used)}]
+        assert statement == [{"Effect": "Allow", "Action": action, "Resource": sorted(used)}]
 
 
 SECRET_PATTERNS = re.compile(r"(postgres(ql)?|rediss?)://[^\"\s]*:[^\"\s]*@|-----BEGIN [A-Z ]*PRIVATE KEY|LS0tLS1CRUdJTi")
@@ -296,12 +314,14 @@ def test_dev_is_not_autoscaled(dev):
 
 
 def test_architecture_and_spot(dev, prod):
-    for plan in (dev, prod):
-        for task in resources(plan, TASK):
-            assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+    # Prod: ARM64 on regular Fargate. Dev: every serving role on Fargate Spot, which runs X86_64 only.
+    assert {t.inputs["runtimePlatform"]["cpuArchitecture"] for t in resources(prod, TASK)} == {"ARM64"}
+    assert {t.inputs["runtimePlatform"]["cpuArchitecture"] for t in resources(dev, TASK)} == {"X86_64"}
     strategy = lambda plan, role: named(plan, f"-ecs-{role}", SERVICE).inputs["capacityProviderStrategies"][0]["capacityProvider"]
-    assert strategy(dev, "worker") == strategy(dev, "clock") == strategy(dev, "api") == "FARGATE"
-    assert strategy(prod, "worker") == "FARGATE"
+    assert {strategy(dev, role) for role in ("api", "worker", "clock", "front", "pdf")} == {"FARGATE_SPOT"}
+    assert {strategy(prod, role) for role in prod.roles if role != "migrate"} == {"FARGATE"}
+    # The migrations run on regular Fargate whatever the services do.
+    assert json.loads(named(dev, "-ecs-migrate-run").inputs["input"])["capacityProvider"] == "FARGATE"
 
 
 def test_x86_can_be_chosen(plan_config):
@@ -394,4 +414,5 @@ def test_alb_deletion_protection_follows_the_preset(dev, prod):
 def test_outputs(plan, prod):
     assert {"front_url", "api_url", "database_endpoint", "redis_queue_endpoint", "bucket", "secret_arns"} <= set(plan.outputs)
     assert "redis_cache_endpoint" in prod.outputs
-    assert all(v.startswith("arn:aws:secretsmanager:") for v in plan.outputs["secret_arns"].values())
+    store = {"secretsManager": "arn:aws:secretsmanager:", "parameterStore": "arn:aws:ssm:"}[plan.settings.aws.secrets.store]
+    assert all(v.startswith(store) for v in plan.outputs["secret_arns"].values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 import pytest
 
@@ -73,9 +74,11 @@ def value_from(plan: Plan, role: str, variable: str) -> str:
 
 
 def stored(plan: Plan, variable: str) -> str:
-    """The value the plan stores in the stack's own secret for ``variable`` (the mocks' state)."""
+    """The value the plan stores in the stack's own secret (or parameter) for ``variable`` (the
+    mocks' state)."""
     slug = variable.lower().replace("_", "-")
-    value = plan.states[named(plan, f"-secret-{slug}", VERSION).urn]["secretString"]
+    [entry] = [r for r in plan.resources if r.name.endswith(f"-secret-{slug}") and r.type in (VERSION, "aws:ssm/parameter:Parameter")]
+    value = plan.states[entry.urn]["secretString" if entry.type == VERSION else "value"]
     return value["value"] if isinstance(value, dict) else value  # a secret, as the mocks record it
 
 
@@ -353,7 +356,8 @@ def test_brought_pieces_may_be_a_platforms_outputs(tmp_path):
     assert not [r for r in lago if r.type.startswith(("aws:rds/", "aws:kms/"))]
     assert f"@{plan.states[plan.one('aws:rds/instance:Instance', 'platform-pg').urn]['address']}:5432/" in stored(plan, "DATABASE_URL")
     key_arn = plan.states[plan.one("aws:kms/key:Key", "platform-key").urn]["arn"]
-    assert {r.inputs["kmsKeyId"] for r in lago if r.type == "aws:secretsmanager/secret:Secret"} == {key_arn}
+    # The dev preset's parameters, encrypted with the platform's key.
+    assert {r.inputs["keyId"] for r in lago if r.type == "aws:ssm/parameter:Parameter"} == {key_arn}
     bootstrap = json.loads(next(r for r in lago if r.type == TASK and r.name.endswith("-migrate")).inputs["containerDefinitions"])[0]
     admin_arn = plan.states[plan.one("aws:secretsmanager/secret:Secret", "platform-admin").urn]["arn"]
     assert {s["valueFrom"] for s in bootstrap["secrets"]} >= {f"{admin_arn}:username::", f"{admin_arn}:password::"}
@@ -375,7 +379,8 @@ def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
     backend = [name for name, role in roles.items() if "DATABASE_URL" in role["secrets"]]
     assert {"api", "worker", "clock", "migrate"} <= set(backend)
     assert {roles[name]["secrets"]["DATABASE_URL"] for name in backend} == {URL_SECRET}
-    assert ":secret:billing-secret/REDIS_URL-" in roles["api"]["secrets"]["REDIS_URL"]
+    # The stack's own entries: parameters of the dev preset's Parameter Store.
+    assert re.search(r":ssm:eu-west-1:\d{12}:parameter/lago/[\w-]+/billing-secret/REDIS_URL$", roles["api"]["secrets"]["REDIS_URL"])
 
 
 def data_tier_alone(plan_config, aws: dict) -> Plan:

@@ -21,15 +21,21 @@ def refused(plan_config, config, *fragments):
 
 
 def test_spot_workers_on_arm64_are_refused(plan_config):
-    refused(plan_config, {"lago:aws": {"services": {"fargateSpotWorkers": True}}}, "lago:aws.services", "X86_64", "cpuArchitecture")
+    for spot in ("workers", "all"):
+        refused(plan_config, {"lago:aws": {"services": {"fargateSpot": spot, "cpuArchitecture": "ARM64"}}}, "lago:aws.services", "X86_64", "cpuArchitecture")
 
 
 def test_spot_workers_on_x86_are_placed_on_spot(plan_config):
     from .helpers import named
 
-    plan = plan_config({**BASE, "lago:aws": {"services": {"fargateSpotWorkers": True, "cpuArchitecture": "X86_64"}}})
-    strategy = named(plan, "-ecs-worker", "aws:ecs/service:Service").inputs["capacityProviderStrategies"][0]
-    assert strategy["capacityProvider"] == "FARGATE_SPOT"
+    plan = plan_config({**BASE, "lago:preset": "prod", "lago:aws": {"services": {"fargateSpot": "workers", "cpuArchitecture": "X86_64"}}})
+    on = lambda role: named(plan, f"-ecs-{role}", "aws:ecs/service:Service").inputs["capacityProviderStrategies"][0]["capacityProvider"]
+    assert on("worker") == on("worker-pdfs") == on("worker-webhook") == "FARGATE_SPOT"
+    assert on("api") == on("clock") == on("front") == on("pdf") == "FARGATE"
+
+
+def test_the_former_spot_key_is_refused_with_its_replacement(plan_config):
+    refused(plan_config, {"lago:aws": {"services": {"fargateSpotWorkers": True}}}, "lago:aws.services", "fargateSpot: workers")
 
 
 # -- item 6: values AWS refuses ----------------------------------------------------------------------

@@ -39,6 +39,9 @@ def brought(priorities=(100, 119), **edge):
         "lago:domain": DOMAIN,
         "lago:roles": {"api": {"maxReplicas": 3}},
         "lago:aws": {
+            # Six api tasks during a rollout hold more connections than db.t4g.micro's default
+            # (the `connections` policy rule): the dev preset's micro is for one api.
+            "database": {"instanceClass": "db.t4g.small"},
             "network": {"existing": VPC},
             "services": {"existingCluster": CLUSTER, "existingNamespaceArn": NAMESPACE},
             "edge": {
@@ -218,7 +221,8 @@ def test_external_runtime_creates_no_container_runtime(external):
     strays = sorted(t for t in created if t.startswith(("aws:ecs/", "aws:lb/", "aws:lambda/", "aws:appautoscaling/", "aws:wafv2/", "aws:servicediscovery/", "aws:ecr/")))
     assert not strays, strays
     # The data tier is all there.
-    assert {"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret"} <= created
+    # (the dev preset keeps Lago's secrets in SSM Parameter Store)
+    assert {"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:ssm/parameter:Parameter"} <= created
 
 
 def test_external_runtime_gives_the_platform_a_group_and_two_policies(external):
@@ -231,7 +235,8 @@ def test_external_runtime_gives_the_platform_a_group_and_two_policies(external):
     bucket = _states(external, "aws:s3/bucket:Bucket")[0]["arn"]
     assert {s["Resource"] for s in files["Statement"]} == {bucket, f"{bucket}/*"}
     readable = set(secrets["Statement"][0]["Resource"])
-    assert readable == {s["arn"] for s in _states(external, "aws:secretsmanager/secret:Secret")}
+    assert readable == {s["arn"] for s in _states(external, "aws:ssm/parameter:Parameter")}
+    assert secrets["Statement"][0]["Action"] == ["ssm:GetParameter", "ssm:GetParameters"]
     outputs = external.outputs
     assert {"clients_security_group_id", "bucket_policy_arn", "secrets_policy_arn"} <= set(outputs)
     assert "alb_dns_name" not in outputs and "cluster" not in outputs
@@ -255,12 +260,11 @@ def test_external_runtime_exposes_every_roles_environment_by_reference(external)
     component = next(r for r in external.resources if r.type == "lago:aws:LagoAws")
     environments = external.registered_outputs[component.urn]["role_environments"]
     assert set(environments) == set(external.roles)
-    secret_arns = {s["arn"] for s in _states(external, "aws:secretsmanager/secret:Secret")}
+    secret_arns = {s["arn"] for s in _states(external, "aws:ssm/parameter:Parameter")}
     for role, environment in environments.items():
         assert environment["image"] and environment["plain"] == {k: v for k, v in external.roles[role]["env"].items() if k in environment["plain"]}
         for variable, reference in environment["secrets"].items():
-            arn = reference.split(":::")[0]
-            assert arn in secret_arns, (role, variable, reference)
+            assert reference in secret_arns, (role, variable, reference)
     assert "DATABASE_URL" in environments["migrate"]["secrets"] and "DATABASE_URL" not in environments["migrate"]["plain"]
 
 
@@ -372,5 +376,5 @@ def test_platform_example_external_stack_is_the_data_tier():
     assert not [t for t in made if t.startswith(("aws:ecs/", "aws:lb/", "aws:lambda/"))]
     environments = plan.outputs["lago_role_environments"]
     assert {"api", "worker", "clock", "front", "pdf", "migrate"} <= set(environments)
-    assert environments["api"]["secrets"]["SECRET_KEY_BASE"].startswith("arn:aws:secretsmanager:")
+    assert environments["api"]["secrets"]["SECRET_KEY_BASE"].startswith("arn:aws:ssm:eu-west-1:")
     assert plan.outputs["lago_clients_security_group"] and plan.outputs["lago_bucket_policy"].startswith("arn:aws:iam")

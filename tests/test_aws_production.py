@@ -172,11 +172,19 @@ def test_private_paths_are_denied_at_the_public_edge(plan):
 
 
 def test_a_new_secret_value_changes_the_task_definitions_that_read_it(plan):
-    version = named(plan, "-secret-database-url", "aws:secretsmanager/secretVersion:SecretVersion")
-    version_id = plan.states[version.urn]["versionId"]
+    """Secrets Manager: the reference is pinned to the version. Parameter Store (ECS pins no
+    parameter version): the container's label carries the version it reads."""
     for role in ("api", "worker", "clock", "migrate"):
-        refs = {s["name"]: s["valueFrom"] for s in task_containers(plan, role)[0]["secrets"]}
-        assert refs["DATABASE_URL"].endswith(":::" + version_id)
+        container = task_containers(plan, role)[0]
+        refs = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+        if plan.settings.aws.secrets.store == "secretsManager":
+            version = named(plan, "-secret-database-url", "aws:secretsmanager/secretVersion:SecretVersion")
+            assert refs["DATABASE_URL"].endswith(":::" + plan.states[version.urn]["versionId"])
+        else:
+            parameter = named(plan, "-secret-database-url", "aws:ssm/parameter:Parameter")
+            version = plan.states[parameter.urn]["version"]
+            assert refs["DATABASE_URL"] == plan.states[parameter.urn]["arn"]
+            assert f"DATABASE_URL={version}" in container["dockerLabels"]["lago-parameter-versions"].split(",")
 
 
 def test_pg_partman_maintenance_runs_through_pg_cron_on_rds(plan, postgres_server):

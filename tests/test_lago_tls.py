@@ -86,6 +86,15 @@ def stored(plan: Plan, resource: str, field: str, type_: str) -> str:
     return value["value"] if isinstance(value, dict) else value
 
 
+def aws_stored(plan: Plan, resource: str) -> str:
+    """A value the AWS plan stores: a Secrets Manager version, or an SSM parameter where the stack
+    keeps its secrets in Parameter Store (the dev preset)."""
+    kept = [r for r in plan.resources if r.name.endswith(resource) and r.type in (AWS_VERSION, "aws:ssm/parameter:Parameter")]
+    assert len(kept) == 1, [r.name for r in kept]
+    value = plan.states[kept[0].urn]["secretString" if kept[0].type == AWS_VERSION else "value"]
+    return value["value"] if isinstance(value, dict) else value
+
+
 def task(plan: Plan, role: str) -> dict[str, dict]:
     return {c["name"]: c for c in json.loads(named(plan, f"-ecs-{role}", TASK).inputs["containerDefinitions"])}
 
@@ -151,7 +160,7 @@ def test_the_aws_url_connects_with_verify_full_and_refuses_another_ca_and_anothe
     ours, theirs = make_ca(tmp_path, "lago-test-ca"), make_ca(tmp_path, "another-ca")
     server = postgres_server(TLS_SETTINGS, files=server_certificate(ours, "db", f"IP:{HOST}"), hba=TLS_ONLY)
     plan = aws_plan(plan_config, server, ours)
-    url = stored(plan, "-secret-database-url", "secretString", AWS_VERSION)
+    url = aws_stored(plan, "-secret-database-url")
     assert f"@{HOST}:{server.port}/lago?" in url and f"sslmode=verify-full&sslrootcert={ca_dir}/postgres-ca.pem" in url
 
     # The migrate task: the files container writes the CA, the bootstrap readies user and
@@ -161,7 +170,7 @@ def test_the_aws_url_connects_with_verify_full_and_refuses_another_ca_and_anothe
     written = run([*files["entryPoint"], *files["command"]], env_of(files))
     assert written.returncode == 0, written.stderr
     assert (ca_dir / "postgres-ca.pem").read_text() == (ours / "ca.crt").read_text()
-    admin = {"PGUSER": pg.SUPERUSER, "PGPASSWORD": pg.SUPERUSER_PASSWORD, "LAGO_DATABASE_PASSWORD": stored(plan, "-secret-lago-database-password", "secretString", AWS_VERSION)}
+    admin = {"PGUSER": pg.SUPERUSER, "PGPASSWORD": pg.SUPERUSER_PASSWORD, "LAGO_DATABASE_PASSWORD": aws_stored(plan, "-secret-lago-database-password")}
     assert bootstrap["command"] == [BOOTSTRAP_SCRIPT]
     readied = run([*bootstrap["entryPoint"], *bootstrap["command"]], {**env_of(bootstrap), **admin})
     assert readied.returncode == 0, readied.stderr
@@ -250,11 +259,11 @@ def test_prod_verifies_the_server_and_every_role_that_opens_the_database_gets_th
 
 
 def test_the_url_names_the_mode_and_the_ca_file(plan_of):
-    aws = stored(plan_of("aws-prod"), "-secret-database-url", "secretString", AWS_VERSION)
+    aws = aws_stored(plan_of("aws-prod"), "-secret-database-url")
     assert aws.endswith("?search_path=public&sslmode=verify-full&sslrootcert=/lago-tls/postgres-ca.pem")
     gcp = stored(plan_of("gcp-prod"), "-sm-database-url-version", "secretData", GCP_VERSION)
     assert gcp.endswith("?search_path=public&sslmode=verify-ca&sslrootcert=/lago-tls/postgres-ca.pem")
-    assert stored(plan_of("aws-dev"), "-secret-database-url", "secretString", AWS_VERSION).endswith("?search_path=public&sslmode=require")
+    assert aws_stored(plan_of("aws-dev"), "-secret-database-url").endswith("?search_path=public&sslmode=require")
 
 
 def test_aws_verifies_against_rds_bundle_of_the_stacks_region(plan_of):

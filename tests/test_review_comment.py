@@ -113,7 +113,8 @@ def test_cost_delta_from_the_project_estimate():
     base, head = plans("aws-dev", {"lago:roles": {"worker": {"replicas": 2, "cpu": 1, "memory": 2048}}})
     delta = cost_delta(base, head)
     assert delta is not None and delta.after[0] > delta.before[0]
-    assert [c.name for c in delta.changed] == ["lago-ecs-worker"]
+    # Each line of the worker's service: its tasks and (no NAT on dev) their public addresses.
+    assert [c.name for c in delta.changed] == ["lago-ecs-worker", "lago-ecs-worker (public IPs)"]
     assert "lago-ecs-worker" in "\n".join(delta.lines())
 
 

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_v
 from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION, database_ca_path
 from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
-from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS
+from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS, SHARED_PRESETS as AWS_SHARED_PRESETS
 from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
@@ -716,6 +716,8 @@ class LagoSettings(Section):
         target_presets = {"local": LOCAL_PRESETS, "aws": AWS_PRESETS, "gcp": GCP_PRESETS}.get(target) if isinstance(target, str) else None
         if target_presets is not None:
             defaults[target] = target_presets[preset]
+            # What the target's preset changes among the shared keys (a worker sized to its database).
+            defaults = deep_merge(defaults, TARGET_SHARED_PRESETS.get(target, {}).get(preset, {}))
         return deep_merge(defaults, data)
 
     # -- cross-key rules -------------------------------------------------------------------------
@@ -890,6 +892,9 @@ def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str
 
 
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}
+
+#: What a target's preset changes among those keys, over ``PRESETS``, by target.
+TARGET_SHARED_PRESETS: dict[str, dict[str, dict[str, Any]]] = {"aws": AWS_SHARED_PRESETS}
 
 #: What each preset changes for the target-neutral keys.
 PRESETS: dict[str, dict[str, Any]] = {

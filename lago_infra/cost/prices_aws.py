@@ -9,8 +9,8 @@ Checked when dated, against copies of the pricing pages: Fargate's Linux x86 and
 t4g and gp3 rates and ElastiCache's Valkey discount (20% below Redis OSS, node-based) in their
 us-east-1 form; NAT gateway and public IPv4 rates for Europe (Ireland). The eu-west-1 premiums on
 RDS and ElastiCache instance hours are the regional tables' figures as known, not re-checked: those
-prices carry ``unconfirmed``. The other figures (ALB, CloudWatch, Secrets Manager, S3, KMS, WAF,
-ECR) are the pages' eu-west-1 figures as known when dated, not re-checked offline."""
+prices carry ``unconfirmed``. The other figures (ALB, CloudWatch, Secrets Manager, Parameter Store,
+S3, KMS, WAF, ECR) are the pages' eu-west-1 figures as known when dated, not re-checked offline."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/"
 VPC = "https://aws.amazon.com/vpc/pricing/"
 ELB = "https://aws.amazon.com/elasticloadbalancing/pricing/"
 SECRETS = "https://aws.amazon.com/secrets-manager/pricing/"
+SSM = "https://aws.amazon.com/systems-manager/pricing/"
 CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/"
 S3 = "https://aws.amazon.com/s3/pricing/"
 KMS = "https://aws.amazon.com/kms/pricing/"
@@ -84,6 +85,9 @@ PRICES: dict[str, Price] = {
     "route53.zone": Price(0.50, "hosted zone-month", ROUTE53),
     # Secrets, keys, observability.
     "secret.month": Price(0.40, "secret-month", SECRETS),
+    # Parameter Store: standard parameters and standard throughput have no charge.
+    "ssm.standard": Price(0.0, "standard parameter-month", SSM),
+    "ssm.advanced": Price(0.05, "advanced parameter-month", SSM),
     "kms.key": Price(1.00, "key-month", KMS),
     # "If you enable automatic key rotation, each newly generated backing key costs an additional
     # $1/month"; since April 2024 the increase stops after the second rotation.
@@ -158,6 +162,7 @@ REGION_FACTORS: dict[str, dict[str, Factor]] = {
     "nlb.lcu": _same_everywhere(ELB),
     "route53": _same_everywhere(ROUTE53),
     "secret": _same_everywhere(SECRETS),
+    "ssm": _same_everywhere(SSM),
     "kms": _same_everywhere(KMS, unconfirmed=""),  # one price on the page, no regional table
     # Logs ingested GB: 0.57 eu-west-1, 0.50 US, 0.63 eu-central-1; stored: 0.03, 0.03, 0.0324.
     "logs": _by_region(CLOUDWATCH, 0.877, 1.105),

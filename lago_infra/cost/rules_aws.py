@@ -341,6 +341,18 @@ def secret(res: Resource, ctx: Context) -> Iterable[Line]:
     return [ctx.line(res, "secrets/observability", "1 secret", ("secret.month",), same(ctx.rate("secret.month")), role=None)]
 
 
+@rule("aws:ssm/parameter:Parameter")
+def parameter(res: Resource, ctx: Context) -> Iterable[Line]:
+    """Standard parameters have no charge, advanced ones a monthly fee; with Intelligent-Tiering SSM
+    picks the tier per value (advanced only over 4 KB), which the plan cannot see."""
+    tier = res["inputs"].get("tier") or "Standard"
+    ctx.assume("Parameter Store API calls left out: standard throughput has no charge.")
+    if tier == "Advanced":
+        return [ctx.line(res, "secrets/observability", "1 advanced parameter", ("ssm.advanced",), same(ctx.rate("ssm.advanced")), role=None)]
+    note = "Intelligent-Tiering: advanced ($0.05 a month) only for a value over 4 KB" if tier == "Intelligent-Tiering" else ""
+    return [ctx.line(res, "secrets/observability", "1 standard parameter", ("ssm.standard",), same(ctx.rate("ssm.standard")), role=None, note=note)]
+
+
 @rule("aws:kms/key:Key")
 def kms_key(res: Resource, ctx: Context) -> Iterable[Line]:
     """A key and, with automatic rotation, $1 a month per rotation up to the second one."""

@@ -336,13 +336,13 @@ class AwsNetwork(TypedDict):
     az_count: NotRequired[int]
     """Availability zones of a new VPC."""
     nat: NotRequired[str]
-    """``none``: tasks run in public subnets with public addresses (inbound still ALB-only); ``single``: one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress. One of `none`, `single`, `perAz`."""
+    """``none``: no NAT gateway; tasks run in the public subnets with a public IPv4 address each (in eu-west-1 $0.005 an hour per address, against a gateway's $0.048 an hour and per GB plus its own address), inbound still ALB-only (the security groups admit nothing else). Egress then leaves from as many addresses as tasks, new with every task: nothing outside can allow-list the stack's address. ``single``: one NAT gateway, one egress address; ``perAz``: one per zone, so a zone outage keeps egress. One of `none`, `single`, `perAz`."""
     existing: NotRequired[AwsExistingVpc]
     """A VPC and subnets of your own: then no VPC, subnet, gateway or route is created and the keys above are ignored."""
 
 
 class AwsExistingDatabase(TypedDict):
-    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's region (``lago:database.sslMode``; ``sslRootCert`` for a server another CA signs). pg_partman maintenance is the platform's to set up on its server."""
+    """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer, reachable from the stack's private subnets). lago-infra creates no instance, subnet group or parameter group; it manages only the Lago database and user on it (``lago:database.name`` / ``user``), the user's generated password and DATABASE_URL in the stack's secret store. Before each migration run, a bootstrap container in the migrate task creates the user if missing, sets its password to the stack's, and creates the database owned by it if missing; it never drops or revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's region (``lago:database.sslMode``; ``sslRootCert`` for a server another CA signs). pg_partman maintenance is the platform's to set up on its server."""
 
     host: pulumi.Input[str]
     """The server's endpoint (an RDS address, an Aurora cluster writer endpoint)."""
@@ -477,8 +477,8 @@ class AwsServices(TypedDict):
 
     cpu_architecture: NotRequired[str]
     """ARM64 (Graviton) is about 20 % cheaper; Lago publishes arm64 images. One of `ARM64`, `X86_64`."""
-    fargate_spot_workers: NotRequired[bool]
-    """Run workers on Fargate Spot (interruptible, about 70 % cheaper): Sidekiq retries jobs. AWS runs Spot for X86_64 tasks only, so this needs ``cpuArchitecture: X86_64``."""
+    fargate_spot: NotRequired[str]
+    """Which serving roles run on Fargate Spot (about 70 % cheaper, reclaimable with a two-minute notice). ``none``; ``workers``: the Sidekiq workers, which on the notice stop fetching and push unfinished jobs back to the queue; ``all``: every serving role (api, front, pdf, clock and the workers), for a stack that can stand a few minutes' outage: a reclaimed api or front is down until ECS places its replacement, a reclaimed clock skips the schedule's ticks in between (an hourly job runs at its next hour, a daily one the next day), a reclaimed pdf fails the PDFs rendering then (the worker's job retries). The migrations always run on regular Fargate. AWS runs Spot for X86_64 tasks only, so anything but ``none`` needs ``cpuArchitecture: X86_64``. One of `none`, `workers`, `all`."""
     log_retention_days: NotRequired[int]
     """Days CloudWatch keeps the tasks' (and the database's exported) logs."""
     cpu_target: NotRequired[int]
@@ -488,9 +488,16 @@ class AwsServices(TypedDict):
     exec: NotRequired[bool]
     """ECS Exec (``aws ecs execute-command`` into a backend task, e.g. for ``rails console``). Off by default: it opens an interactive shell next to the production data."""
     existing_cluster: NotRequired[pulumi.Input[str]]
-    """An ECS cluster of your own (its ARN or name): then no cluster and no capacity providers are created. The cluster must have the FARGATE capacity provider associated, and FARGATE_SPOT too with ``fargateSpotWorkers``. ``containerInsights`` then states whether that cluster has Container Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on."""
+    """An ECS cluster of your own (its ARN or name): then no cluster and no capacity providers are created. The cluster must have the FARGATE capacity provider associated, and FARGATE_SPOT too unless ``fargateSpot`` is ``none``. ``containerInsights`` then states whether that cluster has Container Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on."""
     existing_namespace_arn: NotRequired[pulumi.Input[str]]
     """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it), in the cluster's region: then no namespace is created. Another service there must not be named pdf."""
+
+
+class AwsSecrets(TypedDict):
+    """Where the stack keeps the values Lago treats as credentials (one entry per variable; containers get references, never values)."""
+
+    store: NotRequired[str]
+    """``secretsManager``: one Secrets Manager secret per variable ($0.40 a month each), read by the tasks pinned to its current version, so a new value rolls exactly the services that read it and a rolled-back deployment reads the value it was deployed with; a deleted secret waits out a recovery window (30 days with ``lago:protection.protect``). ``parameterStore``: one SSM Parameter Store ``SecureString`` per variable, free in the standard tier (a value over 4 KB, such as a brought 4096-bit RSA key, is stored in the advanced tier at $0.05 a month; over 8 KB is refused). ECS cannot pin a parameter's version, so each container carries the versions of the parameters it reads as a label: a new value still rolls exactly its readers, but a task started later (a rollback, a replacement) reads the newest value. A deleted parameter is gone at once: no recovery window. Changing it on an existing stack moves every value to the other store and rolls every service. One of `secretsManager`, `parameterStore`."""
 
 
 class AwsBaseline(TypedDict):
@@ -513,9 +520,9 @@ class AwsBaseline(TypedDict):
     waf_rate_limit: NotRequired[int]
     """Requests per 5 minutes one address may send before WAF blocks it, counting everything but Lago's machine-to-machine api under ``/api/`` (a customer's backend sends its events from few addresses)."""
     kms: NotRequired[bool]
-    """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis."""
+    """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, the secret store (Secrets Manager or Parameter Store), CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis."""
     existing_kms_key_arn: NotRequired[pulumi.Input[str]]
-    """A symmetric KMS key the platform owns, used instead of a new one (whatever ``kms`` says) for all the stack encrypts: RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. No key or alias is created. lago-infra grants its own roles what they need as IAM statements (the execution roles decrypt secrets, the backend task role reads and writes the bucket, each through its service only). The key policy must: let IAM policies of the account use the key (the default ``arn:aws:iam::ACCOUNT:root`` statement); allow the ``logs.REGION.amazonaws.com`` service principal ``kms:Encrypt*``, ``kms:Decrypt*``, ``kms:ReEncrypt*``, ``kms:GenerateDataKey*``, ``kms:Describe*`` for the account's log groups; allow ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and ``kms:GenerateDataKey*`` (alarms and ECS events publish to the encrypted topic); and let whoever runs ``pulumi up`` create grants (RDS and ElastiCache use grants). Changing it on an existing stack replaces RDS and Redis."""
+    """A symmetric KMS key the platform owns, used instead of a new one (whatever ``kms`` says) for all the stack encrypts: RDS, ElastiCache, S3, the secret store, CloudWatch Logs and the alarm topic. No key or alias is created. lago-infra grants its own roles what they need as IAM statements (the execution roles decrypt secrets, the backend task role reads and writes the bucket, each through its service only). The key policy must: let IAM policies of the account use the key (the default ``arn:aws:iam::ACCOUNT:root`` statement); allow the ``logs.REGION.amazonaws.com`` service principal ``kms:Encrypt*``, ``kms:Decrypt*``, ``kms:ReEncrypt*``, ``kms:GenerateDataKey*``, ``kms:Describe*`` for the account's log groups; allow ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and ``kms:GenerateDataKey*`` (alarms and ECS events publish to the encrypted topic); and let whoever runs ``pulumi up`` create grants (RDS and ElastiCache use grants). Changing it on an existing stack replaces RDS and Redis."""
     enhanced_monitoring_seconds: NotRequired[int]
     """RDS Enhanced Monitoring interval in seconds; 0 turns it off. One of `0`, `1`, `5`, `10`, `15`, `30`, `60`."""
     read_only_root: NotRequired[bool]
@@ -539,6 +546,8 @@ class AwsSettings(TypedDict):
     """The ALB (or a brought listener), certificate and DNS records."""
     services: NotRequired[AwsServices]
     """ECS Fargate: cluster, services, logs, autoscaling."""
+    secrets: NotRequired[AwsSecrets]
+    """The store of Lago's credentials: Secrets Manager or SSM Parameter Store."""
     baseline: NotRequired[AwsBaseline]
     """Production baseline controls."""
 

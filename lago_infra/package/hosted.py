@@ -61,7 +61,7 @@ class LagoAws(pulumi.ComponentResource):
     bucket_arn: Optional[pulumi.Output[str]]
     """Its ARN; None with a store of ``lago:storage``."""
     secret_arns: pulumi.Output[dict[str, str]]
-    """Secrets Manager ARN of each Lago secret variable."""
+    """ARN of each Lago secret variable's entry in the stack's store: a Secrets Manager secret, or an SSM parameter with ``lago:aws.secrets.store: parameterStore``."""
     vpc_id: pulumi.Output[str]
     """The VPC (created or brought)."""
     public_subnet_ids: pulumi.Output[list[str]]

@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from .. import docs
 from ..config.base import attribute_docstrings, deep_merge, describe
-from ..config.model import PRESETS, TARGET_SECTIONS, LagoSettings
+from ..config.model import PRESETS, TARGET_SECTIONS, TARGET_SHARED_PRESETS, LagoSettings
 from ..config.shape import model_in
 from .fields import description, field_type, one_line
 from .generate import type_name
@@ -40,6 +40,12 @@ def preset_values(preset: str) -> dict[str, Any]:
     for target, presets in _target_presets().items():
         merged = deep_merge(merged, {target: presets[preset]})
     return merged
+
+
+def _by_target(preset: str, key: tuple[str, ...]) -> str:
+    """What a target's ``preset`` sets for a shared ``key`` over the neutral preset (``aws: 4``)."""
+    shown = [f"{target}: {_shown(_at(presets.get(preset, {}), key))}" for target, presets in TARGET_SHARED_PRESETS.items()]
+    return "; ".join(s for s in shown if not s.endswith(": "))
 
 
 def _at(values: Any, path: tuple[str, ...]) -> Any:
@@ -83,6 +89,7 @@ def _rows(model: type[BaseModel], path: tuple[str, ...], presets: dict[str, dict
         default = "required" if f.is_required() else _shown(f.get_default(call_default_factory=True))
         by_preset = [_shown(_at(values, key)) for values in presets.values()]
         by_preset = [v if v and v != default else "" for v in by_preset]
+        by_preset = ["; ".join(c for c in (v, _by_target(p, key)) if c) for v, p in zip(by_preset, presets)]
         nested = model_in(f.annotation)
         mapping = str(f.annotation).startswith("dict[") and nested is not None
         if nested is not None and not mapping:

@@ -21,7 +21,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
         "engine", "engineVersion", "nodeType", "numCacheClusters", "multiAzEnabled", "snapshotRetentionLimit",
     ),
     "aws:ecs/taskDefinition:TaskDefinition": ("cpu", "memory", "runtimePlatform.cpuArchitecture"),
-    "aws:ecs/service:Service": ("desiredCount",),
+    "aws:ecs/service:Service": ("desiredCount", "capacityProviderStrategies[].capacityProvider", "networkConfiguration.assignPublicIp"),
     "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
     "aws:ec2/vpc:Vpc": ("cidrBlock",),
     "aws:ec2/subnet:Subnet": ("cidrBlock", "availabilityZone", "mapPublicIpOnLaunch"),
@@ -33,6 +33,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "aws:s3/bucketVersioning:BucketVersioning": ("versioningConfiguration.status",),
     "aws:cloudwatch/logGroup:LogGroup": ("retentionInDays",),
     "aws:secretsmanager/secret:Secret": ("recoveryWindowInDays",),
+    "aws:ssm/parameter:Parameter": ("type", "tier"),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("fromPort", "toPort", "cidrIpv4"),
     # -- GCP -------------------------------------------------------------------------------------
     "gcp:sql/databaseInstance:DatabaseInstance": (

@@ -79,11 +79,13 @@ def cost_delta(base: Optional[dict[str, Any]], head: dict[str, Any], estimate: O
         return None
     after = estimate(head)
     before = estimate(base) if base is not None else None
-    old = {line.urn: line for line in before.lines} if before is not None else {}
-    new = {line.urn: line for line in after.lines}
+    # By resource and line: one resource may bill on several lines (a service's tasks and their
+    # public addresses, a database's instance and its storage).
+    old = {(line.urn, line.name): line for line in before.lines} if before is not None else {}
+    new = {(line.urn, line.name): line for line in after.lines}
     changed = []
-    for urn in sorted(old.keys() | new.keys()):
-        a, b = old.get(urn), new.get(urn)
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
         ma, mb = (tuple(a.monthly) if a else None), (tuple(b.monthly) if b else None)
         # Changes below a dollar (a log estimate following a replica count) are noise here.
         if before is not None and _shown(ma) != _shown(mb):

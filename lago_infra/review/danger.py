@@ -35,6 +35,7 @@ HOLDS_DATA: dict[str, str] = {
     "gcp:storage/bucket:Bucket": "bucket",
     "docker:index/volume:Volume": "data volume",
     "aws:secretsmanager/secret:Secret": "secret",
+    "aws:ssm/parameter:Parameter": "secret",
     "gcp:secretmanager/secret:Secret": "secret",
     "aws:kms/key:Key": "encryption key",
     "gcp:kms/cryptoKey:CryptoKey": "encryption key",
@@ -54,7 +55,8 @@ GENERATED = {
 }
 
 _LAGO_SECRETS = "lago:index:LagoSecrets"
-_SECRET_VERSIONS = ("aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion")
+#: What stores a value in a secret store (an SSM parameter holds its value itself).
+_STORED_VALUES = ("aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion", "aws:ssm/parameter:Parameter")
 
 #: What is lost when a resource of each kind is replaced or removed.
 _CONSEQUENCE = {
@@ -158,13 +160,14 @@ def generated_purpose(r: ResourceChange, d: PlanDiff) -> Optional[str]:
 
 
 def _readers(r: ResourceChange, d: PlanDiff) -> list[str]:
-    """Resources that read a generated value: its siblings and the secret versions that store it."""
+    """Resources that read a generated value: its siblings and the secret versions (or parameters)
+    that store it."""
     doc = d.head if r.kind != "remove" else d.base
     parent = next((x.get("parent") for x in doc["resources"] if x["urn"] == r.urn), None)
     return sorted(
         x["name"]
         for x in doc["resources"]
-        if r.urn in x.get("dependencies", []) and (x.get("parent") == parent or x["type"] in _SECRET_VERSIONS)
+        if r.urn in x.get("dependencies", []) and (x.get("parent") == parent or x["type"] in _STORED_VALUES)
     )
 
 

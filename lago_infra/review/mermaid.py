@@ -34,6 +34,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "aws:s3/bucket:Bucket": ("storage", "S3 bucket"),
     "gcp:storage/bucket:Bucket": ("storage", "GCS bucket"),
     "aws:secretsmanager/secret:Secret": ("secrets", "Secrets Manager"),
+    "aws:ssm/parameter:Parameter": ("secrets", "Parameter Store"),
     "gcp:secretmanager/secret:Secret": ("secrets", "Secret Manager"),
 }
 

@@ -191,6 +191,18 @@ TABLE: dict[str, Rule] = {
     "aws:secretsmanager/secretVersion:SecretVersion": _rule(
         _AWS + "secretsmanager/secret_version.go", "secretBinary secretId secretString secretStringWoVersion", "secretStringWo versionStages"
     ),
+    "aws:ssm/parameter:Parameter": _rule(
+        _AWS + "ssm/parameter.go",
+        "dataType name",
+        "allowedPattern description insecureValue keyId overwrite type value valueWo valueWoVersion " + TAGS,
+        (
+            Condition(
+                "tier",
+                lambda old, new, _inputs: str(old) == "Advanced" and str(new) == "Standard",
+                "an advanced parameter back to standard is a new parameter (ForceNewIfChange on tier)",
+            ),
+        ),
+    ),
     "aws:kms/key:Key": _rule(
         _AWS + "kms/key.go",
         "customKeyStoreId customerMasterKeySpec keyUsage multiRegion xksKeyId",

@@ -153,6 +153,16 @@ def _secret_version(args):
     return {"versionId": "v-" + digest(args.name, args.inputs.get("secretString"), length=16)}
 
 
+@resource("aws:ssm/parameter:Parameter")
+def _parameter(args):
+    # SSM's ARN holds the name after "parameter" (a name with a path begins with "/"); a new value
+    # raises the version, as SSM does, and the version reveals nothing of the value.
+    name = args.inputs.get("name", args.name)
+    arn = f"arn:{_partition(args)}:ssm:{_region(args)}:{ACCOUNT}:parameter{name if name.startswith('/') else '/' + name}"
+    version = 1 + int(digest(args.name, args.inputs.get("value"), length=6), 16) % 999
+    return {"__id": name, "arn": arn, "version": version, "tier": "Standard"}
+
+
 @resource("aws:lambda/invocation:Invocation")
 def _invocation(args):
     return {"result": '{"exitCode": 0}'}

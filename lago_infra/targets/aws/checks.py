@@ -17,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Optional
 
+from ...config.base import secret_paths
 from ...config.errors import Problem, SettingError
 from ...config.model import LagoSettings
+from ...secrets import rsa_variable
 from . import limits, tags
 from .edge import LISTENER_RULES
 
@@ -46,6 +48,7 @@ def settings_problems(settings: LagoSettings, provider: Mapping[str, Any] = {}) 
         *_one_account(settings),
         *_brought_endpoints(settings),
         *_rds_names(settings),
+        *_parameter_sizes(settings),
         *placed,
         *_in_accounts(settings, stack_accounts(provider)),
     ]
@@ -443,3 +446,24 @@ def _external_urls(settings: LagoSettings) -> Iterator[Problem]:
             "is unset while lago:runtime is external: Lago's LAGO_FRONT_URL and LAGO_API_URL need the addresses your runtime serves",
             "set lago:urls.front and lago:urls.api to them, or lago:domain (https://<host> is then used)",
         )
+
+
+def _parameter_sizes(settings: LagoSettings) -> Iterator[Problem]:
+    """A secret of the stack file too large for an SSM parameter (the RSA key is stored as base64
+    of its PEM): refused before anything is created, not at the PutParameter of ``pulumi up``."""
+    if settings.aws is None or settings.aws.secrets.store != "parameterStore":
+        return
+    values = settings.model_dump(by_alias=True)
+    for path in secret_paths(settings):
+        value = values
+        for part in path:
+            value = value[part]
+        text = value.get_secret_value()
+        stored = rsa_variable(text) if path == ("secrets", "rsaPrivateKey") else text
+        size = len(stored.encode())
+        if size > limits.SSM_VALUE_MAX:
+            yield Problem(
+                "lago:" + ".".join(path),
+                f"is {size} bytes as Lago reads it, more than the {limits.SSM_VALUE_MAX} an SSM parameter holds",
+                f"shorten it, or set lago:aws.secrets.store to secretsManager (up to {limits.SECRET_STRING_MAX:,} per secret)",
+            )

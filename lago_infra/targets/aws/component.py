@@ -89,7 +89,8 @@ class LagoAws(LagoTarget):
     bucket_arn: Optional[pulumi.Output[str]]
     """Its ARN; None with a store of ``lago:storage``."""
     secret_arns: pulumi.Output[dict[str, str]]
-    """Secrets Manager ARN of each Lago secret variable."""
+    """ARN of each Lago secret variable's entry in the stack's store: a Secrets Manager secret, or
+    an SSM parameter with ``lago:aws.secrets.store: parameterStore``."""
     vpc_id: pulumi.Output[str]
     """The VPC (created or brought)."""
     public_subnet_ids: pulumi.Output[list[str]]
@@ -216,8 +217,17 @@ class LagoAws(LagoTarget):
         )
 
         store = LagoSecretStore(
-            f"{name}-secret", data.stored(self.deployment), recovery_window_days=30 if protection.protect else 0, protect=protection.protect, opts=child, **key
+            f"{name}-secret",
+            data.stored(self.deployment),
+            recovery_window_days=30 if protection.protect else 0,
+            protect=protection.protect,
+            opts=child,
+            store=cfg.secrets.store,
+            region=region,
+            **key,
         )
+        # What the tasks' execution roles (or the platform's runtime) need to decrypt the entries.
+        reader_key_grants = [*baseline.key_grants.get("execution", ()), *store.reader_grants]
         held = held_references(self.deployment)
 
         services = None
@@ -236,11 +246,12 @@ class LagoAws(LagoTarget):
                     edge=edge,
                     secret_arns={**store.arns, **held},
                     secret_refs={**store.references, **held},
+                    secret_versions=store.versions,
                     bucket_arn=storage.arn if storage else None,
                     prerequisites=[network, store, *data.resources],
                     egress=[network],
                     read_only_root=cfg.baseline.read_only_root,
-                    key_grants=baseline.key_grants,
+                    key_grants={**baseline.key_grants, "execution": reader_key_grants},
                     before_migrate=data.bootstrap(store),
                     **key,
                 ),

@@ -2,8 +2,9 @@
 
 Only non-secret parts go into the JSON: plain variables as ``environment``, every secret as a
 ``secrets`` entry whose ``valueFrom`` is a Secrets Manager ARN pinned to the secret's current
-version (``arn:::version-id``). The definition is therefore not a secret output, a reviewer reads
-it whole in the plan, and a changed secret value changes the definition, so ECS rolls every
+version (``arn:::version-id``), or an SSM parameter's ARN with the parameter versions as a label
+(``secrets_store.version_label``). The definition is therefore not a secret output, a reviewer
+reads it whole in the plan, and a changed secret value changes the definition, so ECS rolls every
 service that reads it (ECS resolves secrets only when a task starts).
 """
 

@@ -26,7 +26,7 @@ class LagoDatabase(pulumi.ComponentResource):
     """Instance address inside the VPC."""
     port: pulumi.Output[int]
     password: pulumi.Output[str]
-    """Master password, a secret output; stored only in Secrets Manager and the encrypted state."""
+    """Master password, a secret output; stored only in the stack's secret store and the encrypted state."""
     instance: aws.rds.Instance
 
     def __init__(
@@ -217,7 +217,7 @@ class LagoDatabaseOnServer(pulumi.ComponentResource):
     host: pulumi.Input[str]
     port: int
     password: pulumi.Output[str]
-    """The Lago user's password, a secret output; stored only in Secrets Manager and the encrypted state."""
+    """The Lago user's password, a secret output; stored only in the stack's secret store and the encrypted state."""
 
     def __init__(
         self,

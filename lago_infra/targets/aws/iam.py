@@ -43,7 +43,8 @@ def execution_role(
     *,
     region: str,
 ) -> GrantedRole:
-    """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries;
+    """Used by the ECS agent to pull the image, write logs and resolve ``secrets`` entries (Secrets
+    Manager secrets or SSM parameters, by their ARNs);
     ``grants`` are further statements (registry credentials, the pull-through cache),
     ``key_grants`` the use of a KMS key the platform brings (``kms.task_grants``)."""
     opts = pulumi.ResourceOptions(parent=parent)
@@ -125,12 +126,30 @@ def bucket_policy(bucket_arn: pulumi.Input[str], key_grants: Sequence[dict[str, 
     )
 
 
-def secrets_policy(secret_arns: Sequence[pulumi.Input[str]], kms_key_arn: Optional[pulumi.Input[str]] = None) -> pulumi.Output[str]:
-    """Read exactly these secrets (and decrypt them with the stack's key, when there is one)."""
+#: What reading an entry of each store takes, by the service its ARN names. ECS Developer Guide,
+#: "Required IAM permissions for Amazon ECS secrets": ``secretsmanager:GetSecretValue`` for a
+#: secret, ``ssm:GetParameters`` for a parameter (SSM API Reference, GetParameters: "This operation
+#: is authorized against the ssm:GetParameters action, not against ssm:GetParameter").
+READ_ACTIONS = {"secretsmanager": "secretsmanager:GetSecretValue", "ssm": "ssm:GetParameters"}
+
+
+def secrets_policy(
+    secret_arns: Sequence[pulumi.Input[str]], kms_key_arn: Optional[pulumi.Input[str]] = None, *, single_reads: bool = False
+) -> pulumi.Output[str]:
+    """Read exactly these entries, Secrets Manager secrets or SSM parameters (and decrypt them
+    with the stack's key, when there is one). ``single_reads``: parameters by ``ssm:GetParameter``
+    too, as a platform's secret operator reads them one at a time."""
 
     def document(args: list[str]) -> str:
         key, arns = args[0], args[1:]
-        statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": sorted(arns)}]
+        statements: list[dict[str, Any]] = []
+        for service, action in READ_ACTIONS.items():
+            mine = sorted(a for a in arns if a.split(":")[2] == service)
+            if mine:
+                actions: Any = ["ssm:GetParameter", action] if single_reads and service == "ssm" else action
+                statements.append({"Effect": "Allow", "Action": actions, "Resource": mine})
+        unknown = sorted(a for a in arns if a.split(":")[2] not in READ_ACTIONS)
+        assert not unknown, f"not an entry of a secret store: {unknown}"
         if key:
             statements.append({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key})
         return json.dumps({"Version": "2012-10-17", "Statement": statements})

@@ -398,6 +398,52 @@ ALB_UNHEALTHY_THRESHOLD_MAX = 10
 ECS_STOP_TIMEOUT_DEFAULT = 30
 ECS_STOP_TIMEOUT_MAX = 120
 
+# -- the secret stores ----------------------------------------------------------------------------
+
+#: SSM API Reference, PutParameter ``Name`` (botocore's ``ssm/2014-11-06`` service model): "Parameter
+#: names can include only the following symbols and letters: a-zA-Z0-9_.-", with "/" between the
+#: levels of a hierarchy and a leading "/" for a name with a path; "A parameter name can't be
+#: prefixed with "aws" or "ssm" (case-insensitive)"; "Parameter hierarchies are limited to a maximum
+#: depth of fifteen levels"; "The maximum length for a parameter name that you specify is 1011
+#: characters. This count of 1011 characters includes the characters in the ARN that precede the
+#: name you specify".
+SSM_PARAMETER_NAME = re.compile(r"^(/[A-Za-z0-9_.-]+)+$")
+SSM_RESERVED_PREFIXES = ("aws", "ssm")
+SSM_NAME_DEPTH_MAX = 15
+SSM_NAME_AND_ARN_MAX = 1011
+#: The longest ARN prefix before a parameter's name in the partitions this target deploys to:
+#: ``arn:<partition>:ssm:<region>:<account>:parameter``, with the longest of each.
+SSM_ARN_PREFIX_MAX = len("arn:aws-us-gov:ssm::123456789012:parameter") + max(len(r.value) for r in aws.Region)
+
+
+def ssm_parameter_name_problem(name: str) -> str | None:
+    """Why SSM would refuse the parameter name ``name`` (a path beginning with ``/``), or None."""
+    if not SSM_PARAMETER_NAME.match(name):
+        return f"'{name}' is not a path of a-z, A-Z, 0-9, _ . - levels"
+    first = name.lstrip("/").split("/", 1)[0].lower()
+    if first.startswith(SSM_RESERVED_PREFIXES):
+        return f"'{name}' begins with {first[:3]}, which SSM reserves"
+    if name.count("/") > SSM_NAME_DEPTH_MAX:
+        return f"'{name}' is {name.count('/')} levels deep, more than SSM's {SSM_NAME_DEPTH_MAX}"
+    if len(name) + SSM_ARN_PREFIX_MAX > SSM_NAME_AND_ARN_MAX:
+        return f"'{name}' is {len(name)} characters, more than SSM's {SSM_NAME_AND_ARN_MAX - SSM_ARN_PREFIX_MAX} after the ARN"
+    return None
+
+
+#: SSM API Reference, PutParameter ``Value``: "Standard parameters have a value limit of 4 KB.
+#: Advanced parameters have a value limit of 8 KB." ``Tier``: with ``Intelligent-Tiering``
+#: "Parameter Store evaluates each request to determine if the parameter is standard or advanced",
+#: advanced where "The content size of the parameter is more than 4 KB" (standard parameters are
+#: free, advanced ones billed). The provider keeps ``Intelligent-Tiering`` from showing as a change
+#: once AWS reports the tier it chose (terraform-provider-aws internal/service/ssm/parameter.go,
+#: ``tier``'s DiffSuppressFunc).
+SSM_STANDARD_VALUE_MAX = 4096
+SSM_VALUE_MAX = 8192
+SSM_TIER = "Intelligent-Tiering"
+#: Secrets Manager API Reference, CreateSecret ``SecretString``: at most 65,536 characters
+#: (botocore's ``secretsmanager/2017-10-17`` service model, ``SecretStringType`` max).
+SECRET_STRING_MAX = 65536
+
 # -- RDS for PostgreSQL's default max_connections -------------------------------------------------
 
 #: RDS User Guide, "Maximum number of database connections" (CHAP_Limits, RDS_Limits.MaxConnections):

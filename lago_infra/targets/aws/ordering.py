@@ -7,6 +7,7 @@ makes each resource wait on what the table says it needs.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..ordering import MustExistBefore, Selector
@@ -32,6 +33,18 @@ def _internet_route(route: dict[str, Any]) -> bool:
 def _nat_route(route: dict[str, Any]) -> bool:
     return route.get("destinationCidrBlock", route.get("cidrBlock")) == "0.0.0.0/0" and bool(route.get("natGatewayId"))
 
+
+def _migrates_with_public_ip(inputs: dict[str, Any]) -> bool:
+    """The migrations runner's event (``migrations.py``) starts the task with a public IP."""
+    try:
+        return bool(json.loads(inputs.get("input") or "{}").get("assignPublicIp"))
+    except (TypeError, ValueError):
+        return False
+
+
+#: ECS Developer Guide, "Fargate task networking": a task in a public subnet needs a public IP and
+#: the subnet's route to an internet gateway to pull its image (and read its secrets) without NAT.
+_PUBLIC_TASKS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
 
 INTERNET_FACING = Selector(LOAD_BALANCER, lambda i: not i.get("internal"), "internet-facing")
 #: ELB: "If you create an internet-facing load balancer, you must select public subnets", and a
@@ -103,6 +116,31 @@ RULES: list[MustExistBefore] = [
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
         via=VPC,
     ),
+    # -- without NAT, tasks in public subnets pull through the internet gateway ------------------------
+    *[
+        rule
+        for then in (
+            Selector(SERVICE, lambda i: bool((i.get("networkConfiguration") or {}).get("assignPublicIp")), "with public IPs"),
+            Selector(INVOCATION, _migrates_with_public_ip, "the migrations run, with a public IP"),
+        )
+        for rule in (
+            MustExistBefore(
+                Selector("aws:ec2/route:Route", _internet_route, "default route to the internet gateway"),
+                then,
+                "a task with a public IP pulls its image and reads its secrets through the internet gateway; it fails to start without the route",
+                _PUBLIC_TASKS,
+                via=VPC,
+            ),
+            MustExistBefore(
+                Selector("aws:ec2/routeTableAssociation:RouteTableAssociation"),
+                then,
+                "a subnet routes to the internet gateway only once it is associated with the public route table",
+                _PUBLIC_TASKS,
+                via=SUBNET,
+                first_through="subnetId",
+            ),
+        )
+    ],
     # -- item 5: a bucket policy before anything that delivers into the bucket ---------------------
     MustExistBefore(
         Selector("aws:s3/bucketPolicy:BucketPolicy"),
@@ -152,7 +190,8 @@ RULES: list[MustExistBefore] = [
         )
         for then in TASK_STARTS
     ],
-    # -- a secret holds a value before a task reads it ---------------------------------------------
+    # -- a secret holds a value before a task reads it (an SSM parameter holds its own value, and
+    # a task definition reads its ARN from it: nothing to order) ----------------------------------
     MustExistBefore(
         Selector("aws:secretsmanager/secretVersion:SecretVersion"),
         Selector(TASK_DEFINITION),

@@ -42,7 +42,7 @@ class LagoPlatformAccess(pulumi.ComponentResource):
             else None
         )
         secrets = aws.iam.Policy(
-            f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn), opts=child
+            f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn, single_reads=True), opts=child
         )
         self.bucket_policy_arn = files.arn if files is not None else None
         self.secrets_policy_arn = secrets.arn

@@ -23,6 +23,7 @@ from .containers import after_files, container, definitions, fargate_size, file_
 from .database import Bootstrap
 from .edge import LagoEdge
 from .migrations import MIGRATE_CONTAINER, LagoMigrations
+from .secrets_store import version_label
 from .security import LagoSecurityGroups
 from .settings import Images, Services
 
@@ -58,6 +59,9 @@ class ServicesArgs:
     key_grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: A container the migrate task runs to success before migrating (``database.Bootstrap``).
     before_migrate: Optional[Bootstrap] = None
+    #: Parameter Store's version of each entry, which the containers carry as a label (ECS cannot
+    #: pin a parameter's version): empty for Secrets Manager, whose references are pinned.
+    secret_versions: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
 
 class LagoServices(pulumi.ComponentResource):
@@ -175,6 +179,7 @@ class LagoServices(pulumi.ComponentResource):
                 spec["dependsOn"] = [*spec.get("dependsOn", []), {"containerName": first["name"], "condition": "SUCCESS"}]
                 specs = [first, spec, *([files] if files else [])]
                 secret_arns += a.before_migrate.secret_arns
+        version_label(specs, a.secret_versions)
         execution = iam.execution_role(
             f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()), region=a.region
         )
@@ -237,10 +242,12 @@ class LagoServices(pulumi.ComponentResource):
         return service
 
     def _capacity_provider(self, rd: RoleDeployment) -> str:
-        # Workers only: Sidekiq re-queues a job whose worker was interrupted; a reclaimed clock
-        # would skip its schedule and a reclaimed api drops requests.
-        spot = self._args.settings.fargate_spot_workers and rd.role.tier is Tier.WORKER
-        return "FARGATE_SPOT" if spot else "FARGATE"
+        # ``workers``: Sidekiq re-queues a job whose worker was interrupted. ``all`` adds the roles
+        # whose interruption is an outage until ECS replaces the task (a reclaimed clock skips its
+        # ticks meanwhile, a reclaimed api or front drops requests): a dev stack's trade.
+        spot = self._args.settings.fargate_spot
+        on_spot = spot == "all" or (spot == "workers" and rd.role.tier is Tier.WORKER)
+        return "FARGATE_SPOT" if on_spot else "FARGATE"
 
     def _load_balancers(self, rd: RoleDeployment) -> Optional[list[aws.ecs.ServiceLoadBalancerArgs]]:
         group = self._args.edge.target_groups.get(rd.name)

@@ -12,6 +12,8 @@ from . import limits
 
 NatStrategy = Literal["none", "single", "perAz"]
 CpuArchitecture = Literal["ARM64", "X86_64"]
+SpotRoles = Literal["none", "workers", "all"]
+SecretStoreKind = Literal["secretsManager", "parameterStore"]
 
 
 def _form(pattern, what: str, example: str):
@@ -106,8 +108,12 @@ class Network(Section):
     az_count: int = Field(2, ge=2, le=3)
     """Availability zones of a new VPC."""
     nat: NatStrategy = "single"
-    """``none``: tasks run in public subnets with public addresses (inbound still ALB-only); ``single``:
-    one NAT gateway; ``perAz``: one per zone, so a zone outage keeps egress.
+    """``none``: no NAT gateway; tasks run in the public subnets with a public IPv4 address each
+    (in eu-west-1 $0.005 an hour per address, against a gateway's $0.048 an hour and per GB plus its
+    own address), inbound still ALB-only (the security groups admit nothing else). Egress then
+    leaves from as many addresses as tasks, new with every task: nothing outside can allow-list the
+    stack's address. ``single``: one NAT gateway, one egress address; ``perAz``: one per zone, so a
+    zone outage keeps egress.
     """
     existing: Optional[ExistingVpc] = None
     """A VPC and subnets of your own: then no VPC, subnet, gateway or route is created and the keys above
@@ -118,7 +124,7 @@ class ExistingDatabase(Section):
     """A PostgreSQL server the platform runs (RDS for PostgreSQL or Aurora PostgreSQL, 15 or newer,
     reachable from the stack's private subnets). lago-infra creates no instance, subnet group or
     parameter group; it manages only the Lago database and user on it (``lago:database.name`` /
-    ``user``), the user's generated password and DATABASE_URL in Secrets Manager. Before each
+    ``user``), the user's generated password and DATABASE_URL in the stack's secret store. Before each
     migration run, a bootstrap container in the migrate task creates the user if missing, sets its
     password to the stack's, and creates the database owned by it if missing; it never drops or
     revokes anything. Connections use TLS, verified in prod against RDS's CA bundle of the stack's
@@ -285,6 +291,24 @@ class Storage(Section):
     """Days an old version is kept before it expires."""
 
 
+class Secrets(Section):
+    """Where the stack keeps the values Lago treats as credentials (one entry per variable;
+    containers get references, never values)."""
+
+    store: SecretStoreKind = "secretsManager"
+    """``secretsManager``: one Secrets Manager secret per variable ($0.40 a month each), read by the
+    tasks pinned to its current version, so a new value rolls exactly the services that read it and
+    a rolled-back deployment reads the value it was deployed with; a deleted secret waits out a
+    recovery window (30 days with ``lago:protection.protect``). ``parameterStore``: one SSM Parameter
+    Store ``SecureString`` per variable, free in the standard tier (a value over 4 KB, such as a
+    brought 4096-bit RSA key, is stored in the advanced tier at $0.05 a month; over 8 KB is
+    refused). ECS cannot pin a parameter's version, so each container carries the versions of the
+    parameters it reads as a label: a new value still rolls exactly its readers, but a task started
+    later (a rollback, a replacement) reads the newest value. A deleted parameter is gone at once:
+    no recovery window. Changing it on an existing stack moves every value to the other store and
+    rolls every service."""
+
+
 class RulePriorities(Section):
     """Listener rule priorities lago-infra may use on a brought listener, both ends included."""
 
@@ -352,9 +376,15 @@ class Edge(Section):
 class Services(Section):
     cpu_architecture: CpuArchitecture = "ARM64"
     """ARM64 (Graviton) is about 20 % cheaper; Lago publishes arm64 images."""
-    fargate_spot_workers: bool = False
-    """Run workers on Fargate Spot (interruptible, about 70 % cheaper): Sidekiq retries jobs. AWS runs Spot
-    for X86_64 tasks only, so this needs ``cpuArchitecture: X86_64``.
+    fargate_spot: SpotRoles = "none"
+    """Which serving roles run on Fargate Spot (about 70 % cheaper, reclaimable with a two-minute
+    notice). ``none``; ``workers``: the Sidekiq workers, which on the notice stop fetching and push
+    unfinished jobs back to the queue; ``all``: every serving role (api, front, pdf, clock and the
+    workers), for a stack that can stand a few minutes' outage: a reclaimed api or front is down
+    until ECS places its replacement, a reclaimed clock skips the schedule's ticks in between (an
+    hourly job runs at its next hour, a daily one the next day), a reclaimed pdf fails the PDFs
+    rendering then (the worker's job retries). The migrations always run on regular Fargate. AWS
+    runs Spot for X86_64 tasks only, so anything but ``none`` needs ``cpuArchitecture: X86_64``.
     """
     log_retention_days: LogRetention = 14
     """Days CloudWatch keeps the tasks' (and the database's exported) logs."""
@@ -369,20 +399,32 @@ class Services(Section):
     existing_cluster: Optional[ClusterRef] = None
     """An ECS cluster of your own (its ARN or name): then no cluster and no capacity providers are
     created. The cluster must have the FARGATE capacity provider associated, and FARGATE_SPOT too
-    with ``fargateSpotWorkers``. ``containerInsights`` then states whether that cluster has Container
+    unless ``fargateSpot`` is ``none``. ``containerInsights`` then states whether that cluster has Container
     Insights on (lago-infra does not change it); ``baseline.alarms`` needs it on.
     """
     existing_namespace_arn: Optional[NamespaceArn] = None
     """A Cloud Map namespace of your own for Service Connect (pdf is ``http://pdf:3000`` in it), in the
     cluster's region: then no namespace is created. Another service there must not be named pdf."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_spot(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for old in ("fargateSpotWorkers", "fargate_spot_workers"):
+                if old in data:
+                    raise ValueError(
+                        f"{old} is now fargateSpot, which names the roles on Spot. "
+                        f"Fix: replace lago:aws.services.{old} with fargateSpot: workers (was true) or none (was false)"
+                    )
+        return data
+
     @model_validator(mode="after")
     def _spot(self) -> "Services":
-        if self.fargate_spot_workers and self.cpu_architecture not in limits.SPOT_ARCHITECTURES:
+        if self.fargate_spot != "none" and self.cpu_architecture not in limits.SPOT_ARCHITECTURES:
             raise ValueError(
-                f"fargateSpotWorkers needs X86_64 tasks: AWS runs Fargate Spot only for X86_64 Linux tasks, "
+                f"fargateSpot {self.fargate_spot} needs X86_64 tasks: AWS runs Fargate Spot only for X86_64 Linux tasks, "
                 f"and cpuArchitecture is {self.cpu_architecture}. "
-                "Fix: set lago:aws.services.cpuArchitecture to X86_64, or fargateSpotWorkers to false"
+                "Fix: set lago:aws.services.cpuArchitecture to X86_64, or fargateSpot to none"
             )
         return self
 
@@ -441,12 +483,12 @@ class Baseline(Section):
     Lago's machine-to-machine api under ``/api/`` (a customer's backend sends its events from few
     addresses)."""
     kms: bool = False
-    """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, Secrets Manager, CloudWatch
-    Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
+    """One customer-managed KMS key (rotated yearly) for RDS, ElastiCache, S3, the secret store (Secrets
+    Manager or Parameter Store), CloudWatch Logs and the alarm topic. Changing it on an existing stack replaces RDS and Redis.
     """
     existing_kms_key_arn: Optional[KmsKeyArn] = None
     """A symmetric KMS key the platform owns, used instead of a new one (whatever ``kms`` says) for all
-    the stack encrypts: RDS, ElastiCache, S3, Secrets Manager, CloudWatch Logs and the alarm topic. No
+    the stack encrypts: RDS, ElastiCache, S3, the secret store, CloudWatch Logs and the alarm topic. No
     key or alias is created. lago-infra grants its own roles what they need as IAM statements (the
     execution roles decrypt secrets, the backend task role reads and writes the bucket, each through
     its service only). The key policy must: let IAM policies of the account use the key (the default
@@ -480,6 +522,8 @@ class AwsSettings(Section):
     """The ALB (or a brought listener), certificate and DNS records."""
     services: Services = Services()
     """ECS Fargate: cluster, services, logs, autoscaling."""
+    secrets: Secrets = Secrets()
+    """The store of Lago's credentials: Secrets Manager or SSM Parameter Store."""
     baseline: Baseline = Baseline()
     """Production baseline controls."""
 
@@ -503,19 +547,27 @@ class AwsSettings(Section):
         return self
 
 
-#: What each preset changes for ``lago:aws``.
+#: What each preset changes for ``lago:aws``. The dev preset prices at or under $100 a month
+#: (``python -m lago_infra cost --stack aws-dev``) with every role running; each choice below is
+#: one key, its trade-off in the key's description.
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
-        "network": {"azCount": 2, "nat": "single"},
-        # db.t4g.small: RDS's default max_connections on a micro (about 80) is below the dev stack's
-        # worst case while a deployment runs old and new tasks side by side (the lago policy rule
-        # `connections` shows the arithmetic).
-        "database": {"instanceClass": "db.t4g.small", "multiAz": False, "backupRetentionDays": 1, "finalSnapshot": False},
+        # No NAT gateway ($36 a month with its 20 GB, and $3.65 for its address): the tasks run in
+        # the public subnets with a public address each ($3.65 a month), inbound still ALB-only.
+        "network": {"azCount": 2, "nat": "none"},
+        # db.t4g.micro: RDS's default max_connections there (76 as limits.py models it) holds the
+        # dev stack's worst case only with the smaller worker of SHARED_PRESETS (the lago policy
+        # rule `connections` computes it from the plan).
+        "database": {"instanceClass": "db.t4g.micro", "multiAz": False, "backupRetentionDays": 1, "finalSnapshot": False},
+        # cache.t4g.micro is ElastiCache's smallest node.
         "redis": {"nodeType": "cache.t4g.micro", "replicas": 0, "snapshotRetentionDays": 0},
         "storage": {"versioning": False},
-        # ARM64 on regular Fargate: cheaper for the whole stack than X86_64 with Spot workers,
-        # and Spot does not run ARM64 tasks at all.
-        "services": {"fargateSpotWorkers": False, "logRetentionDays": 7, "containerInsights": False},
+        # Every serving role on Fargate Spot, which runs X86_64 only: about 70 % off X86_64's
+        # on-demand price, well under ARM64's on regular Fargate; a reclaimed task is a few minutes'
+        # outage of its role, which a dev stack can stand.
+        "services": {"cpuArchitecture": "X86_64", "fargateSpot": "all", "logRetentionDays": 7, "containerInsights": False},
+        # Free standard-tier parameters instead of $0.40 a month per secret.
+        "secrets": {"store": "parameterStore"},
         "baseline": {"alarms": False, "dashboard": False, "accessLogs": False, "flowLogs": False, "logRetentionDays": 30, "waf": False, "kms": False, "enhancedMonitoringSeconds": 0, "readOnlyRoot": True},
     },
     "prod": {
@@ -533,9 +585,25 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"nodeType": "cache.t4g.medium", "replicas": 1, "snapshotRetentionDays": 7},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
         # A year of logs: what audits of billing systems ask for.
-        "services": {"fargateSpotWorkers": False, "logRetentionDays": 365, "containerInsights": True},
+        "services": {"fargateSpot": "none", "logRetentionDays": 365, "containerInsights": True},
+        "secrets": {"store": "secretsManager"},
         # Docker Hub's anonymous limit must not stop a prod deploy: the stack file gives the credentials.
         "images": {"pullThroughCache": True},
         "baseline": {"alarms": True, "dashboard": True, "accessLogs": True, "flowLogs": True, "logRetentionDays": 365, "waf": True, "kms": True, "enhancedMonitoringSeconds": 60, "readOnlyRoot": True},
     },
+}
+
+
+#: What each preset of the AWS target changes among the keys every target reads, over the
+#: target-neutral presets (``lago_infra.config.model.PRESETS``).
+SHARED_PRESETS: dict[str, dict[str, Any]] = {
+    "dev": {
+        # Four Sidekiq threads (DATABASE_POOL 6): the dev stack's worst case then fits
+        # db.t4g.micro's 76 connections less the policy's reserve of 10, with the two pools per
+        # process of Lago up to v1.51.0 (api 2x3x2 + worker 2x6x2 + clock 1x2x2 + migrate 1x2x2 = 44)
+        # and the three of later releases (18 + 36 + 6 + 6 = 66). Plenty for a dev stack's jobs on
+        # half a vCPU.
+        "workers": {"concurrency": 4},
+    },
+    "prod": {},
 }
