@@ -35,12 +35,14 @@ from lago_infra.plan import run_plan  # noqa: E402
 with tempfile.TemporaryDirectory() as tmp:
     project = Path(tmp)
     (project / "Pulumi.yaml").write_text("name: wheel-check\nruntime: python\n")
-    (project / "__main__.py").write_text(textwrap.dedent("""
+    (project / "__main__.py").write_text(
+        textwrap.dedent("""
         import pulumi
         from lago_infra import LagoDocker, LagoSettings
         lago = LagoDocker("billing", LagoSettings.model_validate({"target": "local"}))
         pulumi.export("url", lago.front_url)
-    """))
+    """)
+    )
     (project / "Pulumi.dev.yaml").write_text("config: {}\n")
     plan = run_plan(config_file=project / "Pulumi.dev.yaml", project_dir=project, prevalidate=False)
     assert plan.outputs["url"].startswith("http://localhost"), plan.outputs

@@ -136,13 +136,24 @@ def _critical_path(args) -> int:
 )
 def _configure_plan(parser: argparse.ArgumentParser):
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: see below)")
+    which.add_argument(
+        "--stack", metavar="NAME", help="stack to plan: Pulumi.NAME.yaml in the project's stack directory (default: see below)"
+    )
     which.add_argument("--config", type=Path, metavar="FILE", help="plan this stack file instead (any path)")
-    parser.add_argument("--project-dir", type=Path, metavar="DIR", help="the Pulumi project to plan (default: found from the current directory)")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people (default), json for tools, mermaid for an architecture flowchart")
+    parser.add_argument(
+        "--project-dir", type=Path, metavar="DIR", help="the Pulumi project to plan (default: found from the current directory)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="text for people (default), json for tools, mermaid for an architecture flowchart",
+    )
     parser.add_argument("--detail", action="store_true", help="text format: every input of every resource, not only the ones that matter")
     parser.add_argument(
-        "--resolved-config", type=Path, metavar="JSON",
+        "--resolved-config",
+        type=Path,
+        metavar="JSON",
         help="the stack's config with what its Pulumi ESC environments set, as `pulumi config --stack NAME --open --json` "
         "prints it (needed when the stack file has environment:)",
     )
@@ -171,7 +182,9 @@ def planned(args: argparse.Namespace):
 
     try:
         result = run_plan(
-            stack=args.stack if args.config is None else None, config_file=args.config, project_dir=args.project_dir,
+            stack=args.stack if args.config is None else None,
+            config_file=args.config,
+            project_dir=args.project_dir,
             resolved_config=getattr(args, "resolved_config", None),
         )
     except (ConfigError, StackFileError, ProgramFailed) as error:
@@ -231,12 +244,14 @@ def _configure_cost(parser: argparse.ArgumentParser):
 def parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``chosen``, only that command's arguments are set up (a
     command's setup may import what the others never need)."""
-    top = argparse.ArgumentParser(prog="python -m lago_infra", description=__doc__.split("\n\n")[0],
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = argparse.ArgumentParser(
+        prog="python -m lago_infra", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS.values():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, epilog=cmd.epilog,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            cmd.name, help=cmd.help, description=cmd.help, epilog=cmd.epilog, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         if chosen is None or chosen == cmd.name:
             p.set_defaults(run=cmd.configure(p))
     return top

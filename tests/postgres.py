@@ -77,7 +77,15 @@ class Server:
         query = f"?{urlencode(params)}" if params else ""
         return f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{self.host}:{self.port}/{quote(database, safe='')}{query}"
 
-    def psql(self, sql: str = "", *, url: Optional[str] = None, check: bool = True, args: tuple[str, ...] = (), env: Optional[Mapping[str, str]] = None) -> subprocess.CompletedProcess:
+    def psql(
+        self,
+        sql: str = "",
+        *,
+        url: Optional[str] = None,
+        check: bool = True,
+        args: tuple[str, ...] = (),
+        env: Optional[Mapping[str, str]] = None,
+    ) -> subprocess.CompletedProcess:
         """Runs ``psql URL -v ON_ERROR_STOP=1 -qAt [-c SQL] ARGS``: unaligned, tuples only."""
         command = [str(BIN / "psql"), url or self.url(), "-v", "ON_ERROR_STOP=1", "-qAtX"]
         if sql:
@@ -97,11 +105,16 @@ class Server:
         return self.psql(sql, **kwargs).stdout.strip()
 
     def stop(self) -> None:
-        subprocess.run([*_as_owner(self.owner), str(BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*_as_owner(self.owner), str(BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start(settings: Optional[Mapping[str, str]] = None, files: Optional[Mapping[str, bytes]] = None, hba: Optional[list[str]] = None) -> Server:
+def start(
+    settings: Optional[Mapping[str, str]] = None, files: Optional[Mapping[str, bytes]] = None, hba: Optional[list[str]] = None
+) -> Server:
     """A new cluster with ``settings`` in postgresql.conf and ``files`` written into its data
     directory (certificates), listening on a free loopback port. The superuser's password is
     ``SUPERUSER_PASSWORD``; every connection authenticates with scram-sha-256."""
@@ -116,7 +129,19 @@ def start(settings: Optional[Mapping[str, str]] = None, files: Optional[Mapping[
         for path in (directory, password_file):
             os.chown(path, uid, -1)
     subprocess.run(
-        [*_as_owner(owner), str(BIN / "initdb"), "-D", str(data), "-U", SUPERUSER, f"--pwfile={password_file}", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
+        [
+            *_as_owner(owner),
+            str(BIN / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            f"--pwfile={password_file}",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
         check=True,
         capture_output=True,
     )

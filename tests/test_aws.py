@@ -47,8 +47,15 @@ def test_new_vpc_spans_two_zones_with_three_tiers(plan):
 def test_nat_strategy_per_preset(dev, prod):
     # Dev has none: its tasks run in the public subnets with public addresses (next test).
     assert not resources(dev, "aws:ec2/natGateway:NatGateway") and not resources(dev, "aws:ec2/eip:Eip")
-    assert all(named(dev, f"-ecs-{role}", SERVICE).inputs["networkConfiguration"]["assignPublicIp"] for role in ("api", "worker", "clock", "front", "pdf"))
-    assert len(resources(prod, "aws:ec2/natGateway:NatGateway")) == len({s.inputs["availabilityZone"] for s in resources(prod, "aws:ec2/subnet:Subnet")}) == 3
+    assert all(
+        named(dev, f"-ecs-{role}", SERVICE).inputs["networkConfiguration"]["assignPublicIp"]
+        for role in ("api", "worker", "clock", "front", "pdf")
+    )
+    assert (
+        len(resources(prod, "aws:ec2/natGateway:NatGateway"))
+        == len({s.inputs["availabilityZone"] for s in resources(prod, "aws:ec2/subnet:Subnet")})
+        == 3
+    )
 
 
 def test_without_nat_tasks_get_public_addresses_in_public_subnets(plan_config):
@@ -219,7 +226,10 @@ def test_lago_uses_the_task_role_not_keys(plan):
     task = named(plan, "-ecs-api", TASK).inputs["taskRoleArn"]
     assert task.split("/")[-1].startswith("lago-ecs-backend-task")
     policy = json.loads(named(plan, "-backend-task-files").inputs["policy"])
-    assert {s["Resource"] for s in policy["Statement"]} == {f"arn:aws:s3:::{plan.outputs['bucket']}", f"arn:aws:s3:::{plan.outputs['bucket']}/*"}
+    assert {s["Resource"] for s in policy["Statement"]} == {
+        f"arn:aws:s3:::{plan.outputs['bucket']}",
+        f"arn:aws:s3:::{plan.outputs['bucket']}/*",
+    }
 
 
 # -- secrets ------------------------------------------------------------------------------------
@@ -392,8 +402,16 @@ def test_prod_serves_https_by_host_and_redirects_http(prod):
     https = listeners[443].inputs
     assert https["protocol"] == "HTTPS" and https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     cert = named(prod, "-edge-certificate", "aws:acm/certificate:Certificate").inputs
-    assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == ("lago.example.com", ["api.lago.example.com"], "DNS")
-    rules = {r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"] for r in resources(prod, "aws:lb/listenerRule:ListenerRule") if "-private-" not in r.name}
+    assert (cert["domainName"], cert["subjectAlternativeNames"], cert["validationMethod"]) == (
+        "lago.example.com",
+        ["api.lago.example.com"],
+        "DNS",
+    )
+    rules = {
+        r.inputs["conditions"][0]["hostHeader"]["values"][0]: r.inputs["actions"][0]["targetGroupArn"]
+        for r in resources(prod, "aws:lb/listenerRule:ListenerRule")
+        if "-private-" not in r.name
+    }
     assert named(prod, "-edge-front", "aws:lb/targetGroup:TargetGroup").name in rules["lago.example.com"]
     assert named(prod, "-edge-api", "aws:lb/targetGroup:TargetGroup").name in rules["api.lago.example.com"]
     records = {r.inputs["name"] for r in resources(prod, "aws:route53/record:Record") if r.inputs["type"] == "A"}

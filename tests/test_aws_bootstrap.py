@@ -98,8 +98,14 @@ def test_the_lago_user_can_create_and_migrate_its_database(bootstrap_spec, rds_l
     assert run_bootstrap(bootstrap_spec, rds_like).returncode == 0
     lago(rds_like, "CREATE DATABASE lago_create_probe", database="postgres")
     lago(rds_like, "DROP DATABASE lago_create_probe", database="postgres")
-    lago(rds_like, "CREATE EXTENSION IF NOT EXISTS pgcrypto; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS btree_gin")
-    lago(rds_like, "CREATE TABLE schema_migrations (version varchar PRIMARY KEY); CREATE TABLE customers (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)")
+    lago(
+        rds_like,
+        "CREATE EXTENSION IF NOT EXISTS pgcrypto; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS btree_gin",
+    )
+    lago(
+        rds_like,
+        "CREATE TABLE schema_migrations (version varchar PRIMARY KEY); CREATE TABLE customers (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)",
+    )
     lago(rds_like, "CREATE INDEX ON customers USING gin (name gin_trgm_ops); INSERT INTO customers (name) VALUES (unaccent('Émile'))")
     assert lago(rds_like, "SELECT name FROM customers").stdout.strip() == "Emile"
 
@@ -125,7 +131,10 @@ def test_where_the_admin_may_it_readies_pg_partman_for_lagos_migrations(bootstra
     # Lago's SetupPartman and PartitionEnrichedEvents, as the Lago user.
     lago(server, "CREATE SCHEMA IF NOT EXISTS partman; CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman")
     lago(server, "CREATE TABLE enriched_events (id bigint, timestamp timestamptz NOT NULL) PARTITION BY RANGE (timestamp)")
-    lago(server, "SELECT partman.create_parent(p_parent_table => 'public.enriched_events', p_control => 'timestamp', p_type => 'native', p_interval => 'monthly', p_premake => 3)")
+    lago(
+        server,
+        "SELECT partman.create_parent(p_parent_table => 'public.enriched_events', p_control => 'timestamp', p_type => 'native', p_interval => 'monthly', p_premake => 3)",
+    )
     lago(server, "CALL partman.run_maintenance_proc()")
     assert int(lago(server, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.enriched_events'::regclass").stdout) >= 4
 

@@ -35,7 +35,9 @@ DATABASE_TYPES = ("aws:rds/", "aws:elasticache/", "aws:kms/")
 BACKEND = ("api", "worker", "clock", "migrate")
 
 ON_SERVER = {"existing": {"host": SERVER, "adminSecretArn": ADMIN, "securityGroupId": SERVER_SG}}
-BROUGHT_REDIS = {"existing": {"queue": {"host": QUEUE, "authTokenSecretArn": TOKEN}, "cache": {"host": CACHE, "port": 6380, "authTokenSecretArn": TOKEN}}}
+BROUGHT_REDIS = {
+    "existing": {"queue": {"host": QUEUE, "authTokenSecretArn": TOKEN}, "cache": {"host": CACHE, "port": 6380, "authTokenSecretArn": TOKEN}}
+}
 
 
 @functools.lru_cache(maxsize=None)
@@ -46,7 +48,13 @@ def prod_with(changes: str) -> Plan:
 
 
 #: The platform's VPC, where its server and Redis live (a VPC of the stack's own cannot reach them).
-PLATFORM_VPC = {"existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}
+PLATFORM_VPC = {
+    "existing": {
+        "vpcId": "vpc-0123456789abcdef0",
+        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+    }
+}
 
 
 def plan_with(**aws) -> Plan:
@@ -83,7 +91,11 @@ def stored(plan: Plan, variable: str) -> str:
 
 
 def data_alarms(plan: Plan) -> list[str]:
-    return [r.name for r in resources(plan, "aws:cloudwatch/metricAlarm:MetricAlarm") if r.inputs.get("namespace") in ("AWS/RDS", "AWS/ElastiCache")]
+    return [
+        r.name
+        for r in resources(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        if r.inputs.get("namespace") in ("AWS/RDS", "AWS/ElastiCache")
+    ]
 
 
 def policy_text(plan: Plan, arn_suffix: str) -> list[dict]:
@@ -101,7 +113,11 @@ def test_a_brought_key_creates_no_key_and_encrypts_everything():
     assert {r.inputs["kmsKeyId"] for r in resources(plan, "aws:secretsmanager/secret:Secret")} == {KEY}
     assert {r.inputs.get("kmsKeyId") for r in resources(plan, "aws:cloudwatch/logGroup:LogGroup")} == {KEY}
     assert {r.inputs["kmsMasterKeyId"] for r in resources(plan, "aws:sns/topic:Topic")} == {KEY}
-    sse = [r for r in resources(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration") if r.name.startswith("lago-files")]
+    sse = [
+        r
+        for r in resources(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        if r.name.startswith("lago-files")
+    ]
     assert sse and all(rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == KEY for r in sse for rule in r.inputs["rules"])
 
 
@@ -109,7 +125,14 @@ def test_a_brought_key_is_granted_to_the_task_roles_through_its_services_only():
     plan = plan_with(baseline={"existingKmsKeyArn": KEY})
     execution = policy_text(plan, "-api-execution-key")[0]["Statement"]
     backend = policy_text(plan, "-backend-task-files")[0]["Statement"][2:]
-    assert execution == [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}}]
+    assert execution == [
+        {
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": KEY,
+            "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}},
+        }
+    ]
     assert backend[0]["Resource"] == KEY and backend[0]["Condition"]["StringEquals"]["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
     # The stack's own key grants the same in its key policy: no IAM statements of that kind.
     default = prod_with("{}")
@@ -139,20 +162,35 @@ def test_a_bootstrap_readies_the_lago_database_and_user_before_migrate():
     assert bootstrap["image"] == f"{registry}/library/postgres:16-alpine"
     # The CA file first (prod verifies the server), then the bootstrap, then the migrations.
     assert bootstrap["dependsOn"] == [{"containerName": files["name"], "condition": "SUCCESS"}]
-    assert migrate["dependsOn"] == [{"containerName": files["name"], "condition": "SUCCESS"}, {"containerName": "db-bootstrap", "condition": "SUCCESS"}]
+    assert migrate["dependsOn"] == [
+        {"containerName": files["name"], "condition": "SUCCESS"},
+        {"containerName": "db-bootstrap", "condition": "SUCCESS"},
+    ]
     env = {e["name"]: e["value"] for e in bootstrap["environment"]}
-    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"], env["LAGO_DATABASE_USER"], env["LAGO_DATABASE_NAME"]) == (SERVER, "5432", "verify-full", "lago", "lago")
+    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"], env["LAGO_DATABASE_USER"], env["LAGO_DATABASE_NAME"]) == (
+        SERVER,
+        "5432",
+        "verify-full",
+        "lago",
+        "lago",
+    )
     assert env["PGSSLROOTCERT"] == "/lago-tls/postgres-ca.pem"
     assert {"sourceVolume": "files-lago-tls", "containerPath": "/lago-tls", "readOnly": True} in bootstrap["mountPoints"]
     secrets = {s["name"]: s["valueFrom"] for s in bootstrap["secrets"]}
     assert (secrets["PGUSER"], secrets["PGPASSWORD"]) == (f"{ADMIN}:username::", f"{ADMIN}:password::")
-    assert secrets["LAGO_DATABASE_PASSWORD"].startswith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/LAGO_DATABASE_PASSWORD-")
+    assert secrets["LAGO_DATABASE_PASSWORD"].startswith(
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/LAGO_DATABASE_PASSWORD-"
+    )
     script = bootstrap["command"][0]
     # Additive and idempotent: create if missing, set the password, never drop.
     assert "WHERE NOT EXISTS (SELECT FROM pg_roles" in script and "WHERE NOT EXISTS (SELECT FROM pg_database" in script
     assert "PASSWORD :'lago_password'" in script and "DROP" not in script.upper()
     # Only the migrate task's execution role reads the admin secret.
-    readers = [r.name for r in resources(plan, "aws:iam/rolePolicy:RolePolicy") if r.name.endswith("-execution-secrets") and ADMIN in r.inputs["policy"]]
+    readers = [
+        r.name
+        for r in resources(plan, "aws:iam/rolePolicy:RolePolicy")
+        if r.name.endswith("-execution-secrets") and ADMIN in r.inputs["policy"]
+    ]
     assert readers == ["lago-ecs-migrate-execution-secrets"]
 
 
@@ -163,7 +201,14 @@ def test_the_bootstrap_image_is_never_an_anonymous_docker_hub_pull(plan_config):
     with_credentials = plan_with(database=ON_SERVER, images={"pullThroughCache": False, "dockerHubCredentialsArn": hub})
     bootstrap = containers(with_credentials, "migrate")[0]
     assert bootstrap["image"] == "postgres:16-alpine" and bootstrap["repositoryCredentials"] == {"credentialsParameter": hub}
-    dev = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"version": 16}, "lago:aws": {"database": ON_SERVER, "network": PLATFORM_VPC}})
+    dev = plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:database": {"version": 16},
+            "lago:aws": {"database": ON_SERVER, "network": PLATFORM_VPC},
+        }
+    )
     bootstrap = containers(dev, "migrate")[0]
     assert bootstrap["image"] == "public.ecr.aws/docker/library/postgres:16-alpine" and "repositoryCredentials" not in bootstrap
 
@@ -178,17 +223,23 @@ def test_database_url_names_the_brought_server_and_stays_a_reference():
     assert f"lago:{password}@" in url, "the bootstrap sets the password DATABASE_URL carries"
     for role in BACKEND:
         assert env_of(plan, role)["DATABASE_URL"] == "[secret]"
-        assert value_from(plan, role, "DATABASE_URL").startswith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/DATABASE_URL-")
+        assert value_from(plan, role, "DATABASE_URL").startswith(
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/DATABASE_URL-"
+        )
 
 
 def test_the_servers_security_group_admits_exactly_the_backend_tasks():
     plan = everything_brought("server")
-    rules = [r for r in resources(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == SERVER_SG]
+    rules = [
+        r for r in resources(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == SERVER_SG
+    ]
     sources = {r.inputs["referencedSecurityGroupId"].split("-")[2] for r in rules}
     assert sources == {"api", "worker", "clock"} and {(r.inputs["fromPort"], r.inputs["toPort"]) for r in rules} == {(5432, 5432)}
     assert "database_client_security_group_ids" not in plan.outputs
     untouched = plan_with(database={"existing": {"host": SERVER, "adminSecretArn": ADMIN}})
-    assert not [r for r in resources(untouched, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.name.startswith("lago-db-")]
+    assert not [
+        r for r in resources(untouched, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.name.startswith("lago-db-")
+    ]
     assert len(untouched.outputs["database_client_security_group_ids"]) == 3
 
 
@@ -206,7 +257,11 @@ def test_a_url_secret_creates_nothing_for_the_database_and_is_referenced_as_is()
         assert env_of(plan, role)["DATABASE_URL"] == "[secret]"
         # What Lago derives apart from the URL stays the stack's.
         assert env_of(plan, role)["POSTGRES_SCHEMA"] == "public" and int(env_of(plan, role)["DATABASE_POOL"]) >= 2
-    readers = {r.name for r in resources(plan, "aws:iam/rolePolicy:RolePolicy") if r.name.endswith("-execution-secrets") and URL_SECRET in r.inputs["policy"]}
+    readers = {
+        r.name
+        for r in resources(plan, "aws:iam/rolePolicy:RolePolicy")
+        if r.name.endswith("-execution-secrets") and URL_SECRET in r.inputs["policy"]
+    }
     assert readers == {f"lago-ecs-{role}-execution-secrets" for role, spec in plan.roles.items() if "DATABASE_URL" in spec["env"]}
     assert all(c["name"] != "db-bootstrap" for c in containers(plan, "migrate"))
 
@@ -225,7 +280,9 @@ def test_brought_redis_creates_no_elasticache_and_reaches_containers_as_referenc
     assert token and stored(plan, "LAGO_REDIS_CABLE_URL") == f"rediss://:{token}@{QUEUE}:6379/0"
     for variable in ("REDIS_URL", "REDIS_PASSWORD", "LAGO_REDIS_CACHE_URL", "LAGO_REDIS_CACHE_PASSWORD", "LAGO_REDIS_CABLE_URL"):
         assert env_of(plan, "worker")[variable] == "[secret]"
-        assert value_from(plan, "worker", variable).startswith(f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/{variable}-")
+        assert value_from(plan, "worker", variable).startswith(
+            f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-secret/{variable}-"
+        )
     assert plan.outputs["redis_queue_endpoint"] == f"{QUEUE}:6379" and plan.outputs["redis_cache_endpoint"] == f"{CACHE}:6380"
 
 
@@ -243,7 +300,9 @@ def test_without_a_brought_cache_the_queue_redis_holds_it():
 def test_no_brought_or_generated_secret_is_in_the_printed_plan(mode):
     plan = everything_brought(mode)
     printed = json.dumps(plan.to_json())
-    values = [stored(plan, v) for v in ("REDIS_PASSWORD", "DATABASE_URL", "LAGO_DATABASE_PASSWORD") if mode == "server" or v == "REDIS_PASSWORD"]
+    values = [
+        stored(plan, v) for v in ("REDIS_PASSWORD", "DATABASE_URL", "LAGO_DATABASE_PASSWORD") if mode == "server" or v == "REDIS_PASSWORD"
+    ]
     assert values and not [v for v in values if v in printed]
     # Only the reference of the brought URL secret, never a URL.
     assert "postgresql://" not in printed
@@ -253,7 +312,11 @@ def test_no_brought_or_generated_secret_is_in_the_printed_plan(mode):
 def test_guardrails_and_costs_run_on_a_plan_without_a_database(mode):
     plan = everything_brought(mode)
     findings = [f for view in views_of_plan(plan) for f in evaluate(view)]
-    about_data = [f for f in findings if f.rule in ("database-encrypted", "redis-encrypted", "backups", "highly-available", "final-snapshot", "deletion-protection")]
+    about_data = [
+        f
+        for f in findings
+        if f.rule in ("database-encrypted", "redis-encrypted", "backups", "highly-available", "final-snapshot", "deletion-protection")
+    ]
     assert about_data == []
     est = estimate(plan.to_json())
     assert est.unpriced == []
@@ -275,14 +338,38 @@ def problems(aws: dict, **top) -> dict[str, str]:
     [
         ({"baseline": {"existingKmsKeyArn": "alias/lago"}}, "lago:aws.baseline.existingKmsKeyArn", "not a KMS key ARN"),
         ({"baseline": {"existingKmsKeyArn": KEY.replace(":key/", ":alias/")}}, "lago:aws.baseline.existingKmsKeyArn", "not a KMS key ARN"),
-        ({"database": {"existingUrlSecretArn": "postgresql://lago:pw@db/lago"}}, "lago:aws.database.existingUrlSecretArn", "not a complete Secrets Manager secret ARN"),
-        ({"database": {"existing": {"host": "db.internal", "adminSecretArn": "admin"}}}, "lago:aws.database.existing.adminSecretArn", "not a complete Secrets Manager secret ARN"),
-        ({"database": {"existing": {"host": "db internal", "adminSecretArn": ADMIN}}}, "lago:aws.database.existing.host", "not a host name"),
-        ({"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN, "securityGroupId": "db-sg"}}}, "lago:aws.database.existing.securityGroupId", "not a security group id"),
+        (
+            {"database": {"existingUrlSecretArn": "postgresql://lago:pw@db/lago"}},
+            "lago:aws.database.existingUrlSecretArn",
+            "not a complete Secrets Manager secret ARN",
+        ),
+        (
+            {"database": {"existing": {"host": "db.internal", "adminSecretArn": "admin"}}},
+            "lago:aws.database.existing.adminSecretArn",
+            "not a complete Secrets Manager secret ARN",
+        ),
+        (
+            {"database": {"existing": {"host": "db internal", "adminSecretArn": ADMIN}}},
+            "lago:aws.database.existing.host",
+            "not a host name",
+        ),
+        (
+            {"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN, "securityGroupId": "db-sg"}}},
+            "lago:aws.database.existing.securityGroupId",
+            "not a security group id",
+        ),
         ({"database": {"existing": {"host": SERVER}}}, "lago:aws.database.existing.adminSecretArn", ""),
-        ({"redis": {"existing": {"queue": {"host": QUEUE, "authTokenSecretArn": "token"}}}}, "lago:aws.redis.existing.queue.authTokenSecretArn", "not a complete Secrets Manager secret ARN"),
+        (
+            {"redis": {"existing": {"queue": {"host": QUEUE, "authTokenSecretArn": "token"}}}},
+            "lago:aws.redis.existing.queue.authTokenSecretArn",
+            "not a complete Secrets Manager secret ARN",
+        ),
         # A partial ARN (no suffix): ECS cannot read a JSON key through it, nor IAM match it.
-        ({"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN.rsplit("-", 1)[0]}}}, "lago:aws.database.existing.adminSecretArn", "six characters"),
+        (
+            {"database": {"existing": {"host": SERVER, "adminSecretArn": ADMIN.rsplit("-", 1)[0]}}},
+            "lago:aws.database.existing.adminSecretArn",
+            "six characters",
+        ),
     ],
 )
 def test_a_bad_brought_value_is_refused_naming_its_key(aws, key, said):
@@ -299,7 +386,19 @@ def test_a_brought_server_needs_the_migrate_task(tmp_path, capsys):
     from lago_infra.__main__ import main
 
     stack = tmp_path / "Pulumi.x.yaml"
-    stack.write_text(json.dumps({"config": {"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}, "lago:aws": {"database": ON_SERVER}}}))
+    stack.write_text(
+        json.dumps(
+            {
+                "config": {
+                    "aws:region": "eu-west-1",
+                    "lago:target": "aws",
+                    "lago:runtime": "external",
+                    "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"},
+                    "lago:aws": {"database": ON_SERVER},
+                }
+            }
+        )
+    )
     assert main(["plan", "--config", str(stack)]) == 2
     said = capsys.readouterr().err
     assert "lago:aws.database.existing" in said and "existingUrlSecretArn" in said and "Traceback" not in said
@@ -309,7 +408,15 @@ def test_every_field_of_the_data_sections_is_described():
     from lago_infra.config.base import describe
     from lago_infra.targets.aws import settings
 
-    sections = (settings.Database, settings.ExistingDatabase, settings.Redis, settings.ExistingRedis, settings.ExistingRedisEndpoint, settings.Storage, settings.Baseline)
+    sections = (
+        settings.Database,
+        settings.ExistingDatabase,
+        settings.Redis,
+        settings.ExistingRedis,
+        settings.ExistingRedisEndpoint,
+        settings.Storage,
+        settings.Baseline,
+    )
     for section in sections:
         describe(section)
     undescribed = [f"{s.__name__}.{n}" for s in sections for n, f in s.model_fields.items() if not f.description]
@@ -363,7 +470,8 @@ def test_brought_pieces_may_be_a_platforms_outputs(tmp_path):
     assert {s["valueFrom"] for s in bootstrap["secrets"]} >= {f"{admin_arn}:username::", f"{admin_arn}:password::"}
 
 
-URL_PLATFORM = """
+URL_PLATFORM = (
+    """
 import pulumi
 from lago_infra.config import LagoSettings
 from lago_infra.targets.aws.component import LagoAws
@@ -371,7 +479,9 @@ from lago_infra.targets.aws.component import LagoAws
 settings = LagoSettings.model_validate({"target": "aws", "aws": {"database": {"existingUrlSecretArn": "%s"}}})
 lago = LagoAws("billing", settings)
 pulumi.export("roles", lago.role_environments)
-""" % URL_SECRET
+"""
+    % URL_SECRET
+)
 
 
 def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
@@ -386,7 +496,9 @@ def test_role_environments_hand_on_the_platforms_url_secret_as_it_is(tmp_path):
 def data_tier_alone(plan_config, aws: dict) -> Plan:
     """``lago:runtime: external`` (Lago's roles run by the platform) with these ``lago:aws`` keys."""
     domain = {"app": "lago.example.com", "api": "api.lago.example.com"}
-    return plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:domain": domain, "lago:aws": aws})
+    return plan_config(
+        {"aws:region": "eu-west-1", "lago:target": "aws", "lago:runtime": "external", "lago:domain": domain, "lago:aws": aws}
+    )
 
 
 def test_a_data_tier_alone_lets_the_platforms_pods_read_its_url_secret(plan_config):
@@ -400,4 +512,9 @@ def test_a_data_tier_alone_lets_the_platforms_pods_read_its_url_secret(plan_conf
 def test_a_data_tier_alone_lets_the_platforms_pods_use_a_brought_key_for_the_files(plan_config):
     plan = data_tier_alone(plan_config, {"baseline": {"existingKmsKeyArn": KEY}})
     files = json.loads(named(plan, "-platform-files", "aws:iam/policy:Policy").inputs["policy"])["Statement"]
-    assert {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": KEY, "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}} in files
+    assert {
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": KEY,
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+    } in files

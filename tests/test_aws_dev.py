@@ -268,12 +268,21 @@ def test_a_stack_key_encrypts_the_parameters_and_the_readers_may_decrypt_through
     key_arn = {r.inputs["keyId"] for r in resources(plan, PARAMETER)}
     assert len(key_arn) == 1 and next(iter(key_arn)).startswith("arn:aws:kms:")
     statements = json.loads(named(plan, "-api-execution-key").inputs["policy"])["Statement"]
-    assert statements == [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": next(iter(key_arn)), "Condition": {"StringEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}}}]
+    assert statements == [
+        {
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": next(iter(key_arn)),
+            "Condition": {"StringEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}},
+        }
+    ]
     assert "Decrypt" in botocore.loaders.Loader().load_service_model("kms", "service-2")["operations"]
 
 
 def test_a_platforms_runtime_is_handed_parameter_references(plan_config):
-    plan = plan_config({**BASE, "lago:runtime": "external", "lago:urls": {"front": "https://app.example.com", "api": "https://api.example.com"}})
+    plan = plan_config(
+        {**BASE, "lago:runtime": "external", "lago:urls": {"front": "https://app.example.com", "api": "https://api.example.com"}}
+    )
     [policy] = [r for r in resources(plan, "aws:iam/policy:Policy") if r.name.endswith("-platform-secrets")]
     [statement] = json.loads(policy.inputs["policy"])["Statement"]
     assert statement["Action"] == ["ssm:GetParameter", "ssm:GetParameters"]
@@ -304,12 +313,23 @@ def test_the_bootstrap_reads_the_platforms_admin_secret_and_the_stacks_password_
     password the stack's (a parameter); the migrate task's execution role reads each by its own
     action, and the bootstrap container carries the password parameter's version."""
     admin = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbCdEf"
-    platform_vpc = {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}
-    plan = plan_config({**BASE, "lago:aws": {"database": {"existing": {"host": "pg.platform.internal", "adminSecretArn": admin}}, "network": {"existing": platform_vpc}}})
+    platform_vpc = {
+        "vpcId": "vpc-0123456789abcdef0",
+        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+    }
+    plan = plan_config(
+        {
+            **BASE,
+            "lago:aws": {
+                "database": {"existing": {"host": "pg.platform.internal", "adminSecretArn": admin}},
+                "network": {"existing": platform_vpc},
+            },
+        }
+    )
     bootstrap = json.loads(named(plan, "-ecs-migrate", TASK).inputs["containerDefinitions"])[0]
     password = next(s["valueFrom"] for s in bootstrap["secrets"] if s["name"] not in ("PGUSER", "PGPASSWORD"))
     assert ":ssm:" in password and "lago-parameter-versions" in bootstrap["dockerLabels"]
     statements = json.loads(named(plan, "-ecs-migrate-execution-secrets").inputs["policy"])["Statement"]
     by_action = {s["Action"]: s["Resource"] for s in statements}
     assert by_action["secretsmanager:GetSecretValue"] == [admin] and password in by_action["ssm:GetParameters"]
-

@@ -22,7 +22,13 @@ def refused(plan_config, config, *fragments):
 
 def test_spot_workers_on_arm64_are_refused(plan_config):
     for spot in ("workers", "all"):
-        refused(plan_config, {"lago:aws": {"services": {"fargateSpot": spot, "cpuArchitecture": "ARM64"}}}, "lago:aws.services", "X86_64", "cpuArchitecture")
+        refused(
+            plan_config,
+            {"lago:aws": {"services": {"fargateSpot": spot, "cpuArchitecture": "ARM64"}}},
+            "lago:aws.services",
+            "X86_64",
+            "cpuArchitecture",
+        )
 
 
 def test_spot_workers_on_x86_are_placed_on_spot(plan_config):
@@ -78,8 +84,32 @@ def test_vpc_larger_than_aws_allows_is_refused(plan_config):
         ({"edge": {"sslPolicy": "ELBSecurityPolicy-TLS13-9-9"}}, None, "sslPolicy"),
         ({"database": {"instanceClass": "t4g.micro"}}, None, "instanceClass"),
         ({"redis": {"nodeType": "cache.t4g"}}, None, "nodeType"),
-        ({"network": {"existing": {"vpcId": "my-vpc", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}}, None, "vpcId"),
-        ({"network": {"existing": {"vpcId": "vpc-0a1b2c3d", "publicSubnetIds": ["subnet-a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}}, None, "publicSubnetIds"),
+        (
+            {
+                "network": {
+                    "existing": {
+                        "vpcId": "my-vpc",
+                        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                    }
+                }
+            },
+            None,
+            "vpcId",
+        ),
+        (
+            {
+                "network": {
+                    "existing": {
+                        "vpcId": "vpc-0a1b2c3d",
+                        "publicSubnetIds": ["subnet-a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                    }
+                }
+            },
+            None,
+            "publicSubnetIds",
+        ),
     ],
 )
 def test_malformed_aws_identifiers_are_refused(plan_config, section, value, key):
@@ -91,8 +121,19 @@ def test_unknown_region_is_refused(plan_config):
 
 
 def test_fargate_sizes_are_a_config_error(plan_config):
-    refused(plan_config, {"lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}}, "lago:roles.front.memory", "Fargate has no 0.25 vCPU task with 4096 MiB", "512, 1024")
-    refused(plan_config, {"lago:workers": {"dedicated": {"pdfs": {"cpu": 0.5, "memory": 512}}}}, "lago:workers.dedicated.pdfs.memory", "1024, 2048")
+    refused(
+        plan_config,
+        {"lago:roles": {"front": {"cpu": 0.25, "memory": 4096}}},
+        "lago:roles.front.memory",
+        "Fargate has no 0.25 vCPU task with 4096 MiB",
+        "512, 1024",
+    )
+    refused(
+        plan_config,
+        {"lago:workers": {"dedicated": {"pdfs": {"cpu": 0.5, "memory": 512}}}},
+        "lago:workers.dedicated.pdfs.memory",
+        "1024, 2048",
+    )
 
 
 def test_tags_aws_refuses(plan_config):

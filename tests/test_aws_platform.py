@@ -160,7 +160,13 @@ def test_without_a_zone_or_certificate_the_listener_serves_its_own(plan_config):
 
 def test_a_range_too_small_for_the_rules_is_refused(plan_config):
     config = _without_base(brought(priorities=(100, 100 + LISTENER_RULES - 2)))
-    refused(plan_config, config, "lago:aws.edge.existing.rulePriorities", f"needs {LISTENER_RULES} rules", f"from 100 to {100 + LISTENER_RULES - 1}")
+    refused(
+        plan_config,
+        config,
+        "lago:aws.edge.existing.rulePriorities",
+        f"needs {LISTENER_RULES} rules",
+        f"from 100 to {100 + LISTENER_RULES - 1}",
+    )
 
 
 def test_a_brought_listener_needs_a_domain(plan_config):
@@ -218,11 +224,20 @@ def external(plan_config):
 
 def test_external_runtime_creates_no_container_runtime(external):
     created = types(external)
-    strays = sorted(t for t in created if t.startswith(("aws:ecs/", "aws:lb/", "aws:lambda/", "aws:appautoscaling/", "aws:wafv2/", "aws:servicediscovery/", "aws:ecr/")))
+    strays = sorted(
+        t
+        for t in created
+        if t.startswith(("aws:ecs/", "aws:lb/", "aws:lambda/", "aws:appautoscaling/", "aws:wafv2/", "aws:servicediscovery/", "aws:ecr/"))
+    )
     assert not strays, strays
     # The data tier is all there.
     # (the dev preset keeps Lago's secrets in SSM Parameter Store)
-    assert {"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:ssm/parameter:Parameter"} <= created
+    assert {
+        "aws:rds/instance:Instance",
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:s3/bucket:Bucket",
+        "aws:ssm/parameter:Parameter",
+    } <= created
 
 
 def test_external_runtime_gives_the_platform_a_group_and_two_policies(external):
@@ -248,7 +263,14 @@ def _states(plan, type_):
 
 def test_external_runtime_uses_the_domain_or_the_given_urls(external, plan_config):
     assert external.roles["api"]["env"]["LAGO_FRONT_URL"] == "https://lago.example.com"
-    urls = plan_config({**BASE, "lago:runtime": "external", "lago:urls": {"front": "https://billing.example.org", "api": "https://billing-api.example.org"}}, stack="urls")
+    urls = plan_config(
+        {
+            **BASE,
+            "lago:runtime": "external",
+            "lago:urls": {"front": "https://billing.example.org", "api": "https://billing-api.example.org"},
+        },
+        stack="urls",
+    )
     assert urls.roles["api"]["env"]["LAGO_API_URL"] == "https://billing-api.example.org"
 
 
@@ -262,7 +284,9 @@ def test_external_runtime_exposes_every_roles_environment_by_reference(external)
     assert set(environments) == set(external.roles)
     secret_arns = {s["arn"] for s in _states(external, "aws:ssm/parameter:Parameter")}
     for role, environment in environments.items():
-        assert environment["image"] and environment["plain"] == {k: v for k, v in external.roles[role]["env"].items() if k in environment["plain"]}
+        assert environment["image"] and environment["plain"] == {
+            k: v for k, v in external.roles[role]["env"].items() if k in environment["plain"]
+        }
         for variable, reference in environment["secrets"].items():
             assert reference in secret_arns, (role, variable, reference)
     assert "DATABASE_URL" in environments["migrate"]["secrets"] and "DATABASE_URL" not in environments["migrate"]["plain"]
@@ -286,11 +310,34 @@ def test_every_typed_output_is_documented_and_registered(plan_config, mode, plan
     registered = plan.registered_outputs[component.urn]
     # A None output (what a mode has not) is not registered at all.
     assert set(registered) <= set(_OUTPUTS)
-    always = {"front_url", "api_url", "role_environments", "security_group_ids", "database_endpoint", "database_address", "database_port",
-              "database_instance_identifier", "redis_queue_endpoint", "bucket_name", "bucket_arn", "secret_arns", "vpc_id",
-              "public_subnet_ids", "private_subnet_ids", "isolated_subnet_ids"}
+    always = {
+        "front_url",
+        "api_url",
+        "role_environments",
+        "security_group_ids",
+        "database_endpoint",
+        "database_address",
+        "database_port",
+        "database_instance_identifier",
+        "redis_queue_endpoint",
+        "bucket_name",
+        "bucket_arn",
+        "secret_arns",
+        "vpc_id",
+        "public_subnet_ids",
+        "private_subnet_ids",
+        "isolated_subnet_ids",
+    }
     assert always <= set(registered)
-    assert {"cluster_arn", "service_names", "load_balancer_dns_name", "security_group_ids", "database_endpoint", "vpc_id", "role_environments"} <= set(_OUTPUTS)
+    assert {
+        "cluster_arn",
+        "service_names",
+        "load_balancer_dns_name",
+        "security_group_ids",
+        "database_endpoint",
+        "vpc_id",
+        "role_environments",
+    } <= set(_OUTPUTS)
     for name in _OUTPUTS:
         assert LagoAws.__annotations__.get(name) or name in ("front_url", "api_url", "role_environments")
     present = set(registered)
@@ -339,7 +386,13 @@ def test_platform_example_puts_lago_on_the_platforms_pieces():
     plan = run_plan(config_file=EXAMPLE / "Pulumi.managed.yaml", project_dir=EXAMPLE, prevalidate=False)
     lago = _inside(plan, "billing")
     made = {r.type for r in lago}
-    for kind in ("aws:ec2/vpc:Vpc", "aws:ecs/cluster:Cluster", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener", "aws:servicediscovery/httpNamespace:HttpNamespace"):
+    for kind in (
+        "aws:ec2/vpc:Vpc",
+        "aws:ecs/cluster:Cluster",
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:lb/listener:Listener",
+        "aws:servicediscovery/httpNamespace:HttpNamespace",
+    ):
         assert kind not in made, kind
         assert plan.by_type(kind), f"the platform half makes its {kind}"
     listener = plan.states[plan.one("aws:lb/listener:Listener", "platform-https").urn]["arn"]

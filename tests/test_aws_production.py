@@ -42,11 +42,16 @@ PROD_WITH_EVERYTHING = {
 
 
 def physical_names(plan) -> set[tuple[str, str]]:
-    return {(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs}
+    return {
+        (r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs
+    }
 
 
 def test_two_stacks_share_no_account_wide_name(plan_config):
-    one, two = physical_names(plan_config(PROD_WITH_EVERYTHING, stack="one")), physical_names(plan_config(PROD_WITH_EVERYTHING, stack="two"))
+    one, two = (
+        physical_names(plan_config(PROD_WITH_EVERYTHING, stack="one")),
+        physical_names(plan_config(PROD_WITH_EVERYTHING, stack="two")),
+    )
     # Every kind is there to compare: a kind missing from the plans would prove nothing.
     assert {t for t, _ in one} == set(ACCOUNT_WIDE)
     assert not one & two, one & two
@@ -55,7 +60,9 @@ def test_two_stacks_share_no_account_wide_name(plan_config):
 def test_a_long_account_wide_name_stays_within_its_limit_and_unique():
     from lago_infra.targets.aws import limits, names
 
-    long = [names.account_wide(f"a-very-long-component-name-{i}-ecs-images", limits.ECR_REPOSITORY_PREFIX_MAX, lower=True) for i in range(3)]
+    long = [
+        names.account_wide(f"a-very-long-component-name-{i}-ecs-images", limits.ECR_REPOSITORY_PREFIX_MAX, lower=True) for i in range(3)
+    ]
     assert all(len(n) <= limits.ECR_REPOSITORY_PREFIX_MAX and n == n.lower() for n in long) and len(set(long)) == 3
 
 
@@ -79,7 +86,9 @@ def test_two_components_in_one_program_share_no_account_wide_name(tmp_path):
     (tmp_path / "__main__.py").write_text(TWO_COMPONENTS)
     (tmp_path / "Pulumi.both.yaml").write_text(yaml.safe_dump({"config": PROD_WITH_EVERYTHING}))
     plan = run_plan(config_file=tmp_path / "Pulumi.both.yaml", project_dir=tmp_path)
-    names = [(r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs]
+    names = [
+        (r.type, str(r.inputs[ACCOUNT_WIDE[r.type]])) for r in plan.resources if r.type in ACCOUNT_WIDE and ACCOUNT_WIDE[r.type] in r.inputs
+    ]
     assert {t for t, _ in names} == set(ACCOUNT_WIDE)
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
@@ -202,7 +211,9 @@ def test_pg_partman_maintenance_runs_through_pg_cron_on_rds(plan, postgres_serve
     database = params["cron.database_name"]["value"]
     assert database == plan.settings.database.name
 
-    server = postgres_server({"shared_preload_libraries": f"'{params['shared_preload_libraries']['value']}'", "cron.database_name": f"'{database}'"})
+    server = postgres_server(
+        {"shared_preload_libraries": f"'{params['shared_preload_libraries']['value']}'", "cron.database_name": f"'{database}'"}
+    )
     server.psql(f"CREATE DATABASE {database}")
     lago = server.url(database=database)
     server.psql("CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman; CREATE EXTENSION IF NOT EXISTS pg_cron", url=lago)

@@ -13,7 +13,7 @@ from lago_infra.plan.mocks import aws as aws_mocks
 
 from .helpers import through_one_provider
 
-PROGRAM = '''
+PROGRAM = """
 import pulumi
 import pulumi_aws as aws
 
@@ -24,7 +24,7 @@ provider = aws.Provider("platform", region="us-west-2")
 lago = LagoAws("lago", config.load(), opts=pulumi.ResourceOptions(providers={"aws": provider}))
 for key, value in lago.exports().items():
     pulumi.export(key, value)
-'''
+"""
 
 
 def plan_through_provider(tmp_path, **config):
@@ -59,7 +59,6 @@ def test_an_explicit_provider_reaches_every_resource_and_invoke(tmp_path):
     plan, tokens = plan_through_provider(tmp_path)
     assert "aws:index/getAvailabilityZones:getAvailabilityZones" in tokens
 
-
     zones = {s.inputs["availabilityZone"] for s in plan.by_type("aws:ec2/subnet:Subnet")}
     assert zones and all(z.startswith("us-west-2") for z in zones)
     [endpoint] = plan.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -83,7 +82,9 @@ def test_an_explicit_provider_reaches_the_bring_your_own_mode(tmp_path):
 
 
 def test_an_explicit_provider_reaches_the_external_runtime(tmp_path):
-    plan, _ = plan_through_provider(tmp_path, **{"lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}})
+    plan, _ = plan_through_provider(
+        tmp_path, **{"lago:runtime": "external", "lago:domain": {"app": "lago.example.com", "api": "api.lago.example.com"}}
+    )
     assert plan.by_type("aws:iam/policy:Policy") and not plan.by_type("aws:ecs/service:Service")
     assert {s.inputs["availabilityZone"][:-1] for s in plan.by_type("aws:ec2/subnet:Subnet")} == {"us-west-2"}
 

@@ -29,7 +29,12 @@ FAMILY = "lago-dev-lago-ecs-migrate"
 
 @pytest.fixture
 def aws(monkeypatch):
-    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}.items():
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }.items():
         monkeypatch.setenv(k, v)
     # Tasks stay where the test (the ECS agent) puts them, not where moto's describe counter does.
     state_manager.set_transition(model_name="ecs::task", transition={"progression": "manual", "times": 10**6})
@@ -65,7 +70,12 @@ class Ecs:
         # A container-level memory: moto sums it for placement (Fargate takes the task-level one).
         containers = [{"name": MIGRATE_CONTAINER, "image": f"getlago/api:{tag}", "essential": True, "memory": 1024}]
         return self.client.register_task_definition(
-            family=FAMILY, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="512", memory="1024", containerDefinitions=containers
+            family=FAMILY,
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="512",
+            memory="1024",
+            containerDefinitions=containers,
         )["taskDefinition"]["taskDefinitionArn"]
 
     def _record(self, params, model, **_):
@@ -89,13 +99,24 @@ class Ecs:
     def start_by_hand(self, revision: str) -> str:
         """A migrate task already running: an earlier invocation's."""
         network = {"awsvpcConfiguration": {"subnets": [self.subnet], "securityGroups": [self.group]}}
-        return self.client.run_task(cluster=self.cluster, taskDefinition=revision, startedBy="lago-migrate", networkConfiguration=network,
-                                    capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}])["tasks"][0]["taskArn"]
+        return self.client.run_task(
+            cluster=self.cluster,
+            taskDefinition=revision,
+            startedBy="lago-migrate",
+            networkConfiguration=network,
+            capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
+        )["tasks"][0]["taskArn"]
 
     def invoke(self, revision: str, seconds_left: int = 600):
         event = {
-            "cluster": self.cluster, "taskDefinition": revision, "family": FAMILY, "container": MIGRATE_CONTAINER,
-            "subnets": [self.subnet], "securityGroups": [self.group], "assignPublicIp": False, "capacityProvider": "FARGATE",
+            "cluster": self.cluster,
+            "taskDefinition": revision,
+            "family": FAMILY,
+            "container": MIGRATE_CONTAINER,
+            "subnets": [self.subnet],
+            "securityGroups": [self.group],
+            "assignPublicIp": False,
+            "capacityProvider": "FARGATE",
         }
         context = types.SimpleNamespace(get_remaining_time_in_millis=lambda: seconds_left * 1000)
         return self.runner.handler(json.loads(json.dumps(event)), context)
@@ -108,7 +129,12 @@ class Ecs:
 def ecs(aws):
     ecs = Ecs()
     yield ecs
-    broken = [(op, c.parameter, c.says, params) for op, params in ecs.calls for c in limits.ECS_RUNNER_CALLS if c.operation == op and not c.holds(params)]
+    broken = [
+        (op, c.parameter, c.says, params)
+        for op, params in ecs.calls
+        for c in limits.ECS_RUNNER_CALLS
+        if c.operation == op and not c.holds(params)
+    ]
     assert not broken, f"calls ECS refuses: {broken}"
 
 
@@ -179,7 +205,9 @@ def test_the_constraints_refuse_the_calls_aws_refuses():
     [list_tasks] = [c for c in limits.ECS_RUNNER_CALLS if c.operation == "ListTasks" and c.parameter == "startedBy"]
     # The call of the runner that failed every invocation (issue 19, item 1).
     assert not list_tasks.holds({"cluster": "c", "family": "f", "startedBy": "lago-migrate", "desiredStatus": "RUNNING"})
-    assert list_tasks.holds({"cluster": "c", "startedBy": "lago-migrate"}) and list_tasks.holds({"cluster": "c", "family": "f", "desiredStatus": "RUNNING"})
+    assert list_tasks.holds({"cluster": "c", "startedBy": "lago-migrate"}) and list_tasks.holds(
+        {"cluster": "c", "family": "f", "desiredStatus": "RUNNING"}
+    )
     by_name = {(c.operation, c.parameter): c for c in limits.ECS_RUNNER_CALLS}
     assert not by_name[("RunTask", "taskDefinition")].holds({"taskDefinition": "arn:aws:ecs:eu-west-1:1:task-definition/f"})
     assert not by_name[("RunTask", "propagateTags")].holds({"propagateTags": "SERVICE"})

@@ -25,7 +25,13 @@ def test_dev_presets_leave_alarms_off_and_the_rule_says_so(plan_of, stack):
 
 
 def test_alarms_that_notify_nobody_are_reported(plan_config):
-    plan = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}, "services": {"containerInsights": True}}})
+    plan = plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:aws": {"baseline": {"alarms": True}, "services": {"containerInsights": True}},
+        }
+    )
     found = alarm_findings(plan)
     assert found and all("notifies nobody" in f for f in found)
 

@@ -50,7 +50,13 @@ def test_one_rotating_protected_key_encrypts_every_data_store_and_log(plan_of):
     used = {
         r.name: r.inputs.get("kmsKeyId")
         for r in prod.resources
-        if r.type in ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup")
+        if r.type
+        in (
+            "aws:rds/instance:Instance",
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:secretsmanager/secret:Secret",
+            "aws:cloudwatch/logGroup:LogGroup",
+        )
     }
     arns = set(used.values())
     assert len(arns) == 1 and next(iter(arns)).startswith("arn:aws:kms:"), used
@@ -65,7 +71,9 @@ def test_the_key_outlives_the_stack_whenever_a_final_snapshot_does(plan_of, plan
     prod = plan_of("aws-prod")
     assert named(prod, "-db", "aws:rds/instance:Instance").inputs["finalSnapshotIdentifier"]
     assert the_key(prod).retain_on_delete
-    no_snapshot = plan_config({"aws:region": "eu-west-1", "lago:target": "aws", "lago:preset": "prod", "lago:aws": {"database": {"finalSnapshot": False}}})
+    no_snapshot = plan_config(
+        {"aws:region": "eu-west-1", "lago:target": "aws", "lago:preset": "prod", "lago:aws": {"database": {"finalSnapshot": False}}}
+    )
     assert not the_key(no_snapshot).retain_on_delete
 
 
@@ -92,7 +100,11 @@ def test_alb_and_s3_access_logs_and_flow_logs_land_in_a_private_expiring_log_buc
     assert rule["expiration"] == {"days": 365} and rule["status"] == "Enabled"
     policy = json.loads(named(prod, "-baseline-logs-policy").inputs["policy"])
     writers = {s["Sid"]: s for s in policy["Statement"] if s["Effect"] == "Allow"}
-    assert {s["Resource"].split(":::", 1)[1].split("/", 1)[1].split("/")[0] for s in writers.values() if s["Action"] == "s3:PutObject"} == {"alb", "s3", "vpc-flow"}
+    assert {s["Resource"].split(":::", 1)[1].split("/", 1)[1].split("/")[0] for s in writers.values() if s["Action"] == "s3:PutObject"} == {
+        "alb",
+        "s3",
+        "vpc-flow",
+    }
     assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy["Statement"])
 
 
@@ -151,7 +163,9 @@ def test_the_waf_logs_every_request_without_credentials(plan_of):
     (acl,) = resources(prod, "aws:wafv2/webAcl:WebAcl")
     (logging,) = resources(prod, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
     assert acl.urn in logging.property_dependencies["resourceArn"]
-    [group] = [r for r in resources(prod, "aws:cloudwatch/logGroup:LogGroup") if r.urn in logging.property_dependencies["logDestinationConfigs"]]
+    [group] = [
+        r for r in resources(prod, "aws:cloudwatch/logGroup:LogGroup") if r.urn in logging.property_dependencies["logDestinationConfigs"]
+    ]
     # WAF delivers to CloudWatch Logs only into a group named aws-waf-logs-...
     assert group.inputs["name"].startswith("aws-waf-logs-") and group.inputs["retentionInDays"] == 365
     assert {f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]} == {"authorization", "cookie"}
@@ -162,7 +176,11 @@ def _events_matching(plan, event) -> list[str]:
     as moto implements it."""
     from moto.events.models import EventPattern
 
-    return [r.name.split("-alarms-", 1)[1] for r in resources(plan, "aws:cloudwatch/eventRule:EventRule") if EventPattern.load(r.inputs["eventPattern"]).matches_event(event)]
+    return [
+        r.name.split("-alarms-", 1)[1]
+        for r in resources(plan, "aws:cloudwatch/eventRule:EventRule")
+        if EventPattern.load(r.inputs["eventPattern"]).matches_event(event)
+    ]
 
 
 def _task_stopped(plan, group: str, exit_code: int, cluster_arn: str | None = None) -> dict:
@@ -170,11 +188,21 @@ def _task_stopped(plan, group: str, exit_code: int, cluster_arn: str | None = No
     state change events")."""
     cluster = cluster_arn or plan.states[named(plan, "-ecs-cluster", "aws:ecs/cluster:Cluster").urn]["arn"]
     return {
-        "version": "0", "id": "1", "detail-type": "ECS Task State Change", "source": "aws.ecs", "account": "123456789012",
-        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [f"{cluster.replace(':cluster/', ':task/')}/abc"],
+        "version": "0",
+        "id": "1",
+        "detail-type": "ECS Task State Change",
+        "source": "aws.ecs",
+        "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"{cluster.replace(':cluster/', ':task/')}/abc"],
         "detail": {
-            "clusterArn": cluster, "group": group, "lastStatus": "STOPPED", "desiredStatus": "STOPPED",
-            "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
+            "clusterArn": cluster,
+            "group": group,
+            "lastStatus": "STOPPED",
+            "desiredStatus": "STOPPED",
+            "stopCode": "EssentialContainerExited",
+            "stoppedReason": "Essential container in task exited",
             "containers": [{"name": "c", "exitCode": exit_code, "lastStatus": "STOPPED"}],
         },
     }
@@ -184,9 +212,20 @@ def _deployment_failed(service_arn: str) -> dict:
     """An "ECS Deployment State Change" event (ECS Developer Guide, "Amazon ECS service deployment
     state change events"): its resources hold the service's ARN."""
     return {
-        "version": "0", "id": "2", "detail-type": "ECS Deployment State Change", "source": "aws.ecs", "account": "123456789012",
-        "time": "2026-01-01T00:00:00Z", "region": "eu-west-1", "resources": [service_arn],
-        "detail": {"eventType": "ERROR", "eventName": "SERVICE_DEPLOYMENT_FAILED", "deploymentId": "ecs-svc/1", "reason": "circuit breaker"},
+        "version": "0",
+        "id": "2",
+        "detail-type": "ECS Deployment State Change",
+        "source": "aws.ecs",
+        "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z",
+        "region": "eu-west-1",
+        "resources": [service_arn],
+        "detail": {
+            "eventType": "ERROR",
+            "eventName": "SERVICE_DEPLOYMENT_FAILED",
+            "deploymentId": "ecs-svc/1",
+            "reason": "circuit breaker",
+        },
     }
 
 
@@ -218,7 +257,11 @@ def test_rds_enhanced_monitoring_every_minute_with_its_own_role(plan_of):
     role = named(prod, "-baseline-rds-monitoring", "aws:iam/role:Role")
     assert db["monitoringInterval"] == 60 and role.name in db["monitoringRoleArn"]
     assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
-    assert named(prod, "-baseline-rds-monitoring", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs["policyArn"].endswith("AmazonRDSEnhancedMonitoringRole")
+    assert (
+        named(prod, "-baseline-rds-monitoring", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .inputs["policyArn"]
+        .endswith("AmazonRDSEnhancedMonitoringRole")
+    )
 
 
 @pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
@@ -247,8 +290,18 @@ def test_alarms_cover_lago_signals_and_notify_the_alerts_topic(plan_of):
     prod = plan_of("aws-prod")
     found = alarms(prod)
     expected = {
-        "api-5xx-rate", "api-latency-p99", "api-unhealthy-targets", "api-no-healthy-target", "front-unhealthy-targets", "front-no-healthy-target",
-        "clock-not-running", "worker-at-ceiling", "database-cpu", "database-free-storage", "database-connections", "certificate-expiry",
+        "api-5xx-rate",
+        "api-latency-p99",
+        "api-unhealthy-targets",
+        "api-no-healthy-target",
+        "front-unhealthy-targets",
+        "front-no-healthy-target",
+        "clock-not-running",
+        "worker-at-ceiling",
+        "database-cpu",
+        "database-free-storage",
+        "database-connections",
+        "certificate-expiry",
     }
     assert expected <= set(found)
     for group in ("queue", "cache"):
@@ -270,10 +323,17 @@ def test_alarm_dimensions_name_the_stacks_own_resources(plan_of):
     found = alarms(plan_of("aws-prod"))
     latency = found["api-latency-p99"]
     assert latency["extendedStatistic"] == "p99" and latency["threshold"] == 5
-    assert latency["dimensions"]["LoadBalancer"].startswith("app/lago-edge-alb") and latency["dimensions"]["TargetGroup"].startswith("targetgroup/lago-edge-api")
+    assert latency["dimensions"]["LoadBalancer"].startswith("app/lago-edge-alb") and latency["dimensions"]["TargetGroup"].startswith(
+        "targetgroup/lago-edge-api"
+    )
     assert found["database-cpu"]["dimensions"]["DBInstanceIdentifier"].startswith("lago-db-")
-    assert found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].startswith("lago-redis-queue-") and found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].endswith("-002")
-    assert found["clock-not-running"]["dimensions"]["ServiceName"].startswith("lago-ecs-clock") and found["clock-not-running"]["treatMissingData"] == "breaching"
+    assert found["redis-queue-002-memory"]["dimensions"]["CacheClusterId"].startswith("lago-redis-queue-") and found[
+        "redis-queue-002-memory"
+    ]["dimensions"]["CacheClusterId"].endswith("-002")
+    assert (
+        found["clock-not-running"]["dimensions"]["ServiceName"].startswith("lago-ecs-clock")
+        and found["clock-not-running"]["treatMissingData"] == "breaching"
+    )
     assert found["worker-at-ceiling"]["threshold"] == 8  # the prod preset's worker maxReplicas
     # db.m7g.large: 8 GiB, 814 connections by RDS's formula on DBInstanceClassMemory; 80 % of it.
     assert found["database-connections"]["threshold"] == round(814 * 0.8)
@@ -283,12 +343,23 @@ def test_alarm_dimensions_name_the_stacks_own_resources(plan_of):
 
 
 def test_thresholds_and_recipients_come_from_lago_alerts(plan_config):
-    plan = plan_config({
-        "aws:region": "eu-west-1", "lago:target": "aws", "lago:aws": {"baseline": {"alarms": True}, "services": {"containerInsights": True}},
-        "lago:alerts": {"snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager", "thresholds": {"apiErrorPercent": 2, "databaseCpuPercent": 65, "redisConnections": 500}},
-    })
+    plan = plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:aws": {"baseline": {"alarms": True}, "services": {"containerInsights": True}},
+            "lago:alerts": {
+                "snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager",
+                "thresholds": {"apiErrorPercent": 2, "databaseCpuPercent": 65, "redisConnections": 500},
+            },
+        }
+    )
     found = alarms(plan)
-    assert (found["api-5xx-rate"]["threshold"], found["database-cpu"]["threshold"], found["redis-queue-001-connections"]["threshold"]) == (2, 65, 500)
+    assert (found["api-5xx-rate"]["threshold"], found["database-cpu"]["threshold"], found["redis-queue-001-connections"]["threshold"]) == (
+        2,
+        65,
+        500,
+    )
     assert not resources(plan, "aws:sns/topic:Topic")
     assert {tuple(a["alarmActions"]) for a in found.values()} == {("arn:aws:sns:eu-west-1:123456789012:pager",)}
 
@@ -299,7 +370,11 @@ def test_the_dashboard_shows_every_alarmed_metric(plan_of):
     widgets = {w["properties"]["title"]: w["properties"] for w in json.loads(board.inputs["dashboardBody"])["widgets"]}
     assert set(widgets) == set(alarms(prod))
     # Each graph shows its alarm by ARN: a moved threshold changes the alarm, not the dashboard.
-    assert all(p["annotations"]["alarms"][0].startswith("arn:aws:cloudwatch:") and p["annotations"]["alarms"][0].endswith(f"-{t}-" + p["annotations"]["alarms"][0].rsplit("-", 1)[1]) for t, p in widgets.items())
+    assert all(
+        p["annotations"]["alarms"][0].startswith("arn:aws:cloudwatch:")
+        and p["annotations"]["alarms"][0].endswith(f"-{t}-" + p["annotations"]["alarms"][0].rsplit("-", 1)[1])
+        for t, p in widgets.items()
+    )
 
 
 # -- off switches -----------------------------------------------------------------------------
@@ -310,11 +385,15 @@ SWITCHES = {
     "accessLogs": lambda p: not named(p, "-edge-alb").inputs.get("accessLogs") and not resources(p, "aws:s3/bucketLogging:BucketLogging"),
     "flowLogs": lambda p: not resources(p, "aws:ec2/flowLog:FlowLog"),
     "waf": lambda p: not resources(p, "aws:wafv2/webAcl:WebAcl"),
-    "alarms": lambda p: not resources(p, ALARM) and not resources(p, "aws:sns/topic:Topic") and not resources(p, "aws:cloudwatch/eventRule:EventRule"),
+    "alarms": lambda p: (
+        not resources(p, ALARM) and not resources(p, "aws:sns/topic:Topic") and not resources(p, "aws:cloudwatch/eventRule:EventRule")
+    ),
     "dashboard": lambda p: not resources(p, "aws:cloudwatch/dashboard:Dashboard"),
     "lockDefaultSecurityGroup": lambda p: not resources(p, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"),
     "enhancedMonitoringSeconds": lambda p: named(p, "-db", "aws:rds/instance:Instance").inputs["monitoringInterval"] == 0,
-    "readOnlyRoot": lambda p: not any(c.get("readonlyRootFilesystem") for t in resources(p, TASK) for c in json.loads(t.inputs["containerDefinitions"])),
+    "readOnlyRoot": lambda p: (
+        not any(c.get("readonlyRootFilesystem") for t in resources(p, TASK) for c in json.loads(t.inputs["containerDefinitions"]))
+    ),
 }
 
 

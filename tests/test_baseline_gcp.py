@@ -62,7 +62,11 @@ def test_each_service_agent_is_created_and_its_grant_applied_before_the_key_is_u
     uses the key waits for a pause after the grants (IAM changes take minutes to apply)."""
     prod = plan_of("gcp-prod")
     identities = {r.urn: r for r in resources(prod, "gcp:projects/serviceIdentity:ServiceIdentity")}
-    assert {r.inputs["service"] for r in identities.values()} == {"sqladmin.googleapis.com", "redis.googleapis.com", "secretmanager.googleapis.com"}
+    assert {r.inputs["service"] for r in identities.values()} == {
+        "sqladmin.googleapis.com",
+        "redis.googleapis.com",
+        "secretmanager.googleapis.com",
+    }
     grants = resources(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
     for g in grants:
         if "@gs-project-accounts." in g.inputs["member"]:
@@ -70,7 +74,13 @@ def test_each_service_agent_is_created_and_its_grant_applied_before_the_key_is_u
         assert set(g.dependencies) & set(identities), f"{g.name} grants an agent no ServiceIdentity created"
     pauses = [p for p in resources(prod, "pulumi-python:dynamic:Resource") if {g.urn for g in grants} <= set(p.dependencies)]
     assert len(pauses) == 1 and pauses[0].inputs["seconds"] >= 60
-    keyed = [r for r in prod.resources if r.type.startswith("gcp:") and json.dumps(r.inputs).count("cryptoKeys/") and r.type != "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"]
+    keyed = [
+        r
+        for r in prod.resources
+        if r.type.startswith("gcp:")
+        and json.dumps(r.inputs).count("cryptoKeys/")
+        and r.type != "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
+    ]
     assert len(keyed) >= 5
     for r in keyed:
         assert pauses[0].urn in ancestors_and_deps(prod, r.urn), f"{r.name} may use the key before its grants apply"
@@ -111,10 +121,17 @@ def test_flow_logs_sql_logging_storage_audit_logs_and_a_year_of_retention(plan_o
     prod = plan_of("gcp-prod")
     subnet = named(prod, "-net-run-subnet", "gcp:compute/subnetwork:Subnetwork").inputs
     assert subnet["logConfig"] == {"aggregationInterval": "INTERVAL_5_SEC", "flowSampling": 1, "metadata": "INCLUDE_ALL_METADATA"}
-    assert flags(prod).items() >= {
-        "log_connections": "on", "log_disconnections": "on", "log_lock_waits": "on", "log_min_duration_statement": "1000",
-        "cloudsql.enable_pgaudit": "on", "pgaudit.log": "ddl,role",
-    }.items()
+    assert (
+        flags(prod).items()
+        >= {
+            "log_connections": "on",
+            "log_disconnections": "on",
+            "log_lock_waits": "on",
+            "log_min_duration_statement": "1000",
+            "cloudsql.enable_pgaudit": "on",
+            "pgaudit.log": "ddl,role",
+        }.items()
+    )
     (audit,) = resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig")
     assert audit.inputs["service"] == "storage.googleapis.com"
     assert sorted(c["logType"] for c in audit.inputs["auditLogConfigs"]) == ["DATA_READ", "DATA_WRITE"]
@@ -129,10 +146,25 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     prod = plan_of("gcp-prod")
     found = policies(prod)
     assert {
-        "api-5xx-rate", "api-latency-p99", "crashes", "clock-not-running", "clock-silent", "database-cpu", "database-disk", "database-connections",
-        "redis-queue-memory", "redis-queue-connections", "redis-queue-evictions", "redis-queue-replica-lag",
-        "redis-cache-memory", "redis-cache-connections", "redis-cache-replica-lag",
-        "front-uptime", "api-uptime", "front-certificate", "api-certificate",
+        "api-5xx-rate",
+        "api-latency-p99",
+        "crashes",
+        "clock-not-running",
+        "clock-silent",
+        "database-cpu",
+        "database-disk",
+        "database-connections",
+        "redis-queue-memory",
+        "redis-queue-connections",
+        "redis-queue-evictions",
+        "redis-queue-replica-lag",
+        "redis-cache-memory",
+        "redis-cache-connections",
+        "redis-cache-replica-lag",
+        "front-uptime",
+        "api-uptime",
+        "front-certificate",
+        "api-certificate",
     } == set(found)
     (channel,) = resources(prod, "gcp:monitoring/notificationChannel:NotificationChannel")
     assert channel.inputs["type"] == "email" and channel.inputs["labels"] == {"email_address": "ops@example.com"}
@@ -140,7 +172,11 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     notified = {tuple(p["notificationChannels"]) for p in found.values()}
     assert len(notified) == 1 and next(iter(notified))[0].startswith("projects/lago-prod-example/notificationChannels/")
     rate = found["api-5xx-rate"]["conditions"][0]["conditionThreshold"]
-    assert 'response_code_class="5xx"' in rate["filter"] and "response_code_class" not in rate["denominatorFilter"] and rate["thresholdValue"] == 0.05
+    assert (
+        'response_code_class="5xx"' in rate["filter"]
+        and "response_code_class" not in rate["denominatorFilter"]
+        and rate["thresholdValue"] == 0.05
+    )
     assert 'resource.labels.service_name="lago-api"' in rate["filter"]
     clock = found["clock-not-running"]["conditions"][0]["conditionAbsent"]
     assert 'worker_pool_name="lago-clock"' in clock["filter"]
@@ -150,7 +186,10 @@ def test_alert_policies_cover_lago_signals_and_notify_the_alerts_channel(plan_of
     assert "instances/lago-redis" in evictions["filter"] and evictions["thresholdValue"] == 0
     assert "conditionMatchedLog" in found["crashes"]["conditions"][0] and found["crashes"]["alertStrategy"]["notificationRateLimit"]
     checks = resources(prod, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig")
-    assert {(c.inputs["monitoredResource"]["labels"]["host"], c.inputs["httpCheck"]["path"]) for c in checks} == {("lago.example.com", "/"), ("api.lago.example.com", "/ready")}
+    assert {(c.inputs["monitoredResource"]["labels"]["host"], c.inputs["httpCheck"]["path"]) for c in checks} == {
+        ("lago.example.com", "/"),
+        ("api.lago.example.com", "/ready"),
+    }
 
 
 def test_the_dashboard_charts_the_threshold_policies(plan_of):
@@ -165,7 +204,10 @@ def test_the_dashboard_charts_the_threshold_policies(plan_of):
 
 SWITCHES = {
     "cmek": lambda p: not resources(p, "gcp:kms/cryptoKey:CryptoKey") and not resources(p, SQL)[0].inputs.get("encryptionKeyName"),
-    "armor": lambda p: not resources(p, "gcp:compute/securityPolicy:SecurityPolicy") and not any(b.inputs.get("securityPolicy") for b in resources(p, BACKEND_SERVICE)),
+    "armor": lambda p: (
+        not resources(p, "gcp:compute/securityPolicy:SecurityPolicy")
+        and not any(b.inputs.get("securityPolicy") for b in resources(p, BACKEND_SERVICE))
+    ),
     "edge.logSampleRate": lambda p: not any((b.inputs.get("logConfig") or {}).get("enable") for b in resources(p, BACKEND_SERVICE)),
     "flowLogs": lambda p: not named(p, "-net-run-subnet", "gcp:compute/subnetwork:Subnetwork").inputs.get("logConfig"),
     "sqlLogging": lambda p: "log_connections" not in flags(p),
@@ -190,16 +232,22 @@ def test_each_control_has_a_key_that_turns_it_off(plan_config, plan_of, key):
 
 
 def test_dev_can_turn_the_controls_on(plan_config):
-    plan = plan_config({
-        "gcp:project": "lago-dev-example", "gcp:region": "europe-west1", "lago:target": "gcp",
-        "lago:gcp": {"baseline": {"alarms": True, "cmek": True, "sqlLogging": True, "flowLogs": True}},
-        "lago:alerts": {"notificationChannels": ["projects/lago-dev-example/notificationChannels/42"]},
-    })
+    plan = plan_config(
+        {
+            "gcp:project": "lago-dev-example",
+            "gcp:region": "europe-west1",
+            "lago:target": "gcp",
+            "lago:gcp": {"baseline": {"alarms": True, "cmek": True, "sqlLogging": True, "flowLogs": True}},
+            "lago:alerts": {"notificationChannels": ["projects/lago-dev-example/notificationChannels/42"]},
+        }
+    )
     for control in ("alarms", "cmek", "sqlLogging", "flowLogs"):
         assert not SWITCHES[control](plan), control
     # Without a domain there is no load balancer: no uptime checks, no Cloud Armor, and the
     # existing channel is the only recipient.
-    assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(plan, "gcp:compute/securityPolicy:SecurityPolicy")
+    assert not resources(plan, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig") and not resources(
+        plan, "gcp:compute/securityPolicy:SecurityPolicy"
+    )
     assert {tuple(p["notificationChannels"]) for p in policies(plan).values()} == {("projects/lago-dev-example/notificationChannels/42",)}
 
 
@@ -208,7 +256,10 @@ def test_the_projects_logging_settings_are_owned_by_one_switch_and_survive_a_des
     the stack's: kept on destroy (retainOnDelete), and left alone where another stack or the
     platform owns them (projectLogging: false), whatever the other keys say."""
     prod = plan_of("gcp-prod")
-    project_wide = [*resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig"), *resources(prod, "gcp:logging/projectBucketConfig:ProjectBucketConfig")]
+    project_wide = [
+        *resources(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig"),
+        *resources(prod, "gcp:logging/projectBucketConfig:ProjectBucketConfig"),
+    ]
     assert len(project_wide) == 2 and all(r.retain_on_delete for r in project_wide)
     stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
     stack["lago:gcp"] = {"baseline": {"projectLogging": False}}
@@ -253,7 +304,10 @@ def test_a_new_domain_gets_a_new_certificate_before_the_old_one_goes(plan_config
     stack = yaml.safe_load((PROJECT_DIR / "stacks/Pulumi.gcp-prod.yaml").read_text())["config"]
     stack["lago:domain"] = {"app": "billing.example.com", "api": "api.billing.example.com"}
     moved = plan_config(stack)
-    (old,), (new,) = resources(prod, "gcp:compute/managedSslCertificate:ManagedSslCertificate"), resources(moved, "gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    (old,), (new,) = (
+        resources(prod, "gcp:compute/managedSslCertificate:ManagedSslCertificate"),
+        resources(moved, "gcp:compute/managedSslCertificate:ManagedSslCertificate"),
+    )
     assert old.inputs["name"] != new.inputs["name"] and not new.delete_before_replace
     assert len(new.inputs["name"]) <= 63
 
@@ -265,6 +319,6 @@ def test_a_silent_clock_pages(plan_of):
     (metric,) = resources(prod, "gcp:logging/metric:Metric")
     assert 'worker_pool_name="lago-clock"' in metric.inputs["filter"] and '"Running schedule:"' in metric.inputs["filter"]
     silent = policies(prod)["clock-silent"]["conditions"][0]["conditionAbsent"]
-    assert f'logging.googleapis.com/user/{metric.inputs["name"]}' in silent["filter"]
+    assert f"logging.googleapis.com/user/{metric.inputs['name']}" in silent["filter"]
     assert int(silent["duration"].removesuffix("s")) >= 600
     assert named(prod, "-clock-silent", POLICY).inputs["notificationChannels"]

@@ -105,7 +105,9 @@ def test_no_project_is_a_clear_message(tmp_path):
 def test_a_closed_pipe_ends_quietly(fmt):
     proc = subprocess.Popen(
         [sys.executable, "-m", "lago_infra", "plan", "--stack", "aws-prod", "--format", fmt, "--detail"],
-        cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert proc.stdout.readline()
     proc.stdout.close()  # as `| head -n 1` does
@@ -145,8 +147,10 @@ def test_duplicate_keys_are_refused_with_their_lines(tmp_path):
 
 def test_misspelt_namespaces_and_provider_keys(tmp_path):
     # A namespace nothing reads, and a key of a provider this target does not use: warnings.
-    path = stack(tmp_path, {"lago:target": "local", "lgo:features": {"signup": False}, "gcp:projet": "x",
-                            "pulumi:disable-default-providers": ["aws"]})
+    path = stack(
+        tmp_path,
+        {"lago:target": "local", "lgo:features": {"signup": False}, "gcp:projet": "x", "pulumi:disable-default-providers": ["aws"]},
+    )
     run = cli("plan", "--config", path)
     assert run.returncode == 0, run.stderr
     assert "lgo:features" in run.stderr and "did you mean 'lago:features'" in run.stderr

@@ -17,7 +17,13 @@ from lago_infra.config import ConfigError, RawConfig, validate
 from lago_infra.plan import run_plan
 
 ACCOUNT, OTHER = "123456789012", "210987654321"
-VPC = {"existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}}
+VPC = {
+    "existing": {
+        "vpcId": "vpc-0123456789abcdef0",
+        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+    }
+}
 LISTENER = f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2"
 BALANCER = f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:loadbalancer/app/platform/50dc6c495c0c9188"
 ALB = {
@@ -52,11 +58,40 @@ def accepted(values: dict, provider: dict) -> None:
 @pytest.mark.parametrize(
     "aws, top, key",
     [
-        ({"network": VPC, "edge": {"existing": {**ALB, "listenerArn": LISTENER.replace("eu-west-1", "us-east-1"), "loadBalancerArn": BALANCER.replace("eu-west-1", "us-east-1")}}}, {"domain": DOMAIN}, "lago:aws.edge.existing.listenerArn"),
-        ({"services": {"existingCluster": f"arn:aws:ecs:eu-central-1:{ACCOUNT}:cluster/platform"}}, {}, "lago:aws.services.existingCluster"),
-        ({"services": {"existingNamespaceArn": f"arn:aws:servicediscovery:us-east-2:{ACCOUNT}:namespace/ns-abcdefghij123456"}}, {}, "lago:aws.services.existingNamespaceArn"),
-        ({"baseline": {"existingKmsKeyArn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/12345678-1234-1234-1234-123456789012"}}, {}, "lago:aws.baseline.existingKmsKeyArn"),
-        ({"edge": {"certificateArn": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/12345678-1234-1234-1234-123456789012"}}, {"domain": DOMAIN}, "lago:aws.edge.certificateArn"),
+        (
+            {
+                "network": VPC,
+                "edge": {
+                    "existing": {
+                        **ALB,
+                        "listenerArn": LISTENER.replace("eu-west-1", "us-east-1"),
+                        "loadBalancerArn": BALANCER.replace("eu-west-1", "us-east-1"),
+                    }
+                },
+            },
+            {"domain": DOMAIN},
+            "lago:aws.edge.existing.listenerArn",
+        ),
+        (
+            {"services": {"existingCluster": f"arn:aws:ecs:eu-central-1:{ACCOUNT}:cluster/platform"}},
+            {},
+            "lago:aws.services.existingCluster",
+        ),
+        (
+            {"services": {"existingNamespaceArn": f"arn:aws:servicediscovery:us-east-2:{ACCOUNT}:namespace/ns-abcdefghij123456"}},
+            {},
+            "lago:aws.services.existingNamespaceArn",
+        ),
+        (
+            {"baseline": {"existingKmsKeyArn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/12345678-1234-1234-1234-123456789012"}},
+            {},
+            "lago:aws.baseline.existingKmsKeyArn",
+        ),
+        (
+            {"edge": {"certificateArn": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/12345678-1234-1234-1234-123456789012"}},
+            {"domain": DOMAIN},
+            "lago:aws.edge.certificateArn",
+        ),
         ({}, {"alerts": {"snsTopicArn": f"arn:aws:sns:us-west-2:{ACCOUNT}:pager"}}, "lago:alerts.snsTopicArn"),
         ({"database": {"existingUrlSecretArn": SECRET.replace("eu-west-1", "us-east-1")}}, {}, "lago:aws.database.existingUrlSecretArn"),
     ],
@@ -64,7 +99,9 @@ def accepted(values: dict, provider: dict) -> None:
 def test_a_brought_arn_of_another_region_is_refused_with_both_regions(aws, top, key):
     found = aws_problems(aws, **top)
     assert key in found, found
-    assert "but the stack deploys to eu-west-1" in found[key].what and ("deploy the stack to" in found[key].fix or "replica" in found[key].fix)
+    assert "but the stack deploys to eu-west-1" in found[key].what and (
+        "deploy the stack to" in found[key].fix or "replica" in found[key].fix
+    )
 
 
 def test_a_secret_of_another_region_is_told_to_replicate():
@@ -73,14 +110,18 @@ def test_a_secret_of_another_region_is_told_to_replicate():
 
 
 def test_a_brought_arn_of_another_partition_names_both_partitions():
-    found = aws_problems({"services": {"existingNamespaceArn": f"arn:aws-cn:servicediscovery:eu-west-1:{ACCOUNT}:namespace/ns-abcdefghij123456"}})
+    found = aws_problems(
+        {"services": {"existingNamespaceArn": f"arn:aws-cn:servicediscovery:eu-west-1:{ACCOUNT}:namespace/ns-abcdefghij123456"}}
+    )
     assert "aws-cn partition, and eu-west-1 is in aws" in found["lago:aws.services.existingNamespaceArn"].what
 
 
 def test_the_pieces_of_the_deploying_account_must_share_one():
     aws = {"network": VPC, "edge": {"existing": ALB}, "services": {"existingCluster": f"arn:aws:ecs:eu-west-1:{OTHER}:cluster/platform"}}
     found = aws_problems(aws, domain=DOMAIN)
-    assert f"is in account {OTHER}, but lago:aws.edge.existing.listenerArn is in {ACCOUNT}" in found["lago:aws.services.existingCluster"].what
+    assert (
+        f"is in account {OTHER}, but lago:aws.edge.existing.listenerArn is in {ACCOUNT}" in found["lago:aws.services.existingCluster"].what
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +138,10 @@ def test_accounts_the_stack_states_are_compared_with_each_arn(provider, fragment
 
 def test_a_kms_key_of_another_account_is_allowed_and_pieces_in_the_region_pass():
     key = f"arn:aws:kms:eu-west-1:{OTHER}:key/12345678-1234-1234-1234-123456789012"
-    accepted({"target": "aws", "domain": DOMAIN, "aws": {"network": VPC, "edge": {"existing": ALB}, "baseline": {"existingKmsKeyArn": key}}}, {"aws:region": "eu-west-1", "aws:allowedAccountIds": [ACCOUNT]})
+    accepted(
+        {"target": "aws", "domain": DOMAIN, "aws": {"network": VPC, "edge": {"existing": ALB}, "baseline": {"existingKmsKeyArn": key}}},
+        {"aws:region": "eu-west-1", "aws:allowedAccountIds": [ACCOUNT]},
+    )
 
 
 # -- class 1: pieces that refer to each other ---------------------------------------------------------
@@ -111,7 +155,9 @@ def test_the_listener_and_the_load_balancer_must_be_one_alb():
 
 
 def test_the_dns_name_must_be_the_listeners_alb():
-    found = aws_problems({"network": VPC, "edge": {"existing": {**ALB, "dnsName": "other-1234567890.eu-west-1.elb.amazonaws.com"}}}, domain=DOMAIN)
+    found = aws_problems(
+        {"network": VPC, "edge": {"existing": {**ALB, "dnsName": "other-1234567890.eu-west-1.elb.amazonaws.com"}}}, domain=DOMAIN
+    )
     assert "ALB named other" in found["lago:aws.edge.existing.dnsName"].what
 
 
@@ -133,7 +179,10 @@ def test_a_dns_zone_that_is_an_albs_canonical_zone_is_refused(zone):
     "aws, key",
     [
         ({"edge": {"existing": ALB}}, "lago:aws.edge.existing"),
-        ({"database": {"existing": {"host": "pg.abc.eu-west-1.rds.amazonaws.com", "adminSecretArn": SECRET}}}, "lago:aws.database.existing"),
+        (
+            {"database": {"existing": {"host": "pg.abc.eu-west-1.rds.amazonaws.com", "adminSecretArn": SECRET}}},
+            "lago:aws.database.existing",
+        ),
         ({"redis": {"existing": {"queue": {"host": "master.platform.abc.euw1.cache.amazonaws.com"}}}}, "lago:aws.redis.existing"),
     ],
 )
@@ -143,12 +192,20 @@ def test_aws_a_brought_piece_in_the_platforms_vpc_needs_that_vpc(aws, key):
 
 
 GCP = {"gcp:project": "lago-test-1", "gcp:region": "europe-west1"}
-NETWORK = {"existing": {"network": "projects/host-prj/global/networks/core", "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run"}}
+NETWORK = {
+    "existing": {
+        "network": "projects/host-prj/global/networks/core",
+        "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run",
+    }
+}
 
 
 def gcp_problems(gcp: dict, provider: dict = GCP, **top) -> dict:
     with pytest.raises(ConfigError) as caught:
-        validate(RawConfig({"target": "gcp", "gcp": gcp, **top}, set(), "stacks/Pulumi.test.yaml", set(provider), provider), default_providers=True)
+        validate(
+            RawConfig({"target": "gcp", "gcp": gcp, **top}, set(), "stacks/Pulumi.test.yaml", set(provider), provider),
+            default_providers=True,
+        )
     return {p.key: p for p in caught.value.problems}
 
 
@@ -166,18 +223,23 @@ def test_gcp_a_brought_sql_or_memorystore_needs_the_platforms_network(gcp, key):
 
 def test_gcp_the_subnetwork_is_in_the_region_and_of_the_networks_project():
     other_region = {"existing": {**NETWORK["existing"], "subnetwork": "projects/host-prj/regions/us-central1/subnetworks/run"}}
-    assert "is in us-central1, but Lago runs in europe-west1" in gcp_problems({"network": other_region})["lago:gcp.network.existing.subnetwork"].what
+    assert (
+        "is in us-central1, but Lago runs in europe-west1"
+        in gcp_problems({"network": other_region})["lago:gcp.network.existing.subnetwork"].what
+    )
     other_project = {"existing": {**NETWORK["existing"], "subnetwork": "projects/other-prj/regions/europe-west1/subnetworks/run"}}
     assert "network is host-prj's" in gcp_problems({"network": other_project})["lago:gcp.network.existing.subnetwork"].what
     # lago:gcp.region overrides the provider's: compared with it.
-    assert "but Lago runs in us-east1" in gcp_problems({"region": "us-east1", "network": NETWORK})["lago:gcp.network.existing.subnetwork"].what
+    assert (
+        "but Lago runs in us-east1" in gcp_problems({"region": "us-east1", "network": NETWORK})["lago:gcp.network.existing.subnetwork"].what
+    )
     # A Shared VPC (the host project's network, Lago in its own project) is fine.
     accepted({"target": "gcp", "gcp": {"network": NETWORK}}, GCP)
 
 
 # -- the component compares with its own provider --------------------------------------------------------
 
-AWS_PROGRAM = '''
+AWS_PROGRAM = """
 import pulumi
 import pulumi_aws as aws
 from lago_infra import LagoAws, LagoSettings
@@ -185,8 +247,8 @@ from lago_infra import LagoAws, LagoSettings
 provider = aws.Provider("platform", region="us-west-2")
 key = "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"
 LagoAws("billing", LagoSettings(target="aws", aws={"baseline": {"existingKmsKeyArn": key}}), opts=pulumi.ResourceOptions(provider=provider))
-'''
-GCP_PROGRAM = '''
+"""
+GCP_PROGRAM = """
 import pulumi
 import pulumi_gcp as gcp
 from lago_infra import LagoGcp, LagoSettings
@@ -194,14 +256,22 @@ from lago_infra import LagoGcp, LagoSettings
 provider = gcp.Provider("platform", project="platform-prj", region="us-central1")
 network = {"existing": {"network": "projects/host-prj/global/networks/core", "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run"}}
 LagoGcp("billing", LagoSettings(target="gcp", gcp={"network": network}), opts=pulumi.ResourceOptions(provider=provider))
-'''
+"""
 
 
 @pytest.mark.parametrize(
     "program, config, line",
     [
-        (AWS_PROGRAM, "config:\n  aws:region: eu-west-1\n", "  - aws.baseline.existingKmsKeyArn: is in eu-west-1, but the stack deploys to us-west-2"),
-        (GCP_PROGRAM, "config:\n  gcp:project: lago-test-1\n  gcp:region: europe-west1\n", "  - gcp.network.existing.subnetwork: is in europe-west1, but Lago runs in us-central1"),
+        (
+            AWS_PROGRAM,
+            "config:\n  aws:region: eu-west-1\n",
+            "  - aws.baseline.existingKmsKeyArn: is in eu-west-1, but the stack deploys to us-west-2",
+        ),
+        (
+            GCP_PROGRAM,
+            "config:\n  gcp:project: lago-test-1\n  gcp:region: europe-west1\n",
+            "  - gcp.network.existing.subnetwork: is in europe-west1, but Lago runs in us-central1",
+        ),
     ],
 )
 def test_a_component_given_a_provider_compares_the_pieces_with_its_region(tmp_path, capsys, program, config, line):
@@ -217,12 +287,14 @@ def test_a_component_given_a_provider_compares_the_pieces_with_its_region(tmp_pa
 def test_outputs_are_left_to_the_deployment(tmp_path):
     """An ARN known only while deploying (another resource's output) is not compared."""
     (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
-    (tmp_path / "__main__.py").write_text(textwrap.dedent('''
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent("""
         import pulumi_aws as aws
         from lago_infra import LagoAws, LagoSettings
         key = aws.kms.Key("platform")
         LagoAws("billing", LagoSettings(target="aws", aws={"baseline": {"existingKmsKeyArn": key.arn}}))
-    '''))
+    """)
+    )
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
     plan = run_plan(config_file=tmp_path / "Pulumi.dev.yaml", project_dir=tmp_path)
     assert [r.name for r in plan.by_type("aws:kms/key:Key")] == ["platform"]  # the brought key, none of Lago's
@@ -234,8 +306,16 @@ def test_outputs_are_left_to_the_deployment(tmp_path):
 @pytest.mark.parametrize(
     "host, fragment, writer",
     [
-        ("platform.cluster-ro-abcdefghijkl.eu-west-1.rds.amazonaws.com", "Aurora reader endpoint", "platform.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com"),
-        ("reports.cluster-custom-abcdefghijkl.eu-west-1.rds.amazonaws.com", "Aurora custom endpoint", "reports.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com"),
+        (
+            "platform.cluster-ro-abcdefghijkl.eu-west-1.rds.amazonaws.com",
+            "Aurora reader endpoint",
+            "platform.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com",
+        ),
+        (
+            "reports.cluster-custom-abcdefghijkl.eu-west-1.rds.amazonaws.com",
+            "Aurora custom endpoint",
+            "reports.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com",
+        ),
     ],
 )
 def test_a_reader_endpoint_where_lago_writes_is_refused_with_the_writer(host, fragment, writer):
@@ -260,7 +340,10 @@ def test_a_cluster_mode_or_reader_redis_is_refused(host, fragment):
     assert fragment in found["lago:aws.redis.existing.queue.host"].what
 
 
-@pytest.mark.parametrize("host", ["master.platform.abcdef.euw1.cache.amazonaws.com", "platform.abcdef.ng.0001.euw1.cache.amazonaws.com", "10.0.3.17", "redis.internal"])
+@pytest.mark.parametrize(
+    "host",
+    ["master.platform.abcdef.euw1.cache.amazonaws.com", "platform.abcdef.ng.0001.euw1.cache.amazonaws.com", "10.0.3.17", "redis.internal"],
+)
 def test_a_primary_redis_endpoint_is_accepted(host):
     accepted({"target": "aws", "aws": {"network": VPC, "redis": {"existing": {"queue": {"host": host}}}}}, {"aws:region": "eu-west-1"})
 
@@ -318,11 +401,24 @@ def test_dockers_own_networks_are_refused(network, tmp_path, capsys):
 def test_a_stack_file_with_pieces_of_another_region_exits_2_with_every_problem(tmp_path, capsys):
     """End to end: the CLI, one message, each key."""
     path = tmp_path / "Pulumi.adhoc.yaml"
-    path.write_text(json.dumps({"config": {
-        "aws:region": "eu-west-1", "lago:target": "aws", "lago:domain": DOMAIN,
-        "lago:aws": {"edge": {"existing": {**ALB, "listenerArn": LISTENER.replace("eu-west-1", "us-east-1")}}},
-    }}))
+    path.write_text(
+        json.dumps(
+            {
+                "config": {
+                    "aws:region": "eu-west-1",
+                    "lago:target": "aws",
+                    "lago:domain": DOMAIN,
+                    "lago:aws": {"edge": {"existing": {**ALB, "listenerArn": LISTENER.replace("eu-west-1", "us-east-1")}}},
+                }
+            }
+        )
+    )
     assert main(["plan", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     keys = [line.split(": ", 1)[0].strip(" -") for line in err.splitlines() if line.startswith("  - ")]
-    assert keys == ["lago:aws.edge.existing", "lago:aws.edge.existing.loadBalancerArn", "lago:aws.edge.existing.dnsName", "lago:aws.edge.existing.listenerArn"], err
+    assert keys == [
+        "lago:aws.edge.existing",
+        "lago:aws.edge.existing.loadBalancerArn",
+        "lago:aws.edge.existing.dnsName",
+        "lago:aws.edge.existing.listenerArn",
+    ], err

@@ -46,14 +46,17 @@ def resolved(tmp_path, entries: dict):
 
 def test_the_resolved_config_gives_the_plan_the_environments_values(tmp_path, capsys):
     path = stack(tmp_path, ["platform/lago-prod"], {"lago:target": "local", "lago:local": {"frontPort": 8080}})
-    values = resolved(tmp_path, {
-        "lago:target": {"value": "local", "secret": False},
-        "lago:local": {"value": "{\"frontPort\":8080}", "objectValue": {"frontPort": 8080}, "secret": False},
-        # Set by the environment only.
-        "lago:version": {"value": "v1.50.0", "secret": False},
-        "lago:webhookAttempts": {"value": "5", "secret": False},
-        "lago:license": {"secret": True},
-    })
+    values = resolved(
+        tmp_path,
+        {
+            "lago:target": {"value": "local", "secret": False},
+            "lago:local": {"value": '{"frontPort":8080}', "objectValue": {"frontPort": 8080}, "secret": False},
+            # Set by the environment only.
+            "lago:version": {"value": "v1.50.0", "secret": False},
+            "lago:webhookAttempts": {"value": "5", "secret": False},
+            "lago:license": {"secret": True},
+        },
+    )
     plan = run_plan(config_file=path, resolved_config=values)
     assert plan.roles["api"]["image"] == "getlago/api:v1.50.0"
     assert plan.roles["api"]["env"]["LAGO_WEBHOOK_ATTEMPTS"] == "5"

@@ -32,11 +32,15 @@ ORG = {"name": "Acme", "email": "admin@acme.test", "password": "x"}
 
 @pytest.mark.parametrize("email", ["admin-at-acme", "admin@localhost", "two@@acme.test", "Admin <admin@acme.test>"])
 def test_the_first_admin_needs_an_email_address(email):
-    found = problems({"target": "local", "features": {"signup": False}, "organization": {**ORG, "email": email}}, frozenset({"organization"}))
+    found = problems(
+        {"target": "local", "features": {"signup": False}, "organization": {**ORG, "email": email}}, frozenset({"organization"})
+    )
     assert "is not an e-mail address" in found["lago:organization.email"].what
 
 
-@pytest.mark.parametrize("sender, good", [("billing@acme.test", True), ("Acme Billing <billing@acme.test>", True), ("Lago billing", False), ("<billing>", False)])
+@pytest.mark.parametrize(
+    "sender, good", [("billing@acme.test", True), ("Acme Billing <billing@acme.test>", True), ("Lago billing", False), ("<billing>", False)]
+)
 def test_the_sender_is_an_address_or_a_named_address(sender, good):
     values = {"target": "local", "smtp": {"address": "smtp.acme.test", "fromEmail": sender}}
     if good:
@@ -47,7 +51,12 @@ def test_the_sender_is_an_address_or_a_named_address(sender, good):
 
 @pytest.mark.parametrize(
     "address, fragment",
-    [("smtp://mail.acme.test", "is a URL, not a host"), ("mail.acme.test:587", "holds a port"), ("mail acme", "is not a host name"), ("mail.acme.test/x", "is a URL")],
+    [
+        ("smtp://mail.acme.test", "is a URL, not a host"),
+        ("mail.acme.test:587", "holds a port"),
+        ("mail acme", "is not a host name"),
+        ("mail.acme.test/x", "is a URL"),
+    ],
 )
 def test_the_smtp_address_is_a_host(address, fragment):
     found = problems({"target": "local", "smtp": {"address": address, "fromEmail": "billing@acme.test"}})
@@ -86,7 +95,15 @@ def test_the_oauth_proxy_url_has_its_scheme_and_no_path(url):
     assert "lago:oauthProxyUrl" in problems({"target": "local", "oauthProxyUrl": url})
 
 
-@pytest.mark.parametrize("dsn, good", [("https://0123abcd@o12345.ingest.sentry.io/4505", True), ("not-a-dsn", False), ("https://o12345.ingest.sentry.io/4505", False), ("https://key@o12345.ingest.sentry.io/", False)])
+@pytest.mark.parametrize(
+    "dsn, good",
+    [
+        ("https://0123abcd@o12345.ingest.sentry.io/4505", True),
+        ("not-a-dsn", False),
+        ("https://o12345.ingest.sentry.io/4505", False),
+        ("https://key@o12345.ingest.sentry.io/", False),
+    ],
+)
 def test_the_sentry_dsn_has_its_key_host_and_project(dsn, good):
     values = {"target": "local", "sentry": {"dsn": dsn}}
     if good:
@@ -172,7 +189,9 @@ def test_an_image_repository_with_a_tag_is_refused(image, fragment):
 
 
 def test_a_registry_port_is_no_tag_and_the_pdf_image_needs_one():
-    accepted({"target": "local", "images": {"api": "registry.acme.test:5000/getlago/api", "front": "registry.acme.test:5000/getlago/front"}})
+    accepted(
+        {"target": "local", "images": {"api": "registry.acme.test:5000/getlago/api", "front": "registry.acme.test:5000/getlago/front"}}
+    )
     assert "has no tag" in problems({"target": "local", "images": {"pdf": "getlago/lago-gotenberg"}})["lago:images.pdf"].what
 
 
@@ -214,15 +233,34 @@ def test_a_database_name_or_user_rds_refuses(database, key):
 
 
 def test_a_brought_server_takes_any_name():
-    accepted({"target": "aws", "database": {"name": "lago-billing"}, "aws": {
-        "network": {"existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}},
-        "database": {"existing": {"host": "pg.abc.eu-west-1.rds.amazonaws.com", "adminSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf"}},
-    }})
+    accepted(
+        {
+            "target": "aws",
+            "database": {"name": "lago-billing"},
+            "aws": {
+                "network": {
+                    "existing": {
+                        "vpcId": "vpc-0123456789abcdef0",
+                        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                    }
+                },
+                "database": {
+                    "existing": {
+                        "host": "pg.abc.eu-west-1.rds.amazonaws.com",
+                        "adminSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf",
+                    }
+                },
+            },
+        }
+    )
 
 
 @pytest.mark.parametrize("allocated, ceiling, least", [(100, 105, 110), (20, 21, 22), (100, 100, 110)])
 def test_a_storage_ceiling_rds_refuses(allocated, ceiling, least):
-    problem = problems({"target": "aws", "aws": {"database": {"allocatedStorage": allocated, "maxAllocatedStorage": ceiling}}})["lago:aws.database.maxAllocatedStorage"]
+    problem = problems({"target": "aws", "aws": {"database": {"allocatedStorage": allocated, "maxAllocatedStorage": ceiling}}})[
+        "lago:aws.database.maxAllocatedStorage"
+    ]
     assert "which RDS refuses" in problem.what and problem.fix.startswith(f"set it to at least {least}")
 
 
@@ -247,7 +285,17 @@ def test_the_reserved_words_are_postgresqls(postgres):
 
 def test_a_values_problem_exits_2_naming_the_stack_file(tmp_path, capsys):
     path = tmp_path / "Pulumi.adhoc.yaml"
-    path.write_text(json.dumps({"config": {"lago:target": "local", "lago:env": {"LAGO_LOG_LEVEL": "verbose"}, "lago:urls": {"front": "https://lago.acme.test/app"}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "config": {
+                    "lago:target": "local",
+                    "lago:env": {"LAGO_LOG_LEVEL": "verbose"},
+                    "lago:urls": {"front": "https://lago.acme.test/app"},
+                }
+            }
+        )
+    )
     assert main(["plan", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"Invalid stack configuration in {path} (2 problems)") and "Traceback" not in err

@@ -30,31 +30,46 @@ def problem_keys(message: str) -> list[str]:
 
 
 def test_aws_a_closed_sign_up_and_sizes_fargate_refuses_are_one_message(tmp_path, capsys):
-    code, err = plan_file(tmp_path, capsys, {
-        "aws:region": "eu-west-1",
-        "lago:target": "aws",
-        "lago:features": {"signup": False},
-        "lago:roles": {"api": {"cpu": 0.25, "memory": 4096}, "worker": {"cpu": 4, "memory": 1024}},
-        "lago:tags": {"aws:owner": "x"},
-    })
+    code, err = plan_file(
+        tmp_path,
+        capsys,
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:features": {"signup": False},
+            "lago:roles": {"api": {"cpu": 0.25, "memory": 4096}, "worker": {"cpu": 4, "memory": 1024}},
+            "lago:tags": {"aws:owner": "x"},
+        },
+    )
     assert code == 2
     assert "(4 problems)" in err.splitlines()[0]
     assert problem_keys(err) == ["lago:organization", "lago:roles.api.memory", "lago:roles.worker.memory", "lago:tags.aws:owner"]
 
 
 def test_gcp_every_size_and_label_google_refuses_is_one_message(tmp_path, capsys):
-    code, err = plan_file(tmp_path, capsys, {
-        "gcp:project": "lago-test-1",
-        "gcp:region": "europe-west1",
-        "lago:target": "gcp",
-        "lago:roles": {"api": {"cpu": 4, "memory": 512}, "worker": {"cpu": 8, "memory": 1024}},
-        "lago:tags": {"app": "x", "Cost Center": "y"},
-        "lago:gcp": {"run": {"autoscaleWorkers": False}, "redis": {"existing": {"queue": {"host": "10.0.0.3", "tls": False}, "cache": {"host": "10.0.0.4", "tls": False}}}},
-    })
+    code, err = plan_file(
+        tmp_path,
+        capsys,
+        {
+            "gcp:project": "lago-test-1",
+            "gcp:region": "europe-west1",
+            "lago:target": "gcp",
+            "lago:roles": {"api": {"cpu": 4, "memory": 512}, "worker": {"cpu": 8, "memory": 1024}},
+            "lago:tags": {"app": "x", "Cost Center": "y"},
+            "lago:gcp": {
+                "run": {"autoscaleWorkers": False},
+                "redis": {"existing": {"queue": {"host": "10.0.0.3", "tls": False}, "cache": {"host": "10.0.0.4", "tls": False}}},
+            },
+        },
+    )
     assert code == 2
     assert set(problem_keys(err)) == {
-        "lago:roles.api.memory", "lago:roles.worker.memory", "lago:tags.app", "lago:tags.Cost Center",
-        "lago:gcp.redis.existing.cache", "lago:gcp.redis.existing",  # and the network it needs
+        "lago:roles.api.memory",
+        "lago:roles.worker.memory",
+        "lago:tags.app",
+        "lago:tags.Cost Center",
+        "lago:gcp.redis.existing.cache",
+        "lago:gcp.redis.existing",  # and the network it needs
     }
 
 
@@ -67,10 +82,12 @@ def test_gcp_placement_problems_are_one_message(tmp_path, capsys):
 
 def test_aws_placement_problems_are_one_message(tmp_path, capsys):
     (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
-    (tmp_path / "__main__.py").write_text(textwrap.dedent("""
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent("""
         from lago_infra import LagoAws, LagoSettings
         LagoAws("billing-platform-production", LagoSettings(target="aws"))
-    """))
+    """)
+    )
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-atlantis-1\n")
     code = main(["plan", "--project-dir", str(tmp_path), "--config", str(tmp_path / "Pulumi.dev.yaml")])
     err = capsys.readouterr().err

@@ -18,13 +18,35 @@ from lago_infra.lago.roles import DEDICATED_QUEUES
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 TOP_KEYS = sorted(f.alias or n for n, f in LagoSettings.model_fields.items())
-NESTED = ["roles.api.replicas", "roles.clock.maxReplicas", "roles.worker.cpu", "database.version", "database.pool.web",
-          "api.threads", "workers.concurrency", "workers.dedicated", "features.signup", "smtp.port", "urls.front",
-          "domain.app", "domain.api", "local.apiPort", "local.frontPort", "roles.api.max_replicas", "aws.network.cidr",
-          "gcp.network.subnetCidr", "protection.acknowledge_data_loss", "protection.protect", "env", "secretEnv", "images.api", "redis.separateCache"]
+NESTED = [
+    "roles.api.replicas",
+    "roles.clock.maxReplicas",
+    "roles.worker.cpu",
+    "database.version",
+    "database.pool.web",
+    "api.threads",
+    "workers.concurrency",
+    "workers.dedicated",
+    "features.signup",
+    "smtp.port",
+    "urls.front",
+    "domain.app",
+    "domain.api",
+    "local.apiPort",
+    "local.frontPort",
+    "roles.api.max_replicas",
+    "aws.network.cidr",
+    "gcp.network.subnetCidr",
+    "protection.acknowledge_data_loss",
+    "protection.protect",
+    "env",
+    "secretEnv",
+    "images.api",
+    "redis.separateCache",
+]
 
 anything = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=True) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
@@ -110,8 +132,10 @@ def test_prod_without_protection_needs_the_acknowledgement(target, protect, dele
 
 
 @FAST
-@given(secret=st.text(min_size=1, max_size=30).filter(str.strip),
-       where=st.sampled_from(["smtp", "license", "secretEnv", "secrets", "googleAuth"]))
+@given(
+    secret=st.text(min_size=1, max_size=30).filter(str.strip),
+    where=st.sampled_from(["smtp", "license", "secretEnv", "secrets", "googleAuth"]),
+)
 def test_secrets_written_in_plain_text_are_rejected_and_not_echoed(secret, where):
     value = {
         "smtp": {"address": "smtp.example.com", "fromEmail": "a@example.com", "password": secret},
@@ -125,7 +149,11 @@ def test_secrets_written_in_plain_text_are_rejected_and_not_echoed(secret, where
 
 
 @FAST
-@given(name=st.sampled_from(["DATABASE_URL", "LAGO_SIDEKIQ_WEB", "SIDEKIQ_PDFS", "LAGO_API_URL", "RAILS_ENV", "DATABASE_POOL", "NOT_A_LAGO_VAR"]))
+@given(
+    name=st.sampled_from(
+        ["DATABASE_URL", "LAGO_SIDEKIQ_WEB", "SIDEKIQ_PDFS", "LAGO_API_URL", "RAILS_ENV", "DATABASE_POOL", "NOT_A_LAGO_VAR"]
+    )
+)
 def test_variables_owned_by_typed_keys_cannot_be_set_through_env(name):
     rejected({**base(), "env": {name: "x"}})
 
@@ -145,8 +173,11 @@ def test_bad_config_registers_nothing_and_the_cli_prints_no_traceback(tmp_path, 
 
 
 @FAST
-@given(target=st.sampled_from(["local", "aws", "gcp"]), key=st.text(min_size=1, max_size=20),
-       namespace=st.sampled_from(["aws", "gcp", "docker", "lgo", "pulumi", "random", "tls", "x"]))
+@given(
+    target=st.sampled_from(["local", "aws", "gcp"]),
+    key=st.text(min_size=1, max_size=20),
+    namespace=st.sampled_from(["aws", "gcp", "docker", "lgo", "pulumi", "random", "tls", "x"]),
+)
 def test_any_key_outside_lago_is_accepted_warned_or_a_config_error(target, key, namespace):
     accepted_or_config_error({"target": target}, {f"{namespace}:{key}"})
 
@@ -168,7 +199,10 @@ def test_the_same_port_for_front_and_api_is_refused(port):
 
 
 @FAST
-@given(value=st.integers(-10**6, 10**6), path=st.sampled_from(["roles.api.replicas", "webhookAttempts", "database.version", "workers.concurrency"]))
+@given(
+    value=st.integers(-(10**6), 10**6),
+    path=st.sampled_from(["roles.api.replicas", "webhookAttempts", "database.version", "workers.concurrency"]),
+)
 def test_a_number_out_of_range_states_the_range(value, path):
     try:
         validate(RawConfig(put(base(), path, value), set(), "test"))
@@ -213,7 +247,11 @@ def test_the_cidr_type_turns_every_bad_range_into_a_problem(cidr):
 #: below replace one with anything, or compare them with any region.
 BROUGHT = {
     "aws": {
-        "aws.network.existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]},
+        "aws.network.existing": {
+            "vpcId": "vpc-0123456789abcdef0",
+            "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+            "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+        },
         "aws.edge.existing": {
             "listenerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2",
             "loadBalancerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188",
@@ -227,12 +265,23 @@ BROUGHT = {
         "aws.services.existingCluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/platform",
         "aws.services.existingNamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456",
         "aws.baseline.existingKmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012",
-        "aws.database.existing": {"host": "pg.cluster-abc.eu-west-1.rds.amazonaws.com", "adminSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf"},
-        "aws.redis.existing": {"queue": {"host": "master.platform.abcdef.euw1.cache.amazonaws.com", "authTokenSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf"}},
+        "aws.database.existing": {
+            "host": "pg.cluster-abc.eu-west-1.rds.amazonaws.com",
+            "adminSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf",
+        },
+        "aws.redis.existing": {
+            "queue": {
+                "host": "master.platform.abcdef.euw1.cache.amazonaws.com",
+                "authTokenSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf",
+            }
+        },
         "alerts.snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:pager",
     },
     "gcp": {
-        "gcp.network.existing": {"network": "projects/host-prj/global/networks/core", "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run"},
+        "gcp.network.existing": {
+            "network": "projects/host-prj/global/networks/core",
+            "subnetwork": "projects/host-prj/regions/europe-west1/subnetworks/run",
+        },
         "gcp.database.existing": {"instance": "host-prj:europe-west1:platform-pg", "privateIp": "10.9.0.5"},
         "gcp.redis.existing": {"queue": {"host": "10.9.1.4", "tls": False}},
         "gcp.storage.existing": "platform-files",
@@ -258,7 +307,9 @@ def brought_paths(target: str) -> list[str]:
     return paths
 
 
-regions = st.sampled_from(["eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1", "europe-west1", "us-central1", ""]) | st.text(max_size=12)
+regions = st.sampled_from(["eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1", "europe-west1", "us-central1", ""]) | st.text(
+    max_size=12
+)
 arns = st.builds(
     lambda partition, service, region, account, resource: f"arn:{partition}:{service}:{region}:{account}:{resource}",
     st.sampled_from(["aws", "aws-cn", "aws-us-gov", "x"]),
@@ -273,7 +324,11 @@ arns = st.builds(
 @given(target=st.sampled_from(["aws", "gcp"]), data=st.data(), value=anything | arns, region=regions)
 def test_any_value_of_a_brought_piece_against_any_region_is_settings_or_a_config_error(target, data, value, region):
     path = data.draw(st.sampled_from(brought_paths(target)))
-    provider = {"aws:region": region, "aws:allowedAccountIds": ["123456789012"]} if target == "aws" else {"gcp:project": "lago-test-1", "gcp:region": region}
+    provider = (
+        {"aws:region": region, "aws:allowedAccountIds": ["123456789012"]}
+        if target == "aws"
+        else {"gcp:project": "lago-test-1", "gcp:region": region}
+    )
     values = put(brought(target), path, value)
     try:
         validate(RawConfig(values, set(), "test", set(provider), provider), default_providers=True)
@@ -289,7 +344,10 @@ def test_the_brought_pieces_above_are_accepted_in_their_region(target):
 
 
 @FAST
-@given(target=st.sampled_from(["local", "aws", "gcp"]), args=st.dictionaries(st.sampled_from(TOP_KEYS + ["max_replicas", "tpyo", "secret_env"]), anything, max_size=4))
+@given(
+    target=st.sampled_from(["local", "aws", "gcp"]),
+    args=st.dictionaries(st.sampled_from(TOP_KEYS + ["max_replicas", "tpyo", "secret_env"]), anything, max_size=4),
+)
 def test_any_component_args_are_settings_or_a_config_error_naming_the_component(target, args):
     """The args a component of the package takes (any language), and settings built in Python
     with the classes: never anything but settings or the one ConfigError."""

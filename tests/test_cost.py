@@ -39,7 +39,9 @@ def test_every_billable_type_of_a_shipped_plan_has_a_price_rule(plan_of, stack):
 def test_a_type_with_no_rule_is_unpriced_not_zero(plan_of):
     d = doc(plan_of, "aws-dev")
     before = estimate(d).monthly
-    d["resources"].append({"urn": "urn:x::aws:opensearch/domain:Domain::search", "type": "aws:opensearch/domain:Domain", "name": "search", "inputs": {}})
+    d["resources"].append(
+        {"urn": "urn:x::aws:opensearch/domain:Domain::search", "type": "aws:opensearch/domain:Domain", "name": "search", "inputs": {}}
+    )
     est = estimate(d)
     assert est.unpriced == ["urn:x::aws:opensearch/domain:Domain::search"]
     assert est.monthly == before
@@ -335,8 +337,14 @@ def test_cloud_logging_lines_follow_what_the_plan_turns_on(plan_of):
     d = doc(plan_of, "gcp-prod")
     est = estimate(d)
     names = {l.name for l in est.lines}
-    assert {"lago-edge-api-backend (request logs)", "lago-edge-front-backend (request logs)", "lago-baseline-storage-audit (Data Access logs)",
-            "lago-db-instance (logs)", "lago-net-run-subnet (flow logs)", "lago-baseline-log-retention (log retention)"} <= names
+    assert {
+        "lago-edge-api-backend (request logs)",
+        "lago-edge-front-backend (request logs)",
+        "lago-baseline-storage-audit (Data Access logs)",
+        "lago-db-instance (logs)",
+        "lago-net-run-subnet (flow logs)",
+        "lago-baseline-log-retention (log retention)",
+    } <= names
     assert all(f"lago-{r} (logs)" in names for r in d["roles"] if r != "migrate")
     retention = line(est, "lago-baseline-log-retention (log retention)")
     assert retention.monthly[0] > 1 and "365-day" in retention.quantity

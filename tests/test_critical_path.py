@@ -13,7 +13,14 @@ from lago_infra.cost.durations import duration
 
 def res(name, type_, deps=(), parent=None, inputs=None, uses=()):
     urn = f"urn:{name}"
-    r = {"urn": urn, "name": name, "type": type_, "parent": parent and f"urn:{parent}", "dependencies": [f"urn:{d}" for d in deps], "inputs": inputs or {}}
+    r = {
+        "urn": urn,
+        "name": name,
+        "type": type_,
+        "parent": parent and f"urn:{parent}",
+        "dependencies": [f"urn:{d}" for d in deps],
+        "inputs": inputs or {},
+    }
     r["property_dependencies"] = {"x": [f"urn:{u}" for u in uses]}
     return r
 
@@ -58,9 +65,10 @@ def test_durations_read_the_inputs():
     ha = duration(res("c", "gcp:redis/instance:Instance", inputs={"tier": "STANDARD_HA"})).create
     assert ha > duration(res("d", "gcp:redis/instance:Instance", inputs={"tier": "BASIC"})).create
     regional = {"settings": {"availabilityType": "REGIONAL"}}
-    assert duration(res("e", "gcp:sql/databaseInstance:DatabaseInstance", inputs=regional)).create > duration(
-        res("f", "gcp:sql/databaseInstance:DatabaseInstance", inputs={"settings": {}})
-    ).create
+    assert (
+        duration(res("e", "gcp:sql/databaseInstance:DatabaseInstance", inputs=regional)).create
+        > duration(res("f", "gcp:sql/databaseInstance:DatabaseInstance", inputs={"settings": {}})).create
+    )
 
 
 def test_aws_prod_first_up_waits_on_the_multi_az_database(plan_of):
@@ -69,9 +77,14 @@ def test_aws_prod_first_up_waits_on_the_multi_az_database(plan_of):
     types = [s.type for s in up.path]
     # The services come after the database; only what watches them (alarms, the crash and
     # rollback rules that name them: seconds to create) may follow them.
-    assert DB in types and SERVICE in types[types.index(DB):]
-    watching = {"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"}
-    assert set(types[len(types) - types[::-1].index(SERVICE):]) <= watching
+    assert DB in types and SERVICE in types[types.index(DB) :]
+    watching = {
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/eventTarget:EventTarget",
+    }
+    assert set(types[len(types) - types[::-1].index(SERVICE) :]) <= watching
     assert up.wall == up.path[-1].finish
     # Each step starts once the one before it has finished.
     for before, after in zip(up.path, up.path[1:]):

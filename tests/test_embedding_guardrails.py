@@ -19,7 +19,7 @@ EXAMPLE = PROJECT_DIR / "examples" / "embedded"
 
 #: Two Lagos in one program, built with the classes: a dev one and a prod one whose data
 #: protection is off (acknowledged), which only the prod rules report.
-TWO_LAGOS = '''
+TWO_LAGOS = """
 import pulumi
 from lago_infra.config import LagoSettings
 from lago_infra.config.model import Protection
@@ -33,7 +33,7 @@ audit = LagoDocker("audit", LagoSettings(
 ))
 pulumi.export("billing_url", billing.front_url)
 pulumi.export("audit_url", audit.front_url)
-'''
+"""
 
 
 def _empty_stack(tmp_path):
@@ -96,8 +96,15 @@ def _as_pack(plan):
     """The plan's resources as pulumi-policy hands them to a stack policy (parents as objects)."""
     out = {}
     for r in plan.resources:
-        out[r.urn] = SimpleNamespace(resource_type=r.type, props=r.inputs, urn=r.urn, name=r.name,
-                                     opts=SimpleNamespace(protect=r.protect), parent=None, dependencies=[])
+        out[r.urn] = SimpleNamespace(
+            resource_type=r.type,
+            props=r.inputs,
+            urn=r.urn,
+            name=r.name,
+            opts=SimpleNamespace(protect=r.protect),
+            parent=None,
+            dependencies=[],
+        )
     for r in plan.resources:
         out[r.urn].parent = out.get(r.parent)
         out[r.urn].dependencies = [out[d] for d in r.dependencies if d in out]

@@ -11,7 +11,7 @@ from lago_infra.plan import ProgramFailed, run_plan
 from lago_infra.targets.aws.settings import Edge, ExistingVpc
 from lago_infra.targets.gcp.settings import ExistingNetwork
 
-AWS_PLATFORM = '''
+AWS_PLATFORM = """
 import pulumi
 import pulumi_aws as aws
 from lago_infra.config import LagoSettings
@@ -38,9 +38,9 @@ settings = LagoSettings(
 )
 lago = LagoAws("billing", settings)
 pulumi.export("lago_url", lago.front_url)
-'''
+"""
 
-GCP_PLATFORM = '''
+GCP_PLATFORM = """
 import pulumi
 import pulumi_gcp as gcp
 from lago_infra.config import LagoSettings
@@ -52,7 +52,7 @@ sub = gcp.compute.Subnetwork("platform-run", network=net.id, ip_cidr_range="10.2
 settings = LagoSettings(target="gcp", gcp=GcpSettings(network=Network(existing=ExistingNetwork(network=net.id, subnetwork=sub.id))))
 lago = LagoGcp("billing", settings)
 pulumi.export("lago_url", lago.front_url)
-'''
+"""
 
 
 def _plan(tmp_path, program: str, config: str):
@@ -67,6 +67,7 @@ def _plan(tmp_path, program: str, config: str):
 
 def test_aws_takes_the_platforms_vpc_subnets_zone_and_certificate_as_outputs(tmp_path):
     plan = _plan(tmp_path, AWS_PLATFORM, "config:\n  aws:region: eu-west-1\n")
+
     # The mocks give each resource the id "<name>-<hash>".
     def made_by_platform(value, name):
         return isinstance(value, str) and value.startswith(f"{name}-")
@@ -80,7 +81,9 @@ def test_aws_takes_the_platforms_vpc_subnets_zone_and_certificate_as_outputs(tmp
     alb_subnets = plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"]
     assert [s.rsplit("-", 1)[0] for s in alb_subnets] == ["platform-0", "platform-1"]
     https = [r for r in lago if r.type == "aws:lb/listener:Listener" and r.inputs.get("port") == 443]
-    assert [l.inputs["certificateArn"] for l in https] == ["arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"]
+    assert [l.inputs["certificateArn"] for l in https] == [
+        "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    ]
     records = [r for r in lago if r.type == "aws:route53/record:Record"]
     assert records and all(made_by_platform(r.inputs["zoneId"], "platform-zone") for r in records)
 
@@ -92,19 +95,31 @@ def test_gcp_takes_the_platforms_network_and_subnetwork_as_outputs(tmp_path):
     sql = plan.one("gcp:sql/databaseInstance:DatabaseInstance")
     assert sql.inputs["settings"]["ipConfiguration"]["privateNetwork"].endswith("/networks/platform-net")
     run = [r for r in lago if r.type == "gcp:cloudrunv2/service:Service"]
-    assert run and all(r.inputs["template"]["vpcAccess"]["networkInterfaces"][0]["subnetwork"].endswith("/subnetworks/platform-run") for r in run)
+    assert run and all(
+        r.inputs["template"]["vpcAccess"]["networkInterfaces"][0]["subnetwork"].endswith("/subnetworks/platform-run") for r in run
+    )
 
 
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: ExistingVpc(vpc_id="vpc-x", public_subnet_ids=["subnet-0000000a", "subnet-0000000b"], private_subnet_ids=["subnet-1000000a", "subnet-1000000b"]),
-        lambda: ExistingVpc(vpc_id="vpc-0a1b2c3d", public_subnet_ids=["subnet-a", "subnet-0000000b"], private_subnet_ids=["subnet-1000000a", "subnet-1000000b"]),
+        lambda: ExistingVpc(
+            vpc_id="vpc-x",
+            public_subnet_ids=["subnet-0000000a", "subnet-0000000b"],
+            private_subnet_ids=["subnet-1000000a", "subnet-1000000b"],
+        ),
+        lambda: ExistingVpc(
+            vpc_id="vpc-0a1b2c3d",
+            public_subnet_ids=["subnet-a", "subnet-0000000b"],
+            private_subnet_ids=["subnet-1000000a", "subnet-1000000b"],
+        ),
         lambda: Edge(route53_zone_id="zone-1"),
         lambda: Edge(certificate_arn="arn:aws:acm:eu-west-1:1:certificate/x"),
         lambda: ExistingNetwork(network="shared", subnetwork="projects/p/regions/europe-west1/subnetworks/run"),
         lambda: ExistingNetwork(network="projects/p/global/networks/shared", subnetwork="run"),
-        lambda: ExistingVpc(vpc_id=3, public_subnet_ids=["subnet-0000000a", "subnet-0000000b"], private_subnet_ids=["subnet-1000000a", "subnet-1000000b"]),
+        lambda: ExistingVpc(
+            vpc_id=3, public_subnet_ids=["subnet-0000000a", "subnet-0000000b"], private_subnet_ids=["subnet-1000000a", "subnet-1000000b"]
+        ),
     ],
 )
 def test_ids_written_as_text_keep_their_format_checks(build):
@@ -115,7 +130,11 @@ def test_ids_written_as_text_keep_their_format_checks(build):
 
 @pytest.mark.parametrize(
     "component, target",
-    [("lago_infra.targets.aws.component:LagoAws", "gcp"), ("lago_infra.targets.gcp.component:LagoGcp", "local"), ("lago_infra.targets.local.component:LagoDocker", "aws")],
+    [
+        ("lago_infra.targets.aws.component:LagoAws", "gcp"),
+        ("lago_infra.targets.gcp.component:LagoGcp", "local"),
+        ("lago_infra.targets.local.component:LagoDocker", "aws"),
+    ],
 )
 def test_settings_for_another_target_are_one_clear_message(tmp_path, component, target):
     """A component given another target's settings would build its own part from class defaults."""

@@ -44,7 +44,9 @@ def test_a_mapping_where_settings_go_names_the_argument_and_the_fix(tmp_path, ca
 
 
 def test_a_name_and_options_of_the_wrong_kind_are_said_with_the_settings(tmp_path, capsys):
-    code, err = plan_program(tmp_path, capsys, 'from lago_infra import LagoDocker\nLagoDocker("", {"target": "local"}, {"protect": True})\n')
+    code, err = plan_program(
+        tmp_path, capsys, 'from lago_infra import LagoDocker\nLagoDocker("", {"target": "local"}, {"protect": True})\n'
+    )
     assert code == 2 and "(3 problems)" in err
     assert "  - name: is ''" in err and "  - settings: is a mapping" in err and "  - opts: is dict, not pulumi.ResourceOptions" in err
 

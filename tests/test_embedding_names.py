@@ -23,10 +23,12 @@ COMPONENT = {"aws": "LagoAws", "gcp": "LagoGcp"}
 
 def project(tmp_path, target: str, component_name: str, lago_name: str = "lago"):
     (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
-    (tmp_path / "__main__.py").write_text(textwrap.dedent(f'''
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent(f"""
         from lago_infra import LagoSettings, {COMPONENT[target]}
         {COMPONENT[target]}({component_name!r}, LagoSettings(target={target!r}, name={lago_name!r}))
-    '''))
+    """)
+    )
     (tmp_path / "Pulumi.dev.yaml").write_text(CONFIG[target])
     return tmp_path
 
@@ -74,7 +76,11 @@ def test_gcp_every_derived_name_of_a_component_named_at_the_limit_fits(tmp_path)
     character is refused."""
     from lago_infra.targets.gcp.preflight import derived_names
 
-    fits = max(n for n in range(1, 40) if all(gcp_limits.name_problem(kind, x) is None for kind, names in derived_names("c" * n, "lago-test-1").items() for x in names))
+    fits = max(
+        n
+        for n in range(1, 40)
+        if all(gcp_limits.name_problem(kind, x) is None for kind, names in derived_names("c" * n, "lago-test-1").items() for x in names)
+    )
     directory = project(tmp_path, "gcp", "c" * fits)
     plan = run_plan(config_file=directory / "Pulumi.dev.yaml", project_dir=directory)
     accounts = [r.inputs["accountId"] for r in plan.by_type("gcp:serviceaccount/account:Account")]
@@ -85,5 +91,10 @@ def test_the_ready_program_still_names_lago_name_and_the_stack_file(plan_config)
     from .helpers import refused
 
     budget, _ = aws_limits.lago_name_budget()
-    message = refused(plan_config, {"aws:region": "eu-west-1", "lago:target": "aws", "lago:name": "a" * (budget + 1)}, "lago:name", f"at most {budget} characters")
+    message = refused(
+        plan_config,
+        {"aws:region": "eu-west-1", "lago:target": "aws", "lago:name": "a" * (budget + 1)},
+        "lago:name",
+        f"at most {budget} characters",
+    )
     assert "Invalid stack configuration in " in message and "Pulumi.adhoc.yaml" in message

@@ -28,7 +28,9 @@ CASES = {
 @pytest.mark.parametrize("target", sorted(CASES))
 def test_classes_and_mapping_give_the_same_settings(target, preset):
     classes, mapping = CASES[target]
-    built = LagoSettings(target=target, preset=preset, api=Api(threads=4), protection=Protection(protect=True, deletion_protection=True), **classes)
+    built = LagoSettings(
+        target=target, preset=preset, api=Api(threads=4), protection=Protection(protect=True, deletion_protection=True), **classes
+    )
     given = LagoSettings.model_validate(
         {"target": target, "preset": preset, "api": {"threads": 4}, "protection": {"protect": True, "deletionProtection": True}, **mapping}
     )
@@ -48,7 +50,14 @@ def test_prod_preset_reaches_a_target_section_built_in_python():
 
 
 def test_snake_case_key_the_preset_also_sets_replaces_it():
-    s = LagoSettings.model_validate({"target": "aws", "preset": "prod", "aws": {"database": {"multi_az": False, "instance_class": "db.t4g.large"}}, "protection": {"acknowledge_data_loss": True}})
+    s = LagoSettings.model_validate(
+        {
+            "target": "aws",
+            "preset": "prod",
+            "aws": {"database": {"multi_az": False, "instance_class": "db.t4g.large"}},
+            "protection": {"acknowledge_data_loss": True},
+        }
+    )
     assert s.aws.database.multi_az is False and s.aws.database.instance_class == "db.t4g.large"
     assert s.aws.database.backup_retention_days == 14  # the rest of the preset stays
 

@@ -18,8 +18,18 @@ from .conftest import EXAMPLE_STACKS, STACKS, example_plan, stack_plan
 
 def _reg(name: str, type_: str, deps: tuple[str, ...] = (), parent: str | None = None, provider: str = "gcp", **inputs) -> Registration:
     return Registration(
-        urn=name, type=type_, name=name, parent=parent, custom=True, dependencies=list(deps), protect=False,
-        retain_on_delete=False, ignore_changes=[], delete_before_replace=False, provider=provider, inputs=inputs,
+        urn=name,
+        type=type_,
+        name=name,
+        parent=parent,
+        custom=True,
+        dependencies=list(deps),
+        protect=False,
+        retain_on_delete=False,
+        ignore_changes=[],
+        delete_before_replace=False,
+        provider=provider,
+        inputs=inputs,
     )
 
 
@@ -31,7 +41,9 @@ def _plans():
 def test_every_google_resource_kind_in_the_plans_has_its_api_in_the_table():
     """A resource kind the table does not map would escape the enablement rule."""
     unknown = {
-        r.type for plan in _plans() for r in plan.resources
+        r.type
+        for plan in _plans()
+        for r in plan.resources
         if r.custom and r.type.startswith("gcp:") and r.type not in apis.SERVICE_USAGE and apis.api_of(r.type) is None
     }
     assert unknown == set()

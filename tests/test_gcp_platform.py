@@ -55,7 +55,12 @@ FRONT = "lago-front@platform-prj.iam.gserviceaccount.com"
 
 #: The platform's network, where its Cloud SQL instance and Memorystore take their addresses (a
 #: network of the stack's own cannot reach them).
-PLATFORM_NETWORK = {"existing": {"network": "projects/platform-prj/global/networks/core", "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/run"}}
+PLATFORM_NETWORK = {
+    "existing": {
+        "network": "projects/platform-prj/global/networks/core",
+        "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/run",
+    }
+}
 
 
 def brought(plan_config, gcp: dict, **extra):
@@ -91,7 +96,16 @@ def test_a_brought_instance_by_name_is_in_lagos_project_and_region(plan_config):
 
 
 def test_guardrails_and_alerts_hold_without_an_instance(plan_config):
-    plan = plan_config({**BASE, "lago:preset": "prod", "lago:protection": {"acknowledgeDataLoss": True}, "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"}, "lago:gcp": {"network": PLATFORM_NETWORK, "database": {"existing": PLATFORM_SQL}, "baseline": {"alarms": True}}, "lago:alerts": {"emails": ["ops@example.com"]}})
+    plan = plan_config(
+        {
+            **BASE,
+            "lago:preset": "prod",
+            "lago:protection": {"acknowledgeDataLoss": True},
+            "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"},
+            "lago:gcp": {"network": PLATFORM_NETWORK, "database": {"existing": PLATFORM_SQL}, "baseline": {"alarms": True}},
+            "lago:alerts": {"emails": ["ops@example.com"]},
+        }
+    )
     assert plan.by_type(SQL) == []
     assert not [v for v in violations(plan) if v.startswith("connections-fit")], violations(plan)
     policies = {r.name for r in plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy")}
@@ -107,7 +121,11 @@ def test_guardrails_and_alerts_hold_without_an_instance(plan_config):
 def test_brought_redis_creates_no_instance_and_reaches_the_roles(plan_config):
     plan = brought(plan_config, {"redis": {"existing": PLATFORM_REDIS}}, **{"lago:redis": {"separateCache": True}})
     assert plan.by_type(REDIS) == []
-    assert (plan.outputs["redis_host"], plan.outputs["redis_cache_host"], plan.outputs["redis_cable_host"]) == ("10.9.1.4", "10.9.1.5", "10.9.1.6")
+    assert (plan.outputs["redis_host"], plan.outputs["redis_cache_host"], plan.outputs["redis_cable_host"]) == (
+        "10.9.1.4",
+        "10.9.1.5",
+        "10.9.1.6",
+    )
     api = next(r for r in plan.by_type(RUN_SERVICE) if r.name.endswith("-api"))
     secrets = {e["name"] for e in container(api)["envs"] if "valueSource" in e}
     assert {"REDIS_URL", "REDIS_PASSWORD", "LAGO_REDIS_CACHE_URL", "LAGO_REDIS_CABLE_URL"} <= secrets
@@ -119,7 +137,12 @@ def test_brought_redis_creates_no_instance_and_reaches_the_roles(plan_config):
         ({"queue": {"host": "10.9.1.4"}}, {}, "lago:gcp.redis.existing", ("ActionCable", "tls: false")),
         ({"queue": {"host": "10.9.1.4", "tls": False}, "cable": {"host": "10.9.1.6"}}, {}, "lago:gcp.redis.existing", ("cable",)),
         ({"queue": {"host": "redis.internal", "tls": False}}, {}, "lago:gcp.redis.existing.queue.host", ("IPv4",)),
-        ({"queue": {"host": "10.9.1.4", "tls": False}}, {"lago:redis": {"separateCache": True}}, "lago:gcp.redis.existing.cache", ("separateCache",)),
+        (
+            {"queue": {"host": "10.9.1.4", "tls": False}},
+            {"lago:redis": {"separateCache": True}},
+            "lago:gcp.redis.existing.cache",
+            ("separateCache",),
+        ),
         ({"queue": {"host": "10.9.1.4", "tls": False, "auth": "plain"}}, {}, "lago:gcp.redis.existing.queue.auth", ("--secret",)),
     ],
 )
@@ -131,12 +154,19 @@ def test_bad_brought_redis_is_refused_by_key(plan_config, redis, extra, key, wor
 
 
 def test_brought_bucket_and_accounts_are_granted_not_created(plan_config):
-    plan = brought(plan_config, {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT, "crossProject": True}})
+    plan = brought(
+        plan_config,
+        {"storage": {"existing": "platform-files"}, "serviceAccounts": {"backend": BACKEND, "front": FRONT, "crossProject": True}},
+    )
     assert plan.by_type(BUCKET) == []
     # Only pdf's account is the stack's own.
     assert [r.inputs["accountId"] for r in plan.by_type(ACCOUNT)] == ["lago-gotenberg"]
     [grant] = plan.by_type(BUCKET_GRANT)
-    assert (grant.inputs["bucket"], grant.inputs["member"], grant.inputs["role"]) == ("platform-files", f"serviceAccount:{BACKEND}", "roles/storage.objectAdmin")
+    assert (grant.inputs["bucket"], grant.inputs["member"], grant.inputs["role"]) == (
+        "platform-files",
+        f"serviceAccount:{BACKEND}",
+        "roles/storage.objectAdmin",
+    )
     accessors = plan.by_type(SECRET_GRANT)
     assert accessors and {r.inputs["member"] for r in accessors} == {f"serviceAccount:{BACKEND}"}
     signer = plan.one("gcp:serviceaccount/iAMMember:IAMMember", "runtime-token-creator")
@@ -153,8 +183,14 @@ def test_an_account_of_another_project_is_refused_until_its_project_allows_it(pl
     """Item 4: Cloud Run runs as an account of another project only where that project does not
     enforce iam.disableCrossProjectServiceAccountUsage, which this program can neither read nor
     set: refused with the fix, nothing created."""
-    refused(plan_config, {"lago:gcp": {"serviceAccounts": {"front": FRONT}}}, "lago:gcp.serviceAccounts.front", "platform-prj",
-            "iam.disableCrossProjectServiceAccountUsage", "crossProject")
+    refused(
+        plan_config,
+        {"lago:gcp": {"serviceAccounts": {"front": FRONT}}},
+        "lago:gcp.serviceAccounts.front",
+        "platform-prj",
+        "iam.disableCrossProjectServiceAccountUsage",
+        "crossProject",
+    )
 
 
 def test_cloud_runs_agent_may_mint_tokens_for_each_account_of_another_project_before_a_role_runs_as_it(plan_config):
@@ -190,7 +226,7 @@ def test_bad_brought_ids_are_refused_by_key(plan_config, gcp, key):
 
 # -- item 5: project and region from an explicit provider ---------------------------------------------------
 
-PROVIDER_PROGRAM = '''
+PROVIDER_PROGRAM = """
 import pulumi
 import pulumi_gcp as gcp
 
@@ -202,7 +238,7 @@ lago = LagoGcp("lago", config.load(), opts=pulumi.ResourceOptions(providers={"gc
 for key, value in lago.exports().items():
     pulumi.export(key, value)
 pulumi.export("role_environments", lago.role_environments)
-'''
+"""
 
 
 def _program(tmp_path, source: str, config: dict):
@@ -246,7 +282,7 @@ def test_a_provider_without_a_project_is_refused_clearly(tmp_path):
 
 # -- item 6: lago:runtime external ---------------------------------------------------------------------------
 
-EXTERNAL_PROGRAM = '''
+EXTERNAL_PROGRAM = """
 import pulumi
 
 from lago_infra import config
@@ -255,7 +291,7 @@ from lago_infra.targets.gcp.component import LagoGcp
 lago = LagoGcp("lago", config.load())
 for key in ("role_environments", "runtime_service_account", "service_names", "service_accounts", "redis_hosts", "database_private_ip", "network_id", "subnetwork_id", "load_balancer_ip", "secret_ids"):
     pulumi.export(key, getattr(lago, key))
-'''
+"""
 EXTERNAL = {**BASE, "lago:runtime": "external", "lago:urls": {"front": "https://lago.example.com", "api": "https://api.lago.example.com"}}
 VERSION_NAME = re.compile(r"^projects/lago-test-1/secrets/[A-Za-z0-9_-]+/versions/\d+$")
 
@@ -294,7 +330,12 @@ def test_external_runtime_on_a_network_of_its_own_says_a_cluster_elsewhere_canno
         plan_config(EXTERNAL)
         own = [m for m in said.messages if "lago:gcp.network.existing" in m]
         said.messages.clear()
-        network = {"existing": {"network": "projects/platform-prj/global/networks/gke", "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/gke"}}
+        network = {
+            "existing": {
+                "network": "projects/platform-prj/global/networks/gke",
+                "subnetwork": "projects/platform-prj/regions/europe-west1/subnetworks/gke",
+            }
+        }
         brought_net = plan_config({**EXTERNAL, "lago:gcp": {"network": network}})
     finally:
         logger.removeHandler(said)
@@ -316,7 +357,11 @@ def test_external_runtime_exposes_every_role_with_secret_references(tmp_path):
     references = [ref for env in environments.values() for ref in env["secrets"].values()]
     assert references and all(VERSION_NAME.match(ref) for ref in references), references
     # No secret value anywhere in what is exposed.
-    values = [str(s["secretData"]["value"] if isinstance(s["secretData"], dict) else s["secretData"]) for urn, s in plan.states.items() if "secretmanager/secretVersion" in urn]
+    values = [
+        str(s["secretData"]["value"] if isinstance(s["secretData"], dict) else s["secretData"])
+        for urn, s in plan.states.items()
+        if "secretmanager/secretVersion" in urn
+    ]
     exposed = str(plan.outputs)
     assert values and not [v for v in values if v in exposed]
     # The platform's workloads run as the runtime account: granted each secret and the bucket.
@@ -349,8 +394,25 @@ def test_every_output_attribute_is_typed_documented_and_registered(tmp_path):
     from lago_infra.targets.gcp.component import LagoGcp
 
     documented = {name for name in LagoGcp.__annotations__ if not name.startswith("_")}
-    assert {"load_balancer_ip", "service_names", "service_uris", "service_accounts", "database_connection_name", "database_private_ip", "database_instance", "redis_hosts", "bucket", "secret_ids", "network_id", "subnetwork_id"} <= documented
-    plan = _program(tmp_path, EXTERNAL_PROGRAM.replace("config.load())", "config.load())\npulumi.export('registered', 1)"), {**BASE, "lago:urls": EXTERNAL["lago:urls"]})
+    assert {
+        "load_balancer_ip",
+        "service_names",
+        "service_uris",
+        "service_accounts",
+        "database_connection_name",
+        "database_private_ip",
+        "database_instance",
+        "redis_hosts",
+        "bucket",
+        "secret_ids",
+        "network_id",
+        "subnetwork_id",
+    } <= documented
+    plan = _program(
+        tmp_path,
+        EXTERNAL_PROGRAM.replace("config.load())", "config.load())\npulumi.export('registered', 1)"),
+        {**BASE, "lago:urls": EXTERNAL["lago:urls"]},
+    )
     assert plan.outputs["service_names"]["api"] == "lago-api" and plan.outputs["service_names"]["migrate"] == "lago-migrate"
     assert plan.outputs["redis_hosts"].keys() == {"queue", "cable"}
     assert plan.outputs["network_id"] == "projects/lago-test-1/global/networks/lago-net-vpc"
@@ -363,7 +425,12 @@ def test_platform_example_brings_its_network_and_instance_into_lago(capsys):
     plan = run_plan(config_file=EXAMPLE / "Pulumi.dev.yaml", project_dir=EXAMPLE, prevalidate=False)
     component = next(r for r in plan.resources if r.type == "lago:gcp:LagoGcp")
     lago = descendants(plan, component.urn)
-    assert not [r.name for r in lago if r.type in (SQL, "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork", "gcp:servicenetworking/connection:Connection")]
+    assert not [
+        r.name
+        for r in lago
+        if r.type
+        in (SQL, "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork", "gcp:servicenetworking/connection:Connection")
+    ]
     [instance] = plan.by_type(SQL)
     assert instance.name == "shared-pg" and instance not in lago
     assert plan.one("gcp:sql/database:Database").inputs["instance"] == "shared-pg"
@@ -373,7 +440,7 @@ def test_platform_example_brings_its_network_and_instance_into_lago(capsys):
     assert not violations(plan)
 
 
-OUTPUTS_PROGRAM = '''
+OUTPUTS_PROGRAM = """
 import pulumi
 import pulumi_random as random
 
@@ -402,7 +469,7 @@ settings = LagoSettings(
 lago = LagoGcp("lago", settings)
 pulumi.export("redis_hosts", lago.redis_hosts)
 pulumi.export("bucket", lago.bucket)
-'''
+"""
 
 
 def test_brought_ids_and_auth_may_be_outputs_and_the_auth_stays_secret(tmp_path):

@@ -84,7 +84,14 @@ def test_cloud_sql_values_google_refuses(plan_config, database, words):
 
 
 def test_enterprise_plus_keeps_up_to_35_days_of_log(plan_config):
-    p = plan_config({**BASE, "lago:gcp": {"database": {"edition": "ENTERPRISE_PLUS", "tier": "db-perf-optimized-N-2", "logRetentionDays": 35, "backupsRetained": 36}}})
+    p = plan_config(
+        {
+            **BASE,
+            "lago:gcp": {
+                "database": {"edition": "ENTERPRISE_PLUS", "tier": "db-perf-optimized-N-2", "logRetentionDays": 35, "backupsRetained": 36}
+            },
+        }
+    )
     backup = p.one(SQL).inputs["settings"]["backupConfiguration"]
     assert backup["transactionLogRetentionDays"] == 35 and backup["backupRetentionSettings"]["retainedBackups"] == 36
 
@@ -123,7 +130,10 @@ def test_every_size_and_retention_in_the_plans_fits_google(plan):
     s = plan.one(SQL).inputs["settings"]
     assert limits.sql_tier_problem(s["tier"], s["edition"]) is None
     b = s["backupConfiguration"]
-    assert limits.sql_retention_problem(s["edition"], b["transactionLogRetentionDays"], b["backupRetentionSettings"]["retainedBackups"]) is None
+    assert (
+        limits.sql_retention_problem(s["edition"], b["transactionLogRetentionDays"], b["backupRetentionSettings"]["retainedBackups"])
+        is None
+    )
 
 
 # -- item 1, 2, 3, 4: a first `pulumi up` that finishes, and re-runs that are safe -------------------
@@ -149,7 +159,10 @@ def test_migration_waits_for_the_database_and_never_runs_twice_at_once(plan):
 def test_roles_start_after_the_grants_have_propagated(plan):
     pause = plan.one("pulumi-python:dynamic:Resource", "iam-propagation")
     assert pause.inputs["seconds"] >= 60
-    grants = [*plan.by_type("gcp:secretmanager/secretIamMember:SecretIamMember"), *plan.by_type("gcp:storage/bucketIAMMember:BucketIAMMember")]
+    grants = [
+        *plan.by_type("gcp:secretmanager/secretIamMember:SecretIamMember"),
+        *plan.by_type("gcp:storage/bucketIAMMember:BucketIAMMember"),
+    ]
     assert {g.urn for g in grants} <= set(pause.dependencies)
     for reg in run_resources(plan):
         assert pause.urn in ancestors_and_deps(plan, reg.urn), reg.name
@@ -208,7 +221,9 @@ def _failed_job(token: str, state: str = "CONDITION_FAILED") -> dict:
         "runExecutionToken": token,
         "reconciling": False,
         "latestCreatedExecutions": [{"name": f"lago-migrate-{token}", "createTime": "t0", "completionTime": "t1"}],
-        "terminalConditions": [{"type": "Ready", "state": state, "reason": "NON_ZERO_EXIT_CODE", "message": "Task lago-migrate-x exited with 1"}],
+        "terminalConditions": [
+            {"type": "Ready", "state": state, "reason": "NON_ZERO_EXIT_CODE", "message": "Task lago-migrate-x exited with 1"}
+        ],
     }
 
 
@@ -236,7 +251,11 @@ def test_the_gate_waits_while_the_execution_runs_then_lets_the_release_roll(plan
     states = ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
     answers = reads_of_the_job(monkeypatch, {}, lambda token: _failed_job(token, states.pop(0) if len(states) > 1 else states[0]))
     plan = plan_config(BASE)
-    assert [a["terminalConditions"][0]["state"] for a in answers if a] == ["CONDITION_RECONCILING", "CONDITION_RECONCILING", "CONDITION_SUCCEEDED"]
+    assert [a["terminalConditions"][0]["state"] for a in answers if a] == [
+        "CONDITION_RECONCILING",
+        "CONDITION_RECONCILING",
+        "CONDITION_SUCCEEDED",
+    ]
     job = plan.one(JOB)
     for reg in [*plan.by_type(WORKER_POOL), named(plan, "-api", RUN_SERVICE), named(plan, "-front", RUN_SERVICE)]:
         assert job.urn in ancestors_and_deps(plan, reg.urn), reg.name
@@ -293,7 +312,15 @@ def test_billing_and_concurrency_are_configurable(plan_config):
 
 def test_front_and_pdf_run_as_accounts_without_grants(plan):
     backend = plan.outputs["service_account"]
-    granted = {g.inputs["member"] for t in ("secretmanager/secretIamMember:SecretIamMember", "storage/bucketIAMMember:BucketIAMMember", "serviceaccount/iAMMember:IAMMember") for g in plan.by_type(f"gcp:{t}")}
+    granted = {
+        g.inputs["member"]
+        for t in (
+            "secretmanager/secretIamMember:SecretIamMember",
+            "storage/bucketIAMMember:BucketIAMMember",
+            "serviceaccount/iAMMember:IAMMember",
+        )
+        for g in plan.by_type(f"gcp:{t}")
+    }
     assert granted == {f"serviceAccount:{backend}"}
     for reg in run_resources(plan):
         account = template_of(reg)["serviceAccount"]
@@ -312,7 +339,9 @@ def test_the_presets_depend_on_no_pre_ga_worker_scaling(plan, plan_config):
     for pool in plan.by_type(WORKER_POOL):
         assert set(pool.inputs["scaling"]) <= set(limits.RUN_WORKER_POOL_GA_SCALING), pool.name
         assert pool.inputs["launchStage"] in ("GA", "BETA")
-    opted = plan_config({**BASE, "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": True}}})
+    opted = plan_config(
+        {**BASE, "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": True}}}
+    )
     worker = named(opted, "-worker", WORKER_POOL)
     assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": 1, "maxInstanceCount": 3}
     assert worker.inputs["launchStage"] == services.AUTOSCALING_LAUNCH_STAGE
@@ -383,7 +412,14 @@ def test_gcs_keyfile_path_reaches_the_container_as_nil_credentials(plan):
 
 
 def test_tags_become_labels_on_every_labelled_resource(plan_config):
-    p = plan_config({**BASE, "lago:preset": "prod", "lago:domain": {"app": "a.example.com", "api": "b.example.com"}, "lago:tags": {"cost-center": "billing", "env": "prod"}})
+    p = plan_config(
+        {
+            **BASE,
+            "lago:preset": "prod",
+            "lago:domain": {"app": "a.example.com", "api": "b.example.com"},
+            "lago:tags": {"cost-center": "billing", "env": "prod"},
+        }
+    )
     labelled = {
         RUN_SERVICE: "labels",
         WORKER_POOL: "labels",
@@ -547,7 +583,9 @@ def test_images_pinned_by_digest_and_pulled_with_docker_hub_credentials(plan_con
     (repository,) = plan.by_type(REPOSITORY)
     creds = repository.inputs["remoteRepositoryConfig"]["upstreamCredentials"]["usernamePasswordCredentials"]
     assert creds == {"username": "lago-ci", "passwordSecretVersion": version}
-    (agent,) = [r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "artifactregistry.googleapis.com"]
+    (agent,) = [
+        r for r in plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity") if r.inputs["service"] == "artifactregistry.googleapis.com"
+    ]
     grant = plan.one("gcp:secretmanager/secretIamMember:SecretIamMember", "agent-reads-token")
     assert grant.inputs["secretId"] == "projects/platform-prj/secrets/dockerhub-token" and agent.urn in grant.dependencies
     assert grant.inputs["role"] == "roles/secretmanager.secretAccessor"
@@ -568,7 +606,10 @@ def test_docker_hub_references_as_paths_under_a_mirror():
     [
         ({"scan": True}, "lago:gcp.images"),
         ({"remoteRepository": True, "digests": {"api": "sha256:short"}}, "lago:gcp.images.digests.api"),
-        ({"remoteRepository": True, "dockerHub": {"username": "u", "passwordSecretVersion": "dockerhub-token"}}, "lago:gcp.images.dockerHub.passwordSecretVersion"),
+        (
+            {"remoteRepository": True, "dockerHub": {"username": "u", "passwordSecretVersion": "dockerhub-token"}},
+            "lago:gcp.images.dockerHub.passwordSecretVersion",
+        ),
     ],
 )
 def test_image_settings_google_would_refuse(plan_config, images, key):

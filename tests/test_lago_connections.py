@@ -93,7 +93,9 @@ def test_a_web_pool_below_the_preview_threads_is_refused(plan_config):
     refused(
         plan_config,
         {"lago:target": "local", "lago:api": {"threads": 3, "parallelThreads": 2}, "lago:database": {"pool": {"web": 5}}},
-        "lago:database.pool.web", "(5) is below what the api's threads hold at once (9", "at least 9",
+        "lago:database.pool.web",
+        "(5) is below what the api's threads hold at once (9",
+        "at least 9",
     )
 
 

@@ -139,7 +139,13 @@ def test_prod_splits_pdfs_then_webhooks_off_the_default_worker(plan_of, stack):
         for queue in ("pdfs", "webhook"):
             # The start script, or what it runs with a shorter shutdown timeout (Cloud Run).
             command = plan.roles[f"worker-{queue}"]["command"]
-            assert command == [f"./scripts/start.{queue}.worker.sh"] or command[:5] == ["bundle", "exec", "sidekiq", "-C", f"config/sidekiq/sidekiq_{queue}.yml"]
+            assert command == [f"./scripts/start.{queue}.worker.sh"] or command[:5] == [
+                "bundle",
+                "exec",
+                "sidekiq",
+                "-C",
+                f"config/sidekiq/sidekiq_{queue}.yml",
+            ]
     else:
         assert not dedicated
     for queue in DEDICATED_QUEUES:

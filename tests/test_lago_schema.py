@@ -19,7 +19,10 @@ def test_another_schema_is_refused_with_the_reason_and_the_way_out(plan_config):
     refused(
         plan_config,
         {"lago:target": "local", "lago:database": {"schema": "billing"}},
-        "lago:database.schema", "initial_migration.rb", "public.<name>", "lago:database.name",
+        "lago:database.schema",
+        "initial_migration.rb",
+        "public.<name>",
+        "lago:database.name",
     )
 
 
@@ -34,7 +37,9 @@ def test_with_another_schema_the_app_does_not_find_the_tables_its_migration_made
     postgres.psql(INITIAL_MIGRATION_SHAPE, url=billing)
     # Rails' own bookkeeping table, created unqualified, lands in billing...
     postgres.psql("CREATE TABLE schema_migrations (version varchar PRIMARY KEY)", url=billing)
-    assert postgres.value("SELECT table_schema FROM information_schema.tables WHERE table_name = 'schema_migrations'", url=lago) == "billing"
+    assert (
+        postgres.value("SELECT table_schema FROM information_schema.tables WHERE table_name = 'schema_migrations'", url=lago) == "billing"
+    )
     # ...while the app's queries miss every table the migration made.
     missing = postgres.psql("SELECT count(*) FROM customers", url=billing, check=False)
     assert missing.returncode != 0 and 'relation "customers" does not exist' in missing.stderr

@@ -40,7 +40,9 @@ def test_a_brought_store_replaces_the_targets_own_with_its_keys_as_secrets(plan_
         # config/environments/production.rb picks :amazon_compatible_endpoint on LAGO_AWS_S3_ENDPOINT.
         assert (env["LAGO_USE_AWS_S3"], env["LAGO_USE_GCS"]) == ("true", "false"), role
         assert env["LAGO_AWS_S3_ENDPOINT"] == "https://0123456789abcdef.r2.cloudflarestorage.com", role
-        assert (env["LAGO_AWS_S3_BUCKET"], env["LAGO_AWS_S3_REGION"], env["LAGO_AWS_S3_PATH_STYLE"]) == ("lago-files", "auto", "false"), role
+        assert (env["LAGO_AWS_S3_BUCKET"], env["LAGO_AWS_S3_REGION"], env["LAGO_AWS_S3_PATH_STYLE"]) == ("lago-files", "auto", "false"), (
+            role
+        )
         assert env["LAGO_AWS_S3_ACCESS_KEY_ID"] == env["LAGO_AWS_S3_SECRET_ACCESS_KEY"] == "[secret]", role
     types = {r.type for r in plan.resources}
     if target == "aws":
@@ -51,7 +53,9 @@ def test_a_brought_store_replaces_the_targets_own_with_its_keys_as_secrets(plan_
         assert "bucket" not in plan.outputs
     if target == "gcp":
         assert "gcp:storage/bucket:Bucket" not in types
-        assert not [r for r in plan.resources if r.type in ("gcp:storage/bucketIAMMember:BucketIAMMember",) or r.name.endswith("-token-creator")]
+        assert not [
+            r for r in plan.resources if r.type in ("gcp:storage/bucketIAMMember:BucketIAMMember",) or r.name.endswith("-token-creator")
+        ]
         assert {"LAGO_AWS_S3_ACCESS_KEY_ID", "LAGO_AWS_S3_SECRET_ACCESS_KEY"} <= set(plan.outputs["secret_ids"])
         assert "bucket" not in plan.outputs
     if target == "local":
@@ -76,9 +80,15 @@ def test_path_style_and_the_region_lago_needs_for_minio(plan_config):
         ({"lago:target": "local", "lago:secretEnv": {"LAGO_AWS_S3_SECRET_ACCESS_KEY": {"secure": "v1:k"}}}, ("lago:storage",)),
         ({"lago:target": "local", "lago:storage": {**R2, "bucket": "Lago_Files"}}, ("lago:storage.bucket", "lowercase")),
         ({"lago:target": "local", "lago:storage": {**R2, "endpoint": "r2.example.com"}}, ("lago:storage.endpoint", "https://")),
-        ({"lago:target": "local", "lago:storage": {k: v for k, v in R2.items() if k != "secretAccessKey"}}, ("lago:storage.secretAccessKey",)),
+        (
+            {"lago:target": "local", "lago:storage": {k: v for k, v in R2.items() if k != "secretAccessKey"}},
+            ("lago:storage.secretAccessKey",),
+        ),
         ({"lago:target": "local", "lago:local": {"storage": "minio"}, "lago:storage": R2}, ("lago:local.storage", "lago:storage")),
-        ({**GCP, "lago:gcp": {"storage": {"existing": "platform-files"}}, "lago:storage": R2}, ("lago:gcp.storage.existing", "lago:storage")),
+        (
+            {**GCP, "lago:gcp": {"storage": {"existing": "platform-files"}}, "lago:storage": R2},
+            ("lago:gcp.storage.existing", "lago:storage"),
+        ),
     ],
 )
 def test_storage_settings_that_cannot_hold_are_refused_with_the_way_out(plan_config, config, fragments):
@@ -123,8 +133,15 @@ def test_local_minio_serves_lago_what_production_serves(plan_config):
 
 
 def test_local_minio_is_protected_in_prod_and_its_port_is_checked(plan_config):
-    plan = plan_config({"lago:target": "local", "lago:preset": "prod", "lago:local": {"storage": "minio"},
-                        "lago:features": {"signup": False}, "lago:organization": {"name": "A", "email": "a@a.test", "password": {"secure": "v1:p"}}})
+    plan = plan_config(
+        {
+            "lago:target": "local",
+            "lago:preset": "prod",
+            "lago:local": {"storage": "minio"},
+            "lago:features": {"signup": False},
+            "lago:organization": {"name": "A", "email": "a@a.test", "password": {"secure": "v1:p"}},
+        }
+    )
     assert named(plan, "lago-minio-data", "docker:index/volume:Volume").protect
     assert named(plan, "lago-minio-password", "random:index/randomPassword:RandomPassword").protect
     refused(plan_config, {"lago:target": "local", "lago:local": {"storage": "minio", "minioPort": 3000}}, "lago:local.minioPort", "apiPort")

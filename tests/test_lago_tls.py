@@ -48,8 +48,25 @@ def make_ca(directory: Path, name: str) -> Path:
     home = directory / name
     home.mkdir()
     _openssl(
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-        "-days", "2", "-subj", f"/CN={name}", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        f"/CN={name}",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
         cwd=home,
     )
     return home
@@ -59,8 +76,39 @@ def server_certificate(ca: Path, name: str, san: str) -> dict[str, bytes]:
     """A server certificate for ``san`` (``IP:127.0.0.1``, ``DNS:db.internal``) signed by ``ca``:
     the two files the server's data directory takes."""
     (ca / f"{name}.ext").write_text(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=ca)
-    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", f"{name}.crt", "-extfile", f"{name}.ext", cwd=ca)
+    _openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        f"{name}.key",
+        "-out",
+        f"{name}.csr",
+        "-subj",
+        f"/CN={name}",
+        cwd=ca,
+    )
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        f"{name}.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        f"{name}.crt",
+        "-extfile",
+        f"{name}.ext",
+        cwd=ca,
+    )
     return {"server.crt": (ca / f"{name}.crt").read_bytes(), "server.key": (ca / f"{name}.key").read_bytes()}
 
 
@@ -141,16 +189,24 @@ def ca_dir(tmp_path, monkeypatch) -> Path:
 
 def aws_plan(plan_config, server: pg.Server, ca: Path) -> Plan:
     """An AWS stack on a server the platform runs (here the test's), verified with its CA."""
-    return plan_config({
-        "aws:region": "eu-west-1",
-        "lago:target": "aws",
-        "lago:database": {"sslMode": "verify-full", "sslRootCert": (ca / "ca.crt").read_text()},
-        "lago:aws": {
-            "database": {"existing": {"host": HOST, "port": server.port, "adminSecretArn": ADMIN}},
-            # A brought server lives in the platform's VPC, which the stack must then run in.
-            "network": {"existing": {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"], "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"]}},
-        },
-    })
+    return plan_config(
+        {
+            "aws:region": "eu-west-1",
+            "lago:target": "aws",
+            "lago:database": {"sslMode": "verify-full", "sslRootCert": (ca / "ca.crt").read_text()},
+            "lago:aws": {
+                "database": {"existing": {"host": HOST, "port": server.port, "adminSecretArn": ADMIN}},
+                # A brought server lives in the platform's VPC, which the stack must then run in.
+                "network": {
+                    "existing": {
+                        "vpcId": "vpc-0123456789abcdef0",
+                        "publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+                        "privateSubnetIds": ["subnet-1000000a", "subnet-1000000b"],
+                    }
+                },
+            },
+        }
+    )
 
 
 # -- AWS: verify-full ------------------------------------------------------------------------------
@@ -170,7 +226,11 @@ def test_the_aws_url_connects_with_verify_full_and_refuses_another_ca_and_anothe
     written = run([*files["entryPoint"], *files["command"]], env_of(files))
     assert written.returncode == 0, written.stderr
     assert (ca_dir / "postgres-ca.pem").read_text() == (ours / "ca.crt").read_text()
-    admin = {"PGUSER": pg.SUPERUSER, "PGPASSWORD": pg.SUPERUSER_PASSWORD, "LAGO_DATABASE_PASSWORD": aws_stored(plan, "-secret-lago-database-password")}
+    admin = {
+        "PGUSER": pg.SUPERUSER,
+        "PGPASSWORD": pg.SUPERUSER_PASSWORD,
+        "LAGO_DATABASE_PASSWORD": aws_stored(plan, "-secret-lago-database-password"),
+    }
     assert bootstrap["command"] == [BOOTSTRAP_SCRIPT]
     readied = run([*bootstrap["entryPoint"], *bootstrap["command"]], {**env_of(bootstrap), **admin})
     assert readied.returncode == 0, readied.stderr
@@ -204,15 +264,22 @@ def test_the_gcp_url_verifies_the_ca_and_its_migration_wrapper_keeps_the_tls_par
     # Cloud SQL's per-instance certificate names the instance, never the private IP.
     instance_name = "DNS:lago-db-pg.instance.internal"
     server = postgres_server(TLS_SETTINGS, files=server_certificate(ours, "db", instance_name), hba=TLS_ONLY)
-    plan = plan_config({
-        **GCP,
-        "lago:database": {"sslMode": "verify-ca", "sslRootCert": (ours / "ca.crt").read_text()},
-        "lago:gcp": {
-            "database": {"existing": {"instance": "lago-db-pg", "privateIp": HOST}},
-            # A brought instance is on the platform's network, which the stack must then run on.
-            "network": {"existing": {"network": "projects/p/global/networks/platform", "subnetwork": "projects/p/regions/europe-west1/subnetworks/run"}},
-        },
-    })
+    plan = plan_config(
+        {
+            **GCP,
+            "lago:database": {"sslMode": "verify-ca", "sslRootCert": (ours / "ca.crt").read_text()},
+            "lago:gcp": {
+                "database": {"existing": {"instance": "lago-db-pg", "privateIp": HOST}},
+                # A brought instance is on the platform's network, which the stack must then run on.
+                "network": {
+                    "existing": {
+                        "network": "projects/p/global/networks/platform",
+                        "subnetwork": "projects/p/regions/europe-west1/subnetworks/run",
+                    }
+                },
+            },
+        }
+    )
     url = stored(plan, "-sm-database-url-version", "secretData", GCP_VERSION)
     assert f"@{HOST}:5432/lago?" in url and f"sslmode=verify-ca&sslrootcert={ca_dir}/postgres-ca.pem" in url
     # Cloud SQL listens on 5432; the test's server on a free port: the one change to the URL.
@@ -270,7 +337,10 @@ def test_aws_verifies_against_rds_bundle_of_the_stacks_region(plan_of):
     from lago_infra.targets.aws import limits, truststore
 
     assert truststore.bundle_url("eu-west-1") == "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"
-    assert truststore.bundle_url("us-gov-east-1") == "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/us-gov-east-1/us-gov-east-1-bundle.pem"
+    assert (
+        truststore.bundle_url("us-gov-east-1")
+        == "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/us-gov-east-1/us-gov-east-1-bundle.pem"
+    )
     assert truststore.bundle_url("cn-north-1") == "https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/cn-north-1/cn-north-1-bundle.pem"
     assert truststore.bundle_url("us-iso-east-1") is None
     plan = plan_of("aws-prod")  # eu-west-1
@@ -291,7 +361,15 @@ def test_an_unreadable_rds_bundle_stops_the_program_before_anything_is_created(p
     truststore.rds_ca_bundle.cache_clear()
     try:
         config = {"aws:region": "eu-central-1", "lago:target": "aws", "lago:database": {"sslMode": "verify-full"}}
-        refused(plan_config, config, "lago:database.sslMode", "eu-central-1-bundle.pem", "network is unreachable", "lago:database.sslRootCert", none_of="aws:")
+        refused(
+            plan_config,
+            config,
+            "lago:database.sslMode",
+            "eu-central-1-bundle.pem",
+            "network is unreachable",
+            "lago:database.sslRootCert",
+            none_of="aws:",
+        )
         monkeypatch.setattr(truststore, "fetch", lambda url: "<html>maintenance</html>")
         truststore.rds_ca_bundle.cache_clear()
         refused(plan_config, config, "answered without a PEM certificate", none_of="aws:")
@@ -311,11 +389,18 @@ FAKE_CA = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUJ0dXh0bGFnby10ZXN0LW
         ({"lago:target": "local", "lago:database": {"sslMode": "verify-full"}}, ("lago:database.sslMode", "serves no TLS")),
         ({**GCP, "lago:database": {"sslMode": "verify-full"}}, ("lago:database.sslMode", "private IP", "verify-ca")),
         ({**GCP, "lago:database": {"sslMode": "require", "sslRootCert": FAKE_CA}}, ("lago:database.sslRootCert", "checks no certificate")),
-        ({**GCP, "lago:database": {"sslRootCert": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}}, ("lago:database.sslRootCert", "private key")),
+        (
+            {**GCP, "lago:database": {"sslRootCert": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}},
+            ("lago:database.sslRootCert", "private key"),
+        ),
         ({**GCP, "lago:database": {"sslRootCert": "ca.pem"}}, ("lago:database.sslRootCert", "not PEM certificate text")),
         (
-            {"aws:region": "eu-west-1", "lago:target": "aws", "lago:database": {"sslMode": "verify-full"},
-             "lago:aws": {"database": {"existingUrlSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-url-AbCdEf"}}},
+            {
+                "aws:region": "eu-west-1",
+                "lago:target": "aws",
+                "lago:database": {"sslMode": "verify-full"},
+                "lago:aws": {"database": {"existingUrlSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-url-AbCdEf"}},
+            },
             ("lago:database.sslMode", "existingUrlSecretArn", "sslrootcert=/lago-tls/postgres-ca.pem"),
         ),
     ],
@@ -325,8 +410,14 @@ def test_tls_settings_a_target_cannot_honour_are_refused_with_the_way_out(plan_c
 
 
 def test_a_platform_runtime_gets_the_ca_file_with_each_role(plan_config):
-    plan = plan_config({**GCP, "lago:runtime": "external", "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"},
-                        "lago:database": {"sslMode": "verify-ca"}})
+    plan = plan_config(
+        {
+            **GCP,
+            "lago:runtime": "external",
+            "lago:urls": {"front": "https://l.example.com", "api": "https://api.l.example.com"},
+            "lago:database": {"sslMode": "verify-ca"},
+        }
+    )
     handed = plan.outputs["role_environments"]
     for role, spec in handed.items():
         expected = {roles.database_ca_path()} if "DATABASE_URL" in spec["secrets"] else set()

@@ -40,7 +40,14 @@ def test_target_keys_named_in_notes_exist():
 
 
 def test_the_issues_variables_are_known():
-    for name in ("DATABASE_VIA_RDS_PROXY", "DATABASE_PROXY_URL", "SUPERSET_URL", "SUPERSET_USERNAME", "SUPERSET_PASSWORD", "SENTRY_DSN_FRONT"):
+    for name in (
+        "DATABASE_VIA_RDS_PROXY",
+        "DATABASE_PROXY_URL",
+        "SUPERSET_URL",
+        "SUPERSET_USERNAME",
+        "SUPERSET_PASSWORD",
+        "SENTRY_DSN_FRONT",
+    ):
         assert name in CATALOGUE, name
     assert CATALOGUE["SUPERSET_PASSWORD"].secret and CATALOGUE["DATABASE_PROXY_URL"].secret
 
@@ -51,7 +58,9 @@ def test_rds_proxy_switch_of_v1_51_is_accepted_and_refused_on_a_release_that_ign
     refused(
         plan_config,
         {"lago:target": "local", "lago:version": "v1.52.0", "lago:env": {"DATABASE_VIA_RDS_PROXY": "true"}},
-        "lago:env.DATABASE_VIA_RDS_PROXY", "DATABASE_PROXY_URL", "ignores it",
+        "lago:env.DATABASE_VIA_RDS_PROXY",
+        "DATABASE_PROXY_URL",
+        "ignores it",
     )
 
 
@@ -59,7 +68,9 @@ def test_the_proxy_url_of_later_releases_is_refused_on_v1_51_with_the_way_that_w
     message = refused(
         plan_config,
         {"lago:target": "local", "lago:secretEnv": {"DATABASE_PROXY_URL": {"secure": "v1:x"}}},
-        "lago:secretEnv.DATABASE_PROXY_URL", "DATABASE_VIA_RDS_PROXY", "existingUrlSecretArn",
+        "lago:secretEnv.DATABASE_PROXY_URL",
+        "DATABASE_VIA_RDS_PROXY",
+        "existingUrlSecretArn",
     )
     assert "lago:database" not in message.replace("lago:database.", "")
     plan = plan_config({"lago:target": "local", "lago:version": "v1.52.0", "lago:secretEnv": {"DATABASE_PROXY_URL": {"secure": "v1:x"}}})
@@ -67,10 +78,12 @@ def test_the_proxy_url_of_later_releases_is_refused_on_v1_51_with_the_way_that_w
 
 
 def test_superset_reaches_the_api_and_the_front(plan_config):
-    plan = plan_config({
-        "lago:target": "local",
-        "lago:superset": {"url": "https://superset.example.com/", "username": "lago", "password": {"secure": "v1:p"}},
-    })
+    plan = plan_config(
+        {
+            "lago:target": "local",
+            "lago:superset": {"url": "https://superset.example.com/", "username": "lago", "password": {"secure": "v1:p"}},
+        }
+    )
     api, front = plan.roles["api"]["env"], plan.roles["front"]["env"]
     assert api["SUPERSET_URL"] == "https://superset.example.com" and api["SUPERSET_USERNAME"] == "lago"
     assert api["SUPERSET_PASSWORD"] == "[secret]" and front["LAGO_SUPERSET_URL"] == "https://superset.example.com"
@@ -78,7 +91,9 @@ def test_superset_reaches_the_api_and_the_front(plan_config):
 
 
 def test_the_front_reports_to_its_own_sentry_project(plan_config):
-    plan = plan_config({"lago:target": "local", "lago:sentry": {"dsn": "https://b@sentry.example/1", "frontDsn": "https://f@sentry.example/2"}})
+    plan = plan_config(
+        {"lago:target": "local", "lago:sentry": {"dsn": "https://b@sentry.example/1", "frontDsn": "https://f@sentry.example/2"}}
+    )
     assert plan.roles["front"]["env"]["SENTRY_DSN"] == "https://f@sentry.example/2"
     assert plan.roles["api"]["env"]["SENTRY_DSN"] == "https://b@sentry.example/1"
     refused(plan_config, {"lago:target": "local", "lago:env": {"SENTRY_DSN_FRONT": "x"}}, "lago:sentry.frontDsn")

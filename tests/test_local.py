@@ -15,7 +15,14 @@ def containers(plan):
 
 def test_the_whole_deployment_is_there(plan_of):
     assert set(containers(plan_of("local"))) == {
-        "lago-postgres", "lago-redis", "lago-migrate", "lago-api", "lago-worker", "lago-clock", "lago-front", "lago-pdf",
+        "lago-postgres",
+        "lago-redis",
+        "lago-migrate",
+        "lago-api",
+        "lago-worker",
+        "lago-clock",
+        "lago-front",
+        "lago-pdf",
     }
 
 

@@ -66,12 +66,19 @@ def cron_server(postgres_server) -> pg.Server:
 
 
 def jobs(server: pg.Server) -> list[tuple[str, ...]]:
-    rows = server.value("SELECT string_agg(concat_ws('|', jobname, schedule, command, username, database), E'\\n' ORDER BY jobid) FROM cron.job", url=server.url(database="lago"))
+    rows = server.value(
+        "SELECT string_agg(concat_ws('|', jobname, schedule, command, username, database), E'\\n' ORDER BY jobid) FROM cron.job",
+        url=server.url(database="lago"),
+    )
     return [tuple(row.split("|")) for row in rows.splitlines()]
 
 
 def partitions(server: pg.Server) -> int:
-    return int(server.value("SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.enriched_events'::regclass", url=server.url(database="lago")))
+    return int(
+        server.value(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.enriched_events'::regclass", url=server.url(database="lago")
+        )
+    )
 
 
 def run_job_as_pg_cron_would(server: pg.Server, job: tuple[str, ...], password: str) -> None:
@@ -110,7 +117,9 @@ def test_it_migrates_then_schedules_the_maintenance_once_again_without_a_duplica
 
     # The scheduled call itself: partitions one month ahead; events arrive; premake raised to three.
     before = partitions(cron_server)
-    cron_server.psql("INSERT INTO enriched_events VALUES (1, now()); UPDATE partman.part_config SET premake = 3", url=cron_server.url(database="lago"))
+    cron_server.psql(
+        "INSERT INTO enriched_events VALUES (1, now()); UPDATE partman.part_config SET premake = 3", url=cron_server.url(database="lago")
+    )
     run_job_as_pg_cron_would(cron_server, job, pg.SUPERUSER_PASSWORD)
     assert partitions(cron_server) == before + 2
 
@@ -152,7 +161,10 @@ def test_without_pg_partman_it_succeeds_doing_nothing(postgres):
     done = run_wrapper(url, *migration(postgres, url.split("?")[0], "CREATE TABLE enriched_events (id bigint)"))
     assert done.returncode == 0, done.stderr
     assert "no pg_partman in this database, nothing to schedule" in done.stderr and "WARNING" not in done.stderr
-    assert postgres.value("SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'", url=postgres.url(database="wrapper_no_partman")) == "0"
+    assert (
+        postgres.value("SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'", url=postgres.url(database="wrapper_no_partman"))
+        == "0"
+    )
 
 
 def test_where_pg_cron_is_not_loaded_for_lagos_database_it_warns_and_the_release_goes_on(postgres):

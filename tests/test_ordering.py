@@ -14,8 +14,18 @@ from .conftest import EXAMPLE_STACKS, STACKS, example_plan, stack_plan
 
 def _reg(name: str, type_: str, deps: tuple[str, ...] = (), parent: str | None = None, provider: str = "p", **inputs) -> Registration:
     return Registration(
-        urn=name, type=type_, name=name, parent=parent, custom=True, dependencies=list(deps), protect=False,
-        retain_on_delete=False, ignore_changes=[], delete_before_replace=False, provider=provider, inputs=inputs,
+        urn=name,
+        type=type_,
+        name=name,
+        parent=parent,
+        custom=True,
+        dependencies=list(deps),
+        protect=False,
+        retain_on_delete=False,
+        ignore_changes=[],
+        delete_before_replace=False,
+        provider=provider,
+        inputs=inputs,
     )
 
 
@@ -114,7 +124,12 @@ def test_first_through_places_a_first_by_one_input_only():
 
 def test_then_through_places_a_then_by_one_input_only():
     rule = ordering.MustExistBefore(
-        ordering.Selector("t:policy"), ordering.Selector("t:logging"), "the target's policy first", "src", via="t:bucket", then_through="target"
+        ordering.Selector("t:policy"),
+        ordering.Selector("t:logging"),
+        "the target's policy first",
+        "src",
+        via="t:bucket",
+        then_through="target",
     )
     files, logs = _reg("files", "t:bucket"), _reg("logs", "t:bucket")
     files_policy, logs_policy = _reg("files-policy", "t:policy", ("files",)), _reg("logs-policy", "t:policy", ("logs",))

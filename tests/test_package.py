@@ -140,7 +140,7 @@ def test_a_field_without_a_description_stops_the_generation_naming_its_key(monke
 
 # -- the hosted components under the plan's mocks -----------------------------------------------
 
-_PROGRAM = '''
+_PROGRAM = """
 import json, pulumi
 from pulumi.errors import InputPropertiesError
 from lago_infra.package.provider import LagoProvider
@@ -157,7 +157,7 @@ try:
     pulumi.export("state", result.state)
 except InputPropertiesError as error:
     pulumi.export("error", {{"message": error.message, "errors": error.errors}})
-'''
+"""
 
 
 def plan_construct(tmp_path, token: str, inputs: dict, outputs: dict = {}, secrets=(), config: str = "config: {}\n"):
@@ -174,7 +174,9 @@ def plan_construct(tmp_path, token: str, inputs: dict, outputs: dict = {}, secre
 
 
 def test_the_docker_component_constructs_from_camel_case_inputs(tmp_path):
-    plan = plan_construct(tmp_path, f"{PACKAGE}:index:LagoDocker", {"workers": {"dedicated": ["pdfs"]}, "local": {"frontPort": 8080, "apiPort": 3001}})
+    plan = plan_construct(
+        tmp_path, f"{PACKAGE}:index:LagoDocker", {"workers": {"dedicated": ["pdfs"]}, "local": {"frontPort": 8080, "apiPort": 3001}}
+    )
     host = plan.one(f"{PACKAGE}:index:LagoDocker")
     inner = plan.one("lago:local:LagoDocker")
     assert inner.parent == host.urn and inner.name == "billing"
@@ -216,7 +218,12 @@ def test_fixes_name_the_inputs_not_the_stack_file():
     assert error["property_path"] == "organization"
     assert "set the input organization.password (a secret)" in error["reason"]
     # A secret passed as a plain value by a program is no plain-text stack file: accepted.
-    settings = settings_from_args("aws", "LagoAws", "billing", {"secret_env": {"STRIPE_API_KEY": "x"}, "smtp": {"address": "smtp.test", "from_email": "a@b.test", "password": "p"}})
+    settings = settings_from_args(
+        "aws",
+        "LagoAws",
+        "billing",
+        {"secret_env": {"STRIPE_API_KEY": "x"}, "smtp": {"address": "smtp.test", "from_email": "a@b.test", "password": "p"}},
+    )
     assert settings.smtp.password.get_secret_value() == "p"
     assert "pulumi config" not in caught.value.message and "lago:" not in caught.value.message
 
@@ -225,7 +232,9 @@ def test_a_setting_the_cloud_refuses_is_a_property_error_too(tmp_path):
     """A SettingError, found while the AWS component builds (a size Fargate has no shape for),
     reaches the caller as the same per-property error as a bad key."""
     plan = plan_construct(
-        tmp_path, f"{PACKAGE}:index:LagoAws", {"roles": {"api": {"cpu": 0.25, "memory": 8192}}},
+        tmp_path,
+        f"{PACKAGE}:index:LagoAws",
+        {"roles": {"api": {"cpu": 0.25, "memory": 8192}}},
         config="config:\n  aws:region: eu-west-1\n",
     )
     error = plan.outputs["error"]
@@ -237,7 +246,9 @@ def test_a_setting_the_cloud_refuses_is_a_property_error_too(tmp_path):
 
 def test_the_python_settings_accept_the_generated_args_shape():
     """A TypedDict's snake_case keys are what the hosted component passes to the model."""
-    settings = LagoSettings.model_validate({"target": "aws", "preset": "prod", "aws": {"network": {"az_count": 3}}, "protection": {"acknowledge_data_loss": True}})
+    settings = LagoSettings.model_validate(
+        {"target": "aws", "preset": "prod", "aws": {"network": {"az_count": 3}}, "protection": {"acknowledge_data_loss": True}}
+    )
     assert settings.aws.network.az_count == 3 and settings.roles.api.replicas == 2
 
 
@@ -315,8 +326,14 @@ def test_the_yaml_example_sets_only_properties_the_schema_has_with_their_types()
 def test_the_schema_check_catches_a_wrong_property():
     spec = schema()["resources"][f"{PACKAGE}:index:LagoAws"]
     problems: list[str] = []
-    _check_object({"preset": 1, "aws": {"network": {"azcount": 3}}, "tags": {"a": "${nope}"}}, spec["inputProperties"], [], "x", {}, problems)
-    assert problems == ["x.preset: 1 is not a string", "x.aws.network.azcount: no such property", "x.tags.a: ${nope} is not a config value of the program"]
+    _check_object(
+        {"preset": 1, "aws": {"network": {"azcount": 3}}, "tags": {"a": "${nope}"}}, spec["inputProperties"], [], "x", {}, problems
+    )
+    assert problems == [
+        "x.preset: 1 is not a string",
+        "x.aws.network.azcount: no such property",
+        "x.tags.a: ${nope} is not a config value of the program",
+    ]
 
 
 _SAMPLE_CONFIG = {

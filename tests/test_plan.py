@@ -17,11 +17,15 @@ LEAK = re.compile(r"(postgres(ql)?|rediss?)://[^/ \"@]*:[^@ \"/]+@|-----BEGIN [A
 def test_json_has_exactly_the_documented_shape(plan_of):
     doc = json.loads(render.as_json(plan_of("local")))
     assert set(doc) == {"project", "stack", "target", "resources", "outputs", "roles", "components"}
-    assert doc["components"] == {"lago": {
-        "urn": next(r["urn"] for r in doc["resources"] if r["type"] == "lago:local:LagoDocker"),
-        "type": "lago:local:LagoDocker", "target": "local", "preset": "dev",
-        "roles": {name: name for name in doc["roles"]},
-    }}
+    assert doc["components"] == {
+        "lago": {
+            "urn": next(r["urn"] for r in doc["resources"] if r["type"] == "lago:local:LagoDocker"),
+            "type": "lago:local:LagoDocker",
+            "target": "local",
+            "preset": "dev",
+            "roles": {name: name for name in doc["roles"]},
+        }
+    }
     assert (doc["project"], doc["stack"], doc["target"]) == ("lago", "local", "local")
     for r in doc["resources"]:
         assert set(r) == {"urn", "type", "name", "parent", "dependencies", "protect", "retain_on_delete", "ignore_changes", "inputs"}
@@ -64,7 +68,10 @@ def test_text_plan_shows_the_tree_and_each_roles_environment():
 
 def test_json_cli_matches_the_library(plan_of):
     run = subprocess.run(
-        [sys.executable, "-m", "lago_infra", "plan", "--stack", "local", "--format", "json"], cwd=PROJECT_DIR, capture_output=True, text=True
+        [sys.executable, "-m", "lago_infra", "plan", "--stack", "local", "--format", "json"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == json.loads(render.as_json(plan_of("local")))
@@ -82,7 +89,12 @@ def test_secure_values_in_a_stack_file_plan_offline_as_secrets(plan_config):
     plan = plan_config(
         {
             "lago:target": "local",
-            "lago:smtp": {"address": "smtp.example.com", "fromEmail": "billing@example.com", "username": "lago", "password": {"secure": "v1:abc"}},
+            "lago:smtp": {
+                "address": "smtp.example.com",
+                "fromEmail": "billing@example.com",
+                "username": "lago",
+                "password": {"secure": "v1:abc"},
+            },
             "lago:secretEnv": {"STRIPE_API_KEY": {"secure": "v1:def"}},
         }
     )

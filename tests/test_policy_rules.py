@@ -84,24 +84,57 @@ def many_api_replicas(view):
 
 BROKEN = [
     ("aws", "database-encrypted", set_input(RDS, "storageEncrypted", False)),
-    ("aws", "database-encrypted", set_input("aws:rds/parameterGroup:ParameterGroup", "parameters", [{"name": "rds.force_ssl", "value": "0"}])),
+    (
+        "aws",
+        "database-encrypted",
+        set_input("aws:rds/parameterGroup:ParameterGroup", "parameters", [{"name": "rds.force_ssl", "value": "0"}]),
+    ),
     ("gcp", "database-encrypted", set_input(SQL, "settings.ipConfiguration.sslMode", "ALLOW_UNENCRYPTED_AND_ENCRYPTED")),
     ("aws", "redis-encrypted", set_input(REDIS, "transitEncryptionEnabled", False)),
     ("aws", "redis-encrypted", set_input(REDIS, "authToken", None)),
     ("gcp", "redis-encrypted", set_input(MEMORYSTORE, "authEnabled", False)),
-    ("aws", "bucket-encrypted", lambda v: drop(v, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")),
+    (
+        "aws",
+        "bucket-encrypted",
+        lambda v: drop(v, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+    ),
     ("aws", "bucket-encrypted", lambda v: drop(v, "aws:s3/bucketPolicy:BucketPolicy")),
     ("aws", "database-private", set_input(RDS, "publiclyAccessible", True)),
     ("gcp", "database-private", set_input(SQL, "settings.ipConfiguration.ipv4Enabled", True)),
     ("local", "database-private", open_db_port),
-    ("local", "redis-private", lambda v: one(v, "docker:index/container:Container", "-redis").inputs.__setitem__("ports", [{"internal": 6379, "external": 6379}])),
+    (
+        "local",
+        "redis-private",
+        lambda v: one(v, "docker:index/container:Container", "-redis").inputs.__setitem__("ports", [{"internal": 6379, "external": 6379}]),
+    ),
     ("aws", "bucket-not-public", set_input("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "restrictPublicBuckets", False)),
     ("gcp", "bucket-not-public", set_input(GCS, "publicAccessPrevention", "inherited")),
     ("aws", "network-closed", set_input("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "fromPort", 22)),
-    ("aws", "network-closed", lambda v: v.resources.append(res("aws:ec2/securityGroup:SecurityGroup", "lago-db-sg", protect=False,
-                                                               ingress=[{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 443, "toPort": 443}]))),
-    ("gcp", "network-closed", lambda v: v.resources.append(res("gcp:compute/firewall:Firewall", "lago-ssh", protect=False,
-                                                               sourceRanges=["0.0.0.0/0"], allows=[{"protocol": "tcp", "ports": ["22"]}]))),
+    (
+        "aws",
+        "network-closed",
+        lambda v: v.resources.append(
+            res(
+                "aws:ec2/securityGroup:SecurityGroup",
+                "lago-db-sg",
+                protect=False,
+                ingress=[{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 443, "toPort": 443}],
+            )
+        ),
+    ),
+    (
+        "gcp",
+        "network-closed",
+        lambda v: v.resources.append(
+            res(
+                "gcp:compute/firewall:Firewall",
+                "lago-ssh",
+                protect=False,
+                sourceRanges=["0.0.0.0/0"],
+                allows=[{"protocol": "tcp", "ports": ["22"]}],
+            )
+        ),
+    ),
     ("local", "secrets-not-plain", env("api", "LAGO_CLICKHOUSE_HOST", "postgres://u:hunter2@db:5432/x")),
     ("aws", "secrets-not-plain", env("worker", "STRIPE_API_KEY", "sk_live_123")),
     ("aws", "secrets-not-plain", lambda v: v.outputs.__setitem__("database_url", "postgresql://lago:pw@db/lago")),
@@ -137,9 +170,21 @@ BROKEN = [
     ("gcp", "sql-limits", lambda v: one(v, SQL).inputs["settings"].pop("edition")),
     ("gcp", "sql-limits", set_input(SQL, "settings.tier", "db-custom-3-7680")),
     ("gcp", "armor-rule-order", set_input(ARMOR, "rules.1.priority", 900)),
-    ("gcp", "armor-rule-order", lambda v: v.resources.append(res(
-        "gcp:compute/securityPolicyRule:SecurityPolicyRule", "lago-allow-all", protect=False, securityPolicy="lago-armor", priority=10, action="allow",
-        match={"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}))),
+    (
+        "gcp",
+        "armor-rule-order",
+        lambda v: v.resources.append(
+            res(
+                "gcp:compute/securityPolicyRule:SecurityPolicyRule",
+                "lago-allow-all",
+                protect=False,
+                securityPolicy="lago-armor",
+                priority=10,
+                action="allow",
+                match={"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}},
+            )
+        ),
+    ),
     ("aws", "log-retention", set_input("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", 0)),
     ("aws", "alarms", lambda v: drop(v, "aws:cloudwatch/metricAlarm:MetricAlarm")),
     ("gcp", "alarms", lambda v: drop(v, "gcp:monitoring/alertPolicy:AlertPolicy")),
@@ -180,7 +225,9 @@ def test_armor_order_reads_the_first_match_not_the_list_order():
     deny = {"priority": 1000, "action": "deny(403)", "description": "sqli"}
     everyone = {"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}
     throttle = {"priority": 900, "action": "throttle", "match": everyone, "rateLimitOptions": {"conformAction": "allow"}}
-    assert armor_order_problems([deny, throttle]) == ["rule 1000 (sqli) never runs: rule 900 (throttle) matches every request first and lets it through"]
+    assert armor_order_problems([deny, throttle]) == [
+        "rule 1000 (sqli) never runs: rule 900 (throttle) matches every request first and lets it through"
+    ]
     # A ban whose conforming requests are denied, a rule in preview, or one for some addresses shadow nothing.
     assert armor_order_problems([deny, {**throttle, "rateLimitOptions": {"conformAction": "deny(403)"}}]) == []
     assert armor_order_problems([deny, {**throttle, "preview": True}]) == []
@@ -263,8 +310,16 @@ def test_a_listener_port_of_the_load_balancer_may_face_the_world(stacks):
     view = copy.deepcopy(stacks["aws"])
     alb_sg = next(r for r in view.resources if r.name == "lago-alb-sg")
     view.resources.append(
-        res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "lago-alb-api", (alb_sg.urn,), False,
-            cidrIpv4="0.0.0.0/0", fromPort=3000, toPort=3000, ipProtocol="tcp")
+        res(
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "lago-alb-api",
+            (alb_sg.urn,),
+            False,
+            cidrIpv4="0.0.0.0/0",
+            fromPort=3000,
+            toPort=3000,
+            ipProtocol="tcp",
+        )
     )
     assert "network-closed" in rule_ids(view)  # no listener serves 3000 yet
     view.resources.append(res("aws:lb/listener:Listener", "lago-api-listener", protect=False, port=3000, protocol="HTTP"))
@@ -314,7 +369,12 @@ def test_a_platforms_own_instance_beside_several_lagos_is_checked_once():
     a, b = pr("a", "lago:gcp:LagoGcp", preset="dev"), pr("b", "lago:gcp:LagoGcp", preset="dev")
     shared = pr("shared-pg", SQL, databaseVersion="POSTGRES_16", settings={"tier": "db-custom-2-7680"})
     throttle_first = [
-        {"priority": 900, "action": "throttle", "match": {"config": {"srcIpRanges": ["*"]}}, "rateLimitOptions": {"conformAction": "allow"}},
+        {
+            "priority": 900,
+            "action": "throttle",
+            "match": {"config": {"srcIpRanges": ["*"]}},
+            "rateLimitOptions": {"conformAction": "allow"},
+        },
         {"priority": 1000, "action": "deny(403)"},
     ]
     armor = pr("edge-armor", ARMOR, name="edge-armor", rules=throttle_first)

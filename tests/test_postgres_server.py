@@ -3,7 +3,9 @@
 
 def test_server_offers_pg_cron_and_pg_partman(postgres):
     assert postgres.value("SHOW shared_preload_libraries") == "pg_cron"
-    available = postgres.value("SELECT string_agg(name, ',' ORDER BY name) FROM pg_available_extensions WHERE name IN ('pg_cron', 'pg_partman')")
+    available = postgres.value(
+        "SELECT string_agg(name, ',' ORDER BY name) FROM pg_available_extensions WHERE name IN ('pg_cron', 'pg_partman')"
+    )
     assert available == "pg_cron,pg_partman"
 
 

@@ -253,7 +253,9 @@ def test_a_random_suffix_that_names_a_snapshot_loses_nothing():
 def test_every_lago_secret_generator_says_what_its_loss_costs(plan_of):
     """LOST_WHEN_REGENERATED is keyed by the generators' names: a generator added or renamed in
     lago_infra/secrets.py without its entry would fall back to a vague message."""
-    generators = [r.name for r in plan_of("aws-prod").resources if r.type.startswith(("random:", "tls:")) and "lago:index:LagoSecrets$" in r.urn]
+    generators = [
+        r.name for r in plan_of("aws-prod").resources if r.type.startswith(("random:", "tls:")) and "lago:index:LagoSecrets$" in r.urn
+    ]
     assert len(generators) == 5
     for name in generators:
         assert any(name.endswith(f"-{suffix}") for suffix in LOST_WHEN_REGENERATED), name
@@ -331,7 +333,11 @@ def test_help_documents_the_exit_codes(capsys):
 def test_every_replacement_rule_cites_the_provider_schema_it_was_read_from():
     from lago_infra.review.replacements import TABLE
 
-    repository = {"aws": "hashicorp/terraform-provider-aws", "gcp": "hashicorp/terraform-provider-google", "random": "hashicorp/terraform-provider-random"}
+    repository = {
+        "aws": "hashicorp/terraform-provider-aws",
+        "gcp": "hashicorp/terraform-provider-google",
+        "random": "hashicorp/terraform-provider-random",
+    }
     repository |= {"tls": "hashicorp/terraform-provider-tls", "docker": "kreuzwerker/terraform-provider-docker"}
     for type_, rule in TABLE.items():
         assert rule.source.startswith(repository[type_.split(":")[0]] + " "), type_

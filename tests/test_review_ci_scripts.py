@@ -155,7 +155,13 @@ def github():
 
 
 def post(server: HTTPServer, directory: Path) -> subprocess.CompletedProcess:
-    env = {"GITHUB_TOKEN": "t0ken", "GITHUB_REPOSITORY": "o/r", "PR_NUMBER": "7", "GITHUB_API_URL": f"http://127.0.0.1:{server.server_port}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "GITHUB_TOKEN": "t0ken",
+        "GITHUB_REPOSITORY": "o/r",
+        "PR_NUMBER": "7",
+        "GITHUB_API_URL": f"http://127.0.0.1:{server.server_port}",
+        "PATH": "/usr/bin:/bin",
+    }
     python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
     return subprocess.run([python, str(POSTER), str(directory)], capture_output=True, text=True, env=env)
 

@@ -77,7 +77,20 @@ def test_a_renamed_stack_on_two_stacks_fits_github_and_points_at_the_whole_diff(
     base = _write(tmp_path / "base", {s: planned(s, {}) for s in ("aws-prod", "gcp-prod")})
     head = _write(tmp_path / "head", {s: planned(s, {"lago:name": "billing"}) for s in ("aws-prod", "gcp-prod")})
     full = tmp_path / "full.md"
-    code = main(["plan", "diff", str(base), str(head), "--format", "markdown", "--full", str(full), "--details", "[the job summary](https://x/runs/1)"])
+    code = main(
+        [
+            "plan",
+            "diff",
+            str(base),
+            str(head),
+            "--format",
+            "markdown",
+            "--full",
+            str(full),
+            "--details",
+            "[the job summary](https://x/runs/1)",
+        ]
+    )
     text = capsys.readouterr().out
     assert code == EXIT_DANGER
     assert length(text) <= GITHUB_LIMIT

@@ -53,7 +53,9 @@ def parse(source: str) -> Chart:
             raise AssertionError(f"line {number} is not flowchart syntax: {line!r}")
     assert not open_groups, "unclosed subgraph"
     for a, b in chart.edges:
-        assert (a in chart.nodes or a in chart.groups) and (b in chart.nodes or b in chart.groups), f"edge {a} --> {b} names an undeclared node"
+        assert (a in chart.nodes or a in chart.groups) and (b in chart.nodes or b in chart.groups), (
+            f"edge {a} --> {b} names an undeclared node"
+        )
     return chart
 
 

@@ -48,7 +48,9 @@ def _steps(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any
 def test_workflows_pass_actionlint_with_shellcheck():
     assert WORKFLOWS
     actionlint = _tool("actionlint", "make install (it is in the test extra)")
-    result = subprocess.run([actionlint, "-no-color", f"-shellcheck={_shellcheck()}", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [actionlint, "-no-color", f"-shellcheck={_shellcheck()}", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -73,7 +75,10 @@ def _zizmor(persona: str) -> list[dict[str, Any]]:
     and tag/SHA mismatches, are skipped; the README says how the SHAs were checked)."""
     zizmor = _tool("zizmor", "make install (it is in the test extra)")
     result = subprocess.run(
-        [zizmor, "--offline", "--no-config", f"--persona={persona}", "--format=json", ".github/workflows"], capture_output=True, text=True, cwd=ROOT
+        [zizmor, "--offline", "--no-config", f"--persona={persona}", "--format=json", ".github/workflows"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.stdout.strip(), result.stderr
     return json.loads(result.stdout)
@@ -91,7 +96,9 @@ def test_zizmor_auditor_findings_are_fixed_or_explained():
     for workflow in WORKFLOWS:
         for line in workflow.read_text().splitlines():
             if "zizmor: ignore" in line:
-                assert re.search(r"# zizmor: ignore\[[\w,-]+\] -- \S.{10,}", line), f"{workflow.name}: an ignore without its reason: {line.strip()}"
+                assert re.search(r"# zizmor: ignore\[[\w,-]+\] -- \S.{10,}", line), (
+                    f"{workflow.name}: an ignore without its reason: {line.strip()}"
+                )
 
 
 def test_every_action_is_pinned_by_commit_sha_with_its_tag():
@@ -114,7 +121,14 @@ def test_no_long_lived_credentials_and_no_privileged_triggers():
     for workflow in WORKFLOWS:
         text = workflow.read_text()
         assert "secrets." not in text, f"{workflow.name} reads a repository secret"
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "credentials_json"):
+        for key in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "GOOGLE_CREDENTIALS",
+            "PULUMI_ACCESS_TOKEN",
+            "PULUMI_CONFIG_PASSPHRASE",
+            "credentials_json",
+        ):
             assert key not in text, f"{workflow.name} names {key}"
         triggers = _workflow(workflow)["on"]
         assert not {"pull_request_target", "workflow_run"} & set(triggers), workflow.name
@@ -156,7 +170,11 @@ def test_previews_use_read_only_identities_and_deploys_their_environment():
     assert "access_token:team" in pr and "access_token:organization" not in pr
     preview = _workflow(PULL_REQUEST)["jobs"]["preview"]
     assert preview["permissions"] == {"contents": "read", "id-token": "write"}
-    roles = {step["with"].get("role-to-assume") for _, _, step in _steps({"jobs": {"preview": preview}}) if "configure-aws-credentials" in str(step.get("uses"))}
+    roles = {
+        step["with"].get("role-to-assume")
+        for _, _, step in _steps({"jobs": {"preview": preview}})
+        if "configure-aws-credentials" in str(step.get("uses"))
+    }
     assert roles == {"${{ matrix.role }}"}
     for name, job in _workflow(DEPLOY)["jobs"].items():
         if job["permissions"].get("id-token") == "write":
@@ -173,7 +191,12 @@ def test_pulumi_actions_show_the_diff_with_the_pinned_cli():
     """pulumi/actions with `diff: true` and the Pulumi CLI of the Python SDK in requirements.lock."""
     lock = re.search(r"^pulumi==([\d.]+)$", (ROOT / "requirements.lock").read_text(), re.M)
     assert lock
-    steps = [step for workflow in WORKFLOWS for _, _, step in _steps(_workflow(workflow)) if str(step.get("uses", "")).startswith("pulumi/actions@")]
+    steps = [
+        step
+        for workflow in WORKFLOWS
+        for _, _, step in _steps(_workflow(workflow))
+        if str(step.get("uses", "")).startswith("pulumi/actions@")
+    ]
     assert len(steps) == 2
     for step in steps:
         assert step["with"]["diff"] is True

@@ -11,7 +11,9 @@ NASTY = "p@ss:w/o?r#d%25 é+&="
 
 
 def test_database_url_round_trips_a_password_with_every_reserved_character():
-    url = urls.database_url(user="la go@x", password=NASTY, host="db.internal", port=5432, database="lago", schema="billing", sslmode="require")
+    url = urls.database_url(
+        user="la go@x", password=NASTY, host="db.internal", port=5432, database="lago", schema="billing", sslmode="require"
+    )
     parts = urlsplit(url)
     assert parts.scheme == "postgresql"
     assert unquote(parts.username) == "la go@x"

@@ -1,6 +1,6 @@
 """A platform program of your own that embeds Lago as one component among others.
 
-    cd examples/embedded && pulumi stack init dev && pulumi up
+cd examples/embedded && pulumi stack init dev && pulumi up
 """
 
 import pulumi

@@ -39,15 +39,21 @@ runtime = config.get("lagoRuntime") or "managed"
 zones = aws.get_availability_zones(state="available").names[:2]
 vpc = aws.ec2.Vpc("platform", cidr_block="10.20.0.0/16", enable_dns_hostnames=True, enable_dns_support=True)
 gateway = aws.ec2.InternetGateway("platform", vpc_id=vpc.id)
-public_routes = aws.ec2.RouteTable("platform-public", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)])
+public_routes = aws.ec2.RouteTable(
+    "platform-public", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)]
+)
 public, private, public_associations = [], [], []
 for i, zone in enumerate(zones):
     subnet = aws.ec2.Subnet(f"platform-public-{zone}", vpc_id=vpc.id, cidr_block=f"10.20.{i}.0/24", availability_zone=zone)
-    public_associations.append(aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id))
+    public_associations.append(
+        aws.ec2.RouteTableAssociation(f"platform-public-{zone}", route_table_id=public_routes.id, subnet_id=subnet.id)
+    )
     public.append(subnet)
 address = aws.ec2.Eip("platform-nat", domain="vpc")
 nat = aws.ec2.NatGateway("platform", allocation_id=address.id, subnet_id=public[0].id)
-private_routes = aws.ec2.RouteTable("platform-private", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)])
+private_routes = aws.ec2.RouteTable(
+    "platform-private", vpc_id=vpc.id, routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)]
+)
 for i, zone in enumerate(zones):
     subnet = aws.ec2.Subnet(f"platform-private-{zone}", vpc_id=vpc.id, cidr_block=f"10.20.{10 + i}.0/24", availability_zone=zone)
     aws.ec2.RouteTableAssociation(f"platform-private-{zone}", route_table_id=private_routes.id, subnet_id=subnet.id)
@@ -81,7 +87,12 @@ alb = aws.lb.LoadBalancer(
 certificate = aws.acm.Certificate("platform", domain_name=f"*.{ZONE}", validation_method="DNS")
 validation = certificate.domain_validation_options[0]
 record = aws.route53.Record(
-    "platform-validation", zone_id=dns.zone_id, name=validation.resource_record_name, type=validation.resource_record_type, records=[validation.resource_record_value], ttl=300
+    "platform-validation",
+    zone_id=dns.zone_id,
+    name=validation.resource_record_name,
+    type=validation.resource_record_type,
+    records=[validation.resource_record_value],
+    ttl=300,
 )
 issued = aws.acm.CertificateValidation("platform", certificate_arn=certificate.arn, validation_record_fqdns=[record.fqdn])
 listener = aws.lb.Listener(
@@ -90,7 +101,12 @@ listener = aws.lb.Listener(
     port=443,
     protocol="HTTPS",
     certificate_arn=issued.certificate_arn,
-    default_actions=[aws.lb.ListenerDefaultActionArgs(type="fixed-response", fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(content_type="text/plain", status_code="404"))],
+    default_actions=[
+        aws.lb.ListenerDefaultActionArgs(
+            type="fixed-response",
+            fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(content_type="text/plain", status_code="404"),
+        )
+    ],
 )
 
 # -- Lago -----------------------------------------------------------------------------------------
@@ -103,7 +119,9 @@ settings = LagoSettings.model_validate(
         # Under the platform's wildcard certificate: the listener already serves both hosts.
         "domain": {"app": f"lago.{ZONE}", "api": f"lago-api.{ZONE}"},
         "aws": {
-            "network": {"existing": {"vpcId": vpc.id, "publicSubnetIds": [s.id for s in public], "privateSubnetIds": [s.id for s in private]}},
+            "network": {
+                "existing": {"vpcId": vpc.id, "publicSubnetIds": [s.id for s in public], "privateSubnetIds": [s.id for s in private]}
+            },
             "services": {"existingCluster": cluster.arn, "existingNamespaceArn": namespace.arn},
             "edge": {
                 "route53ZoneId": dns.zone_id,

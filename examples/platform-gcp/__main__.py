@@ -38,7 +38,13 @@ on_platform = pulumi.ResourceOptions(provider=platform, depends_on=apis)
 vpc = gcp.compute.Network("core", name="core", auto_create_subnetworks=False, routing_mode="REGIONAL", opts=on_platform)
 # Cloud Run's Direct VPC egress takes addresses here: a /26 or larger, Private Google Access on.
 run_subnet = gcp.compute.Subnetwork(
-    "core-run", name="core-run", region=region, network=vpc.id, ip_cidr_range="10.30.0.0/24", private_ip_google_access=True, opts=on_platform
+    "core-run",
+    name="core-run",
+    region=region,
+    network=vpc.id,
+    ip_cidr_range="10.30.0.0/24",
+    private_ip_google_access=True,
+    opts=on_platform,
 )
 router = gcp.compute.Router("core-router", name="core-router", region=region, network=vpc.id, opts=on_platform)
 gcp.compute.RouterNat(
@@ -52,10 +58,20 @@ gcp.compute.RouterNat(
 )
 # Private services access: the range and peering Cloud SQL and Memorystore draw addresses from.
 services_range = gcp.compute.GlobalAddress(
-    "core-private-services", name="core-private-services", network=vpc.id, purpose="VPC_PEERING", address_type="INTERNAL", prefix_length=20, opts=on_platform
+    "core-private-services",
+    name="core-private-services",
+    network=vpc.id,
+    purpose="VPC_PEERING",
+    address_type="INTERNAL",
+    prefix_length=20,
+    opts=on_platform,
 )
 peering = gcp.servicenetworking.Connection(
-    "core-private-services", network=vpc.id, service="servicenetworking.googleapis.com", reserved_peering_ranges=[services_range.name], opts=on_platform
+    "core-private-services",
+    network=vpc.id,
+    service="servicenetworking.googleapis.com",
+    reserved_peering_ranges=[services_range.name],
+    opts=on_platform,
 )
 postgres = gcp.sql.DatabaseInstance(
     "shared-pg",

@@ -51,7 +51,13 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None, defaul
             lambda loc: shape.bounds_of(LagoSettings, loc),
         )
     except Exception as exc:  # noqa: BLE001 - a validator that failed otherwise than by design
-        problems.append(Problem(key_of(()), f"could not be read ({type(exc).__name__}: {exc})", "check the values against the configuration reference in the README"))
+        problems.append(
+            Problem(
+                key_of(()),
+                f"could not be read ({type(exc).__name__}: {exc})",
+                "check the values against the configuration reference in the README",
+            )
+        )
     if settings is not None:
         # The model's own view of its secrets, in case a shape escaped the raw walk.
         problems += [_plain_secret_problem(p) for p in secret_paths(settings) if p[0] not in raw.secret_keys]
@@ -84,4 +90,3 @@ def _plain_secret_problem(path: tuple[str, ...]) -> Problem:
         "is a secret but is written in plain text in the stack file",
         f"run `pulumi config set --secret --path {key} VALUE` so it is stored encrypted",
     )
-

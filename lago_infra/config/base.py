@@ -45,7 +45,13 @@ def invalid_in_python(model: type[BaseModel], exc: Exception) -> ConfigError:
     if isinstance(exc, ValidationError):
         problems = problems_from(exc, lambda loc: siblings_of(model, loc), _looks_secret, lambda loc: bounds_of(model, loc))
     else:  # a validator that failed otherwise than by design
-        problems = [Problem(key_of(()), f"could not be read ({type(exc).__name__}: {exc})", "check the values against the configuration reference in the README")]
+        problems = [
+            Problem(
+                key_of(()),
+                f"could not be read ({type(exc).__name__}: {exc})",
+                "check the values against the configuration reference in the README",
+            )
+        ]
     return ConfigError(source, problems)
 
 

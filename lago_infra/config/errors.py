@@ -103,7 +103,9 @@ class ConfigError(RunError, ValueError):
 
 #: A stack file's fix (``pulumi config set --secret --path lago:smtp.password VALUE``), which
 #: for a program is an input to set.
-_CONFIG_SET = re.compile(r"(?:run )?`?pulumi config set (?P<secret>--secret )?(?:--path )?'?lago:(?P<key>[\w.]+)'?(?: (?P<value>[^`)]*))?`?")
+_CONFIG_SET = re.compile(
+    r"(?:run )?`?pulumi config set (?P<secret>--secret )?(?:--path )?'?lago:(?P<key>[\w.]+)'?(?: (?P<value>[^`)]*))?`?"
+)
 
 
 def _input_to_set(m: re.Match) -> str:
@@ -131,7 +133,9 @@ class Invalid(ValueError):
 
     def below(self, loc: tuple[Any, ...]) -> list[Problem]:
         """The problems, keyed from the root of a validation that found them at ``loc``."""
-        return [p if path is None else Problem(key_of((*loc, *path)), p.what.rstrip("."), p.fix) for p, path in zip(self.problems, self._paths)]
+        return [
+            p if path is None else Problem(key_of((*loc, *path)), p.what.rstrip("."), p.fix) for p, path in zip(self.problems, self._paths)
+        ]
 
 
 def key_of(loc: tuple[Any, ...], namespace: str = "lago") -> str:
@@ -220,11 +224,13 @@ def problems_from(exc: ValidationError, siblings_of, hide_input, bounds_of=lambd
         elif isinstance(err.get("input"), Output):
             # Only the ids of brought pieces take Outputs; every other key decides what the
             # program creates, so its value must be known while the program runs.
-            problems.append(Problem(
-                key,
-                "is a pulumi.Output, whose value is known only during the deployment; this key decides what the program creates",
-                "give it as a plain value (only the ids and ARNs of pieces you bring take Outputs)",
-            ))
+            problems.append(
+                Problem(
+                    key,
+                    "is a pulumi.Output, whose value is known only during the deployment; this key decides what the program creates",
+                    "give it as a plain value (only the ids and ARNs of pieces you bring take Outputs)",
+                )
+            )
             continue
         else:
             got = err.get("input")

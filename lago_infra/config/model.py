@@ -27,6 +27,7 @@ from .base import EMAIL, Email, NonEmpty, Secret, Section, deep_merge, keep_unse
 from .errors import Invalid
 from .shape import normalise
 
+
 def _free_variable(name: str, where: str) -> str:
     var = CATALOGUE.get(name)
     if var is None:
@@ -68,6 +69,7 @@ def wrong_target_section(section: str, target: str) -> tuple[str, str]:
         f"is settings for the {section} target, but this stack's lago:target is {target}",
         f"remove lago:{section} (the {target} target reads lago:{target}), or set lago:target to {section}",
     )
+
 
 #: vCPU sizes every target can honour (Fargate, Cloud Run and Docker all accept these).
 CPU_SIZES = (0.25, 0.5, 1, 2, 4, 8)
@@ -227,7 +229,9 @@ def _smtp_host(value: str) -> str:
     scheme, no port (that is ``port``). A single label (``mailpit``) is fine on a private network."""
     host = value.strip()
     if "://" in host or "/" in host:
-        raise ValueError(f"'{value}' is a URL, not a host. Fix: give the host alone, e.g. smtp.example.com (and the port as lago:smtp.port)")
+        raise ValueError(
+            f"'{value}' is a URL, not a host. Fix: give the host alone, e.g. smtp.example.com (and the port as lago:smtp.port)"
+        )
     name, colon, port = host.rpartition(":")
     if colon and port.isdigit() and ":" not in name:
         raise ValueError(f"'{value}' holds a port. Fix: give the host alone, {name}, and the port with lago:smtp.port {port}")
@@ -236,7 +240,9 @@ def _smtp_host(value: str) -> str:
         return host
     except ValueError:
         pass
-    if len(host) > 253 or not all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in host.rstrip(".").split(".")):
+    if len(host) > 253 or not all(
+        re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in host.rstrip(".").split(".")
+    ):
         raise ValueError(f"'{value}' is not a host name. Fix: give the SMTP server's host, e.g. smtp.example.com")
     return host
 
@@ -356,14 +362,18 @@ def _ca_bundle(v: str) -> str:
     """PEM text of one or more CA certificates."""
     text = v.strip()
     if "PRIVATE KEY" in text:
-        raise ValueError("holds a private key; never put one in a stack file. Fix: give only the CA certificate(s), the -----BEGIN CERTIFICATE----- blocks")
+        raise ValueError(
+            "holds a private key; never put one in a stack file. Fix: give only the CA certificate(s), the -----BEGIN CERTIFICATE----- blocks"
+        )
     if not _PEM_CERTIFICATE.search(text):
         raise ValueError(
             "is not PEM certificate text. Fix: give the CA's certificate(s) as PEM, e.g. "
-            "`pulumi config set --path lago:database.sslRootCert -- \"$(cat ca.pem)\"`"
+            '`pulumi config set --path lago:database.sslRootCert -- "$(cat ca.pem)"`'
         )
     if len(text.encode()) > CA_BUNDLE_MAX:
-        raise ValueError(f"is {len(text.encode())} bytes, more than the {CA_BUNDLE_MAX} the targets can hand a container. Fix: give only the CA(s) of your server's region or chain")
+        raise ValueError(
+            f"is {len(text.encode())} bytes, more than the {CA_BUNDLE_MAX} the targets can hand a container. Fix: give only the CA(s) of your server's region or chain"
+        )
     return text + "\n"
 
 
@@ -393,6 +403,7 @@ class Database(Section):
                 "applications, give it a database of its own (lago:database.name)"
             )
         return v
+
     version: int = Field(16, ge=15, le=17)
     """PostgreSQL major version; Lago's migrations need 15 or newer (NULLS NOT DISTINCT)."""
     pool: TierValues = TierValues()
@@ -428,7 +439,9 @@ def _s3_bucket(v: str) -> str:
 
 def _endpoint(v: str) -> str:
     if not v.startswith(("https://", "http://")):
-        raise ValueError(f"'{v}' is not a URL. Fix: give the store's S3 endpoint with its scheme, e.g. https://<account>.r2.cloudflarestorage.com")
+        raise ValueError(
+            f"'{v}' is not a URL. Fix: give the store's S3 endpoint with its scheme, e.g. https://<account>.r2.cloudflarestorage.com"
+        )
     url = _http_url(v)
     if "/" in url.split("://", 1)[1]:
         raise ValueError(f"'{v}' has a path. Fix: give the endpoint alone (scheme, host and port); the bucket is lago:storage.bucket")
@@ -555,8 +568,7 @@ class Workers(Section):
                     close = difflib.get_close_matches(str(queue), DEDICATED_QUEUES, n=1)
                     hint = f"did you mean '{close[0]}'? " if close else ""
                     raise ValueError(
-                        f"'{queue}' is not a Lago queue with a dedicated worker. "
-                        f"Fix: {hint}use one of {', '.join(DEDICATED_QUEUES)}"
+                        f"'{queue}' is not a Lago queue with a dedicated worker. Fix: {hint}use one of {', '.join(DEDICATED_QUEUES)}"
                     )
         return v
 
@@ -733,73 +745,93 @@ class LagoSettings(Section):
             for name in names:
                 var = CATALOGUE[name]
                 if var.ignored_by(version):
-                    problems.append((
-                        (where, name),
-                        f"{var.versions_note}, and this stack runs Lago {self.version}, which ignores it",
-                        f"remove lago:{where}.{name}, or set lago:version to a release that reads it",
-                    ))
+                    problems.append(
+                        (
+                            (where, name),
+                            f"{var.versions_note}, and this stack runs Lago {self.version}, which ignores it",
+                            f"remove lago:{where}.{name}, or set lago:version to a release that reads it",
+                        )
+                    )
         if self.runtime == "external" and self.target == "local":
-            problems.append((
-                ("runtime",),
-                "is external on the local target, which has no secret store to hand secrets over by reference",
-                "remove lago:runtime (the local target runs the roles itself), or deploy the data tier on aws or gcp",
-            ))
+            problems.append(
+                (
+                    ("runtime",),
+                    "is external on the local target, which has no secret store to hand secrets over by reference",
+                    "remove lago:runtime (the local target runs the roles itself), or deploy the data tier on aws or gcp",
+                )
+            )
         if self.features.sidekiq_web and self.target != "local":
-            problems.append((
-                ("features", "sidekiqWeb"),
-                "mounts an unauthenticated /sidekiq on the public api",
-                "remove lago:features.sidekiqWeb (it is only allowed on the local target)",
-            ))
+            problems.append(
+                (
+                    ("features", "sidekiqWeb"),
+                    "mounts an unauthenticated /sidekiq on the public api",
+                    "remove lago:features.sidekiqWeb (it is only allowed on the local target)",
+                )
+            )
         if not self.features.signup and self.organization is None:
-            problems.append((
-                ("organization",),
-                "is not set while features.signup is false: with sign-up closed, the organisation seed "
-                "migrations run is the only way to a first admin (invitations need one)",
-                "set lago:organization.name and lago:organization.email, and the password with "
-                "`pulumi config set --secret --path lago:organization.password PASSWORD`",
-            ))
+            problems.append(
+                (
+                    ("organization",),
+                    "is not set while features.signup is false: with sign-up closed, the organisation seed "
+                    "migrations run is the only way to a first admin (invitations need one)",
+                    "set lago:organization.name and lago:organization.email, and the password with "
+                    "`pulumi config set --secret --path lago:organization.password PASSWORD`",
+                )
+            )
         if self.preset == "prod" and not self.protection.acknowledge_data_loss:
-            off = [k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on]
+            off = [
+                k for k, on in (("deletionProtection", self.protection.deletion_protection), ("protect", self.protection.protect)) if not on
+            ]
             for key in off:
-                problems.append((
-                    ("protection", key),
-                    "is off on a prod stack, which loses data on a mistaken destroy",
-                    "remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended",
-                ))
+                problems.append(
+                    (
+                        ("protection", key),
+                        "is off on a prod stack, which loses data on a mistaken destroy",
+                        "remove the override, or set lago:protection.acknowledgeDataLoss to true if this is intended",
+                    )
+                )
         pool, needed = self.database.pool, self.api.connections_needed
         if pool.web is not None and pool.web < needed:
-            problems.append((
-                ("database", "pool", "web"),
+            problems.append(
                 (
-                    f"({pool.web}) is below api.threads ({needed})"
-                    if not self.api.parallel_threads
-                    else f"({pool.web}) is below what the api's threads hold at once ({needed}: api.threads x (1 + api.parallelThreads))"
+                    ("database", "pool", "web"),
+                    (
+                        f"({pool.web}) is below api.threads ({needed})"
+                        if not self.api.parallel_threads
+                        else f"({pool.web}) is below what the api's threads hold at once ({needed}: api.threads x (1 + api.parallelThreads))"
+                    )
+                    + ": requests would wait for connections",
+                    f"raise lago:database.pool.web to at least {needed} or remove it",
                 )
-                + ": requests would wait for connections",
-                f"raise lago:database.pool.web to at least {needed} or remove it",
-            ))
+            )
         if pool.worker is not None and pool.worker < self.workers.concurrency:
-            problems.append((
-                ("database", "pool", "worker"),
-                f"({pool.worker}) is below workers.concurrency ({self.workers.concurrency})",
-                f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
-            ))
+            problems.append(
+                (
+                    ("database", "pool", "worker"),
+                    f"({pool.worker}) is below workers.concurrency ({self.workers.concurrency})",
+                    f"raise lago:database.pool.worker to at least {self.workers.concurrency} or remove it",
+                )
+            )
         problems.extend(_database_tls_problems(self))
         problems.extend(_storage_problems(self))
         local = self.local if self.target == "local" else None
         if local is not None and local.front_port == local.api_port:
-            problems.append((
-                ("local", "apiPort"),
-                f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
-                f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
-            ))
+            problems.append(
+                (
+                    ("local", "apiPort"),
+                    f"is the same host port as local.frontPort ({local.front_port}); the second container cannot bind it",
+                    f"give the api another port, e.g. {3000 if local.front_port != 3000 else 3001}",
+                )
+            )
         if local is not None and local.storage == "minio" and local.minio_port in (local.front_port, local.api_port):
             taken = "apiPort" if local.minio_port == local.api_port else "frontPort"
-            problems.append((
-                ("local", "minioPort"),
-                f"is the same host port as local.{taken} ({local.minio_port}); the second container cannot bind it",
-                "give MinIO another port, e.g. 9000",
-            ))
+            problems.append(
+                (
+                    ("local", "minioPort"),
+                    f"is the same host port as local.{taken} ({local.minio_port}); the second container cannot bind it",
+                    "give MinIO another port, e.g. 9000",
+                )
+            )
         # The chosen target's checks of the whole settings (sizes, tags, brought pieces), in the
         # same round as every key above.
         problems += _target_problems(self, (info.context or {}).get("provider") or {})
@@ -841,38 +873,46 @@ def _database_tls_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str
     if s.target == "local":
         for key, value in (("sslMode", db.ssl_mode), ("sslRootCert", db.ssl_root_cert)):
             if value is not None:
-                problems.append((
-                    ("database", key),
-                    "is set on the local target, whose PostgreSQL container serves no TLS: it is reached only inside the stack's own Docker network",
-                    f"remove lago:database.{key}",
-                ))
+                problems.append(
+                    (
+                        ("database", key),
+                        "is set on the local target, whose PostgreSQL container serves no TLS: it is reached only inside the stack's own Docker network",
+                        f"remove lago:database.{key}",
+                    )
+                )
         return problems
     if db.ssl_mode == "require" and db.ssl_root_cert is not None:
-        problems.append((
-            ("database", "sslRootCert"),
-            "is given while sslMode is require, which checks no certificate",
-            "set lago:database.sslMode to verify-full (or verify-ca), or remove lago:database.sslRootCert",
-        ))
+        problems.append(
+            (
+                ("database", "sslRootCert"),
+                "is given while sslMode is require, which checks no certificate",
+                "set lago:database.sslMode to verify-full (or verify-ca), or remove lago:database.sslRootCert",
+            )
+        )
     if s.target == "gcp" and db.ssl_mode == "verify-full":
         # https://cloud.google.com/sql/docs/postgres/authorize-ssl ("CA hierarchies") and
         # .../configure-ssl-instance: with the per-instance CA the server certificate names the
         # instance (PROJECT:INSTANCE), not the private IP the roles connect to; with the shared or
         # a customer-managed CA it names the instance's DNS name, resolvable only through a private
         # DNS zone. Google verifies the host by DNS name only, never by IP address.
-        problems.append((
-            ("database", "sslMode"),
-            "is verify-full on GCP, where the roles reach Cloud SQL by its private IP, which its server certificate does not name "
-            "(Google's certificates name the instance, or its DNS name under the shared CA), so every connection would fail",
-            "set lago:database.sslMode to verify-ca: with the per-instance CA lago-infra creates the instance with, a certificate that "
-            "chains to the instance's own CA can only be that instance's",
-        ))
+        problems.append(
+            (
+                ("database", "sslMode"),
+                "is verify-full on GCP, where the roles reach Cloud SQL by its private IP, which its server certificate does not name "
+                "(Google's certificates name the instance, or its DNS name under the shared CA), so every connection would fail",
+                "set lago:database.sslMode to verify-ca: with the per-instance CA lago-infra creates the instance with, a certificate that "
+                "chains to the instance's own CA can only be that instance's",
+            )
+        )
     aws = s.aws if s.target == "aws" else None
     if aws is not None and aws.database.existing_url_secret_arn is not None and db.ssl_mode is not None:
-        problems.append((
-            ("database", "sslMode"),
-            "is set while lago:aws.database.existingUrlSecretArn brings the whole DATABASE_URL, whose sslmode is the platform's",
-            f"remove lago:database.sslMode and put sslmode (and sslrootcert={database_ca_path()} with lago:database.sslRootCert) in the URL",
-        ))
+        problems.append(
+            (
+                ("database", "sslMode"),
+                "is set while lago:aws.database.existingUrlSecretArn brings the whole DATABASE_URL, whose sslmode is the platform's",
+                f"remove lago:database.sslMode and put sslmode (and sslrootcert={database_ca_path()} with lago:database.sslRootCert) in the URL",
+            )
+        )
     return problems
 
 
@@ -881,13 +921,21 @@ def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str
     if s.storage is None:
         return []
     if s.target == "local" and s.local is not None and s.local.storage == "minio":
-        return [(("local", "storage"), "is minio while lago:storage brings a store: Lago writes to one only", "remove lago:local.storage, or lago:storage")]
+        return [
+            (
+                ("local", "storage"),
+                "is minio while lago:storage brings a store: Lago writes to one only",
+                "remove lago:local.storage, or lago:storage",
+            )
+        ]
     if s.target == "gcp" and s.gcp is not None and s.gcp.storage.existing is not None:
-        return [(
-            ("gcp", "storage", "existing"),
-            "brings a GCS bucket while lago:storage brings an S3-compatible store: Lago writes to one only",
-            "remove lago:gcp.storage.existing, or lago:storage",
-        )]
+        return [
+            (
+                ("gcp", "storage", "existing"),
+                "brings a GCS bucket while lago:storage brings an S3-compatible store: Lago writes to one only",
+                "remove lago:gcp.storage.existing, or lago:storage",
+            )
+        ]
     return []
 
 

@@ -72,8 +72,11 @@ def check(keys: Iterable[str], target: Any) -> tuple[list[Problem], list[Problem
             close = difflib.get_close_matches(namespace, [NAMESPACE, ENGINE, *PROVIDERS], n=1)
             hint = f"did you mean '{close[0]}:{key}'? " if close else ""
             warnings.append(
-                Problem(full, f"'{namespace}:' is not a namespace this program or its providers read, so the key is ignored",
-                        f"{hint}rename it or remove it")
+                Problem(
+                    full,
+                    f"'{namespace}:' is not a namespace this program or its providers read, so the key is ignored",
+                    f"{hint}rename it or remove it",
+                )
             )
             continue
         known = provider_keys(namespace)

@@ -184,7 +184,9 @@ def read_resolved_config(path: Path, values: dict[str, str], secret_keys: list[s
     except (ValueError, OSError) as exc:
         raise StackFileError(f"{path}: not the JSON `pulumi config --open --json` prints ({exc})") from None
     if not isinstance(resolved, dict) or not all(isinstance(v, dict) for v in resolved.values()):
-        raise StackFileError(f"{path}: expected the JSON `pulumi config --stack NAME --open --json` prints, a mapping of keys to {{\"value\", \"secret\"}}")
+        raise StackFileError(
+            f'{path}: expected the JSON `pulumi config --stack NAME --open --json` prints, a mapping of keys to {{"value", "secret"}}'
+        )
     merged, secret = dict(values), list(secret_keys)
     for key, entry in resolved.items():
         if key in merged:
@@ -226,4 +228,3 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return str(value)
-

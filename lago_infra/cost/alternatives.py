@@ -11,7 +11,10 @@ from .model import HOURS_PER_MONTH
 
 #: The VM: 2 vCPU and 4 GB (Lago's compose file runs api, worker, clock, front, pdf, PostgreSQL
 #: and Redis on one host), a 30 GB disk and a public address.
-VM = {"aws": ("ec2.t3.medium", "ebs.gp3", "ipv4.hour", "t3.medium"), "gcp": ("gce.e2-medium", "pd.balanced", "ip.external_in_use", "e2-medium")}
+VM = {
+    "aws": ("ec2.t3.medium", "ebs.gp3", "ipv4.hour", "t3.medium"),
+    "gcp": ("gce.e2-medium", "pd.balanced", "ip.external_in_use", "e2-medium"),
+}
 VM_DISK_GB = 30
 
 #: Resource requests of Lago's Helm chart by default (front 200m/512Mi, api, worker and events

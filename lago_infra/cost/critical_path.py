@@ -48,22 +48,32 @@ class Edge:
 
 #: Ordering-only edges that are needed, by (type waited for, type waiting): the reason and its source.
 NEEDED: dict[tuple[str, str], str] = {
-    ("gcp:servicenetworking/connection:Connection", "gcp:sql/databaseInstance:DatabaseInstance"):
-        "a private-IP instance needs the private services access peering first "
-        "(https://cloud.google.com/sql/docs/postgres/configure-private-services-access)",
-    ("gcp:servicenetworking/connection:Connection", "gcp:redis/instance:Instance"):
-        "PRIVATE_SERVICE_ACCESS mode needs the peering first (https://cloud.google.com/memorystore/docs/redis/networking)",
+    (
+        "gcp:servicenetworking/connection:Connection",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+    ): "a private-IP instance needs the private services access peering first "
+    "(https://cloud.google.com/sql/docs/postgres/configure-private-services-access)",
+    (
+        "gcp:servicenetworking/connection:Connection",
+        "gcp:redis/instance:Instance",
+    ): "PRIVATE_SERVICE_ACCESS mode needs the peering first (https://cloud.google.com/memorystore/docs/redis/networking)",
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/service:Service"): "the release's migrations must succeed before it serves",
     ("gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool"): "the release's migrations must succeed before workers run it",
     ("aws:lambda/invocation:Invocation", "aws:ecs/service:Service"): "the release's migrations must succeed before it serves",
-    ("aws:ecs/service:Service", "aws:ecs/service:Service"):
-        "a Service Connect client only reaches endpoints registered before its tasks start, so the "
-        "backend services start after pdf "
-        "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
-    ("gcp:projects/service:Service", "*"):
-        "a project creates a service's resources only once its API is enabled (https://cloud.google.com/service-usage/docs/enable-disable)",
-    ("aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway"):
-        "a public NAT gateway needs the VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html)",
+    (
+        "aws:ecs/service:Service",
+        "aws:ecs/service:Service",
+    ): "a Service Connect client only reaches endpoints registered before its tasks start, so the "
+    "backend services start after pdf "
+    "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
+    (
+        "gcp:projects/service:Service",
+        "*",
+    ): "a project creates a service's resources only once its API is enabled (https://cloud.google.com/service-usage/docs/enable-disable)",
+    (
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/natGateway:NatGateway",
+    ): "a public NAT gateway needs the VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html)",
 }
 
 
@@ -120,7 +130,9 @@ def _ancestors(urn: str, by_urn: dict[str, Resource]) -> set[str]:
     return out
 
 
-def _longest(by_urn: dict[str, Resource], preds: dict[str, set[str]], weight: dict[str, int]) -> tuple[dict[str, int], dict[str, str | None]]:
+def _longest(
+    by_urn: dict[str, Resource], preds: dict[str, set[str]], weight: dict[str, int]
+) -> tuple[dict[str, int], dict[str, str | None]]:
     finish: dict[str, int] = {}
     via: dict[str, str | None] = {}
     state: dict[str, int] = {}
@@ -161,9 +173,7 @@ def _timeline(plan: dict[str, Any], weight: dict[str, int], kind: str, info: dic
     chain.reverse()
     wall = max(finish.values(), default=0)
     path = [
-        Step(u, by_urn[u]["name"], by_urn[u]["type"], weight[u], finish[u], info[u].why, info[u].source)
-        for u in chain
-        if weight[u] > 0
+        Step(u, by_urn[u]["name"], by_urn[u]["type"], weight[u], finish[u], info[u].why, info[u].source) for u in chain if weight[u] > 0
     ]
     timeline = Timeline(kind, wall, path, changed=changed, settling=_settling(by_urn, preds, finish, weight, info))
     # Ordering-only edges on the path: what removing each one would save.
@@ -181,8 +191,9 @@ def _timeline(plan: dict[str, Any], weight: dict[str, int], kind: str, info: dic
     return timeline
 
 
-def _settling(by_urn: dict[str, Resource], preds: dict[str, set[str]], finish: dict[str, int], weight: dict[str, int],
-              info: dict[str, Duration]) -> list[Settling]:
+def _settling(
+    by_urn: dict[str, Resource], preds: dict[str, set[str]], finish: dict[str, int], weight: dict[str, int], info: dict[str, Duration]
+) -> list[Settling]:
     """Resources that settle after the engine is done with them, each starting once the last
     resource that depends on it (directly or not) has finished: a certificate provisions once the
     proxy and forwarding rule that serve it exist."""

@@ -70,7 +70,9 @@ _FIXED: dict[str, Duration] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": Duration(30, 10, API, "waits until available"),
     "aws:lb/loadBalancer:LoadBalancer": Duration(180, 15, ELB, "the provider waits until the load balancer is active"),
     "aws:acm/certificate:Certificate": Duration(10, 5, ACM),
-    "aws:acm/certificateValidation:CertificateValidation": Duration(300, 0, ACM, "DNS validation, usually minutes once the records resolve (up to 72 hours)"),
+    "aws:acm/certificateValidation:CertificateValidation": Duration(
+        300, 0, ACM, "DNS validation, usually minutes once the records resolve (up to 72 hours)"
+    ),
     "aws:route53/record:Record": Duration(60, 60, ROUTE53, "the provider waits for the change to be INSYNC, usually within 60 s"),
     "aws:servicediscovery/httpNamespace:HttpNamespace": Duration(60, 10, CLOUD_MAP, "a Cloud Map operation the provider polls"),
     "aws:iam/role:Role": Duration(10, 5, API, "plus a few seconds of IAM propagation"),
@@ -90,7 +92,10 @@ _FIXED: dict[str, Duration] = {
     "gcp:compute/targetHttpProxy:TargetHttpProxy": Duration(20, 15, GLB),
     "gcp:compute/targetHttpsProxy:TargetHttpsProxy": Duration(20, 15, GLB),
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": Duration(
-        15, 15, CERT, "the call returns at once; Google provisions it up to 60 min after the domain's DNS points at the load balancer",
+        15,
+        15,
+        CERT,
+        "the call returns at once; Google provisions it up to 60 min after the domain's DNS points at the load balancer",
         settles=3600,
     ),
     # Enabling an API is an operation the provider waits for; a project's first enablements are the
@@ -100,7 +105,9 @@ _FIXED: dict[str, Duration] = {
     "gcp:sql/user:User": Duration(20, 10, SQL),
     "gcp:serviceaccount/account:Account": Duration(10, 5, API),
     # Local
-    "docker:index/remoteImage:RemoteImage": Duration(45, 45, "https://docs.docker.com/reference/cli/docker/image/pull/", "image pull, cached after the first"),
+    "docker:index/remoteImage:RemoteImage": Duration(
+        45, 45, "https://docs.docker.com/reference/cli/docker/image/pull/", "image pull, cached after the first"
+    ),
 }
 
 
@@ -137,7 +144,12 @@ def _cloud_sql(res: Resource) -> Duration:
     regional = settings.get("availabilityType") == "REGIONAL"
     if settings.get("tier") in SHARED_CORE_TIERS:
         return Duration(1500, 0, SQL_SHARED_CORE, f"shared-core {settings['tier']}: about 25 min to create")
-    return Duration(900 if regional else 540, 0, SQL_HA if regional else SQL, "REGIONAL: primary and standby in two zones" if regional else "ZONAL instance")
+    return Duration(
+        900 if regional else 540,
+        0,
+        SQL_HA if regional else SQL,
+        "REGIONAL: primary and standby in two zones" if regional else "ZONAL instance",
+    )
 
 
 def _memorystore(res: Resource) -> Duration:
@@ -157,15 +169,23 @@ def _direct_vpc(res: Resource) -> bool:
 
 def _run_service(res: Resource) -> Duration:
     if _direct_vpc(res):
-        return Duration(60 + DIRECT_VPC_START, 60 + DIRECT_VPC_START, RUN_DIRECT_VPC,
-                        "the provider waits until the new revision serves; Direct VPC egress delays instance start-up a minute or more")
+        return Duration(
+            60 + DIRECT_VPC_START,
+            60 + DIRECT_VPC_START,
+            RUN_DIRECT_VPC,
+            "the provider waits until the new revision serves; Direct VPC egress delays instance start-up a minute or more",
+        )
     return Duration(60, 60, RUN, "the provider waits until the new revision serves")
 
 
 def _worker_pool(res: Resource) -> Duration:
     if _direct_vpc(res):
-        return Duration(60 + DIRECT_VPC_START, 60 + DIRECT_VPC_START, RUN_DIRECT_VPC,
-                        "a new revision and its instances start; Direct VPC egress delays start-up a minute or more")
+        return Duration(
+            60 + DIRECT_VPC_START,
+            60 + DIRECT_VPC_START,
+            RUN_DIRECT_VPC,
+            "a new revision and its instances start; Direct VPC egress delays start-up a minute or more",
+        )
     return Duration(60, 60, RUN, "a new revision and its instances start")
 
 

@@ -97,9 +97,7 @@ class Estimate:
             "monthly": {"min": lo, "max": hi},
             "by_tier": {k: {"min": v[0], "max": v[1]} for k, v in self.by("tier").items()},
             "by_role": {k: {"min": v[0], "max": v[1]} for k, v in self.by("role").items()},
-            "lines": [
-                {**asdict(l), "monthly": {"min": round(l.monthly[0], 2), "max": round(l.monthly[1], 2)}} for l in self.lines
-            ],
+            "lines": [{**asdict(l), "monthly": {"min": round(l.monthly[0], 2), "max": round(l.monthly[1], 2)}} for l in self.lines],
             "unpriced": list(self.unpriced),
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),

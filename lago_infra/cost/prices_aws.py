@@ -41,10 +41,7 @@ EBS = "https://aws.amazon.com/ebs/pricing/"
 CALCULATOR = "https://calculator.aws/#/createCalculator/CloudWatch"
 
 _EU = "eu-west-1 premium over the confirmed us-east-1 rate not re-checked"
-_SPOT = (
-    "Fargate Spot prices move with spare capacity; AWS advertises up to 70% off on-demand and the "
-    "table assumes that discount"
-)
+_SPOT = "Fargate Spot prices move with spare capacity; AWS advertises up to 70% off on-demand and the table assumes that discount"
 
 PRICES: dict[str, Price] = {
     # Fargate, per second with a one-minute minimum, billed on the task's configured vCPU and memory.
@@ -91,15 +88,24 @@ PRICES: dict[str, Price] = {
     "kms.key": Price(1.00, "key-month", KMS),
     # "If you enable automatic key rotation, each newly generated backing key costs an additional
     # $1/month"; since April 2024 the increase stops after the second rotation.
-    "kms.rotation": Price(1.00, "rotated key material-month (first two rotations)", KMS,
-                          unconfirmed="the cap at two rotations (announced April 2024) not re-checked on the page"),
+    "kms.rotation": Price(
+        1.00,
+        "rotated key material-month (first two rotations)",
+        KMS,
+        unconfirmed="the cap at two rotations (announced April 2024) not re-checked on the page",
+    ),
     "logs.ingest": Price(0.57, "GB ingested", CLOUDWATCH),
     # Storage is billed on the compressed size of what the retention keeps.
     "logs.store": Price(0.03, "GB-month stored (compressed)", CLOUDWATCH),
     "logs.vended": Price(0.57, "GB ingested (vended logs)", CLOUDWATCH),
     "logs.vended_s3": Price(0.25, "GB delivered to S3 (vended logs)", CLOUDWATCH),
     "metric.month": Price(0.30, "metric-month", CLOUDWATCH),
-    "insights.metric": Price(0.30, "metric-month", CLOUDWATCH, unconfirmed="Container Insights metrics counted as custom metrics; the count per service is an assumption"),
+    "insights.metric": Price(
+        0.30,
+        "metric-month",
+        CLOUDWATCH,
+        unconfirmed="Container Insights metrics counted as custom metrics; the count per service is an assumption",
+    ),
     "alarm.standard": Price(0.10, "alarm metric-month", CLOUDWATCH),
     "alarm.high_resolution": Price(0.30, "alarm metric-month", CLOUDWATCH),
     "dashboard.month": Price(3.00, "dashboard-month", CLOUDWATCH),

@@ -91,8 +91,12 @@ PRICES: dict[str, Price] = {
     "alert.condition": Price(0.10, "condition-month", MONITORING, unconfirmed="alerting charges as announced; start date not confirmed"),
     # Cloud Logging: storage (ingestion) includes 30 days; longer retention bills per GiB-month.
     "logging.ingest": Price(0.50, "GiB beyond 50 GiB per project", MONITORING),
-    "logging.vended": Price(0.25, "GiB of vended network logs (no free allowance)", MONITORING,
-                            unconfirmed="whether VPC Flow Logs' own generation charge is waived when they go to Cloud Logging"),
+    "logging.vended": Price(
+        0.25,
+        "GiB of vended network logs (no free allowance)",
+        MONITORING,
+        unconfirmed="whether VPC Flow Logs' own generation charge is waived when they go to Cloud Logging",
+    ),
     "logging.retention": Price(0.01, "GiB-month kept beyond 30 days", MONITORING),
     # Storage, regional buckets by class.
     "gcs.STANDARD": Price(0.020, "GB-month", GCS),
@@ -114,8 +118,14 @@ _AS_KNOWN = "regional rate as known when dated, not re-checked against the page"
 
 
 def _by_region(source: str, us: float, netherlands: float, london_frankfurt: float, unconfirmed: str = _AS_KNOWN) -> dict[str, Factor]:
-    other = {"us-central1": us, "us-east1": us, "us-west1": us, "europe-west4": netherlands, "europe-west2": london_frankfurt,
-             "europe-west3": london_frankfurt}
+    other = {
+        "us-central1": us,
+        "us-east1": us,
+        "us-west1": us,
+        "europe-west4": netherlands,
+        "europe-west2": london_frankfurt,
+        "europe-west3": london_frankfurt,
+    }
     return {"europe-west1": Factor(1.0, source), **{r: Factor(v, source, unconfirmed) for r, v in other.items()}}
 
 
@@ -136,7 +146,9 @@ REGION_FACTORS: dict[str, dict[str, Factor]] = {
     # Cloud SQL and Memorystore: the reference prices are us-central1's (see _SQL_REGION); London and
     # Frankfurt about 1.17× Iowa.
     "sql": _by_region(SQL, 1.0, 1.0, 1.17, "regional SQL rates not re-checked; europe-west1 and -west4 taken at the us-central1 rate"),
-    "redis": _by_region(MEMORYSTORE, 1.0, 1.0, 1.17, "regional Memorystore rates not re-checked; europe-west1 and -west4 at the us-central1 rate"),
+    "redis": _by_region(
+        MEMORYSTORE, 1.0, 1.0, 1.17, "regional Memorystore rates not re-checked; europe-west1 and -west4 at the us-central1 rate"
+    ),
     # Cloud NAT: one price table for every region ("the data processing price is the same across all regions").
     "nat": _same_everywhere(NAT, _GLOBAL),
     "ip": _same_everywhere(IP),

@@ -67,17 +67,24 @@ def _compared(target: str, ests: dict[str, Estimate]) -> list[str]:
     vm = alternatives.one_vm(target, first.region)
     if vm is None:
         return []
-    out = ["", "Compared with what you would otherwise run Lago on:", "",
-           f"- {vm.name}: about {span((vm.monthly, vm.monthly))} ({vm.what}).",
-           f"- {alternatives.helm_text()}: " + "; ".join(f"`{s}`'s data tier is {span(e.by('tier').get('data', (0, 0)))}" for s, e in ests.items())
-           + "."]
+    out = [
+        "",
+        "Compared with what you would otherwise run Lago on:",
+        "",
+        f"- {vm.name}: about {span((vm.monthly, vm.monthly))} ({vm.what}).",
+        f"- {alternatives.helm_text()}: "
+        + "; ".join(f"`{s}`'s data tier is {span(e.by('tier').get('data', (0, 0)))}" for s, e in ests.items())
+        + ".",
+    ]
     for s, e in ests.items():
         data = e.by("tier").get("data", (0.0, 0.0))
         rest = (e.monthly[0] - data[0], e.monthly[1] - data[1])
         lo, hi = (round(x / vm.monthly) for x in e.monthly)
         times = f"{lo}×" if lo == hi else f"{lo}–{hi}×"
-        out.append(f"- `{s}`: {span(e.monthly)}, about {times} the VM: {span(data)} for the managed database, Redis and object storage "
-                   f"(the `data` tier: backups and patching by the cloud), {span(rest)} for everything else.")
+        out.append(
+            f"- `{s}`: {span(e.monthly)}, about {times} the VM: {span(data)} for the managed database, Redis and object storage "
+            f"(the `data` tier: backups and patching by the cloud), {span(rest)} for everything else."
+        )
     return out
 
 
@@ -88,8 +95,10 @@ def _cell(pair: tuple[float, float] | None) -> str:
 def deploy_table(target: str) -> str:
     from .cli import bumped_plan, with_property_dependencies
 
-    out = ["| stack | first `pulumi up` finishes | HTTPS works | version bump | critical path of the first `pulumi up` |",
-           "|---|---|---|---|---|"]
+    out = [
+        "| stack | first `pulumi up` finishes | HTTPS works | version bump | critical path of the first `pulumi up` |",
+        "|---|---|---|---|---|",
+    ]
     for s in _stacks_of(target):
         before = with_property_dependencies(_plan(s))
         up = critical_path.first_up(before)
@@ -132,5 +141,3 @@ def _deploy_aws() -> str:
 @docs.generator("deploy-time-gcp")
 def _deploy_gcp() -> str:
     return deploy_table("gcp")
-
-

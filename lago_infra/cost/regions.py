@@ -47,8 +47,10 @@ def factors(tbl: ModuleType | None, region: str) -> tuple[dict[str, Factor], flo
     table = {service: by_region[region] for service, by_region in tbl.REGION_FACTORS.items() if region in by_region}
     if table:
         return table, tbl.DEFAULT_FACTOR, ""
-    return {}, tbl.DEFAULT_FACTOR, (
-        f"no regional factors for {region}: {tbl.REFERENCE_REGION} prices x{tbl.DEFAULT_FACTOR} (a rough, pessimistic guess)"
+    return (
+        {},
+        tbl.DEFAULT_FACTOR,
+        (f"no regional factors for {region}: {tbl.REFERENCE_REGION} prices x{tbl.DEFAULT_FACTOR} (a rough, pessimistic guess)"),
     )
 
 

@@ -124,12 +124,26 @@ def ecs_service(res: Resource, ctx: Context) -> Iterable[Line]:
         )
     extra_gb = int((ti.get("ephemeralStorage") or {}).get("sizeInGib") or 20) - 20
     if extra_gb > 0:
-        lines.append(ctx.line(res, "compute", f"{_range(lo, hi)} × {extra_gb} GB ephemeral storage beyond 20 GB", ("fargate.storage",),
-                              hourly(extra_gb * ctx.rate("fargate.storage"), (lo, hi)), name=f"{res['name']} (ephemeral storage)"))
+        lines.append(
+            ctx.line(
+                res,
+                "compute",
+                f"{_range(lo, hi)} × {extra_gb} GB ephemeral storage beyond 20 GB",
+                ("fargate.storage",),
+                hourly(extra_gb * ctx.rate("fargate.storage"), (lo, hi)),
+                name=f"{res['name']} (ephemeral storage)",
+            )
+        )
     if (res["inputs"].get("networkConfiguration") or {}).get("assignPublicIp"):
         lines.append(
-            ctx.line(res, "network", f"{_range(lo, hi)} task public IPv4 addresses", ("ipv4.hour",), hourly(ctx.rate("ipv4.hour"), (lo, hi)),
-                     name=f"{res['name']} (public IPs)")
+            ctx.line(
+                res,
+                "network",
+                f"{_range(lo, hi)} task public IPv4 addresses",
+                ("ipv4.hour",),
+                hourly(ctx.rate("ipv4.hour"), (lo, hi)),
+                name=f"{res['name']} (public IPs)",
+            )
         )
     return lines
 
@@ -140,8 +154,16 @@ def scaling_policy(res: Resource, ctx: Context) -> Iterable[Line]:
     https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html"""
     if res["inputs"].get("policyType") != "TargetTrackingScaling":
         return []
-    return [ctx.line(res, "secrets/observability", "2 alarms created by target tracking", ("alarm.standard",),
-                     same(2 * ctx.rate("alarm.standard")), role=ctx.role_of(res) or _scaled_role(res, ctx))]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            "2 alarms created by target tracking",
+            ("alarm.standard",),
+            same(2 * ctx.rate("alarm.standard")),
+            role=ctx.role_of(res) or _scaled_role(res, ctx),
+        )
+    ]
 
 
 def _scaled_role(res: Resource, ctx: Context) -> str | None:
@@ -165,11 +187,25 @@ def container_insights(res: Resource, ctx: Context) -> Iterable[Line]:
     note = "enhanced observability bills more per task and container: figure is a floor" if setting == "enhanced" else ""
     gb = (A.INSIGHTS_LOG_GB_PER_TASK * tasks[0], A.INSIGHTS_LOG_GB_PER_TASK * tasks[1])
     return [
-        ctx.line(res, "secrets/observability", f"{metrics} custom metrics (Container Insights {setting})", ("insights.metric",),
-                 same(metrics * ctx.rate("insights.metric")), note=note, role=None, name=f"{res['name']} (Container Insights metrics)"),
-        ctx.line(res, "secrets/observability", f"{_range(*gb)} GB performance events", ("logs.ingest",),
-                 (gb[0] * ctx.rate("logs.ingest"), gb[1] * ctx.rate("logs.ingest")), role=None,
-                 name=f"{res['name']} (Container Insights events)"),
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{metrics} custom metrics (Container Insights {setting})",
+            ("insights.metric",),
+            same(metrics * ctx.rate("insights.metric")),
+            note=note,
+            role=None,
+            name=f"{res['name']} (Container Insights metrics)",
+        ),
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{_range(*gb)} GB performance events",
+            ("logs.ingest",),
+            (gb[0] * ctx.rate("logs.ingest"), gb[1] * ctx.rate("logs.ingest")),
+            role=None,
+            name=f"{res['name']} (Container Insights events)",
+        ),
     ]
 
 
@@ -183,7 +219,9 @@ def log_group(res: Resource, ctx: Context) -> Iterable[Line]:
     the running tasks; others a flat volume. Storage holds what the retention keeps."""
     writers = [td for td in ctx.referrers(res, TASK_DEFINITION)]
     services = [s for s in ctx.of_type(SERVICE) if task_definition(s, ctx) in writers]
-    exported = next(((db, kind) for db in ctx.of_type(RDS) for kind in exports(db) if export_group(db, kind) == res["inputs"].get("name")), None)
+    exported = next(
+        ((db, kind) for db in ctx.of_type(RDS) for kind in exports(db) if export_group(db, kind) == res["inputs"].get("name")), None
+    )
     if services:
         tasks = running_tasks(ctx, services)
         gb = (A.LOG_GB_PER_TASK * tasks[0], A.LOG_GB_PER_TASK * tasks[1])
@@ -200,16 +238,24 @@ def log_group(res: Resource, ctx: Context) -> Iterable[Line]:
     if exported:
         notes.append(f"RDS exports {exported[0]['name']}'s {exported[1]} log here")
     return [
-        ctx.line(res, "secrets/observability", f"{_range(*gb)} GB/month ingested, kept {'no expiry' if not days else f'{days} days'}",
-                 ("logs.ingest", "logs.store"), (gb[0] * _per_gb_logged(ctx, days, infrequent), gb[1] * _per_gb_logged(ctx, days, infrequent)),
-                 note="; ".join(notes), role=None)
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{_range(*gb)} GB/month ingested, kept {'no expiry' if not days else f'{days} days'}",
+            ("logs.ingest", "logs.store"),
+            (gb[0] * _per_gb_logged(ctx, days, infrequent), gb[1] * _per_gb_logged(ctx, days, infrequent)),
+            note="; ".join(notes),
+            role=None,
+        )
     ]
 
 
 def _per_gb_logged(ctx: Context, days: int | None, infrequent: bool = False) -> float:
     """What one GB a month written to a log group costs: ingestion, and storage of what the
     retention keeps, billed on the compressed size."""
-    ctx.assume(f"CloudWatch Logs stores logs compressed to {A.LOG_COMPRESSED_SHARE:.0%} of the ingested size (the AWS Pricing Calculator's figure).")
+    ctx.assume(
+        f"CloudWatch Logs stores logs compressed to {A.LOG_COMPRESSED_SHARE:.0%} of the ingested size (the AWS Pricing Calculator's figure)."
+    )
     return ctx.rate("logs.ingest") * (0.5 if infrequent else 1) + _retained_months(days) * A.LOG_COMPRESSED_SHARE * ctx.rate("logs.store")
 
 
@@ -229,8 +275,17 @@ def rds(res: Resource, ctx: Context) -> Iterable[Line]:
     skey = f"rds.{storage_type}"
     if skey in ctx.prices:
         grow = f"; grows up to {i['maxAllocatedStorage']} GB" if i.get("maxAllocatedStorage") else ""
-        lines.append(ctx.line(res, "data", f"{gb:g} GB {storage_type}{' × 2 (Multi-AZ)' if multi else ''}", (skey,),
-                              same(gb * copies * ctx.rate(skey)), note=f"allocated size{grow}", name=f"{res['name']} (storage)"))
+        lines.append(
+            ctx.line(
+                res,
+                "data",
+                f"{gb:g} GB {storage_type}{' × 2 (Multi-AZ)' if multi else ''}",
+                (skey,),
+                same(gb * copies * ctx.rate(skey)),
+                note=f"allocated size{grow}",
+                name=f"{res['name']} (storage)",
+            )
+        )
     else:
         ctx.unpriced(res, f"no price for RDS storage type {storage_type}")
     if (i.get("performanceInsightsRetentionPeriod") or 7) > 7:
@@ -240,9 +295,17 @@ def rds(res: Resource, ctx: Context) -> Iterable[Line]:
         if export_group(res, kind) in groups:
             continue  # the plan creates this log group (with its retention): its own line prices it
         ctx.assume(f"Log groups no task writes to (flow, database, WAF logs): {A.LOG_GB_OTHER:g} GB a month each.")
-        lines.append(ctx.line(res, "secrets/observability", f"{A.LOG_GB_OTHER:g} GB/month ingested, no expiry", ("logs.ingest", "logs.store"),
-                              same(A.LOG_GB_OTHER * _per_gb_logged(ctx, None)), name=f"{res['name']} ({kind} log export)",
-                              note=f"RDS creates {export_group(res, kind)} without retention (the plan does not create it)"))
+        lines.append(
+            ctx.line(
+                res,
+                "secrets/observability",
+                f"{A.LOG_GB_OTHER:g} GB/month ingested, no expiry",
+                ("logs.ingest", "logs.store"),
+                same(A.LOG_GB_OTHER * _per_gb_logged(ctx, None)),
+                name=f"{res['name']} ({kind} log export)",
+                note=f"RDS creates {export_group(res, kind)} without retention (the plan does not create it)",
+            )
+        )
     return lines
 
 
@@ -272,15 +335,32 @@ def elasticache(res: Resource, ctx: Context) -> Iterable[Line]:
     rate = ctx.rate(key) * (ctx.prices["elasticache.valkey_factor"].amount if valkey else 1)
     engine = "Valkey (Redis OSS rate less 20%)" if valkey else str(i.get("engine", "redis"))
     keys = (key, "elasticache.valkey_factor") if valkey else (key,)
-    return [ctx.line(res, "data", f"{nodes} × {node} {engine}", keys, hourly(rate * nodes), unit_price=f"${rate:.4f}/node-hour",
-                     note="one backup per cluster is free" if i.get("snapshotRetentionLimit") else "")]
+    return [
+        ctx.line(
+            res,
+            "data",
+            f"{nodes} × {node} {engine}",
+            keys,
+            hourly(rate * nodes),
+            unit_price=f"${rate:.4f}/node-hour",
+            note="one backup per cluster is free" if i.get("snapshotRetentionLimit") else "",
+        )
+    ]
 
 
 @rule("aws:ec2/natGateway:NatGateway")
 def nat(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume(f"Each NAT gateway processes {A.NAT_GB_PER_GATEWAY:g} GB a month (image pulls, webhooks, payment providers).")
-    return [ctx.line(res, "network", f"1 gateway, {A.NAT_GB_PER_GATEWAY:g} GB processed", ("nat.hour", "nat.gb"),
-                     same(ctx.rate("nat.hour") * HOURS_PER_MONTH + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")), role=None)]
+    return [
+        ctx.line(
+            res,
+            "network",
+            f"1 gateway, {A.NAT_GB_PER_GATEWAY:g} GB processed",
+            ("nat.hour", "nat.gb"),
+            same(ctx.rate("nat.hour") * HOURS_PER_MONTH + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")),
+            role=None,
+        )
+    ]
 
 
 @rule("aws:ec2/eip:Eip")
@@ -297,16 +377,30 @@ def load_balancer(res: Resource, ctx: Context) -> Iterable[Line]:
         return []
     hour, lcu = ("alb.hour", "alb.lcu") if kind == "application" else ("nlb.hour", "nlb.lcu")
     units = capacity_units()
-    ctx.assume(f"The load balancer carries {A.REQUESTS_MILLIONS:g} million requests a month of {A.ALB_KB_PER_REQUEST:g} KB each, "
-               f"{A.ALB_NEW_CONNECTION_SHARE:.0%} on a new connection: {units:.2f} capacity unit (LCU) on average.")
-    lines = [ctx.line(res, "edge", f"1 {kind} load balancer, {units:.2f} LCU", (hour, lcu),
-                      hourly(ctx.rate(hour) + units * ctx.rate(lcu)), role=None)]
+    ctx.assume(
+        f"The load balancer carries {A.REQUESTS_MILLIONS:g} million requests a month of {A.ALB_KB_PER_REQUEST:g} KB each, "
+        f"{A.ALB_NEW_CONNECTION_SHARE:.0%} on a new connection: {units:.2f} capacity unit (LCU) on average."
+    )
+    lines = [
+        ctx.line(
+            res, "edge", f"1 {kind} load balancer, {units:.2f} LCU", (hour, lcu), hourly(ctx.rate(hour) + units * ctx.rate(lcu)), role=None
+        )
+    ]
     if not i.get("internal"):
         # An internet-facing ALB holds at least one public IPv4 address per enabled zone.
         zones = len(i.get("subnets") or i.get("subnetMappings") or []) or 2
-        lines.append(ctx.line(res, "network", f"{zones} public IPv4 addresses (one per zone)", ("ipv4.hour",),
-                              hourly(ctx.rate("ipv4.hour"), (zones, zones)), role=None, name=f"{res['name']} (public IPs)",
-                              note="a busy load balancer adds nodes and addresses"))
+        lines.append(
+            ctx.line(
+                res,
+                "network",
+                f"{zones} public IPv4 addresses (one per zone)",
+                ("ipv4.hour",),
+                hourly(ctx.rate("ipv4.hour"), (zones, zones)),
+                role=None,
+                name=f"{res['name']} (public IPs)",
+                note="a busy load balancer adds nodes and addresses",
+            )
+        )
     return lines
 
 
@@ -326,8 +420,16 @@ def vpc_endpoint(res: Resource, ctx: Context) -> Iterable[Line]:
     if (i.get("vpcEndpointType") or "Gateway") == "Gateway":
         return []  # gateway endpoints (S3, DynamoDB) have no charge
     zones = len(i.get("subnetIds") or []) or 1
-    return [ctx.line(res, "network", f"interface endpoint in {zones} zones", ("endpoint.interface.hour",),
-                     hourly(ctx.rate("endpoint.interface.hour") * zones), role=None)]
+    return [
+        ctx.line(
+            res,
+            "network",
+            f"interface endpoint in {zones} zones",
+            ("endpoint.interface.hour",),
+            hourly(ctx.rate("endpoint.interface.hour") * zones),
+            role=None,
+        )
+    ]
 
 
 @rule("aws:route53/zone:Zone")
@@ -348,9 +450,15 @@ def parameter(res: Resource, ctx: Context) -> Iterable[Line]:
     tier = res["inputs"].get("tier") or "Standard"
     ctx.assume("Parameter Store API calls left out: standard throughput has no charge.")
     if tier == "Advanced":
-        return [ctx.line(res, "secrets/observability", "1 advanced parameter", ("ssm.advanced",), same(ctx.rate("ssm.advanced")), role=None)]
+        return [
+            ctx.line(res, "secrets/observability", "1 advanced parameter", ("ssm.advanced",), same(ctx.rate("ssm.advanced")), role=None)
+        ]
     note = "Intelligent-Tiering: advanced ($0.05 a month) only for a value over 4 KB" if tier == "Intelligent-Tiering" else ""
-    return [ctx.line(res, "secrets/observability", "1 standard parameter", ("ssm.standard",), same(ctx.rate("ssm.standard")), role=None, note=note)]
+    return [
+        ctx.line(
+            res, "secrets/observability", "1 standard parameter", ("ssm.standard",), same(ctx.rate("ssm.standard")), role=None, note=note
+        )
+    ]
 
 
 @rule("aws:kms/key:Key")
@@ -363,11 +471,28 @@ def kms_key(res: Resource, ctx: Context) -> Iterable[Line]:
         rotations = min(2, int(A.KEY_HORIZON_MONTHS * 365 / 12 // days))
         ctx.assume(f"Rotated keys are priced after {A.KEY_HORIZON_MONTHS} months of rotations (older versions stay enabled and bill).")
     if not rotations:
-        return [ctx.line(res, "secrets/observability", "1 customer managed key", ("kms.key",), same(ctx.rate("kms.key")), role=None,
-                         note="requests ($0.03 per 10,000) left out")]
-    return [ctx.line(res, "secrets/observability", f"1 customer managed key, {rotations} rotation{'s' if rotations > 1 else ''} after "
-                     f"{A.KEY_HORIZON_MONTHS} months", ("kms.key", "kms.rotation"), same(ctx.rate("kms.key") + rotations * ctx.rate("kms.rotation")),
-                     role=None, note="requests ($0.03 per 10,000) left out; rotations beyond the second add nothing")]
+        return [
+            ctx.line(
+                res,
+                "secrets/observability",
+                "1 customer managed key",
+                ("kms.key",),
+                same(ctx.rate("kms.key")),
+                role=None,
+                note="requests ($0.03 per 10,000) left out",
+            )
+        ]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"1 customer managed key, {rotations} rotation{'s' if rotations > 1 else ''} after {A.KEY_HORIZON_MONTHS} months",
+            ("kms.key", "kms.rotation"),
+            same(ctx.rate("kms.key") + rotations * ctx.rate("kms.rotation")),
+            role=None,
+            note="requests ($0.03 per 10,000) left out; rotations beyond the second add nothing",
+        )
+    ]
 
 
 @rule("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -384,40 +509,93 @@ def alarm(res: Resource, ctx: Context) -> Iterable[Line]:
     metrics = sum(1 for q in queries if q.get("metric")) or 1
     high = int(i.get("period") or 60) < 60
     key = "alarm.high_resolution" if high else "alarm.standard"
-    return [ctx.line(res, "secrets/observability", f"{metrics} alarm metric{'s' if metrics > 1 else ''}", (key,),
-                     same(metrics * ctx.rate(key)), role=None)]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{metrics} alarm metric{'s' if metrics > 1 else ''}",
+            (key,),
+            same(metrics * ctx.rate(key)),
+            role=None,
+        )
+    ]
 
 
 @rule("aws:cloudwatch/dashboard:Dashboard")
 def dashboard(res: Resource, ctx: Context) -> Iterable[Line]:
-    return [ctx.line(res, "secrets/observability", "1 dashboard", ("dashboard.month",), same(ctx.rate("dashboard.month")), role=None,
-                     note="the first three dashboards of an account are free")]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            "1 dashboard",
+            ("dashboard.month",),
+            same(ctx.rate("dashboard.month")),
+            role=None,
+            note="the first three dashboards of an account are free",
+        )
+    ]
 
 
 @rule("aws:sns/topic:Topic")
 def sns_topic(res: Resource, ctx: Context) -> Iterable[Line]:
-    return [ctx.line(res, "secrets/observability", "alarm notifications", ("sns.publish",), same(0.0), role=None,
-                     note="a few alarm notifications a month stay within the free million publishes")]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            "alarm notifications",
+            ("sns.publish",),
+            same(0.0),
+            role=None,
+            note="a few alarm notifications a month stay within the free million publishes",
+        )
+    ]
 
 
 @rule("aws:lambda/function:Function")
 def lambda_function(res: Resource, ctx: Context) -> Iterable[Line]:
-    return [ctx.line(res, "secrets/observability", "occasional invocations", ("lambda.requests",), same(0.0), role=None,
-                     note="invoked on events or deployments: within the free tier (1M requests, 400,000 GB-s)")]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            "occasional invocations",
+            ("lambda.requests",),
+            same(0.0),
+            role=None,
+            note="invoked on events or deployments: within the free tier (1M requests, 400,000 GB-s)",
+        )
+    ]
 
 
 @rule("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")
 def ecr_cache(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume(f"A pull-through cache holds {A.ECR_CACHE_GB:g} GB of images.")
-    return [ctx.line(res, "compute", f"{A.ECR_CACHE_GB:g} GB cached images", ("ecr.storage",), same(A.ECR_CACHE_GB * ctx.rate("ecr.storage")), role=None)]
+    return [
+        ctx.line(
+            res,
+            "compute",
+            f"{A.ECR_CACHE_GB:g} GB cached images",
+            ("ecr.storage",),
+            same(A.ECR_CACHE_GB * ctx.rate("ecr.storage")),
+            role=None,
+        )
+    ]
 
 
 @rule("aws:ec2/flowLog:FlowLog")
 def flow_log(res: Resource, ctx: Context) -> Iterable[Line]:
     key = "logs.vended_s3" if res["inputs"].get("logDestinationType") == "s3" else "logs.vended"
     ctx.assume(f"Log groups no task writes to (flow, database, WAF logs): {A.LOG_GB_OTHER:g} GB a month each.")
-    return [ctx.line(res, "secrets/observability", f"{A.LOG_GB_OTHER:g} GB flow records", (key,), same(A.LOG_GB_OTHER * ctx.rate(key)), role=None,
-                     note="delivery only; the destination's storage is on its own line")]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{A.LOG_GB_OTHER:g} GB flow records",
+            (key,),
+            same(A.LOG_GB_OTHER * ctx.rate(key)),
+            role=None,
+            note="delivery only; the destination's storage is on its own line",
+        )
+    ]
 
 
 @rule("aws:wafv2/webAcl:WebAcl")
@@ -425,5 +603,14 @@ def web_acl(res: Resource, ctx: Context) -> Iterable[Line]:
     rules = len(res["inputs"].get("rules") or [])
     ctx.assume(f"{A.REQUESTS_MILLIONS:g} million requests a month reach the load balancer.")
     monthly = ctx.rate("waf.acl") + rules * ctx.rate("waf.rule") + A.REQUESTS_MILLIONS * ctx.rate("waf.requests")
-    return [ctx.line(res, "edge", f"1 web ACL, {rules} rules, {A.REQUESTS_MILLIONS:g}M requests", ("waf.acl", "waf.rule", "waf.requests"),
-                     same(monthly), role=None, note="paid managed rule groups (Bot Control, fraud) would add their own fees")]
+    return [
+        ctx.line(
+            res,
+            "edge",
+            f"1 web ACL, {rules} rules, {A.REQUESTS_MILLIONS:g}M requests",
+            ("waf.acl", "waf.rule", "waf.requests"),
+            same(monthly),
+            role=None,
+            note="paid managed rule groups (Bot Control, fraud) would add their own fees",
+        )
+    ]

@@ -93,9 +93,16 @@ def run_service(res: Resource, ctx: Context) -> Iterable[Line]:
     note = "" if (template.get("scaling") or {}).get("maxInstanceCount") else f"no maximum set: Cloud Run's default {DEFAULT_MAX_INSTANCES}"
     if instance_billed(template):
         per = SECONDS_PER_MONTH * (v * ctx.rate("run.instance.vcpu") + g * ctx.rate("run.instance.gib"))
-        return [ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, instance-based billing",
-                         ("run.instance.vcpu", "run.instance.gib"), (lo * per, hi * per),
-                         note="; ".join(x for x in ("billed for the whole life of each instance (CPU always allocated)", note) if x))]
+        return [
+            ctx.line(
+                res,
+                "compute",
+                f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, instance-based billing",
+                ("run.instance.vcpu", "run.instance.gib"),
+                (lo * per, hi * per),
+                note="; ".join(x for x in ("billed for the whole life of each instance (CPU always allocated)", note) if x),
+            )
+        ]
     idle = SECONDS_PER_MONTH * (v * ctx.rate("run.request.idle_vcpu") + g * ctx.rate("run.request.idle_gib"))
     busy = SECONDS_PER_MONTH * (v * ctx.rate("run.request.vcpu") + g * ctx.rate("run.request.gib"))
     ctx.assume(
@@ -104,8 +111,14 @@ def run_service(res: Resource, ctx: Context) -> Iterable[Line]:
     )
     at_max = hi * busy * A.REQUEST_BILLED_BUSY + lo * idle * (1 - A.REQUEST_BILLED_BUSY)
     return [
-        ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, request-based billing",
-                 ("run.request.vcpu", "run.request.gib", "run.request.idle_vcpu", "run.request.idle_gib"), (lo * idle, at_max), note=note),
+        ctx.line(
+            res,
+            "compute",
+            f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB, request-based billing",
+            ("run.request.vcpu", "run.request.gib", "run.request.idle_vcpu", "run.request.idle_gib"),
+            (lo * idle, at_max),
+            note=note,
+        ),
         _requests(res, ctx),
     ]
 
@@ -116,10 +129,18 @@ def _requests(res: Resource, ctx: Context) -> Line:
     billed_services = [s for s in ctx.of_type(SERVICE) if not instance_billed(s["inputs"].get("template") or {})]
     total = A.REQUESTS_MILLIONS * len(billed_services)
     beyond = max(0.0, total - A.RUN_FREE_REQUESTS_MILLIONS) / total if total else 0.0
-    ctx.assume(f"Cloud Run's {A.RUN_FREE_REQUESTS_MILLIONS:g} million free requests a month (per billing account) go to this stack, "
-               "shared among its request-billed services.")
-    return ctx.line(res, "compute", f"{A.REQUESTS_MILLIONS:g}M requests, {A.REQUESTS_MILLIONS * beyond:.2f}M beyond its share of the free requests",
-                    ("run.requests",), same(A.REQUESTS_MILLIONS * beyond * ctx.rate("run.requests")), name=f"{res['name']} (requests)")
+    ctx.assume(
+        f"Cloud Run's {A.RUN_FREE_REQUESTS_MILLIONS:g} million free requests a month (per billing account) go to this stack, "
+        "shared among its request-billed services."
+    )
+    return ctx.line(
+        res,
+        "compute",
+        f"{A.REQUESTS_MILLIONS:g}M requests, {A.REQUESTS_MILLIONS * beyond:.2f}M beyond its share of the free requests",
+        ("run.requests",),
+        same(A.REQUESTS_MILLIONS * beyond * ctx.rate("run.requests")),
+        name=f"{res['name']} (requests)",
+    )
 
 
 @rule(WORKER_POOL)
@@ -127,8 +148,15 @@ def worker_pool(res: Resource, ctx: Context) -> Iterable[Line]:
     v, g = size(res["inputs"].get("template") or {})
     lo, hi = instances(res)
     per = SECONDS_PER_MONTH * (v * ctx.rate("run.pool.vcpu") + g * ctx.rate("run.pool.gib"))
-    return [ctx.line(res, "compute", f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB (worker pool)", ("run.pool.vcpu", "run.pool.gib"),
-                     (lo * per, hi * per))]
+    return [
+        ctx.line(
+            res,
+            "compute",
+            f"{_range(lo, hi)} instance{_s(lo, hi)} × {v:g} vCPU, {g:g} GiB (worker pool)",
+            ("run.pool.vcpu", "run.pool.gib"),
+            (lo * per, hi * per),
+        )
+    ]
 
 
 @rule(JOB)
@@ -138,8 +166,15 @@ def job(res: Resource, ctx: Context) -> Iterable[Line]:
     tasks = int(template.get("taskCount") or 1)
     seconds = A.JOB_RUNS_PER_MONTH * A.JOB_MINUTES * 60 * tasks
     ctx.assume(f"Cloud Run jobs run {A.JOB_RUNS_PER_MONTH} times a month (one per deployment), {A.JOB_MINUTES:g} minutes each.")
-    return [ctx.line(res, "compute", f"{A.JOB_RUNS_PER_MONTH} runs × {A.JOB_MINUTES:g} min × {v:g} vCPU, {g:g} GiB",
-                     ("run.instance.vcpu", "run.instance.gib"), same(seconds * (v * ctx.rate("run.instance.vcpu") + g * ctx.rate("run.instance.gib"))))]
+    return [
+        ctx.line(
+            res,
+            "compute",
+            f"{A.JOB_RUNS_PER_MONTH} runs × {A.JOB_MINUTES:g} min × {v:g} vCPU, {g:g} GiB",
+            ("run.instance.vcpu", "run.instance.gib"),
+            same(seconds * (v * ctx.rate("run.instance.vcpu") + g * ctx.rate("run.instance.gib"))),
+        )
+    ]
 
 
 def _sql_shape(tier: str) -> tuple[float, float] | None:
@@ -167,8 +202,16 @@ def cloud_sql(res: Resource, ctx: Context) -> Iterable[Line]:
     shape = _sql_shape(tier)
     if shape:
         vcpu, gb = shape
-        lines = [ctx.line(res, "data", f"{tier}: {vcpu:g} vCPU, {gb:g} GB{ha}", ("sql.vcpu", "sql.gb"),
-                          hourly(copies * (vcpu * ctx.rate("sql.vcpu") + gb * ctx.rate("sql.gb"))), role=None)]
+        lines = [
+            ctx.line(
+                res,
+                "data",
+                f"{tier}: {vcpu:g} vCPU, {gb:g} GB{ha}",
+                ("sql.vcpu", "sql.gb"),
+                hourly(copies * (vcpu * ctx.rate("sql.vcpu") + gb * ctx.rate("sql.gb"))),
+                role=None,
+            )
+        ]
     elif f"sql.{tier}" in ctx.prices:
         lines = [ctx.line(res, "data", f"{tier} shared core{ha}", (f"sql.{tier}",), hourly(copies * ctx.rate(f"sql.{tier}")), role=None)]
     else:
@@ -178,15 +221,34 @@ def cloud_sql(res: Resource, ctx: Context) -> Iterable[Line]:
     key = f"sql.{disk_type}"
     if key in ctx.prices:
         grow = "; grows with autoresize" if s.get("diskAutoresize", True) else ""
-        lines.append(ctx.line(res, "data", f"{disk:g} GB {disk_type}{' × 2 (REGIONAL)' if regional else ''}", (key,),
-                              same(copies * disk * ctx.rate(key)), role=None, name=f"{res['name']} (storage)", note=f"provisioned size{grow}"))
+        lines.append(
+            ctx.line(
+                res,
+                "data",
+                f"{disk:g} GB {disk_type}{' × 2 (REGIONAL)' if regional else ''}",
+                (key,),
+                same(copies * disk * ctx.rate(key)),
+                role=None,
+                name=f"{res['name']} (storage)",
+                note=f"provisioned size{grow}",
+            )
+        )
     else:
         ctx.unpriced(res, f"no price for Cloud SQL disk type {disk_type}")
     if (s.get("backupConfiguration") or {}).get("enabled"):
         gb = disk * A.SQL_BACKUP_FRACTION
         ctx.assume(f"Cloud SQL backups and logs for point-in-time recovery take {A.SQL_BACKUP_FRACTION:g}× the disk size.")
-        lines.append(ctx.line(res, "data", f"{gb:g} GB backups", ("sql.backup",), same(gb * ctx.rate("sql.backup")), role=None,
-                              name=f"{res['name']} (backups)"))
+        lines.append(
+            ctx.line(
+                res,
+                "data",
+                f"{gb:g} GB backups",
+                ("sql.backup",),
+                same(gb * ctx.rate("sql.backup")),
+                role=None,
+                name=f"{res['name']} (backups)",
+            )
+        )
     return lines
 
 
@@ -228,7 +290,10 @@ def nat_clients(nat: Resource, ctx: Context) -> list[Resource]:
     """The Cloud Run resources a NAT gateway serves: Direct VPC egress into its router's network
     (and one of its subnetworks, when it lists them)."""
     i = nat["inputs"]
-    router = next((r for r in ctx.of_type("gcp:compute/router:Router") if r["inputs"].get("name") == i.get("router") or r["name"] == i.get("router")), None)
+    router = next(
+        (r for r in ctx.of_type("gcp:compute/router:Router") if r["inputs"].get("name") == i.get("router") or r["name"] == i.get("router")),
+        None,
+    )
     network = _last((router or {}).get("inputs", {}).get("network"))
     listed = {_last(s.get("name")) for s in i.get("subnetworks") or []}
     out = []
@@ -252,21 +317,35 @@ def cloud_nat(res: Resource, ctx: Context) -> Iterable[Line]:
     lo = sum(instances(r)[0] for r in clients if r["type"] != JOB)
     hi = sum(instances(r)[1] for r in clients if r["type"] != JOB)
     # A job's tasks hold an assignment only while they run.
-    job_hours = sum(A.JOB_RUNS_PER_MONTH * A.JOB_MINUTES / 60 * int((r["inputs"].get("template") or {}).get("taskCount") or 1)
-                    for r in clients if r["type"] == JOB)
+    job_hours = sum(
+        A.JOB_RUNS_PER_MONTH * A.JOB_MINUTES / 60 * int((r["inputs"].get("template") or {}).get("taskCount") or 1)
+        for r in clients
+        if r["type"] == JOB
+    )
     ips = max(1, len(i.get("natIps") or [])) if i.get("natIpAllocateOption") == "MANUAL_ONLY" else 1
     ctx.assume(f"Cloud NAT processes {A.NAT_GB_PER_GATEWAY:g} GB a month; automatic allocation uses one address.")
 
     def monthly(n: int) -> float:
         gateway = n * ctx.rate("nat.vm_hour") if n <= 32 else ctx.rate("nat.max_hour")
-        return HOURS_PER_MONTH * (gateway + ips * ctx.rate("ip.external_in_use")) + job_hours * ctx.rate("nat.vm_hour") \
+        return (
+            HOURS_PER_MONTH * (gateway + ips * ctx.rate("ip.external_in_use"))
+            + job_hours * ctx.rate("nat.vm_hour")
             + A.NAT_GB_PER_GATEWAY * ctx.rate("nat.gb")
+        )
 
     keys = ("nat.vm_hour", "nat.max_hour", "ip.external_in_use", "nat.gb") if hi > 32 else ("nat.vm_hour", "ip.external_in_use", "nat.gb")
     names = ", ".join(r["name"] for r in clients)
-    return [ctx.line(res, "network", f"1 gateway, {_range(lo, hi)} Cloud Run instances with Direct VPC egress, {ips} address, "
-                     f"{A.NAT_GB_PER_GATEWAY:g} GB", keys, (monthly(lo), monthly(hi)), role=None,
-                     note=f"instances summed from {names}" if names else "no Cloud Run resource uses this gateway")]
+    return [
+        ctx.line(
+            res,
+            "network",
+            f"1 gateway, {_range(lo, hi)} Cloud Run instances with Direct VPC egress, {ips} address, {A.NAT_GB_PER_GATEWAY:g} GB",
+            keys,
+            (monthly(lo), monthly(hi)),
+            role=None,
+            note=f"instances summed from {names}" if names else "no Cloud Run resource uses this gateway",
+        )
+    ]
 
 
 @rule(*FORWARDING_RULES)
@@ -277,8 +356,16 @@ def forwarding_rule(res: Resource, ctx: Context) -> Iterable[Line]:
     position = [r["urn"] for r in rules].index(res["urn"])
     if position == 0:
         ctx.assume(f"{A.LB_GB:g} GB a month through the Google load balancer.")
-        return [ctx.line(res, "edge", f"forwarding rules 1–{min(5, len(rules))}, {A.LB_GB:g} GB processed", ("lb.first_five_rules", "lb.gb"),
-                         same(HOURS_PER_MONTH * ctx.rate("lb.first_five_rules") + A.LB_GB * ctx.rate("lb.gb")), role=None)]
+        return [
+            ctx.line(
+                res,
+                "edge",
+                f"forwarding rules 1–{min(5, len(rules))}, {A.LB_GB:g} GB processed",
+                ("lb.first_five_rules", "lb.gb"),
+                same(HOURS_PER_MONTH * ctx.rate("lb.first_five_rules") + A.LB_GB * ctx.rate("lb.gb")),
+                role=None,
+            )
+        ]
     if position < 5:
         return []  # within the flat price of the first five
     return [ctx.line(res, "edge", f"forwarding rule {position + 1}", ("lb.extra_rule",), hourly(ctx.rate("lb.extra_rule")), role=None)]
@@ -293,13 +380,19 @@ def address(res: Resource, ctx: Context) -> Iterable[Line]:
         return []
     if any(mentions(r, res["name"]) or res["urn"] in r.get("dependencies", []) for t in FORWARDING_RULES for r in ctx.of_type(t)):
         return []
-    return [ctx.line(res, "network", "1 reserved external address, unused", ("ip.static_unused",), hourly(ctx.rate("ip.static_unused")), role=None)]
+    return [
+        ctx.line(
+            res, "network", "1 reserved external address, unused", ("ip.static_unused",), hourly(ctx.rate("ip.static_unused")), role=None
+        )
+    ]
 
 
 @rule("gcp:secretmanager/secretVersion:SecretVersion")
 def secret_version(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume("Secret Manager: the six active versions free per billing account and access operations are left out.")
-    return [ctx.line(res, "secrets/observability", "1 active secret version", ("secret.version",), same(ctx.rate("secret.version")), role=None)]
+    return [
+        ctx.line(res, "secrets/observability", "1 active secret version", ("secret.version",), same(ctx.rate("secret.version")), role=None)
+    ]
 
 
 @rule("gcp:storage/bucket:Bucket")
@@ -322,9 +415,20 @@ def crypto_key(res: Resource, ctx: Context) -> Iterable[Line]:
     note = "operations left out"
     if versions > 1:
         ctx.assume(f"Rotated keys are priced after {A.KEY_HORIZON_MONTHS} months of rotations (older versions stay enabled and bill).")
-        note += f"; each rotation adds an active version: {versions} after {A.KEY_HORIZON_MONTHS} months, and one more per rotation after that"
-    return [ctx.line(res, "secrets/observability", f"{versions} {level} key version{'s' if versions > 1 else ''}", (key,),
-                     same(versions * ctx.rate(key)), role=None, note=note)]
+        note += (
+            f"; each rotation adds an active version: {versions} after {A.KEY_HORIZON_MONTHS} months, and one more per rotation after that"
+        )
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{versions} {level} key version{'s' if versions > 1 else ''}",
+            (key,),
+            same(versions * ctx.rate(key)),
+            role=None,
+            note=note,
+        )
+    ]
 
 
 def key_versions(rotation_period: Any) -> int:
@@ -338,8 +442,17 @@ def key_versions(rotation_period: Any) -> int:
 @rule("gcp:artifactregistry/repository:Repository")
 def registry(res: Resource, ctx: Context) -> Iterable[Line]:
     ctx.assume(f"A pull-through cache holds {A.ECR_CACHE_GB:g} GB of images.")
-    return [ctx.line(res, "compute", f"{A.ECR_CACHE_GB:g} GB cached images", ("registry.storage",), same(A.ECR_CACHE_GB * ctx.rate("registry.storage")), role=None,
-                     note="pulls within the region are free; scanning is billed per image scanned")]
+    return [
+        ctx.line(
+            res,
+            "compute",
+            f"{A.ECR_CACHE_GB:g} GB cached images",
+            ("registry.storage",),
+            same(A.ECR_CACHE_GB * ctx.rate("registry.storage")),
+            role=None,
+            note="pulls within the region are free; scanning is billed per image scanned",
+        )
+    ]
 
 
 @rule("gcp:compute/securityPolicy:SecurityPolicy")
@@ -347,23 +460,45 @@ def armor(res: Resource, ctx: Context) -> Iterable[Line]:
     rules = len(res["inputs"].get("rules") or []) or 1  # the default rule always exists
     ctx.assume(f"{A.REQUESTS_MILLIONS:g} million requests a month reach the load balancer.")
     monthly = ctx.rate("armor.policy") + rules * ctx.rate("armor.rule") + A.REQUESTS_MILLIONS * ctx.rate("armor.requests")
-    return [ctx.line(res, "edge", f"1 policy, {rules} rules, {A.REQUESTS_MILLIONS:g}M requests", ("armor.policy", "armor.rule", "armor.requests"),
-                     same(monthly), role=None)]
+    return [
+        ctx.line(
+            res,
+            "edge",
+            f"1 policy, {rules} rules, {A.REQUESTS_MILLIONS:g}M requests",
+            ("armor.policy", "armor.rule", "armor.requests"),
+            same(monthly),
+            role=None,
+        )
+    ]
 
 
 @rule("gcp:monitoring/alertPolicy:AlertPolicy")
 def alert_policy(res: Resource, ctx: Context) -> Iterable[Line]:
     conditions = len(res["inputs"].get("conditions") or []) or 1
-    return [ctx.line(res, "secrets/observability", f"{conditions} condition{'s' if conditions > 1 else ''}", ("alert.condition",),
-                     same(conditions * ctx.rate("alert.condition")), role=None)]
+    return [
+        ctx.line(
+            res,
+            "secrets/observability",
+            f"{conditions} condition{'s' if conditions > 1 else ''}",
+            ("alert.condition",),
+            same(conditions * ctx.rate("alert.condition")),
+            role=None,
+        )
+    ]
 
 
 BUCKET_CONFIG = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
 SQL_LOG_FLAGS = {"log_connections", "log_disconnections", "log_min_duration_statement", "log_lock_waits", "cloudsql.enable_pgaudit"}
 #: Seconds of each VPC flow log aggregation interval.
-FLOW_INTERVALS = {"INTERVAL_5_SEC": 5, "INTERVAL_30_SEC": 30, "INTERVAL_1_MIN": 60, "INTERVAL_5_MIN": 300, "INTERVAL_10_MIN": 600,
-                  "INTERVAL_15_MIN": 900}
+FLOW_INTERVALS = {
+    "INTERVAL_5_SEC": 5,
+    "INTERVAL_30_SEC": 30,
+    "INTERVAL_1_MIN": 60,
+    "INTERVAL_5_MIN": 300,
+    "INTERVAL_10_MIN": 600,
+    "INTERVAL_15_MIN": 900,
+}
 KIB_PER_GIB = 2**20
 
 
@@ -399,7 +534,9 @@ def log_sources(ctx: Context) -> list[LogSource]:
     for b in backends:
         sample = float((b["inputs"].get("logConfig") or {}).get("sampleRate", 1.0))
         gib = A.REQUESTS_MILLIONS * 1e6 / len(backends) * sample * A.LB_REQUEST_LOG_KIB / KIB_PER_GIB
-        ctx.assume(f"Load balancer request logs: {A.LB_REQUEST_LOG_KIB:g} KiB per logged request, the requests shared evenly among the backends.")
+        ctx.assume(
+            f"Load balancer request logs: {A.LB_REQUEST_LOG_KIB:g} KiB per logged request, the requests shared evenly among the backends."
+        )
         out.append(LogSource(b, f"{b['name']} (request logs)", f"request logs, {sample:.0%} sampled", (gib, gib)))
     for audit in ctx.of_type(AUDIT_CONFIG):
         kinds = [c.get("logType") for c in audit["inputs"].get("auditLogConfigs") or [] if c.get("logType") in ("DATA_READ", "DATA_WRITE")]
@@ -407,10 +544,20 @@ def log_sources(ctx: Context) -> list[LogSource]:
             continue  # ADMIN_READ entries are few
         gib = A.STORAGE_OPERATIONS * A.AUDIT_LOG_KIB / KIB_PER_GIB
         ctx.assume(f"Data Access audit logs: {A.STORAGE_OPERATIONS:,} operations a month, one entry of {A.AUDIT_LOG_KIB:g} KiB each.")
-        out.append(LogSource(audit, f"{audit['name']} (Data Access logs)", f"{'/'.join(kinds)} audit entries for {audit['inputs'].get('service')}",
-                             (gib, gib)))
+        out.append(
+            LogSource(
+                audit,
+                f"{audit['name']} (Data Access logs)",
+                f"{'/'.join(kinds)} audit entries for {audit['inputs'].get('service')}",
+                (gib, gib),
+            )
+        )
     for db in ctx.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
-        flags = {f.get("name") for f in (db["inputs"].get("settings") or {}).get("databaseFlags") or [] if str(f.get("value")).lower() not in ("off", "-1")}
+        flags = {
+            f.get("name")
+            for f in (db["inputs"].get("settings") or {}).get("databaseFlags") or []
+            if str(f.get("value")).lower() not in ("off", "-1")
+        }
         if flags & SQL_LOG_FLAGS:
             ctx.assume(f"Cloud SQL with connection, slow-statement or pgaudit logging writes {A.SQL_LOG_GIB:g} GiB of logs a month.")
             out.append(LogSource(db, f"{db['name']} (logs)", ", ".join(sorted(flags & SQL_LOG_FLAGS)), (A.SQL_LOG_GIB, A.SQL_LOG_GIB)))
@@ -422,13 +569,23 @@ def log_sources(ctx: Context) -> list[LogSource]:
         on_it = [r for r in runners if _last((direct_vpc_any(r) or {}).get("subnetwork")) == name]
         interval = FLOW_INTERVALS.get(cfg.get("aggregationInterval") or "INTERVAL_5_SEC", 5)
         record = A.FLOW_RECORD_KIB * (0.5 if cfg.get("metadata") == "EXCLUDE_ALL_METADATA" else 1.0)
-        per_instance = A.FLOWS_PER_INSTANCE * (HOURS_PER_MONTH * 3600 / interval) * float(cfg.get("flowSampling", 0.5)) * record / KIB_PER_GIB
+        per_instance = (
+            A.FLOWS_PER_INSTANCE * (HOURS_PER_MONTH * 3600 / interval) * float(cfg.get("flowSampling", 0.5)) * record / KIB_PER_GIB
+        )
         lo, hi = (sum(instances(r)[k] for r in on_it) for k in (0, 1))
-        ctx.assume(f"VPC flow logs: {A.FLOWS_PER_INSTANCE} busy flows per instance, one {A.FLOW_RECORD_KIB:g} KiB record per flow and "
-                   "aggregation interval at 100 % sampling.")
-        out.append(LogSource(subnet, f"{subnet['name']} (flow logs)",
-                             f"flow records of {_range(lo, hi)} instances every {interval} s, {float(cfg.get('flowSampling', 0.5)):.0%} sampled",
-                             (lo * per_instance, hi * per_instance), vended=True))
+        ctx.assume(
+            f"VPC flow logs: {A.FLOWS_PER_INSTANCE} busy flows per instance, one {A.FLOW_RECORD_KIB:g} KiB record per flow and "
+            "aggregation interval at 100 % sampling."
+        )
+        out.append(
+            LogSource(
+                subnet,
+                f"{subnet['name']} (flow logs)",
+                f"flow records of {_range(lo, hi)} instances every {interval} s, {float(cfg.get('flowSampling', 0.5)):.0%} sampled",
+                (lo * per_instance, hi * per_instance),
+                vended=True,
+            )
+        )
     return out
 
 
@@ -446,8 +603,10 @@ def logging_lines(ctx: Context) -> Iterable[Line]:
         return []
     sources = log_sources(ctx)
     lines = []
-    ctx.assume(f"Cloud Logging: the first {A.LOGGING_FREE_GIB:g} GiB of a project each month are free (not for vended network logs), "
-               "shared among the sources in proportion.")
+    ctx.assume(
+        f"Cloud Logging: the first {A.LOGGING_FREE_GIB:g} GiB of a project each month are free (not for vended network logs), "
+        "shared among the sources in proportion."
+    )
     total = [sum(s.gib[k] for s in sources if not s.vended) for k in (0, 1)]
     share = [max(0.0, t - A.LOGGING_FREE_GIB) / t if t else 0.0 for t in total]
     for s in sources:
@@ -459,8 +618,18 @@ def logging_lines(ctx: Context) -> Iterable[Line]:
             monthly = (s.gib[0] * share[0] * ctx.rate("logging.ingest"), s.gib[1] * share[1] * ctx.rate("logging.ingest"))
             keys = ("logging.ingest",)
             note = f"the project's {A.LOGGING_FREE_GIB:g} GiB free covers {_range(round(100 * (1 - share[0])), round(100 * (1 - share[1])))} % of it"
-        lines.append(ctx.line(s.res, "secrets/observability", f"{_range(round(s.gib[0], 2), round(s.gib[1], 2))} GiB/month: {s.what}", keys,
-                              monthly, role=s.role, name=s.name, note=note))
+        lines.append(
+            ctx.line(
+                s.res,
+                "secrets/observability",
+                f"{_range(round(s.gib[0], 2), round(s.gib[1], 2))} GiB/month: {s.what}",
+                keys,
+                monthly,
+                role=s.role,
+                name=s.name,
+                note=note,
+            )
+        )
     for bucket in ctx.of_type(BUCKET_CONFIG):
         days = int(bucket["inputs"].get("retentionDays") or 30)
         if bucket["inputs"].get("bucketId") != "_Default" or days <= 30:
@@ -468,10 +637,17 @@ def logging_lines(ctx: Context) -> Iterable[Line]:
         months = (days - 30) / 30
         kept = [sum(s.gib[k] for s in sources) * months for k in (0, 1)]
         ctx.assume("Log retention is priced once the bucket holds a full retention period of logs.")
-        lines.append(ctx.line(bucket, "secrets/observability",
-                              f"{_range(round(kept[0]), round(kept[1]))} GiB-months kept beyond 30 days ({days}-day retention)", ("logging.retention",),
-                              (kept[0] * ctx.rate("logging.retention"), kept[1] * ctx.rate("logging.retention")), role=None,
-                              name=f"{bucket['name']} (log retention)"))
+        lines.append(
+            ctx.line(
+                bucket,
+                "secrets/observability",
+                f"{_range(round(kept[0]), round(kept[1]))} GiB-months kept beyond 30 days ({days}-day retention)",
+                ("logging.retention",),
+                (kept[0] * ctx.rate("logging.retention"), kept[1] * ctx.rate("logging.retention")),
+                role=None,
+                name=f"{bucket['name']} (log retention)",
+            )
+        )
     return lines
 
 

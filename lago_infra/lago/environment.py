@@ -508,7 +508,14 @@ class LagoDeployment:
         return pulumi.Output.secret(
             pulumi.Output.all(db.user, db.password, db.host, db.port).apply(
                 lambda a: urls.database_url(
-                    user=a[0], password=a[1], host=a[2], port=a[3], database=db.name, schema=schema, sslmode=db.sslmode, sslrootcert=rootcert
+                    user=a[0],
+                    password=a[1],
+                    host=a[2],
+                    port=a[3],
+                    database=db.name,
+                    schema=schema,
+                    sslmode=db.sslmode,
+                    sslrootcert=rootcert,
                 )
             )
         )

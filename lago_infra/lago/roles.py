@@ -57,6 +57,7 @@ def image_version(image: str) -> Optional[str]:
     last = name.rsplit("/", 1)[-1]
     return last.rsplit(":", 1)[1] if ":" in last else None
 
+
 #: Path prefixes of the api that no public edge may serve (the path itself and everything below
 #: it). lago-api mounts an unauthenticated Prometheus exporter at ``/metrics``, always
 #: (config/routes.rb); ``/sidekiq`` is Sidekiq's dashboard when ``LAGO_SIDEKIQ_WEB=true``
@@ -94,6 +95,7 @@ DATABASE_CA_FILE = "postgres-ca.pem"
 def database_ca_path() -> str:
     """The CA file's path inside every container that opens DATABASE_URL."""
     return f"{DATABASE_CA_DIR}/{DATABASE_CA_FILE}"
+
 
 # -- shutdown --------------------------------------------------------------------------------------
 #

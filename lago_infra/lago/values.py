@@ -61,7 +61,10 @@ def _presence(why: str) -> Check:
 
     def check(value: str) -> Optional[tuple[str, str]]:
         if value.strip().lower() in _OFF_WORDS or not value.strip():
-            return (f"'{value}' turns it on: Lago checks only that the variable is set ({why})", "remove the variable to leave it off, or give true to turn it on")
+            return (
+                f"'{value}' turns it on: Lago checks only that the variable is set ({why})",
+                "remove the variable to leave it off, or give true to turn it on",
+            )
         return None
 
     return check
@@ -117,12 +120,14 @@ RULES: dict[str, Check] = {
     # app/services/events/create_batch_service.rb:5.
     "LAGO_EVENTS_BATCH_MAX_LENGTH": _integer(1, "the largest events batch the api takes, and a word reads as 0"),
     # config/initializers/sidekiq.rb:69 and :71.
-    "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL": _number(0.1, None, "Sidekiq polls its scheduled jobs every that many seconds, and a word reads as 0"),
+    "LAGO_SIDEKIQ_AVERAGE_SCHEDULED_POLL_INTERVAL": _number(
+        0.1, None, "Sidekiq polls its scheduled jobs every that many seconds, and a word reads as 0"
+    ),
     "LAGO_SIDEKIQ_MAX_DEAD_JOBS": _integer(0, "dead jobs Sidekiq keeps, and a word reads as 0"),
     # config/initializers/sidekiq.rb:38 (Sidekiq Pro metrics are not reported otherwise).
     "LAGO_SIDEKIQ_STATSD_ENDPOINT": _host_ports("Lago splits it at ':' and reports no metrics otherwise", port_required=True),
     # config/initializers/sidekiq.rb:6 (== "true").
-    "LAGO_SIDEKIQ_PRO_REQUIRED": _true_or_false("Lago compares it with \"true\" and reads anything else as false"),
+    "LAGO_SIDEKIQ_PRO_REQUIRED": _true_or_false('Lago compares it with "true" and reads anything else as false'),
     # app/services/daily_usages/compute_all_service.rb:155 (Integer(..., exception: false)).
     "LAGO_DAILY_USAGE_SCHEDULING_JITTER_SECONDS": _integer(1, "anything else is ignored for the default of 30 minutes"),
     # app/services/utils/dedicated_worker_config.rb:11.
@@ -151,7 +156,7 @@ RULES: dict[str, Check] = {
     # clock.rb:175 (ActiveModel::Type::Boolean: "no" and "yes" both read as true).
     "LAGO_DISABLE_EVENTS_VALIDATION": _true_or_false("Rails casts it, and words such as no read as true"),
     # clock.rb:48 (== "true").
-    "LAGO_DISABLE_LIFETIME_USAGE_REFRESH": _true_or_false("Lago compares it with \"true\" and reads anything else as false"),
+    "LAGO_DISABLE_LIFETIME_USAGE_REFRESH": _true_or_false('Lago compares it with "true" and reads anything else as false'),
     # config/database.yml:42, config/environments/production.rb:14, app/jobs/clock_job.rb:4,
     # config/initializers/open_telemetry.rb:6 (.present?).
     "LAGO_DISABLE_SCHEMA_DUMP": _presence("config/database.yml:42"),

@@ -65,9 +65,7 @@ _KAFKA = (
     "sends events through Kafka to the events consumer (./scripts/start.events.consumer.sh) and "
     "Lago's events processor; lago-infra runs neither, nor Kafka"
 )
-_CLICKHOUSE = (
-    "moves the event store to ClickHouse, fed by Kafka and the events consumer; lago-infra runs none of them"
-)
+_CLICKHOUSE = "moves the event store to ClickHouse, fed by Kafka and the events consumer; lago-infra runs none of them"
 
 
 _BACKEND: list[Variable] = [

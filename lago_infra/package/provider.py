@@ -40,7 +40,9 @@ class LagoProvider(ComponentProvider):
         # The schema's version is the library's: an SDK generated from it names the release it wraps.
         super().__init__(COMPONENTS, PACKAGE, None, version("lago-infra"))
 
-    def construct(self, name: str, resource_type: str, inputs: pulumi.Inputs, options: Optional[pulumi.ResourceOptions] = None) -> ConstructResult:
+    def construct(
+        self, name: str, resource_type: str, inputs: pulumi.Inputs, options: Optional[pulumi.ResourceOptions] = None
+    ) -> ConstructResult:
         try:
             return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as error:

@@ -26,6 +26,7 @@ from .generate import type_name
 
 REFERENCE_FILE = docs.ROOT / "docs" / "reference.md"
 
+
 def _target_presets() -> dict[str, dict[str, Any]]:
     from ..targets.aws.settings import PRESETS as AWS
     from ..targets.gcp.settings import PRESETS as GCP
@@ -172,8 +173,14 @@ def _package_components() -> list[str]:
         "",
     ]
     for component, (target, where) in COMPONENTS.items():
-        lines += [f"### `{PACKAGE}:index:{component}` (target `{target}`)", "", f"Lago on {where}.", "",
-                  "| output | type | description |", "|---|---|---|"]
+        lines += [
+            f"### `{PACKAGE}:index:{component}` (target `{target}`)",
+            "",
+            f"Lago on {where}.",
+            "",
+            "| output | type | description |",
+            "|---|---|---|",
+        ]
         for attr, (annotation, doc) in outputs_of(component).items():
             camel = attr.split("_")[0] + "".join(w.title() for w in attr.split("_")[1:])
             lines.append(f"| `{camel}` | `{_cell(annotation)}` | {_cell(doc)} |")

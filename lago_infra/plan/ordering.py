@@ -34,6 +34,7 @@ from .monitor import Registration
 
 __all__ = ["MustExistBefore", "Selector", "Violation", "violations", "report", "rules_for"]
 
+
 @dataclass(frozen=True)
 class Violation:
     rule: MustExistBefore

@@ -70,8 +70,9 @@ def _flat(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _wrapped(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=False, break_on_hyphens=False) or [indent]
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False
+    ) or [indent]
 
 
 # -- roles ----------------------------------------------------------------------------------------
@@ -87,7 +88,16 @@ def _roles(roles: dict[str, dict[str, Any]]) -> list[str]:
         replicas = role["replicas"]
         count = str(replicas["min"]) if replicas["min"] == replicas["max"] else f"{replicas['min']}..{replicas['max']}"
         size = role.get("size") or {}
-        rows.append((name, count, _num(size.get("cpu", "")), str(size.get("memory", "")), role["image"], " ".join(role["command"]) or "(image default)"))
+        rows.append(
+            (
+                name,
+                count,
+                _num(size.get("cpu", "")),
+                str(size.get("memory", "")),
+                role["image"],
+                " ".join(role["command"]) or "(image default)",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     for row in rows:
         lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])

@@ -25,7 +25,15 @@ from .. import config
 from ..config.base import deep_merge
 from ..config.errors import SettingError
 from ..config.source import (
-    NAMESPACE, PROVIDER_KEYS, STACK_FILE_ENV, RawConfig, StackFileError, environment_error, parse_value, read_resolved_config, read_stack_file,
+    NAMESPACE,
+    PROVIDER_KEYS,
+    STACK_FILE_ENV,
+    RawConfig,
+    StackFileError,
+    environment_error,
+    parse_value,
+    read_resolved_config,
+    read_stack_file,
     stack_environments,
 )
 from ..lago import handoff
@@ -160,8 +168,7 @@ def find_project(*starts: Path) -> Project:
             if (directory / "Pulumi.yaml").is_file():
                 return Project.at(directory)
     raise ProjectNotFound(
-        f"no Pulumi.yaml in {starts[0]} or any directory above it. "
-        "Fix: run from inside a Pulumi project, or pass --project-dir DIR"
+        f"no Pulumi.yaml in {starts[0]} or any directory above it. Fix: run from inside a Pulumi project, or pass --project-dir DIR"
     )
 
 
@@ -188,7 +195,9 @@ def run_plan(
     stack's ``pulumi config --open --json``) gives the values they set."""
     if project_dir is not None:
         if not (Path(project_dir) / "Pulumi.yaml").is_file():
-            raise ProjectNotFound(f"{project_dir}: no Pulumi.yaml there. Fix: give --project-dir the directory of the program's Pulumi.yaml")
+            raise ProjectNotFound(
+                f"{project_dir}: no Pulumi.yaml there. Fix: give --project-dir the directory of the program's Pulumi.yaml"
+            )
         proj = Project.at(Path(project_dir))
     else:
         proj = find_project(Path.cwd(), *([Path(config_file).parent] if config_file else []))

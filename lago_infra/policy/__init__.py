@@ -14,6 +14,20 @@ from .rules import PROD_ONLY, RULES
 from .targets import TARGETS
 
 __all__ = [
-    "Finding", "PROD_ONLY", "RULES", "Resource", "RoleView", "Rule", "StackView", "TARGETS", "Violation",
-    "evaluate", "findings_of", "report", "view_of_pack", "view_of_plan", "views_of_pack", "views_of_plan",
+    "Finding",
+    "PROD_ONLY",
+    "RULES",
+    "Resource",
+    "RoleView",
+    "Rule",
+    "StackView",
+    "TARGETS",
+    "Violation",
+    "evaluate",
+    "findings_of",
+    "report",
+    "view_of_pack",
+    "view_of_plan",
+    "views_of_pack",
+    "views_of_plan",
 ]

@@ -19,7 +19,9 @@ _NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|PRIVATE_KEY|API_K
 _NOT_CREDENTIALS = re.compile(r"(_KEY_ID$|KEYFILE|_ARN$|_NAME$|_ID$|VERSION|_PATH$|EXECUTION_TOKEN$|ENFORCE_ON_KEY$)", re.IGNORECASE)
 #: A pointer into a secret store (Secrets Manager ARN, SSM parameter ARN, Secret Manager id) or to
 #: an encryption key (KMS key ARN, Cloud KMS key name) names a credential without holding it.
-_SECRET_REFERENCE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|kms):|arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter/|projects/[^/]+/(secrets/|locations/[^/]+/keyRings/))")
+_SECRET_REFERENCE = re.compile(
+    r"^(arn:aws[a-z-]*:(secretsmanager|kms):|arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter/|projects/[^/]+/(secrets/|locations/[^/]+/keyRings/))"
+)
 
 
 def value_looks_like_credential(value: Any) -> str | None:

@@ -15,10 +15,7 @@ def applies(rule: Rule, view: StackView) -> bool:
 def findings_of(rule: Rule, view: StackView) -> list[Finding]:
     if not applies(rule, view):
         return []
-    return [
-        Finding(rule.id, rule.mandatory, v.resource, f"{v.what}. Fix: {v.fix or rule.fix}")
-        for v in rule.run(view)
-    ]
+    return [Finding(rule.id, rule.mandatory, v.resource, f"{v.what}. Fix: {v.fix or rule.fix}") for v in rule.run(view)]
 
 
 def evaluate(view: StackView, rules: Iterable[Rule] = RULES) -> list[Finding]:

@@ -21,7 +21,9 @@ def plain(value: Any) -> Any:
     """The pack's read-only proxies as plain dicts and lists."""
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, (str, bytes))):
+    if isinstance(value, (list, tuple)) or (
+        hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, (str, bytes))
+    ):
         return [plain(v) for v in value]
     return value
 

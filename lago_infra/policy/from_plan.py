@@ -42,19 +42,25 @@ def views_of_plan(plan: "Plan") -> list[StackView]:
     views = []
     for component in plan.components.values():
         own = resources if len(plan.components) == 1 or component["urn"] is None else descendants(resources, component["urn"])
-        views.append(StackView(
-            target=component["target"],
-            resources=own,
-            outputs=dict(plan.outputs),
-            roles={
-                role: RoleView(
-                    role, dict(plan.roles[key]["env"]), plan.roles[key]["replicas"]["min"], plan.roles[key]["replicas"]["max"], plan.roles[key]["image"]
-                )
-                for role, key in component["roles"].items()
-            },
-            prod=component["preset"] == "prod",
-            secrets_masked=True,
-        ))
+        views.append(
+            StackView(
+                target=component["target"],
+                resources=own,
+                outputs=dict(plan.outputs),
+                roles={
+                    role: RoleView(
+                        role,
+                        dict(plan.roles[key]["env"]),
+                        plan.roles[key]["replicas"]["min"],
+                        plan.roles[key]["replicas"]["max"],
+                        plan.roles[key]["image"],
+                    )
+                    for role, key in component["roles"].items()
+                },
+                prod=component["preset"] == "prod",
+                secrets_masked=True,
+            )
+        )
     urns = [c["urn"] for c in plan.components.values() if c["urn"] is not None]
     if len(views) > 1 and urns:
         views[0].unowned = unowned(resources, urns)

@@ -39,9 +39,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("head", type=Path, help="plan file (or directory) after the change")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     comments = parser.add_argument_group("the pull-request comment (two directories, --format markdown)")
-    comments.add_argument("--full", type=Path, metavar="FILE", help="also write the whole comment, never shortened, diagrams included, to FILE")
-    comments.add_argument("--footer", type=Path, metavar="FILE", help="Markdown to add at the end of the comment (counted within the limit)")
-    comments.add_argument("--details", metavar="TEXT", help="where the whole diff is, for a comment that must leave part of it out (Markdown)")
+    comments.add_argument(
+        "--full", type=Path, metavar="FILE", help="also write the whole comment, never shortened, diagrams included, to FILE"
+    )
+    comments.add_argument(
+        "--footer", type=Path, metavar="FILE", help="Markdown to add at the end of the comment (counted within the limit)"
+    )
+    comments.add_argument(
+        "--details", metavar="TEXT", help="where the whole diff is, for a comment that must leave part of it out (Markdown)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.base.is_dir() and args.head.is_dir():

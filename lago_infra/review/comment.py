@@ -169,7 +169,15 @@ def _render(reviews: list[StackReview], rows: dict[str, Optional[int]], diagrams
             body += "\n_Cost: no estimate available._\n"
         out += [body.rstrip(), ""]
         if diagrams:
-            out += [f"<details><summary>Architecture of <code>{r.stack}</code> after this change</summary>", "", "```mermaid", flowchart(r.diff.head), "```", "</details>", ""]
+            out += [
+                f"<details><summary>Architecture of <code>{r.stack}</code> after this change</summary>",
+                "",
+                "```mermaid",
+                flowchart(r.diff.head),
+                "```",
+                "</details>",
+                "",
+            ]
     if footer.strip():
         out += [footer.strip(), ""]
     return "\n".join(out).rstrip() + "\n"
@@ -202,7 +210,9 @@ def as_text(reviews: list[StackReview]) -> str:
 
 def as_json(reviews: list[StackReview]) -> str:
     docs = [
-        {"stack": r.stack, "error": r.error} if r.error is not None else {**json.loads(report.as_json(r.diff, r.flags, r.cost, r.notices)), "new": r.new}
+        {"stack": r.stack, "error": r.error}
+        if r.error is not None
+        else {**json.loads(report.as_json(r.diff, r.flags, r.cost, r.notices)), "new": r.new}
         for r in reviews
     ]
     return json.dumps(docs, indent=2, default=str)

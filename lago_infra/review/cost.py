@@ -38,7 +38,10 @@ class CostDelta:
         return f"{money(self.before)} → {money(self.after)} ({delta})"
 
     def lines(self) -> list[str]:
-        out = [f"{c.name} ({c.type}): {money(c.before) if c.before else 'new'} → {money(c.after) if c.after else 'removed'}" for c in self.changed]
+        out = [
+            f"{c.name} ({c.type}): {money(c.before) if c.before else 'new'} → {money(c.after) if c.after else 'removed'}"
+            for c in self.changed
+        ]
         if self.unpriced:
             out.append(f"not priced: {', '.join(self.unpriced)}")
         return out
@@ -72,7 +75,9 @@ def _default_estimate() -> Optional[Callable[[dict[str, Any]], Any]]:
     return estimate
 
 
-def cost_delta(base: Optional[dict[str, Any]], head: dict[str, Any], estimate: Optional[Callable[[dict[str, Any]], Any]] = None) -> Optional[CostDelta]:
+def cost_delta(
+    base: Optional[dict[str, Any]], head: dict[str, Any], estimate: Optional[Callable[[dict[str, Any]], Any]] = None
+) -> Optional[CostDelta]:
     """The delta from ``base`` (None: a new stack) to ``head``; None when no estimate is available."""
     estimate = estimate or _default_estimate()
     if estimate is None:

@@ -56,7 +56,11 @@ GENERATED = {
 
 _LAGO_SECRETS = "lago:index:LagoSecrets"
 #: What stores a value in a secret store (an SSM parameter holds its value itself).
-_STORED_VALUES = ("aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion", "aws:ssm/parameter:Parameter")
+_STORED_VALUES = (
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "gcp:secretmanager/secretVersion:SecretVersion",
+    "aws:ssm/parameter:Parameter",
+)
 
 #: What is lost when a resource of each kind is replaced or removed.
 _CONSEQUENCE = {
@@ -236,7 +240,13 @@ def _engine_major(r: ResourceChange, d: PlanDiff) -> list[Danger]:
                 )
             )
         else:
-            out.append(Danger("engine-major", r.name, f"{r.name}: database engine {c.old} → {c.new} is a major upgrade in place, which cannot be rolled back"))
+            out.append(
+                Danger(
+                    "engine-major",
+                    r.name,
+                    f"{r.name}: database engine {c.old} → {c.new} is a major upgrade in place, which cannot be rolled back",
+                )
+            )
     return out
 
 
@@ -251,7 +261,11 @@ def _local_postgres_major(d: PlanDiff) -> list[Danger]:
 
     old, new = majors("remove"), majors("add")
     return [
-        Danger("engine-major", "postgres", f"database engine {old[a]} → {new[b]} is a major upgrade: the data volume of {a} does not open under {b}")
+        Danger(
+            "engine-major",
+            "postgres",
+            f"database engine {old[a]} → {new[b]} is a major upgrade: the data volume of {a} does not open under {b}",
+        )
         for a in old
         for b in new
         if a != b

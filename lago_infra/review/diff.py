@@ -96,18 +96,24 @@ def load(path: Path | str) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text())
     except OSError as error:
-        raise PlanFileError(f"{path}: cannot read it ({error.strerror}). Write it with `python -m lago_infra plan --stack NAME --format json > {path.name}`") from None
+        raise PlanFileError(
+            f"{path}: cannot read it ({error.strerror}). Write it with `python -m lago_infra plan --stack NAME --format json > {path.name}`"
+        ) from None
     except ValueError as error:
         raise PlanFileError(f"{path}: not JSON ({error}). Write it with `python -m lago_infra plan --stack NAME --format json`") from None
     missing = [k for k in _PLAN_KEYS if not isinstance(doc, dict) or k not in doc]
     if missing:
-        raise PlanFileError(f"{path}: not an offline plan (missing {', '.join(missing)}). Write it with `python -m lago_infra plan --stack NAME --format json`")
+        raise PlanFileError(
+            f"{path}: not an offline plan (missing {', '.join(missing)}). Write it with `python -m lago_infra plan --stack NAME --format json`"
+        )
     return doc
 
 
 def diff(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
     if base.get("stack") != head.get("stack"):
-        raise PlanFileError(f"the plans are of two stacks ('{base.get('stack')}' and '{head.get('stack')}'): compare two plans of one stack")
+        raise PlanFileError(
+            f"the plans are of two stacks ('{base.get('stack')}' and '{head.get('stack')}'): compare two plans of one stack"
+        )
     old = {r["urn"]: r for r in base["resources"]}
     new = {r["urn"]: r for r in head["resources"]}
     dependents: dict[str, list[str]] = {}
@@ -121,7 +127,9 @@ def diff(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
         if before is None:
             resources.append(ResourceChange("add", urn, after["type"], after["name"], _changes({}, _state(after, every_option=False))))
         elif after is None:
-            resources.append(ResourceChange("remove", urn, before["type"], before["name"], _changes(_state(before, every_option=False), {})))
+            resources.append(
+                ResourceChange("remove", urn, before["type"], before["name"], _changes(_state(before, every_option=False), {}))
+            )
         else:
             changes = _changes(_state(before), _state(after))
             if not changes:
@@ -131,7 +139,14 @@ def diff(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
             forced = verdict.replacing
             resources.append(
                 ResourceChange(
-                    verdict.kind, urn, after["type"], after["name"], changes, forced, sorted(dependents.get(urn, [])) if forced else [], verdict.unknown
+                    verdict.kind,
+                    urn,
+                    after["type"],
+                    after["name"],
+                    changes,
+                    forced,
+                    sorted(dependents.get(urn, [])) if forced else [],
+                    verdict.unknown,
                 )
             )
     return PlanDiff(

@@ -188,7 +188,9 @@ def _name_only(d: PlanDiff) -> list[Notice]:
             purpose = generated_purpose(r, d)
             if purpose is None:
                 readers = ", ".join(r.dependents) or "nothing in this stack"
-                out.append(Notice("name-only", r.name, f"{r.name}: a new random value for a name read by {readers}; nothing stored is lost."))
+                out.append(
+                    Notice("name-only", r.name, f"{r.name}: a new random value for a name read by {readers}; nothing stored is lost.")
+                )
     return out
 
 

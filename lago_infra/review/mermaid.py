@@ -122,7 +122,13 @@ def build(plan: dict[str, Any]) -> Chart:
         elif kind == "secrets":
             secrets += 1
     if secrets:
-        chart.add(Node("secrets", f"{next(w for t, (k, w) in PARTS.items() if k == 'secrets' and any(x['type'] == t for x in resources))}<br/>{secrets} secrets", "hexagon"))
+        chart.add(
+            Node(
+                "secrets",
+                f"{next(w for t, (k, w) in PARTS.items() if k == 'secrets' and any(x['type'] == t for x in resources))}<br/>{secrets} secrets",
+                "hexagon",
+            )
+        )
     runtimes = {RUNTIMES[r["type"]] for r in resources if r["type"] in RUNTIMES}
     chart.runtime = " + ".join(sorted(runtimes)) or "containers"
 

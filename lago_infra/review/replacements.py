@@ -175,7 +175,11 @@ TABLE: dict[str, Rule] = {
         "nodeType notificationTopicArn numCacheClusters numNodeGroups parameterGroupName preferredCacheClusterAzs "
         "replicasPerNodeGroup securityGroupIds snapshotRetentionLimit snapshotWindow transitEncryptionMode userGroupIds " + TAGS,
         (
-            Condition("engineVersion", _downgrade, "a lower engine version is a new replication group (customizeDiffEngineVersionForceNewOnDowngrade)"),
+            Condition(
+                "engineVersion",
+                _downgrade,
+                "a lower engine version is a new replication group (customizeDiffEngineVersionForceNewOnDowngrade)",
+            ),
             Condition(
                 "engine",
                 lambda old, new, _inputs: str(old).lower() == "valkey" and str(new).lower() == "redis",
@@ -189,7 +193,9 @@ TABLE: dict[str, Rule] = {
         "description forceOverwriteReplicaSecret kmsKeyId policy recoveryWindowInDays replicas " + TAGS,
     ),
     "aws:secretsmanager/secretVersion:SecretVersion": _rule(
-        _AWS + "secretsmanager/secret_version.go", "secretBinary secretId secretString secretStringWoVersion", "secretStringWo versionStages"
+        _AWS + "secretsmanager/secret_version.go",
+        "secretBinary secretId secretString secretStringWoVersion",
+        "secretStringWo versionStages",
     ),
     "aws:ssm/parameter:Parameter": _rule(
         _AWS + "ssm/parameter.go",
@@ -255,13 +261,17 @@ TABLE: dict[str, Rule] = {
         (
             Condition(
                 "settings.diskSize",
-                lambda old, new, inputs: (_version_tuple(new) or (0,)) < (_version_tuple(old) or (0,))
-                and (inputs.get("settings") or {}).get("diskAutoresize") is False,
+                lambda old, new, inputs: (
+                    (_version_tuple(new) or (0,)) < (_version_tuple(old) or (0,))
+                    and (inputs.get("settings") or {}).get("diskAutoresize") is False
+                ),
                 "a smaller disk with autoresize off is a new instance (diskSizeCutomizeDiff)",
             ),
         ),
     ),
-    "gcp:sql/database:Database": _rule(_GOOGLE + "sql/resource_sql_database.go", "instance name project", "charset collation deletionPolicy"),
+    "gcp:sql/database:Database": _rule(
+        _GOOGLE + "sql/resource_sql_database.go", "instance name project", "charset collation deletionPolicy"
+    ),
     "gcp:sql/user:User": _rule(
         _GOOGLE + "sql/resource_sql_user.go",
         "host instance name project type",
@@ -311,7 +321,9 @@ TABLE: dict[str, Rule] = {
         "deletionPolicy labels",
     ),
     "gcp:servicenetworking/connection:Connection": _rule(
-        _GOOGLE + "servicenetworking/resource_service_networking_connection.go", "network service", "reservedPeeringRanges updateOnCreationFail"
+        _GOOGLE + "servicenetworking/resource_service_networking_connection.go",
+        "network service",
+        "reservedPeeringRanges updateOnCreationFail",
     ),
     "gcp:kms/cryptoKey:CryptoKey": _rule(
         _GOOGLE + "kms/resource_kms_crypto_key.go",

@@ -11,7 +11,13 @@ from .diff import ABSENT, Change, PlanDiff, ResourceChange
 from .effects import Notice
 
 _SIGN = {"add": "+", "remove": "-", "replace": "±", "unknown": "?", "update": "~"}
-_TITLE = {"replace": "Replaced", "unknown": "In place or replaced: not known offline", "update": "Updated", "add": "Added", "remove": "Removed"}
+_TITLE = {
+    "replace": "Replaced",
+    "unknown": "In place or replaced: not known offline",
+    "update": "Updated",
+    "add": "Added",
+    "remove": "Removed",
+}
 _COUNT = {"replace": "replaced", "unknown": "not known offline", "update": "updated", "add": "added", "remove": "removed"}
 _ORDER = ("replace", "unknown", "update", "add", "remove")
 #: Longest value shown in text and Markdown (JSON carries every value whole).

@@ -150,20 +150,26 @@ def _wrong_arguments(name: Any, settings: Any, target: str, component: str, opts
         wrong.append(Problem("name", f"is {name!r}, not a name", f"give the component a name, e.g. {component}('billing', settings)"))
     if not isinstance(settings, LagoSettings):
         kind = "a mapping" if isinstance(settings, Mapping) else f"a {type(settings).__name__}"
-        wrong.append(Problem(
-            "settings",
-            f"is {kind}, not LagoSettings",
-            "build them with LagoSettings.model_validate({...}) from the keys of a stack file's lago: namespace "
-            f"(target '{target}'), or with the classes: LagoSettings(target='{target}', ...)",
-        ))
+        wrong.append(
+            Problem(
+                "settings",
+                f"is {kind}, not LagoSettings",
+                "build them with LagoSettings.model_validate({...}) from the keys of a stack file's lago: namespace "
+                f"(target '{target}'), or with the classes: LagoSettings(target='{target}', ...)",
+            )
+        )
     elif settings.target != target:
-        wrong.append(Problem(
-            "lago:target",
-            f"is {settings.target}, but {component} deploys to {target}",
-            f"build the settings with target '{target}' (and its lago:{target} section), or use the {settings.target} component",
-        ))
+        wrong.append(
+            Problem(
+                "lago:target",
+                f"is {settings.target}, but {component} deploys to {target}",
+                f"build the settings with target '{target}' (and its lago:{target} section), or use the {settings.target} component",
+            )
+        )
     if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
-        wrong.append(Problem("opts", f"is {type(opts).__name__}, not pulumi.ResourceOptions", "pass pulumi.ResourceOptions(...) (or nothing)"))
+        wrong.append(
+            Problem("opts", f"is {type(opts).__name__}, not pulumi.ResourceOptions", "pass pulumi.ResourceOptions(...) (or nothing)")
+        )
     return wrong
 
 

@@ -18,6 +18,7 @@ from .aws.settings import Baseline as AwsBaseline
 from .gcp.settings import PRESETS as GCP_PRESETS
 from .gcp.settings import Baseline as GcpBaseline
 
+
 def field_docs(cls: type[BaseModel]) -> dict[str, str]:
     """Each field's description (the docstring under it), on one line."""
     describe(cls)

@@ -80,7 +80,11 @@ def _redis(args):
 
 @resource("aws:lb/loadBalancer:LoadBalancer")
 def _alb(args):
-    return {**_generic(args), "dnsName": f"{args.name}-{digest(args.name, length=9)}.{_region(args)}.elb.amazonaws.com", "zoneId": "Z32O12XQLNTSW2"}
+    return {
+        **_generic(args),
+        "dnsName": f"{args.name}-{digest(args.name, length=9)}.{_region(args)}.elb.amazonaws.com",
+        "zoneId": "Z32O12XQLNTSW2",
+    }
 
 
 @resource("aws:s3/bucket:Bucket")
@@ -120,7 +124,11 @@ def _record(args):
 def _secret(args):
     prefix = args.inputs.get("namePrefix", args.name + "-")
     name = f"{prefix}{digest(args.name, length=6)}"
-    return {"__id": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "arn": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}", "name": name}
+    return {
+        "__id": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}",
+        "arn": f"arn:{_partition(args)}:secretsmanager:{_region(args)}:{ACCOUNT}:secret:{name}",
+        "name": name,
+    }
 
 
 @call("aws:route53/getZone:getZone")
@@ -128,7 +136,13 @@ def _zone(args):
     # A zone of the account: the real lookup fails where none of that name exists.
     name = str((args.args or {}).get("name", "")).rstrip(".")
     zone_id = "Z" + digest(name, length=20).upper()
-    return {"zoneId": zone_id, "id": zone_id, "name": name, "privateZone": False, "nameServers": [f"ns-1.awsdns-{digest(name, length=2)}.com"]}
+    return {
+        "zoneId": zone_id,
+        "id": zone_id,
+        "name": name,
+        "privateZone": False,
+        "nameServers": [f"ns-1.awsdns-{digest(name, length=2)}.com"],
+    }
 
 
 @call("aws:index/getCallerIdentity:getCallerIdentity")
@@ -143,7 +157,9 @@ def _task_definition(args):
     base = f"arn:{_partition(args)}:ecs:{_region(args)}:{ACCOUNT}:task-definition/{family}"
     # Each registration is a new revision in ECS: a changed definition gets a new ARN here too,
     # so what reads the ARN (the migrations' Invocation) shows as changing in a plan diff.
-    revision = 1 + int(digest(*(args.inputs.get(k) for k in ("containerDefinitions", "cpu", "memory", "runtimePlatform")), length=6), 16) % 9999
+    revision = (
+        1 + int(digest(*(args.inputs.get(k) for k in ("containerDefinitions", "cpu", "memory", "runtimePlatform")), length=6), 16) % 9999
+    )
     return {"arn": f"{base}:{revision}", "arnWithoutRevision": base, "revision": revision}
 
 

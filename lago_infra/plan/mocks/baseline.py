@@ -56,7 +56,10 @@ def _crypto_key(args):
 @resource("gcp:monitoring/notificationChannel:NotificationChannel")
 def _channel(args):
     i = args.inputs
-    return {"__id": f"projects/{i.get('project')}/notificationChannels/{digest(args.name, length=16)}", "name": f"projects/{i.get('project')}/notificationChannels/{digest(args.name, length=16)}"}
+    return {
+        "__id": f"projects/{i.get('project')}/notificationChannels/{digest(args.name, length=16)}",
+        "name": f"projects/{i.get('project')}/notificationChannels/{digest(args.name, length=16)}",
+    }
 
 
 @resource("gcp:compute/securityPolicy:SecurityPolicy")
@@ -64,7 +67,6 @@ def _security_policy(args):
     i = args.inputs
     link = f"https://www.googleapis.com/compute/v1/projects/{i.get('project')}/global/securityPolicies/{i.get('name', args.name)}"
     return {"__id": f"projects/{i.get('project')}/global/securityPolicies/{i.get('name', args.name)}", "selfLink": link}
-
 
 
 @call("aws:elb/getServiceAccount:getServiceAccount")
@@ -91,9 +93,18 @@ def _adding(type_: str, extra):
 
 
 # Alarm dimensions: the ALB's and target groups' ARN suffixes, RDS' identifier.
-_adding("aws:lb/loadBalancer:LoadBalancer", lambda args, state: {"arnSuffix": "app/" + state["arn"].rsplit("/", 1)[-1] + "/" + digest(args.name, length=16)})
-_adding("aws:lb/targetGroup:TargetGroup", lambda args, state: {"arnSuffix": "targetgroup/" + state["arn"].rsplit("/", 1)[-1] + "/" + digest(args.name, length=16)})
-_adding("aws:rds/instance:Instance", lambda args, state: {"identifier": args.inputs.get("identifier") or f"{args.name}-{digest(args.name, length=7)}"})
+_adding(
+    "aws:lb/loadBalancer:LoadBalancer",
+    lambda args, state: {"arnSuffix": "app/" + state["arn"].rsplit("/", 1)[-1] + "/" + digest(args.name, length=16)},
+)
+_adding(
+    "aws:lb/targetGroup:TargetGroup",
+    lambda args, state: {"arnSuffix": "targetgroup/" + state["arn"].rsplit("/", 1)[-1] + "/" + digest(args.name, length=16)},
+)
+_adding(
+    "aws:rds/instance:Instance",
+    lambda args, state: {"identifier": args.inputs.get("identifier") or f"{args.name}-{digest(args.name, length=7)}"},
+)
 
 
 # Google service agents, as the documented patterns name them.

@@ -9,4 +9,11 @@ from . import call, digest
 def _secret_version(args):
     # A stand-in value derived from the ARN: the plan shows where it goes, never a real secret.
     arn = args.args.get("secretId", "")
-    return {"arn": arn, "id": arn, "secretId": arn, "secretString": f"plan-{digest(arn, length=24)}", "versionId": digest(arn, "v"), "versionStages": ["AWSCURRENT"]}
+    return {
+        "arn": arn,
+        "id": arn,
+        "secretId": arn,
+        "secretString": f"plan-{digest(arn, length=24)}",
+        "versionId": digest(arn, "v"),
+        "versionStages": ["AWSCURRENT"],
+    }

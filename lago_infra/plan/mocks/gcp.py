@@ -49,7 +49,12 @@ def _provider(args):
 @call("gcp:organizations/getClientConfig:getClientConfig")
 def _client_config(args):
     placed = _through(args)
-    return {**placed, "zone": f"{placed['region']}-b", "id": f"projects/{placed['project']}/regions/{placed['region']}", "accessToken": "fake-token"}
+    return {
+        **placed,
+        "zone": f"{placed['region']}-b",
+        "id": f"projects/{placed['project']}/regions/{placed['region']}",
+        "accessToken": "fake-token",
+    }
 
 
 @call("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")

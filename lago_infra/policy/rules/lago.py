@@ -35,10 +35,16 @@ def sidekiq_flags(view: StackView) -> Iterable[Violation]:
         values = {r.name: str(r.env.get(flag, "")).lower() for r in backend}
         if len(set(values.values())) > 1:
             shown = ", ".join(f"{k}={v or '(unset)'}" for k, v in sorted(values.items()))
-            yield Violation(flag, f"differs between backend roles ({shown}): jobs are routed when enqueued", "set the same value on every backend role")
+            yield Violation(
+                flag, f"differs between backend roles ({shown}): jobs are routed when enqueued", "set the same value on every backend role"
+            )
         worker = dedicated_worker(queue).name
         if "true" in values.values() and worker not in view.roles:
-            yield Violation(flag, f"is true but no {worker} runs: those jobs are never processed", f"add lago:workers.dedicated.{queue} or turn the flag off")
+            yield Violation(
+                flag,
+                f"is true but no {worker} runs: those jobs are never processed",
+                f"add lago:workers.dedicated.{queue} or turn the flag off",
+            )
         if worker in view.roles and values and "true" not in values.values():
             yield Violation(worker, f"runs but {flag} is not true: it drains an empty queue", f"set {flag}=true on every backend role")
 
@@ -46,7 +52,9 @@ def sidekiq_flags(view: StackView) -> Iterable[Violation]:
 def sidekiq_web(view: StackView) -> Iterable[Violation]:
     api = view.roles.get("api")
     if api and str(api.env.get("LAGO_SIDEKIQ_WEB", "")).lower() == "true" and TARGETS[view.target].api_public(view):
-        yield Violation("api", "LAGO_SIDEKIQ_WEB=true mounts an unauthenticated /sidekiq on a public api", "remove lago:features.sidekiqWeb")
+        yield Violation(
+            "api", "LAGO_SIDEKIQ_WEB=true mounts an unauthenticated /sidekiq on a public api", "remove lago:features.sidekiqWeb"
+        )
 
 
 def urls(view: StackView) -> Iterable[Violation]:
@@ -59,11 +67,17 @@ def urls(view: StackView) -> Iterable[Violation]:
             yield Violation(var, f"differs between backend roles: {sorted(distinct)}", "derive it once (lago:urls) for every role")
         for value in distinct:
             if not str(value).startswith(("http://", "https://")) or str(value).endswith("/"):
-                yield Violation(var, f"{value!r} is not a base URL with scheme and no trailing slash", "set lago:urls to e.g. https://lago.example.com")
+                yield Violation(
+                    var, f"{value!r} is not a base URL with scheme and no trailing slash", "set lago:urls to e.g. https://lago.example.com"
+                )
     if front is not None:
         api_url = front.env.get("API_URL")
         if set(api_urls.values()) - {api_url}:
-            yield Violation("front", f"front API_URL {api_url!r} is not the backend's LAGO_API_URL {sorted(set(api_urls.values()))}: the browser calls the wrong api", "derive both from the same api URL")
+            yield Violation(
+                "front",
+                f"front API_URL {api_url!r} is not the backend's LAGO_API_URL {sorted(set(api_urls.values()))}: the browser calls the wrong api",
+                "derive both from the same api URL",
+            )
 
 
 def required_variables(view: StackView) -> Iterable[Violation]:
@@ -87,7 +101,11 @@ def connections(view: StackView) -> Iterable[Violation]:
     if limit is None and source is None:
         return  # the stack creates no database server (one is brought): its size is the platform's
     if limit is None:
-        yield Violation("database", f"cannot tell the database's max_connections ({source})", "set max_connections explicitly (parameter group / database flag)")
+        yield Violation(
+            "database",
+            f"cannot tell the database's max_connections ({source})",
+            "set max_connections explicitly (parameter group / database flag)",
+        )
         return
     terms, total = [], 0
     for role in _backend(view):

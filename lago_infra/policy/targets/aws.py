@@ -33,7 +33,6 @@ LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-
 # -- roles ---------------------------------------------------------------------------------------
 
 
@@ -177,7 +176,12 @@ def _open_ingress(view: StackView) -> Iterable[tuple[Resource, str, dict]]:
     for r in view.of_type(*INGRESS_RULES):
         if r.inputs.get("type", "ingress") != "ingress":
             continue
-        cidrs = {r.inputs.get("cidrIpv4"), r.inputs.get("cidrIpv6"), *(r.inputs.get("cidrBlocks") or []), *(r.inputs.get("ipv6CidrBlocks") or [])}
+        cidrs = {
+            r.inputs.get("cidrIpv4"),
+            r.inputs.get("cidrIpv6"),
+            *(r.inputs.get("cidrBlocks") or []),
+            *(r.inputs.get("ipv6CidrBlocks") or []),
+        }
         if cidrs & set(WORLD):
             group = next((groups[d] for d in r.dependencies if d in groups), None)
             yield group, r.name, r.inputs
@@ -203,7 +207,11 @@ def _network_closed(view: StackView) -> Iterable[Violation]:
 
 
 def _health(view: StackView) -> Iterable[Violation]:
-    checked_by_lb = {role_of(tg.inputs.get("name"), tg.name) for tg in view.of_type(*TARGET_GROUP) if tg.get("healthCheck.enabled", True) is not False and tg.get("healthCheck.path")}
+    checked_by_lb = {
+        role_of(tg.inputs.get("name"), tg.name)
+        for tg in view.of_type(*TARGET_GROUP)
+        if tg.get("healthCheck.enabled", True) is not False and tg.get("healthCheck.path")
+    }
     for task in view.of_type(TASK_DEFINITION):
         for c in container_definitions(task):
             if c.get("essential") is False:
@@ -212,15 +220,28 @@ def _health(view: StackView) -> Iterable[Violation]:
             # Liveness in the container, readiness at the load balancer: either one will do here.
             check = role.liveness or role.readiness if role else None
             if check and not c.get("healthCheck") and role.name not in checked_by_lb:
-                yield Violation(task.name, f"role {role.name} has no container health check nor a target-group health check", f"add a healthCheck probing {check.path} on port {check.port}")
+                yield Violation(
+                    task.name,
+                    f"role {role.name} has no container health check nor a target-group health check",
+                    f"add a healthCheck probing {check.path} on port {check.port}",
+                )
 
 
 def _logs(view: StackView) -> Iterable[Violation]:
-    yield from missing(view, LOG_GROUP, lambda g: None if as_int(g.inputs.get("retentionInDays")) else "retentionInDays is not set (logs kept forever)", "set retentionInDays (e.g. 30)")
+    yield from missing(
+        view,
+        LOG_GROUP,
+        lambda g: None if as_int(g.inputs.get("retentionInDays")) else "retentionInDays is not set (logs kept forever)",
+        "set retentionInDays (e.g. 30)",
+    )
     for task in view.of_type(TASK_DEFINITION):
         for c in container_definitions(task):
             if not (c.get("logConfiguration") or {}).get("logDriver"):
-                yield Violation(task.name, f"container {c.get('name')} has no logConfiguration", "send its logs to a CloudWatch log group with retention")
+                yield Violation(
+                    task.name,
+                    f"container {c.get('name')} has no logConfiguration",
+                    "send its logs to a CloudWatch log group with retention",
+                )
 
 
 def _alarm_namespaces(alarm: Resource) -> set[str]:
@@ -236,7 +257,9 @@ def _alarms(view: StackView) -> Iterable[Violation]:
     for types, namespace in ((RDS, "AWS/RDS"), (REDIS, "AWS/ElastiCache"), (LOAD_BALANCER, "AWS/ApplicationELB")):
         for r in view.of_type(*types):
             if namespace not in namespaces:
-                yield Violation(r.name, f"no CloudWatch alarm in {namespace}", f"add a MetricAlarm on {namespace} (e.g. CPU, free storage, 5xx)")
+                yield Violation(
+                    r.name, f"no CloudWatch alarm in {namespace}", f"add a MetricAlarm on {namespace} (e.g. CPU, free storage, 5xx)"
+                )
     for a in alarms:
         if not a.inputs.get("alarmActions"):
             yield Violation(a.name, "the alarm notifies nobody (no alarmActions)", "set lago:alerts.emails or lago:alerts.snsTopicArn")
@@ -260,21 +283,68 @@ TARGET = TargetPolicy(
     roles=roles,
     max_connections=max_connections,
     deploy_surge=deploy_surge,
-    api_public=lambda view: not view.of_type(*LOAD_BALANCER) or any(not is_true(lb.inputs.get("internal")) for lb in view.of_type(*LOAD_BALANCER)),
+    api_public=lambda view: (
+        not view.of_type(*LOAD_BALANCER) or any(not is_true(lb.inputs.get("internal")) for lb in view.of_type(*LOAD_BALANCER))
+    ),
     checks={
-        "database-encrypted": lambda v: missing(v, RDS, lambda r: _database_encrypted(r, v), "set storageEncrypted=true and keep rds.force_ssl=1"),
-        "redis-encrypted": lambda v: missing(v, REDIS, _redis_encrypted, "set atRestEncryptionEnabled, transitEncryptionEnabled and an authToken"),
-        "bucket-encrypted": lambda v: missing(v, BUCKET, lambda b: _bucket_encrypted(b, v), "add SSE (aws:kms or AES256) and a policy denying aws:SecureTransport=false"),
-        "database-private": lambda v: missing(v, RDS, lambda r: "publiclyAccessible is true" if is_true(r.inputs.get("publiclyAccessible")) else None, "set publiclyAccessible=false"),
-        "bucket-not-public": lambda v: missing(v, BUCKET, lambda b: _bucket_blocked(b, v), "add a BucketPublicAccessBlock with all four switches true"),
+        "database-encrypted": lambda v: missing(
+            v, RDS, lambda r: _database_encrypted(r, v), "set storageEncrypted=true and keep rds.force_ssl=1"
+        ),
+        "redis-encrypted": lambda v: missing(
+            v, REDIS, _redis_encrypted, "set atRestEncryptionEnabled, transitEncryptionEnabled and an authToken"
+        ),
+        "bucket-encrypted": lambda v: missing(
+            v, BUCKET, lambda b: _bucket_encrypted(b, v), "add SSE (aws:kms or AES256) and a policy denying aws:SecureTransport=false"
+        ),
+        "database-private": lambda v: missing(
+            v,
+            RDS,
+            lambda r: "publiclyAccessible is true" if is_true(r.inputs.get("publiclyAccessible")) else None,
+            "set publiclyAccessible=false",
+        ),
+        "bucket-not-public": lambda v: missing(
+            v, BUCKET, lambda b: _bucket_blocked(b, v), "add a BucketPublicAccessBlock with all four switches true"
+        ),
         "network-closed": _network_closed,
         "protect": lambda v: unprotected(v, DATA),
-        "deletion-protection": lambda v: missing(v, RDS, lambda r: None if is_true(r.inputs.get("deletionProtection")) else "deletionProtection is not true", "set deletionProtection=true"),
-        "final-snapshot": lambda v: missing(v, RDS, lambda r: "skipFinalSnapshot is true or no finalSnapshotIdentifier" if is_true(r.inputs.get("skipFinalSnapshot")) or not r.inputs.get("finalSnapshotIdentifier") else None, "set skipFinalSnapshot=false and a finalSnapshotIdentifier"),
-        "backups": lambda v: missing(v, RDS, lambda r: None if (as_int(r.inputs.get("backupRetentionPeriod")) or 0) >= 7 else f"backupRetentionPeriod is {r.inputs.get('backupRetentionPeriod')}", "set backupRetentionPeriod to 7 or more"),
+        "deletion-protection": lambda v: missing(
+            v,
+            RDS,
+            lambda r: None if is_true(r.inputs.get("deletionProtection")) else "deletionProtection is not true",
+            "set deletionProtection=true",
+        ),
+        "final-snapshot": lambda v: missing(
+            v,
+            RDS,
+            lambda r: (
+                "skipFinalSnapshot is true or no finalSnapshotIdentifier"
+                if is_true(r.inputs.get("skipFinalSnapshot")) or not r.inputs.get("finalSnapshotIdentifier")
+                else None
+            ),
+            "set skipFinalSnapshot=false and a finalSnapshotIdentifier",
+        ),
+        "backups": lambda v: missing(
+            v,
+            RDS,
+            lambda r: (
+                None
+                if (as_int(r.inputs.get("backupRetentionPeriod")) or 0) >= 7
+                else f"backupRetentionPeriod is {r.inputs.get('backupRetentionPeriod')}"
+            ),
+            "set backupRetentionPeriod to 7 or more",
+        ),
         "highly-available": lambda v: [
             *missing(v, RDS, lambda r: None if is_true(r.inputs.get("multiAz")) else "multiAz is not true", "set multiAz=true"),
-            *missing(v, REDIS, lambda r: None if is_true(r.inputs.get("multiAzEnabled")) and is_true(r.inputs.get("automaticFailoverEnabled")) else "multiAzEnabled / automaticFailoverEnabled not true", "run a replica in another AZ with automatic failover"),
+            *missing(
+                v,
+                REDIS,
+                lambda r: (
+                    None
+                    if is_true(r.inputs.get("multiAzEnabled")) and is_true(r.inputs.get("automaticFailoverEnabled"))
+                    else "multiAzEnabled / automaticFailoverEnabled not true"
+                ),
+                "run a replica in another AZ with automatic failover",
+            ),
         ],
         "bucket-versioning": lambda v: missing(v, BUCKET, lambda b: _bucket_versioned(b, v), "add a BucketVersioning with status Enabled"),
         "health-checks": _health,

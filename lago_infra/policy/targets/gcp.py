@@ -22,7 +22,6 @@ ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
 LOG_BUCKET = ("gcp:logging/projectBucketConfig:ProjectBucketConfig",)
 
 
-
 # -- roles ---------------------------------------------------------------------------------------
 
 
@@ -110,7 +109,11 @@ def _network_closed(view: StackView) -> Iterable[Violation]:
             continue
         ports = {p for a in fw.inputs.get("allows") or [] for p in (a.get("ports") or ["all"])}
         if not ports or not ports <= {"80", "443"}:
-            yield Violation(fw.name, f"firewall open to the world on {', '.join(sorted(ports)) or 'every port'}", "allow the world only on 80/443; use the VPC's ranges elsewhere")
+            yield Violation(
+                fw.name,
+                f"firewall open to the world on {', '.join(sorted(ports)) or 'every port'}",
+                "allow the world only on 80/443; use the VPC's ranges elsewhere",
+            )
 
 
 def _health(view: StackView) -> Iterable[Violation]:
@@ -127,12 +130,18 @@ def _alarms(view: StackView) -> Iterable[Violation]:
     for types, metric in ((SQL, "cloudsql_database"), (REDIS, "redis_instance")):
         for r in view.of_type(*types):
             if metric not in filters:
-                yield Violation(r.name, f"no alert policy on {metric}", f"add a monitoring AlertPolicy on resource.type=\"{metric}\"")
+                yield Violation(r.name, f"no alert policy on {metric}", f'add a monitoring AlertPolicy on resource.type="{metric}"')
     if view.of_type(SERVICE) and not re.search(r"https_lb_rule|cloud_run_revision", filters):
-        yield Violation("stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors")
+        yield Violation(
+            "stack", "no alert policy on the load balancer or Cloud Run", "alert on https_lb_rule 5xx or cloud_run_revision request errors"
+        )
     for a in view.of_type(ALERT):
         if not a.inputs.get("notificationChannels"):
-            yield Violation(a.name, "the alert policy notifies nobody (no notificationChannels)", "set lago:alerts.emails or lago:alerts.notificationChannels")
+            yield Violation(
+                a.name,
+                "the alert policy notifies nobody (no notificationChannels)",
+                "set lago:alerts.emails or lago:alerts.notificationChannels",
+            )
 
 
 def _is_cable(r: Resource) -> bool:
@@ -206,7 +215,9 @@ def armor_order_problems(rules: list[dict[str, Any]]) -> list[str]:
     the first match decides (https://cloud.google.com/armor/docs/security-policy-overview, "Rule
     evaluation order"), so an enforced rule letting every request through shadows every deny rule
     after it. Rules in preview mode enforce nothing and shadow nothing."""
-    enforced = sorted((r for r in rules if isinstance(r, dict) and not is_true(r.get("preview"))), key=lambda r: as_int(r.get("priority")) or 0)
+    enforced = sorted(
+        (r for r in rules if isinstance(r, dict) and not is_true(r.get("preview"))), key=lambda r: as_int(r.get("priority")) or 0
+    )
     problems = []
     for i, first in enumerate(enforced):
         if not (_matches_everything(first) and _lets_through(first)):
@@ -248,30 +259,73 @@ TARGET = TargetPolicy(
     api_public=lambda view: True,
     checks={
         "database-encrypted": lambda v: missing(v, SQL, _sql_encrypted, "set settings.ipConfiguration.sslMode=ENCRYPTED_ONLY"),
-        "redis-encrypted": lambda v: missing(v, REDIS, _redis_encrypted, "set transitEncryptionMode=SERVER_AUTHENTICATION and authEnabled=true"),
-        "database-private": lambda v: missing(v, SQL, lambda r: None if r.get("settings.ipConfiguration.ipv4Enabled") is False else "the instance has a public IP (ipv4Enabled is not false)", "set settings.ipConfiguration.ipv4Enabled=false and use private IP"),
+        "redis-encrypted": lambda v: missing(
+            v, REDIS, _redis_encrypted, "set transitEncryptionMode=SERVER_AUTHENTICATION and authEnabled=true"
+        ),
+        "database-private": lambda v: missing(
+            v,
+            SQL,
+            lambda r: (
+                None
+                if r.get("settings.ipConfiguration.ipv4Enabled") is False
+                else "the instance has a public IP (ipv4Enabled is not false)"
+            ),
+            "set settings.ipConfiguration.ipv4Enabled=false and use private IP",
+        ),
         "bucket-not-public": lambda v: missing(
-            v, BUCKET,
-            lambda b: None if b.inputs.get("publicAccessPrevention") == "enforced" and is_true(b.inputs.get("uniformBucketLevelAccess")) else "public access prevention not enforced or uniform access off",
+            v,
+            BUCKET,
+            lambda b: (
+                None
+                if b.inputs.get("publicAccessPrevention") == "enforced" and is_true(b.inputs.get("uniformBucketLevelAccess"))
+                else "public access prevention not enforced or uniform access off"
+            ),
             "set publicAccessPrevention=enforced and uniformBucketLevelAccess=true",
         ),
         "network-closed": _network_closed,
         "protect": lambda v: unprotected(dataclasses.replace(v, resources=[r for r in v.resources if not _is_cable(r)]), DATA),
         "deletion-protection": lambda v: missing(
-            v, SQL,
-            lambda r: None if r.inputs.get("deletionProtection") is not False and is_true(r.get("settings.deletionProtectionEnabled")) else "deletion protection is off",
+            v,
+            SQL,
+            lambda r: (
+                None
+                if r.inputs.get("deletionProtection") is not False and is_true(r.get("settings.deletionProtectionEnabled"))
+                else "deletion protection is off"
+            ),
             "keep deletionProtection and set settings.deletionProtectionEnabled=true",
         ),
-        "final-snapshot": lambda v: missing(v, SQL, lambda r: None if is_true(r.get("settings.finalBackupConfig.enabled")) else "no final backup on deletion", "set settings.finalBackupConfig.enabled=true"),
+        "final-snapshot": lambda v: missing(
+            v,
+            SQL,
+            lambda r: None if is_true(r.get("settings.finalBackupConfig.enabled")) else "no final backup on deletion",
+            "set settings.finalBackupConfig.enabled=true",
+        ),
         "backups": lambda v: missing(v, SQL, _sql_backups, "enable backups with point-in-time recovery, 7 or more kept"),
         "highly-available": lambda v: [
-            *missing(v, SQL, lambda r: None if r.get("settings.availabilityType") == "REGIONAL" else "availabilityType is not REGIONAL", "set settings.availabilityType=REGIONAL"),
-            *missing(v, REDIS, _not_cable(lambda r: None if r.inputs.get("tier") == "STANDARD_HA" else "tier is not STANDARD_HA"), "set tier=STANDARD_HA"),
+            *missing(
+                v,
+                SQL,
+                lambda r: None if r.get("settings.availabilityType") == "REGIONAL" else "availabilityType is not REGIONAL",
+                "set settings.availabilityType=REGIONAL",
+            ),
+            *missing(
+                v,
+                REDIS,
+                _not_cable(lambda r: None if r.inputs.get("tier") == "STANDARD_HA" else "tier is not STANDARD_HA"),
+                "set tier=STANDARD_HA",
+            ),
         ],
-        "bucket-versioning": lambda v: missing(v, BUCKET, lambda b: None if is_true(b.get("versioning.enabled")) else "versioning is not enabled", "set versioning.enabled=true"),
+        "bucket-versioning": lambda v: missing(
+            v,
+            BUCKET,
+            lambda b: None if is_true(b.get("versioning.enabled")) else "versioning is not enabled",
+            "set versioning.enabled=true",
+        ),
         "health-checks": _health,
         # Cloud Run logs land in the _Default bucket (30 days) unless a bucket config says otherwise.
-        "log-retention": lambda v: missing(v, LOG_BUCKET, lambda b: None if as_int(b.inputs.get("retentionDays")) else "retentionDays is not set", "set retentionDays"),
+        "log-retention": lambda v: missing(
+            v, LOG_BUCKET, lambda b: None if as_int(b.inputs.get("retentionDays")) else "retentionDays is not set", "set retentionDays"
+        ),
         "alarms": _alarms,
     },
 )

@@ -88,7 +88,10 @@ def _no_host_ports(find, what: str):
     def check(view: StackView) -> Iterable[Violation]:
         c = find(view)
         if c is not None and _published(c):
-            yield Violation(c.name, f"{what} publishes a port on the Docker host", "remove its ports; roles reach it on the private network")
+            yield Violation(
+                c.name, f"{what} publishes a port on the Docker host", "remove its ports; roles reach it on the private network"
+            )
+
     return check
 
 
@@ -104,7 +107,11 @@ def _health(view: StackView) -> Iterable[Violation]:
         role = ROLES_BY_NAME.get(role_of(_label(c, "lago.role")) or "")
         # A Docker health check is a liveness check: it must exist where the role has one.
         if role and role.liveness and not (c.inputs.get("healthcheck") or {}).get("tests"):
-            yield Violation(c.name, f"role {role.name} serves but has no Docker health check", f"probe {role.liveness.path} on port {role.liveness.port}")
+            yield Violation(
+                c.name,
+                f"role {role.name} serves but has no Docker health check",
+                f"probe {role.liveness.path} on port {role.liveness.port}",
+            )
 
 
 TARGET = TargetPolicy(

@@ -65,22 +65,35 @@ class AwsBaseline(pulumi.ComponentResource):
             # The platform's key: nothing is created, and the key policy is the platform's.
             self.kms_key_arn = pulumi.Output.from_input(settings.existing_kms_key_arn)
         elif settings.kms:
-            self.kms_key_arn = StackKey(f"{name}-key", self.account, region, protection.protect, opts=self._child, retain=outlived_by_snapshot).arn
+            self.kms_key_arn = StackKey(
+                f"{name}-key", self.account, region, protection.protect, opts=self._child, retain=outlived_by_snapshot
+            ).arn
         self.key_grants = kms.task_grants(settings.existing_kms_key_arn, region)
         if settings.access_logs or settings.flow_logs:
-            self.log_bucket = LogBucket(f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child)
+            self.log_bucket = LogBucket(
+                f"{name}-logs", self.account, region, settings.log_retention_days, protection.protect, opts=self._child
+            )
         if settings.access_logs:
             self.access_logs = aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=ALB_PREFIX, enabled=True)
             self.log_delivery = [self.log_bucket.policy]
         if settings.enhanced_monitoring_seconds:
             role, attachment = self._monitoring_role()
-            self.monitoring = {"monitoring_interval": settings.enhanced_monitoring_seconds, "monitoring_role_arn": role.arn, "monitoring_after": [attachment]}
+            self.monitoring = {
+                "monitoring_interval": settings.enhanced_monitoring_seconds,
+                "monitoring_role_arn": role.arn,
+                "monitoring_after": [attachment],
+            }
 
     def _monitoring_role(self) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
         role = aws.iam.Role(
             f"{self._name}-rds-monitoring",
             assume_role_policy=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                    ],
+                }
             ),
             opts=self._child,
         )
@@ -108,11 +121,20 @@ class AwsBaseline(pulumi.ComponentResource):
         s = self._settings
         # None: no ALB of this stack's own (a brought listener's owner decides its WAF).
         if s.waf and alb_arn is not None:
-            LagoWaf(f"{self._name}-waf", alb_arn, s.waf_rate_limit, opts=self._child, log_retention_days=log_retention_days, kms_key_arn=self.kms_key_arn)
+            LagoWaf(
+                f"{self._name}-waf",
+                alb_arn,
+                s.waf_rate_limit,
+                opts=self._child,
+                log_retention_days=log_retention_days,
+                kms_key_arn=self.kms_key_arn,
+            )
         if new_vpc and s.lock_default_security_group:
             # Adopts the VPC's default group and removes every rule: nothing can use it by accident
             # (CIS AWS 5.4, Security Hub EC2.2).
-            aws.ec2.DefaultSecurityGroup(f"{self._name}-default-sg", vpc_id=vpc_id, tags={"Name": f"{self._name}-default-locked"}, opts=self._child)
+            aws.ec2.DefaultSecurityGroup(
+                f"{self._name}-default-sg", vpc_id=vpc_id, tags={"Name": f"{self._name}-default-locked"}, opts=self._child
+            )
         if s.flow_logs:
             flow_logs(self._name, vpc_id, self.log_bucket, self)
         if s.access_logs:
@@ -120,6 +142,13 @@ class AwsBaseline(pulumi.ComponentResource):
                 log_access(f"{self._name}-{label}", bucket, self.log_bucket, self)
         if s.alarms or s.dashboard:
             self.alarms = LagoAlarms(
-                f"{self._name}-alarms", self._alerts, signals, account=self.account, region=self.region, alarms=s.alarms, dashboard=s.dashboard, opts=self._child
+                f"{self._name}-alarms",
+                self._alerts,
+                signals,
+                account=self.account,
+                region=self.region,
+                alarms=s.alarms,
+                dashboard=s.dashboard,
+                opts=self._child,
             )
         self.register_outputs({"kms_key_arn": self.kms_key_arn})

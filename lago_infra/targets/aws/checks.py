@@ -74,11 +74,15 @@ def region_problems(region: str) -> Iterator[Problem]:
     """A region AWS or this target cannot deploy to (the stack's ``aws:region``, or the region of
     an embedding program's provider)."""
     if region not in limits.REGIONS:
-        yield Problem("aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1")
+        yield Problem(
+            "aws:region", f"'{region}' is not an AWS region the provider knows", "use a region code such as eu-west-1 or us-east-1"
+        )
         return
     partition = limits.partition_of(region)
     if partition not in limits.SUPPORTED_PARTITIONS:
-        reason = limits.UNSUPPORTED_PARTITION_REASON.get(partition, "this target uses services that partition lacks, and cannot check which")
+        reason = limits.UNSUPPORTED_PARTITION_REASON.get(
+            partition, "this target uses services that partition lacks, and cannot check which"
+        )
         yield Problem(
             "aws:region",
             f"'{region}' is in the {partition} partition: {reason}",
@@ -87,7 +91,11 @@ def region_problems(region: str) -> Iterator[Problem]:
 
 
 def check(
-    settings: LagoSettings, region: Optional[str], name: Optional[str] = None, name_key: str = "lago:name", accounts: Optional["Accounts"] = None
+    settings: LagoSettings,
+    region: Optional[str],
+    name: Optional[str] = None,
+    name_key: str = "lago:name",
+    accounts: Optional["Accounts"] = None,
 ) -> None:
     """Raise every placement problem at once (``name`` defaults to ``lago:name``, as the ready
     program names its component)."""
@@ -151,24 +159,68 @@ def _arns(settings: LagoSettings) -> list[tuple[Arn, bool, str]]:
     edge = a.edge.existing
     if edge is not None:
         found += [
-            (Arn.of("lago:aws.edge.existing.listenerArn", edge.listener_arn), True, "its target groups and rules are created in the provider's region"),
-            (Arn.of("lago:aws.edge.existing.loadBalancerArn", edge.load_balancer_arn), True, "its alarms are created in the provider's region"),
+            (
+                Arn.of("lago:aws.edge.existing.listenerArn", edge.listener_arn),
+                True,
+                "its target groups and rules are created in the provider's region",
+            ),
+            (
+                Arn.of("lago:aws.edge.existing.loadBalancerArn", edge.load_balancer_arn),
+                True,
+                "its alarms are created in the provider's region",
+            ),
         ]
     found += [
         (Arn.of("lago:aws.edge.certificateArn", a.edge.certificate_arn), True, "an ALB takes certificates of its own region only"),
-        (Arn.of("lago:aws.services.existingCluster", a.services.existing_cluster), True, "the services are created in the provider's region"),
-        (Arn.of("lago:aws.services.existingNamespaceArn", a.services.existing_namespace_arn), True, "Service Connect uses namespaces of the cluster's region"),
-        (Arn.of("lago:aws.baseline.existingKmsKeyArn", a.baseline.existing_kms_key_arn), True, "RDS, ElastiCache, S3 and CloudWatch Logs take keys of their own region"),
-        (Arn.of("lago:alerts.snsTopicArn", settings.alerts.sns_topic_arn), True, "CloudWatch alarms and EventBridge rules notify topics of their own region"),
-        (Arn.of("lago:aws.images.dockerHubCredentialsArn", a.images.docker_hub_credentials_arn), a.images.pull_through_cache, "the ECR pull-through cache reads it in the provider's region"),
-        (Arn.of("lago:aws.database.existingUrlSecretArn", a.database.existing_url_secret_arn), True, "ECS hands the tasks secrets of their own region"),
+        (
+            Arn.of("lago:aws.services.existingCluster", a.services.existing_cluster),
+            True,
+            "the services are created in the provider's region",
+        ),
+        (
+            Arn.of("lago:aws.services.existingNamespaceArn", a.services.existing_namespace_arn),
+            True,
+            "Service Connect uses namespaces of the cluster's region",
+        ),
+        (
+            Arn.of("lago:aws.baseline.existingKmsKeyArn", a.baseline.existing_kms_key_arn),
+            True,
+            "RDS, ElastiCache, S3 and CloudWatch Logs take keys of their own region",
+        ),
+        (
+            Arn.of("lago:alerts.snsTopicArn", settings.alerts.sns_topic_arn),
+            True,
+            "CloudWatch alarms and EventBridge rules notify topics of their own region",
+        ),
+        (
+            Arn.of("lago:aws.images.dockerHubCredentialsArn", a.images.docker_hub_credentials_arn),
+            a.images.pull_through_cache,
+            "the ECR pull-through cache reads it in the provider's region",
+        ),
+        (
+            Arn.of("lago:aws.database.existingUrlSecretArn", a.database.existing_url_secret_arn),
+            True,
+            "ECS hands the tasks secrets of their own region",
+        ),
     ]
     if a.database.existing is not None:
-        found.append((Arn.of("lago:aws.database.existing.adminSecretArn", a.database.existing.admin_secret_arn), True, "ECS hands the tasks secrets of their own region"))
+        found.append(
+            (
+                Arn.of("lago:aws.database.existing.adminSecretArn", a.database.existing.admin_secret_arn),
+                True,
+                "ECS hands the tasks secrets of their own region",
+            )
+        )
     if a.redis.existing is not None:
         for purpose, endpoint in (("queue", a.redis.existing.queue), ("cache", a.redis.existing.cache)):
             if endpoint is not None:
-                found.append((Arn.of(f"lago:aws.redis.existing.{purpose}.authTokenSecretArn", endpoint.auth_token_secret_arn), True, "the provider reads it in its own region"))
+                found.append(
+                    (
+                        Arn.of(f"lago:aws.redis.existing.{purpose}.authTokenSecretArn", endpoint.auth_token_secret_arn),
+                        True,
+                        "the provider reads it in its own region",
+                    )
+                )
     return [(arn, regional, why) for arn, regional, why in found if arn is not None]
 
 
@@ -183,17 +235,33 @@ def _in_region(settings: LagoSettings, region: str) -> Iterator[Problem]:
     partition = limits.partition_of(region)
     for arn, regional, why in _arns(settings):
         if partition is not None and arn.partition != partition:
-            yield Problem(arn.key, f"is in the {arn.partition} partition, and {region} is in {partition}", f"give the ARN of a piece in {region} ({partition}), or deploy the stack to a region of {arn.partition}")
+            yield Problem(
+                arn.key,
+                f"is in the {arn.partition} partition, and {region} is in {partition}",
+                f"give the ARN of a piece in {region} ({partition}), or deploy the stack to a region of {arn.partition}",
+            )
         elif regional and arn.region != region:
-            fix = "replicate the secret to " + region + " (Secrets Manager replicas) and give the replica's ARN" if arn.service == "secretsmanager" else f"give the ARN of one in {region}, or deploy the stack to {arn.region}"
+            fix = (
+                "replicate the secret to " + region + " (Secrets Manager replicas) and give the replica's ARN"
+                if arn.service == "secretsmanager"
+                else f"give the ARN of one in {region}, or deploy the stack to {arn.region}"
+            )
             yield Problem(arn.key, f"is in {arn.region}, but the stack deploys to {region}: {why}", fix)
     edge = settings.aws.edge.existing
     dns = limits.ALB_DNS_PARTS.match(edge.dns_name) if edge is not None and isinstance(edge.dns_name, str) else None
     if dns and dns["region"].lower() != region:
-        yield Problem("lago:aws.edge.existing.dnsName", f"is the name of an ALB in {dns['region']}, but the stack deploys to {region}", f"bring an ALB in {region}, or deploy the stack to {dns['region']}")
+        yield Problem(
+            "lago:aws.edge.existing.dnsName",
+            f"is the name of an ALB in {dns['region']}, but the stack deploys to {region}",
+            f"bring an ALB in {region}, or deploy the stack to {dns['region']}",
+        )
     host = _rds_host(settings)
     if host and host["region"].lower() != region:
-        yield Problem("lago:aws.database.existing.host", f"is a database in {host['region']}, but the stack deploys to {region}: the tasks would cross regions for every query", f"bring a database in {region}, or deploy the stack to {host['region']}")
+        yield Problem(
+            "lago:aws.database.existing.host",
+            f"is a database in {host['region']}, but the stack deploys to {region}: the tasks would cross regions for every query",
+            f"bring a database in {region}, or deploy the stack to {host['region']}",
+        )
 
 
 def _in_accounts(settings: LagoSettings, accounts: Accounts) -> Iterator[Problem]:
@@ -201,7 +269,11 @@ def _in_accounts(settings: LagoSettings, accounts: Accounts) -> Iterator[Problem
         if not arn.account:
             continue
         if arn.account in accounts.forbidden:
-            yield Problem(arn.key, f"is in account {arn.account}, which aws:forbiddenAccountIds lists", "give the ARN of a piece in an account the stack may use")
+            yield Problem(
+                arn.key,
+                f"is in account {arn.account}, which aws:forbiddenAccountIds lists",
+                "give the ARN of a piece in an account the stack may use",
+            )
         elif accounts.allowed and arn.key.rsplit(".", 1)[-1] in _DEPLOYING_ACCOUNT and arn.account not in accounts.allowed:
             yield Problem(
                 arn.key,
@@ -255,7 +327,11 @@ def _listener_agrees(settings: LagoSettings) -> Iterator[Problem]:
             "give the DNS name of the listener's own load balancer (EC2 console, Load balancers, DNS name)",
         )
     if listener and dns and dns["region"].lower() != listener["region"]:
-        yield Problem(f"{key}.dnsName", f"is in {dns['region']}, but the listener is in {listener['region']}", "give the DNS name of the listener's own load balancer")
+        yield Problem(
+            f"{key}.dnsName",
+            f"is in {dns['region']}, but the listener is in {listener['region']}",
+            "give the DNS name of the listener's own load balancer",
+        )
     if isinstance(existing.zone_id, str) and dns:
         canonical = limits.ALB_CANONICAL_ZONES.get(dns["region"].lower())
         if canonical is not None and existing.zone_id != canonical:
@@ -265,7 +341,11 @@ def _listener_agrees(settings: LagoSettings) -> Iterator[Problem]:
                 f"set it to {canonical} (the ALB's 'Hosted zone' in the EC2 console); a DNS zone of yours goes in edge.route53ZoneId",
             )
         elif canonical is None and existing.zone_id in zone_of_region:
-            yield Problem(f"{key}.zoneId", f"is the canonical zone of the ALBs of {zone_of_region[existing.zone_id]}, not of {dns['region']}", "give the ALB's own 'Hosted zone' (EC2 console)")
+            yield Problem(
+                f"{key}.zoneId",
+                f"is the canonical zone of the ALBs of {zone_of_region[existing.zone_id]}, not of {dns['region']}",
+                "give the ALB's own 'Hosted zone' (EC2 console)",
+            )
 
 
 def _brought_network(settings: LagoSettings) -> Iterator[Problem]:
@@ -277,11 +357,23 @@ def _brought_network(settings: LagoSettings) -> Iterator[Problem]:
         return
     fix = "bring the VPC it lives in with lago:aws.network.existing (its id and subnets)"
     if a.edge.existing is not None and settings.runtime == "managed":
-        yield Problem("lago:aws.edge.existing", "is an ALB in the platform's VPC, but the stack creates a VPC of its own: an ALB's targets must be in its VPC", fix)
+        yield Problem(
+            "lago:aws.edge.existing",
+            "is an ALB in the platform's VPC, but the stack creates a VPC of its own: an ALB's targets must be in its VPC",
+            fix,
+        )
     if a.database.existing is not None:
-        yield Problem("lago:aws.database.existing", "is a server in the platform's VPC, but the stack creates a VPC of its own, from which it is unreachable", fix)
+        yield Problem(
+            "lago:aws.database.existing",
+            "is a server in the platform's VPC, but the stack creates a VPC of its own, from which it is unreachable",
+            fix,
+        )
     if a.redis.existing is not None and settings.runtime == "managed":
-        yield Problem("lago:aws.redis.existing", "is a Redis in the platform's VPC, but the stack creates a VPC of its own, from which it is unreachable", fix)
+        yield Problem(
+            "lago:aws.redis.existing",
+            "is a Redis in the platform's VPC, but the stack creates a VPC of its own, from which it is unreachable",
+            fix,
+        )
 
 
 def _rds_host(settings: LagoSettings):
@@ -324,7 +416,11 @@ def _brought_endpoints(settings: LagoSettings) -> Iterator[Problem]:
         elif limits.ELASTICACHE_READER_HOST.search(endpoint.host):
             yield Problem(key, "is a reader endpoint, which takes no writes", "give the replication group's primary endpoint")
     cache = existing.cache
-    if cache is not None and isinstance(cache.host, str) and (cache.host.lower(), cache.port) == (str(existing.queue.host).lower(), existing.queue.port):
+    if (
+        cache is not None
+        and isinstance(cache.host, str)
+        and (cache.host.lower(), cache.port) == (str(existing.queue.host).lower(), existing.queue.port)
+    ):
         yield Problem(
             "lago:aws.redis.existing.cache",
             "is the queue's Redis: the cache's keys would share database 0 with Sidekiq's queue, which must not evict while a cache must",
@@ -405,17 +501,27 @@ def _brought_database(settings: LagoSettings) -> Iterator[Problem]:
 
 def _tags(user_tags: dict[str, str]) -> Iterator[Problem]:
     if len(user_tags) > limits.USER_TAGS_MAX:
-        yield Problem("lago:tags", f"has {len(user_tags)} tags; AWS takes 50 per resource and this target adds {limits.OWN_TAGS}", f"keep at most {limits.USER_TAGS_MAX}")
+        yield Problem(
+            "lago:tags",
+            f"has {len(user_tags)} tags; AWS takes 50 per resource and this target adds {limits.OWN_TAGS}",
+            f"keep at most {limits.USER_TAGS_MAX}",
+        )
     for key, value in user_tags.items():
         where = f"lago:tags.{key}"
         if key in OWN_TAG_KEYS:
-            yield Problem(where, f"'{key}' is a tag this target writes itself (on some resources it would overwrite yours, on others yours would stand for it)", "use another key")
+            yield Problem(
+                where,
+                f"'{key}' is a tag this target writes itself (on some resources it would overwrite yours, on others yours would stand for it)",
+                "use another key",
+            )
         elif key.lower().startswith(limits.TAG_RESERVED_PREFIX):
             yield Problem(where, "tag keys beginning with 'aws:' are reserved for AWS", "rename the tag")
         elif not 1 <= len(key) <= limits.TAG_KEY_MAX or not limits.TAG_CHARACTERS.match(key):
             yield Problem(where, f"AWS tag keys are 1-{limits.TAG_KEY_MAX} letters, digits, spaces or _ . : / = + - @", "rename the tag")
         elif len(str(value)) > limits.TAG_VALUE_MAX or not limits.TAG_CHARACTERS.match(str(value)):
-            yield Problem(where, f"AWS tag values are at most {limits.TAG_VALUE_MAX} letters, digits, spaces or _ . : / = + - @", "change the value")
+            yield Problem(
+                where, f"AWS tag values are at most {limits.TAG_VALUE_MAX} letters, digits, spaces or _ . : / = + - @", "change the value"
+            )
 
 
 def _brought_listener(settings: LagoSettings) -> Iterator[Problem]:
@@ -424,7 +530,11 @@ def _brought_listener(settings: LagoSettings) -> Iterator[Problem]:
         return
     key = "lago:aws.edge.existing"
     if settings.domain is None:
-        yield Problem(key, "needs lago:domain: the rules on a shared listener route by host name", "set lago:domain.app and lago:domain.api, or remove lago:aws.edge.existing")
+        yield Problem(
+            key,
+            "needs lago:domain: the rules on a shared listener route by host name",
+            "set lago:domain.app and lago:domain.api, or remove lago:aws.edge.existing",
+        )
     span = existing.rule_priorities
     if span.size < LISTENER_RULES:
         yield Problem(

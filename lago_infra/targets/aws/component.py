@@ -151,14 +151,26 @@ class LagoAws(LagoTarget):
         # A final snapshot of a database the stack creates outlives it, encrypted with its key.
         rds = cfg.database.existing is None and cfg.database.existing_url_secret_arn is None
         baseline = AwsBaseline(
-            f"{name}-baseline", cfg.baseline, settings.alerts, protection, region, opts=child, outlived_by_snapshot=rds and cfg.database.final_snapshot
+            f"{name}-baseline",
+            cfg.baseline,
+            settings.alerts,
+            protection,
+            region,
+            opts=child,
+            outlived_by_snapshot=rds and cfg.database.final_snapshot,
         )
         key = dict(kms_key_arn=baseline.kms_key_arn)
         network = LagoNetwork(f"{name}-network", cfg.network, region, opts=child)
         public_ports = [80, 443] if settings.domain else [80, cfg.edge.api_port]
         brought_alb = cfg.edge.existing.security_group_id if cfg.edge.existing is not None else None
         security = LagoSecurityGroups(
-            f"{name}-sg", network.vpc_id, public_ports, opts=child, brought_alb=brought_alb, external_runtime=not managed, data_groups=own_data_groups(cfg)
+            f"{name}-sg",
+            network.vpc_id,
+            public_ports,
+            opts=child,
+            brought_alb=brought_alb,
+            external_runtime=not managed,
+            data_groups=own_data_groups(cfg),
         )
         data_subnets = network.isolated_subnet_ids if cfg.database.subnets == "isolated" else network.private_subnet_ids
 
@@ -275,7 +287,11 @@ class LagoAws(LagoTarget):
                 cluster_arn=services.cluster_arn,
                 services={role: svc.name for role, svc in services.services.items()},
                 service_arns={role: svc.arn for role, svc in services.services.items()},
-                worker_ceilings={rd.name: rd.max_replicas for rd in self.deployment.serving if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas},
+                worker_ceilings={
+                    rd.name: rd.max_replicas
+                    for rd in self.deployment.serving
+                    if rd.role.tier is Tier.WORKER and rd.max_replicas > rd.min_replicas
+                },
                 certificate_arn=edge.certificate_arn,
             )
         baseline.watch(

@@ -120,7 +120,8 @@ def container(
         # Fargate task storage (bind mounts without a host path): empty at start, root-owned 0755
         # (Lago's image runs as root), gone with the task (ECS developer guide, "Bind mounts").
         mounts = [
-            {"sourceVolume": f"{c['name']}{path.replace('/', '-')}", "containerPath": path, "readOnly": False} for path in rd.role.writable_paths
+            {"sourceVolume": f"{c['name']}{path.replace('/', '-')}", "containerPath": path, "readOnly": False}
+            for path in rd.role.writable_paths
         ] + mounts
     if mounts:
         c["mountPoints"] = mounts

@@ -83,7 +83,9 @@ class AwsData:
         lago = settings.database
         self._db: Optional[LagoDatabase | LagoDatabaseOnServer] = None
         if cfg.database.existing is not None:
-            self._db = LagoDatabaseOnServer(f"{name}-db", lago, cfg.database.existing, {k: security.groups[k].id for k in BACKEND_GROUPS}, opts=child)
+            self._db = LagoDatabaseOnServer(
+                f"{name}-db", lago, cfg.database.existing, {k: security.groups[k].id for k in BACKEND_GROUPS}, opts=child
+            )
         elif cfg.database.existing_url_secret_arn is None:
             self._db = LagoDatabase(
                 f"{name}-db",
@@ -101,7 +103,13 @@ class AwsData:
         self._cache: Optional[LagoRedis] = None
         if cfg.redis.existing is None:
             group = subnet_group(f"{name}-redis-subnets", redis_subnets, parent)
-            args = dict(settings=cfg.redis, protection=protection, subnet_group_name=group.name, security_group_ids=security.ids("redis"), kms_key_arn=kms_key_arn)
+            args = dict(
+                settings=cfg.redis,
+                protection=protection,
+                subnet_group_name=group.name,
+                security_group_ids=security.ids("redis"),
+                kms_key_arn=kms_key_arn,
+            )
             self._queue = LagoRedis(f"{name}-redis-queue", eviction="noeviction", **args, opts=child)
             if settings.redis.separate_cache:
                 self._cache = LagoRedis(f"{name}-redis-cache", eviction="allkeys-lru", **args, opts=child)
@@ -110,7 +118,13 @@ class AwsData:
         # reached over the platform's network), verified as DatabaseTls says.
         self.database = (
             DatabaseEndpoint(
-                host=self._db.host, port=self._db.port, user=lago.user, password=self._db.password, name=lago.name, sslmode=tls.sslmode, ca_bundle=tls.ca_bundle
+                host=self._db.host,
+                port=self._db.port,
+                user=lago.user,
+                password=self._db.password,
+                name=lago.name,
+                sslmode=tls.sslmode,
+                ca_bundle=tls.ca_bundle,
             )
             if self._db is not None
             else DatabaseUrlSecret(reference=cfg.database.existing_url_secret_arn, ca_bundle=tls.ca_bundle)
@@ -134,7 +148,12 @@ class AwsData:
     def bootstrap(self, store: LagoSecretStore) -> Optional[Bootstrap]:
         """The migrate task's bootstrap on a brought server, else None."""
         if isinstance(self._db, LagoDatabaseOnServer):
-            return self._db.bootstrap(store.arns[PASSWORD_VARIABLE], store.references[PASSWORD_VARIABLE], self.tls.sslmode or "require", self.tls.ca_bundle is not None)
+            return self._db.bootstrap(
+                store.arns[PASSWORD_VARIABLE],
+                store.references[PASSWORD_VARIABLE],
+                self.tls.sslmode or "require",
+                self.tls.ca_bundle is not None,
+            )
         return None
 
     def signals(self) -> dict:
@@ -145,7 +164,11 @@ class AwsData:
             database_id=self._db.identifier if isinstance(self._db, LagoDatabase) else None,
             database_storage_gib=db.allocated_storage,
             database_max_connections=limits.rds_default_max_connections(db.instance_class),
-            redis=[RedisGroup(label, g.group_id, g.nodes, queue=label == "queue") for label, g in (("queue", self._queue), ("cache", self._cache)) if g is not None],
+            redis=[
+                RedisGroup(label, g.group_id, g.nodes, queue=label == "queue")
+                for label, g in (("queue", self._queue), ("cache", self._cache))
+                if g is not None
+            ],
         )
 
     def outputs(self) -> dict[str, Optional[pulumi.Output]]:
@@ -159,7 +182,9 @@ class AwsData:
             "database_instance_identifier": self._db.identifier if isinstance(self._db, LagoDatabase) else None,
             # For the platform to admit on its server (lago:aws.database.existing.securityGroupId unset).
             "database_client_security_group_ids": (
-                pulumi.Output.all(*self._security.ids(*BACKEND_GROUPS)) if existing is not None and existing.security_group_id is None else None
+                pulumi.Output.all(*self._security.ids(*BACKEND_GROUPS))
+                if existing is not None and existing.security_group_id is None
+                else None
             ),
             "redis_queue_endpoint": _host_port(self.queue),
             "redis_cache_endpoint": _host_port(self.cache) if self.cache is not None else None,
@@ -175,7 +200,10 @@ class AwsData:
 
 def own_data_groups(cfg: AwsSettings) -> tuple[str, ...]:
     """The data tier's security groups lago-infra creates: one for each piece it runs itself."""
-    brought = {"database": cfg.database.existing is not None or cfg.database.existing_url_secret_arn is not None, "redis": cfg.redis.existing is not None}
+    brought = {
+        "database": cfg.database.existing is not None or cfg.database.existing_url_secret_arn is not None,
+        "redis": cfg.redis.existing is not None,
+    }
     return tuple(kind for kind in DATA_GROUPS if not brought[kind])
 
 

@@ -67,8 +67,12 @@ class LagoDatabase(pulumi.ComponentResource):
                 # it with pg_cron in Lago's database, as AWS documents for RDS (limits.py, "RDS
                 # for PostgreSQL": RDS offers no pg_partman background worker). Static: applied
                 # at the first reboot, which creation is.
-                aws.rds.ParameterGroupParameterArgs(name="shared_preload_libraries", value=",".join(limits.RDS_PRELOAD_LIBRARIES), apply_method="pending-reboot"),
-                aws.rds.ParameterGroupParameterArgs(name=limits.RDS_CRON_DATABASE_PARAMETER, value=lago.name, apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(
+                    name="shared_preload_libraries", value=",".join(limits.RDS_PRELOAD_LIBRARIES), apply_method="pending-reboot"
+                ),
+                aws.rds.ParameterGroupParameterArgs(
+                    name=limits.RDS_CRON_DATABASE_PARAMETER, value=lago.name, apply_method="pending-reboot"
+                ),
             ],
             opts=child,
         )
@@ -84,7 +88,11 @@ class LagoDatabase(pulumi.ComponentResource):
         exports = ["postgresql", "upgrade"] if settings.log_exports else []
         log_groups = [
             aws.cloudwatch.LogGroup(
-                f"{name}-log-{kind}", name=f"/aws/rds/instance/{identifier}/{kind}", retention_in_days=log_retention_days, kms_key_id=kms_key_arn, opts=child
+                f"{name}-log-{kind}",
+                name=f"/aws/rds/instance/{identifier}/{kind}",
+                retention_in_days=log_retention_days,
+                kms_key_id=kms_key_arn,
+                opts=child,
             )
             for kind in exports
         ]
@@ -251,7 +259,9 @@ class LagoDatabaseOnServer(pulumi.ComponentResource):
         self.password = pulumi.Output.secret(password.result)
         self.register_outputs({"host": self.host, "port": self.port})
 
-    def bootstrap(self, password_arn: pulumi.Input[str], password_ref: pulumi.Input[str], sslmode: str = "require", reads_ca: bool = False) -> Bootstrap:
+    def bootstrap(
+        self, password_arn: pulumi.Input[str], password_ref: pulumi.Input[str], sslmode: str = "require", reads_ca: bool = False
+    ) -> Bootstrap:
         """The migrate task's bootstrap, given where the store keeps the Lago user's password,
         connecting with the roles' ``sslmode`` (and their CA file with ``reads_ca``)."""
         admin = self._server.admin_secret_arn

@@ -83,9 +83,7 @@ class LagoEdge(pulumi.ComponentResource):
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
         s = args.settings
-        self.target_groups = {
-            role.name: self._target_group(role.name, role.port, role.liveness, args.vpc_id) for role in (API, FRONT)
-        }
+        self.target_groups = {role.name: self._target_group(role.name, role.port, role.liveness, args.vpc_id) for role in (API, FRONT)}
         self.attachments = {"api": [], "front": []}
         if s.existing is not None:
             self._on_listener(args, s.existing)
@@ -105,14 +103,18 @@ class LagoEdge(pulumi.ComponentResource):
         self.zone_id = pulumi.Output.from_input(brought.zone_id)
         self.load_balancer_arn = pulumi.Output.from_input(brought.load_balancer_arn) if brought.load_balancer_arn is not None else None
         # ELB CloudWatch dimension "LoadBalancer": the ARN's tail after "loadbalancer/".
-        self.arn_suffix = self.load_balancer_arn.apply(lambda arn: arn.split(":loadbalancer/", 1)[1]) if self.load_balancer_arn is not None else None
+        self.arn_suffix = (
+            self.load_balancer_arn.apply(lambda arn: arn.split(":loadbalancer/", 1)[1]) if self.load_balancer_arn is not None else None
+        )
         self.listeners = []
         priorities = iter(range(brought.rule_priorities.from_, brought.rule_priorities.to + 1))
         self._rules(brought.listener_arn, "listener", domain, priorities, priorities, self)
         if s.certificate_arn is not None or s.route53_zone_id is not None:
             # The listener's default certificate stays the platform's; ALBs pick this one by SNI.
             self.certificate_arn = s.certificate_arn if s.certificate_arn is not None else self._certificate(domain, s.route53_zone_id)
-            aws.lb.ListenerCertificate(f"{self._name}-certificate", listener_arn=brought.listener_arn, certificate_arn=self.certificate_arn, opts=self._child)
+            aws.lb.ListenerCertificate(
+                f"{self._name}-certificate", listener_arn=brought.listener_arn, certificate_arn=self.certificate_arn, opts=self._child
+            )
         if s.route53_zone_id is not None:
             self._records(s.route53_zone_id, domain)
         self._front = pulumi.Output.from_input(urls.http_url("https", domain.app))
@@ -169,7 +171,13 @@ class LagoEdge(pulumi.ComponentResource):
     def certificate_pending(args: EdgeArgs) -> bool:
         """A new certificate with no Route 53 zone to validate it, not yet marked validated."""
         s = args.settings
-        return args.domain is not None and s.existing is None and s.certificate_arn is None and s.route53_zone_id is None and not s.certificate_validated
+        return (
+            args.domain is not None
+            and s.existing is None
+            and s.certificate_arn is None
+            and s.route53_zone_id is None
+            and not s.certificate_validated
+        )
 
     @property
     def serving(self) -> bool:
@@ -242,7 +250,9 @@ class LagoEdge(pulumi.ComponentResource):
             default_actions=[
                 aws.lb.ListenerDefaultActionArgs(
                     type="fixed-response",
-                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                        content_type="text/plain", status_code="404", message_body="Not found"
+                    ),
                 )
             ],
             opts=self._child,
@@ -273,7 +283,9 @@ class LagoEdge(pulumi.ComponentResource):
                 opts=self._child,
             )
 
-    def _rules(self, listener_arn: pulumi.Input[str], label: str, domain: Domain, deny_priorities, host_priorities, parent: pulumi.Resource) -> None:
+    def _rules(
+        self, listener_arn: pulumi.Input[str], label: str, domain: Domain, deny_priorities, host_priorities, parent: pulumi.Resource
+    ) -> None:
         """The private-path denials, then a host-header rule per hosted role (``LISTENER_RULES`` in all)."""
         self._deny_private_paths(listener_arn, label, domain.api, deny_priorities, parent)
         for role, host in zip(_HOSTED, (domain.app, domain.api)):
@@ -287,13 +299,17 @@ class LagoEdge(pulumi.ComponentResource):
             )
             self.attachments[role].append(rule)
 
-    def _deny_private_paths(self, listener_arn: pulumi.Input[str], label: str, host: Optional[str], priorities, parent: pulumi.Resource) -> None:
+    def _deny_private_paths(
+        self, listener_arn: pulumi.Input[str], label: str, host: Optional[str], priorities, parent: pulumi.Resource
+    ) -> None:
         """Lago's private paths (an unauthenticated Prometheus exporter at /metrics, …) answer 404
         at the edge. One rule per path keeps each within the ALB's five match values per rule.
         Scrape /metrics from inside the VPC (the api's security group), not through the ALB.
         Their priorities come before the host rules' (a lower number is evaluated first)."""
         for path in PRIVATE_API_PATHS:
-            conditions = [aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[path, f"{path}/*"]))]
+            conditions = [
+                aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[path, f"{path}/*"]))
+            ]
             if host:
                 conditions.append(aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[host])))
             rule = aws.lb.ListenerRule(
@@ -304,7 +320,9 @@ class LagoEdge(pulumi.ComponentResource):
                 actions=[
                     aws.lb.ListenerRuleActionArgs(
                         type="fixed-response",
-                        fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(content_type="text/plain", status_code="404", message_body="Not found"),
+                        fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(
+                            content_type="text/plain", status_code="404", message_body="Not found"
+                        ),
                     )
                 ],
                 opts=pulumi.ResourceOptions(parent=parent),

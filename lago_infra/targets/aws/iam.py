@@ -50,23 +50,32 @@ def execution_role(
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago task execution", opts=opts)
     granted = GrantedRole(role)
-    granted.policies.append(aws.iam.RolePolicyAttachment(
-        name,
-        role=role.name,
-        policy_arn=limits.managed_policy(region, "service-role/AmazonECSTaskExecutionRolePolicy"),
-        opts=pulumi.ResourceOptions(parent=role),
-    ))
-    if secret_arns:
-        granted.policies.append(aws.iam.RolePolicy(
-            f"{name}-secrets",
-            role=role.id,
-            policy=secrets_policy(secret_arns),
+    granted.policies.append(
+        aws.iam.RolePolicyAttachment(
+            name,
+            role=role.name,
+            policy_arn=limits.managed_policy(region, "service-role/AmazonECSTaskExecutionRolePolicy"),
             opts=pulumi.ResourceOptions(parent=role),
-        ))
+        )
+    )
+    if secret_arns:
+        granted.policies.append(
+            aws.iam.RolePolicy(
+                f"{name}-secrets",
+                role=role.id,
+                policy=secrets_policy(secret_arns),
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        )
     if grants:
-        granted.policies.append(aws.iam.RolePolicy(
-            f"{name}-images", role=role.id, policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
-        ))
+        granted.policies.append(
+            aws.iam.RolePolicy(
+                f"{name}-images",
+                role=role.id,
+                policy=json.dumps({"Version": "2012-10-17", "Statement": list(grants)}),
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        )
     granted.policies += _key_policy(name, role, key_grants)
     return granted
 
@@ -79,33 +88,44 @@ def backend_task_role(
     ``aws ecs execute-command`` opens (ECS Developer Guide, "Using ECS Exec", IAM permissions).
     ``grants``: the use of a KMS key the platform brings, for the bucket's objects (``kms.task_grants``).
     No ``bucket_arn`` (a store brought with lago:storage, reached with its own keys): no grant on S3."""
-    role = aws.iam.Role(name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent))
+    role = aws.iam.Role(
+        name, assume_role_policy=_ASSUME_ECS_TASKS, description="Lago backend (S3 files)", opts=pulumi.ResourceOptions(parent=parent)
+    )
     granted = GrantedRole(role)
     if bucket_arn is not None:
-        granted.policies.append(aws.iam.RolePolicy(
-            f"{name}-files",
-            role=role.id,
-            policy=bucket_policy(bucket_arn, grants),
-            opts=pulumi.ResourceOptions(parent=role),
-        ))
+        granted.policies.append(
+            aws.iam.RolePolicy(
+                f"{name}-files",
+                role=role.id,
+                policy=bucket_policy(bucket_arn, grants),
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        )
     if ecs_exec:
-        granted.policies.append(aws.iam.RolePolicy(
-            f"{name}-exec",
-            role=role.id,
-            policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-                            "Resource": "*",
-                        }
-                    ],
-                }
-            ),
-            opts=pulumi.ResourceOptions(parent=role),
-        ))
+        granted.policies.append(
+            aws.iam.RolePolicy(
+                f"{name}-exec",
+                role=role.id,
+                policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": [
+                                    "ssmmessages:CreateControlChannel",
+                                    "ssmmessages:CreateDataChannel",
+                                    "ssmmessages:OpenControlChannel",
+                                    "ssmmessages:OpenDataChannel",
+                                ],
+                                "Resource": "*",
+                            }
+                        ],
+                    }
+                ),
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        )
     return granted
 
 
@@ -119,7 +139,11 @@ def bucket_policy(bucket_arn: pulumi.Input[str], key_grants: Sequence[dict[str, 
             "Statement": [
                 {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
                 # Abort: Active Storage's large uploads are multipart, and a failed one must not linger.
-                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": pulumi.Output.concat(arn, "/*")},
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                    "Resource": pulumi.Output.concat(arn, "/*"),
+                },
                 *key_grants,
             ],
         }
@@ -163,6 +187,9 @@ def _key_policy(name: str, role: aws.iam.Role, grants: Sequence[dict[str, Any]])
         return []
     return [
         aws.iam.RolePolicy(
-            f"{name}-key", role=role.id, policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(grants)}), opts=pulumi.ResourceOptions(parent=role)
+            f"{name}-key",
+            role=role.id,
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(grants)}),
+            opts=pulumi.ResourceOptions(parent=role),
         )
     ]

@@ -37,7 +37,15 @@ def key_policy(account: str, region: str) -> str:
                     "Sid": "ServicesOnBehalfOfAccount",
                     "Effect": "Allow",
                     "Principal": {"AWS": "*"},
-                    "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
+                    "Action": [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:CreateGrant",
+                        "kms:ListGrants",
+                        "kms:DescribeKey",
+                    ],
                     "Resource": "*",
                     "Condition": {
                         "StringEquals": {
@@ -53,7 +61,9 @@ def key_policy(account: str, region: str) -> str:
                     "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     "Resource": "*",
                     # Only for this account's log groups in this region.
-                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": limits.arn(region, "logs", "log-group:*", account=account)}},
+                    "Condition": {
+                        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": limits.arn(region, "logs", "log-group:*", account=account)}
+                    },
                 },
                 {
                     "Sid": "AlarmsAndEventsPublishToEncryptedTopic",
@@ -73,7 +83,9 @@ class StackKey(pulumi.ComponentResource):
 
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None, *, retain: bool = False):
+    def __init__(
+        self, name: str, account: str, region: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None, *, retain: bool = False
+    ):
         """``retain``: keep the key when the stack is destroyed (a final snapshot encrypted with
         it outlives the stack, and is unreadable once the key is deleted)."""
         super().__init__("lago:aws:StackKey", name, None, opts)

@@ -166,6 +166,7 @@ def managed_policy(region: str, name: str) -> str:
     """An AWS managed policy's ARN in ``region``'s partition (``arn:aws-us-gov:iam::aws:policy/...``)."""
     return arn(region, "iam", f"policy/{name}", account="aws", in_region=False)
 
+
 #: ACM certificate ARN (ACM API Reference, "CertificateArn": ``arn:aws:acm:region:account:certificate/uuid``).
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 #: Route 53 hosted zone id (Route 53 API Reference, "HostedZone Id": up to 32 characters,
@@ -258,11 +259,17 @@ SSL_POLICIES: frozenset[str] = frozenset(
 #: resources).
 ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|):(?P<resource>.+)$")
 #: A listener's and a load balancer's ARN, by part: the ALB is ``app/<name>/<id>`` in both.
-LISTENER_ARN_PARTS = re.compile(r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):listener/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)/[0-9a-f]+$")
-LOAD_BALANCER_ARN_PARTS = re.compile(r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):loadbalancer/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)$")
+LISTENER_ARN_PARTS = re.compile(
+    r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):listener/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)/[0-9a-f]+$"
+)
+LOAD_BALANCER_ARN_PARTS = re.compile(
+    r"^(?P<prefix>arn:[a-z-]+:elasticloadbalancing:(?P<region>[a-z0-9-]+):\d{12}):loadbalancer/app/(?P<name>[A-Za-z0-9-]+)/(?P<id>[0-9a-f]+)$"
+)
 #: An ALB's DNS name and its parts: ``[internal-]<name>-<number>.<region>.elb.amazonaws.com``
 #: (``.cn`` in China) (ELB Application Load Balancers guide, "DNS name").
-ALB_DNS_PARTS = re.compile(r"^(?P<internal>internal-)?(?P<name>[a-z0-9-]+)-(?P<number>\d+)\.(?P<region>[a-z0-9-]+)\.elb\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
+ALB_DNS_PARTS = re.compile(
+    r"^(?P<internal>internal-)?(?P<name>[a-z0-9-]+)-(?P<number>\d+)\.(?P<region>[a-z0-9-]+)\.elb\.amazonaws\.com(\.cn)?$", re.IGNORECASE
+)
 #: The canonical hosted zone of the Application Load Balancers of each region, which alias
 #: records to an ALB name (AWS General Reference, "Elastic Load Balancing endpoints and quotas",
 #: https://docs.aws.amazon.com/general/latest/gr/elb.html; the same table as the AWS provider's
@@ -308,15 +315,26 @@ ALB_CANONICAL_ZONES: dict[str, str] = {
 #: ``<cluster>.cluster-ro-<id>...`` and a custom endpoint ``<name>.cluster-custom-<id>...``
 #: (Aurora User Guide, "Types of Aurora endpoints"): a reader never takes writes, and a custom
 #: endpoint spreads connections over the instances it lists, readers included.
-RDS_HOST = re.compile(r"^[a-z0-9-]+\.(?P<kind>cluster-ro-|cluster-custom-|cluster-|proxy-)?[a-z0-9]+\.(?P<region>[a-z0-9-]+)\.rds\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
-RDS_READ_ONLY_ENDPOINTS = {"cluster-ro-": "an Aurora reader endpoint", "cluster-custom-": "an Aurora custom endpoint (it spreads connections over readers too)"}
+RDS_HOST = re.compile(
+    r"^[a-z0-9-]+\.(?P<kind>cluster-ro-|cluster-custom-|cluster-|proxy-)?[a-z0-9]+\.(?P<region>[a-z0-9-]+)\.rds\.amazonaws\.com(\.cn)?$",
+    re.IGNORECASE,
+)
+RDS_READ_ONLY_ENDPOINTS = {
+    "cluster-ro-": "an Aurora reader endpoint",
+    "cluster-custom-": "an Aurora custom endpoint (it spreads connections over readers too)",
+}
 #: ElastiCache endpoints (ElastiCache User Guide, "Finding connection endpoints"): a cluster-mode
 #: configuration endpoint is ``clustercfg.<group>...`` (``<group>.<id>.clustercfg...`` without
 #: in-transit encryption), a reader endpoint ``replica.<group>...`` (``<group>-ro...``), a
 #: serverless cache ``<name>-<id>.serverless...``. MemoryDB has cluster mode only (MemoryDB
 #: Developer Guide, "Connecting to MemoryDB nodes": ``clustercfg.<cluster>...memorydb...``).
-ELASTICACHE_CLUSTER_MODE_HOST = re.compile(r"(^clustercfg\.|\.clustercfg\.|\.serverless\.[a-z0-9]+\.cache\.amazonaws\.com|\.memorydb\.[a-z0-9-]+\.amazonaws\.com)", re.IGNORECASE)
-ELASTICACHE_READER_HOST = re.compile(r"(^replica\.[^.]+\.[^.]+\.[a-z0-9]+\.cache\.amazonaws\.com|^[a-z0-9-]+-ro\.[^.]+\.ng\.\d+\.[a-z0-9]+\.cache\.amazonaws\.com)", re.IGNORECASE)
+ELASTICACHE_CLUSTER_MODE_HOST = re.compile(
+    r"(^clustercfg\.|\.clustercfg\.|\.serverless\.[a-z0-9]+\.cache\.amazonaws\.com|\.memorydb\.[a-z0-9-]+\.amazonaws\.com)", re.IGNORECASE
+)
+ELASTICACHE_READER_HOST = re.compile(
+    r"(^replica\.[^.]+\.[^.]+\.[a-z0-9]+\.cache\.amazonaws\.com|^[a-z0-9-]+-ro\.[^.]+\.ng\.\d+\.[a-z0-9]+\.cache\.amazonaws\.com)",
+    re.IGNORECASE,
+)
 #: A secret RDS manages for a master user is named ``rds!db-<uuid>`` or ``rds!cluster-<uuid>``
 #: and holds ``{"username", "password"}`` (RDS User Guide, "Password management with Amazon RDS
 #: and AWS Secrets Manager"), never a URL.
@@ -349,7 +367,31 @@ RDS_MAX_STORAGE_HEADROOM_PERCENT = 10
 #: pulumi_aws.cloudwatch.LogGroup ``retention_in_days``: "Possible values are: 1, 3, 5, 7, 14, 30,
 #: 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, and 0"
 #: (0 keeps logs forever).
-LOG_RETENTION_DAYS: tuple[int, ...] = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    0,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 #: Fargate task sizes (ECS Developer Guide, "Amazon ECS task definition parameters for Fargate",
 #: Task size): CPU units -> (lowest MiB, highest MiB, step).
@@ -599,59 +641,81 @@ class CallConstraint:
 #: The tests record each call the handler makes and check it against these.
 ECS_RUNNER_CALLS: tuple[CallConstraint, ...] = (
     CallConstraint(
-        "ecs", "ListTasks", "startedBy",
+        "ecs",
+        "ListTasks",
+        "startedBy",
         "When you specify startedBy as the filter, it must be the only filter that you use.",
         lambda p: "startedBy" not in p or not [f for f in ECS_LIST_TASKS_FILTERS if f != "startedBy" and f in p],
     ),
     CallConstraint("ecs", "ListTasks", "maxResults", "This value can be between 1 and 100.", lambda p: 1 <= p.get("maxResults", 1) <= 100),
     CallConstraint("ecs", "RunTask", "count", "You can specify up to 10 tasks for each call.", lambda p: 1 <= p.get("count", 1) <= 10),
     CallConstraint(
-        "ecs", "RunTask", "capacityProviderStrategy",
+        "ecs",
+        "RunTask",
+        "capacityProviderStrategy",
         "If a capacityProviderStrategy is specified, the launchType parameter must be omitted.",
         lambda p: not ("capacityProviderStrategy" in p and "launchType" in p),
     ),
     CallConstraint(
-        "ecs", "RunTask", "capacityProviderStrategy",
+        "ecs",
+        "RunTask",
+        "capacityProviderStrategy",
         "A capacity provider strategy can contain a maximum of 20 capacity providers.",
         lambda p: len(p.get("capacityProviderStrategy", ())) <= 20,
     ),
     CallConstraint(
-        "ecs", "RunTask", "capacityProviderStrategy.weight",
+        "ecs",
+        "RunTask",
+        "capacityProviderStrategy.weight",
         "at least one of the capacity providers must have a weight value greater than zero",
         lambda p: not p.get("capacityProviderStrategy") or any(i.get("weight", 0) > 0 for i in p["capacityProviderStrategy"]),
     ),
     CallConstraint(
-        "ecs", "RunTask", "taskDefinition",
+        "ecs",
+        "RunTask",
+        "taskDefinition",
         "When you specify a task definition, you must either specify a specific revision, or all revisions in the ARN.",
         lambda p: bool(re.search(r":(\d+|\*)$", p.get("taskDefinition", ""))),
     ),
     CallConstraint(
-        "ecs", "RunTask", "networkConfiguration",
+        "ecs",
+        "RunTask",
+        "networkConfiguration",
         "This parameter is required for task definitions that use the awsvpc network mode",
         # Every task definition of this target is awsvpc (Fargate).
         lambda p: bool(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets")),
     ),
     CallConstraint(
-        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.subnets",
+        "ecs",
+        "RunTask",
+        "networkConfiguration.awsvpcConfiguration.subnets",
         "There's a limit of 16 subnets that can be specified.",
         lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("subnets", ())) <= 16,
     ),
     CallConstraint(
-        "ecs", "RunTask", "networkConfiguration.awsvpcConfiguration.securityGroups",
+        "ecs",
+        "RunTask",
+        "networkConfiguration.awsvpcConfiguration.securityGroups",
         "There's a limit of 5 security groups that can be specified.",
         lambda p: len(p.get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get("securityGroups", ())) <= 5,
     ),
     CallConstraint(
-        "ecs", "RunTask", "propagateTags",
+        "ecs",
+        "RunTask",
+        "propagateTags",
         "An error will be received if you specify the SERVICE option when running a task.",
         lambda p: p.get("propagateTags") != "SERVICE",
     ),
     CallConstraint(
-        "ecs", "RunTask", "startedBy",
+        "ecs",
+        "RunTask",
+        "startedBy",
         "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.",
         lambda p: bool(re.fullmatch(r"[A-Za-z0-9/_-]{1,128}", p.get("startedBy", "x"))),
     ),
-    CallConstraint("ecs", "DescribeTasks", "tasks", "A list of up to 100 task IDs or full ARN entries.", lambda p: 1 <= len(p.get("tasks", ())) <= 100),
+    CallConstraint(
+        "ecs", "DescribeTasks", "tasks", "A list of up to 100 task IDs or full ARN entries.", lambda p: 1 <= len(p.get("tasks", ())) <= 100
+    ),
 )
 
 # -- address space ---------------------------------------------------------------------------------

@@ -41,7 +41,9 @@ class LogBucket(pulumi.ComponentResource):
     """Every writer waits for it: a writer denied at its first delivery fails (ELB's test object)
     or makes AWS attach a policy of its own, which replaces this one (flow logs)."""
 
-    def __init__(self, name: str, account: str, region: str, retention_days: int, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self, name: str, account: str, region: str, retention_days: int, protect: bool, opts: Optional[pulumi.ResourceOptions] = None
+    ):
         super().__init__("lago:aws:LogBucket", name, None, opts)
         # SSE-S3 (no KMS key): see the module docstring.
         bucket, block = private_bucket(name, self, protect=protect)
@@ -63,8 +65,12 @@ class LogBucket(pulumi.ComponentResource):
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=retention_days),
-                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=NONCURRENT_DAYS),
-                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=7),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=NONCURRENT_DAYS
+                    ),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=7
+                    ),
                 )
             ],
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[versioning]),
@@ -94,7 +100,13 @@ def log_bucket_policy(arn: str, account: str, region: str) -> str:
                 # The same TLS-only statement as Lago's file bucket.
                 *json.loads(_deny_insecure_transport(arn))["Statement"],
                 # ELB user guide, "Enable access logs for your Application Load Balancer".
-                {"Sid": "AlbAccessLogs", "Effect": "Allow", "Principal": limits.elb_log_writer(region), "Action": "s3:PutObject", "Resource": alb_objects},
+                {
+                    "Sid": "AlbAccessLogs",
+                    "Effect": "Allow",
+                    "Principal": limits.elb_log_writer(region),
+                    "Action": "s3:PutObject",
+                    "Resource": alb_objects,
+                },
                 # S3 user guide, "Permissions for log delivery".
                 {
                     "Sid": "S3ServerAccessLogs",
@@ -111,7 +123,10 @@ def log_bucket_policy(arn: str, account: str, region: str) -> str:
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": "s3:PutObject",
                     "Resource": f"{arn}/{FLOW_PREFIX}/AWSLogs/{flow_account_path(account)}/*",
-                    "Condition": {"StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"}, "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)}},
+                    "Condition": {
+                        "StringEquals": {**own, "s3:x-amz-acl": "bucket-owner-full-control"},
+                        "ArnLike": {"aws:SourceArn": limits.arn(region, "logs", "*", account=account)},
+                    },
                 },
                 {
                     "Sid": "FlowLogsCheck",
@@ -152,7 +167,9 @@ def flow_logs(name: str, vpc_id: pulumi.Input[str], log_bucket: LogBucket, paren
         log_destination=pulumi.Output.concat(log_bucket.arn, f"/{FLOW_PREFIX}/"),
         # 60 s aggregation is the most detailed; 600 is the default.
         max_aggregation_interval=600,
-        destination_options=aws.ec2.FlowLogDestinationOptionsArgs(file_format="parquet", hive_compatible_partitions=FLOW_HIVE_PARTITIONS, per_hour_partition=True),
+        destination_options=aws.ec2.FlowLogDestinationOptionsArgs(
+            file_format="parquet", hive_compatible_partitions=FLOW_HIVE_PARTITIONS, per_hour_partition=True
+        ),
         tags={"Name": f"{name}-flow-logs"},
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_bucket.policy]),
     )

@@ -38,7 +38,10 @@ from . import limits
 LAMBDA_SOURCE = Path(__file__).with_name("migrate_lambda.py")
 MIGRATE_CONTAINER = "migrate"
 _ASSUME_LAMBDA = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
 )
 
 
@@ -132,9 +135,19 @@ def _runner_policy(args: list[str]) -> str:
             "Version": "2012-10-17",
             "Statement": [
                 {"Effect": "Allow", "Action": "ecs:RunTask", "Resource": f"{family_arn}:*"},
-                {"Effect": "Allow", "Action": ["ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*", "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
+                {
+                    "Effect": "Allow",
+                    "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}},
+                },
                 # RunTask propagates the task definition's tags: tagging on create needs this.
-                {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": "*", "Condition": {"StringEquals": {"ecs:CreateAction": "RunTask"}}},
+                {
+                    "Effect": "Allow",
+                    "Action": "ecs:TagResource",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"ecs:CreateAction": "RunTask"}},
+                },
                 {"Effect": "Allow", "Action": "iam:PassRole", "Resource": sorted(roles)},
             ],
         }

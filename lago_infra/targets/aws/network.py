@@ -88,7 +88,9 @@ class LagoNetwork(pulumi.ComponentResource):
 
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=self._child)
         public_rt = self._route_table("public", vpc, list(zip(zones, subnets["public"])))
-        public_default = aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._child)
+        public_default = aws.ec2.Route(
+            f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._child
+        )
         self.internet = [igw, public_default, *self._associations]
 
         nat_count = {"none": 0, "single": 1, "perAz": len(zones)}[settings.nat]
@@ -111,7 +113,13 @@ class LagoNetwork(pulumi.ComponentResource):
             if nats:
                 # perAz: each zone leaves through its own NAT; single: all through the first.
                 nat = nats[z % len(nats)]
-                aws.ec2.Route(f"{name}-private-{zone}-default", route_table_id=rt.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=self._child)
+                aws.ec2.Route(
+                    f"{name}-private-{zone}-default",
+                    route_table_id=rt.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nat.id,
+                    opts=self._child,
+                )
         isolated_rt = self._route_table("isolated", vpc, list(zip(zones, subnets["isolated"])))
 
         # Free gateway endpoint: S3 traffic (Lago's files) skips the NAT and its per-GB charge.
@@ -134,7 +142,8 @@ class LagoNetwork(pulumi.ComponentResource):
     def _route_table(self, label: str, vpc: aws.ec2.Vpc, subnets: list[tuple[str, aws.ec2.Subnet]]) -> aws.ec2.RouteTable:
         rt = aws.ec2.RouteTable(f"{self._name}-{label}", vpc_id=vpc.id, tags={"Name": f"{self._name}-{label}"}, opts=self._child)
         self._associations = [
-            aws.ec2.RouteTableAssociation(f"{self._name}-{label}-{zone}", route_table_id=rt.id, subnet_id=subnet.id, opts=self._child) for zone, subnet in subnets
+            aws.ec2.RouteTableAssociation(f"{self._name}-{label}-{zone}", route_table_id=rt.id, subnet_id=subnet.id, opts=self._child)
+            for zone, subnet in subnets
         ]
         return rt
 

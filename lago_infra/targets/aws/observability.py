@@ -129,10 +129,17 @@ class LagoAlarms(pulumi.ComponentResource):
         if alerts.emails:
             topic = aws.sns.Topic(f"{self._name}-topic", kms_master_key_id=kms_key_arn, opts=self._child)
             # CloudWatch alarms and EventBridge publish to it; nobody else.
-            aws.sns.TopicPolicy(f"{self._name}-topic", arn=topic.arn, policy=topic.arn.apply(lambda arn: _topic_policy(arn, self._account)), opts=pulumi.ResourceOptions(parent=topic))
+            aws.sns.TopicPolicy(
+                f"{self._name}-topic",
+                arn=topic.arn,
+                policy=topic.arn.apply(lambda arn: _topic_policy(arn, self._account)),
+                opts=pulumi.ResourceOptions(parent=topic),
+            )
             for i, email in enumerate(alerts.emails):
                 # Each address gets a confirmation mail; alarms reach it once confirmed.
-                aws.sns.TopicSubscription(f"{self._name}-email-{i}", topic=topic.arn, protocol="email", endpoint=email, opts=pulumi.ResourceOptions(parent=topic))
+                aws.sns.TopicSubscription(
+                    f"{self._name}-email-{i}", topic=topic.arn, protocol="email", endpoint=email, opts=pulumi.ResourceOptions(parent=topic)
+                )
             arns.append(topic.arn)
         if alerts.sns_topic_arn:
             arns.append(pulumi.Output.from_input(alerts.sns_topic_arn))
@@ -146,21 +153,78 @@ class LagoAlarms(pulumi.ComponentResource):
         specs: list[_Alarm] = []
         if alb is not None and "api" in s.target_groups:
             specs.append(
-                _Alarm("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds} s for 5 minutes (lago:alerts.thresholds.apiLatencyP99Seconds)",
-                       "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": alb, "TargetGroup": s.target_groups["api"]}, "p99", "GreaterThanThreshold", t.api_latency_p99_seconds, periods=5)
+                _Alarm(
+                    "api-latency-p99",
+                    f"p99 api response time above {t.api_latency_p99_seconds} s for 5 minutes (lago:alerts.thresholds.apiLatencyP99Seconds)",
+                    "AWS/ApplicationELB",
+                    "TargetResponseTime",
+                    {"LoadBalancer": alb, "TargetGroup": s.target_groups["api"]},
+                    "p99",
+                    "GreaterThanThreshold",
+                    t.api_latency_p99_seconds,
+                    periods=5,
+                )
             )
-        for role, tg in (s.target_groups.items() if alb is not None else ()):
+        for role, tg in s.target_groups.items() if alb is not None else ():
             dims = {"LoadBalancer": alb, "TargetGroup": tg}
-            specs.append(_Alarm(f"{role}-unhealthy-targets", f"{role} targets failing the ALB health check for 10 minutes", "AWS/ApplicationELB", "UnHealthyHostCount", dims, "Maximum", "GreaterThanOrEqualToThreshold", 1, periods=10))
-            specs.append(_Alarm(f"{role}-no-healthy-target", f"no healthy {role} target for 3 minutes: {role} is down", "AWS/ApplicationELB", "HealthyHostCount", dims, "Minimum", "LessThanThreshold", 1, missing="breaching"))
+            specs.append(
+                _Alarm(
+                    f"{role}-unhealthy-targets",
+                    f"{role} targets failing the ALB health check for 10 minutes",
+                    "AWS/ApplicationELB",
+                    "UnHealthyHostCount",
+                    dims,
+                    "Maximum",
+                    "GreaterThanOrEqualToThreshold",
+                    1,
+                    periods=10,
+                )
+            )
+            specs.append(
+                _Alarm(
+                    f"{role}-no-healthy-target",
+                    f"no healthy {role} target for 3 minutes: {role} is down",
+                    "AWS/ApplicationELB",
+                    "HealthyHostCount",
+                    dims,
+                    "Minimum",
+                    "LessThanThreshold",
+                    1,
+                    missing="breaching",
+                )
+            )
         ecs = {"ClusterName": s.cluster_name}
         if "clock" in s.services:
-            specs.append(_Alarm("clock-not-running", "no clock task running for 5 minutes: billing and other scheduled jobs stop", "ECS/ContainerInsights", "RunningTaskCount",
-                                {**ecs, "ServiceName": s.services["clock"]}, "Maximum", "LessThanThreshold", 1, periods=5, missing="breaching"))
+            specs.append(
+                _Alarm(
+                    "clock-not-running",
+                    "no clock task running for 5 minutes: billing and other scheduled jobs stop",
+                    "ECS/ContainerInsights",
+                    "RunningTaskCount",
+                    {**ecs, "ServiceName": s.services["clock"]},
+                    "Maximum",
+                    "LessThanThreshold",
+                    1,
+                    periods=5,
+                    missing="breaching",
+                )
+            )
         for role, ceiling in s.worker_ceilings.items():
             minutes = t.workers_at_ceiling_minutes
-            specs.append(_Alarm(f"{role}-at-ceiling", f"{role} at its autoscaling ceiling ({ceiling}) for {minutes} minutes: the queue is likely growing (lago:alerts.thresholds.workersAtCeilingMinutes)",
-                                "ECS/ContainerInsights", "RunningTaskCount", {**ecs, "ServiceName": s.services[role]}, "Minimum", "GreaterThanOrEqualToThreshold", ceiling, periods=max(1, minutes // 5), period=300))
+            specs.append(
+                _Alarm(
+                    f"{role}-at-ceiling",
+                    f"{role} at its autoscaling ceiling ({ceiling}) for {minutes} minutes: the queue is likely growing (lago:alerts.thresholds.workersAtCeilingMinutes)",
+                    "ECS/ContainerInsights",
+                    "RunningTaskCount",
+                    {**ecs, "ServiceName": s.services[role]},
+                    "Minimum",
+                    "GreaterThanOrEqualToThreshold",
+                    ceiling,
+                    periods=max(1, minutes // 5),
+                    period=300,
+                )
+            )
         if s.database_id is not None:
             specs += self._database(s, t)
         for g in s.redis:
@@ -169,17 +233,73 @@ class LagoAlarms(pulumi.ComponentResource):
                 dims = {"CacheClusterId": node}
                 label = f"redis-{g.label}-{n:03d}"
                 specs += [
-                    _Alarm(f"{label}-memory", f"Redis {g.label} node {n} memory above {t.redis_memory_percent:g} % of maxmemory" + (" (the Sidekiq queue is backing up)" if g.queue else ""),
-                           "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", dims, "Maximum", "GreaterThanThreshold", t.redis_memory_percent, periods=5),
-                    _Alarm(f"{label}-connections", f"Redis {g.label} node {n} above {t.redis_connections} client connections", "AWS/ElastiCache", "CurrConnections", dims, "Maximum", "GreaterThanThreshold", t.redis_connections, periods=5),
+                    _Alarm(
+                        f"{label}-memory",
+                        f"Redis {g.label} node {n} memory above {t.redis_memory_percent:g} % of maxmemory"
+                        + (" (the Sidekiq queue is backing up)" if g.queue else ""),
+                        "AWS/ElastiCache",
+                        "DatabaseMemoryUsagePercentage",
+                        dims,
+                        "Maximum",
+                        "GreaterThanThreshold",
+                        t.redis_memory_percent,
+                        periods=5,
+                    ),
+                    _Alarm(
+                        f"{label}-connections",
+                        f"Redis {g.label} node {n} above {t.redis_connections} client connections",
+                        "AWS/ElastiCache",
+                        "CurrConnections",
+                        dims,
+                        "Maximum",
+                        "GreaterThanThreshold",
+                        t.redis_connections,
+                        periods=5,
+                    ),
                 ]
                 if g.queue:
-                    specs.append(_Alarm(f"{label}-evictions", f"the Sidekiq queue Redis (node {n}) evicted keys: jobs are being lost", "AWS/ElastiCache", "Evictions", dims, "Sum", "GreaterThanThreshold", 0, periods=1))
+                    specs.append(
+                        _Alarm(
+                            f"{label}-evictions",
+                            f"the Sidekiq queue Redis (node {n}) evicted keys: jobs are being lost",
+                            "AWS/ElastiCache",
+                            "Evictions",
+                            dims,
+                            "Sum",
+                            "GreaterThanThreshold",
+                            0,
+                            periods=1,
+                        )
+                    )
                 if n > 1:
-                    specs.append(_Alarm(f"{label}-replica-lag", f"Redis {g.label} replica {n} more than {t.redis_replica_lag_seconds:g} s behind its primary", "AWS/ElastiCache", "ReplicationLag", dims, "Maximum", "GreaterThanThreshold", t.redis_replica_lag_seconds, periods=5))
+                    specs.append(
+                        _Alarm(
+                            f"{label}-replica-lag",
+                            f"Redis {g.label} replica {n} more than {t.redis_replica_lag_seconds:g} s behind its primary",
+                            "AWS/ElastiCache",
+                            "ReplicationLag",
+                            dims,
+                            "Maximum",
+                            "GreaterThanThreshold",
+                            t.redis_replica_lag_seconds,
+                            periods=5,
+                        )
+                    )
         if s.certificate_arn is not None:
-            specs.append(_Alarm("certificate-expiry", f"the edge certificate expires in fewer than {t.certificate_days} days (ACM renews DNS-validated certificates itself: renewal is failing)",
-                                "AWS/CertificateManager", "DaysToExpiry", {"CertificateArn": s.certificate_arn}, "Minimum", "LessThanThreshold", t.certificate_days, periods=1, period=86400))
+            specs.append(
+                _Alarm(
+                    "certificate-expiry",
+                    f"the edge certificate expires in fewer than {t.certificate_days} days (ACM renews DNS-validated certificates itself: renewal is failing)",
+                    "AWS/CertificateManager",
+                    "DaysToExpiry",
+                    {"CertificateArn": s.certificate_arn},
+                    "Minimum",
+                    "LessThanThreshold",
+                    t.certificate_days,
+                    periods=1,
+                    period=86400,
+                )
+            )
         return specs
 
     def _database(self, s: AwsSignals, t: Thresholds) -> list[_Alarm]:
@@ -187,14 +307,46 @@ class LagoAlarms(pulumi.ComponentResource):
         db = {"DBInstanceIdentifier": s.database_id}
         free_bytes = s.database_storage_gib * GIB * t.database_free_storage_percent / 100
         specs = [
-            _Alarm("database-cpu", f"database CPU above {t.database_cpu_percent:g} % for 15 minutes", "AWS/RDS", "CPUUtilization", db, "Average", "GreaterThanThreshold", t.database_cpu_percent, periods=3, period=300),
-            _Alarm("database-free-storage", f"database free storage below {t.database_free_storage_percent:g} % of the {s.database_storage_gib} GiB allocated at creation",
-                   "AWS/RDS", "FreeStorageSpace", db, "Minimum", "LessThanThreshold", free_bytes, periods=2, period=300),
+            _Alarm(
+                "database-cpu",
+                f"database CPU above {t.database_cpu_percent:g} % for 15 minutes",
+                "AWS/RDS",
+                "CPUUtilization",
+                db,
+                "Average",
+                "GreaterThanThreshold",
+                t.database_cpu_percent,
+                periods=3,
+                period=300,
+            ),
+            _Alarm(
+                "database-free-storage",
+                f"database free storage below {t.database_free_storage_percent:g} % of the {s.database_storage_gib} GiB allocated at creation",
+                "AWS/RDS",
+                "FreeStorageSpace",
+                db,
+                "Minimum",
+                "LessThanThreshold",
+                free_bytes,
+                periods=2,
+                period=300,
+            ),
         ]
         if s.database_max_connections:
             limit = s.database_max_connections * t.database_connections_percent / 100
-            specs.append(_Alarm("database-connections", f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
-                                "AWS/RDS", "DatabaseConnections", db, "Maximum", "GreaterThanThreshold", round(limit), periods=5))
+            specs.append(
+                _Alarm(
+                    "database-connections",
+                    f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
+                    "AWS/RDS",
+                    "DatabaseConnections",
+                    db,
+                    "Maximum",
+                    "GreaterThanThreshold",
+                    round(limit),
+                    periods=5,
+                )
+            )
         return specs
 
     def _alarm(self, a: _Alarm) -> aws.cloudwatch.MetricAlarm:
@@ -222,8 +374,11 @@ class LagoAlarms(pulumi.ComponentResource):
 
         def metric(id_: str, name: str, dims) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
             return aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id=id_, return_data=False,
-                metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(namespace="AWS/ApplicationELB", metric_name=name, dimensions=dims, stat="Sum", period=300),
+                id=id_,
+                return_data=False,
+                metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                    namespace="AWS/ApplicationELB", metric_name=name, dimensions=dims, stat="Sum", period=300
+                ),
             )
 
         return aws.cloudwatch.MetricAlarm(
@@ -235,7 +390,9 @@ class LagoAlarms(pulumi.ComponentResource):
                 metric("edge", "HTTPCode_ELB_5XX_Count", {"LoadBalancer": s.alb_arn_suffix}),
                 metric("requests", "RequestCount", tg),
                 aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                    id="rate", label="api 5xx %", return_data=True,
+                    id="rate",
+                    label="api 5xx %",
+                    return_data=True,
                     expression="IF(FILL(requests, 0) > 0, 100 * (FILL(errors, 0) + FILL(edge, 0)) / requests, IF(FILL(edge, 0) > 0, 100, 0))",
                 ),
             ],
@@ -278,7 +435,9 @@ class LagoAlarms(pulumi.ComponentResource):
             },
         }
         for label, pattern in patterns.items():
-            rule = aws.cloudwatch.EventRule(f"{self._name}-{label}", description=f"Lago: {label.replace('-', ' ')}", event_pattern=_json(pattern), opts=self._child)
+            rule = aws.cloudwatch.EventRule(
+                f"{self._name}-{label}", description=f"Lago: {label.replace('-', ' ')}", event_pattern=_json(pattern), opts=self._child
+            )
             for i, arn in enumerate(self.topic_arns):
                 aws.cloudwatch.EventTarget(f"{self._name}-{label}-{i}", rule=rule.name, arn=arn, opts=pulumi.ResourceOptions(parent=rule))
 
@@ -289,25 +448,49 @@ class LagoAlarms(pulumi.ComponentResource):
         reference, so moving a threshold changes the alarm only; without, the bare metric."""
 
         def tile(i: int, title: str, properties: dict[str, Any]) -> dict[str, Any]:
-            return {"type": "metric", "x": (i % 3) * 8, "y": (i // 3) * 6, "width": 8, "height": 6,
-                    "properties": {"title": title, "region": region, "view": "timeSeries", **properties}}
+            return {
+                "type": "metric",
+                "x": (i % 3) * 8,
+                "y": (i // 3) * 6,
+                "width": 8,
+                "height": 6,
+                "properties": {"title": title, "region": region, "view": "timeSeries", **properties},
+            }
 
         if self.alarms:
             labels = sorted(self.alarms)
             body = pulumi.Output.all(*[self.alarms[k].arn for k in labels]).apply(
-                lambda arns: json.dumps({"widgets": [tile(i, k, {"annotations": {"alarms": [a]}}) for i, (k, a) in enumerate(zip(labels, arns))]})
+                lambda arns: json.dumps(
+                    {"widgets": [tile(i, k, {"annotations": {"alarms": [a]}}) for i, (k, a) in enumerate(zip(labels, arns))]}
+                )
             )
         else:
+
             def metrics(resolved: list[Any]) -> str:
-                return json.dumps({"widgets": [
-                    tile(i, spec.label, {"stat": spec.stat, "period": spec.period, "metrics": [[spec.namespace, spec.metric, *[x for k, v in dims.items() for x in (k, v)]]]})
-                    for i, (spec, dims) in enumerate(zip(specs, resolved))
-                ]})
+                return json.dumps(
+                    {
+                        "widgets": [
+                            tile(
+                                i,
+                                spec.label,
+                                {
+                                    "stat": spec.stat,
+                                    "period": spec.period,
+                                    "metrics": [[spec.namespace, spec.metric, *[x for k, v in dims.items() for x in (k, v)]]],
+                                },
+                            )
+                            for i, (spec, dims) in enumerate(zip(specs, resolved))
+                        ]
+                    }
+                )
 
             body = pulumi.Output.all(*[pulumi.Output.all(**spec.dimensions) for spec in specs]).apply(metrics)
         # Unique per project and stack: PutDashboard overwrites a dashboard of the same name.
         aws.cloudwatch.Dashboard(
-            f"{self._name}-dashboard", dashboard_name=names.account_wide(self._name, limits.DASHBOARD_NAME_MAX), dashboard_body=body, opts=self._child
+            f"{self._name}-dashboard",
+            dashboard_name=names.account_wide(self._name, limits.DASHBOARD_NAME_MAX),
+            dashboard_body=body,
+            opts=self._child,
         )
 
 
@@ -321,9 +504,22 @@ def _topic_policy(arn: str, account: str) -> str:
             "Version": "2012-10-17",
             "Statement": [
                 # Only this account's alarms and rules (no confused deputy).
-                {"Sid": "AlarmsAndEvents", "Effect": "Allow", "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}, "Action": "sns:Publish", "Resource": arn,
-                 "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
-                {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {
+                    "Sid": "AlarmsAndEvents",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                    "Action": "sns:Publish",
+                    "Resource": arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+                {
+                    "Sid": "TlsOnly",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "sns:Publish",
+                    "Resource": arn,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
             ],
         }
     )

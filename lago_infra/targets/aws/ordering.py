@@ -87,7 +87,11 @@ RULES: list[MustExistBefore] = [
         via=VPC,
     ),
     MustExistBefore(
-        Selector("aws:ec2/routeTable:RouteTable", lambda i: any(_internet_route(r) for r in i.get("routes") or ()), "with a default route to the internet gateway"),
+        Selector(
+            "aws:ec2/routeTable:RouteTable",
+            lambda i: any(_internet_route(r) for r in i.get("routes") or ()),
+            "with a default route to the internet gateway",
+        ),
         INTERNET_FACING,
         "an internet-facing load balancer's subnets must be public: routed to the internet gateway",
         _ALB_SUBNETS,

@@ -37,12 +37,20 @@ class LagoPlatformAccess(pulumi.ComponentResource):
         super().__init__("lago:aws:PlatformAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         files = (
-            aws.iam.Policy(f"{name}-files", description="Lago files bucket, for the platform's runtime", policy=iam.bucket_policy(bucket_arn, key_grants), opts=child)
+            aws.iam.Policy(
+                f"{name}-files",
+                description="Lago files bucket, for the platform's runtime",
+                policy=iam.bucket_policy(bucket_arn, key_grants),
+                opts=child,
+            )
             if bucket_arn is not None
             else None
         )
         secrets = aws.iam.Policy(
-            f"{name}-secrets", description="Lago secrets, for the platform's runtime", policy=iam.secrets_policy(secret_arns, kms_key_arn, single_reads=True), opts=child
+            f"{name}-secrets",
+            description="Lago secrets, for the platform's runtime",
+            policy=iam.secrets_policy(secret_arns, kms_key_arn, single_reads=True),
+            opts=child,
         )
         self.bucket_policy_arn = files.arn if files is not None else None
         self.secrets_policy_arn = secrets.arn

@@ -94,6 +94,8 @@ def brought_endpoint(name: str, endpoint: ExistingRedisEndpoint, parent: pulumi.
     ActionCable URL must carry it inline, so lago-infra keeps its own copies of the URLs."""
     password = None
     if endpoint.auth_token_secret_arn is not None:
-        version = aws.secretsmanager.get_secret_version_output(secret_id=endpoint.auth_token_secret_arn, opts=pulumi.InvokeOutputOptions(parent=parent))
+        version = aws.secretsmanager.get_secret_version_output(
+            secret_id=endpoint.auth_token_secret_arn, opts=pulumi.InvokeOutputOptions(parent=parent)
+        )
         password = pulumi.Output.secret(version.secret_string)
     return RedisEndpoint(host=endpoint.host, port=endpoint.port, tls=endpoint.tls, password=password)

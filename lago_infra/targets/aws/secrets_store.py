@@ -137,5 +137,7 @@ def version_label(containers: list[dict[str, Any]], versions: Mapping[str, pulum
     for c in containers:
         read = sorted(s["name"] for s in c.get("secrets", ()) if s["name"] in versions)
         if read:
-            label = pulumi.Output.all(*(versions[v] for v in read)).apply(lambda vs, read=read: ",".join(f"{v}={n}" for v, n in zip(read, vs)))
+            label = pulumi.Output.all(*(versions[v] for v in read)).apply(
+                lambda vs, read=read: ",".join(f"{v}={n}" for v, n in zip(read, vs))
+            )
             c["dockerLabels"] = {**c.get("dockerLabels", {}), VERSION_LABEL: label}

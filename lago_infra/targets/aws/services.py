@@ -85,12 +85,21 @@ class LagoServices(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
         s = args.settings
         # Named per project and stack: two stacks in one account and region never share them.
-        self._logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/lago/{args.scope}/{name}", retention_in_days=s.log_retention_days, kms_key_id=args.kms_key_arn, opts=self._child)
+        self._logs = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/lago/{args.scope}/{name}",
+            retention_in_days=s.log_retention_days,
+            kms_key_id=args.kms_key_arn,
+            opts=self._child,
+        )
         if s.existing_namespace_arn is not None:
             self.namespace_arn = pulumi.Output.from_input(s.existing_namespace_arn)
         else:
             namespace = aws.servicediscovery.HttpNamespace(
-                f"{name}-namespace", name=f"{name}.{args.scope}.lago.internal".lower(), description="Lago internal services", opts=self._child
+                f"{name}-namespace",
+                name=f"{name}.{args.scope}.lago.internal".lower(),
+                description="Lago internal services",
+                opts=self._child,
             )
             self.namespace_arn = namespace.arn
         # What every service and the migrations wait for on the cluster's side.
@@ -110,12 +119,16 @@ class LagoServices(pulumi.ComponentResource):
                     f"{name}-capacity",
                     cluster_name=cluster.name,
                     capacity_providers=["FARGATE", "FARGATE_SPOT"],
-                    default_capacity_provider_strategies=[aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(capacity_provider="FARGATE", weight=1)],
+                    default_capacity_provider_strategies=[
+                        aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(capacity_provider="FARGATE", weight=1)
+                    ],
                     opts=self._child,
                 )
             )
             self.cluster_name, self.cluster_arn = cluster.name, cluster.arn
-        self._task_role = iam.backend_task_role(f"{name}-backend-task", args.bucket_arn, s.exec, self, grants=args.key_grants.get("backend", ()))
+        self._task_role = iam.backend_task_role(
+            f"{name}-backend-task", args.bucket_arn, s.exec, self, grants=args.key_grants.get("backend", ())
+        )
         self.task_role_arn = self._task_role.arn
         self.execution_role_arns = {}
         self._images = _ImageSource(f"{name}-images", args.images, args.region, self)
@@ -162,7 +175,9 @@ class LagoServices(pulumi.ComponentResource):
         cpu, memory = fargate_size(rd.size.cpu, rd.size.memory)
         log = {"awslogs-group": self._logs.name, "awslogs-region": a.region}
         image = self._images.reference(rd)
-        spec = container(rd, a.secret_refs, log, image=image, repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
+        spec = container(
+            rd, a.secret_refs, log, image=image, repository_credentials=self._images.credentials, read_only_root=a.read_only_root
+        )
         # The role's files (the database's CA bundle) written first, by the role's own image.
         files = files_container(rd, log, image=image, repository_credentials=self._images.credentials, read_only_root=a.read_only_root)
         specs = [spec, *([files] if files else [])]
@@ -181,7 +196,12 @@ class LagoServices(pulumi.ComponentResource):
                 secret_arns += a.before_migrate.secret_arns
         version_label(specs, a.secret_versions)
         execution = iam.execution_role(
-            f"{name}-execution", secret_arns, self._images.execution_grants, self, key_grants=a.key_grants.get("execution", ()), region=a.region
+            f"{name}-execution",
+            secret_arns,
+            self._images.execution_grants,
+            self,
+            key_grants=a.key_grants.get("execution", ()),
+            region=a.region,
         )
         self.execution_role_arns[rd.name] = execution.arn
         task = aws.ecs.TaskDefinition(
@@ -191,14 +211,18 @@ class LagoServices(pulumi.ComponentResource):
             network_mode="awsvpc",
             cpu=cpu,
             memory=memory,
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=a.settings.cpu_architecture),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=a.settings.cpu_architecture
+            ),
             execution_role_arn=execution.arn,
             task_role_arn=self._task_role.arn if rd.role.backend else None,
             container_definitions=definitions(specs),
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in scratch_volumes(specs)] or None,
             tags=tags.role(rd.name),
             # IAM is eventually consistent: the roles' rights exist before anything uses the task.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution.policies, *(self._task_role.policies if rd.role.backend else ())]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[*execution.policies, *(self._task_role.policies if rd.role.backend else ())]
+            ),
         )
         return task, execution
 
@@ -212,7 +236,9 @@ class LagoServices(pulumi.ComponentResource):
             cluster=self.cluster_arn,
             task_definition=task.arn,
             desired_count=rd.min_replicas,
-            capacity_provider_strategies=[aws.ecs.ServiceCapacityProviderStrategyArgs(capacity_provider=self._capacity_provider(rd), weight=1)],
+            capacity_provider_strategies=[
+                aws.ecs.ServiceCapacityProviderStrategyArgs(capacity_provider=self._capacity_provider(rd), weight=1)
+            ],
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=list(a.subnet_ids), security_groups=[a.security.groups[group].id], assign_public_ip=a.assign_public_ip
             ),
@@ -265,9 +291,13 @@ class LagoServices(pulumi.ComponentResource):
                     aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
                         port_name=rd.name,
                         discovery_name=rd.name,
-                        client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(port=rd.role.port, dns_name=rd.name)],
+                        client_alias=[
+                            aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(port=rd.role.port, dns_name=rd.name)
+                        ],
                         # A PDF may take Lago's whole 300 s wait; the proxy must not cut it at 15 s.
-                        timeout=aws.ecs.ServiceServiceConnectConfigurationServiceTimeoutArgs(per_request_timeout_seconds=PDF_REQUEST_TIMEOUT),
+                        timeout=aws.ecs.ServiceServiceConnectConfigurationServiceTimeoutArgs(
+                            per_request_timeout_seconds=PDF_REQUEST_TIMEOUT
+                        ),
                     )
                 ],
             )
@@ -326,17 +356,21 @@ class _ImageSource:
             )
         elif settings.pull_through_cache:
             prefix = names.account_wide(name, limits.ECR_REPOSITORY_PREFIX_MAX, lower=True)
-            self.rules.append(aws.ecr.PullThroughCacheRule(
-                name,
-                ecr_repository_prefix=prefix,
-                upstream_registry_url="registry-1.docker.io",
-                credential_arn=arn,
-                opts=pulumi.ResourceOptions(parent=parent),
-            ))
+            self.rules.append(
+                aws.ecr.PullThroughCacheRule(
+                    name,
+                    ecr_repository_prefix=prefix,
+                    upstream_registry_url="registry-1.docker.io",
+                    credential_arn=arn,
+                    opts=pulumi.ResourceOptions(parent=parent),
+                )
+            )
             account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=parent)).account_id
             self._registry = f"{account}.dkr.ecr.{region}.amazonaws.com/{prefix}"
             # The first pull of an image creates its repository and imports it from upstream.
-            self.execution_grants.append({"Effect": "Allow", "Action": ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], "Resource": "*"})
+            self.execution_grants.append(
+                {"Effect": "Allow", "Action": ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], "Resource": "*"}
+            )
         elif arn:
             self.credentials = arn
             self.execution_grants.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arn})

@@ -53,18 +53,36 @@ InstanceClass = Annotated[NonEmpty, _matches(limits.RDS_INSTANCE_CLASS, "an RDS 
 NodeType = Annotated[NonEmpty, _matches(limits.ELASTICACHE_NODE_TYPE, "an ElastiCache node type", "cache.t4g.micro or cache.r7g.large")]
 ZoneId = brought_id(_form(limits.ROUTE53_ZONE_ID, "a Route 53 hosted zone id", "Z0123456789ABCDEFGHIJ"), "zone_id")
 CertificateArn = brought_id(
-    _form(limits.CERTIFICATE_ARN, "an ACM certificate ARN", "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"), "arn"
+    _form(
+        limits.CERTIFICATE_ARN,
+        "an ACM certificate ARN",
+        "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+    ),
+    "arn",
 )
 SecurityGroupId = brought_id(_form(limits.SECURITY_GROUP_ID, "a security group id", "sg-0123456789abcdef0"))
 ListenerArn = brought_id(
-    _form(limits.LISTENER_ARN, "an ALB listener ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2"), "arn"
+    _form(
+        limits.LISTENER_ARN,
+        "an ALB listener ARN",
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2",
+    ),
+    "arn",
 )
 LoadBalancerArn = brought_id(
-    _form(limits.LOAD_BALANCER_ARN, "an ALB ARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188"), "arn"
+    _form(
+        limits.LOAD_BALANCER_ARN,
+        "an ALB ARN",
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/platform/50dc6c495c0c9188",
+    ),
+    "arn",
 )
 AlbDnsName = brought_id(_form(limits.ALB_DNS_NAME, "an ALB DNS name", "platform-1234567890.eu-west-1.elb.amazonaws.com"), "dns_name")
 NamespaceArn = brought_id(
-    _form(limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456"), "arn"
+    _form(
+        limits.NAMESPACE_ARN, "a Cloud Map namespace ARN", "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdefghij123456"
+    ),
+    "arn",
 )
 
 
@@ -78,11 +96,24 @@ def _cluster(value: str) -> str:
 
 
 ClusterRef = brought_id(_cluster, "arn")
-SecretArn = Annotated[NonEmpty, _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf")]
+SecretArn = Annotated[
+    NonEmpty,
+    _matches(limits.SECRET_ARN, "a Secrets Manager secret ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"),
+]
 BroughtSecretArn = brought_id(
-    _form(limits.SECRET_COMPLETE_ARN, "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf"), "arn"
+    _form(
+        limits.SECRET_COMPLETE_ARN,
+        "a complete Secrets Manager secret ARN (ending in the six characters AWS appends)",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lago-db-AbCdEf",
+    ),
+    "arn",
 )
-KmsKeyArn = brought_id(_form(limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"), "arn")
+KmsKeyArn = brought_id(
+    _form(
+        limits.KMS_KEY_ARN, "a KMS key ARN (not an alias)", "arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012"
+    ),
+    "arn",
+)
 HostName = brought_id(_form(limits.HOST_NAME, "a host name or IPv4 address", "lago.abc123.eu-west-1.rds.amazonaws.com"), "address")
 SslPolicy = Annotated[NonEmpty, _one_of(sorted(limits.SSL_POLICIES), "an ALB security policy")]
 LogRetention = Annotated[int, _one_of(limits.LOG_RETENTION_DAYS, "a retention CloudWatch Logs accepts (0 keeps logs forever)")]
@@ -200,15 +231,23 @@ class Database(Section):
     def _storage(self) -> "Database":
         key = ("maxAllocatedStorage",)
         if self.max_allocated_storage < self.allocated_storage:
-            raise Invalid((key, f"{self.max_allocated_storage} GiB is below allocatedStorage ({self.allocated_storage} GiB)", "raise lago:aws.database.maxAllocatedStorage"))
+            raise Invalid(
+                (
+                    key,
+                    f"{self.max_allocated_storage} GiB is below allocatedStorage ({self.allocated_storage} GiB)",
+                    "raise lago:aws.database.maxAllocatedStorage",
+                )
+            )
         least = _at_least(self.allocated_storage, limits.RDS_MAX_STORAGE_HEADROOM_PERCENT)
         if not self.brought and self.max_allocated_storage < least:
-            raise Invalid((
-                key,
-                f"{self.max_allocated_storage} GiB is less than {limits.RDS_MAX_STORAGE_HEADROOM_PERCENT}% above allocatedStorage "
-                f"({self.allocated_storage} GiB), which RDS refuses (\"Invalid max storage size\")",
-                f"set it to at least {least} (AWS advises 26% above, {_at_least(self.allocated_storage, 26)})",
-            ))
+            raise Invalid(
+                (
+                    key,
+                    f"{self.max_allocated_storage} GiB is less than {limits.RDS_MAX_STORAGE_HEADROOM_PERCENT}% above allocatedStorage "
+                    f'({self.allocated_storage} GiB), which RDS refuses ("Invalid max storage size")',
+                    f"set it to at least {least} (AWS advises 26% above, {_at_least(self.allocated_storage, 26)})",
+                )
+            )
         return self
 
 
@@ -568,7 +607,17 @@ PRESETS: dict[str, dict[str, Any]] = {
         "services": {"cpuArchitecture": "X86_64", "fargateSpot": "all", "logRetentionDays": 7, "containerInsights": False},
         # Free standard-tier parameters instead of $0.40 a month per secret.
         "secrets": {"store": "parameterStore"},
-        "baseline": {"alarms": False, "dashboard": False, "accessLogs": False, "flowLogs": False, "logRetentionDays": 30, "waf": False, "kms": False, "enhancedMonitoringSeconds": 0, "readOnlyRoot": True},
+        "baseline": {
+            "alarms": False,
+            "dashboard": False,
+            "accessLogs": False,
+            "flowLogs": False,
+            "logRetentionDays": 30,
+            "waf": False,
+            "kms": False,
+            "enhancedMonitoringSeconds": 0,
+            "readOnlyRoot": True,
+        },
     },
     "prod": {
         "network": {"azCount": 3, "nat": "perAz"},
@@ -589,7 +638,17 @@ PRESETS: dict[str, dict[str, Any]] = {
         "secrets": {"store": "secretsManager"},
         # Docker Hub's anonymous limit must not stop a prod deploy: the stack file gives the credentials.
         "images": {"pullThroughCache": True},
-        "baseline": {"alarms": True, "dashboard": True, "accessLogs": True, "flowLogs": True, "logRetentionDays": 365, "waf": True, "kms": True, "enhancedMonitoringSeconds": 60, "readOnlyRoot": True},
+        "baseline": {
+            "alarms": True,
+            "dashboard": True,
+            "accessLogs": True,
+            "flowLogs": True,
+            "logRetentionDays": 365,
+            "waf": True,
+            "kms": True,
+            "enhancedMonitoringSeconds": 60,
+            "readOnlyRoot": True,
+        },
     },
 }
 

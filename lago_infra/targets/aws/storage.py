@@ -21,7 +21,12 @@ class LagoStorage(pulumi.ComponentResource):
     arn: pulumi.Output[str]
 
     def __init__(
-        self, name: str, settings: Storage, protection: Protection, opts: Optional[pulumi.ResourceOptions] = None, kms_key_arn: Optional[pulumi.Input[str]] = None
+        self,
+        name: str,
+        settings: Storage,
+        protection: Protection,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        kms_key_arn: Optional[pulumi.Input[str]] = None,
     ):
         super().__init__("lago:aws:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -38,7 +43,9 @@ class LagoStorage(pulumi.ComponentResource):
                 id="abort-incomplete-uploads",
                 status="Enabled",
                 filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=7),
+                abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=7
+                ),
             )
         ]
         if settings.versioning:
@@ -68,7 +75,6 @@ class LagoStorage(pulumi.ComponentResource):
         self.bucket = bucket.bucket
         self.arn = bucket.arn
         self.register_outputs({"bucket": self.bucket})
-
 
 
 def private_bucket(
@@ -117,6 +123,7 @@ def private_bucket(
         opts=of_bucket,
     )
     return bucket, block
+
 
 def _deny_insecure_transport(arn: str) -> str:
     return json.dumps(

@@ -66,12 +66,16 @@ def rds_ca_bundle(region: str) -> str:
     url = bundle_url(region)
     fix = "give the CA as lago:database.sslRootCert (PEM), or set lago:database.sslMode to require"
     if url is None:
-        raise SettingError("lago:database.sslMode", f"verifies RDS's certificate, and AWS publishes no RDS CA bundle for region {region}", fix)
+        raise SettingError(
+            "lago:database.sslMode", f"verifies RDS's certificate, and AWS publishes no RDS CA bundle for region {region}", fix
+        )
     try:
         pem = fetch(url)
     except Exception as exc:  # noqa: BLE001 (any failure means the same fix)
         raise SettingError(
-            "lago:database.sslMode", f"verifies RDS's certificate, and RDS's CA bundle could not be read from {url} ({exc})", f"let this machine reach {url}, or {fix}"
+            "lago:database.sslMode",
+            f"verifies RDS's certificate, and RDS's CA bundle could not be read from {url} ({exc})",
+            f"let this machine reach {url}, or {fix}",
         ) from None
     if "-----BEGIN CERTIFICATE-----" not in pem:
         raise SettingError("lago:database.sslMode", f"verifies RDS's certificate, and {url} answered without a PEM certificate", fix)

@@ -48,7 +48,12 @@ class LagoArmor(pulumi.ComponentResource):
     policy_id: pulumi.Output[str]
 
     def __init__(
-        self, name: str, project: str, rate_limit_per_minute: int, after: Sequence[pulumi.Resource] = (), opts: Optional[pulumi.ResourceOptions] = None
+        self,
+        name: str,
+        project: str,
+        rate_limit_per_minute: int,
+        after: Sequence[pulumi.Resource] = (),
+        opts: Optional[pulumi.ResourceOptions] = None,
     ):
         super().__init__("lago:gcp:Armor", name, None, opts)
         rules = [
@@ -65,19 +70,25 @@ class LagoArmor(pulumi.ComponentResource):
                 priority=RATE_LIMIT_PRIORITY,
                 action="throttle",
                 description="per-address rate limit",
-                match=gcp.compute.SecurityPolicyRuleMatchArgs(versioned_expr="SRC_IPS_V1", config=gcp.compute.SecurityPolicyRuleMatchConfigArgs(src_ip_ranges=["*"])),
+                match=gcp.compute.SecurityPolicyRuleMatchArgs(
+                    versioned_expr="SRC_IPS_V1", config=gcp.compute.SecurityPolicyRuleMatchConfigArgs(src_ip_ranges=["*"])
+                ),
                 rate_limit_options=gcp.compute.SecurityPolicyRuleRateLimitOptionsArgs(
                     conform_action="allow",
                     exceed_action="deny(429)",
                     enforce_on_key="IP",
-                    rate_limit_threshold=gcp.compute.SecurityPolicyRuleRateLimitOptionsRateLimitThresholdArgs(count=rate_limit_per_minute, interval_sec=60),
+                    rate_limit_threshold=gcp.compute.SecurityPolicyRuleRateLimitOptionsRateLimitThresholdArgs(
+                        count=rate_limit_per_minute, interval_sec=60
+                    ),
                 ),
             ),
             gcp.compute.SecurityPolicyRuleArgs(
                 priority=DEFAULT_PRIORITY,
                 action="allow",
                 description="default: allow",
-                match=gcp.compute.SecurityPolicyRuleMatchArgs(versioned_expr="SRC_IPS_V1", config=gcp.compute.SecurityPolicyRuleMatchConfigArgs(src_ip_ranges=["*"])),
+                match=gcp.compute.SecurityPolicyRuleMatchArgs(
+                    versioned_expr="SRC_IPS_V1", config=gcp.compute.SecurityPolicyRuleMatchConfigArgs(src_ip_ranges=["*"])
+                ),
             ),
         ]
         policy = gcp.compute.SecurityPolicy(

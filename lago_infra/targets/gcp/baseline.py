@@ -87,7 +87,12 @@ class GcpBaseline(pulumi.ComponentResource):
             # The _Default bucket cannot be created or deleted: this adopts it and sets its
             # retention; destroying the stack leaves the bucket as it is.
             gcp.logging.ProjectBucketConfig(
-                f"{name}-log-retention", project=project, location="global", bucket_id="_Default", retention_days=settings.log_retention_days, opts=project_wide
+                f"{name}-log-retention",
+                project=project,
+                location="global",
+                bucket_id="_Default",
+                retention_days=settings.log_retention_days,
+                opts=project_wide,
             )
 
     def watch(self, signals: GcpSignals) -> None:
@@ -95,6 +100,12 @@ class GcpBaseline(pulumi.ComponentResource):
         s = self._settings
         if s.alarms or s.dashboard:
             LagoMonitoring(
-                f"{self._name}-monitoring", self._alerts, signals, alarms=s.alarms, dashboard=s.dashboard, after=self._after, opts=self._child
+                f"{self._name}-monitoring",
+                self._alerts,
+                signals,
+                alarms=s.alarms,
+                dashboard=s.dashboard,
+                after=self._after,
+                opts=self._child,
             )
         self.register_outputs({"kms_key_name": self.kms_key_name})

@@ -10,7 +10,16 @@ from pydantic import SecretStr
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import VERIFYING_SSL_MODES, DatabaseEndpoint, Endpoints, GcsStorage, LagoDeployment, RedisEndpoint, brought_storage, database_ssl_mode
+from ...lago.environment import (
+    VERIFYING_SSL_MODES,
+    DatabaseEndpoint,
+    Endpoints,
+    GcsStorage,
+    LagoDeployment,
+    RedisEndpoint,
+    brought_storage,
+    database_ssl_mode,
+)
 from ...lago.roles import PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, shared_secrets, target_init
@@ -66,7 +75,9 @@ def _brought_redis(brought: ExistingRedis) -> RedisEndpoint:
     port = brought.port or limits.REDIS_PORT[brought.tls]
     # A stack file's secure: value (SecretStr) or a program's secret Output (settings.BroughtSecret).
     auth = brought.auth.get_secret_value() if isinstance(brought.auth, SecretStr) else brought.auth
-    return RedisEndpoint(host=brought.host, port=port, tls=brought.tls, verifiable_tls=False, password=None if auth is None else pulumi.Output.secret(auth))
+    return RedisEndpoint(
+        host=brought.host, port=port, tls=brought.tls, verifiable_tls=False, password=None if auth is None else pulumi.Output.secret(auth)
+    )
 
 
 class LagoGcp(LagoTarget):
@@ -139,7 +150,9 @@ class LagoGcp(LagoTarget):
             config = pulumi.Config("gcp")
             given_project, given_region = config.get("project"), config.get("region")
         # Before anything is registered: a refused setting creates nothing.
-        placement = preflight.check(settings, given_project, given_region, explicit_provider=provider is not None, name=name, name_key=name_key(settings, name))
+        placement = preflight.check(
+            settings, given_project, given_region, explicit_provider=provider is not None, name=name, name_key=name_key(settings, name)
+        )
         project, region = placement.project, placement.region
         super().__init__("lago:gcp:LagoGcp", name, component_props(settings), opts)
         managed = settings.runtime == "managed"
@@ -158,8 +171,15 @@ class LagoGcp(LagoTarget):
         domain = settings.domain
         # First: the CMEK key and armor policy the data services and the edge are created with.
         baseline = GcpBaseline(
-            f"{name}-baseline", g.baseline, settings.alerts, settings.protection, project, region,
-            load_balancer=managed and domain is not None, after=enabled, opts=child,
+            f"{name}-baseline",
+            g.baseline,
+            settings.alerts,
+            settings.protection,
+            project,
+            region,
+            load_balancer=managed and domain is not None,
+            after=enabled,
+            opts=child,
         )
         if not managed and g.network.existing is None:
             pulumi.log.warn(ISOLATED_NETWORK, resource=self)
@@ -170,7 +190,13 @@ class LagoGcp(LagoTarget):
         db = LagoDatabase(
             f"{name}-db",
             DatabaseArgs(
-                keyed, settings.database, g.database, settings.protection, labels, extra_flags=baseline.sql_flags, encryption_key_name=baseline.kms_key_name
+                keyed,
+                settings.database,
+                g.database,
+                settings.protection,
+                labels,
+                extra_flags=baseline.sql_flags,
+                encryption_key_name=baseline.kms_key_name,
             ),
             opts=child,
         )
@@ -182,8 +208,18 @@ class LagoGcp(LagoTarget):
         storage = LagoStorage(
             f"{name}-files",
             StorageArgs(
-                project, region, g.storage, protect, ids["backend"], bucket_name(project, name), labels, [*enabled, *baseline.key_ready], baseline.kms_key_name,
-                display_name="Lago backend (Cloud Run): secrets and the bucket" if managed else "Lago backend (the platform's runtime): secrets and the bucket",
+                project,
+                region,
+                g.storage,
+                protect,
+                ids["backend"],
+                bucket_name(project, name),
+                labels,
+                [*enabled, *baseline.key_ready],
+                baseline.kms_key_name,
+                display_name="Lago backend (Cloud Run): secrets and the bucket"
+                if managed
+                else "Lago backend (the platform's runtime): secrets and the bucket",
                 existing_bucket=g.storage.existing,
                 existing_account=brought.backend,
                 gcs=brought_store is None,
@@ -194,13 +230,16 @@ class LagoGcp(LagoTarget):
         # invoice HTML need no secret and no bucket. The platform's runtime picks its own.
         accounts: dict[str, pulumi.Input[str]] = {"backend": storage.service_account_email}
         for role in ("front", "pdf") if managed else ():
-            accounts[role] = getattr(brought, role) or gcp.serviceaccount.Account(
-                f"{name}-{role}-identity",
-                account_id=ids[role],
-                project=project,
-                display_name=f"Lago {role} (Cloud Run, no grants)",
-                opts=after_apis,
-            ).email
+            accounts[role] = (
+                getattr(brought, role)
+                or gcp.serviceaccount.Account(
+                    f"{name}-{role}-identity",
+                    account_id=ids[role],
+                    project=project,
+                    display_name=f"Lago {role} (Cloud Run, no grants)",
+                    opts=after_apis,
+                ).email
+            )
         secrets = LagoSecrets(f"{name}-secrets", settings.secrets, opts=child, protect=settings.protection.protect)
 
         service_names = {role: f"{name}-{role}" for role in HTTP_ROLES}
@@ -224,11 +263,18 @@ class LagoGcp(LagoTarget):
         ca_bundle = (settings.database.ssl_root_cert or db.server_ca) if sslmode in VERIFYING_SSL_MODES else None
         endpoints = Endpoints(
             database=DatabaseEndpoint(
-                host=db.host, port=5432, user=db.user, password=db.password, name=settings.database.name, sslmode=sslmode, ca_bundle=ca_bundle
+                host=db.host,
+                port=5432,
+                user=db.user,
+                password=db.password,
+                name=settings.database.name,
+                sslmode=sslmode,
+                ca_bundle=ca_bundle,
             ),
             queue=queue,
             cache=cache,
-            storage=brought_store or GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
+            storage=brought_store
+            or GcsStorage(project=project, bucket=storage.bucket, iam=True, service_account_email=storage.service_account_email),
             api_url=api_url,
             front_url=front_url,
             pdf_url=pdf_url,
@@ -288,7 +334,15 @@ class LagoGcp(LagoTarget):
                 edge = LagoEdge(
                     f"{name}-edge",
                     EdgeArgs(
-                        project, region, domain, self._services["front"].name, self._services["api"].name, labels, g.edge, enabled, baseline.security_policy
+                        project,
+                        region,
+                        domain,
+                        self._services["front"].name,
+                        self._services["api"].name,
+                        labels,
+                        g.edge,
+                        enabled,
+                        baseline.security_policy,
                     ),
                     opts=child,
                 )
@@ -299,10 +353,14 @@ class LagoGcp(LagoTarget):
             GcpSignals(
                 project=project,
                 services=service_names if managed else {},
-                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names} if managed else {},
+                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names}
+                if managed
+                else {},
                 database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
                 # A brought instance's size is the platform's: no connections threshold from a tier.
-                database_max_connections=limits.cloud_sql_max_connections(g.database.tier, g.database.max_connections) if g.database.existing is None else None,
+                database_max_connections=limits.cloud_sql_max_connections(g.database.tier, g.database.max_connections)
+                if g.database.existing is None
+                else None,
                 redis=redis_ids,
                 endpoints={"front": (domain.app, "/"), "api": (domain.api, "/ready")} if domain and managed else {},
             )
@@ -372,7 +430,13 @@ class LagoGcp(LagoTarget):
         return {**self._outputs, "target": "gcp"}
 
     def _redis(
-        self, name: str, settings: LagoSettings, keyed: Placement, where: Placement, labels: dict[str, str], kms_key_name: Optional[pulumi.Input[str]]
+        self,
+        name: str,
+        settings: LagoSettings,
+        keyed: Placement,
+        where: Placement,
+        labels: dict[str, str],
+        kms_key_name: Optional[pulumi.Input[str]],
     ) -> tuple[RedisEndpoint, Optional[RedisEndpoint], Optional[RedisEndpoint], list[GcpRedis]]:
         """The queue, the separate cache (or None), ActionCable's (None: the queue's) and what
         the alerts watch: Memorystore instances created here, or the platform's as they are."""
@@ -386,8 +450,17 @@ class LagoGcp(LagoTarget):
         def redis(suffix: str, purpose: str, tier: str, memory: int, eviction: str, holds_data: bool = True, tls: bool = True) -> LagoRedis:
             # The stack key encrypts what holds data; the cable Redis holds only broadcasts.
             args = RedisArgs(
-                purpose, keyed if holds_data else where, tier, g.redis.version, memory, eviction, settings.protection.protect and holds_data, labels,
-                persistent=eviction == "noeviction", tls=tls, customer_managed_key=kms_key_name if holds_data else None,
+                purpose,
+                keyed if holds_data else where,
+                tier,
+                g.redis.version,
+                memory,
+                eviction,
+                settings.protection.protect and holds_data,
+                labels,
+                persistent=eviction == "noeviction",
+                tls=tls,
+                customer_managed_key=kms_key_name if holds_data else None,
             )
             return LagoRedis(f"{name}-{suffix}", args, opts=pulumi.ResourceOptions(parent=self))
 
@@ -417,7 +490,9 @@ class LagoGcp(LagoTarget):
         brought = settings.gcp.service_accounts
         crossing: dict[str, pulumi.Input[str]] = dict(preflight.cross_project_accounts(settings, project))
         if brought.cross_project:
-            crossing.update({group: email for group in ("backend", "front", "pdf") if isinstance(email := getattr(brought, group), pulumi.Output)})
+            crossing.update(
+                {group: email for group in ("backend", "front", "pdf") if isinstance(email := getattr(brought, group), pulumi.Output)}
+            )
         if not crossing:
             return []
         # Created on a fresh project (the same ServiceIdentity as the CMEK agents).

@@ -99,7 +99,9 @@ class LagoDatabase(pulumi.ComponentResource):
         # instance it lists: its name is known before it exists, and a preview that creates it
         # leaves the invoke (and so the CA) unknown rather than asking for an instance not there.
         self.server_ca = gcp.sql.get_ca_certs_output(
-            instance=instance_name, project=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[instance] if existing is None else after)
+            instance=instance_name,
+            project=project,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[instance] if existing is None else after),
         ).certs.apply(lambda certs: "".join(c.cert.strip() + "\n" for c in certs))
         self.ready = [database, user]
         self.register_outputs({"host": self.host, "connection_name": self.connection_name})
@@ -151,7 +153,8 @@ def _instance(name: str, args: DatabaseArgs, parent: pulumi.Resource) -> gcp.sql
             ),
             final_backup_config=final_backup,
             database_flags=[
-                gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v) for k, v in {**flags(s, db.name), **dict(args.extra_flags)}.items()
+                gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=k, value=v)
+                for k, v in {**flags(s, db.name), **dict(args.extra_flags)}.items()
             ],
             user_labels=dict(args.labels),
             maintenance_window=(

@@ -90,7 +90,9 @@ class LagoEdge(pulumi.ComponentResource):
                     route_rules=[
                         gcp.compute.URLMapPathMatcherRouteRuleArgs(
                             priority=1,
-                            match_rules=[gcp.compute.URLMapPathMatcherRouteRuleMatchRuleArgs(prefix_match=path) for path in PRIVATE_API_PATHS],
+                            match_rules=[
+                                gcp.compute.URLMapPathMatcherRouteRuleMatchRuleArgs(prefix_match=path) for path in PRIVATE_API_PATHS
+                            ],
                             service=api.id,
                             route_action=gcp.compute.URLMapPathMatcherRouteRuleRouteActionArgs(
                                 fault_injection_policy=gcp.compute.URLMapPathMatcherRouteRuleRouteActionFaultInjectionPolicyArgs(

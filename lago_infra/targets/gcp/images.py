@@ -62,7 +62,9 @@ class LagoImages(pulumi.ComponentResource):
             if settings.docker_hub is not None:
                 hub = settings.docker_hub
                 # Artifact Registry reads the token as its service agent (created on a fresh project).
-                agent = gcp.projects.ServiceIdentity(f"{name}-agent", project=project, service="artifactregistry.googleapis.com", opts=child)
+                agent = gcp.projects.ServiceIdentity(
+                    f"{name}-agent", project=project, service="artifactregistry.googleapis.com", opts=child
+                )
                 secret = pulumi.Output.from_input(hub.password_secret_version).apply(lambda v: v.rsplit("/versions/", 1)[0])
                 gcp.secretmanager.SecretIamMember(
                     f"{name}-agent-reads-token",
@@ -87,7 +89,9 @@ class LagoImages(pulumi.ComponentResource):
                 labels=labels,
                 remote_repository_config=gcp.artifactregistry.RepositoryRemoteRepositoryConfigArgs(
                     description="Docker Hub",
-                    docker_repository=gcp.artifactregistry.RepositoryRemoteRepositoryConfigDockerRepositoryArgs(public_repository="DOCKER_HUB"),
+                    docker_repository=gcp.artifactregistry.RepositoryRemoteRepositoryConfigDockerRepositoryArgs(
+                        public_repository="DOCKER_HUB"
+                    ),
                     upstream_credentials=credentials,
                 ),
                 opts=child,

@@ -54,7 +54,9 @@ class StackCryptoKey(pulumi.ComponentResource):
         super().__init__("lago:gcp:StackCryptoKey", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, depends_on=list(after))
         suffix = random.RandomId(f"{name}-ring-suffix", byte_length=3, opts=child)
-        ring = gcp.kms.KeyRing(f"{name}-ring", name=pulumi.Output.concat(name, "-", suffix.hex), project=project, location=region, opts=child)
+        ring = gcp.kms.KeyRing(
+            f"{name}-ring", name=pulumi.Output.concat(name, "-", suffix.hex), project=project, location=region, opts=child
+        )
         key = gcp.kms.CryptoKey(
             f"{name}",
             name=f"{name}-data",
@@ -67,8 +69,12 @@ class StackCryptoKey(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=protect),
         )
         agents = {
-            "cloudsql": gcp.projects.ServiceIdentity(f"{name}-sql-agent", project=project, service="sqladmin.googleapis.com", opts=child).email,
-            "secretmanager": gcp.projects.ServiceIdentity(f"{name}-sm-agent", project=project, service="secretmanager.googleapis.com", opts=child).email,
+            "cloudsql": gcp.projects.ServiceIdentity(
+                f"{name}-sql-agent", project=project, service="sqladmin.googleapis.com", opts=child
+            ).email,
+            "secretmanager": gcp.projects.ServiceIdentity(
+                f"{name}-sm-agent", project=project, service="secretmanager.googleapis.com", opts=child
+            ).email,
             "redis": gcp.projects.ServiceIdentity(f"{name}-redis-agent", project=project, service="redis.googleapis.com", opts=child).email,
             # Read (and so created) once the Cloud Storage API is on.
             "storage": gcp.storage.get_project_service_account_output(

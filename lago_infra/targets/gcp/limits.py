@@ -151,10 +151,7 @@ def run_size_problem(cpu: float, memory: int) -> Optional[str]:
     fits = [c for c, (lo, hi) in sorted(RUN_MEMORY_MIB.items()) if lo <= memory <= hi]
     other = f" or set cpu to {fits[0]}" if fits else ""
     shown = f"{cpu} vCPU (run as {vcpu})" if vcpu != cpu else f"{vcpu} vCPU"
-    return (
-        f"Cloud Run gives {shown} between {low} and {high} MiB of memory, not {memory}. "
-        f"Fix: set memory between {low} and {high}{other}"
-    )
+    return f"Cloud Run gives {shown} between {low} and {high} MiB of memory, not {memory}. Fix: set memory between {low} and {high}{other}"
 
 
 #: Requests one instance may serve at once: 1-1000 (pulumi-gcp cloudrunv2 ServiceTemplateArgs
@@ -301,6 +298,7 @@ def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Op
         return configured
     gib = sql_tier_memory_gib(tier)
     return None if gib is None else next(n for floor, n in SQL_DEFAULT_MAX_CONNECTIONS if gib >= floor)
+
 
 # -- Memorystore -----------------------------------------------------------------------------------
 

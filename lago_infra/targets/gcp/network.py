@@ -86,7 +86,9 @@ class LagoNetwork(pulumi.ComponentResource):
             private_ip_google_access=True,
             # Production baseline, CIS Google Cloud 3.8: every 5 s, all flows, all metadata.
             log_config=(
-                gcp.compute.SubnetworkLogConfigArgs(aggregation_interval="INTERVAL_5_SEC", flow_sampling=1.0, metadata="INCLUDE_ALL_METADATA")
+                gcp.compute.SubnetworkLogConfigArgs(
+                    aggregation_interval="INTERVAL_5_SEC", flow_sampling=1.0, metadata="INCLUDE_ALL_METADATA"
+                )
                 if args.flow_logs
                 else None
             ),

@@ -125,7 +125,12 @@ class LagoMonitoring(pulumi.ComponentResource):
     def _channels(self, alerts: Alerts) -> list[pulumi.Output[str]]:
         out = [
             gcp.monitoring.NotificationChannel(
-                f"{self._name}-email-{i}", project=self._project, type="email", display_name=f"Lago {self._name}: {email}", labels={"email_address": email}, opts=self._child
+                f"{self._name}-email-{i}",
+                project=self._project,
+                type="email",
+                display_name=f"Lago {self._name}: {email}",
+                labels={"email_address": email},
+                opts=self._child,
             ).name
             for i, email in enumerate(alerts.emails)
         ]
@@ -158,7 +163,9 @@ class LagoMonitoring(pulumi.ComponentResource):
                 timeout="10s",
                 period="300s",
                 http_check=gcp.monitoring.UptimeCheckConfigHttpCheckArgs(path=path, port=443, use_ssl=True, validate_ssl=True),
-                monitored_resource=gcp.monitoring.UptimeCheckConfigMonitoredResourceArgs(type="uptime_url", labels={"project_id": self._project, "host": host}),
+                monitored_resource=gcp.monitoring.UptimeCheckConfigMonitoredResourceArgs(
+                    type="uptime_url", labels={"project_id": self._project, "host": host}
+                ),
                 opts=self._child,
             )
             checks[role] = (host, check.uptime_check_id)
@@ -168,41 +175,105 @@ class LagoMonitoring(pulumi.ComponentResource):
         t = alerts.thresholds
         # Cloud Run's signals exist only where the target runs the roles (lago:runtime: managed).
         specs = self._run_specs(t, s) if s.services else []
-        db = pulumi.Output.from_input(s.database_id).apply(lambda i: f'resource.type="cloudsql_database" AND resource.labels.database_id={_q(i)}')
+        db = pulumi.Output.from_input(s.database_id).apply(
+            lambda i: f'resource.type="cloudsql_database" AND resource.labels.database_id={_q(i)}'
+        )
         specs += [
-            _Policy("database-cpu", f"database CPU above {t.database_cpu_percent:g} % for 15 minutes", db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/cpu/utilization" AND {f}'),
-                    t.database_cpu_percent / 100, duration=900),
-            _Policy("database-disk", f"database disk more than {100 - t.database_free_storage_percent:g} % full", db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/disk/utilization" AND {f}'),
-                    1 - t.database_free_storage_percent / 100, duration=600),
+            _Policy(
+                "database-cpu",
+                f"database CPU above {t.database_cpu_percent:g} % for 15 minutes",
+                db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/cpu/utilization" AND {f}'),
+                t.database_cpu_percent / 100,
+                duration=900,
+            ),
+            _Policy(
+                "database-disk",
+                f"database disk more than {100 - t.database_free_storage_percent:g} % full",
+                db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/disk/utilization" AND {f}'),
+                1 - t.database_free_storage_percent / 100,
+                duration=600,
+            ),
         ]
         if s.database_max_connections:
             limit = round(s.database_max_connections * t.database_connections_percent / 100)
-            specs.append(_Policy("database-connections", f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
-                                 db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/postgresql/num_backends" AND {f}'), limit, reducer="REDUCE_SUM"))
+            specs.append(
+                _Policy(
+                    "database-connections",
+                    f"database connections above {t.database_connections_percent:g} % of max_connections ({s.database_max_connections})",
+                    db.apply(lambda f: f'metric.type="cloudsql.googleapis.com/database/postgresql/num_backends" AND {f}'),
+                    limit,
+                    reducer="REDUCE_SUM",
+                )
+            )
         for r in s.redis:
-            inst = pulumi.Output.from_input(r.instance_id).apply(lambda i: f'resource.type="redis_instance" AND resource.labels.instance_id={_q(i)}')
+            inst = pulumi.Output.from_input(r.instance_id).apply(
+                lambda i: f'resource.type="redis_instance" AND resource.labels.instance_id={_q(i)}'
+            )
 
             def on(metric: str, inst=inst) -> pulumi.Output[str]:
                 return inst.apply(lambda f: f'metric.type="redis.googleapis.com/{metric}" AND {f}')
 
             specs += [
-                _Policy(f"redis-{r.label}-memory", f"Redis {r.label} memory above {t.redis_memory_percent:g} % of maxmemory" + (" (the Sidekiq queue is backing up)" if r.queue else ""),
-                        on("stats/memory/usage_ratio"), t.redis_memory_percent / 100),
-                _Policy(f"redis-{r.label}-connections", f"Redis {r.label} above {t.redis_connections} client connections", on("clients/connected"), t.redis_connections),
+                _Policy(
+                    f"redis-{r.label}-memory",
+                    f"Redis {r.label} memory above {t.redis_memory_percent:g} % of maxmemory"
+                    + (" (the Sidekiq queue is backing up)" if r.queue else ""),
+                    on("stats/memory/usage_ratio"),
+                    t.redis_memory_percent / 100,
+                ),
+                _Policy(
+                    f"redis-{r.label}-connections",
+                    f"Redis {r.label} above {t.redis_connections} client connections",
+                    on("clients/connected"),
+                    t.redis_connections,
+                ),
             ]
             if r.queue:
-                specs.append(_Policy(f"redis-{r.label}-evictions", "the Sidekiq queue Redis evicted keys: jobs are being lost", on("stats/evicted_keys"), 0, aligner="ALIGN_DELTA", duration=0))
+                specs.append(
+                    _Policy(
+                        f"redis-{r.label}-evictions",
+                        "the Sidekiq queue Redis evicted keys: jobs are being lost",
+                        on("stats/evicted_keys"),
+                        0,
+                        aligner="ALIGN_DELTA",
+                        duration=0,
+                    )
+                )
             if r.high_availability:
-                specs.append(_Policy(f"redis-{r.label}-replica-lag", f"Redis {r.label} replica more than {t.redis_replica_lag_seconds:g} s behind", on("replication/master/slaves/lag"), t.redis_replica_lag_seconds, aligner="ALIGN_MAX"))
+                specs.append(
+                    _Policy(
+                        f"redis-{r.label}-replica-lag",
+                        f"Redis {r.label} replica more than {t.redis_replica_lag_seconds:g} s behind",
+                        on("replication/master/slaves/lag"),
+                        t.redis_replica_lag_seconds,
+                        aligner="ALIGN_MAX",
+                    )
+                )
         for role, (host, check_id) in uptime.items():
             check = check_id.apply(lambda c: f'resource.type="uptime_url" AND metric.labels.check_id={_q(c)}')
             specs += [
-                _Policy(f"{role}-uptime", f"{host} unreachable from outside (two or more checker regions failing)",
-                        check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND {f}'), 1,
-                        aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_COUNT_FALSE", duration=600, group_by=("resource.label.host",), alignment=1200),
-                _Policy(f"{role}-certificate", f"the certificate of {host} expires in fewer than {t.certificate_days} days (Google renews managed certificates itself: renewal is failing)",
-                        check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" AND {f}'), t.certificate_days,
-                        comparison="COMPARISON_LT", aligner="ALIGN_NEXT_OLDER", reducer="REDUCE_MIN", duration=600, alignment=1200),
+                _Policy(
+                    f"{role}-uptime",
+                    f"{host} unreachable from outside (two or more checker regions failing)",
+                    check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND {f}'),
+                    1,
+                    aligner="ALIGN_NEXT_OLDER",
+                    reducer="REDUCE_COUNT_FALSE",
+                    duration=600,
+                    group_by=("resource.label.host",),
+                    alignment=1200,
+                ),
+                _Policy(
+                    f"{role}-certificate",
+                    f"the certificate of {host} expires in fewer than {t.certificate_days} days (Google renews managed certificates itself: renewal is failing)",
+                    check.apply(lambda f: f'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" AND {f}'),
+                    t.certificate_days,
+                    comparison="COMPARISON_LT",
+                    aligner="ALIGN_NEXT_OLDER",
+                    reducer="REDUCE_MIN",
+                    duration=600,
+                    alignment=1200,
+                ),
             ]
         return specs
 
@@ -211,44 +282,89 @@ class LagoMonitoring(pulumi.ComponentResource):
         api = f'resource.type="cloud_run_revision" AND resource.labels.service_name={_q(s.services["api"])}'
         requests = f'metric.type="run.googleapis.com/request_count" AND {api}'
         specs = [
-            _Policy("api-5xx-rate", f"more than {t.api_error_percent:g} % of api requests answered 5xx, minute after minute for 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
-                    f'{requests} AND metric.labels.response_code_class="5xx"', t.api_error_percent / 100, aligner="ALIGN_RATE", reducer="REDUCE_SUM", denominator=requests),
-            _Policy("api-latency-p99", f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
-                    f'metric.type="run.googleapis.com/request_latencies" AND {api}', t.api_latency_p99_seconds * 1000, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX"),
+            _Policy(
+                "api-5xx-rate",
+                f"more than {t.api_error_percent:g} % of api requests answered 5xx, minute after minute for 5 minutes (lago:alerts.thresholds.apiErrorPercent)",
+                f'{requests} AND metric.labels.response_code_class="5xx"',
+                t.api_error_percent / 100,
+                aligner="ALIGN_RATE",
+                reducer="REDUCE_SUM",
+                denominator=requests,
+            ),
+            _Policy(
+                "api-latency-p99",
+                f"p99 api response time above {t.api_latency_p99_seconds:g} s for 5 minutes",
+                f'metric.type="run.googleapis.com/request_latencies" AND {api}',
+                t.api_latency_p99_seconds * 1000,
+                aligner="ALIGN_PERCENTILE_99",
+                reducer="REDUCE_MAX",
+            ),
         ]
         pools = " OR ".join(_q(n) for n in s.worker_pools.values())
         services = " OR ".join(_q(n) for n in s.services.values())
-        specs.append(_Policy(
-            "crashes", "a Lago container exited or failed its probes (Cloud Run system log)",
-            f'log_id("run.googleapis.com/varlog/system") AND severity>=ERROR AND ((resource.type="cloud_run_revision" AND resource.labels.service_name=({services})) '
-            f'OR (resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name=({pools})))',
-            kind="log",
-        ))
+        specs.append(
+            _Policy(
+                "crashes",
+                "a Lago container exited or failed its probes (Cloud Run system log)",
+                f'log_id("run.googleapis.com/varlog/system") AND severity>=ERROR AND ((resource.type="cloud_run_revision" AND resource.labels.service_name=({services})) '
+                f'OR (resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name=({pools})))',
+                kind="log",
+            )
+        )
         if "clock" in s.worker_pools:
-            specs.append(_Policy("clock-not-running", "no clock instance for 10 minutes: billing and other scheduled jobs stop",
-                                 f'metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])}',
-                                 kind="absent", duration=600, reducer="REDUCE_SUM"))
+            specs.append(
+                _Policy(
+                    "clock-not-running",
+                    "no clock instance for 10 minutes: billing and other scheduled jobs stop",
+                    f'metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name={_q(s.worker_pools["clock"])}',
+                    kind="absent",
+                    duration=600,
+                    reducer="REDUCE_SUM",
+                )
+            )
         if self._clock_runs is not None:
-            specs.append(_Policy("clock-silent", "the clock ran no job for 15 minutes: it is stuck or stopped, and billing and other scheduled jobs with it",
-                                 self._clock_runs.name.apply(lambda m: f'metric.type="logging.googleapis.com/user/{m}" AND resource.type="cloud_run_worker_pool"'),
-                                 kind="absent", duration=900, reducer="REDUCE_SUM"))
+            specs.append(
+                _Policy(
+                    "clock-silent",
+                    "the clock ran no job for 15 minutes: it is stuck or stopped, and billing and other scheduled jobs with it",
+                    self._clock_runs.name.apply(
+                        lambda m: f'metric.type="logging.googleapis.com/user/{m}" AND resource.type="cloud_run_worker_pool"'
+                    ),
+                    kind="absent",
+                    duration=900,
+                    reducer="REDUCE_SUM",
+                )
+            )
         return specs
 
     def _policy(self, p: _Policy) -> gcp.monitoring.AlertPolicy:
         C = gcp.monitoring
         aggregation = C.AlertPolicyConditionConditionThresholdAggregationArgs(
-            alignment_period=f"{p.alignment}s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer, group_by_fields=list(p.group_by) or None
+            alignment_period=f"{p.alignment}s",
+            per_series_aligner=p.aligner,
+            cross_series_reducer=p.reducer,
+            group_by_fields=list(p.group_by) or None,
         )
         strategy = None
         if p.kind == "log":
-            condition = C.AlertPolicyConditionArgs(display_name=p.label, condition_matched_log=C.AlertPolicyConditionConditionMatchedLogArgs(filter=p.filter))
+            condition = C.AlertPolicyConditionArgs(
+                display_name=p.label, condition_matched_log=C.AlertPolicyConditionConditionMatchedLogArgs(filter=p.filter)
+            )
             # Required for log conditions; a crash loop sends one notification per 5 minutes.
-            strategy = C.AlertPolicyAlertStrategyArgs(notification_rate_limit=C.AlertPolicyAlertStrategyNotificationRateLimitArgs(period="300s"), auto_close="1800s")
+            strategy = C.AlertPolicyAlertStrategyArgs(
+                notification_rate_limit=C.AlertPolicyAlertStrategyNotificationRateLimitArgs(period="300s"), auto_close="1800s"
+            )
         elif p.kind == "absent":
             condition = C.AlertPolicyConditionArgs(
                 display_name=p.label,
                 condition_absent=C.AlertPolicyConditionConditionAbsentArgs(
-                    filter=p.filter, duration=f"{p.duration}s", aggregations=[C.AlertPolicyConditionConditionAbsentAggregationArgs(alignment_period="60s", per_series_aligner="ALIGN_MEAN", cross_series_reducer=p.reducer)]
+                    filter=p.filter,
+                    duration=f"{p.duration}s",
+                    aggregations=[
+                        C.AlertPolicyConditionConditionAbsentAggregationArgs(
+                            alignment_period="60s", per_series_aligner="ALIGN_MEAN", cross_series_reducer=p.reducer
+                        )
+                    ],
                 ),
             )
         else:
@@ -262,7 +378,13 @@ class LagoMonitoring(pulumi.ComponentResource):
                     duration=f"{p.duration}s",
                     aggregations=[aggregation],
                     denominator_filter=p.denominator,
-                    denominator_aggregations=[C.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs(alignment_period=f"{p.alignment}s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer)] if ratio else None,
+                    denominator_aggregations=[
+                        C.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs(
+                            alignment_period=f"{p.alignment}s", per_series_aligner=p.aligner, cross_series_reducer=p.reducer
+                        )
+                    ]
+                    if ratio
+                    else None,
                 ),
             )
         return C.AlertPolicy(
@@ -281,13 +403,34 @@ class LagoMonitoring(pulumi.ComponentResource):
         def tiles(filters: list[str]) -> str:
             out = []
             for i, (p, f) in enumerate(zip(specs, filters)):
-                out.append({
-                    "xPos": (i % 3) * 16, "yPos": (i // 3) * 16, "width": 16, "height": 16,
-                    "widget": {"title": p.label, "xyChart": {
-                        "dataSets": [{"timeSeriesQuery": {"timeSeriesFilter": {"filter": f, "aggregation": {"alignmentPeriod": f"{p.alignment}s", "perSeriesAligner": p.aligner, **({"crossSeriesReducer": p.reducer} if p.reducer else {})}}}}],
-                        "thresholds": [{"value": p.threshold}],
-                    }},
-                })
+                out.append(
+                    {
+                        "xPos": (i % 3) * 16,
+                        "yPos": (i // 3) * 16,
+                        "width": 16,
+                        "height": 16,
+                        "widget": {
+                            "title": p.label,
+                            "xyChart": {
+                                "dataSets": [
+                                    {
+                                        "timeSeriesQuery": {
+                                            "timeSeriesFilter": {
+                                                "filter": f,
+                                                "aggregation": {
+                                                    "alignmentPeriod": f"{p.alignment}s",
+                                                    "perSeriesAligner": p.aligner,
+                                                    **({"crossSeriesReducer": p.reducer} if p.reducer else {}),
+                                                },
+                                            }
+                                        }
+                                    }
+                                ],
+                                "thresholds": [{"value": p.threshold}],
+                            },
+                        },
+                    }
+                )
             return json.dumps(as_returned({"displayName": f"Lago {self._name}", "mosaicLayout": {"columns": 48, "tiles": out}}))
 
         body = pulumi.Output.all(*[p.filter for p in specs]).apply(tiles)

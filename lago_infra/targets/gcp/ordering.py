@@ -42,9 +42,15 @@ def _replicas_keyed(i: dict[str, Any]) -> bool:
 #: Resources encrypted with a customer-managed key, and the page that says the service agent
 #: must hold the key's encrypter/decrypter role before the resource is created.
 KEYED: tuple[tuple[Selector, str], ...] = (
-    (Selector(SQL_INSTANCE, lambda i: bool(i.get("encryptionKeyName")), "CMEK"), "https://cloud.google.com/sql/docs/postgres/configure-cmek"),
+    (
+        Selector(SQL_INSTANCE, lambda i: bool(i.get("encryptionKeyName")), "CMEK"),
+        "https://cloud.google.com/sql/docs/postgres/configure-cmek",
+    ),
     (Selector(REDIS, lambda i: bool(i.get("customerManagedKey")), "CMEK"), "https://cloud.google.com/memorystore/docs/redis/cmek"),
-    (Selector(BUCKET, lambda i: bool((i.get("encryption") or {}).get("defaultKmsKeyName")), "CMEK"), "https://cloud.google.com/storage/docs/encryption/using-customer-managed-keys"),
+    (
+        Selector(BUCKET, lambda i: bool((i.get("encryption") or {}).get("defaultKmsKeyName")), "CMEK"),
+        "https://cloud.google.com/storage/docs/encryption/using-customer-managed-keys",
+    ),
     (Selector(SECRET, _replicas_keyed, "CMEK"), "https://cloud.google.com/secret-manager/docs/cmek"),
 )
 
@@ -139,7 +145,9 @@ RULES: list[MustExistBefore] = [
     # Private services access: the peering before a private IP is taken from its range.
     MustExistBefore(
         Selector(CONNECTION),
-        Selector(SQL_INSTANCE, lambda i: bool(((i.get("settings") or {}).get("ipConfiguration") or {}).get("privateNetwork")), "private IP"),
+        Selector(
+            SQL_INSTANCE, lambda i: bool(((i.get("settings") or {}).get("ipConfiguration") or {}).get("privateNetwork")), "private IP"
+        ),
         "a Cloud SQL instance takes its private IP through the network's private services connection",
         "https://cloud.google.com/sql/docs/postgres/configure-private-services-access",
         via=NETWORK,

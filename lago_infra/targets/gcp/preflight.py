@@ -35,10 +35,30 @@ def _provider_value(override: Optional[str], provider: Optional[str], key: str, 
         return override, f"lago:gcp.{key}", []
     if explicit:
         if not provider:
-            return None, f"gcp:{key}", [Problem(f"gcp:{key}", f"the gcp.Provider given to LagoGcp has no {key}", f"pass {key}=... to that gcp.Provider (or set lago:gcp.{key})")]
+            return (
+                None,
+                f"gcp:{key}",
+                [
+                    Problem(
+                        f"gcp:{key}",
+                        f"the gcp.Provider given to LagoGcp has no {key}",
+                        f"pass {key}=... to that gcp.Provider (or set lago:gcp.{key})",
+                    )
+                ],
+            )
         return provider, f"gcp:{key} (of the gcp.Provider given to LagoGcp)", []
     if not provider:
-        return None, f"gcp:{key}", [Problem(f"gcp:{key}", f"no Google Cloud {key} is set", f"`pulumi config set gcp:{key} VALUE` (or lago:gcp.{key} to override it for Lago only)")]
+        return (
+            None,
+            f"gcp:{key}",
+            [
+                Problem(
+                    f"gcp:{key}",
+                    f"no Google Cloud {key} is set",
+                    f"`pulumi config set gcp:{key} VALUE` (or lago:gcp.{key} to override it for Lago only)",
+                )
+            ],
+        )
     return provider, f"gcp:{key}", []
 
 
@@ -150,7 +170,10 @@ def _brought_redis(settings: LagoSettings) -> Iterator[Problem]:
     if existing is None or existing.cache is None:
         return
     queue, cache = existing.queue, existing.cache
-    if isinstance(cache.host, str) and (cache.host, cache.port or limits.REDIS_PORT[cache.tls]) == (queue.host, queue.port or limits.REDIS_PORT[queue.tls]):
+    if isinstance(cache.host, str) and (cache.host, cache.port or limits.REDIS_PORT[cache.tls]) == (
+        queue.host,
+        queue.port or limits.REDIS_PORT[queue.tls],
+    ):
         yield Problem(
             "lago:gcp.redis.existing.cache",
             "is the queue's Redis: a separate cache evicts keys (allkeys-lru), and the queue must never",
@@ -169,7 +192,11 @@ def _brought(settings: LagoSettings) -> Iterator[Problem]:
             "give the cache Redis, or set lago:redis.separateCache to false (the cache then shares the queue Redis)",
         )
     if existing is not None and existing.cache is not None and not settings.redis.separate_cache:
-        yield Problem("lago:gcp.redis.existing.cache", "is set while lago:redis.separateCache is false", "set lago:redis.separateCache to true, or remove the cache Redis")
+        yield Problem(
+            "lago:gcp.redis.existing.cache",
+            "is set while lago:redis.separateCache is false",
+            "set lago:redis.separateCache to true, or remove the cache Redis",
+        )
     if settings.runtime != "external":
         return
     for key in ("front", "api"):
@@ -236,7 +263,12 @@ def _labels(tags: dict[str, str]) -> Iterator[Problem]:
 
 
 def placement_problems(
-    settings: LagoSettings, name: str, provider_project: Optional[str], provider_region: Optional[str], explicit_provider: bool = False, name_key: str = "lago:name"
+    settings: LagoSettings,
+    name: str,
+    provider_project: Optional[str],
+    provider_region: Optional[str],
+    explicit_provider: bool = False,
+    name_key: str = "lago:name",
 ) -> tuple[Optional[Placement], list[Problem]]:
     """The project and region everything goes to, and every problem with them and with the
     names derived from the component's ``name`` (``name_key`` is how the message names it)."""
@@ -252,7 +284,13 @@ def placement_problems(
         for kind, names in derived_names(name, project).items():
             for derived in names:
                 if problem := limits.name_problem(kind, derived):
-                    found.append(Problem(name_key, f"'{name}' gives a {kind.replace('_', ' ')} name Google refuses: {problem}", f"choose a shorter {'lago:name' if name_key == 'lago:name' else 'component name'}"))
+                    found.append(
+                        Problem(
+                            name_key,
+                            f"'{name}' gives a {kind.replace('_', ' ')} name Google refuses: {problem}",
+                            f"choose a shorter {'lago:name' if name_key == 'lago:name' else 'component name'}",
+                        )
+                    )
                     break
     if region is not None and not found:
         # The provider's region: known only now when the component was given its own provider.
@@ -261,10 +299,19 @@ def placement_problems(
     return placement, found
 
 
-def check(settings: LagoSettings, provider_project: Optional[str], provider_region: Optional[str], explicit_provider: bool = False, name: Optional[str] = None, name_key: str = "lago:name") -> Placement:
+def check(
+    settings: LagoSettings,
+    provider_project: Optional[str],
+    provider_region: Optional[str],
+    explicit_provider: bool = False,
+    name: Optional[str] = None,
+    name_key: str = "lago:name",
+) -> Placement:
     """``explicit_provider``: the project and region are those of a ``gcp.Provider`` the component
     was given, not the stack's ``gcp:`` config. Raises every problem at once as a ``SettingError``."""
-    placement, found = placement_problems(settings, settings.name if name is None else name, provider_project, provider_region, explicit_provider, name_key)
+    placement, found = placement_problems(
+        settings, settings.name if name is None else name, provider_project, provider_region, explicit_provider, name_key
+    )
     if found or placement is None:
         raise SettingError.of(found)
     return placement

@@ -68,9 +68,7 @@ class LagoRedis(pulumi.ComponentResource):
             redis_configs={"maxmemory-policy": args.eviction},
             customer_managed_key=args.customer_managed_key,
             persistence_config=(
-                gcp.redis.InstancePersistenceConfigArgs(persistence_mode="RDB", rdb_snapshot_period="ONE_HOUR")
-                if args.persistent
-                else None
+                gcp.redis.InstancePersistenceConfigArgs(persistence_mode="RDB", rdb_snapshot_period="ONE_HOUR") if args.persistent else None
             ),
             opts=pulumi.ResourceOptions(
                 parent=self,

@@ -81,7 +81,9 @@ def _replication(args: SecretStoreArgs) -> gcp.secretmanager.SecretReplicationAr
             replicas=[
                 gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(
                     location=args.region,
-                    customer_managed_encryption=gcp.secretmanager.SecretReplicationUserManagedReplicaCustomerManagedEncryptionArgs(kms_key_name=args.kms_key_name),
+                    customer_managed_encryption=gcp.secretmanager.SecretReplicationUserManagedReplicaCustomerManagedEncryptionArgs(
+                        kms_key_name=args.kms_key_name
+                    ),
                 )
             ]
         )

@@ -473,7 +473,12 @@ def worker_scaling(rd: RoleDeployment, autoscale: bool) -> Any:
 
 
 def worker_pool(
-    name: str, parent: pulumi.Resource, rd: RoleDeployment, ctx: RunContext, depends_on: Sequence[pulumi.Input[pulumi.Resource]], autoscale: bool
+    name: str,
+    parent: pulumi.Resource,
+    rd: RoleDeployment,
+    ctx: RunContext,
+    depends_on: Sequence[pulumi.Input[pulumi.Resource]],
+    autoscale: bool,
 ):
     """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock).
 

@@ -43,14 +43,18 @@ def _brought_secret(value: Any) -> Any:
     if isinstance(value, SecretStr):
         value = value.get_secret_value()
     if not isinstance(value, str) or not value:
-        raise ValueError("is not a secret value. Fix: set it with `pulumi config set --secret --path ...` (or, from Python, a pulumi.Output)")
+        raise ValueError(
+            "is not a secret value. Fix: set it with `pulumi config set --secret --path ...` (or, from Python, a pulumi.Output)"
+        )
     return SecretStr(value)
 
 
 #: A credential a user brings: a ``secure:`` value in a stack file, or a pulumi Output in Python.
 #: Declared a SecretStr (what the component schema and the secret checks recognise); the plain
 #: validator above admits exactly a SecretStr or a secret pulumi.Output.
-BroughtSecret = Annotated[SecretStr, PlainValidator(_brought_secret), WithJsonSchema({"type": "string", "format": "password", "writeOnly": True})]
+BroughtSecret = Annotated[
+    SecretStr, PlainValidator(_brought_secret), WithJsonSchema({"type": "string", "format": "password", "writeOnly": True})
+]
 
 
 class ExistingNetwork(Section):
@@ -273,7 +277,9 @@ class Images(Section):
     @model_validator(mode="after")
     def _cached(self) -> "Images":
         if not self.remote_repository and (self.docker_hub is not None or self.scan):
-            raise ValueError("dockerHub and scan serve the remote repository. Fix: set lago:gcp.images.remoteRepository to true, or remove them")
+            raise ValueError(
+                "dockerHub and scan serve the remote repository. Fix: set lago:gcp.images.remoteRepository to true, or remove them"
+            )
         return self
 
 
@@ -394,7 +400,15 @@ PRESETS: dict[str, dict[str, Any]] = {
         "redis": {"tier": "BASIC", "memorySizeGb": 1},
         "storage": {"versioning": False},
         "run": {"scaleToZero": True},
-        "baseline": {"alarms": False, "dashboard": False, "bucketAuditLogs": False, "flowLogs": False, "sqlLogging": False, "armor": False, "cmek": False},
+        "baseline": {
+            "alarms": False,
+            "dashboard": False,
+            "bucketAuditLogs": False,
+            "flowLogs": False,
+            "sqlLogging": False,
+            "armor": False,
+            "cmek": False,
+        },
     },
     "prod": {
         "database": {
@@ -417,7 +431,13 @@ PRESETS: dict[str, dict[str, Any]] = {
         "run": {"scaleToZero": False},
         "images": {"remoteRepository": True, "scan": True},
         "baseline": {
-            "alarms": True, "dashboard": True, "bucketAuditLogs": True, "flowLogs": True, "sqlLogging": True, "armor": True, "cmek": True,
+            "alarms": True,
+            "dashboard": True,
+            "bucketAuditLogs": True,
+            "flowLogs": True,
+            "sqlLogging": True,
+            "armor": True,
+            "cmek": True,
             # A year of logs: what audits of billing systems ask for.
             "logRetentionDays": 365,
         },

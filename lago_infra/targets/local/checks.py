@@ -38,7 +38,11 @@ def _images(settings: LagoSettings) -> Iterator[Problem]:
     version = settings.database.version
     for key, image in (("postgresImage", local.postgres_image), ("redisImage", local.redis_image)):
         if image is not None and image_tag(image) is None:
-            yield Problem(f"lago:local.{key}", f"'{image}' has no tag, so it would pull :latest, which moves", f"give the tag, e.g. {image}:{version}-alpine" if key == "postgresImage" else f"give the tag, e.g. {image}:7-alpine")
+            yield Problem(
+                f"lago:local.{key}",
+                f"'{image}' has no tag, so it would pull :latest, which moves",
+                f"give the tag, e.g. {image}:{version}-alpine" if key == "postgresImage" else f"give the tag, e.g. {image}:7-alpine",
+            )
     if local.postgres_image is None:
         return
     tag = image_tag(local.postgres_image)

@@ -12,7 +12,17 @@ import pulumi_random as random
 
 from ...config.model import LagoSettings
 from ...lago import urls
-from ...lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint, RoleDeployment, S3Storage, Storage, brought_storage
+from ...lago.environment import (
+    DatabaseEndpoint,
+    DiskStorage,
+    Endpoints,
+    LagoDeployment,
+    RedisEndpoint,
+    RoleDeployment,
+    S3Storage,
+    Storage,
+    brought_storage,
+)
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
 from ...secrets import LagoSecrets
 from ..base import LagoTarget, component_props, kill_grace, target_init
@@ -65,7 +75,9 @@ class LagoDocker(LagoTarget):
         self._images: dict[str, docker.RemoteImage] = {}
 
         if local.existing_network is None:
-            network_id: pulumi.Output[str] = docker.Network(f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._named()).id
+            network_id: pulumi.Output[str] = docker.Network(
+                f"{name}-network", name=f"{name}-network", driver="bridge", opts=self._named()
+            ).id
         else:
             network_id = pulumi.Output.from_input(local.existing_network)
         self._network_id = network_id
@@ -228,7 +240,12 @@ class LagoDocker(LagoTarget):
             envs=[pulumi.Output.concat(f"MC_HOST_{MINIO_ALIAS}=http://{MINIO_USER}:", password, f"@{host}:{port}")],
         )
         storage = S3Storage(
-            bucket=bucket, region=MINIO_REGION, endpoint=f"http://{host}:{port}", path_style=True, access_key_id=MINIO_USER, secret_access_key=password
+            bucket=bucket,
+            region=MINIO_REGION,
+            endpoint=f"http://{host}:{port}",
+            path_style=True,
+            access_key_id=MINIO_USER,
+            secret_access_key=password,
         )
         gate = made.exit_code.apply(lambda code: _require_success(code, "MinIO's bucket creation", "minio-bucket"))
         return _Files(storage, resources=[server, made], gates={"lago.storage": gate})
@@ -266,7 +283,11 @@ class LagoDocker(LagoTarget):
             volumes = [docker.ContainerVolumeArgs(volume_name=data.name, container_path="/data")]
         # The password reaches redis-server through the environment, not its command line, so
         # it never shows in `docker inspect` args or `ps`.
-        policy = f"--save '' --appendonly no --maxmemory {CACHE_MAXMEMORY} --maxmemory-policy allkeys-lru" if cache else "--appendonly yes --maxmemory-policy noeviction"
+        policy = (
+            f"--save '' --appendonly no --maxmemory {CACHE_MAXMEMORY} --maxmemory-policy allkeys-lru"
+            if cache
+            else "--appendonly yes --maxmemory-policy noeviction"
+        )
         serve = f'exec redis-server {policy} --requirepass "$REDIS_PASSWORD"'
         return self._data_service(
             name,
@@ -280,7 +301,9 @@ class LagoDocker(LagoTarget):
             volumes=volumes,
         )
 
-    def _data_service(self, name: str, image: str, aliases: list[str], *, health: list[str], start: str, wait_timeout: int, **args) -> docker.Container:
+    def _data_service(
+        self, name: str, image: str, aliases: list[str], *, health: list[str], start: str, wait_timeout: int, **args
+    ) -> docker.Container:
         """PostgreSQL, Redis or MinIO: on the network under ``aliases``, restarted unless stopped,
         waited for until healthy, and given ``DATA_STOP_GRACE_S`` to shut down cleanly when
         stopped or replaced (PostgreSQL's checkpoint, Redis writing out its append-only file: a
@@ -393,9 +416,7 @@ _HEALTH_INTERVAL = 10
 def _healthcheck(test: list[str], start: str, window: int = 50) -> docker.ContainerHealthcheckArgs:
     """Unhealthy after ``window`` seconds of consecutive failures."""
     retries = max(1, -(-window // _HEALTH_INTERVAL))
-    return docker.ContainerHealthcheckArgs(
-        tests=test, interval=f"{_HEALTH_INTERVAL}s", timeout="5s", retries=retries, start_period=start
-    )
+    return docker.ContainerHealthcheckArgs(tests=test, interval=f"{_HEALTH_INTERVAL}s", timeout="5s", retries=retries, start_period=start)
 
 
 def _require_success(code: Optional[int], what: str, container: str) -> str:
