@@ -344,6 +344,17 @@ def test_every_shipped_stack_passes_every_mandatory_rule(stack):
 
 
 @pytest.mark.parametrize(("example", "stack"), EXAMPLE_STACKS)
+def test_every_example_passes_every_mandatory_rule(example, stack):
+    """An example deploys as written: the guardrails a user runs on it find nothing mandatory."""
+    from lago_infra.policy import views_of_plan
+
+    from .conftest import example_plan
+
+    findings = [f for view in views_of_plan(example_plan(example, stack)) for f in evaluate(view) if f.mandatory]
+    assert findings == [], "\n".join(f"{f.rule} {f.resource}: {f.message}" for f in findings)
+
+
+@pytest.mark.parametrize(("example", "stack"), EXAMPLE_STACKS)
 def test_cloud_limits_hold_on_every_resource_of_every_example(example, stack):
     """The rules for what a cloud refuses or silently skips read every resource of a plan: the
     examples' own (a platform's Cloud SQL instance beside Lago's database) too."""

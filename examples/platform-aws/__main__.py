@@ -147,7 +147,7 @@ if runtime == "external":
     # for their role, and each role's image, command and environment (secrets as ARNs).
     pulumi.export("lago_clients_security_group", lago.clients_security_group_id)
     pulumi.export("lago_bucket_policy", lago.bucket_policy_arn)
-    pulumi.export("lago_secrets_policy", lago.secrets_policy_arn)
+    pulumi.export("lago_secrets_policy_arn", lago.secrets_policy_arn)
     pulumi.export("lago_role_environments", lago.role_environments)
 else:
     pulumi.export("lago_services", lago.service_names)
