@@ -80,3 +80,23 @@ def through_one_provider(plan: Plan, package: str, invokes: list[tuple[str, str]
     assert not strays, strays
     assert all(ref.startswith(reference) for _, ref in invokes), invokes
     return resources, {token for token, _ in invokes}
+
+
+def registration(
+    name: str, type_: str, deps: tuple[str, ...] = (), parent: str | None = None, provider: str = "p", **inputs
+) -> Registration:
+    """A recorded registration made by hand (URN = name), for checks that read plans."""
+    return Registration(
+        urn=name,
+        type=type_,
+        name=name,
+        parent=parent,
+        custom=True,
+        dependencies=list(deps),
+        protect=False,
+        retain_on_delete=False,
+        ignore_changes=[],
+        delete_before_replace=False,
+        provider=provider,
+        inputs=inputs,
+    )

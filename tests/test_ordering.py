@@ -10,23 +10,11 @@ from lago_infra.plan import ordering
 from lago_infra.plan.monitor import Registration
 
 from .conftest import EXAMPLE_STACKS, STACKS, example_plan, stack_plan
+from .helpers import registration
 
 
 def _reg(name: str, type_: str, deps: tuple[str, ...] = (), parent: str | None = None, provider: str = "p", **inputs) -> Registration:
-    return Registration(
-        urn=name,
-        type=type_,
-        name=name,
-        parent=parent,
-        custom=True,
-        dependencies=list(deps),
-        protect=False,
-        retain_on_delete=False,
-        ignore_changes=[],
-        delete_before_replace=False,
-        provider=provider,
-        inputs=inputs,
-    )
+    return registration(name, type_, deps, parent, provider, **inputs)
 
 
 GATEWAY_FIRST = ordering.MustExistBefore(
