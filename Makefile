@@ -32,10 +32,10 @@ generate: $(STAMP) ## Rewrite the docs' generated parts and the generated files 
 	@$(PY) -m tools.docs
 
 docs: $(STAMP) ## Build the documentation site (docs/) into site/, warnings as errors
-	@$(VENV)/bin/mkdocs build --strict --site-dir site
+	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 docs-serve: $(STAMP) ## Serve the documentation site at http://127.0.0.1:8000, rebuilt on each change
-	@$(VENV)/bin/mkdocs serve
+	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve
 
 #: What the tests run besides Python: a real PostgreSQL with pg_cron and pg_partman (the SQL and
 #: scripts that run inside the clouds) and shellcheck (those scripts, the workflows' shell).

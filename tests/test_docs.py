@@ -160,13 +160,24 @@ def test_docs_is_no_command_of_the_installed_cli_and_says_where_it_went(capsys):
 
 # -- every example plans with the command its docs give ----------------------------------------------
 
-_EXAMPLE_COMMAND = re.compile(r"`(python -m lago_infra plan --project-dir examples/[^`]+)`")
+#: The offline plan command of an example, as the docs (in backticks) and the examples' own headers
+#: (on a line of its own) give it.
+_EXAMPLE_COMMAND = re.compile(
+    r"`(python -m lago_infra plan --project-dir examples/[^`]+)`|^[#\s]*(python -m lago_infra plan --project-dir examples/.+)$", re.M
+)
 
 
 def documented_example_commands() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for page in DOCS.rglob("*.md"):
-        for command in _EXAMPLE_COMMAND.findall(page.read_text()):
+    sources = [
+        *DOCS.rglob("*.md"),
+        README,
+        *(PROJECT_DIR / "examples").glob("*/__main__.py"),
+        *(PROJECT_DIR / "examples").glob("*/Pulumi.yaml"),
+    ]
+    for page in sources:
+        for command in (a or b for a, b in _EXAMPLE_COMMAND.findall(page.read_text())):
+            command = command.strip()
             example = command.split("--project-dir ")[1].split()[0].removeprefix("examples/").strip("/")
             found.setdefault(example, [])
             if command not in found[example]:
