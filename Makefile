@@ -6,11 +6,11 @@ STACK  ?= local
 FORMAT ?= text
 STAMP  := $(VENV)/.installed
 
-.PHONY: help plan plans test bench install deps lock clean
+.PHONY: help plan plans test bench install deps lock clean generate docs docs-serve
 .DEFAULT_GOAL := plan
 
 help: ## This list of targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  variables: STACK=$(STACK) (a stack under stacks/), FORMAT=$(FORMAT) (text, json or mermaid)"
 
 plan: $(STAMP) ## Offline plan of STACK (default: local); an unknown STACK lists the ones that exist
@@ -27,6 +27,15 @@ bench: $(STAMP) ## Plan time of every stack against importing the SDK classes it
 	@$(PY) bench/plans.py
 
 install: $(STAMP) ## Create .venv from requirements.lock (plan and test do it on first run)
+
+generate: $(STAMP) ## Rewrite the docs' generated parts and the generated files (reference, package args)
+	@$(PY) -m tools.docs
+
+docs: $(STAMP) ## Build the documentation site (docs/) into site/, warnings as errors
+	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs-serve: $(STAMP) ## Serve the documentation site at http://127.0.0.1:8000, rebuilt on each change
+	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve
 
 #: What the tests run besides Python: a real PostgreSQL with pg_cron and pg_partman (the SQL and
 #: scripts that run inside the clouds) and shellcheck (those scripts, the workflows' shell).
@@ -50,4 +59,4 @@ lock: ## Re-pin requirements.lock from a fresh resolution of pyproject.toml
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean: ## Remove .venv and test caches
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site

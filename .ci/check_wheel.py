@@ -12,8 +12,31 @@ from lago_infra.config import LagoSettings
 
 package_dir = Path(lago_infra.__file__).parent
 assert "site-packages" in package_dir.parts, f"lago_infra was imported from {package_dir}, not from the wheel"
-for shipped in ("py.typed", "targets/aws/migrate_lambda.py", "package/args.py", "lago/migrate.sh"):
+for shipped in ("py.typed", "targets/aws/migrate_lambda.py", "package/args.py", "package/hosted.py", "lago/migrate.sh"):
     assert (package_dir / shipped).is_file(), f"the wheel lacks lago_infra/{shipped}"
+# The documentation's generators are development tools of the repository (tools/), not the package's.
+for dev_only in (
+    "docs.py",
+    "package/generate.py",
+    "package/reference.py",
+    "cost/readme.py",
+    "targets/baseline_docs.py",
+    "review/sample.py",
+):
+    assert not (package_dir / dev_only).exists(), f"the wheel ships the generator lago_infra/{dev_only}"
+from importlib.metadata import files  # noqa: E402
+
+assert any(f.name == "LICENSE" for f in files("lago-infra") or ()), "the wheel lacks its LICENSE"
+# `docs` is no command of the installed CLI: it says where it went, without a traceback.
+import contextlib  # noqa: E402
+import io  # noqa: E402
+
+from lago_infra.__main__ import main as cli  # noqa: E402
+
+said = io.StringIO()
+with contextlib.redirect_stderr(said):
+    assert cli(["docs", "--check"]) == 2
+assert "make generate" in said.getvalue(), said.getvalue()
 # The migrate role's command carries the shipped wrapper script.
 from lago_infra.lago.roles import MIGRATE  # noqa: E402
 

@@ -1,5 +1,5 @@
 """``python -m lago_infra``: the offline plan of a stack (no cloud account, engine or Pulumi CLI),
-what a change does to it (``plan diff``), its cost, and the README's generated parts.
+what a change does to it (``plan diff``), and its cost.
 
 Extending the CLI is one registration each: ``@command`` for a subcommand, ``FORMATS`` for a
 ``plan --format``, ``@plan_mode`` for a ``plan`` flag that does something else than print the
@@ -39,6 +39,14 @@ where the stack is found:
   Without --stack or --config: `local` here; in another project its only stack file, or a stack
   `dev` with no config yet when it has none.
 """
+
+#: `docs` was a command of this CLI; the documentation's generators are development tools of the
+#: repository now, not part of the installed package.
+MOVED_DOCS = """\
+`python -m lago_infra docs` is gone: the documentation and its generated parts are built from a
+checkout of the lago-infra repository, not from the installed package. In a checkout:
+  make generate          rewrite the generated parts and files (python -m tools.docs)
+  make docs              build the documentation site (docs/), warnings as errors"""
 
 # -- registries --------------------------------------------------------------------------------
 
@@ -212,19 +220,27 @@ def planned(args: argparse.Namespace):
     return result
 
 
-# -- docs ---------------------------------------------------------------------------------------
+# -- plan diff ----------------------------------------------------------------------------------
 
 
-@command("docs", "regenerate the README's generated parts and the generated files (reference, package args) from the code")
-def _configure_docs(parser: argparse.ArgumentParser):
-    parser.add_argument("--check", action="store_true", help="only report stale parts; exit 1 if any")
-
+@command(
+    "plan diff",
+    "compare two offline plans (or two directories of them): what a change adds, removes, replaces and changes, "
+    "what is dangerous, what the cloud will do, the cost delta (`plan diff --help`)",
+)
+def _configure_plan_diff(parser: argparse.ArgumentParser):
+    # Listed here for the help; main() hands `plan diff ...` to lago_infra.review.cli, whose own
+    # --help documents its arguments and exit codes.
     def run(args: argparse.Namespace) -> int:
-        from . import docs as readme_parts
-
-        return readme_parts.main(check=args.check)
+        return _plan_diff([])
 
     return run
+
+
+def _plan_diff(argv: list[str]) -> int:
+    from .review.cli import main as plan_diff
+
+    return plan_diff(argv)
 
 
 # -- cost ---------------------------------------------------------------------------------------
@@ -241,12 +257,22 @@ def _configure_cost(parser: argparse.ArgumentParser):
 # -- entry point --------------------------------------------------------------------------------
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Aligns each command's help after its name. argparse measures a subcommand without the
+    indent it prints it at, so a two-word command (`plan diff`) would wrap its help."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        subs = action._get_subactions() if isinstance(action, argparse._SubParsersAction) else []
+        if subs:
+            longest = max(len(self._format_action_invocation(s)) for s in subs)
+            self._action_max_length = max(self._action_max_length, longest + self._current_indent + self._indent_increment)
+
+
 def parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``chosen``, only that command's arguments are set up (a
     command's setup may import what the others never need)."""
-    top = argparse.ArgumentParser(
-        prog="python -m lago_infra", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    top = argparse.ArgumentParser(prog="python -m lago_infra", description=__doc__.split("\n\n")[0], formatter_class=_Help)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS.values():
         p = sub.add_parser(
@@ -260,9 +286,10 @@ def parser(chosen: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:2] == ["plan", "diff"]:  # `plan diff BASE HEAD`: lago_infra.review
-        from .review.cli import main as plan_diff
-
-        return plan_diff(argv[2:])
+        return _plan_diff(argv[2:])
+    if argv[:1] == ["docs"]:
+        print(MOVED_DOCS, file=sys.stderr)
+        return BAD_CONFIG
     args = parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
     return args.run(args)
 

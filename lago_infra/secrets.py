@@ -9,7 +9,7 @@ Where the stack protects its data (``lago:protection.protect``, on in the prod p
 turned off there with ``acknowledgeDataLoss``), the generators carry Pulumi ``protect`` too: the
 engine then refuses any update that would delete or replace one (a renamed stack, a generator
 dropped for a brought value, ``--replace``) until someone unprotects that one resource on purpose
-(the README's rotation runbook). Data the keys unlock stays readable.
+(docs/runbooks/rotate-a-secret.md). Data the keys unlock stays readable.
 """
 
 from __future__ import annotations

@@ -22,13 +22,14 @@ def stack_plan(stack: str) -> Plan:
 
 
 #: Every example program with each of its stacks (an example without a stack file plans with an
-#: empty one, as ``pulumi stack init`` then ``up`` would). ``platform-yaml`` is planned through the
-#: component package (tests/test_package.py).
+#: empty one, as ``pulumi stack init`` then ``up`` would). ``platform-yaml`` is a YAML program: the
+#: plan constructs its components through the component package (lago_infra.plan.yaml_program).
 EXAMPLE_STACKS: list[tuple[str, str]] = [
     ("embedded", "dev"),
     ("platform-aws", "managed"),
     ("platform-aws", "external"),
     ("platform-gcp", "dev"),
+    ("platform-yaml", "dev"),
 ]
 
 

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from lago_infra.config.base import deep_merge
-from lago_infra.review.sample import plan_with
+from tools.docgen.pr_comment import plan_with
 
 from .conftest import stack_plan
 

@@ -13,10 +13,10 @@ from pulumi.errors import InputPropertiesError
 
 from lago_infra.config import ConfigError
 from lago_infra.config.model import LagoSettings
-from lago_infra.package import generate
 from lago_infra.package.hosting import settings_from_args
 from lago_infra.package.provider import LagoProvider
 from lago_infra.plan import run_plan
+from tools.docgen import package as generate
 
 from .conftest import PROJECT_DIR
 
@@ -100,14 +100,14 @@ def test_key_outputs():
 
 
 def test_the_generated_args_and_components_are_current():
-    assert generate.ARGS_FILE.read_text() == generate.args_module(), "run `python -m lago_infra docs`"
-    assert generate.HOSTED_FILE.read_text() == generate.hosted_module(), "run `python -m lago_infra docs`"
+    assert generate.ARGS_FILE.read_text() == generate.args_module(), "run `make generate`"
+    assert generate.HOSTED_FILE.read_text() == generate.hosted_module(), "run `make generate`"
 
 
 def test_the_hosted_components_declare_the_python_components_outputs():
     """Every output attribute of a Python component the schema can state is an output of the
     package's component, with the same docstring; Python-only ones (the deployment) are not."""
-    from lago_infra.package.reference import attribute_docs
+    from tools.docgen.reference import attribute_docs
 
     for component in generate.COMPONENTS:
         inner = attribute_docs(generate.python_component(component))
@@ -384,3 +384,6 @@ def test_the_yaml_example_plans_through_the_provider(tmp_path):
 
 def test_the_example_config_is_what_the_program_declares():
     assert set(_SAMPLE_CONFIG) == set(example()["config"])
+    # Its stack file sets each of them, so `plan --project-dir examples/platform-yaml` plans it.
+    stack = yaml.safe_load((YAML_EXAMPLE.parent / "Pulumi.dev.yaml").read_text())["config"]
+    assert {k.removeprefix(f"{example()['name']}:") for k in stack if k.startswith(f"{example()['name']}:")} == set(_SAMPLE_CONFIG)

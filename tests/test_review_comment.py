@@ -12,7 +12,7 @@ from lago_infra.__main__ import main
 from lago_infra.review.comment import GITHUB_LIMIT, MARKER, as_markdown, length, review
 from lago_infra.review.cost import cost_delta
 from lago_infra.review.danger import EXIT_BAD_INPUT, EXIT_DANGER
-from lago_infra.review.sample import sample_comment
+from tools.docgen.pr_comment import sample_comment
 
 from .review_fixtures import planned, plans
 
@@ -20,7 +20,7 @@ GOLDEN = Path(__file__).parent / "golden" / "pr-comment.md"
 
 
 def test_sample_comment_matches_the_golden_file():
-    """Regenerate after a reviewed change: UPDATE_GOLDEN=1 make test (then `python -m lago_infra docs`)."""
+    """Regenerate after a reviewed change: UPDATE_GOLDEN=1 make test (then `make generate`)."""
     text = sample_comment()
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text)

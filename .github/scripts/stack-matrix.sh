@@ -12,7 +12,7 @@
 #                                  or local stack is an error. Each deploy job takes its identity
 #                                  from its own GitHub environment, not from here.
 #
-# Configuration: repository variables, never secrets (README, "Pull requests"):
+# Configuration: repository variables, never secrets (docs/pull-requests.md):
 #   PULUMI_ORGANIZATION (+ PULUMI_PREVIEW_TEAM)  Pulumi Cloud through OIDC; previews get a token
 #                                                of that team only (Read on the stacks)
 #   PULUMI_BACKEND_URL                           or a self-managed backend (s3://..., gs://...)

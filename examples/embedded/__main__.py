@@ -1,6 +1,10 @@
 """A platform program of your own that embeds Lago as one component among others.
 
 cd examples/embedded && pulumi stack init dev && pulumi up
+
+Offline, from the repository's root (no Docker engine needed):
+
+python -m lago_infra plan --project-dir examples/embedded
 """
 
 import pulumi

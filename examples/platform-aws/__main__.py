@@ -19,8 +19,10 @@ a zone nothing delegates to, ACM never sees them and each validation fails after
     pulumi stack init external && pulumi config set platform-aws:zone billing.your-domain.com
     pulumi up                                    # lagoRuntime: external, the data tier only
 
-Offline, as the test suite does: ``run_plan(config_file=Path("Pulumi.managed.yaml"),
-project_dir=Path("."))`` from ``lago_infra.plan``.
+Offline, from the repository's root (no account needed):
+
+    python -m lago_infra plan --project-dir examples/platform-aws --stack managed
+    python -m lago_infra plan --project-dir examples/platform-aws --stack external
 """
 
 import pulumi

@@ -13,6 +13,10 @@ Every Google resource and lookup goes through ``platform``, the program's own ``
 (the stack disables the default one): Lago's project and region are that provider's.
 
     cd examples/platform-gcp && pulumi stack init dev && pulumi up
+
+Offline, from the repository's root (no account needed), with the guardrails:
+
+    python -m lago_infra plan --project-dir examples/platform-gcp --policy
 """
 
 import pulumi

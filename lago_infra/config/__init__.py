@@ -55,7 +55,7 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None, defaul
             Problem(
                 key_of(()),
                 f"could not be read ({type(exc).__name__}: {exc})",
-                "check the values against the configuration reference in the README",
+                "check the values against the configuration reference, docs/reference.md",
             )
         )
     if settings is not None:

@@ -3,7 +3,7 @@ local target has no alarms.
 
 Every threshold has a default that suits a small production Lago; each alarm names the key that
 moves it. The signals behind them (and what cannot be observed without changing Lago) are listed
-in the README's "Production baseline" section.
+in docs/production-baseline.md.
 """
 
 from __future__ import annotations

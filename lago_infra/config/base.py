@@ -49,7 +49,7 @@ def invalid_in_python(model: type[BaseModel], exc: Exception) -> ConfigError:
             Problem(
                 key_of(()),
                 f"could not be read ({type(exc).__name__}: {exc})",
-                "check the values against the configuration reference in the README",
+                "check the values against the configuration reference, docs/reference.md",
             )
         ]
     return ConfigError(source, problems)
@@ -223,7 +223,7 @@ def secret_paths(model: BaseModel, prefix: tuple[str, ...] = ()) -> list[tuple[s
 def describe(model: type[BaseModel]) -> type[BaseModel]:
     """``model`` and every settings model below it, with each field's description taken from the
     docstring under the field, for the readers of descriptions (the generated reference, the
-    component package's schema, the README's tables). Done on demand rather than by pydantic's
+    component package's schema, the docs' tables). Done on demand rather than by pydantic's
     ``use_attribute_docstrings``, which parses a module once per class as it is imported: a tenth
     of a second that every plan would pay for text it never shows."""
     for name, field in model.model_fields.items():

@@ -196,8 +196,8 @@ def _fix_for(err: dict[str, Any], key: str, siblings: list[str], bounds: dict[st
     if kind.startswith("string") or kind == "str_type":
         return "give a string in the expected form"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"give {key} as a mapping of keys (see the configuration reference in the README)"
-    return "see the configuration reference in the README"
+        return f"give {key} as a mapping of keys (see the configuration reference, docs/reference.md)"
+    return "see the configuration reference, docs/reference.md"
 
 
 def problems_from(exc: ValidationError, siblings_of, hide_input, bounds_of=lambda loc: {}) -> list[Problem]:
@@ -217,7 +217,7 @@ def problems_from(exc: ValidationError, siblings_of, hide_input, bounds_of=lambd
         if err["type"] == "value_error":
             msg = msg.removeprefix("Value error, ")
             what, _, fix = msg.partition(" Fix: ")
-            problems.append(Problem(key, what.rstrip("."), fix or "see the configuration reference in the README"))
+            problems.append(Problem(key, what.rstrip("."), fix or "see the configuration reference, docs/reference.md"))
             continue
         if err["type"] == "extra_forbidden":
             what = "unknown key"

@@ -1,5 +1,5 @@
 """What a user would otherwise run Lago on, priced from the same tables: one VM running Lago's
-compose file, or Lago's Helm chart on a cluster they already pay for. The README sets each stack
+compose file, or Lago's Helm chart on a cluster they already pay for. The docs set each stack
 beside them, so paying for managed services is a choice made knowingly."""
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ PRICES: dict[str, Price] = {
     # Storage.
     "s3.standard": Price(0.023, "GB-month", S3),
     "ecr.storage": Price(0.10, "GB-month", ECR),
-    # What a user would otherwise pick: one VM running Lago's compose file (README comparison).
+    # What a user would otherwise pick: one VM running Lago's compose file (the docs' comparison).
     "ec2.t3.medium": Price(0.0456, "instance-hour", EC2, unconfirmed="eu-west-1 rate as known, not re-checked"),
     "ebs.gp3": Price(0.088, "GB-month", EBS, unconfirmed="eu-west-1 rate as known, not re-checked"),
 }

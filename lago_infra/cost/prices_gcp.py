@@ -105,7 +105,7 @@ PRICES: dict[str, Price] = {
     "gcs.NEARLINE": Price(0.010, "GB-month", GCS),
     "gcs.COLDLINE": Price(0.004, "GB-month", GCS),
     "gcs.ARCHIVE": Price(0.0012, "GB-month", GCS),
-    # What a user would otherwise pick: one VM running Lago's compose file (README comparison).
+    # What a user would otherwise pick: one VM running Lago's compose file (the docs' comparison).
     "gce.e2-medium": Price(0.0369, "instance-hour", COMPUTE, unconfirmed="europe-west1 rate as known, not re-checked"),
     "pd.balanced": Price(0.11, "GB-month", DISK, unconfirmed="europe-west1 rate as known, not re-checked"),
 }

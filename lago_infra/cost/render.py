@@ -1,4 +1,4 @@
-"""An estimate as text (a terminal), Markdown (README tables, PR comments) or JSON."""
+"""An estimate as text (a terminal), Markdown (the docs' tables, PR comments) or JSON."""
 
 from __future__ import annotations
 

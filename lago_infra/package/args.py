@@ -1,5 +1,5 @@
 """Typed args of the component package (other Pulumi languages), generated from the settings
-models by lago_infra.package.generate: do not edit; `python -m lago_infra docs` rewrites it.
+models by tools/docgen/package.py: do not edit; `make generate` rewrites it.
 
 No `from __future__ import annotations`: the component analyzer reads real types.
 """
@@ -501,7 +501,7 @@ class AwsSecrets(TypedDict):
 
 
 class AwsBaseline(TypedDict):
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
+    """Production baseline controls (docs/production-baseline.md); each is on in the prod preset."""
 
     alarms: NotRequired[bool]
     """CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events."""
@@ -729,7 +729,7 @@ class GcpImages(TypedDict):
 
 
 class GcpBaseline(TypedDict):
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset. Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
+    """Production baseline controls (docs/production-baseline.md); each is on in the prod preset. Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
 
     alarms: NotRequired[bool]
     """Cloud Monitoring alert policies to the ``lago:alerts`` recipients."""

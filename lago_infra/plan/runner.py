@@ -41,11 +41,6 @@ from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
 
 
-#: This source checkout, for the README generators that list its stacks. Plans do not use it:
-#: they find their project from --project-dir or the working directory.
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
 class ProjectNotFound(StackFileError):
     """No Pulumi project (a directory with ``Pulumi.yaml``) where the plan was asked for."""
 
@@ -133,12 +128,14 @@ class Plan:
 @dataclass(frozen=True)
 class Project:
     """A Pulumi project on disk: its ``Pulumi.yaml``, where its stack files live
-    (``stackConfigDir``, as the engine reads it) and its program (``main``, or ``__main__.py``)."""
+    (``stackConfigDir``, as the engine reads it) and its program (``main``, or ``__main__.py``; a
+    YAML program is ``Pulumi.yaml`` itself)."""
 
     dir: Path
     name: str
     stacks_dir: Path
     program: Path
+    runtime: str = "python"
 
     @classmethod
     def at(cls, directory: Path) -> "Project":
@@ -149,9 +146,11 @@ class Project:
             raise ProjectNotFound(f"{manifest}: cannot be read as a Pulumi project file ({exc})") from None
         if not isinstance(doc, dict) or not doc.get("name"):
             raise ProjectNotFound(f"{manifest}: has no 'name:', so it is not a Pulumi project file")
+        runtime = doc.get("runtime")
+        runtime = str((runtime.get("name") if isinstance(runtime, dict) else runtime) or "python")
         main = directory / str(doc.get("main") or ".")
-        program = main / "__main__.py" if main.is_dir() else main
-        return cls(directory, str(doc["name"]), directory / str(doc.get("stackConfigDir") or "."), program)
+        program = manifest if runtime == "yaml" else main / "__main__.py" if main.is_dir() else main
+        return cls(directory, str(doc["name"]), directory / str(doc.get("stackConfigDir") or "."), program, runtime)
 
     def stack_file(self, stack: str) -> Path:
         return self.stacks_dir / f"Pulumi.{stack}.yaml"
@@ -266,10 +265,16 @@ def run_plan(
         runtime_settings.ROOT.set(None)
         runtime_config.set_all_config(values, secret_keys)
         main = proj.program
+        if proj.runtime == "yaml":
+            from . import yaml_program
+
+            program = lambda: yaml_program.run(main)  # noqa: E731
+        else:
+            program = lambda: runpy.run_path(str(main), run_name="__main__")  # noqa: E731
         sys.path.insert(0, str(project_dir))
         try:
             with _without_source_positions():
-                loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+                loop.run_until_complete(run_in_stack(program))
         except config.ConfigError as error:
             _settle(loop)
             raise ProgramRefused(error, monitor.registrations) from None

@@ -214,7 +214,7 @@ def _downgrade(d: PlanDiff) -> list[Danger]:
                     change.path,
                     f"Lago {_tag(change.old)} → {_tag(change.new)} is a downgrade: Lago's migrations do not roll back, so "
                     f"{_tag(change.new)} would run against a database migrated for {_tag(change.old)}. Going back means "
-                    "restoring the backup taken before the upgrade (README, Upgrade Lago).",
+                    "restoring the backup taken before the upgrade (docs/runbooks/upgrade-lago.md).",
                 )
             ]
         return []
@@ -236,7 +236,7 @@ def _engine_major(r: ResourceChange, d: PlanDiff) -> list[Danger]:
                     r.name,
                     f"{r.name}: engine {c.old} → {c.new} is a major version change with allowMajorVersionUpgrade off: RDS "
                     "refuses it (ModifyDBInstance: major version upgrades must be allowed), so `pulumi up` fails there. "
-                    "Upgrade out of band first (README, Upgrade PostgreSQL's major version).",
+                    "Upgrade out of band first (docs/runbooks/upgrade-postgresql.md).",
                 )
             )
         else:
@@ -305,7 +305,7 @@ def _show(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-#: Exit codes of ``plan diff`` (documented in --help and the README).
+#: Exit codes of ``plan diff`` (documented in --help and docs/pull-requests.md).
 EXIT_NO_CHANGES = 0
 EXIT_BAD_INPUT = 2
 EXIT_CHANGES = 10

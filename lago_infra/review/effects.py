@@ -145,7 +145,7 @@ def _migrations(d: PlanDiff) -> list[Notice]:
             "migrations",
             roles[0],
             f"migrations will run{release}: {'; '.join(ran)}. The roles roll after it succeeds. "
-            "Lago's migrations do not roll back: back up first (README, Upgrade Lago).",
+            "Lago's migrations do not roll back: back up first (docs/runbooks/upgrade-lago.md).",
         )
     ]
 

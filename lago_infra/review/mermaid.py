@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import docs
 from ..lago.roles import DEDICATED_QUEUES, roles_for
 from ..plan.monitor import SECRET
 
@@ -290,19 +289,3 @@ def _role_id(name: str) -> str:
 
 def _version(r: dict[str, Any]) -> str:
     return next((str(r["inputs"][k]) for k in _VERSION_INPUTS if r["inputs"].get(k)), "")
-
-
-def _stack_diagram(stack: str) -> str:
-    from ..plan import run_plan
-
-    return "```mermaid\n" + flowchart(run_plan(stack=stack).to_json()) + "\n```"
-
-
-def _register(target: str, stack: str) -> None:
-    docs.generator(f"diagram-{target}")(lambda: _stack_diagram(stack))
-
-
-#: One diagram per target in the README, each from a shipped stack file.
-README_STACKS = {"local": "local", "aws": "aws-prod", "gcp": "gcp-prod"}
-for _target, _stack in README_STACKS.items():
-    _register(_target, _stack)

@@ -4,7 +4,7 @@
 KMS key, the log bucket, the RDS Enhanced Monitoring role. The target passes those to its pieces
 (``kms_key_arn``, ``access_logs``, ``monitoring``), then calls ``watch(...)`` with what it built:
 WAF, flow logs, the locked default security group, server access logs, alarms and dashboard.
-Each control follows one ``lago:aws.baseline.*`` key (README, "Production baseline").
+Each control follows one ``lago:aws.baseline.*`` key (docs/production-baseline.md).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ exited 0, and a failed migration fails the Invocation, so ``pulumi up`` fails an
 the new release starts. Scale-outs, restarts and Spot replacements run the services' own task
 definitions, which hold no migrate container, so they never migrate.
 
-Limits (see the README's "Migrations" section):
+Limits (see docs/targets/aws.md, "Migrations, once per release"):
 - Duration: a Lambda runs at most 15 minutes. A migration still running then fails the update
   with a message; the task itself goes on. ``pulumi up`` again re-invokes (a failed Invocation is
   not saved), and the Lambda waits for the running migrate task instead of starting a second.

@@ -500,7 +500,7 @@ class Images(Section):
 
 
 class Baseline(Section):
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset."""
+    """Production baseline controls (docs/production-baseline.md); each is on in the prod preset."""
 
     alarms: bool = False
     """CloudWatch alarms to the ``lago:alerts`` recipients, and ECS crash events."""

@@ -3,7 +3,7 @@
 ``GcpBaseline(...)`` comes first: the CMEK key and its grants, the Cloud Armor policy, the
 project's audit-log and log-retention settings, and the Cloud SQL logging flags. The target
 passes those to its pieces, then calls ``watch(...)`` for alert policies and the dashboard.
-Each control follows one ``lago:gcp.baseline.*`` key (README, "Production baseline").
+Each control follows one ``lago:gcp.baseline.*`` key (docs/production-baseline.md).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class LagoNetwork(pulumi.ComponentResource):
         # Retained on destroy: the service-networking peering and the addresses Cloud Run's
         # Direct VPC egress holds are released by Google hours to days after their users go,
         # and deleting the VPC, subnet or range before that fails the whole destroy. All
-        # three are free; remove them later with gcloud (README, GCP, Destroy).
+        # three are free; remove them later with gcloud (docs/targets/gcp.md, Destroy).
         kept = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         first = pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=list(args.depends_on))
         child = pulumi.ResourceOptions(parent=self)

@@ -65,7 +65,7 @@ def _provider_value(override: Optional[str], provider: Optional[str], key: str, 
 def _problem(key: str, text: str) -> Problem:
     """A problem from one of ``limits``' ``"what. Fix: fix"`` texts."""
     what, _, fix = text.partition(" Fix: ")
-    return Problem(key, what.rstrip("."), fix or "see the configuration reference in the README")
+    return Problem(key, what.rstrip("."), fix or "see the configuration reference, docs/reference.md")
 
 
 def _sizes(settings: LagoSettings) -> Iterator[tuple[str, RoleSize]]:

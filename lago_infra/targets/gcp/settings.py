@@ -291,7 +291,7 @@ class Edge(Section):
 
 
 class Baseline(Section):
-    """Production baseline controls (README "Production baseline"); each is on in the prod preset.
+    """Production baseline controls (docs/production-baseline.md); each is on in the prod preset.
     Load balancer request logs are ``lago:gcp.edge.logSampleRate``."""
 
     alarms: bool = False

@@ -1,41 +1,35 @@
-"""The README's cost and deploy-time tables, generated from the shipped stacks' plans."""
+"""The cost and deploy-time tables (docs/cost.md) and the README's cost ballpark, generated from
+the shipped stacks' plans."""
 
 from __future__ import annotations
 
-import functools
-
 import yaml
 
-from .. import docs
-from ..plan.runner import PROJECT_DIR
-from . import alternatives, critical_path, estimate
-from .critical_path import minutes
-from .model import TIERS, Estimate
-from .render import span
+from lago_infra.cost import alternatives, critical_path, estimate
+from lago_infra.cost.critical_path import minutes
+from lago_infra.cost.model import TIERS, Estimate
+from lago_infra.cost.render import span
+
+from . import ROOT, generator, plan_of
 
 
 def shipped_stacks() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_DIR / "stacks").glob("Pulumi.*.yaml"))
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
-def _plan(stack: str):
-    from ..plan import run_plan
-
-    return run_plan(stack=stack)
+def _config(stack: str) -> dict:
+    return (yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text()) or {}).get("config") or {}
 
 
 def _stacks_of(target: str) -> list[str]:
     """Stacks whose file names ``target`` (read from the file: planning every stack to learn its
     target would double the time of a docs check)."""
-    from ..plan.runner import stack_file
-
-    return [s for s in shipped_stacks() if (yaml.safe_load(stack_file(s).read_text()) or {}).get("config", {}).get("lago:target") == target]
+    return [s for s in shipped_stacks() if _config(s).get("lago:target") == target]
 
 
 def cost_table(target: str) -> str:
     stacks = _stacks_of(target)
-    ests: dict[str, Estimate] = {s: estimate(_plan(s).to_json()) for s in stacks}
+    ests: dict[str, Estimate] = {s: estimate(plan_of(s).to_json()) for s in stacks}
     head = "| per month (USD) | " + " | ".join(f"`{s}`" for s in stacks) + " |"
     out = [head, "|---" * (len(stacks) + 1) + "|"]
     for tier in TIERS:
@@ -93,16 +87,16 @@ def _cell(pair: tuple[float, float] | None) -> str:
 
 
 def deploy_table(target: str) -> str:
-    from .cli import bumped_plan, with_property_dependencies
+    from lago_infra.cost.cli import bumped_plan, with_property_dependencies
 
     out = [
         "| stack | first `pulumi up` finishes | HTTPS works | version bump | critical path of the first `pulumi up` |",
         "|---|---|---|---|---|",
     ]
     for s in _stacks_of(target):
-        before = with_property_dependencies(_plan(s))
+        before = with_property_dependencies(plan_of(s))
         up = critical_path.first_up(before)
-        bump = critical_path.update(before, bumped_plan(s, None))
+        bump = critical_path.update(before, bumped_plan(None, ROOT / "stacks" / f"Pulumi.{s}.yaml"))
         chain = " → ".join(f"{step.name} ({minutes(step.seconds)})" for step in up.path if step.seconds >= 30)
         https = f"up to {minutes(up.ready)}" if up.ready > up.wall else "when `pulumi up` finishes"
         if target == "aws" and not any(r["type"] == "aws:acm/certificate:Certificate" for r in before["resources"]):
@@ -123,21 +117,46 @@ def deploy_table(target: str) -> str:
     return "\n".join(out)
 
 
-@docs.generator("cost-aws")
+@generator("cost-aws")
 def _cost_aws() -> str:
     return cost_table("aws")
 
 
-@docs.generator("cost-gcp")
+@generator("cost-gcp")
 def _cost_gcp() -> str:
     return cost_table("gcp")
 
 
-@docs.generator("deploy-time-aws")
+@generator("deploy-time-aws")
 def _deploy_aws() -> str:
     return deploy_table("aws")
 
 
-@docs.generator("deploy-time-gcp")
+@generator("deploy-time-gcp")
 def _deploy_gcp() -> str:
     return deploy_table("gcp")
+
+
+@generator("cost-ballpark")
+def _ballpark() -> str:
+    """The README's one table of what each shipped stack costs a month."""
+    rows = ["| stack | target | preset | per month (USD) |", "|---|---|---|---|"]
+    regions: dict[str, str] = {}
+    dated = ""
+    for s in shipped_stacks():
+        config = _config(s)
+        target = config.get("lago:target", "")
+        est = estimate(plan_of(s).to_json())
+        billed = est.monthly != (0, 0)
+        if billed:
+            regions[target] = est.region
+            dated = est.prices_dated
+        rows.append(f"| `{s}` | {target} | {config.get('lago:preset', 'dev')} | {span(est.monthly) if billed else 'nothing billed'} |")
+    where = " and ".join(f"{region} ({target})" for target, region in sorted(regions.items()))
+    rows += [
+        "",
+        f"List prices for {where} dated {dated}, before tax and discounts; a range runs from the minimum to the maximum "
+        "replica counts. Computed from each stack's offline plan, with the usage assumed in "
+        "[Cost and deploy time](docs/cost.md).",
+    ]
+    return "\n".join(rows)

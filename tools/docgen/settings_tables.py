@@ -1,6 +1,6 @@
-"""The README's "Production baseline" tables, generated from the settings classes themselves:
-each row is a field, its description, and its value in the dev and prod presets, so the README
-cannot drift from the code."""
+"""The production baseline's tables (docs/production-baseline.md), generated from the settings
+classes themselves: each row is a field, its description, and its value in the dev and prod
+presets, so the page cannot drift from the code."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import Any, Optional
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from .. import docs
-from ..config.alerts import Thresholds
-from ..config.base import describe
-from .aws.settings import PRESETS as AWS_PRESETS
-from .aws.settings import Baseline as AwsBaseline
-from .gcp.settings import PRESETS as GCP_PRESETS
-from .gcp.settings import Baseline as GcpBaseline
+from lago_infra.config.alerts import Thresholds
+from lago_infra.config.base import describe
+from lago_infra.targets.aws.settings import PRESETS as AWS_PRESETS
+from lago_infra.targets.aws.settings import Baseline as AwsBaseline
+from lago_infra.targets.gcp.settings import PRESETS as GCP_PRESETS
+from lago_infra.targets.gcp.settings import Baseline as GcpBaseline
+
+from . import generator
 
 
 def field_docs(cls: type[BaseModel]) -> dict[str, str]:
@@ -49,16 +50,16 @@ def settings_table(cls: type[BaseModel], prefix: str, presets: Optional[dict[str
     return "\n".join(rows) + "\n"
 
 
-@docs.generator("baseline-aws")
+@generator("baseline-aws")
 def _aws() -> str:
     return settings_table(AwsBaseline, "lago:aws.baseline", {p: AWS_PRESETS[p].get("baseline", {}) for p in ("dev", "prod")})
 
 
-@docs.generator("baseline-gcp")
+@generator("baseline-gcp")
 def _gcp() -> str:
     return settings_table(GcpBaseline, "lago:gcp.baseline", {p: GCP_PRESETS[p].get("baseline", {}) for p in ("dev", "prod")})
 
 
-@docs.generator("alerts-thresholds")
+@generator("alerts-thresholds")
 def _thresholds() -> str:
     return settings_table(Thresholds, "lago:alerts.thresholds", None)
