@@ -18,6 +18,7 @@ import pytest
 
 from lago_infra.lago import together
 
+from .conftest import stack_plan
 
 DASH = shutil.which("dash") or "/bin/sh"
 
@@ -136,3 +137,45 @@ def test_each_process_reads_its_own_variables(tmp_path):
 def test_a_command_line_without_two_commands_is_refused(tmp_path, args):
     proc = start(tmp_path, *args)
     assert proc.wait(timeout=10) == 64 and "lago-together" in proc.stderr.read()
+
+
+def test_the_plans_own_command_runs_the_worker_and_the_clock_each_as_lago_does(tmp_path):
+    """gcp-dev's worker pool, run as Cloud Run would (its args under the image's shell, its plain
+    variables), with stand-ins for Lago's sidekiq and clock: the worker runs the worker role's
+    command with the worker's pool, the clock the clock's with its own, and the pair stops within
+    Cloud Run's kill grace."""
+    plan = stack_plan("gcp-dev")
+    [pool] = [r for r in plan.by_type("gcp:cloudrunv2/workerPool:WorkerPool")]
+    [c] = pool.inputs["template"]["containers"]
+    args = c["args"]
+    assert args[:2] == ["sh", "-c"]
+    worker, clock = plan.roles["worker"], plan.roles["clock"]
+    # Lago's processes, as stand-ins: `bundle` (the worker runs `bundle exec sidekiq ... -t 5`) on
+    # PATH, and the clock's start script where the image has it.
+    (tmp_path / "bin").mkdir()
+    stand_in(tmp_path / "bin", "bundle")
+    (tmp_path / "scripts").mkdir()
+    stand_in(tmp_path / "scripts", "start.clock.sh")
+    env = {k: str(v) for k, v in worker["env"].items() if v != "[secret]"}
+    proc = subprocess.Popen(
+        [DASH, *args[1:]],
+        cwd=tmp_path,
+        env={"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", **env},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started(tmp_path / "bin", "bundle")
+    started(tmp_path / "scripts", "start.clock.sh")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0, proc.stderr.read()
+    assert (tmp_path / "bin" / "bundle.args").read_text().split() == worker["command"][1:]
+    seen = {
+        side: dict(line.split("=", 1) for line in (path.with_suffix(path.suffix + ".env")).read_text().splitlines() if "=" in line)
+        for side, path in (("worker", tmp_path / "bin" / "bundle"), ("clock", tmp_path / "scripts" / "start.clock.sh"))
+    }
+    for side, role in (("worker", worker), ("clock", clock)):
+        for name, value in role["env"].items():
+            if value != "[secret]":
+                assert seen[side].get(name) == str(value), (side, name)
+    assert "SIDEKIQ_CONCURRENCY" not in seen["clock"]
+    assert clock["env"]["DATABASE_POOL"] != worker["env"]["DATABASE_POOL"]
