@@ -12,7 +12,7 @@ from lago_infra.config import LagoSettings
 
 package_dir = Path(lago_infra.__file__).parent
 assert "site-packages" in package_dir.parts, f"lago_infra was imported from {package_dir}, not from the wheel"
-for shipped in ("py.typed", "targets/aws/migrate_lambda.py", "package/args.py", "package/hosted.py", "lago/migrate.sh"):
+for shipped in ("py.typed", "targets/aws/migrate_lambda.py", "package/args.py", "package/hosted.py", "lago/migrate.sh", "lago/together.sh"):
     assert (package_dir / shipped).is_file(), f"the wheel lacks lago_infra/{shipped}"
 # The documentation's generators are development tools of the repository (tools/), not the package's.
 for dev_only in (

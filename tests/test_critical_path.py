@@ -132,7 +132,7 @@ def test_the_iam_propagation_pause_is_counted(plan_of):
 def test_shared_core_cloud_sql_takes_about_25_minutes(plan_of):
     plan = with_property_dependencies(plan_of("gcp-dev"))
     db = next(r for r in plan["resources"] if r["type"] == "gcp:sql/databaseInstance:DatabaseInstance")
-    assert db["inputs"]["settings"]["tier"] == "db-g1-small"
+    assert db["inputs"]["settings"]["tier"] == "db-f1-micro"
     assert duration(db).create == 25 * 60
     assert cp.first_up(plan).wall > 25 * 60 + 5 * 60  # the database, then the migrations
 

@@ -38,6 +38,19 @@ def role_of(reg) -> str:
     return reg.inputs["labels"]["lago-role"]
 
 
+def contains(args: list, command: list) -> bool:
+    """``command`` runs inside ``args``: its words, in order, somewhere in them."""
+    return any(args[i : i + len(command)] == command for i in range(len(args) - len(command) + 1))
+
+
+def running(plan, role: str):
+    """The Cloud Run resource whose container runs ``role``: its own, or another role's it shares
+    (the clock inside the worker's, lago:gcp.run.clockInWorker)."""
+    own = [r for r in run_resources(plan) if role_of(r) == role]
+    command = plan.roles[role]["command"]
+    return own or [r for r in run_resources(plan) if command and contains(container(r).get("args") or [], command)]
+
+
 # -- network -------------------------------------------------------------------------------------
 
 
@@ -55,7 +68,22 @@ def test_network_has_egress_subnet_private_services_and_nat(plan):
     assert conn.inputs["deletionPolicy"] == "ABANDON"
     for reg in (vpc, subnet, rng, conn):
         assert reg.retain_on_delete, reg.name
-    assert plan.one("gcp:compute/routerNat:RouterNat").inputs["sourceSubnetworkIpRangesToNat"] == "ALL_SUBNETWORKS_ALL_IP_RANGES"
+    if plan.stack == "gcp-prod":
+        assert plan.one("gcp:compute/routerNat:RouterNat").inputs["sourceSubnetworkIpRangesToNat"] == "ALL_SUBNETWORKS_ALL_IP_RANGES"
+        assert not plan.by_type("gcp:dns/managedZone:ManagedZone")
+    else:
+        # No NAT on dev (lago:gcp.network.nat): a private run.app zone keeps calls to the pdf service in the VPC.
+        assert not plan.by_type("gcp:compute/routerNat:RouterNat") and not plan.by_type("gcp:compute/router:Router")
+        zone = plan.one("gcp:dns/managedZone:ManagedZone")
+        assert zone.inputs["visibility"] == "private" and zone.inputs["dnsName"] == "run.app."
+        [bound] = zone.inputs["privateVisibilityConfig"]["networks"]
+        assert (
+            bound["networkUrl"].endswith(f"/networks/{vpc.inputs['name']}")
+            and vpc.urn in zone.property_dependencies["privateVisibilityConfig"]
+        )
+        hosts = plan.one("gcp:dns/recordSet:RecordSet")
+        assert (hosts.inputs["name"], hosts.inputs["type"]) == ("*.run.app.", "A")
+        assert hosts.inputs["rrdatas"] == ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]
     for kind in (SQL, REDIS):
         for reg in plan.by_type(kind):
             assert conn.urn in reg.dependencies, reg.name
@@ -127,7 +155,10 @@ def test_queue_redis_has_auth_tls_and_noeviction(plan):
     queue = plan.one(REDIS, "redis-instance")
     assert queue.inputs["redisVersion"].startswith("REDIS_7")
     assert queue.inputs["authEnabled"] is True
-    assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+    # Dev's queue is ActionCable's too (lago:gcp.redis.sharedCable): AUTH on the private network, no TLS.
+    shared = plan.stack == "gcp-dev"
+    assert queue.inputs["transitEncryptionMode"] == ("DISABLED" if shared else "SERVER_AUTHENTICATION")
+    assert queue.inputs["labels"]["lago-redis"] == ("queue-cable" if shared else "queue")
     assert queue.inputs["redisConfigs"]["maxmemory-policy"] == "noeviction"
     api = env_of(plan, "api")
     assert api["REDIS_URL"] == api["REDIS_PASSWORD"] == "[secret]"
@@ -142,7 +173,7 @@ def test_prod_redis_is_ha_with_a_separate_lru_cache(prod):
 
 
 def test_dev_redis_is_basic_without_cache(dev):
-    assert sorted(r.name.rsplit("-", 2)[-2] for r in dev.by_type(REDIS)) == ["cable", "redis"]
+    assert sorted(r.name.rsplit("-", 2)[-2] for r in dev.by_type(REDIS)) == ["redis"]
     assert {r.inputs["tier"] for r in dev.by_type(REDIS)} == {"BASIC"}
     assert env_of(dev, "api")["LAGO_REDIS_CACHE_URL"] == "[secret]"  # the queue Redis, its own database
 
@@ -237,12 +268,15 @@ def test_no_secret_in_plain_text(plan):
 
 
 def test_roles_run_on_cloud_run_with_direct_vpc_egress(plan):
-    by_role = {role_of(r): r for r in run_resources(plan)}
-    assert set(by_role) == set(plan.roles)
+    by_role = {role: running(plan, role) for role in plan.roles}
+    assert all(len(found) == 1 for found in by_role.values()), by_role
+    by_role = {role: found[0] for role, found in by_role.items()}
     assert by_role["migrate"].type == JOB
     assert {k for k, r in by_role.items() if r.type == RUN_SERVICE} == {"api", "front", "pdf"}
     assert {k for k, r in by_role.items() if r.type == WORKER_POOL} == set(plan.roles) - {"api", "front", "pdf", "migrate"}
     subnet = plan.one("gcp:compute/subnetwork:Subnetwork")
+    # Dev has no Cloud NAT (lago:gcp.network.nat): only private ranges go through the VPC.
+    egress = "ALL_TRAFFIC" if plan.stack == "gcp-prod" else "PRIVATE_RANGES_ONLY"
     for role, reg in by_role.items():
         c = container(reg)
         # Lago's image, from Docker Hub or through the prod preset's remote repository of it.
@@ -250,10 +284,10 @@ def test_roles_run_on_cloud_run_with_direct_vpc_egress(plan):
         assert "commands" not in c, "the image's entrypoint stays"
         command = plan.roles[role]["command"]
         if command:
-            assert c["args"][-len(command) :] == command
+            assert contains(c["args"], command)
         template = reg.inputs["template"].get("template", reg.inputs["template"]) if reg.type == JOB else reg.inputs["template"]
         vpc = template["vpcAccess"]
-        assert vpc["egress"] == "ALL_TRAFFIC" and vpc["networkInterfaces"][0]["subnetwork"].endswith(subnet.inputs["name"])
+        assert vpc["egress"] == egress and vpc["networkInterfaces"][0]["subnetwork"].endswith(subnet.inputs["name"])
         assert reg.inputs["deletionProtection"] is False
 
 
@@ -273,7 +307,8 @@ def test_workers_and_single_clock_are_always_on_worker_pools(plan):
         scaling, replicas = reg.inputs["scaling"], plan.roles[role_of(reg)]["replicas"]
         assert scaling == {"manualInstanceCount": replicas["min"]}
         assert replicas["min"] >= 1
-    assert named(plan, "-clock", WORKER_POOL).inputs["scaling"]["manualInstanceCount"] == 1
+    [clock] = running(plan, "clock")
+    assert clock.inputs["scaling"]["manualInstanceCount"] == 1
 
 
 def test_dev_http_services_scale_to_zero_prod_keep_instances(dev, prod):

@@ -40,7 +40,12 @@ def test_every_google_resource_kind_in_the_plans_has_its_api_in_the_table():
 def test_lago_enables_the_api_of_every_kind_it_creates():
     for plan in (stack_plan("gcp-dev"), stack_plan("gcp-prod")):
         used = {apis.api_of(r.type) for r in plan.resources if r.custom and r.type.startswith("gcp:")} - {None}
-        assert used <= set(apis.REQUIRED_APIS), used - set(apis.REQUIRED_APIS)
+        enabled = {s.inputs["service"] for s in plan.by_type(apis.SERVICE)}
+        assert used <= enabled, used - enabled
+        assert set(apis.REQUIRED_APIS) <= enabled
+    # Cloud DNS only where a stack creates its zone (dev, without Cloud NAT).
+    assert apis.DNS_API in {s.inputs["service"] for s in stack_plan("gcp-dev").by_type(apis.SERVICE)}
+    assert apis.DNS_API not in {s.inputs["service"] for s in stack_plan("gcp-prod").by_type(apis.SERVICE)}
 
 
 COMPUTE = "compute.googleapis.com"

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from lago_infra.lago import together
 from lago_infra.lago.roles import MIGRATE
 from lago_infra.plan import ProgramFailed, mocks
 from lago_infra.policy import evaluate, view_of_plan
@@ -339,8 +340,13 @@ def test_the_presets_depend_on_no_pre_ga_worker_scaling(plan, plan_config):
     for pool in plan.by_type(WORKER_POOL):
         assert set(pool.inputs["scaling"]) <= set(limits.RUN_WORKER_POOL_GA_SCALING), pool.name
         assert pool.inputs["launchStage"] in ("GA", "BETA")
+    # An autoscaled worker runs the clock in a pool of its own (dev's clockInWorker would run one per instance).
     opted = plan_config(
-        {**BASE, "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}}, "lago:gcp": {"run": {"autoscaleWorkers": True}}}
+        {
+            **BASE,
+            "lago:roles": {"worker": {"replicas": 1, "maxReplicas": 3}},
+            "lago:gcp": {"run": {"autoscaleWorkers": True, "clockInWorker": False}},
+        }
     )
     worker = named(opted, "-worker", WORKER_POOL)
     assert worker.inputs["scaling"] == {"scalingMode": "AUTOMATIC", "minInstanceCount": 1, "maxInstanceCount": 3}
@@ -356,7 +362,15 @@ def test_nothing_in_a_worker_pool_stands_between_sigterm_and_the_roles_own_shutd
     and a fixed count scales nothing in between rollouts."""
     for pool in plan.by_type(WORKER_POOL):
         (c,) = pool.inputs["template"]["containers"]
-        assert c["args"] == plan.roles[role_of(pool)]["command"] and "commands" not in c, pool.name
+        command = plan.roles[role_of(pool)]["command"]
+        if c["args"][:4] == ["sh", "-c", together.SCRIPT, together.NAME]:
+            # The clock beside the worker (dev): the supervisor hands SIGTERM to both at once
+            # (tests/test_together.py runs it), each running its role's own command.
+            count = int(c["args"][4])
+            assert c["args"][5 : 5 + count] == command and c["args"][-1:] == plan.roles["clock"]["command"], pool.name
+        else:
+            assert c["args"] == command, pool.name
+        assert "commands" not in c, pool.name
         assert "scalingMode" not in pool.inputs["scaling"], pool.name
 
 
@@ -489,17 +503,22 @@ def test_pg_partman_maintenance_is_scheduled_with_pg_cron(plan):
 
 
 def test_actioncable_gets_a_private_redis_it_can_verify(dev, prod):
-    """ActionCable verifies certificates and Memorystore's CA is private: its own Redis without
-    in-transit encryption but with AUTH, on the private network only, holding nothing worth
-    protecting; its URL carries the password, so it is a secret."""
+    """ActionCable verifies certificates and Memorystore's CA is private: a Redis without in-transit
+    encryption but with AUTH, on the private network only; in prod its own, holding nothing worth
+    protecting, in dev the queue's (lago:gcp.redis.sharedCable). Its URL carries the password, so
+    it is a secret."""
+    cable, queue = prod.one(REDIS, "cable-instance"), prod.one(REDIS, "redis-instance")
+    assert cable.inputs["transitEncryptionMode"] == "DISABLED" and cable.inputs["authEnabled"] is True
+    assert cable.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS"
+    assert cable.inputs["authorizedNetwork"] == queue.inputs["authorizedNetwork"]
+    assert cable.inputs["tier"] == "BASIC" and not cable.protect and "persistenceConfig" not in cable.inputs
+    assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+    assert prod.outputs["redis_cable_host"] != prod.outputs["redis_host"]
+    (shared,) = dev.by_type(REDIS)
+    assert shared.inputs["transitEncryptionMode"] == "DISABLED" and shared.inputs["authEnabled"] is True
+    assert shared.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS" and shared.inputs["labels"]["lago-redis"] == "queue-cable"
+    assert dev.outputs["redis_cable_host"] == dev.outputs["redis_host"]
     for p in (dev, prod):
-        cable, queue = p.one(REDIS, "cable-instance"), p.one(REDIS, "redis-instance")
-        assert cable.inputs["transitEncryptionMode"] == "DISABLED" and cable.inputs["authEnabled"] is True
-        assert cable.inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS"
-        assert cable.inputs["authorizedNetwork"] == queue.inputs["authorizedNetwork"]
-        assert cable.inputs["tier"] == "BASIC" and not cable.protect and "persistenceConfig" not in cable.inputs
-        assert queue.inputs["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
-        assert p.outputs["redis_cable_host"] != p.outputs["redis_host"]
         for role in ("api", "worker", "clock"):
             assert env_of(p, role)["LAGO_REDIS_CABLE_URL"] == "[secret]"
 

@@ -57,8 +57,13 @@ def graces(plan: Plan, target: str, role: str) -> Iterator[tuple[str, int]]:
                     yield task.name, c.get("stopTimeout") or ECS_STOP_DEFAULT
     elif target == "gcp":
         kinds = ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/workerPool:WorkerPool")
+        command = plan.roles[role]["command"]
         for r in (r for kind in kinds for r in plan.by_type(kind)):
-            if r.name.endswith(f"-{role}"):
+            args = [a for c in r.inputs["template"].get("containers") or [] for a in c.get("args") or []]
+            # Its own service or pool, or another role's container it runs in (the clock beside the
+            # worker, whose supervisor hands SIGTERM on at once: tests/test_together.py).
+            inside = bool(command) and any(args[i : i + len(command)] == command for i in range(len(args) - len(command) + 1))
+            if r.name.endswith(f"-{role}") or inside:
                 yield r.name, CLOUD_RUN_GRACE
 
 

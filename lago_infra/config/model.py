@@ -20,7 +20,7 @@ from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAG
 from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
 from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS, SHARED_PRESETS as AWS_SHARED_PRESETS
-from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS
+from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS, SHARED_PRESETS as GCP_SHARED_PRESETS
 from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
 from .alerts import Alerts
 from .base import EMAIL, Email, NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
@@ -942,7 +942,7 @@ def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}
 
 #: What a target's preset changes among those keys, over ``PRESETS``, by target.
-TARGET_SHARED_PRESETS: dict[str, dict[str, dict[str, Any]]] = {"aws": AWS_SHARED_PRESETS}
+TARGET_SHARED_PRESETS: dict[str, dict[str, dict[str, Any]]] = {"aws": AWS_SHARED_PRESETS, "gcp": GCP_SHARED_PRESETS}
 
 #: What each preset changes for the target-neutral keys.
 PRESETS: dict[str, dict[str, Any]] = {

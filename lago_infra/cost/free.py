@@ -64,6 +64,7 @@ FREE_TYPES: dict[str, str] = {
     # GCP.
     "gcp:compute/network:Network": "no charge",
     "gcp:compute/router:Router": "no charge (Cloud NAT is billed on its own line)",
+    "gcp:dns/recordSet:RecordSet": "billed through its managed zone (records have no charge of their own)",
     "gcp:compute/firewall:Firewall": "no charge",
     "gcp:servicenetworking/connection:Connection": "no charge",
     "gcp:serviceaccount/account:Account": "IAM has no charge",

@@ -8,7 +8,7 @@ documentation), Cloud SQL Enterprise's us-central1 vCPU and memory rates, Cloud 
 per-GiB and per-address rates. Cloud SQL and Memorystore are assumed at their us-central1 rates
 in europe-west1 and Cloud Run worker pools at the instance-based rates: those carry
 ``unconfirmed``. The other figures (Cloud Run's rates, GCS, Secret Manager, KMS, Cloud Armor, load
-balancing) are the pages' figures as known when dated, not re-checked offline. Checked for this
+balancing, Cloud DNS) are the pages' figures as known when dated, not re-checked offline. Checked for this
 version against copies of the pages: Cloud NAT (per-VM hour, cap at 32 VMs, per-GiB, per-address),
 Cloud Logging (storage, vended network logs, retention beyond 30 days), Cloud Run's free tier."""
 
@@ -33,6 +33,7 @@ MONITORING = "https://cloud.google.com/stackdriver/pricing"
 COMPUTE = "https://cloud.google.com/compute/vm-instance-pricing"
 DISK = "https://cloud.google.com/compute/disks-image-pricing"
 ARTIFACT_REGISTRY = "https://cloud.google.com/artifact-registry/pricing"
+DNS = "https://cloud.google.com/dns/pricing"
 
 _SQL_REGION = "europe-west1 assumed at the us-central1 rate"
 _REDIS_REGION = "europe-west1 assumed at the us-central1 rate"
@@ -81,6 +82,8 @@ PRICES: dict[str, Price] = {
     "lb.first_five_rules": Price(0.025, "hour (first five forwarding rules)", LB),
     "lb.extra_rule": Price(0.01, "rule-hour (beyond five)", LB),
     "lb.gb": Price(0.008, "GB processed", LB),
+    # Cloud DNS: each managed zone (public or private), the first 25 of a project.
+    "dns.zone": Price(0.20, "managed zone-month (first 25)", DNS),
     # Secrets, keys, observability.
     "secret.version": Price(0.06, "active version-month", SECRETS),
     "kms.software": Price(0.06, "key version-month", KMS),
@@ -155,6 +158,7 @@ REGION_FACTORS: dict[str, dict[str, Factor]] = {
     # Forwarding rules: $0.025/hour in tier-1 regions, $0.030 in London and Frankfurt.
     "lb": _by_region(LB, 1.0, 1.0, 1.2),
     "secret": _same_everywhere(SECRETS, _GLOBAL),
+    "dns": _same_everywhere(DNS, _GLOBAL),
     "kms": _same_everywhere(KMS),
     "armor": _same_everywhere(ARMOR, _GLOBAL),
     "alert": _same_everywhere(MONITORING, _GLOBAL),

@@ -570,6 +570,8 @@ class GcpNetwork(TypedDict):
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: NotRequired[int]
     """Size of the private services access range Cloud SQL and Memorystore draw from."""
+    nat: NotRequired[bool]
+    """All of Cloud Run's egress goes through the VPC and a Cloud NAT: webhooks, payment providers and mail leave from the NAT's address. Off (the dev preset): the roles send only private ranges through the VPC (Direct VPC egress ``PRIVATE_RANGES_ONLY``), no router or NAT is created, and internet traffic leaves from Google's shared addresses, which change from one connection to the next: nothing outside can allow-list the stack. The backend still reaches the internal-only pdf service through the VPC: a private Cloud DNS zone ``run.app.`` on the stack's network answers Private Google Access's addresses (``private.googleapis.com``) for every ``*.run.app`` host, so those calls stay inside (the zone bills $0.20 a month). Unused with ``existing``: a brought network keeps all traffic through its own NAT."""
 
 
 class GcpExistingCloudSql(TypedDict):
@@ -649,6 +651,8 @@ class GcpMemorystore(TypedDict):
     """Memory of the separate cache instance."""
     version: NotRequired[str]
     """Redis version of the instances created. One of `REDIS_7_0`, `REDIS_7_2`."""
+    shared_cable: NotRequired[bool]
+    """ActionCable shares the queue's instance, which then runs without in-transit encryption, AUTH only: one instance serves the queue (database 0), the cache (database 1, unless ``lago:redis.separateCache``) and ActionCable. Off: the queue (and the cache) keep in-transit encryption, and ActionCable gets a BASIC 1 GB AUTH-only instance of its own, since it verifies certificates and Memorystore's CA is private. On (the dev preset): one instance less (a 1 GB BASIC one, $35.77 a month at europe-west1 list prices), but traffic to the queue, the AUTH string and every job's arguments included, crosses the VPC unencrypted: AUTH keeps out a client without the string, never one that can read the network (https://cloud.google.com/memorystore/docs/redis/auth-overview). Set it when the stack is created: changing it replaces the queue's instance, and the jobs queued in it."""
 
 
 class GcpBucket(TypedDict):
@@ -695,6 +699,8 @@ class GcpRun(TypedDict):
     """HTTP roles billed per instance (CPU always allocated) instead of per request. Request-based billing (the default for all three) charges CPU only while a request is in flight, which is what api, front and pdf need: none of them works between requests. One of `api`, `front`, `pdf`."""
     concurrency: NotRequired[GcpConcurrency]
     """Requests per instance of each HTTP role."""
+    clock_in_worker: NotRequired[bool]
+    """The clock runs inside the worker's container, beside Sidekiq, instead of in a worker pool of its own: Cloud Run bills every worker-pool instance at least 1 vCPU (``limits.RUN_WORKER_POOL_MIN_VCPU``), and the clock uses a sliver of one. A small supervisor (``lago_infra/lago/together.sh``) starts both processes, each with its own variables, hands SIGTERM to both, waits for both, and stops the instance when either exits, so Cloud Run starts it again. The worker then runs exactly one instance (``lago:roles.worker.replicas`` 1, refused otherwise), since each instance runs a clock. Trade-offs: the two share the instance's CPU (the container gets both roles' memory), a crash of either restarts both (Sidekiq hands its unfinished jobs back first), and the worker cannot scale out. Unused with ``lago:runtime: external``. The dev preset's choice."""
     autoscale_workers: NotRequired[bool]
     """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets): each worker runs exactly ``replicas`` instances, the GA API's fixed count, and ``maxReplicas`` is unused. CPU is a poor signal for Lago's I/O-bound queues: size ``replicas`` and ``lago:workers.concurrency``."""
 

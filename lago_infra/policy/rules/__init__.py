@@ -37,7 +37,7 @@ RULES: tuple[Rule, ...] = (
     _target_rule(
         "redis-encrypted",
         True,
-        "ElastiCache encrypted at rest and in transit with AUTH; Memorystore TLS (SERVER_AUTHENTICATION) with AUTH, but for the ActionCable Redis (AUTH on the private network: its client verifies certificates)",
+        "ElastiCache encrypted at rest and in transit with AUTH; Memorystore TLS (SERVER_AUTHENTICATION) with AUTH, but for a Redis ActionCable reads (AUTH on the private network: its client verifies certificates)",
         "atRestEncryptionEnabled, transitEncryptionEnabled, authToken; transitEncryptionMode, authEnabled",
     ),
     _target_rule(

@@ -150,11 +150,17 @@ def _is_cable(r: Resource) -> bool:
     return (r.inputs.get("labels") or {}).get("lago-redis") == "cable"
 
 
+def _serves_cable(r: Resource) -> bool:
+    """An instance ActionCable reads: its own (``cable``), or the queue's when ActionCable shares it
+    (``queue-cable``, ``lago:gcp.redis.sharedCable``), which still holds the queue's data."""
+    return (r.inputs.get("labels") or {}).get("lago-redis") in ("cable", "queue-cable")
+
+
 def _redis_encrypted(r: Resource) -> Optional[str]:
     auth = is_true(r.inputs.get("authEnabled"))
-    if _is_cable(r):
+    if _serves_cable(r):
         private = r.inputs.get("connectMode") == "PRIVATE_SERVICE_ACCESS"
-        return None if auth and private else "the cable Redis needs AUTH and a private connection"
+        return None if auth and private else "a Redis ActionCable reads needs AUTH and a private connection"
     return None if r.inputs.get("transitEncryptionMode") == "SERVER_AUTHENTICATION" and auth else "transit encryption or AUTH is off"
 
 

@@ -23,6 +23,7 @@ API_BY_MODULE: dict[str, str] = {
     "artifactregistry": "artifactregistry.googleapis.com",
     "cloudrunv2": "run.googleapis.com",
     "compute": "compute.googleapis.com",
+    "dns": "dns.googleapis.com",
     "kms": "cloudkms.googleapis.com",
     "logging": "logging.googleapis.com",
     "monitoring": "monitoring.googleapis.com",
@@ -72,6 +73,10 @@ REQUIRED_APIS = (
     "monitoring.googleapis.com",
     "logging.googleapis.com",
 )
+
+
+#: Cloud DNS: the private ``run.app`` zone of a stack without Cloud NAT (``lago:gcp.network.nat``).
+DNS_API = "dns.googleapis.com"
 
 
 def enable(name: str, project: str, parent: pulumi.Resource, apis: tuple[str, ...] = REQUIRED_APIS) -> list[pulumi.Resource]:

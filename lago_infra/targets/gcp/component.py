@@ -29,10 +29,10 @@ from .preflight import account_ids, bucket_name
 from .database import DatabaseArgs, LagoDatabase
 from .edge import EdgeArgs, LagoEdge
 from .images import LagoImages
-from .network import LagoNetwork, NetworkArgs, Placement
+from .network import LagoNetwork, NetworkArgs, Placement, run_app_zone
 from .observability import GcpRedis, GcpSignals
 from .propagation import IamPropagation
-from .redis import CABLE, LagoRedis, RedisArgs
+from .redis import CABLE, QUEUE_CABLE, LagoRedis, RedisArgs
 from .secrets_store import LagoSecretStore, SecretStoreArgs
 from .settings import ExistingRedis, GcpSettings
 from .storage import LagoStorage, StorageArgs, account_resource_name
@@ -46,6 +46,13 @@ FRONT_CONCURRENCY = 80
 #: Gotenberg 8 renders one Chromium conversion at a time and queues the rest; one more request
 #: waiting inside keeps Chromium busy while Cloud Run starts another instance for the third.
 PDF_CONCURRENCY = 2
+
+
+def worker_pools(settings: LagoSettings, name: str, roles: list[str]) -> dict[str, str]:
+    """The worker pool each role without HTTP runs in: one of its own, but for the clock with
+    ``lago:gcp.run.clockInWorker``, which runs in the worker's (``services.worker_pool``'s ``beside``)."""
+    together = settings.gcp.run.clock_in_worker and {"worker", "clock"} <= set(roles)
+    return {role: f"{name}-{'worker' if together and role == 'clock' else role}" for role in roles}
 
 
 def http_concurrency(settings: LagoSettings) -> dict[str, int]:
@@ -163,7 +170,9 @@ class LagoGcp(LagoTarget):
         labels = {**settings.tags, "app": "lago", "lago-stack": name}
 
         scanning = (images.SCANNING_API,) if managed and g.images.scan else ()
-        enabled = apis.enable(name, project, self, (*apis.REQUIRED_APIS, *scanning)) if g.enable_apis else []
+        # The private run.app zone that stands in for Cloud NAT (network.nat off, a network of the stack's).
+        dns = (apis.DNS_API,) if run_app_zone(g.network, managed) else ()
+        enabled = apis.enable(name, project, self, (*apis.REQUIRED_APIS, *scanning, *dns)) if g.enable_apis else []
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=enabled)
         project_number = gcp.organizations.get_project_output(
             project_id=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=enabled)
@@ -183,7 +192,9 @@ class LagoGcp(LagoTarget):
         )
         if not managed and g.network.existing is None:
             pulumi.log.warn(ISOLATED_NETWORK, resource=self)
-        network = LagoNetwork(f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs), opts=child)
+        network = LagoNetwork(
+            f"{name}-net", NetworkArgs(project, region, g.network, enabled, flow_logs=g.baseline.flow_logs, cloud_run=managed), opts=child
+        )
         where = network.placement(project, region)
         # Data services that use the key wait for its grants.
         keyed = Placement(where.project, where.region, where.network_id, (*where.depends_on, *baseline.key_ready))
@@ -327,7 +338,8 @@ class LagoGcp(LagoTarget):
                 files={path: store.refs[key] for key, (path, _) in files.items()},
                 labels=labels,
                 image=pulled.reference,
-                depends_on=[iam_settled, *db.ready, *network.ready],
+                depends_on=[iam_settled, *db.ready, *network.ready, *network.run_ready],
+                egress=network.egress,
             )
             self._run_roles(ctx, service_names, domain is not None)
             if domain is not None:
@@ -353,7 +365,7 @@ class LagoGcp(LagoTarget):
             GcpSignals(
                 project=project,
                 services=service_names if managed else {},
-                worker_pools={rd.name: f"{name}-{rd.name}" for rd in self.deployment.serving if rd.name not in service_names}
+                worker_pools=worker_pools(settings, name, [rd.name for rd in self.deployment.serving if rd.name not in service_names])
                 if managed
                 else {},
                 database_id=db.connection_name.apply(lambda c: ":".join(c.split(":")[::2])),
@@ -467,19 +479,24 @@ class LagoGcp(LagoTarget):
         def endpoint(r: LagoRedis, tls: bool = True) -> RedisEndpoint:
             return RedisEndpoint(host=r.host, port=r.port, tls=tls, verifiable_tls=False, password=r.auth_string)
 
-        queue = redis("redis", "queue", g.redis.tier, g.redis.memory_size_gb, "noeviction")
+        # ActionCable verifies the server certificate and takes no CA and no separate password
+        # (config/cable.yml): it cannot use Memorystore's private-CA TLS. It reads an instance
+        # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
+        # (carrying the password) a secret: the queue's own with sharedCable (dev), else a small
+        # one of its own, which holds no data, only broadcasts, and is never protected.
+        shared = g.redis.shared_cable
+        queue_tls = not shared
+        queue = redis("redis", QUEUE_CABLE if shared else "queue", g.redis.tier, g.redis.memory_size_gb, "noeviction", tls=queue_tls)
         cache_tier = g.redis.cache_tier or g.redis.tier
         cache = redis("cache", "cache", cache_tier, g.redis.cache_memory_size_gb, "allkeys-lru") if settings.redis.separate_cache else None
-        # ActionCable verifies the server certificate and takes no CA and no separate password
-        # (config/cable.yml): it cannot use Memorystore's private-CA TLS. Its own small instance
-        # without in-transit encryption, with AUTH, reachable only inside the private VPC, its URL
-        # (carrying the password) a secret. It holds no data, only broadcasts: never protected.
-        cable = redis("cable", CABLE, "BASIC", 1, "allkeys-lru", holds_data=False, tls=False)
+        cable = None if shared else redis("cable", CABLE, "BASIC", 1, "allkeys-lru", holds_data=False, tls=False)
         instance = f"projects/{keyed.project}/locations/{keyed.region}/instances/{name}"
         watched = [GcpRedis("queue", f"{instance}-redis", queue=True, high_availability=g.redis.tier == "STANDARD_HA")]
         if cache is not None:
             watched.append(GcpRedis("cache", f"{instance}-cache", queue=False, high_availability=cache_tier == "STANDARD_HA"))
-        return endpoint(queue), endpoint(cache) if cache else None, endpoint(cable, tls=False), watched
+        # None: ActionCable reads the queue's instance (Endpoints.cable).
+        cable_endpoint = endpoint(cable, tls=False) if cable is not None else None
+        return endpoint(queue, tls=queue_tls), endpoint(cache) if cache else None, cable_endpoint, watched
 
     def _cross_project_grants(self, name: str, settings: LagoSettings, project: str, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
         """Cloud Run's service agent may mint tokens for each brought account of another project
@@ -536,7 +553,11 @@ class LagoGcp(LagoTarget):
             )
             self._services[role] = services.http_service(names[role], self, rd, ctx, shape, deps)
             self._run_names[role] = names[role]
-        for rd in self.deployment.serving:
-            if rd.name not in names:
-                services.worker_pool(f"{self._name}-{rd.name}", self, rd, ctx, after_migrate(), run.autoscale_workers)
-                self._run_names[rd.name] = f"{self._name}-{rd.name}"
+        pools = worker_pools(self._settings, self._name, [rd.name for rd in self.deployment.serving if rd.name not in names])
+        for role, pool in pools.items():
+            if pool != f"{self._name}-{role}":
+                continue  # runs inside another role's container (the clock beside the worker)
+            beside = [self.deployment.role(other) for other, p in pools.items() if p == pool and other != role]
+            rd = self.deployment.role(role)
+            services.worker_pool(pool, self, rd, ctx, after_migrate(), run.autoscale_workers, beside=beside[0] if beside else None)
+        self._run_names.update(pools)

@@ -180,6 +180,29 @@ RUN_STOP_GRACE_S = 10
 #: ``maxInstanceCount`` (CPU autoscaling, https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling)
 #: are outside the GA surface, so they need a preview launch stage.
 RUN_WORKER_POOL_GA_SCALING = ("manualInstanceCount",)
+#: A worker-pool instance gets at least 1 vCPU, and above 1 whole vCPUs only: "The minimum vCPU
+#: setting is 1 vCPU. Values greater than 1 must be integer values"
+#: (https://cloud.google.com/run/docs/configuring/workerpools/cpu; pulumi-gcp 10.2.0's
+#: ``WorkerPoolTemplateContainerResources.limits``: "The only supported values for CPU are '1', '2',
+#: '4', '6', and '8'"). Worker pools bill every instance for its whole life, so a second container
+#: (a sidecar) would add its own vCPU: the clock shares the worker's container instead
+#: (``lago:gcp.run.clockInWorker``).
+RUN_WORKER_POOL_MIN_VCPU = 1
+#: Direct VPC egress: ``ALL_TRAFFIC`` sends everything through the VPC (the internet then needs a
+#: Cloud NAT); ``PRIVATE_RANGES_ONLY`` only private ranges and Private Google Access's addresses,
+#: the rest leaving from Google's own (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc,
+#: https://cloud.google.com/run/docs/configuring/networking-best-practices). By ``lago:gcp.network.nat``.
+RUN_EGRESS = {True: "ALL_TRAFFIC", False: "PRIVATE_RANGES_ONLY"}
+#: A service with internal ingress admits a call from another Cloud Run resource only when it
+#: arrives through the VPC, with Private Google Access on the subnet
+#: (https://cloud.google.com/run/docs/securing/ingress, "Internal"). Under ``PRIVATE_RANGES_ONLY`` a
+#: ``*.run.app`` host resolved to Google's public addresses leaves outside the VPC, so a private
+#: Cloud DNS zone for ``run.app.`` answers ``private.googleapis.com``'s addresses, 199.36.153.8/30,
+#: which that egress routes through the VPC ("Configure DNS for Private Google Access: make sure your
+#: target domain maps to ... 199.36.153.8/30", the networking best practices page above;
+#: https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain).
+RUN_APP_ZONE = "run.app."
+PRIVATE_GOOGLE_ACCESS_ADDRESSES = ("199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11")
 #: Instances per service or worker pool: the project's default quota is 100 per region for a 1 vCPU
 #: size (https://cloud.google.com/run/quotas); the config model caps replicas at 100 already.
 RUN_MAX_INSTANCES = 100
@@ -305,6 +328,13 @@ def cloud_sql_max_connections(tier: str, configured: Optional[int] = None) -> Op
 #: Memorystore for Redis capacity in GB: 1-300 on BASIC and STANDARD_HA
 #: (https://cloud.google.com/memorystore/docs/redis/redis-tiers).
 REDIS_MEMORY_GB = (1, 300)
+#: ``transitEncryptionMode`` by in-transit encryption. AUTH is a setting of its own, allowed without
+#: in-transit encryption ("Using AUTH is optional", and without in-transit encryption "there is no
+#: guarantee that the command is encrypted in-transit end to end": AUTH "does not provide security
+#: during data transit", https://cloud.google.com/memorystore/docs/redis/auth-overview). A change of
+#: ``transitEncryptionMode`` replaces the instance (terraform-provider-google,
+#: ``services/redis/resource_redis_instance.go``: ForceNew), its data with it.
+REDIS_TRANSIT_ENCRYPTION = {True: "SERVER_AUTHENTICATION", False: "DISABLED"}
 
 
 # -- networks a user brings ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_gcp as gcp
 
+from . import limits
 from .settings import Network
 
 
@@ -20,6 +21,15 @@ class NetworkArgs:
     depends_on: Sequence[pulumi.Resource] = ()
     #: Production baseline: VPC flow logs on the subnet.
     flow_logs: bool = False
+    #: Cloud Run roles use the network (``lago:runtime: managed``): without a NAT they need the
+    #: private ``run.app`` zone.
+    cloud_run: bool = True
+
+
+def run_app_zone(settings: Network, cloud_run: bool) -> bool:
+    """A network without Cloud NAT that the stack creates for Cloud Run gets the private ``run.app``
+    zone (``LagoNetwork._run_app_zone``), whose API the target then enables."""
+    return cloud_run and not settings.nat and settings.existing is None
 
 
 @dataclass(frozen=True)
@@ -34,8 +44,9 @@ class Placement:
 
 
 class LagoNetwork(pulumi.ComponentResource):
-    """A VPC with a Direct VPC egress subnet (Private Google Access on, Cloud NAT for the
-    internet) and private services access; or the user's existing network, used as it is."""
+    """A VPC with a Direct VPC egress subnet (Private Google Access on; Cloud NAT for the internet,
+    or with ``nat`` off a private ``run.app`` zone instead) and private services access; or the
+    user's existing network, used as it is."""
 
     network_id: pulumi.Output[str]
     """The VPC, as ``projects/P/global/networks/N``."""
@@ -43,6 +54,12 @@ class LagoNetwork(pulumi.ComponentResource):
     """Where Cloud Run instances take their addresses."""
     ready: list[pulumi.Resource]
     """What private-IP services must wait for (the service-networking connection)."""
+    egress: str
+    """Cloud Run's Direct VPC egress on this network (``limits.RUN_EGRESS``): ``ALL_TRAFFIC``
+    through a NAT (the stack's, or a brought network's own), else ``PRIVATE_RANGES_ONLY``."""
+    run_ready: list[pulumi.Resource]
+    """What Cloud Run roles wait for besides ``ready``: the private ``run.app`` zone through which
+    the backend reaches the internal-only pdf service under ``PRIVATE_RANGES_ONLY``."""
 
     def placement(self, project: str, region: str) -> Placement:
         return Placement(project, region, self.network_id, tuple(self.ready))
@@ -52,6 +69,9 @@ class LagoNetwork(pulumi.ComponentResource):
         existing = args.settings.existing
         # Private data services wait for the private services connection, or for the APIs.
         self.ready = list(args.depends_on)
+        self.run_ready = []
+        # A brought network comes with its own NAT (ExistingNetwork): everything goes through it.
+        self.egress = limits.RUN_EGRESS[args.settings.nat or existing is not None]
         if existing is not None:
             self.network_id = pulumi.Output.from_input(existing.network)
             self.subnetwork_id = pulumi.Output.from_input(existing.subnetwork)
@@ -114,21 +134,52 @@ class LagoNetwork(pulumi.ComponentResource):
             deletion_policy="ABANDON",
             opts=first,
         )
-        # All egress goes through the VPC (so the pdf service sees internal traffic); the NAT
-        # gives webhooks, payment providers and mail their way out.
-        router = gcp.compute.Router(
-            f"{name}-router", name=f"{name}-router", project=args.project, region=args.region, network=network.id, opts=child
-        )
-        gcp.compute.RouterNat(
-            f"{name}-nat",
-            name=f"{name}-nat",
-            project=args.project,
-            region=args.region,
-            router=router.name,
-            nat_ip_allocate_option="AUTO_ONLY",
-            source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
-            opts=child,
-        )
+        if args.settings.nat:
+            # All egress goes through the VPC (so the pdf service sees internal traffic); the NAT
+            # gives webhooks, payment providers and mail their way out.
+            router = gcp.compute.Router(
+                f"{name}-router", name=f"{name}-router", project=args.project, region=args.region, network=network.id, opts=child
+            )
+            gcp.compute.RouterNat(
+                f"{name}-nat",
+                name=f"{name}-nat",
+                project=args.project,
+                region=args.region,
+                router=router.name,
+                nat_ip_allocate_option="AUTO_ONLY",
+                source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
+                opts=child,
+            )
+        elif run_app_zone(args.settings, args.cloud_run):
+            self.run_ready = [self._run_app_zone(name, args, network)]
         self.network_id = network.id
         self.subnetwork_id = subnet.id
         self.ready = [*self.ready, connection]
+
+    def _run_app_zone(self, name: str, args: NetworkArgs, network: gcp.compute.Network) -> gcp.dns.RecordSet:
+        """Without a NAT the roles send only private ranges through the VPC, and the internal-only
+        pdf service admits only calls that arrive through it (``limits.RUN_APP_ZONE``): every
+        ``*.run.app`` host resolves, inside this VPC alone, to Private Google Access's addresses,
+        which that egress routes through the VPC. Free to delete with the stack (it holds nothing)."""
+        zone = gcp.dns.ManagedZone(
+            f"{name}-run-app",
+            name=f"{name}-run-app",
+            project=args.project,
+            dns_name=limits.RUN_APP_ZONE,
+            description="run.app through Private Google Access: Cloud Run calls to internal-only services stay in the VPC",
+            visibility="private",
+            private_visibility_config=gcp.dns.ManagedZonePrivateVisibilityConfigArgs(
+                networks=[gcp.dns.ManagedZonePrivateVisibilityConfigNetworkArgs(network_url=network.id)]
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+        )
+        return gcp.dns.RecordSet(
+            f"{name}-run-app-hosts",
+            project=args.project,
+            managed_zone=zone.name,
+            name=f"*.{limits.RUN_APP_ZONE}",
+            type="A",
+            ttl=300,
+            rrdatas=list(limits.PRIVATE_GOOGLE_ACCESS_ADDRESSES),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

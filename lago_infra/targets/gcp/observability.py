@@ -300,7 +300,8 @@ class LagoMonitoring(pulumi.ComponentResource):
                 reducer="REDUCE_MAX",
             ),
         ]
-        pools = " OR ".join(_q(n) for n in s.worker_pools.values())
+        # One name once: the clock may share the worker's pool (lago:gcp.run.clockInWorker).
+        pools = " OR ".join(_q(n) for n in dict.fromkeys(s.worker_pools.values()))
         services = " OR ".join(_q(n) for n in s.services.values())
         specs.append(
             _Policy(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ordering import MustExistBefore, Selector
+from . import limits
 from .apis import API_BY_MODULE, API_BY_TYPE, SERVICE
 
 SERVICE_IDENTITY = "gcp:projects/serviceIdentity:ServiceIdentity"
@@ -23,6 +24,7 @@ SQL_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
 REDIS = "gcp:redis/instance:Instance"
 BUCKET = "gcp:storage/bucket:Bucket"
 CLOUD_RUN = ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool")
+RECORD_SET = "gcp:dns/recordSet:RecordSet"
 #: The pause after IAM grants (``propagation.IamPropagation``): a dynamic resource of the program.
 PAUSE = Selector("pulumi-python:dynamic:Resource", lambda i: "grants" in i and "seconds" in i, "IAM propagation pause")
 
@@ -32,6 +34,12 @@ PROPAGATION = "https://cloud.google.com/iam/docs/access-change-propagation"
 
 def _enabled(api: str) -> Selector:
     return Selector(SERVICE, lambda i, api=api: i.get("service") == api, api)
+
+
+def _private_ranges_only(i: dict[str, Any]) -> bool:
+    template = i.get("template") or {}
+    access = template.get("vpcAccess") or (template.get("template") or {}).get("vpcAccess") or {}
+    return access.get("egress") == limits.RUN_EGRESS[False]
 
 
 def _replicas_keyed(i: dict[str, Any]) -> bool:
@@ -139,6 +147,20 @@ RULES: list[MustExistBefore] = [
             Selector(run),
             "Cloud Run runs as an account of another project only once its service agent may create that account's tokens",
             "https://cloud.google.com/run/docs/configuring/services/service-identity",
+        )
+        for run in CLOUD_RUN
+    ],
+    # Without Cloud NAT (private ranges only), the run.app hosts through the VPC before a role calls
+    # the internal-only pdf service: resolved to Google's public addresses, the call leaves outside
+    # the VPC and the service refuses it.
+    *[
+        MustExistBefore(
+            Selector(RECORD_SET, lambda i: i.get("name") == f"*.{limits.RUN_APP_ZONE}", "run.app through Private Google Access"),
+            Selector(run, _private_ranges_only, "egress PRIVATE_RANGES_ONLY"),
+            "a role with private-ranges-only egress reaches an internal-only service only once run.app resolves to Private Google "
+            "Access inside the VPC",
+            "https://cloud.google.com/run/docs/securing/ingress",
+            any_first=True,
         )
         for run in CLOUD_RUN
     ],

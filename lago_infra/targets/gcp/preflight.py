@@ -114,7 +114,34 @@ def settings_problems(settings: LagoSettings, provider: Mapping[str, Any] = {}) 
         *_brought_network(settings, region if isinstance(region, str) else None),
         *_subnet_size(settings),
         *_brought_redis(settings),
+        *_clock_in_worker(settings),
     ]
+
+
+def _clock_in_worker(settings: LagoSettings) -> Iterator[Problem]:
+    """The clock inside the worker's container runs once per worker instance: exactly one, then.
+    The container takes both roles' CPU and memory, which Cloud Run must accept together."""
+    run = settings.gcp.run
+    if not run.clock_in_worker or settings.runtime != "managed":
+        return
+    worker, clock = settings.roles.worker, settings.roles.clock
+    ceiling = (worker.max_replicas or worker.replicas) if run.autoscale_workers else worker.replicas
+    if worker.replicas != 1 or ceiling != 1:
+        yield Problem(
+            "lago:roles.worker.replicas",
+            f"is {worker.replicas}{f' (up to {ceiling})' if ceiling != worker.replicas else ''} while lago:gcp.run.clockInWorker runs "
+            "the clock inside each worker instance: every scheduled job would run once per instance",
+            "keep one worker instance (replicas 1, and maxReplicas 1 with autoscaleWorkers), or set lago:gcp.run.clockInWorker to "
+            "false to give the clock a worker pool of its own",
+        )
+    problem = limits.run_size_problem(worker.cpu + clock.cpu, worker.memory + clock.memory)
+    if problem:
+        what, _, fix = problem.partition(" Fix: ")
+        yield Problem(
+            "lago:roles.worker.memory",
+            f"with lago:gcp.run.clockInWorker the worker's container holds the clock too ({worker.memory} + {clock.memory} MiB): {what.rstrip('.')}",
+            f"{fix or 'lower lago:roles.worker.memory or lago:roles.clock.memory'}, or set lago:gcp.run.clockInWorker to false",
+        )
 
 
 def _brought_network(settings: LagoSettings, region: Optional[str]) -> Iterator[Problem]:

@@ -1,4 +1,5 @@
-"""Memorystore for Redis with AUTH and in-transit encryption, reached through private services access."""
+"""Memorystore for Redis with AUTH (and in-transit encryption, but where ActionCable reads it),
+reached through private services access."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Literal, Mapping, Optional
 import pulumi
 import pulumi_gcp as gcp
 
+from . import limits
 from .network import Placement
 
 
@@ -15,11 +17,14 @@ from .network import Placement
 #: and runs without in-transit encryption (ActionCable verifies certificates; Memorystore's CA is
 #: private): the guardrails read the label to hold it to AUTH on the private network instead.
 CABLE = "cable"
+#: The queue's instance when ActionCable shares it (``lago:gcp.redis.sharedCable``): without in-transit
+#: encryption for the same reason, and holding the queue's data all the same.
+QUEUE_CABLE = "queue-cable"
 
 
 @dataclass(frozen=True)
 class RedisArgs:
-    #: "queue", "cache" or CABLE: becomes the ``lago-redis`` label.
+    #: "queue", "cache", CABLE or QUEUE_CABLE: becomes the ``lago-redis`` label.
     purpose: str
     where: Placement
     #: BASIC or STANDARD_HA.
@@ -32,8 +37,8 @@ class RedisArgs:
     labels: Mapping[str, str]
     #: Hourly RDB snapshots, so a restart loses at most an hour of queued jobs.
     persistent: bool = False
-    #: In-transit encryption (port 6378, Memorystore's private CA). Off only for a client that
-    #: verifies certificates and cannot be given that CA (ActionCable).
+    #: In-transit encryption (port 6378, Memorystore's private CA). Off only for an instance
+    #: ActionCable reads, which verifies certificates and cannot be given that CA.
     tls: bool = True
     #: Production baseline: a CMEK key.
     customer_managed_key: Optional[pulumi.Input[str]] = None
@@ -62,7 +67,7 @@ class LagoRedis(pulumi.ComponentResource):
             auth_enabled=True,
             # rediss://: Lago's Sidekiq and cache clients do not verify the server certificate, so
             # Memorystore's private CA is fine for them.
-            transit_encryption_mode="SERVER_AUTHENTICATION" if args.tls else "DISABLED",
+            transit_encryption_mode=limits.REDIS_TRANSIT_ENCRYPTION[args.tls],
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.where.network_id,
             redis_configs={"maxmemory-policy": args.eviction},

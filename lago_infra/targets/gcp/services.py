@@ -21,6 +21,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
+from ...lago import together
 from ...lago.environment import RoleDeployment
 from ...lago.migrate import DATABASE_WAIT_S
 from ...lago.roles import HealthCheck
@@ -71,6 +72,9 @@ class RunContext:
     image: Callable[[RoleDeployment], pulumi.Input[str]] = lambda rd: rd.image
     #: IAM grants, database and network the roles need before their first instance starts.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
+    #: Direct VPC egress (``limits.RUN_EGRESS``): all traffic through the VPC and its NAT, or private
+    #: ranges only (``lago:gcp.network.nat`` off).
+    egress: str = limits.RUN_EGRESS[True]
 
 
 def role_files(deployment) -> dict[str, tuple[str, pulumi.Input[str]]]:
@@ -164,16 +168,25 @@ def _liveness_probe(kind: _Kind, rd: RoleDeployment) -> Any:
 
 
 def _vpc(kind: _Kind, ctx: RunContext) -> Any:
-    # Direct VPC egress, all traffic: Cloud SQL and Memorystore are private, and the internal-only
-    # pdf service accepts only requests that arrive through the VPC.
+    # Direct VPC egress: Cloud SQL and Memorystore are private, and the internal-only pdf service
+    # accepts only requests that arrive through the VPC (all traffic, or private ranges with the
+    # run.app zone that routes run.app hosts through it, network.LagoNetwork).
     return kind.args(
         "VpcAccess",
-        egress="ALL_TRAFFIC",
+        egress=ctx.egress,
         network_interfaces=[kind.args("VpcAccessNetworkInterface", network=ctx.network_id, subnetwork=ctx.subnetwork_id)],
     )
 
 
-def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -> Any:
+def _container(
+    kind: _Kind,
+    rd: RoleDeployment,
+    ctx: RunContext,
+    args: Optional[pulumi.Input[list[str]]] = None,
+    size: Optional[dict] = None,
+    **extra: Any,
+) -> Any:
+    """``rd``'s container; ``args`` and ``size`` replace its command and limits (two roles in one)."""
     port = rd.role.port if kind is SERVICE else None
     _, mounts = _file_volumes(kind, rd, ctx)
     return kind.args(
@@ -183,9 +196,9 @@ def _container(kind: _Kind, rd: RoleDeployment, ctx: RunContext, **extra: Any) -
         # The catalogue's command is what `docker run IMAGE COMMAND` takes: it replaces the image's
         # CMD and keeps its ENTRYPOINT (Gotenberg's tini, which reaps Chromium's orphans). On
         # Cloud Run that is `args`; `commands` would replace the entrypoint.
-        args=list(rd.command) or None,
+        args=args if args is not None else (list(rd.command) or None),
         envs=_env(kind, rd, ctx.secrets, port),
-        resources=kind.args("ContainerResources", limits=cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
+        resources=kind.args("ContainerResources", limits=size or cloud_run_size(rd.size.cpu, rd.size.memory), **extra.pop("resources", {})),
         volume_mounts=mounts,
         **extra,
     )
@@ -479,6 +492,7 @@ def worker_pool(
     ctx: RunContext,
     depends_on: Sequence[pulumi.Input[pulumi.Resource]],
     autoscale: bool,
+    beside: Optional[RoleDeployment] = None,
 ):
     """A Sidekiq worker or the clock: no HTTP traffic, always-on instances (exactly one clock).
 
@@ -487,10 +501,20 @@ def worker_pool(
     ``args`` under the image's entrypoint, and a fixed count scales nothing in, so instances stop
     only on a rollout. An I/O-bound queue (webhooks, payment providers) barely uses CPU while it
     waits: CPU is no signal for its backlog, and the throughput of a fixed count is
-    ``lago:workers.concurrency`` threads per instance."""
+    ``lago:workers.concurrency`` threads per instance.
+
+    ``beside``: a role that runs in the same container (the clock, ``lago:gcp.run.clockInWorker``),
+    under ``together``'s supervisor, which hands SIGTERM to both at once; the container gets both
+    roles' CPU and memory (on at least ``limits.RUN_WORKER_POOL_MIN_VCPU``)."""
     common = _common(WORKER_POOL, name, rd, ctx)
     if autoscaled(rd, autoscale):
         common["launch_stage"] = AUTOSCALING_LAUNCH_STAGE
+    shared: dict[str, Any] = {}
+    if beside is not None:
+        shared = dict(
+            args=together.command(rd, beside),
+            size=cloud_run_size(rd.size.cpu + beside.size.cpu, rd.size.memory + beside.size.memory),
+        )
     return gcp.cloudrunv2.WorkerPool(
         name,
         **common,
@@ -507,6 +531,7 @@ def worker_pool(
                     ctx,
                     startup_probe=_startup_probe(WORKER_POOL, rd),
                     liveness_probe=_liveness_probe(WORKER_POOL, rd),
+                    **shared,
                 )
             ],
         ),

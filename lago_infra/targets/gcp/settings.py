@@ -81,6 +81,17 @@ class Network(Section):
     """The Direct VPC egress subnet; Cloud Run takes up to two addresses per instance."""
     private_services_prefix_length: int = Field(20, ge=8, le=24)
     """Size of the private services access range Cloud SQL and Memorystore draw from."""
+    nat: bool = True
+    """All of Cloud Run's egress goes through the VPC and a Cloud NAT: webhooks, payment providers
+    and mail leave from the NAT's address. Off (the dev preset): the roles send only private
+    ranges through the VPC (Direct VPC egress ``PRIVATE_RANGES_ONLY``), no router or NAT is
+    created, and internet traffic leaves from Google's shared addresses, which change from one
+    connection to the next: nothing outside can allow-list the stack. The backend still reaches
+    the internal-only pdf service through the VPC: a private Cloud DNS zone ``run.app.`` on the
+    stack's network answers Private Google Access's addresses (``private.googleapis.com``) for
+    every ``*.run.app`` host, so those calls stay inside (the zone bills $0.20 a month). Unused
+    with ``existing``: a brought network keeps all traffic through its own NAT.
+    """
 
 
 class ExistingCloudSql(Section):
@@ -106,7 +117,7 @@ class CloudSql(Section):
     """Use an existing Cloud SQL instance instead of creating one."""
     # The required keys default to the dev preset's values, so the classes build in Python
     # without them; the chosen preset then fills every key its author did not set.
-    tier: NonEmpty = "db-g1-small"
+    tier: NonEmpty = "db-f1-micro"
     """Machine type (``db-custom-CPUS-MIB``, ``db-perf-optimized-N-*``, or shared-core ``db-f1-micro`` /
     ``db-g1-small``)."""
     edition: Literal["ENTERPRISE", "ENTERPRISE_PLUS"] = "ENTERPRISE"
@@ -201,6 +212,17 @@ class Memorystore(Section):
     """Memory of the separate cache instance."""
     version: Literal["REDIS_7_0", "REDIS_7_2"] = "REDIS_7_2"
     """Redis version of the instances created."""
+    shared_cable: bool = False
+    """ActionCable shares the queue's instance, which then runs without in-transit encryption, AUTH only:
+    one instance serves the queue (database 0), the cache (database 1, unless ``lago:redis.separateCache``)
+    and ActionCable. Off: the queue (and the cache) keep in-transit encryption, and ActionCable gets a
+    BASIC 1 GB AUTH-only instance of its own, since it verifies certificates and Memorystore's CA is
+    private. On (the dev preset): one instance less (a 1 GB BASIC one, $35.77 a month at europe-west1
+    list prices), but traffic to the queue, the AUTH string and every job's arguments included,
+    crosses the VPC unencrypted: AUTH keeps out a client without the string, never one that can read
+    the network (https://cloud.google.com/memorystore/docs/redis/auth-overview). Set it when the
+    stack is created: changing it replaces the queue's instance, and the jobs queued in it.
+    """
 
 
 class Bucket(Section):
@@ -240,6 +262,17 @@ class Run(Section):
     """
     concurrency: Concurrency = Concurrency()
     """Requests per instance of each HTTP role."""
+    clock_in_worker: bool = False
+    """The clock runs inside the worker's container, beside Sidekiq, instead of in a worker pool of its
+    own: Cloud Run bills every worker-pool instance at least 1 vCPU (``limits.RUN_WORKER_POOL_MIN_VCPU``),
+    and the clock uses a sliver of one. A small supervisor (``lago_infra/lago/together.sh``) starts
+    both processes, each with its own variables, hands SIGTERM to both, waits for both, and stops the
+    instance when either exits, so Cloud Run starts it again. The worker then runs exactly one
+    instance (``lago:roles.worker.replicas`` 1, refused otherwise), since each instance runs a clock.
+    Trade-offs: the two share the instance's CPU (the container gets both roles' memory), a crash of
+    either restarts both (Sidekiq hands its unfinished jobs back first), and the worker cannot scale
+    out. Unused with ``lago:runtime: external``. The dev preset's choice.
+    """
     autoscale_workers: bool = False
     """Pre-GA: workers between ``replicas`` and ``maxReplicas`` scale on CPU utilisation (Cloud Run worker pool
     CPU autoscaling, outside Google's GA API: the pools then declare launch stage ALPHA). Off (both presets):
@@ -389,17 +422,24 @@ class GcpSettings(Section):
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "database": {
-            "tier": "db-g1-small",
+            # Shared core, 0.6 GiB: the smallest tier. Cloud SQL's default of 25 connections for it
+            # is short of a rollout's worst case; with SHARED_PRESETS' four worker threads, two pools
+            # per process (v1.51.0): api 6 + worker 12 + clock 4, twice while a rollout runs old and
+            # new side by side, plus migrate 4 = 48; three pools (the next release) 72. 85 less the
+            # policy's reserve of 10 holds both (the lago policy rule `connections`).
+            "tier": "db-f1-micro",
             "availability": "ZONAL",
             "backupsRetained": 7,
             "logRetentionDays": 3,
-            # The tier's default is 50. Two pools per process: api 6 + worker 24 + clock 4, twice
-            # while a rollout runs old and new side by side, plus migrate 4: 72.
-            "maxConnections": 100,
+            "maxConnections": 85,
         },
-        "redis": {"tier": "BASIC", "memorySizeGb": 1},
+        # One AUTH-only instance on the private network for the queue, the cache and ActionCable.
+        "redis": {"tier": "BASIC", "memorySizeGb": 1, "sharedCable": True},
+        # No Cloud NAT: private ranges through the VPC, the internet from Google's addresses.
+        "network": {"nat": False},
         "storage": {"versioning": False},
-        "run": {"scaleToZero": True},
+        # The clock inside the worker's container: one worker-pool instance for both.
+        "run": {"scaleToZero": True, "clockInWorker": True},
         "baseline": {
             "alarms": False,
             "dashboard": False,
@@ -426,9 +466,10 @@ PRESETS: dict[str, dict[str, Any]] = {
             "maintenanceHour": 3,
             "queryInsights": True,
         },
-        "redis": {"tier": "STANDARD_HA", "memorySizeGb": 1, "cacheMemorySizeGb": 1},
+        "redis": {"tier": "STANDARD_HA", "memorySizeGb": 1, "cacheMemorySizeGb": 1, "sharedCable": False},
         "storage": {"versioning": True, "noncurrentVersionDays": 30},
-        "run": {"scaleToZero": False},
+        "network": {"nat": True},
+        "run": {"scaleToZero": False, "clockInWorker": False},
         "images": {"remoteRepository": True, "scan": True},
         "baseline": {
             "alarms": True,
@@ -442,4 +483,13 @@ PRESETS: dict[str, dict[str, Any]] = {
             "logRetentionDays": 365,
         },
     },
+}
+
+
+#: What the GCP preset changes among the target-neutral keys (``config.model.TARGET_SHARED_PRESETS``).
+SHARED_PRESETS: dict[str, dict[str, Any]] = {
+    # Four Sidekiq threads (Lago's default is 10): a worker pool of six connections is what lets a
+    # rollout's worst case fit db-f1-micro (PRESETS["dev"]["database"]).
+    "dev": {"workers": {"concurrency": 4}},
+    "prod": {},
 }
