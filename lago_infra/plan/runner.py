@@ -12,7 +12,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 import yaml
@@ -39,6 +39,9 @@ from ..config.source import (
 from ..lago import handoff
 from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
+
+if TYPE_CHECKING:
+    from ..lago.environment import LagoDeployment
 
 
 #: This source checkout, for the README generators that list its stacks. Plans do not use it:
@@ -246,7 +249,6 @@ def run_plan(
     asyncio.set_event_loop(loop)
     previous_env = os.environ.get(STACK_FILE_ENV)
     os.environ[STACK_FILE_ENV] = source
-    handoff.reset()
     try:
         runtime_settings.configure(
             MockSettings(
@@ -268,7 +270,8 @@ def run_plan(
         main = proj.program
         sys.path.insert(0, str(project_dir))
         try:
-            with _without_source_positions():
+            # Every Lago deployment the program builds, recorded for this run alone.
+            with _without_source_positions(), handoff.recording() as deployments:
                 loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
         except config.ConfigError as error:
             _settle(loop)
@@ -281,7 +284,7 @@ def run_plan(
             raise ProgramFailed(str(error), monitor.registrations, error) from None
         finally:
             sys.path.remove(str(project_dir))
-        roles, components = loop.run_until_complete(_resolve_roles())
+        roles, components = loop.run_until_complete(_resolve_roles(deployments))
     finally:
         if previous_env is None:
             os.environ.pop(STACK_FILE_ENV, None)
@@ -352,13 +355,12 @@ def _target_of(components: dict[str, dict[str, Any]], configured: Any) -> str:
     return ",".join(targets) if targets else str(configured)
 
 
-async def _resolve_roles() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+async def _resolve_roles(deployments: list[LagoDeployment]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Every role the program's Lago components run, and the components. One Lago keeps the
     role names as keys; with several, each key is prefixed by its component's name so none
     collapses into another's."""
     roles: dict[str, dict[str, Any]] = {}
     components: dict[str, dict[str, Any]] = {}
-    deployments = handoff.recorded()
     for index, deployment in enumerate(deployments):
         owner = deployment.component
         name = owner.pulumi_resource_name if owner is not None else f"deployment-{index}"

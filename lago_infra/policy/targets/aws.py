@@ -72,17 +72,12 @@ def roles(resources: list[Resource], masked: bool) -> dict[str, RoleView]:
     return found
 
 
-#: ECS API Reference, DeploymentConfiguration ``maximumPercent``: tasks allowed RUNNING or PENDING
-#: during a rolling deployment, in percent of ``desiredCount``; 200 unless the service says.
-ECS_MAXIMUM_PERCENT_DEFAULT = 200
-
-
 def deploy_surge(view: StackView, role: str) -> int:
     """A role's service's ``deploymentMaximumPercent``: old and new tasks side by side."""
     for service in view.of_type(SERVICE):
         if role_of(service.inputs.get("name"), service.name) == role:
-            return as_int(service.inputs.get("deploymentMaximumPercent")) or ECS_MAXIMUM_PERCENT_DEFAULT
-    return ECS_MAXIMUM_PERCENT_DEFAULT
+            return as_int(service.inputs.get("deploymentMaximumPercent")) or limits.ECS_MAXIMUM_PERCENT_DEFAULT
+    return limits.ECS_MAXIMUM_PERCENT_DEFAULT
 
 
 # -- the database --------------------------------------------------------------------------------
@@ -116,8 +111,8 @@ def _database_encrypted(db: Resource, view: StackView) -> Optional[str]:
         return "storageEncrypted is not true"
     force_ssl = _parameters(view, db).get("rds.force_ssl")
     major = as_int(str(db.inputs.get("engineVersion", "99")).split(".")[0]) or 99
-    # RDS for PostgreSQL 15+ sets rds.force_ssl=1 by default; older majors need it set.
-    if force_ssl == "0" or (force_ssl is None and major < 15):
+    # The default parameter group forces SSL from one major on; older majors need it set.
+    if force_ssl == "0" or (force_ssl is None and major < limits.RDS_FORCE_SSL_DEFAULT_FROM_MAJOR):
         return "the parameter group does not force SSL (rds.force_ssl)"
     return None
 
