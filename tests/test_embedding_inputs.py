@@ -133,7 +133,7 @@ def test_ids_written_as_text_keep_their_format_checks(build):
     [
         ("lago_infra.targets.aws.component:LagoAws", "gcp"),
         ("lago_infra.targets.gcp.component:LagoGcp", "local"),
-        ("lago_infra.targets.local.component:LagoDocker", "aws"),
+        ("lago_infra.targets.local.component:LagoLocal", "aws"),
     ],
 )
 def test_settings_for_another_target_are_one_clear_message(tmp_path, component, target):

@@ -6,7 +6,7 @@ cd examples/embedded && pulumi stack init dev && pulumi up
 import pulumi
 
 from lago_infra.config import LagoSettings
-from lago_infra.targets.local.component import LagoDocker
+from lago_infra.targets.local.component import LagoLocal
 
 # The same keys as a stack file's lago: namespace, with the same presets and validation.
 settings = LagoSettings.model_validate(
@@ -17,7 +17,7 @@ settings = LagoSettings.model_validate(
         "local": {"frontPort": 8080, "apiPort": 3001},
     }
 )
-lago = LagoDocker("billing", settings)
+lago = LagoLocal("billing", settings)
 
 pulumi.export("lago_url", lago.front_url)
 pulumi.export("lago_api_url", lago.api_url)

@@ -1,12 +1,12 @@
-"""The registry of targets. Adding a target's rules: write ``targets/<name>.py`` building a
-``TargetPolicy`` (its role extractor, database max_connections, public api test and one check
-per rule id it supports) and list it here."""
+"""Each target's part of the rules: a ``TargetPolicy`` (its role extractor, database
+max_connections, public api test and one check per rule id it supports), one module per target,
+named by the target's entry in the list of targets (``lago_infra/targets/registry.py``)."""
 
 from __future__ import annotations
 
-from . import aws, gcp, local
+from ...targets.registry import TARGETS as _SPECS
 from .base import TargetPolicy
 
-TARGETS: dict[str, TargetPolicy] = {t.name: t for t in (local.TARGET, aws.TARGET, gcp.TARGET)}
+TARGETS: dict[str, TargetPolicy] = {name: spec.load("policy") for name, spec in _SPECS.items()}
 
 __all__ = ["TARGETS", "TargetPolicy"]

@@ -20,7 +20,7 @@ WORLD = ("0.0.0.0/0", "::/0")
 @dataclass(frozen=True)
 class TargetPolicy:
     """One target's part of the rule set. Adding a target: write a module that builds one of
-    these and list it in ``targets/__init__.py``."""
+    these and name it as the ``policy`` part of the target's entry in the list of targets."""
 
     name: str
     #: Resource type prefix of the target's provider (how the pack recognises the target).
