@@ -16,7 +16,7 @@ from .targets.registry import TARGETS as _TARGETS
 
 _EXPORTS = {
     "LagoSettings": "lago_infra.config.model",
-    "LagoSecrets": "lago_infra.secrets",
+    "LagoSecrets": "lago_infra.app_secrets",
     "LagoDeployment": "lago_infra.lago.environment",
     "Endpoints": "lago_infra.lago.environment",
     # Each target's component, under its name and the names it had before (``LagoDocker``).

@@ -4,13 +4,29 @@ test framework or the Automation API) is kept by nobody, and each run sees its o
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
+
+import pytest
 
 from lago_infra.config.model import LagoSettings
 from lago_infra.lago import handoff
 from lago_infra.lago.environment import DatabaseEndpoint, DiskStorage, Endpoints, LagoDeployment, RedisEndpoint
-from lago_infra.secrets import LagoSecretValues
+from lago_infra.app_secrets import LagoSecretValues
+
+
+@pytest.fixture(autouse=True)
+def event_loop():
+    """Outputs need a loop, which an earlier plan of the session left unset."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Settle the outputs the deployments made, so none is left for the garbage collector.
+    while pending := asyncio.all_tasks(loop):
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def _deployment() -> LagoDeployment:

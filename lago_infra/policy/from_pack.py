@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping, Optional
 from .from_plan import descendants, unowned
 from .model import Resource, StackView
 from ..targets import registry
-from .targets import TARGETS
+from .target_rules import TARGETS
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 #: Each target component's type token -> its target.

@@ -4,7 +4,7 @@ really lost or what really happens.
 - a replacement or removal of anything that holds data or identity (database, Redis, bucket,
   data volume, secret, encryption key, network): its contents or its identity are gone;
 - a generated value generated anew: what stops working depends on what it is (Lago's own secrets
-  say it in ``lago_infra/secrets.py``; a password is a new credential for what reads it);
+  say it in ``lago_infra/app_secrets.py``; a password is a new credential for what reads it);
 - a change that turns protection off (Pulumi ``protect`` / ``retainOnDelete``, the cloud's
   deletion protection, a bucket's ``forceDestroy``);
 - a database major version change: refused by RDS while ``allowMajorVersionUpgrade`` is off,

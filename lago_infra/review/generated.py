@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..secrets import LOST_WHEN_REGENERATED
+from ..app_secrets import LOST_WHEN_REGENERATED
 from .diff import PlanDiff, ResourceChange
 
 _LAGO_SECRETS = "lago:index:LagoSecrets"
@@ -24,7 +24,7 @@ def generated_purpose(r: ResourceChange, d: PlanDiff) -> Optional[str]:
         suffix = next((s for s in LOST_WHEN_REGENERATED if r.name.endswith(f"-{s}")), None)
         if suffix is not None:
             return LOST_WHEN_REGENERATED[suffix]
-        return "a secret Lago reads changes; what stops working is not known to this review (add it to lago_infra/secrets.py)"
+        return "a secret Lago reads changes; what stops working is not known to this review (add it to lago_infra/app_secrets.py)"
     if r.type == "random:index/randomPassword:RandomPassword":
         readers = _readers(r, d)
         return (

@@ -82,7 +82,7 @@ TARGETS: dict[str, TargetSpec] = {
             settings="lago_infra.targets.local.settings:LocalSettings",
             presets="lago_infra.targets.local.settings:PRESETS",
             checks="lago_infra.targets.local.checks:settings_problems",
-            policy="lago_infra.policy.targets.local:TARGET",
+            policy="lago_infra.policy.target_rules.local:TARGET",
         ),
         TargetSpec(
             name="aws",
@@ -95,7 +95,7 @@ TARGETS: dict[str, TargetSpec] = {
             presets="lago_infra.targets.aws.settings:PRESETS",
             shared_presets="lago_infra.targets.aws.settings:SHARED_PRESETS",
             checks="lago_infra.targets.aws.checks:settings_problems",
-            policy="lago_infra.policy.targets.aws:TARGET",
+            policy="lago_infra.policy.target_rules.aws:TARGET",
         ),
         TargetSpec(
             name="gcp",
@@ -107,7 +107,7 @@ TARGETS: dict[str, TargetSpec] = {
             settings="lago_infra.targets.gcp.settings:GcpSettings",
             presets="lago_infra.targets.gcp.settings:PRESETS",
             checks="lago_infra.targets.gcp.preflight:settings_problems",
-            policy="lago_infra.policy.targets.gcp:TARGET",
+            policy="lago_infra.policy.target_rules.gcp:TARGET",
         ),
     )
 }

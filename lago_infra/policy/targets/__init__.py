@@ -1,12 +1,11 @@
-"""Each target's part of the rules: a ``TargetPolicy`` (its role extractor, database
-max_connections, public api test and one check per rule id it supports), one module per target,
-named by the target's entry in the list of targets (``lago_infra/targets/registry.py``)."""
+"""Moved to :mod:`lago_infra.policy.target_rules` (each target's part of the rules), so that
+``lago_infra.targets`` alone names the targets that deploy. This path works for one release."""
 
-from __future__ import annotations
+import warnings
 
-from ...targets.registry import TARGETS as _SPECS
-from .base import TargetPolicy
-
-TARGETS: dict[str, TargetPolicy] = {name: spec.load("policy") for name, spec in _SPECS.items()}
+from ..._moved import notice
+from ..target_rules import TARGETS, TargetPolicy
 
 __all__ = ["TARGETS", "TargetPolicy"]
+
+warnings.warn(notice(__name__, "lago_infra.policy.target_rules"), DeprecationWarning, stacklevel=2)

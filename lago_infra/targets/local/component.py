@@ -24,7 +24,7 @@ from ...lago.environment import (
     brought_storage,
 )
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
-from ...secrets import LagoSecrets
+from ...app_secrets import LagoSecrets
 from ..base import LagoTarget, component_props, kill_grace, target_init
 from .settings import LocalSettings
 
