@@ -3,24 +3,18 @@ so a local plan never loads the AWS or GCP SDKs."""
 
 from __future__ import annotations
 
-import importlib
-
-
 from .config.model import LagoSettings
 from .targets.base import LagoTarget
+from .targets.registry import TARGETS as _SPECS
 
-#: target name -> "module:Component"
-TARGETS: dict[str, str] = {
-    "local": "lago_infra.targets.local.component:LagoDocker",
-    "aws": "lago_infra.targets.aws.component:LagoAws",
-    "gcp": "lago_infra.targets.gcp.component:LagoGcp",
-}
+#: target name -> "module:Component", the component by the name the component package hosts it
+#: under (``LagoDocker`` for ``local``, whose class is now ``LagoLocal``; both names import it).
+TARGETS: dict[str, str] = {name: f"{spec.module}:{spec.package_component}" for name, spec in _SPECS.items()}
 
 
 def component_class(target: str) -> type[LagoTarget]:
     """The component class of ``target``, its module imported now."""
-    module_name, _, class_name = TARGETS[target].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    return _SPECS[target].load("component")
 
 
 def deploy(settings: LagoSettings) -> LagoTarget:

@@ -23,7 +23,7 @@ from lago_infra.plan.monitor import Registration
 from lago_infra.policy.credentials import plain_credential
 from lago_infra.policy.from_plan import view_of_plan
 from lago_infra.policy.rules.lago import connections
-from lago_infra.secrets import rsa_variable
+from lago_infra.app_secrets import rsa_variable
 from lago_infra.targets.aws import checks, limits, settings
 
 from .conftest import stack_plan

@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from lago_infra.policy.targets.gcp import armor_order_problems
+from lago_infra.policy.target_rules.gcp import armor_order_problems
 from lago_infra.targets.gcp.armor import WAF_RULES
 
 from .conftest import PROJECT_DIR

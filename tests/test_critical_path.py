@@ -120,7 +120,7 @@ def test_the_iam_propagation_pause_is_counted(plan_of):
     """Item 6: the pause is a dynamic resource that sleeps its ``seconds``; it is no component, and
     the roles that need the grants wait for it."""
     plan = copy.deepcopy(with_property_dependencies(plan_of("gcp-prod")))  # the plan is shared: change a copy
-    pause = next(r for r in plan["resources"] if r["type"] == "pulumi-python:dynamic:Resource")
+    pause = next(r for r in plan["resources"] if r["type"] == "pulumi-python:dynamic:Resource" and r["name"] == "lago-iam-propagation")
     assert duration(pause).create == pause["inputs"]["seconds"] == 120
     base = cp.first_up(plan).wall
     pause["inputs"]["seconds"] = 3600  # long enough to lead the path: proves what waits on it

@@ -23,11 +23,11 @@ TWO_LAGOS = """
 import pulumi
 from lago_infra.config import LagoSettings
 from lago_infra.config.model import Protection
-from lago_infra.targets.local.component import LagoDocker
+from lago_infra.targets.local.component import LagoLocal
 from lago_infra.targets.local.settings import LocalSettings
 
-billing = LagoDocker("billing", LagoSettings(target="local", name="billing", local=LocalSettings(front_port=8080, api_port=3001)))
-audit = LagoDocker("audit", LagoSettings(
+billing = LagoLocal("billing", LagoSettings(target="local", name="billing", local=LocalSettings(front_port=8080, api_port=3001)))
+audit = LagoLocal("audit", LagoSettings(
     target="local", preset="prod", name="audit", local=LocalSettings(front_port=8081, api_port=3002),
     protection=Protection(protect=False, deletion_protection=False, acknowledge_data_loss=True),
 ))

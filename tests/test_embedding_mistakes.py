@@ -32,21 +32,21 @@ def plan_program(tmp_path, capsys, program: str, config: str = AWS) -> tuple[int
     "call, component",
     [
         ('LagoAws("billing", {"target": "aws"})', "LagoAws"),
-        ('LagoDocker("billing", {"target": "local", "local": {"frontPort": 8080}})', "LagoDocker"),
+        ('LagoLocal("billing", {"target": "local", "local": {"frontPort": 8080}})', "LagoLocal"),
+        # The name it had: the same class, which says its name.
+        ('LagoDocker("billing", {"target": "local"})', "LagoLocal"),
         ('LagoGcp("billing", [("target", "gcp")])', "LagoGcp"),
     ],
 )
 def test_a_mapping_where_settings_go_names_the_argument_and_the_fix(tmp_path, capsys, call, component):
-    code, err = plan_program(tmp_path, capsys, f"from lago_infra import LagoAws, LagoDocker, LagoGcp\n{call}\n")
+    code, err = plan_program(tmp_path, capsys, f"from lago_infra import LagoAws, LagoDocker, LagoGcp, LagoLocal\n{call}\n")
     assert code == 2
     assert err.startswith(f"Invalid args of {component} 'billing' (1 problem)"), err
     assert "  - settings: is a" in err and "not LagoSettings" in err and "LagoSettings.model_validate(" in err
 
 
 def test_a_name_and_options_of_the_wrong_kind_are_said_with_the_settings(tmp_path, capsys):
-    code, err = plan_program(
-        tmp_path, capsys, 'from lago_infra import LagoDocker\nLagoDocker("", {"target": "local"}, {"protect": True})\n'
-    )
+    code, err = plan_program(tmp_path, capsys, 'from lago_infra import LagoLocal\nLagoLocal("", {"target": "local"}, {"protect": True})\n')
     assert code == 2 and "(3 problems)" in err
     assert "  - name: is ''" in err and "  - settings: is a mapping" in err and "  - opts: is dict, not pulumi.ResourceOptions" in err
 

@@ -65,9 +65,9 @@ def test_snake_case_key_the_preset_also_sets_replaces_it():
 def test_components_document_their_arguments_and_outputs():
     from lago_infra.targets.aws.component import LagoAws
     from lago_infra.targets.gcp.component import LagoGcp
-    from lago_infra.targets.local.component import LagoDocker
+    from lago_infra.targets.local.component import LagoLocal
 
-    for component in (LagoAws, LagoGcp, LagoDocker):
+    for component in (LagoAws, LagoGcp, LagoLocal):
         doc = component.__init__.__doc__ or ""
         assert "Args:" in doc and "settings:" in doc and "opts:" in doc, component
         assert "front_url" in doc and "api_url" in doc, component

@@ -162,10 +162,7 @@ def test_one_auth_only_redis_on_the_private_network_serves_all_three(plan_of):
 def test_the_urls_name_one_plain_redis_on_three_databases(plan_config):
     """What each variable says, read from the deployment's own endpoints: the queue on 0, the cache
     on 1, ActionCable's URL with the password inside, all ``redis://`` (no TLS) to the same host."""
-    from lago_infra.lago import handoff
-
-    plan_config(BASE)
-    [deployment] = handoff.recorded()
+    [deployment] = plan_config(BASE).deployments
     e = deployment.endpoints
     assert e.cable is None and e.queue.tls is False and e.cache is None
     assert (deployment.cache_endpoint.db, deployment.cable_endpoint.db) == (1, 0)

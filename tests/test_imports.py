@@ -1,4 +1,9 @@
-"""A platform program imports what it needs, in any order: each public module loads on its own."""
+"""A platform program imports what it needs, in any order: each public module loads on its own.
+
+The import contracts (tests/test_layers.py) read the imports statically; what they cannot see is a
+package's ``__init__`` that loads a higher layer whenever a lower module of the package is imported
+(``config/__init__`` loading the settings model, which imports the target's settings that were
+importing ``config.base`` in the first place). A fresh interpreter per entry point shows it."""
 
 from __future__ import annotations
 

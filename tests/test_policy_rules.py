@@ -220,7 +220,7 @@ def test_a_broken_stack_trips_the_rule(stacks, target, rule_id, breaks):
 
 def test_armor_order_reads_the_first_match_not_the_list_order():
     """Cloud Armor sorts by priority: a throttle listed last but numbered first still shadows."""
-    from lago_infra.policy.targets.gcp import armor_order_problems
+    from lago_infra.policy.target_rules.gcp import armor_order_problems
 
     deny = {"priority": 1000, "action": "deny(403)", "description": "sqli"}
     everyone = {"versionedExpr": "SRC_IPS_V1", "config": {"srcIpRanges": ["*"]}}
@@ -237,7 +237,7 @@ def test_armor_order_reads_the_first_match_not_the_list_order():
 
 def test_an_unset_edition_is_the_one_cloud_sql_picks_for_the_version():
     from lago_infra.policy.model import Resource
-    from lago_infra.policy.targets.gcp import sql_limits
+    from lago_infra.policy.target_rules.gcp import sql_limits
 
     def found(version, **settings):
         view = StackView("gcp", [Resource("u", SQL, "pg", inputs={"databaseVersion": version, "settings": settings})], {}, {})
@@ -289,7 +289,7 @@ def test_local_stack_fits_its_database_with_room_to_spare(stacks):
 
 
 def test_max_connections_from_the_database_resource(stacks):
-    from lago_infra.policy.targets import TARGETS
+    from lago_infra.policy.target_rules import TARGETS
 
     aws, gcp = copy.deepcopy(stacks["aws"]), copy.deepcopy(stacks["gcp"])
     assert TARGETS["aws"].max_connections(aws)[0] == 392  # db.t4g.medium: DBInstanceClassMemory / 9531392

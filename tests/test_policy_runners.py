@@ -13,7 +13,7 @@ from lago_infra.policy import RULES
 from lago_infra.policy.from_pack import view_of_pack
 from lago_infra.policy.model import SECRET
 from lago_infra.policy.pack import policies
-from lago_infra.policy.targets import TARGETS
+from lago_infra.policy.target_rules import TARGETS
 from lago_infra.plan.monitor import SECRET as PLAN_SECRET
 from .policy_fixtures import res
 
@@ -163,7 +163,7 @@ def test_pack_view_unmasked_secrets_judged_by_where_they_sit():
         ),
     )
     view = view_of_pack(_as_pack_resources([db, task]), prod=False)
-    from lago_infra.policy.rules.secrets import plain_text_secrets
+    from lago_infra.policy.rules.plain_text import plain_text_secrets
 
     found = list(plain_text_secrets(view))
     assert [(v.resource, "LAGO_CLICKHOUSE_HOST" in v.what) for v in found] == [("worker", True)]

@@ -17,7 +17,7 @@ from lago_infra.review.danger import EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_DANGER, 
 from lago_infra.review.effects import notices
 from lago_infra.review.flatten import flatten
 from lago_infra.review.report import as_markdown, as_text
-from lago_infra.secrets import LOST_WHEN_REGENERATED
+from lago_infra.app_secrets import LOST_WHEN_REGENERATED
 
 from .review_fixtures import SCENARIOS, planned, plans, scenario
 
@@ -252,7 +252,7 @@ def test_a_random_suffix_that_names_a_snapshot_loses_nothing():
 
 def test_every_lago_secret_generator_says_what_its_loss_costs(plan_of):
     """LOST_WHEN_REGENERATED is keyed by the generators' names: a generator added or renamed in
-    lago_infra/secrets.py without its entry would fall back to a vague message."""
+    lago_infra/app_secrets.py without its entry would fall back to a vague message."""
     generators = [
         r.name for r in plan_of("aws-prod").resources if r.type.startswith(("random:", "tls:")) and "lago:index:LagoSecrets$" in r.urn
     ]

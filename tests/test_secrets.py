@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from lago_infra.secrets import rsa_variable
+from lago_infra.app_secrets import rsa_variable
 
 from .conftest import STACKS
 

@@ -10,7 +10,7 @@ python -m lago_infra plan --project-dir examples/embedded
 import pulumi
 
 from lago_infra.config import LagoSettings
-from lago_infra.targets.local.component import LagoDocker
+from lago_infra.targets.local.component import LagoLocal
 
 # The same keys as a stack file's lago: namespace, with the same presets and validation.
 settings = LagoSettings.model_validate(
@@ -21,7 +21,7 @@ settings = LagoSettings.model_validate(
         "local": {"frontPort": 8080, "apiPort": 3001},
     }
 )
-lago = LagoDocker("billing", settings)
+lago = LagoLocal("billing", settings)
 
 pulumi.export("lago_url", lago.front_url)
 pulumi.export("lago_api_url", lago.api_url)

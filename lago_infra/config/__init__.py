@@ -1,19 +1,38 @@
 """Typed, validated stack config. ``load()`` is what a program calls first: it returns the settings
-or raises ``ConfigError`` listing every bad key, before any resource exists."""
+or raises ``ConfigError`` listing every bad key, before any resource exists.
+
+The package holds two layers. Below the targets' settings: the vocabulary they are written in
+(``base``, ``errors``, ``shape``, ``alerts``) and how a stack file is read (``source``,
+``namespaces``). Above them: the settings model (``model``), which is built from every target's
+settings, and ``load`` / ``validate`` here. A target's settings module imports the lower layer,
+which loads this package first: so this package imports ``model`` only when it is used
+(``LagoSettings`` on first access, ``load`` and ``validate`` when called), and any module may be
+imported first.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from pydantic import ValidationError
 
 from . import namespaces, shape
 from .base import _looks_secret, raw_errors, secret_paths
 from .errors import ConfigError, Problem, key_of, problems_from
-from .model import TARGET_SECTIONS, LagoSettings, wrong_target_section
 from .source import RawConfig, from_runtime
 
+if TYPE_CHECKING:
+    from .model import LagoSettings
+
 __all__ = ["ConfigError", "LagoSettings", "RawConfig", "load", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LagoSettings":
+        from .model import LagoSettings
+
+        return LagoSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load(default_providers: bool = False) -> LagoSettings:
@@ -30,6 +49,8 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None, defaul
     """The settings, or one ``ConfigError`` with every problem found (keys, values, plain-text
     secrets, provider keys) in one round. ``warn`` receives each warning's text (keys that are
     probably typos but would not stop a deployment); ``default_providers`` as for :func:`load`."""
+    from .model import LagoSettings
+
     values, problems = shape.normalise(raw.values, LagoSettings) if isinstance(raw.values, dict) else (raw.values, [])
     target = values.get("target") if isinstance(values, dict) else None
     provider_problems, warnings = namespaces.check(raw.others, target)
@@ -74,6 +95,8 @@ def validate(raw: RawConfig, warn: Optional[Callable[[str], Any]] = None, defaul
 def _without_other_targets_sections(values: dict[str, Any], target: Any) -> tuple[dict[str, Any], list[Problem]]:
     """A target section for another target (``lago:gcp`` on an AWS stack) says so, and is set
     aside so its own contents do not bury that under errors of a section that is not read."""
+    from .model import TARGET_SECTIONS, wrong_target_section
+
     if not isinstance(target, str) or target not in TARGET_SECTIONS:
         return values, []
     problems = []

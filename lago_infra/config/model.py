@@ -8,10 +8,9 @@ with their target and bring their own preset defaults.
 from __future__ import annotations
 
 import difflib
-import importlib
 import ipaddress
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, get_args
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -19,9 +18,10 @@ from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_v
 from ..lago.roles import DEDICATED_QUEUES, DEFAULT_API_IMAGE, DEFAULT_FRONT_IMAGE, DEFAULT_PDF_IMAGE, DEFAULT_VERSION, database_ca_path
 from ..lago.values import value_problem
 from ..lago.variables import CATALOGUE
-from ..targets.aws.settings import AwsSettings, PRESETS as AWS_PRESETS, SHARED_PRESETS as AWS_SHARED_PRESETS
-from ..targets.gcp.settings import GcpSettings, PRESETS as GCP_PRESETS, SHARED_PRESETS as GCP_SHARED_PRESETS
-from ..targets.local.settings import LocalSettings, PRESETS as LOCAL_PRESETS
+from ..targets.aws.settings import AwsSettings
+from ..targets.gcp.settings import GcpSettings
+from ..targets.local.settings import LocalSettings
+from ..targets.registry import TARGETS
 from .alerts import Alerts
 from .base import EMAIL, Email, NonEmpty, Secret, Section, deep_merge, keep_unset, set_fields
 from .errors import Invalid
@@ -57,10 +57,12 @@ PlainVariable = Annotated[str, AfterValidator(_plain_variable)]
 SecretVariable = Annotated[str, AfterValidator(lambda n: _free_variable(n, "secretEnv"))]
 
 Preset = Literal["dev", "prod"]
+#: ``lago:target``: a target of the list (``targets/registry.py``), spelled out so type checkers
+#: know the values; the model refuses to load while the two differ.
 Target = Literal["local", "aws", "gcp"]
 Runtime = Literal["managed", "external"]
 #: Each target's own section of the ``lago:`` namespace, named as the target.
-TARGET_SECTIONS = ("local", "aws", "gcp")
+TARGET_SECTIONS: tuple[str, ...] = tuple(TARGETS)
 
 
 def wrong_target_section(section: str, target: str) -> tuple[str, str]:
@@ -725,9 +727,9 @@ class LagoSettings(Section):
         if not isinstance(preset, str) or preset not in PRESETS:
             return data  # the Literal check reports it
         defaults = dict(PRESETS[preset])
-        target_presets = {"local": LOCAL_PRESETS, "aws": AWS_PRESETS, "gcp": GCP_PRESETS}.get(target) if isinstance(target, str) else None
-        if target_presets is not None:
-            defaults[target] = target_presets[preset]
+        spec = TARGETS.get(target) if isinstance(target, str) else None
+        if spec is not None:
+            defaults[target] = spec.load("presets")[preset]
             # What the target's preset changes among the shared keys (a worker sized to its database).
             defaults = deep_merge(defaults, TARGET_SHARED_PRESETS.get(target, {}).get(preset, {}))
         return deep_merge(defaults, data)
@@ -850,11 +852,7 @@ class LagoSettings(Section):
 
 #: Each target's checks of the whole settings, ``module:function`` returning a list of
 #: ``Problem``s; the module is imported when its target is chosen.
-TARGET_CHECKS = {
-    "local": "lago_infra.targets.local.checks:settings_problems",
-    "aws": "lago_infra.targets.aws.checks:settings_problems",
-    "gcp": "lago_infra.targets.gcp.preflight:settings_problems",
-}
+TARGET_CHECKS = {name: spec.checks for name, spec in TARGETS.items()}
 
 
 def _target_problems(settings: "LagoSettings", provider: dict[str, Any]) -> list:
@@ -863,8 +861,7 @@ def _target_problems(settings: "LagoSettings", provider: dict[str, Any]) -> list
     this round too (settings built in Python are compared by the component, with its provider)."""
     if getattr(settings, settings.target) is None:
         return []  # built without its section (model_construct): nothing of the target to check
-    module, _, function = TARGET_CHECKS[settings.target].partition(":")
-    return getattr(importlib.import_module(module), function)(settings, provider)
+    return TARGETS[settings.target].load("checks")(settings, provider)
 
 
 def _database_tls_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str]]:
@@ -942,7 +939,9 @@ def _storage_problems(s: "LagoSettings") -> list[tuple[tuple[str, ...], str, str
 _DEV_SIZE = {"replicas": 1, "cpu": 0.5, "memory": 1024}
 
 #: What a target's preset changes among those keys, over ``PRESETS``, by target.
-TARGET_SHARED_PRESETS: dict[str, dict[str, dict[str, Any]]] = {"aws": AWS_SHARED_PRESETS, "gcp": GCP_SHARED_PRESETS}
+TARGET_SHARED_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    name: spec.load("shared_presets") for name, spec in TARGETS.items() if spec.shared_presets
+}
 
 #: What each preset changes for the target-neutral keys.
 PRESETS: dict[str, dict[str, Any]] = {
@@ -979,3 +978,28 @@ PRESETS: dict[str, dict[str, Any]] = {
         "protection": {"deletionProtection": True, "protect": True},
     },
 }
+
+
+def _sections_follow_the_list_of_targets() -> None:
+    """``Target`` and the typed target sections of ``LagoSettings`` say what the list of targets
+    says: a target added to the list without its section (or the reverse) stops here, at import."""
+    listed = tuple(TARGETS)
+    problems = []
+    if tuple(get_args(Target)) != listed:
+        problems.append(f"Target is Literal{list(get_args(Target))}, the list of targets has {list(listed)}")
+    for name, spec in TARGETS.items():
+        field = LagoSettings.model_fields.get(name)
+        wanted = Optional[spec.load("settings")]
+        if field is None or field.annotation != wanted:
+            shown = "no field" if field is None else f"a field of type {field.annotation}"
+            problems.append(f"LagoSettings has {shown} for target '{name}', where the list of targets gives {wanted}")
+    if problems:
+        raise TypeError(
+            "config.model and targets/registry.py disagree: "
+            + "; ".join(problems)
+            + ". Fix: give every target of the list its value in Target and its section in LagoSettings "
+            "(`<name>: Optional[<Name>Settings] = None`, documented), and nothing else"
+        )
+
+
+_sections_follow_the_list_of_targets()

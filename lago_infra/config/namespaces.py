@@ -15,13 +15,14 @@ import importlib.util
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..targets.registry import SHARED_PROVIDERS, TARGETS
 from .errors import Problem
 
 NAMESPACE = "lago"
 #: The provider namespace each target configures (``aws:region``, ``gcp:project``, ``docker:host``).
-TARGET_PROVIDER = {"aws": "aws", "gcp": "gcp", "local": "docker"}
+TARGET_PROVIDER = {name: spec.provider for name, spec in TARGETS.items()}
 #: Every provider the program creates resources with, whatever the target.
-PROVIDERS = ("aws", "gcp", "docker", "random", "tls")
+PROVIDERS = tuple(dict.fromkeys([*TARGET_PROVIDER.values(), *SHARED_PROVIDERS]))
 #: The engine's own namespace (``pulumi:disable-default-providers``, ``pulumi:tags``): never checked.
 ENGINE = "pulumi"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import assumptions as A
-from .estimate import Context, Resource, hourly, rule, same
-from .estimate import count_range as _range
-from .estimate import plural as _s
+from .pricing import Context, Resource, hourly, rule, same
+from .pricing import count_range as _range
+from .pricing import plural as _s
 from .model import HOURS_PER_MONTH, Line
 
 SERVICE = "aws:ecs/service:Service"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import assumptions as A
-from .estimate import STACK_RULES, Context, Resource, hourly, mentions, rule, same
-from .estimate import count_range as _range
-from .estimate import plural as _s
+from .pricing import STACK_RULES, Context, Resource, hourly, mentions, rule, same
+from .pricing import count_range as _range
+from .pricing import plural as _s
 from .model import HOURS_PER_MONTH, Line
 
 SERVICE = "gcp:cloudrunv2/service:Service"

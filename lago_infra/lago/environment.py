@@ -16,7 +16,7 @@ import pulumi
 
 from ..config.errors import SettingError
 from ..config.model import LagoSettings, RoleSize
-from ..secrets import LagoSecretValues
+from ..app_secrets import LagoSecretValues
 from . import handoff, urls
 from .roles import (
     CLOCK_EXIT_S,

@@ -8,10 +8,13 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop, _sync_await
+from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.proto import resource_pb2
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
+#: The root resource's type: the engine leaves it out of every other resource's URN.
+STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass
@@ -65,11 +68,29 @@ def _is_secret_value(value) -> bool:
     return False
 
 
+def urn(stack: str, project: str, parent: str | None, type_: str, name: str) -> str:
+    """A resource's URN as the engine writes it (pulumi/pulumi, sdk/go/common/resource/urn.go,
+    ``NewURN``): ``urn:pulumi:STACK::PROJECT::QUALIFIED_TYPE::NAME``, where the qualified type is the
+    parent's whole qualified type, ``$``, then the resource's own
+    (``lago:aws:LagoAws$lago:aws:Network$aws:ec2/vpc:Vpc``); the stack's own type is never part of
+    it. What ``pulumi up --replace`` and ``pulumi state unprotect`` take."""
+    qualified = type_
+    if parent:
+        parent_type = parent.split("::")[2]
+        if parent_type != STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
 class RecordingMonitor(MockMonitor):
     def __init__(self, mocks):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.outputs: dict[str, dict[str, Any]] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN; the SDK's mock keeps the parent's last type only."""
+        return urn(get_stack(), get_project(), parent, type_, name)
 
     def RegisterResource(self, request):
         response = self._register(request)
@@ -102,7 +123,7 @@ class RecordingMonitor(MockMonitor):
         not: outputs named in ``additionalSecretOutputs`` (a generated password's ``result``), and
         outputs whose input was secret, come back secret."""
         urn = self.make_urn(request.parent, request.type, request.name)
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object)

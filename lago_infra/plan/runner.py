@@ -12,7 +12,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 import yaml
@@ -39,6 +39,9 @@ from ..config.source import (
 from ..lago import handoff
 from .mocks import LagoMocks
 from .monitor import SECRET, Registration, RecordingMonitor
+
+if TYPE_CHECKING:
+    from ..lago.environment import LagoDeployment
 
 
 class ProjectNotFound(StackFileError):
@@ -88,6 +91,9 @@ class Plan:
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
     #: What each component registered with ``register_outputs``, by URN (plain values).
     registered_outputs: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    #: The Lago deployments the program built, in order (what each role was handed): for tests
+    #: that read a deployment's own endpoints. Not part of any output.
+    deployments: list["LagoDeployment"] = field(repr=False, default_factory=list)
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -245,7 +251,6 @@ def run_plan(
     asyncio.set_event_loop(loop)
     previous_env = os.environ.get(STACK_FILE_ENV)
     os.environ[STACK_FILE_ENV] = source
-    handoff.reset()
     try:
         runtime_settings.configure(
             MockSettings(
@@ -273,7 +278,8 @@ def run_plan(
             program = lambda: runpy.run_path(str(main), run_name="__main__")  # noqa: E731
         sys.path.insert(0, str(project_dir))
         try:
-            with _without_source_positions():
+            # Every Lago deployment the program builds, recorded for this run alone.
+            with _without_source_positions(), handoff.recording() as deployments:
                 loop.run_until_complete(run_in_stack(program))
         except config.ConfigError as error:
             _settle(loop)
@@ -286,7 +292,7 @@ def run_plan(
             raise ProgramFailed(str(error), monitor.registrations, error) from None
         finally:
             sys.path.remove(str(project_dir))
-        roles, components = loop.run_until_complete(_resolve_roles())
+        roles, components = loop.run_until_complete(_resolve_roles(deployments))
     finally:
         if previous_env is None:
             os.environ.pop(STACK_FILE_ENV, None)
@@ -309,6 +315,7 @@ def run_plan(
         components=components,
         states={urn: reg.state for urn, reg in monitor.resources.items()},
         registered_outputs=dict(monitor.outputs),
+        deployments=list(deployments),
     )
 
 
@@ -357,13 +364,12 @@ def _target_of(components: dict[str, dict[str, Any]], configured: Any) -> str:
     return ",".join(targets) if targets else str(configured)
 
 
-async def _resolve_roles() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+async def _resolve_roles(deployments: list[LagoDeployment]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Every role the program's Lago components run, and the components. One Lago keeps the
     role names as keys; with several, each key is prefixed by its component's name so none
     collapses into another's."""
     roles: dict[str, dict[str, Any]] = {}
     components: dict[str, dict[str, Any]] = {}
-    deployments = handoff.recorded()
     for index, deployment in enumerate(deployments):
         owner = deployment.component
         name = owner.pulumi_resource_name if owner is not None else f"deployment-{index}"

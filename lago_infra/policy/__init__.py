@@ -11,7 +11,7 @@ from .from_pack import view_of_pack, views_of_pack
 from .from_plan import view_of_plan, views_of_plan
 from .model import Finding, Resource, RoleView, Rule, StackView, Violation
 from .rules import PROD_ONLY, RULES
-from .targets import TARGETS
+from .target_rules import TARGETS
 
 __all__ = [
     "Finding",

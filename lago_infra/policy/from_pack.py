@@ -10,11 +10,12 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .from_plan import descendants, unowned
 from .model import Resource, StackView
-from .targets import TARGETS
+from ..targets import registry
+from .target_rules import TARGETS
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 #: Each target component's type token -> its target.
-COMPONENT_TYPES = {"lago:aws:LagoAws": "aws", "lago:gcp:LagoGcp": "gcp", "lago:local:LagoDocker": "local"}
+COMPONENT_TYPES = {spec.type_token: name for name, spec in registry.TARGETS.items()}
 
 
 def plain(value: Any) -> Any:

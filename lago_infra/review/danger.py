@@ -4,7 +4,7 @@ really lost or what really happens.
 - a replacement or removal of anything that holds data or identity (database, Redis, bucket,
   data volume, secret, encryption key, network): its contents or its identity are gone;
 - a generated value generated anew: what stops working depends on what it is (Lago's own secrets
-  say it in ``lago_infra/secrets.py``; a password is a new credential for what reads it);
+  say it in ``lago_infra/app_secrets.py``; a password is a new credential for what reads it);
 - a change that turns protection off (Pulumi ``protect`` / ``retainOnDelete``, the cloud's
   deletion protection, a bucket's ``forceDestroy``);
 - a database major version change: refused by RDS while ``allowMajorVersionUpgrade`` is off,
@@ -18,11 +18,11 @@ really lost or what really happens.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
-from ..secrets import LOST_WHEN_REGENERATED
 from .diff import ABSENT, PlanDiff, ResourceChange
 from .effects import major, one_shot_roles, refused_major, version
+from .generated import generated_purpose
 
 #: Resource types that hold data or identity, and what a reviewer calls them.
 HOLDS_DATA: dict[str, str] = {
@@ -53,14 +53,6 @@ GENERATED = {
     "random:index/randomId:RandomId",
     "tls:index/privateKey:PrivateKey",
 }
-
-_LAGO_SECRETS = "lago:index:LagoSecrets"
-#: What stores a value in a secret store (an SSM parameter holds its value itself).
-_STORED_VALUES = (
-    "aws:secretsmanager/secretVersion:SecretVersion",
-    "gcp:secretmanager/secretVersion:SecretVersion",
-    "aws:ssm/parameter:Parameter",
-)
 
 #: What is lost when a resource of each kind is replaced or removed.
 _CONSEQUENCE = {
@@ -139,40 +131,6 @@ def dangers(d: PlanDiff) -> list[Danger]:
         found += _engine_major(r, d)
     found += _local_postgres_major(d)
     return found
-
-
-# -- generated values ---------------------------------------------------------------------------
-
-
-def generated_purpose(r: ResourceChange, d: PlanDiff) -> Optional[str]:
-    """What stops working when a generated value changes; None for a value that only names
-    something (a random suffix), which loses nothing by itself."""
-    if f"{_LAGO_SECRETS}$" in r.urn:
-        suffix = next((s for s in LOST_WHEN_REGENERATED if r.name.endswith(f"-{s}")), None)
-        if suffix is not None:
-            return LOST_WHEN_REGENERATED[suffix]
-        return "a secret Lago reads changes; what stops working is not known to this review (add it to lago_infra/secrets.py)"
-    if r.type == "random:index/randomPassword:RandomPassword":
-        readers = _readers(r, d)
-        return (
-            f"a new password for {', '.join(readers) or 'what reads it'}: every role keeps the old one until it restarts, "
-            "so connections fail in between"
-        )
-    if r.type == "tls:index/privateKey:PrivateKey":
-        return f"a new key for {', '.join(_readers(r, d)) or 'what reads it'}: what was signed or encrypted with the old one no longer verifies"
-    return None
-
-
-def _readers(r: ResourceChange, d: PlanDiff) -> list[str]:
-    """Resources that read a generated value: its siblings and the secret versions (or parameters)
-    that store it."""
-    doc = d.head if r.kind != "remove" else d.base
-    parent = next((x.get("parent") for x in doc["resources"] if x["urn"] == r.urn), None)
-    return sorted(
-        x["name"]
-        for x in doc["resources"]
-        if r.urn in x.get("dependencies", []) and (x.get("parent") == parent or x["type"] in _STORED_VALUES)
-    )
 
 
 def _is_trigger(r: ResourceChange, d: PlanDiff) -> bool:

@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from ..lago.roles import DEDICATED_QUEUES, roles_for
 from .diff import ABSENT, Change, PlanDiff, ResourceChange
+from .generated import generated_purpose
 
 _INVOCATION = "aws:lambda/invocation:Invocation"
 _JOB = "gcp:cloudrunv2/job:Job"
@@ -180,8 +181,6 @@ def refused_major(r: ResourceChange, c: Change, d: PlanDiff) -> bool:
 
 
 def _name_only(d: PlanDiff) -> list[Notice]:
-    from .danger import generated_purpose
-
     out = []
     for r in d.resources:
         if r.type in (_RANDOM_ID, "random:index/randomString:RandomString") and r.kind == "replace" and not _keepers(d, r):

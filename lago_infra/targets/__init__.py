@@ -1,7 +1,6 @@
 """The targets: each runs Lago's roles on one kind of infrastructure.
 
-Each target's settings module (``targets.aws.settings`` ...) is a part of ``config.model``, which
-imports them all: the config package is loaded first, so any of them may be imported on its own.
+Each target is a folder (``aws/``, ``gcp/``, ``local/``). Within it, ``limits`` holds the cloud's
+facts, ``settings`` the target's ``lago:<target>`` keys (written in ``config``'s vocabulary, read
+into ``config.model``), and everything else deploys.
 """
-
-from .. import config  # noqa: F401

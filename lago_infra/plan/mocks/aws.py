@@ -66,6 +66,39 @@ def _generic(args):
     return {"arn": _arn(args, module, args.typ.rsplit(":", 1)[-1].lower()), "name": _named(args)}
 
 
+@resource("aws:iam/role:Role", "aws:iam/policy:Policy")
+def _iam(args):
+    # IAM is global: its ARNs carry no region, and name the path and the name
+    # (IAM User Guide, "IAM identifiers": arn:aws:iam::123456789012:role/path/name).
+    prefix = args.inputs.get("namePrefix")
+    # A prefix gets the provider's 26-character unique suffix (terraform-provider-aws, create.Name).
+    name = f"{prefix}{digest(args.name, length=26)}" if prefix and not args.inputs.get("name") else _named(args)
+    path = args.inputs.get("path") or "/"
+    kind = args.typ.rsplit(":", 1)[-1].lower()
+    arn = f"arn:{_partition(args)}:iam::{ACCOUNT}:{kind}{path}{name}"
+    return {"arn": arn, "name": name, **({"uniqueId": f"AROA{digest(arn, length=17).upper()}"} if kind == "role" else {})}
+
+
+def _zone_id(name: str) -> str:
+    """A Route 53 hosted zone id: Z and uppercase letters and digits (limits.ROUTE53_ZONE_ID)."""
+    return "Z" + digest(name, length=20).upper()
+
+
+@resource("aws:route53/zone:Zone")
+def _hosted_zone(args):
+    # Route 53 API Reference, CreateHostedZone: the zone's Id, its four name servers; the
+    # provider's id is the zone id (hashicorp/terraform-provider-aws, route53 zone resource).
+    name = str(args.inputs.get("name", args.name)).rstrip(".")
+    zone_id = _zone_id(f"{name}/{args.name}")
+    return {
+        "__id": zone_id,
+        "zoneId": zone_id,
+        "arn": f"arn:{_partition(args)}:route53:::hostedzone/{zone_id}",
+        "nameServers": [f"ns-{i}.awsdns-{digest(zone_id, i, length=2)}.{tld}" for i, tld in enumerate(("com", "net", "org", "co.uk"))],
+        "primaryNameServer": f"ns-0.awsdns-{digest(zone_id, 0, length=2)}.com",
+    }
+
+
 @resource("aws:rds/instance:Instance")
 def _rds(args):
     host = f"{args.name}.{digest(args.name, length=12)}.{_region(args)}.rds.amazonaws.com"
@@ -135,7 +168,7 @@ def _secret(args):
 def _zone(args):
     # A zone of the account: the real lookup fails where none of that name exists.
     name = str((args.args or {}).get("name", "")).rstrip(".")
-    zone_id = "Z" + digest(name, length=20).upper()
+    zone_id = _zone_id(name)
     return {
         "zoneId": zone_id,
         "id": zone_id,
@@ -211,8 +244,6 @@ for _token in (
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:lambda/function:Function",
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
-    "aws:iam/role:Role",
-    "aws:iam/policy:Policy",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",
     "aws:servicediscovery/httpNamespace:HttpNamespace",

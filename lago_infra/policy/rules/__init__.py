@@ -1,5 +1,5 @@
 """Every rule, written once. A rule either reads the roles (Lago's own rules) or asks the
-stack's target for its check of that rule id (``targets/<name>.py``); a target that lists no
+stack's target for its check of that rule id (``target_rules/<name>.py``); a target that lists no
 check for an id is out of that rule's scope."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Rule, StackView, Violation
-from ..targets import TARGETS
-from ..targets import gcp as gcp_checks
-from . import lago, secrets
+from ..target_rules import TARGETS
+from ..target_rules import gcp as gcp_checks
+from . import lago, plain_text
 
 #: Rules that guard data against mistakes: they apply to prod stacks only.
 PROD_ONLY = frozenset({"protect", "deletion-protection", "final-snapshot", "backups", "highly-available", "bucket-versioning"})
@@ -74,8 +74,8 @@ RULES: tuple[Rule, ...] = (
         "secrets-not-plain",
         True,
         "no password, token, key, PEM or URL with credentials in a plain environment variable, stack output or non-secret input",
-        secrets.FIX,
-        secrets.plain_text_secrets,
+        plain_text.FIX,
+        plain_text.plain_text_secrets,
     ),
     _target_rule("protect", True, "(prod) databases, Redis, buckets and data volumes carry Pulumi protect", "lago:protection.protect=true"),
     _target_rule(

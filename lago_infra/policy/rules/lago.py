@@ -7,8 +7,8 @@ from typing import Iterable
 from ...lago.roles import DEDICATED_QUEUES, connection_pools, dedicated_worker, image_version, sidekiq_flag
 from ...lago.variables import REQUIRED_BACKEND, REQUIRED_FRONT
 from ..model import StackView, Violation
-from ..targets import TARGETS
-from ..targets.base import ROLES_BY_NAME, as_int
+from ..target_rules import TARGETS
+from ..target_rules.base import ROLES_BY_NAME, as_int
 
 #: Connections kept free for psql and maintenance, at least this many...
 RESERVE_MIN = 10

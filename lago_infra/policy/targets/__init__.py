@@ -1,12 +1,11 @@
-"""The registry of targets. Adding a target's rules: write ``targets/<name>.py`` building a
-``TargetPolicy`` (its role extractor, database max_connections, public api test and one check
-per rule id it supports) and list it here."""
+"""Moved to :mod:`lago_infra.policy.target_rules` (each target's part of the rules), so that
+``lago_infra.targets`` alone names the targets that deploy. This path works for one release."""
 
-from __future__ import annotations
+import warnings
 
-from . import aws, gcp, local
-from .base import TargetPolicy
-
-TARGETS: dict[str, TargetPolicy] = {t.name: t for t in (local.TARGET, aws.TARGET, gcp.TARGET)}
+from ..._moved import notice
+from ..target_rules import TARGETS, TargetPolicy
 
 __all__ = ["TARGETS", "TargetPolicy"]
+
+warnings.warn(notice(__name__, "lago_infra.policy.target_rules"), DeprecationWarning, stacklevel=2)

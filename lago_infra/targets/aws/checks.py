@@ -20,7 +20,7 @@ from typing import Any, Iterator, Mapping, Optional
 from ...config.base import secret_paths
 from ...config.errors import Problem, SettingError
 from ...config.model import LagoSettings
-from ...secrets import rsa_variable
+from ...app_secrets import rsa_variable
 from . import limits, tags
 from .edge import LISTENER_RULES
 

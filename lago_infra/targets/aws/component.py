@@ -11,7 +11,7 @@ from ...config.model import LagoSettings
 from ...lago import urls
 from ...lago.environment import Endpoints, LagoDeployment, S3Storage, brought_storage
 from ...lago.roles import PDF_PORT, Tier
-from ...secrets import LagoSecrets
+from ...app_secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, target_init
 from . import checks, limits, tags
 from .baseline import AwsBaseline

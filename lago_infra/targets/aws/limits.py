@@ -359,6 +359,9 @@ RDS_RESERVED_USERNAMES = frozenset({"rdsadmin"})
 #: the current allocated storage", or RDS answers "Invalid max storage size" (RDS User Guide,
 #: "Managing capacity automatically with Amazon RDS storage autoscaling").
 RDS_MAX_STORAGE_HEADROOM_PERCENT = 10
+#: RDS User Guide, "Using SSL with a PostgreSQL DB instance": from PostgreSQL 15 the default parameter
+#: group sets ``rds.force_ssl`` to 1; older majors default it to 0.
+RDS_FORCE_SSL_DEFAULT_FROM_MAJOR = 15
 
 # -- allowed values --------------------------------------------------------------------------------
 
@@ -437,6 +440,9 @@ ALB_UNHEALTHY_THRESHOLD_MAX = 10
 #: parameter is not specified, the default value of 30 seconds is used".
 ECS_STOP_TIMEOUT_DEFAULT = 30
 ECS_STOP_TIMEOUT_MAX = 120
+#: ECS API Reference, DeploymentConfiguration ``maximumPercent``: tasks allowed RUNNING or PENDING
+#: during a rolling deployment, in percent of ``desiredCount``; 200 unless the service says.
+ECS_MAXIMUM_PERCENT_DEFAULT = 200
 
 # -- the secret stores ----------------------------------------------------------------------------
 

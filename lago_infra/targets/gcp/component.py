@@ -21,7 +21,7 @@ from ...lago.environment import (
     database_ssl_mode,
 )
 from ...lago.roles import PDF_PORT
-from ...secrets import LagoSecrets
+from ...app_secrets import LagoSecrets
 from ..base import LagoTarget, component_props, name_key, provider_of, role_environments, shared_secrets, target_init
 from . import apis, images, limits, preflight, services
 from .baseline import GcpBaseline

@@ -24,11 +24,11 @@ from ...lago.environment import (
     brought_storage,
 )
 from ...lago.roles import API_PORT, FRONT_PORT, PDF_PORT
-from ...secrets import LagoSecrets
+from ...app_secrets import LagoSecrets
 from ..base import LagoTarget, component_props, kill_grace, target_init
 from .settings import LocalSettings
 
-__all__ = ["LagoDocker"]
+__all__ = ["LagoLocal", "LagoDocker"]
 
 _STORAGE_PATH = "/app/storage"
 #: Seconds ``docker stop`` waits between SIGTERM and SIGKILL unless told otherwise
@@ -48,7 +48,7 @@ MINIO_ALIAS = "lago"
 MINIO_REGION = "us-east-1"
 
 
-class LagoDocker(LagoTarget):
+class LagoLocal(LagoTarget):
     """Lago on a Docker host, the way Lago's own compose file runs it, with generated secrets,
     no database or Redis port on the host, and migrations finished before anything serves."""
 
@@ -67,6 +67,7 @@ class LagoDocker(LagoTarget):
         """,
     )
     def __init__(self, name: str, settings: LagoSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        # The type token keeps the class's first name: every deployed stack's state holds it.
         super().__init__("lago:local:LagoDocker", name, component_props(settings), opts)
         local: LocalSettings = settings.local or LocalSettings()
         self._name = name
@@ -400,6 +401,11 @@ class LagoDocker(LagoTarget):
                 )
             )
         return containers
+
+
+#: The class's first name, kept: the target is ``local`` (a Docker host), and so is the name now.
+#: The component package keeps ``LagoDocker`` (``lago-infra:index:LagoDocker``, fixed by its type).
+LagoDocker = LagoLocal
 
 
 def _envs(rd: RoleDeployment) -> list[pulumi.Input[str]]:
