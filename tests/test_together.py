@@ -46,6 +46,15 @@ def stand_in(directory: Path, name: str, exit_after_term: float = 0.0, exit_by_i
     return script
 
 
+def _as_a_runtime_starts_it() -> None:
+    """SIGINT and SIGTERM at their defaults and unblocked, as a container's init process gets them:
+    a shell cannot trap a signal that was ignored when it started (POSIX, ``trap``), and the test
+    process may have inherited one ignored or blocked."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def start(directory: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [DASH, "-c", together.SCRIPT, together.NAME, *args],
@@ -54,12 +63,24 @@ def start(directory: Path, *args: str, env: dict | None = None) -> subprocess.Po
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_a_runtime_starts_it,
     )
 
 
-def started(directory: Path, *names: str, timeout: float = 10) -> None:
+def _catches(pid: int, *signals: signal.Signals) -> bool:
+    """Whether process ``pid`` has its handlers for ``signals`` in place (``SigCgt`` in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return all(caught & (1 << (s - 1)) for s in signals)
+
+
+def started(directory: Path, *names: str, timeout: float = 10, supervisor: subprocess.Popen | None = None) -> None:
+    """Until each stand-in has started and, with ``supervisor``, its traps are set: a signal sent
+    earlier meets the shell's default action, which no runtime's stop would."""
     deadline = time.monotonic() + timeout
-    while not all((directory / f"{n}.started").exists() for n in names):
+    while not all((directory / f"{n}.started").exists() for n in names) or (
+        supervisor is not None and not _catches(supervisor.pid, signal.SIGINT, signal.SIGTERM)
+    ):
         assert time.monotonic() < deadline, f"{names} did not start"
         time.sleep(0.05)
 
@@ -77,7 +98,7 @@ def test_sigterm_reaches_both_at_once_and_the_supervisor_waits_for_the_slower(tm
     worker = stand_in(tmp_path, "worker", exit_after_term=2)
     clock = stand_in(tmp_path, "clock")
     proc = start(tmp_path, "2", str(worker), "-t", str(clock), "--once")
-    started(tmp_path, "worker", "clock")
+    started(tmp_path, "worker", "clock", supervisor=proc)
     sent = time.time()
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0, proc.stderr.read()
@@ -95,7 +116,7 @@ def test_sigint_is_handed_on_as_sigterm(tmp_path):
     stand_in(tmp_path, "worker")
     stand_in(tmp_path, "clock")
     proc = start(tmp_path, "1", "./worker", "./clock")
-    started(tmp_path, "worker", "clock")
+    started(tmp_path, "worker", "clock", supervisor=proc)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
     assert (tmp_path / "worker.term").exists() and (tmp_path / "clock.term").exists()
@@ -121,7 +142,7 @@ def test_each_process_reads_its_own_variables(tmp_path):
     delta = together.environment_delta(first, second)
     assert delta == ("env", "-u", "SIDEKIQ_CONCURRENCY", "DATABASE_POOL=2")
     proc = start(tmp_path, "1", str(worker), *delta, str(clock), env=first)
-    started(tmp_path, "worker", "clock")
+    started(tmp_path, "worker", "clock", supervisor=proc)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     env = {
@@ -163,9 +184,10 @@ def test_the_plans_own_command_runs_the_worker_and_the_clock_each_as_lago_does(t
         env={"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", **env},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_a_runtime_starts_it,
     )
     started(tmp_path / "bin", "bundle")
-    started(tmp_path / "scripts", "start.clock.sh")
+    started(tmp_path / "scripts", "start.clock.sh", supervisor=proc)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0, proc.stderr.read()
     assert (tmp_path / "bin" / "bundle.args").read_text().split() == worker["command"][1:]
